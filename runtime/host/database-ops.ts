@@ -1,0 +1,146 @@
+// The host's answers to the worker's database calls. Every call names its transaction; the store
+// does the work synchronously (sql.js is synchronous), so a call never interleaves with a commit.
+import type { DocumentJSON, JSONValue, QueryBatch, QueryPageResult, StorePort } from "./store-port";
+import { TRANSACTION_LIMITS, type OpenTransaction, type TransactionTable } from "./transactions";
+
+function sizeOf(value: unknown): number {
+  return JSON.stringify(value)?.length ?? 0;
+}
+
+function countRead(entry: OpenTransaction, docs: Array<DocumentJSON | null>): void {
+  for (const doc of docs) {
+    if (!doc) continue;
+    entry.metrics.documentsRead += 1;
+    entry.metrics.bytesRead += sizeOf(doc);
+  }
+}
+
+export interface CommitListener {
+  (info: { ts: bigint }): void;
+}
+
+export class DatabaseOps {
+  readonly onCommit = new Set<CommitListener>();
+
+  constructor(
+    private readonly store: StorePort,
+    private readonly transactions: TransactionTable,
+  ) {}
+
+  async begin(worker: number, mode: "read" | "write"): Promise<{ id: number; mode: string; snapshotTs: string }> {
+    const tx = mode === "write" ? await this.store.beginWrite() : await this.store.beginRead();
+    const entry = this.transactions.add(worker, mode, tx);
+    return { id: entry.id, mode, snapshotTs: tx.snapshotTs.toString() };
+  }
+
+  /** Async ops; `args.txId` names the transaction. */
+  handle(worker: number, op: string, args: any): unknown {
+    switch (op) {
+      case "tx/commit": {
+        const tx = this.transactions.write(args.txId, worker);
+        this.transactions.close(args.txId);
+        const result = tx.commit();
+        for (const listener of this.onCommit) listener(result);
+        return null;
+      }
+      case "tx/end": {
+        const entry = this.transactions.get(args.txId, worker);
+        this.transactions.close(args.txId);
+        if (entry.mode === "write") (entry.tx as { abort(): void }).abort();
+        else entry.tx.end();
+        return null;
+      }
+      case "tx/savepoint":
+        return this.transactions.write(args.txId, worker).savepoint();
+      case "tx/release":
+        this.transactions.write(args.txId, worker).release(args.savepoint);
+        return null;
+      case "tx/rollback":
+        this.transactions.write(args.txId, worker).rollbackTo(args.savepoint);
+        return null;
+      case "tx/metrics":
+        return this.#metrics(this.transactions.get(args.txId, worker));
+      case "db/get": {
+        const entry = this.transactions.get(args.txId, worker);
+        const doc = entry.tx.get(args.id, { table: args.table, isSystem: args.isSystem });
+        countRead(entry, [doc]);
+        return doc;
+      }
+      case "db/queryBatch": {
+        const entry = this.transactions.get(args.txId, worker);
+        if (args.position === null) entry.metrics.databaseQueries += 1;
+        const batch: QueryBatch = entry.tx.queryBatch(args.query, args.position, args.maxDocs, { isSystem: args.isSystem });
+        countRead(entry, batch.docs);
+        return batch;
+      }
+      case "db/queryPage": {
+        const entry = this.transactions.get(args.txId, worker);
+        entry.metrics.databaseQueries += 1;
+        const { txId: _txId, ...pageArgs } = args;
+        const isSystem = isSystemSource(args.query?.source);
+        const result: QueryPageResult = entry.tx.queryPage(pageArgs, { isSystem });
+        countRead(entry, result.page);
+        return result;
+      }
+      case "db/count":
+        return this.transactions.get(args.txId, worker).tx.count(args.table);
+      case "db/insert": {
+        const entry = this.transactions.get(args.txId, worker);
+        const id = this.transactions.write(args.txId, worker).insert(args.table, args.value);
+        this.#countWrite(entry, args.value);
+        return { _id: id };
+      }
+      case "db/shallowMerge": {
+        const entry = this.transactions.get(args.txId, worker);
+        const doc = this.transactions.write(args.txId, worker).patch(args.id, args.value, { table: args.table });
+        this.#countWrite(entry, doc);
+        return doc;
+      }
+      case "db/replace": {
+        const entry = this.transactions.get(args.txId, worker);
+        const doc = this.transactions.write(args.txId, worker).replace(args.id, args.value, { table: args.table });
+        this.#countWrite(entry, doc);
+        return doc;
+      }
+      case "db/remove": {
+        const entry = this.transactions.get(args.txId, worker);
+        const doc = this.transactions.write(args.txId, worker).remove(args.id, { table: args.table });
+        this.#countWrite(entry, doc);
+        return doc;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Sync ops (the worker is blocked on them). */
+  handleSync(worker: number, op: string, args: any): unknown {
+    switch (op) {
+      case "db/normalizeId":
+        return { id: this.transactions.get(args.txId, worker).tx.normalizeId(args.table, args.idString) };
+      case "db/tableNameOfId":
+        return { table: this.store.tableNameOfId(args.id) };
+      default:
+        throw new Error(`Unknown operation ${op}`);
+    }
+  }
+
+  #countWrite(entry: OpenTransaction, value: JSONValue): void {
+    entry.metrics.documentsWritten += 1;
+    entry.metrics.bytesWritten += sizeOf(value);
+  }
+
+  #metrics(entry: OpenTransaction): Record<string, { used: number; remaining: number }> {
+    const used: Record<string, number> = { ...entry.metrics, functionsScheduled: 0, scheduledFunctionArgsBytes: 0 };
+    const metrics: Record<string, { used: number; remaining: number }> = {};
+    for (const [name, limit] of Object.entries(TRANSACTION_LIMITS)) {
+      const value = used[name] ?? 0;
+      metrics[name] = { used: value, remaining: Math.max(0, limit - value) };
+    }
+    return metrics;
+  }
+}
+
+function isSystemSource(source: { tableName?: string; indexName?: string } | undefined): boolean {
+  return (source?.tableName ?? source?.indexName ?? "").startsWith("_");
+}

@@ -1,0 +1,267 @@
+// The embedded Convex runtime: builds the project, runs its code in a worker pool, keeps the data
+// in sql.js, and answers HTTP actions and function calls. The CLI and the extension both drive it.
+import { EventEmitter } from "node:events";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { buildProject, newBuildDir, type BuildMessage } from "../loader/index";
+import { Store } from "../store/sqlite-store";
+import { LogStore } from "../logs/log-store";
+import type { Caller, LoadedProject, WireError } from "../shared/protocol";
+import { DEFAULT_ACTION_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS } from "../shared/limits";
+import type { JSONValue, SchemaInfo } from "../store/types";
+import { DatabaseOps } from "./database-ops";
+import { ExecutionEvents } from "./execution-events";
+import { HostServices } from "./host-services";
+import { TransactionTable } from "./transactions";
+import { WorkerPool } from "./worker-pool";
+import type { FunctionOutcome } from "./user-code-worker";
+import type { StorePort } from "./store-port";
+
+export interface RuntimeOptions {
+  projectDir: string;
+  /** Where the database, logs and builds live. Default `<project>/.convex-lens`. */
+  dataDir?: string;
+  /** Extra deployment env vars (from --env-file). */
+  env?: Record<string, string>;
+  siteUrl: string;
+  cloudUrl: string;
+  queryTimeoutMs?: number;
+  actionTimeoutMs?: number;
+  memoryLimitMb?: number;
+}
+
+export type RuntimeState =
+  | { kind: "starting" }
+  | { kind: "ready"; project: LoadedProject; buildMs: number }
+  | { kind: "build-failed"; errors: BuildMessage[]; serving: boolean }
+  | { kind: "stopped" };
+
+export interface RunFunctionOptions {
+  udfType?: "query" | "mutation" | "action";
+  publicOnly?: boolean;
+  authToken?: string | null;
+  caller?: Caller;
+  requestId?: string;
+}
+
+export function newRequestId(): string {
+  return randomBytes(8).toString("hex");
+}
+
+export class Runtime extends EventEmitter {
+  readonly events = new ExecutionEvents();
+  readonly dataDir: string;
+  state: RuntimeState = { kind: "starting" };
+  #pool: WorkerPool | null = null;
+  #project: LoadedProject | null = null;
+  #buildDir: string | null = null;
+  #ownBuilds: string[] = [];
+  #reloading: Promise<void> | null = null;
+  #reloadAgain = false;
+  readonly #transactions = new TransactionTable();
+  readonly #ops: DatabaseOps;
+  readonly #services: HostServices;
+
+  private constructor(
+    readonly options: RuntimeOptions,
+    readonly store: StorePort & Store,
+    readonly logs: LogStore,
+  ) {
+    super();
+    this.dataDir = options.dataDir ?? join(options.projectDir, ".convex-lens");
+    this.#ops = new DatabaseOps(store, this.#transactions);
+    this.#services = new HostServices(this.#ops, this.#transactions, this.events);
+  }
+
+  static async open(options: RuntimeOptions): Promise<Runtime> {
+    const dataDir = options.dataDir ?? join(options.projectDir, ".convex-lens");
+    mkdirSync(dataDir, { recursive: true });
+    const store = await Store.open({ file: join(dataDir, "data.sqlite") });
+    const logs = await LogStore.open({ file: join(dataDir, "logs.sqlite") });
+    const runtime = new Runtime(options, store as StorePort & Store, logs);
+    runtime.#recordExecutions();
+    return runtime;
+  }
+
+  get project(): LoadedProject | null {
+    return this.#project;
+  }
+
+  /** Builds and loads the project; on failure the previous build keeps serving. */
+  reload(): Promise<void> {
+    if (this.#reloading) {
+      this.#reloadAgain = true;
+      return this.#reloading;
+    }
+    this.#reloading = (async () => {
+      do {
+        this.#reloadAgain = false;
+        await this.#reloadOnce();
+      } while (this.#reloadAgain);
+    })().finally(() => (this.#reloading = null));
+    return this.#reloading;
+  }
+
+  async #reloadOnce(): Promise<void> {
+    const started = performance.now();
+    const { outDir } = newBuildDir(this.options.projectDir);
+    this.#ownBuilds.push(outDir);
+    const build = await buildProject({ projectDir: this.options.projectDir, outDir });
+    if (!build.ok) {
+      this.#pruneOwnBuilds();
+      this.state = { kind: "build-failed", errors: build.errors, serving: this.#pool !== null };
+      this.emit("state", this.state);
+      return;
+    }
+    const pool = new WorkerPool(
+      {
+        modules: build.modules,
+        httpModule: build.httpModule,
+        schemaFile: build.schemaFile,
+        authConfigFile: build.authConfigFile,
+        functionsDir: build.functionsDir,
+        projectDir: this.options.projectDir,
+        env: { ...this.options.env, CONVEX_SITE_URL: this.options.siteUrl, CONVEX_CLOUD_URL: this.options.cloudUrl },
+        queryTimeoutMs: this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+      },
+      this.#services,
+      {
+        queryTimeoutMs: this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+        actionTimeoutMs: this.options.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
+        memoryLimitMb: this.options.memoryLimitMb ?? 2048,
+        replaceAfterMs: 250,
+        onNotice: (text) => this.emit("notice", text),
+      },
+    );
+    let project: LoadedProject;
+    try {
+      project = await pool.loaded;
+      if (project.loadErrors.length > 0) throw { message: project.loadErrors.map((e) => `${e.module}: ${e.message}`).join("\n") };
+      await this.store.setSchema(project.schemaJson ? (JSON.parse(project.schemaJson) as SchemaInfo) : null);
+    } catch (error) {
+      await pool.dispose();
+      this.#pruneOwnBuilds();
+      const wire = error as WireError;
+      this.state = {
+        kind: "build-failed",
+        errors: [{ file: join(build.functionsDir), line: 0, column: 0, text: wire.stack ?? wire.message }],
+        serving: this.#pool !== null,
+      };
+      this.emit("state", this.state);
+      return;
+    }
+    const previous = this.#pool;
+    this.#pool = pool;
+    this.#project = project;
+    this.#buildDir = build.outDir;
+    this.state = { kind: "ready", project, buildMs: Math.round(performance.now() - started) };
+    this.emit("state", this.state);
+    if (previous) void this.#drain(previous).then(() => this.#pruneOwnBuilds());
+  }
+
+  /**
+   * Deletes the build folders this runtime made, but the one serving. Only our own: another
+   * runtime (the CLI beside the extension, a parallel test) may be serving from the same project.
+   */
+  #pruneOwnBuilds(): void {
+    const keep = this.#buildDir;
+    this.#ownBuilds = this.#ownBuilds.filter((dir) => {
+      if (dir === keep) return true;
+      rmSync(dir, { recursive: true, force: true });
+      return false;
+    });
+  }
+
+  /** Lets in-flight work of a replaced pool finish (bounded), then stops it. */
+  async #drain(pool: WorkerPool): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (!pool.idle && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await pool.dispose();
+  }
+
+  async runFunction(name: string, args: JSONValue, options: RunFunctionOptions = {}): Promise<FunctionOutcome> {
+    const worker = await this.#worker();
+    return worker.runFunction({
+      name,
+      udfType: options.udfType ?? this.#project?.functions.find((f) => f.name === name)?.udfType ?? "query",
+      args,
+      requestId: options.requestId ?? newRequestId(),
+      caller: options.caller ?? "api",
+      publicOnly: options.publicOnly ?? false,
+      authToken: options.authToken ?? null,
+    });
+  }
+
+  /** Runs an HTTP action request. The caller has already read and size-checked the body. */
+  async runHttp(request: {
+    method: string;
+    url: string;
+    headers: Array<[string, string]>;
+    body: ArrayBuffer | null;
+    requestId: string;
+    ip: string | null;
+    signal?: AbortSignal;
+  }): Promise<Response> {
+    const worker = await this.#worker();
+    const authorization = request.headers.find(([name]) => name.toLowerCase() === "authorization")?.[1] ?? null;
+    const token = authorization && /^bearer\s+/i.test(authorization) ? authorization.replace(/^bearer\s+/i, "").trim() : null;
+    return worker.runHttp(
+      {
+        requestId: request.requestId,
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: request.body,
+        authToken: token,
+        ip: request.ip,
+      },
+      request.signal,
+    );
+  }
+
+  get hasHttp(): boolean {
+    return this.#project?.hasHttp ?? false;
+  }
+
+  get ready(): boolean {
+    return this.#pool !== null;
+  }
+
+  /** The worker to run on now, once it has loaded the project. */
+  async #worker() {
+    const worker = this.#requirePool().current();
+    await worker.loaded;
+    return worker;
+  }
+
+  #requirePool(): WorkerPool {
+    if (!this.#pool) {
+      const reason =
+        this.state.kind === "build-failed"
+          ? `the project does not build yet:\n${this.state.errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.text}`).join("\n")}`
+          : "the project is not loaded yet";
+      throw new Error(`Convex Lens cannot run functions: ${reason}`);
+    }
+    return this.#pool;
+  }
+
+  #recordExecutions(): void {
+    this.events.listen({
+      onStart: (start) => this.logs.recordExecution(start),
+      onLog: (log) => this.logs.appendLines(log.execId, log.requestId, [log.line]),
+      onEnd: (end) => this.logs.finishExecution(end),
+    });
+  }
+
+  async close(): Promise<void> {
+    this.state = { kind: "stopped" };
+    await this.#pool?.dispose({ message: "The runtime stopped" });
+    this.#pool = null;
+    this.#buildDir = null;
+    this.#pruneOwnBuilds();
+    await this.store.close();
+    await this.logs.close();
+    this.emit("state", this.state);
+  }
+}

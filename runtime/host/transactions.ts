@@ -1,0 +1,72 @@
+// Open database transactions, keyed by the id the worker carries in every database syscall.
+// Transactions belong to a worker; when a worker dies its transactions are rolled back.
+import type { ReadTransaction, WriteTransaction } from "../store/types";
+
+export interface OpenTransaction {
+  id: number;
+  ownerWorker: number;
+  mode: "read" | "write";
+  tx: ReadTransaction | WriteTransaction;
+  metrics: { documentsRead: number; bytesRead: number; documentsWritten: number; bytesWritten: number; databaseQueries: number };
+}
+
+export class TransactionTable {
+  #nextId = 1;
+  readonly #open = new Map<number, OpenTransaction>();
+
+  add(ownerWorker: number, mode: "read" | "write", tx: ReadTransaction | WriteTransaction): OpenTransaction {
+    const entry: OpenTransaction = {
+      id: this.#nextId++,
+      ownerWorker,
+      mode,
+      tx,
+      metrics: { documentsRead: 0, bytesRead: 0, documentsWritten: 0, bytesWritten: 0, databaseQueries: 0 },
+    };
+    this.#open.set(entry.id, entry);
+    return entry;
+  }
+
+  get(id: number, worker: number): OpenTransaction {
+    const entry = this.#open.get(id);
+    if (!entry || entry.ownerWorker !== worker) throw new Error(`Transaction ${id} is not open`);
+    return entry;
+  }
+
+  write(id: number, worker: number): WriteTransaction {
+    const entry = this.get(id, worker);
+    if (entry.mode !== "write") throw new Error("This function cannot write: it runs in a read-only transaction");
+    return entry.tx as WriteTransaction;
+  }
+
+  close(id: number): void {
+    this.#open.delete(id);
+  }
+
+  /** Ends every transaction of a worker that is gone, so its locks are released and writes dropped. */
+  abandon(worker: number): number {
+    let count = 0;
+    for (const entry of [...this.#open.values()]) {
+      if (entry.ownerWorker !== worker) continue;
+      this.#open.delete(entry.id);
+      try {
+        if (entry.mode === "write") (entry.tx as WriteTransaction).abort();
+        else entry.tx.end();
+      } catch {
+        // Already ended: nothing to release.
+      }
+      count += 1;
+    }
+    return count;
+  }
+}
+
+// Convex's per-transaction limits (docs: production/state/limits), reported by getTransactionMetrics.
+export const TRANSACTION_LIMITS = {
+  bytesRead: 16 * 1024 * 1024,
+  bytesWritten: 16 * 1024 * 1024,
+  databaseQueries: 4096,
+  documentsRead: 32_000,
+  documentsWritten: 16_000,
+  functionsScheduled: 1000,
+  scheduledFunctionArgsBytes: 16 * 1024 * 1024,
+} as const;

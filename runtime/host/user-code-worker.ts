@@ -1,0 +1,288 @@
+// One worker thread running the user's code, seen from the host: it relays the worker's syscalls
+// to the database, turns its messages into function results and streamed HTTP responses, and
+// notices when user code stops yielding (the heartbeat stalls) so the pool can replace it.
+import { Worker } from "node:worker_threads";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type {
+  ExecutionEnd,
+  ExecutionLog,
+  ExecutionStart,
+  LoadedProject,
+  RunFunctionRequest,
+  RunHttpRequest,
+  WireError,
+  WorkerInit,
+  WorkerToHost,
+} from "../shared/protocol";
+import type { JSONValue } from "../store/types";
+import {
+  answerSyncCall,
+  CONTROL_HEARTBEAT,
+  CONTROL_RUNNING_SLOT,
+  CONTROL_SLOTS,
+} from "../shared/sync-channel";
+
+export interface WorkerServices {
+  /** Async syscalls relayed from the worker. */
+  call(worker: number, execId: string, op: string, args: any): Promise<unknown>;
+  /** Sync syscalls; the worker is blocked until this returns. */
+  callSync(worker: number, execId: string, op: string, args: any): unknown;
+  onExecutionStart(event: ExecutionStart): void;
+  onExecutionLog(event: ExecutionLog): void;
+  onExecutionEnd(event: ExecutionEnd): void;
+  /** The worker is gone: release whatever it held. */
+  onWorkerGone(worker: number): void;
+}
+
+export type FunctionOutcome =
+  | { ok: true; value: JSONValue; logLines: string[] }
+  | { ok: false; error: WireError; logLines: string[] };
+
+interface HttpStream {
+  resolveHead: (response: Response) => void;
+  rejectHead: (error: WireError) => void;
+  controller: ReadableStreamDefaultController<Uint8Array> | null;
+  headSent: boolean;
+  requestId: string;
+}
+
+export type WorkerInitData = Omit<WorkerInit, "control" | "syncBuffer">;
+
+const SYNC_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** The worker's entry: the TypeScript source under tsx (tests), the bundled file in dist. */
+function workerEntry(): string {
+  const bundled = join(__dirname, "runtime-worker.js");
+  if (existsSync(bundled)) return bundled;
+  return join(__dirname, "..", "worker", "worker-main.ts");
+}
+
+export class UserCodeWorker {
+  static #nextId = 1;
+  readonly id = UserCodeWorker.#nextId++;
+  readonly loaded: Promise<LoadedProject>;
+  readonly #worker: Worker;
+  readonly #control: Int32Array;
+  readonly #syncBytes: Uint8Array;
+  readonly #calls = new Map<number, (outcome: FunctionOutcome) => void>();
+  readonly #streams = new Map<number, HttpStream>();
+  /** Running executions by slot, to name the one that hangs. */
+  readonly #running = new Map<number, ExecutionStart>();
+  #nextRequest = 1;
+  #exited = false;
+  #lastHeartbeat = 0;
+  #lastHeartbeatAt = Date.now();
+  #exitReason: WireError | null = null;
+  readonly spawnedAt = Date.now();
+  isLoaded = false;
+
+  constructor(
+    init: WorkerInitData,
+    private readonly services: WorkerServices,
+    memoryLimitMb: number,
+  ) {
+    const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
+    const syncBuffer = new SharedArrayBuffer(SYNC_BUFFER_BYTES);
+    this.#control = new Int32Array(control);
+    this.#syncBytes = new Uint8Array(syncBuffer);
+    const entry = workerEntry();
+    // Under tsx (tests, development) the worker's TypeScript source is loaded through tsx's
+    // require hook; the published bundle runs the compiled file directly.
+    const source = entry.endsWith(".ts") ? `require("tsx/cjs/api").register(); require(${JSON.stringify(entry)});` : entry;
+    this.#worker = new Worker(source, {
+      eval: entry.endsWith(".ts"),
+      workerData: { ...init, control, syncBuffer } satisfies WorkerInit,
+      resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb },
+      stdout: false,
+      stderr: false,
+    });
+    let resolveLoaded!: (project: LoadedProject) => void;
+    let rejectLoaded!: (error: WireError) => void;
+    this.loaded = new Promise((resolve, reject) => {
+      resolveLoaded = resolve;
+      rejectLoaded = reject;
+    });
+    this.loaded.catch(() => undefined);
+    this.#worker.on("message", (message: WorkerToHost) => this.#onMessage(message, resolveLoaded, rejectLoaded));
+    this.#worker.on("error", (error) => {
+      this.#exitReason ??= { message: `The function runner crashed: ${error instanceof Error ? error.message : String(error)}` };
+      rejectLoaded(this.#exitReason);
+    });
+    this.#worker.on("exit", (code) => {
+      this.#exited = true;
+      this.#exitReason ??= { message: `The function runner exited (code ${code}) while this request was running` };
+      rejectLoaded(this.#exitReason);
+      this.#failEverything(this.#exitReason);
+      this.services.onWorkerGone(this.id);
+    });
+  }
+
+  get exited(): boolean {
+    return this.#exited;
+  }
+
+  get busy(): number {
+    return this.#calls.size + this.#streams.size;
+  }
+
+  /** Milliseconds since user code last let the worker's event loop turn. */
+  stalledFor(now = Date.now()): number {
+    const beat = Atomics.load(this.#control, CONTROL_HEARTBEAT);
+    if (beat !== this.#lastHeartbeat) {
+      this.#lastHeartbeat = beat;
+      this.#lastHeartbeatAt = now;
+    }
+    return now - this.#lastHeartbeatAt;
+  }
+
+  /** The execution that was running when the worker stopped yielding. */
+  stalledExecution(): ExecutionStart | null {
+    return this.#running.get(Atomics.load(this.#control, CONTROL_RUNNING_SLOT)) ?? null;
+  }
+
+  runFunction(request: Omit<RunFunctionRequest, "type" | "id">): Promise<FunctionOutcome> {
+    if (this.#exited) return Promise.resolve({ ok: false, error: this.#exitReason!, logLines: [] });
+    const id = this.#nextRequest++;
+    return new Promise((resolve) => {
+      this.#calls.set(id, resolve);
+      this.#worker.postMessage({ type: "run-function", id, ...request } satisfies RunFunctionRequest);
+    });
+  }
+
+  runHttp(request: Omit<RunHttpRequest, "type" | "id">, signal?: AbortSignal): Promise<Response> {
+    if (this.#exited) return Promise.reject(this.#exitReason);
+    const id = this.#nextRequest++;
+    return new Promise((resolveHead, rejectHead) => {
+      this.#streams.set(id, { resolveHead, rejectHead, controller: null, headSent: false, requestId: request.requestId });
+      const transfer = request.body ? [request.body] : [];
+      this.#worker.postMessage({ type: "run-http", id, ...request } satisfies RunHttpRequest, transfer);
+      signal?.addEventListener("abort", () => {
+        if (!this.#exited) this.#worker.postMessage({ type: "cancel-http", id });
+      });
+    });
+  }
+
+  async terminate(reason: WireError): Promise<void> {
+    this.#exitReason ??= reason;
+    await this.#worker.terminate();
+  }
+
+  #onMessage(message: WorkerToHost, resolveLoaded: (p: LoadedProject) => void, rejectLoaded: (e: WireError) => void): void {
+    switch (message.type) {
+      case "loaded":
+        this.isLoaded = true;
+        this.#lastHeartbeatAt = Date.now();
+        resolveLoaded(message.project);
+        return;
+      case "load-failed":
+        rejectLoaded(message.error);
+        return;
+      case "call":
+        this.services.call(this.id, message.execId, message.op, message.args).then(
+          (value) => this.#reply(message.id, true, value),
+          (error: unknown) => this.#reply(message.id, false, toWire(error)),
+        );
+        return;
+      case "sync-call":
+        try {
+          const value = this.services.callSync(this.id, message.execId, message.op, message.args);
+          answerSyncCall(this.#control, this.#syncBytes, true, JSON.stringify(value ?? null));
+        } catch (error) {
+          answerSyncCall(this.#control, this.#syncBytes, false, toWire(error).message);
+        }
+        return;
+      case "exec-start":
+        this.#running.set(message.slot, message);
+        this.services.onExecutionStart(message);
+        return;
+      case "exec-log":
+        this.services.onExecutionLog(message);
+        return;
+      case "exec-end":
+        for (const [slot, start] of this.#running) if (start.execId === message.execId) this.#running.delete(slot);
+        this.services.onExecutionEnd(message);
+        return;
+      case "function-result": {
+        const resolve = this.#calls.get(message.id);
+        this.#calls.delete(message.id);
+        resolve?.(message.ok ? { ok: true, value: message.value, logLines: message.logLines } : { ok: false, error: message.error, logLines: message.logLines });
+        return;
+      }
+      case "http-head": {
+        const stream = this.#streams.get(message.id);
+        if (!stream) return;
+        stream.headSent = true;
+        const body = new ReadableStream<Uint8Array>({
+          start: (controller) => {
+            stream.controller = controller;
+          },
+          cancel: () => {
+            if (!this.#exited) this.#worker.postMessage({ type: "cancel-http", id: message.id });
+          },
+        });
+        const nullBody = message.status === 204 || message.status === 304 || (message.status >= 100 && message.status < 200);
+        stream.resolveHead(new Response(nullBody ? null : body, { status: message.status, headers: message.headers }));
+        return;
+      }
+      case "http-chunk":
+        this.#streams.get(message.id)?.controller?.enqueue(message.chunk);
+        return;
+      case "http-end": {
+        const stream = this.#streams.get(message.id);
+        this.#streams.delete(message.id);
+        if (!stream?.controller) return;
+        try {
+          if (message.error) stream.controller.error(new Error(message.error));
+          else stream.controller.close();
+        } catch {
+          // The client went away and the stream is already closed.
+        }
+        return;
+      }
+    }
+  }
+
+  #reply(id: number, ok: boolean, payload: unknown): void {
+    if (this.#exited) return;
+    this.#worker.postMessage(ok ? { type: "reply", id, ok: true, value: payload } : { type: "reply", id, ok: false, error: payload });
+  }
+
+  /** The worker is gone: every caller still waiting gets an error instead of hanging. */
+  #failEverything(reason: WireError): void {
+    for (const [, resolve] of this.#calls) resolve({ ok: false, error: reason, logLines: [] });
+    this.#calls.clear();
+    for (const [, stream] of this.#streams) {
+      if (!stream.headSent) stream.rejectHead(reason);
+      else {
+        try {
+          stream.controller?.error(new Error(reason.message));
+        } catch {
+          // Already closed.
+        }
+      }
+    }
+    this.#streams.clear();
+    for (const start of this.#running.values()) {
+      this.services.onExecutionEnd({
+        type: "exec-end",
+        execId: start.execId,
+        outcome: "failure",
+        durationMs: Date.now() - start.startedAt,
+        status: start.udfType === "httpAction" ? 500 : null,
+        error: reason,
+      });
+    }
+    this.#running.clear();
+  }
+}
+
+export function toWire(error: unknown): WireError {
+  if (error && typeof error === "object" && "message" in error) {
+    const wire: WireError = { message: String((error as { message: unknown }).message) };
+    const data = (error as { data?: JSONValue }).data;
+    if (data !== undefined) wire.data = data;
+    return wire;
+  }
+  return { message: String(error) };
+}

@@ -1,0 +1,102 @@
+// Keeps one healthy worker to send work to. A worker whose event loop stops turning (user code in
+// a loop) is set aside at once so new requests go to a fresh worker, and it is terminated when
+// its running function passes its time limit.
+import type { LoadedProject, WireError } from "../shared/protocol";
+import { timeoutMessage } from "../shared/limits";
+import { UserCodeWorker, type WorkerInitData, type WorkerServices } from "./user-code-worker";
+
+export interface PoolOptions {
+  queryTimeoutMs: number;
+  actionTimeoutMs: number;
+  memoryLimitMb: number;
+  /** A worker stalled this long stops receiving new work. */
+  replaceAfterMs: number;
+  onNotice?: (text: string) => void;
+}
+
+const WATCHDOG_INTERVAL_MS = 50;
+const LOAD_TIMEOUT_MS = 60_000;
+
+export class WorkerPool {
+  #primary: UserCodeWorker;
+  readonly #retired = new Set<UserCodeWorker>();
+  readonly #timer: NodeJS.Timeout;
+  #disposed = false;
+
+  constructor(
+    private readonly init: WorkerInitData,
+    private readonly services: WorkerServices,
+    private readonly options: PoolOptions,
+  ) {
+    this.#primary = this.#spawn();
+    this.#timer = setInterval(() => this.#watch(), WATCHDOG_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  get loaded(): Promise<LoadedProject> {
+    return this.#primary.loaded;
+  }
+
+  /** The worker that takes new work now. */
+  current(): UserCodeWorker {
+    if (this.#primary.exited && !this.#disposed) this.#primary = this.#spawn();
+    return this.#primary;
+  }
+
+  async dispose(reason: WireError = { message: "The runtime is reloading" }): Promise<void> {
+    this.#disposed = true;
+    clearInterval(this.#timer);
+    const all = [this.#primary, ...this.#retired];
+    this.#retired.clear();
+    await Promise.all(all.map((worker) => worker.terminate(reason)));
+  }
+
+  /** Resolves once every worker has finished what it was doing (used before a reload drops them). */
+  get idle(): boolean {
+    return this.#primary.busy === 0 && [...this.#retired].every((w) => w.busy === 0);
+  }
+
+  #spawn(): UserCodeWorker {
+    return new UserCodeWorker(this.init, this.services, this.options.memoryLimitMb);
+  }
+
+  #watch(): void {
+    const now = Date.now();
+    for (const worker of [this.#primary, ...this.#retired]) {
+      if (worker.exited) {
+        this.#retired.delete(worker);
+        continue;
+      }
+      if (!worker.isLoaded) {
+        // Module evaluation is not an execution: it gets its own, generous bound.
+        if (now - worker.spawnedAt > LOAD_TIMEOUT_MS) {
+          void worker.terminate({
+            message: `Loading the project's modules did not finish within ${LOAD_TIMEOUT_MS / 1000} s. Is there a loop at the top level of a module?`,
+          });
+        }
+        continue;
+      }
+      const stalled = worker.stalledFor(now);
+      const execution = worker.stalledExecution();
+      if (execution) {
+        const transactional = execution.udfType === "query" || execution.udfType === "mutation";
+        const limit = transactional ? this.options.queryTimeoutMs : this.options.actionTimeoutMs;
+        if (stalled > limit) {
+          const message = timeoutMessage(execution.udfType, execution.identifier, limit);
+          this.options.onNotice?.(message);
+          this.#retired.delete(worker);
+          void worker.terminate({ message });
+          if (worker === this.#primary && !this.#disposed) this.#primary = this.#spawn();
+          continue;
+        }
+      }
+      if (worker === this.#primary && stalled > this.options.replaceAfterMs && !this.#disposed) {
+        this.#retired.add(worker);
+        this.#primary = this.#spawn();
+      } else if (worker !== this.#primary && stalled < 2 * WATCHDOG_INTERVAL_MS && worker.busy === 0) {
+        this.#retired.delete(worker);
+        void worker.terminate({ message: "retired" });
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// Output folders for builds. Node's ESM cache can never forget a module, so each build goes to a
+// fresh folder: a worker that imported build N keeps a consistent set of files even while build
+// N+1 is written next to it. Old folders are deleted once no worker can still be using them.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+/** Where builds go by default, inside the project so bare imports resolve to its node_modules. */
+export const BUILD_ROOT = path.join(".convex-lens", "build");
+
+// Written into every build folder: makes Node load the `.js` files as ESM whatever the project's
+// own package.json says, and marks the folder as ours so it is safe to delete.
+const MARKER_FIELD = "convexLensBuild";
+
+export function newBuildDir(projectDir: string): { buildId: string; outDir: string } {
+  const stateDir = path.join(path.resolve(projectDir), ".convex-lens");
+  fs.mkdirSync(stateDir, { recursive: true });
+  // Keep build output out of the user's git status without asking them to edit .gitignore.
+  const gitignore = path.join(stateDir, ".gitignore");
+  if (!fs.existsSync(gitignore)) fs.writeFileSync(gitignore, "*\n");
+  // Time first so folders sort by age; the random tail keeps two builds in one millisecond apart.
+  const buildId = `${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+  return { buildId, outDir: path.join(path.resolve(projectDir), BUILD_ROOT, buildId) };
+}
+
+/**
+ * Checks that `outDir` can take a build and leaves it holding only our package.json. Returns an
+ * error text, or null. A non-empty folder is only cleared if an earlier build of ours wrote it.
+ */
+export function prepareOutDir(projectDir: string, functionsDir: string, outDir: string, buildId: string): string | null {
+  const inside = path.relative(path.resolve(projectDir), outDir);
+  if (inside === "" || inside.startsWith("..") || path.isAbsolute(inside)) {
+    return `The build folder must be inside the project (${projectDir}) so that imports like "convex/server" resolve to the project's node_modules; got ${outDir}.`;
+  }
+  const relToFunctions = path.relative(functionsDir, outDir);
+  if (relToFunctions === "" || !relToFunctions.startsWith("..")) {
+    return `The build folder ${outDir} must not be inside the functions folder ${functionsDir}.`;
+  }
+  if (!path.relative(outDir, functionsDir).startsWith("..")) {
+    return `The build folder ${outDir} must not contain the functions folder ${functionsDir}.`;
+  }
+  const existing = fs.existsSync(outDir) ? fs.readdirSync(outDir).length : 0;
+  if (existing > 0) {
+    if (!isOurBuild(outDir)) return `The build folder ${outDir} is not empty and was not written by Convex Lens; choose an empty folder.`;
+    fs.rmSync(outDir, { recursive: true, force: true });
+  }
+  fs.mkdirSync(outDir, { recursive: true });
+  // Marked before esbuild writes anything, so even a build that dies halfway can be pruned later.
+  writeBuildMarker(outDir, buildId);
+  return null;
+}
+
+function writeBuildMarker(outDir: string, buildId: string): void {
+  const pkg = { type: "module", private: true, [MARKER_FIELD]: buildId };
+  fs.writeFileSync(path.join(outDir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+}
+
+/**
+ * Deletes build folders under `buildRoot` except those in `keep` (pass the current build and the
+ * previous one, which a worker may still be running). Only folders we wrote are touched.
+ * Returns the folders removed.
+ */
+export function pruneBuilds(buildRoot: string, keep: string[]): string[] {
+  const kept = new Set(keep.map((dir) => path.resolve(dir)));
+  const removed: string[] = [];
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(buildRoot, { withFileTypes: true });
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    const dir = path.resolve(buildRoot, entry.name);
+    if (!entry.isDirectory() || kept.has(dir) || !isOurBuild(dir)) continue;
+    fs.rmSync(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
+}
+
+export function isOurBuild(dir: string): boolean {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as Record<string, unknown>;
+    return typeof pkg[MARKER_FIELD] === "string";
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,48 @@
+// What a build hands to the worker that loads modules and to whoever shows problems to the user.
+import type { BuildMessage } from "./build-message.js";
+import type { ModuleEnvironment } from "./entry-points.js";
+
+export interface BuiltModule {
+  /** Relative to the functions folder, with forward slashes: "messages.ts", "dir/sub.ts". */
+  path: string;
+  /** Absolute path of the built `.js` file, ready for `import(pathToFileURL(outFile).href)`. */
+  outFile: string;
+  /** Where Convex would run it ("node" for files with "use node"); here everything runs in Node. */
+  environment: ModuleEnvironment;
+}
+
+export interface BuildSuccess {
+  ok: true;
+  buildId: string;
+  /** The folder holding this build; never reused by another build. */
+  outDir: string;
+  functionsDir: string;
+  modules: BuiltModule[];
+  /** Absolute path of the built schema module (`<outDir>/schema.js`), or null without a schema. */
+  schemaFile: string | null;
+  /** Absolute path of the built auth config (`<outDir>/auth.config.js`), or null without one. */
+  authConfigFile: string | null;
+  /** The `path` of the module defining HTTP routes (http.ts / http.js), or null. */
+  httpModule: string | null;
+  durationMs: number;
+  warnings: BuildMessage[];
+  /** "workspace": `convex/*` stays external and Node loads the project's copy; "bundled": ours is bundled in. */
+  convexSource: "workspace" | "bundled";
+  convexVersion: string;
+  esbuildSource: "custom" | "workspace" | "bundled";
+  esbuildVersion: string;
+  /**
+   * The project's own source files that went into the build (absolute, no node_modules), including
+   * files outside the functions folder that a watcher of that folder alone would miss.
+   */
+  inputs: string[];
+}
+
+export interface BuildFailure {
+  ok: false;
+  errors: BuildMessage[];
+  durationMs: number;
+  warnings: BuildMessage[];
+}
+
+export type BuildResult = BuildSuccess | BuildFailure;

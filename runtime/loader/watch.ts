@@ -1,0 +1,97 @@
+// Tells the caller when the project's functions changed, so it can rebuild. One "save all" or a
+// codegen run touches many files within milliseconds; they are reported as one batch.
+import fs from "node:fs";
+import path from "node:path";
+import { findFunctionsDir } from "./functions-dir.js";
+
+export interface WatchOptions {
+  /** Quiet time after the last event before onChange fires. */
+  debounceMs?: number;
+  /** Watcher failures (the folder was deleted, too many watches). Without it they are ignored. */
+  onError?: (err: Error) => void;
+}
+
+export interface ProjectWatcher {
+  close(): void;
+}
+
+/**
+ * Watches the functions folder recursively (including `_generated/`, since codegen output changes
+ * what the build produces) and convex.json (it can move the functions folder).
+ * Throws if the functions folder cannot be found.
+ */
+export function watchProject(
+  projectDir: string,
+  onChange: (changedFiles: string[]) => void,
+  { debounceMs = 50, onError }: WatchOptions = {},
+): ProjectWatcher {
+  const dirs = findFunctionsDir(projectDir);
+  if (!dirs.ok) throw new Error(dirs.error.text);
+
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const flush = () => {
+    timer = undefined;
+    if (closed || pending.size === 0) return;
+    const files = [...pending].sort();
+    pending.clear();
+    onChange(files);
+  };
+  const record = (file: string) => {
+    if (closed) return;
+    pending.add(file);
+    clearTimeout(timer);
+    timer = setTimeout(flush, debounceMs);
+  };
+  const reportError = (err: Error) => {
+    if (!closed) onError?.(err);
+  };
+
+  // Node 20 supports recursive watching on Linux (emulated), macOS and Windows.
+  const functionsWatcher = fs.watch(dirs.functionsDir, { recursive: true }, (_event, name) => {
+    if (name === null) return record(dirs.functionsDir);
+    const relative = name.toString();
+    if (isIgnored(relative)) return;
+    record(path.join(dirs.functionsDir, relative));
+  });
+  functionsWatcher.on("error", reportError);
+
+  // Editors save by rename, which ends a watch on the file itself; watching the folder survives it.
+  const rootWatcher = fs.watch(dirs.projectDir, (_event, name) => {
+    if (name?.toString() === "convex.json") record(path.join(dirs.projectDir, "convex.json"));
+  });
+  rootWatcher.on("error", reportError);
+
+  return {
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      functionsWatcher.close();
+      rootWatcher.close();
+    },
+  };
+}
+
+/** Paths (relative to the functions folder) whose changes never affect a build. */
+export function isIgnored(relativePath: string): boolean {
+  const parts = relativePath.split(/[\\/]/);
+  if (parts.includes("node_modules")) return true;
+  return isEditorTempFile(parts.at(-1) ?? "");
+}
+
+/** Swap, backup and lock files that editors write next to the file being edited. */
+export function isEditorTempFile(name: string): boolean {
+  return (
+    name.endsWith("~") || // vim/emacs backups
+    /\.sw[a-p]$/.test(name) || // vim swap files: .swp, .swo, … (and .swx below)
+    name.endsWith(".swx") ||
+    name === "4913" || // vim's "can I write here" probe
+    name.startsWith(".#") || // emacs lock files
+    (name.startsWith("#") && name.endsWith("#")) || // emacs auto-save
+    name.includes("___jb_tmp___") || // JetBrains safe write
+    name.includes("___jb_old___") ||
+    name === ".DS_Store"
+  );
+}

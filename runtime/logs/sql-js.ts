@@ -1,0 +1,33 @@
+// Loads sql.js once per process and wraps the two statement patterns the log store needs. Every
+// statement is prepared and freed within one call: `Database.export()` closes and reopens the
+// database, which would invalidate statements kept across calls.
+import initSqlJs, { type BindParams, type Database, type SqlJsStatic, type SqlValue } from "sql.js";
+
+let loading: Promise<SqlJsStatic> | undefined;
+
+export function loadSqlJs(): Promise<SqlJsStatic> {
+  // A failed load (say, the wasm file missing from a package) is not cached, so a later open retries.
+  loading ??= initSqlJs().catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}
+
+export type Row = Record<string, SqlValue>;
+
+export function allRows(db: Database, sql: string, params: BindParams = []): Row[] {
+  const statement = db.prepare(sql);
+  try {
+    statement.bind(params);
+    const rows: Row[] = [];
+    while (statement.step()) rows.push(statement.getAsObject());
+    return rows;
+  } finally {
+    statement.free();
+  }
+}
+
+export function firstRow(db: Database, sql: string, params: BindParams = []): Row | undefined {
+  return allRows(db, sql, params)[0];
+}

@@ -1,0 +1,117 @@
+// The SQLite tables behind the store, and a thin wrapper over sql.js that caches prepared
+// statements (the hot paths run the same few statements many times).
+//
+// Tables:
+//   meta           key/value: format marker, last commit timestamp
+//   tables         table registry: name <-> number, plus a document count for `count()`
+//   indexes        index registry: (table, name) -> key fields
+//   documents      one row per document: id, table, creation time, wire-form JSON
+//   index_entries  (index id, sort key BLOB) -> document id. The primary key makes every index
+//                  query a range scan over BLOB keys (memcmp order), independent of table size.
+import initSqlJs from "sql.js";
+import type { Database, SqlJsStatic, SqlValue, Statement } from "sql.js";
+
+export const STORE_FORMAT = "convex-lens-store/1";
+
+/**
+ * Connection settings. sql.js keeps the database in an in-memory file system, so SQLite's own
+ * journal only needs to support ROLLBACK / savepoints (durability is ours: persistence.ts). A
+ * journal in memory and a larger page cache roughly halve the cost of a write.
+ */
+export const CONNECTION_PRAGMAS = "PRAGMA journal_mode = MEMORY; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;";
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tables (
+  number INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  doc_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS indexes (
+  id INTEGER PRIMARY KEY,
+  table_number INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  key_fields TEXT NOT NULL,
+  UNIQUE (table_number, name)
+);
+CREATE TABLE IF NOT EXISTS documents (
+  id TEXT PRIMARY KEY,
+  table_number INTEGER NOT NULL,
+  creation_time REAL NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_by_table ON documents (table_number);
+CREATE TABLE IF NOT EXISTS index_entries (
+  index_id INTEGER NOT NULL,
+  key BLOB NOT NULL,
+  doc_id TEXT NOT NULL,
+  PRIMARY KEY (index_id, key)
+) WITHOUT ROWID;
+`;
+
+let sqlJs: Promise<SqlJsStatic> | null = null;
+
+/** sql.js compiles its wasm once per process. */
+export function loadSqlJs(): Promise<SqlJsStatic> {
+  sqlJs ??= initSqlJs();
+  return sqlJs;
+}
+
+export type Row = SqlValue[];
+
+export class Sql {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(readonly db: Database) {}
+
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  all(sql: string, params: SqlValue[] = []): Row[] {
+    const statement = this.statement(sql);
+    try {
+      statement.bind(params);
+      const rows: Row[] = [];
+      while (statement.step()) rows.push(statement.get());
+      return rows;
+    } finally {
+      statement.reset();
+    }
+  }
+
+  one(sql: string, params: SqlValue[] = []): Row | undefined {
+    const statement = this.statement(sql);
+    try {
+      statement.bind(params);
+      return statement.step() ? statement.get() : undefined;
+    } finally {
+      statement.reset();
+    }
+  }
+
+  run(sql: string, params: SqlValue[] = []): void {
+    const statement = this.statement(sql);
+    try {
+      statement.run(params);
+    } finally {
+      statement.reset();
+    }
+  }
+
+  /** Several statements, no parameters (DDL, transaction control). */
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  close(): void {
+    for (const statement of this.statements.values()) statement.free();
+    this.statements.clear();
+    this.db.close();
+  }
+}

@@ -1,0 +1,363 @@
+// The document store: a sql.js (SQLite in wasm) database holding a Convex deployment's tables,
+// with optional persistence to a file (snapshot + commit log, see persistence.ts).
+//
+//   const store = await Store.open({ file: ".convex-lens/db.sqlite" });
+//   await store.setSchema(schemaInfo);
+//   const tx = await store.beginWrite();  // serialized with every other transaction
+//   tx.insert("messages", { body: "hi" }); tx.commit();
+//   await store.close();
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { BY_CREATION_TIME, BY_ID, Catalog, keyFieldsFor } from "./catalog";
+import { DocumentWriter } from "./document-writer";
+import { tableNumberOfId } from "./ids";
+import { checkTableName } from "./document-rules";
+import { CommitLog, type LogEntry, logPathFor, openSnapshot, StoreFileError, writeSnapshot } from "./persistence";
+import { QueryEngine } from "./query-engine";
+import { ReadersWriterLock } from "./rw-lock";
+import { CONNECTION_PRAGMAS, loadSqlJs, SCHEMA_SQL, Sql, STORE_FORMAT } from "./sql";
+import { type DocumentValidator, ReadTx, type TransactionHost, WriteTx } from "./transactions";
+import type { ReadTransaction, SchemaInfo, WriteTransaction } from "./types";
+
+export type { DocumentValidator } from "./transactions";
+
+export interface StoreOptions {
+  /** Database file; undefined keeps everything in memory. Its directory is created if needed. */
+  file?: string;
+  /**
+   * Schema validator used when the schema has `schemaValidation` (see runtime/values/validate.ts).
+   * Without one, documents are not validated.
+   */
+  validateDocument?: DocumentValidator;
+  /** Delay between the last commit and the checkpoint that rewrites the file. Default 1000 ms. */
+  checkpointDelayMs?: number;
+  /** fsync the commit log at every commit (survives power loss, not only a killed process). */
+  syncCommits?: boolean;
+  /** Where background checkpoint failures are reported. Default: console.error. */
+  onBackgroundError?: (error: unknown) => void;
+}
+
+class StoreClosedError extends Error {
+  constructor() {
+    super("The store is closed");
+  }
+}
+
+function sameFields(a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean {
+  return a.length === b.length && a.every((field, i) => field === b[i]);
+}
+
+/** The store's state and internals; transactions see it through `TransactionHost`. */
+class Core implements TransactionHost {
+  readonly catalog: Catalog;
+  readonly writer: DocumentWriter;
+  readonly engine: QueryEngine;
+  schema: SchemaInfo | null = null;
+  readonly validateDocument: DocumentValidator | null;
+  readonly lock = new ReadersWriterLock();
+  lastCommitTs: bigint;
+  lastCreationTime = 0;
+  closed = false;
+  /** Commits not yet in the snapshot file. */
+  dirty = false;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly sql: Sql,
+    readonly file: string | undefined,
+    readonly log: CommitLog | null,
+    private readonly options: StoreOptions,
+  ) {
+    this.catalog = new Catalog(sql);
+    this.writer = new DocumentWriter(sql, this.catalog);
+    this.engine = new QueryEngine(this);
+    this.validateDocument = options.validateDocument ?? null;
+    this.lastCommitTs = BigInt((sql.one("SELECT value FROM meta WHERE key = 'last_commit_ts'")?.[0] as string | undefined) ?? "0");
+  }
+
+  nextCreationTime(): number {
+    // Strictly increasing milliseconds, as convex-test does: now, or just after the last one.
+    const now = Date.now();
+    this.lastCreationTime = now <= this.lastCreationTime ? this.lastCreationTime + 0.001 : now;
+    return this.lastCreationTime;
+  }
+
+  nextCommitTs(): bigint {
+    const now = BigInt(Date.now()) * 1_000_000n;
+    return now > this.lastCommitTs ? now : this.lastCommitTs + 1n;
+  }
+
+  appendLog(entry: LogEntry): void {
+    this.log?.append(entry);
+  }
+
+  committed(ts: bigint): void {
+    this.lastCommitTs = ts;
+    if (!this.file) return;
+    this.dirty = true;
+    this.scheduleCheckpoint();
+  }
+
+  /** Makes the declared (non-system) indexes exactly `declared`; true if anything changed. */
+  applyIndexes(declared: NonNullable<LogEntry["indexes"]>): boolean {
+    const wanted = new Map(declared.map(([table, name, fields]) => [`${table}\u0000${name}`, fields]));
+    let changed = false;
+    for (const table of this.catalog.tables()) {
+      for (const def of [...this.catalog.indexes(table.number)]) {
+        if (def.name === BY_ID || def.name === BY_CREATION_TIME) continue;
+        const fields = wanted.get(`${table.number}\u0000${def.name}`);
+        if (!fields || !sameFields(fields, def.keyFields)) {
+          this.catalog.dropIndex(def);
+          changed = true;
+        }
+      }
+    }
+    for (const [tableNumber, name, fields] of declared) {
+      if (this.catalog.index(tableNumber, name)) continue;
+      this.writer.buildIndex(this.catalog.createIndex(tableNumber, name, fields));
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** Re-applies commit-log entries newer than the snapshot. */
+  replay(entries: LogEntry[]): void {
+    for (const [i, entry] of entries.entries()) {
+      const ts = BigInt(entry.ts);
+      if (ts <= this.lastCommitTs) continue;
+      this.sql.exec("BEGIN");
+      try {
+        for (const [name, number] of entry.tables ?? []) {
+          const existing = this.catalog.table(name);
+          if (!existing) this.catalog.createTable(name, number);
+          else if (existing.number !== number) throw new Error(`table ${name} has number ${existing.number}, not ${number}`);
+        }
+        if (entry.indexes) this.applyIndexes(entry.indexes);
+        for (const [id, tableNumber, creationTime, json] of entry.puts ?? []) {
+          if (!this.catalog.tableByNumber(tableNumber)) throw new Error(`unknown table number ${tableNumber}`);
+          this.writer.put({ id, tableNumber, creationTime, json });
+        }
+        for (const id of entry.dels ?? []) this.writer.remove(id);
+        this.sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_commit_ts', ?)", [entry.ts]);
+        this.sql.exec("COMMIT");
+      } catch (e) {
+        this.sql.exec("ROLLBACK");
+        this.catalog.reload();
+        throw new StoreFileError(
+          `Entry ${i + 1} of the commit log ${this.log!.file} could not be applied (${(e as Error).message}). ` +
+            `The files were left untouched.`,
+        );
+      }
+      this.lastCommitTs = ts;
+      this.dirty = true;
+    }
+  }
+
+  async checkpoint(): Promise<void> {
+    if (!this.file || this.closed) return;
+    await this.lock.acquireRead();
+    try {
+      if (!this.closed) this.checkpointLocked();
+    } finally {
+      this.lock.releaseRead();
+    }
+  }
+
+  private scheduleCheckpoint(): void {
+    this.clearCheckpointTimer();
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      this.checkpoint().catch((e: unknown) => (this.options.onBackgroundError ?? console.error)(e));
+    }, this.options.checkpointDelayMs ?? 1000);
+    this.checkpointTimer.unref();
+  }
+
+  clearCheckpointTimer(): void {
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = null;
+  }
+
+  /** Caller holds a lock that excludes writers (sql.js cannot export during a write transaction). */
+  checkpointLocked(): void {
+    if (!this.file || !this.dirty) return;
+    writeSnapshot(this.file, this.sql.db.export());
+    this.log?.truncate();
+    this.dirty = false;
+  }
+
+  /** Frees everything; the caller holds the write lock (or is simulating a crash). */
+  shutDown(): void {
+    this.clearCheckpointTimer();
+    this.closed = true;
+    this.log?.close();
+    this.sql.close();
+  }
+}
+
+export class Store {
+  private constructor(private readonly core: Core) {}
+
+  static async open(options: StoreOptions = {}): Promise<Store> {
+    const SQL = await loadSqlJs();
+    const file = options.file === undefined ? undefined : path.resolve(options.file);
+    if (file) fs.mkdirSync(path.dirname(file), { recursive: true });
+    const db = file ? openSnapshot(SQL, file) : new SQL.Database();
+    const sql = new Sql(db);
+    try {
+      sql.exec(CONNECTION_PRAGMAS);
+      prepareSchema(sql, file);
+      const log = file ? new CommitLog(logPathFor(file), options.syncCommits ?? false) : null;
+      const core = new Core(sql, file, log, options);
+      if (log) core.replay(log.open());
+      if (file && !fs.existsSync(file)) core.dirty = true;
+      const maxTime = sql.one("SELECT MAX(creation_time) FROM documents")?.[0];
+      core.lastCreationTime = typeof maxTime === "number" ? maxTime : 0;
+      return new Store(core);
+    } catch (e) {
+      sql.close();
+      throw e;
+    }
+  }
+
+  /** The database file (absolute), or undefined for an in-memory store. */
+  get file(): string | undefined {
+    return this.core.file;
+  }
+
+  /**
+   * Applies the index definitions of a schema (from `defineSchema(...).export()`): registers its
+   * tables, builds new or changed indexes and drops removed ones. Also sets what inserts and
+   * updates are validated against. `null` (no schema) drops every declared index.
+   */
+  async setSchema(schema: SchemaInfo | null): Promise<void> {
+    const core = this.core;
+    await core.lock.acquireWrite();
+    try {
+      if (core.closed) throw new StoreClosedError();
+      for (const table of schema?.tables ?? []) checkTableName("defineSchema", table.tableName);
+      core.sql.exec("BEGIN");
+      try {
+        const created: Array<[string, number]> = [];
+        for (const table of schema?.tables ?? []) {
+          if (!core.catalog.table(table.tableName)) {
+            const info = core.catalog.createTable(table.tableName);
+            created.push([info.name, info.number]);
+          }
+        }
+        const declared: NonNullable<LogEntry["indexes"]> = [];
+        for (const table of schema?.tables ?? []) {
+          const info = core.catalog.table(table.tableName)!;
+          for (const index of table.indexes) {
+            // The backend refuses to push these names; a schema cannot redefine them.
+            if (index.indexDescriptor === BY_ID || index.indexDescriptor === BY_CREATION_TIME) continue;
+            declared.push([info.number, index.indexDescriptor, keyFieldsFor(index.indexDescriptor, index.fields)]);
+          }
+        }
+        const changed = core.applyIndexes(declared);
+        if (created.length > 0 || changed) {
+          const ts = core.nextCommitTs();
+          core.sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_commit_ts', ?)", [ts.toString()]);
+          const entry: LogEntry = { ts: ts.toString(), indexes: declared };
+          if (created.length > 0) entry.tables = created;
+          core.appendLog(entry);
+          core.sql.exec("COMMIT");
+          core.committed(ts);
+        } else {
+          core.sql.exec("COMMIT");
+        }
+        core.schema = schema;
+      } catch (e) {
+        core.sql.exec("ROLLBACK");
+        core.catalog.reload();
+        throw e;
+      }
+    } finally {
+      core.lock.releaseWrite();
+    }
+  }
+
+  /** Starts a read transaction; it sees one consistent snapshot until `end()`. */
+  async beginRead(): Promise<ReadTransaction> {
+    const core = this.core;
+    await core.lock.acquireRead();
+    if (core.closed) {
+      core.lock.releaseRead();
+      throw new StoreClosedError();
+    }
+    return new ReadTx(core, core.lastCommitTs, () => core.lock.releaseRead());
+  }
+
+  /** Starts a write transaction; it waits until every other transaction has ended. */
+  async beginWrite(): Promise<WriteTransaction> {
+    const core = this.core;
+    await core.lock.acquireWrite();
+    if (core.closed) {
+      core.lock.releaseWrite();
+      throw new StoreClosedError();
+    }
+    try {
+      return new WriteTx(core, core.lastCommitTs, () => core.lock.releaseWrite());
+    } catch (e) {
+      core.lock.releaseWrite();
+      throw e;
+    }
+  }
+
+  /** The table a document ID belongs to, or null if it is not an ID of any existing table. */
+  tableNameOfId(id: string): string | null {
+    const tableNumber = tableNumberOfId(id);
+    return tableNumber === null ? null : (this.core.catalog.tableByNumber(tableNumber)?.name ?? null);
+  }
+
+  /** Writes the database file now, if it has commits not yet in it (file-backed stores only). */
+  checkpoint(): Promise<void> {
+    return this.core.checkpoint();
+  }
+
+  /** Waits for open transactions to end, writes the file, and frees the database. */
+  async close(): Promise<void> {
+    const core = this.core;
+    if (core.closed) return;
+    core.clearCheckpointTimer();
+    await core.lock.acquireWrite();
+    try {
+      if (!core.closed && core.file) core.checkpointLocked();
+    } finally {
+      if (!core.closed) core.shutDown();
+      core.lock.releaseWrite();
+    }
+  }
+
+  /**
+   * For crash tests: drops the store the way a killed process would, without writing the
+   * database file (the commit log already holds every acknowledged commit).
+   */
+  abandonForTesting(): void {
+    if (!this.core.closed) this.core.shutDown();
+  }
+}
+
+/** Creates our tables in a new database, or checks that an existing one is ours. */
+function prepareSchema(sql: Sql, file: string | undefined): void {
+  const hasMeta = sql.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'") !== undefined;
+  if (!hasMeta) {
+    const others = sql.one("SELECT count(*) FROM sqlite_master")?.[0] as number;
+    if (others > 0) {
+      throw new StoreFileError(
+        `${file} is an SQLite database, but not one written by Convex Lens. It was left untouched; ` +
+          `point Convex Lens at another file, or move this one aside.`,
+      );
+    }
+    sql.exec(SCHEMA_SQL);
+    sql.run("INSERT INTO meta (key, value) VALUES ('format', ?)", [STORE_FORMAT]);
+    return;
+  }
+  const format = sql.one("SELECT value FROM meta WHERE key = 'format'")?.[0];
+  if (format !== STORE_FORMAT) {
+    throw new StoreFileError(
+      `${file} was written in format ${JSON.stringify(format)}, which this version of Convex Lens ` +
+        `does not read (it reads ${STORE_FORMAT}). It was left untouched.`,
+    );
+  }
+  sql.exec(SCHEMA_SQL);
+}

@@ -1,0 +1,71 @@
+// Per-execution state inside the worker. The `convex` package calls our syscalls with no handle
+// on which function is running (its requestId is always ""), so the running execution is found
+// through AsyncLocalStorage, which follows the user's awaits.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import type { Caller, UdfType } from "../shared/protocol";
+import type { DocumentJSON, SerializedQuery } from "../store/types";
+import type { CapturedConsole, LogCollector } from "../logs/console-capture";
+
+export interface TransactionRef {
+  id: number;
+  mode: "read" | "write";
+  snapshotTs: string;
+}
+
+export interface QueryStreamState {
+  query: SerializedQuery;
+  isSystem: boolean;
+  position: string | null;
+  buffer: DocumentJSON[];
+  done: boolean;
+  /** How many more documents a trailing `limit` operator allows. */
+  remaining: number;
+}
+
+export interface LogSink {
+  console: CapturedConsole;
+  collector: LogCollector;
+  /** Pretty lines, for the function API's `logLines`. */
+  lines: string[];
+}
+
+export class Execution {
+  static #nextSlot = 1;
+  readonly slot = Execution.#nextSlot++;
+  readonly startedAt = Date.now();
+  readonly queries = new Map<number, QueryStreamState>();
+  paginated = false;
+  /** Milliseconds of user code (syscall waits excluded) so far; queries and mutations are limited. */
+  userTimeMs = 0;
+  resumedAt = performance.now();
+  log!: LogSink;
+
+  constructor(
+    readonly id: string,
+    readonly requestId: string,
+    readonly udfType: UdfType,
+    /** `messages:send`, or `POST /route` for HTTP actions. */
+    readonly identifier: string,
+    readonly visibility: "public" | "internal",
+    readonly caller: Caller,
+    readonly parent: Execution | null,
+    readonly tx: TransactionRef | null,
+    readonly authToken: string | null,
+    readonly request: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null },
+  ) {}
+
+  get isTransactional(): boolean {
+    return this.udfType === "query" || this.udfType === "mutation";
+  }
+}
+
+export const executionStorage = new AsyncLocalStorage<Execution>();
+
+export function currentExecution(): Execution | undefined {
+  return executionStorage.getStore();
+}
+
+export function newExecutionId(): string {
+  return randomUUID();
+}

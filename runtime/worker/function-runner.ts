@@ -1,0 +1,180 @@
+// Runs queries, mutations and actions through the package's own `invoke*` entry points, with
+// argument/return validation, transactions held by the host, execution records and log capture.
+import { convexToJson } from "convex/values";
+import type { Caller, WireError } from "../shared/protocol";
+import { timeoutMessage } from "../shared/limits";
+import type { JSONValue } from "../store/types";
+import { validateArgs, validateReturns } from "../values/validate";
+import { Execution, executionStorage, newExecutionId, type TransactionRef } from "./execution";
+import type { FunctionRegistry, ResolvedFunction } from "./function-registry";
+import type { HostChannel } from "./host-channel";
+import { attachExecutionLog } from "./execution-log";
+import { uncaughtError, type StackCleaner } from "./uncaught-error";
+
+/** A failure that already has the message the caller should see (validation, not found, …). */
+export class FunctionFailure extends Error {
+  constructor(readonly wire: WireError) {
+    super(wire.message);
+  }
+}
+
+export interface RunOptions {
+  requestId: string;
+  caller: Caller;
+  parent: Execution | null;
+  authToken: string | null;
+  request?: { ip: string | null; userAgent: string | null };
+  /** For nested runQuery/runMutation in a query or mutation: the caller's transaction. */
+  inheritTx?: TransactionRef | null;
+  /** Receives the list the execution's pretty log lines are collected in (function API `logLines`). */
+  onLogLines?: (lines: string[]) => void;
+}
+
+const LABEL: Record<ResolvedFunction["udfType"], string> = { query: "Query", mutation: "Mutation", action: "Action" };
+
+export class FunctionRunner {
+  constructor(
+    private readonly registry: FunctionRegistry,
+    private readonly host: HostChannel,
+    private readonly cleaner: StackCleaner,
+    private readonly queryTimeoutMs: number,
+  ) {}
+
+  resolveOrFail(name: string, expected: ResolvedFunction["udfType"] | null, publicOnly: boolean): ResolvedFunction {
+    const resolved = this.registry.resolve(name);
+    if (!resolved || (publicOnly && resolved.visibility === "internal")) {
+      const kind = publicOnly ? "public function" : "function";
+      throw new FunctionFailure({
+        message: `Could not find ${kind} for '${name}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`,
+      });
+    }
+    if (expected !== null && resolved.udfType !== expected) {
+      throw new FunctionFailure({
+        message: `Trying to execute ${resolved.name} as ${LABEL[expected]}, but it is defined as ${LABEL[resolved.udfType]}.`,
+      });
+    }
+    return resolved;
+  }
+
+  /** Runs one function to completion and returns its result in wire form. */
+  async run(resolved: ResolvedFunction, args: JSONValue, options: RunOptions): Promise<JSONValue> {
+    const nestedInTx = options.inheritTx ?? null;
+    let tx: TransactionRef | null = nestedInTx;
+    let savepoint: number | null = null;
+    const execId = newExecutionId();
+    if (resolved.udfType !== "action" && !nestedInTx) {
+      tx = (await this.host.call(execId, "tx/begin", { mode: resolved.udfType === "mutation" ? "write" : "read" })) as TransactionRef;
+    }
+    if (resolved.udfType === "mutation" && nestedInTx) {
+      if (nestedInTx.mode !== "write") throw new FunctionFailure({ message: "A query cannot run a mutation" });
+      savepoint = (await this.host.call(execId, "tx/savepoint", { txId: nestedInTx.id })) as number;
+    }
+    const execution = new Execution(
+      execId,
+      options.requestId,
+      resolved.udfType,
+      resolved.name,
+      resolved.visibility,
+      options.caller,
+      options.parent,
+      tx,
+      options.authToken,
+      options.request,
+    );
+    this.#announce(execution);
+    options.onLogLines?.(execution.log.lines);
+    let outcome: { ok: true; value: JSONValue } | { ok: false; error: WireError };
+    try {
+      const value = await this.#invoke(execution, resolved, args);
+      if (tx && !nestedInTx) {
+        if (tx.mode === "write") await this.host.call(execId, "tx/commit", { txId: tx.id });
+        else await this.host.call(execId, "tx/end", { txId: tx.id });
+      } else if (savepoint !== null && nestedInTx) {
+        await this.host.call(execId, "tx/release", { txId: nestedInTx.id, savepoint });
+      }
+      outcome = { ok: true, value };
+    } catch (thrown) {
+      if (tx && !nestedInTx) await this.host.call(execId, "tx/end", { txId: tx.id }).catch(() => undefined);
+      else if (savepoint !== null && nestedInTx) {
+        await this.host.call(execId, "tx/rollback", { txId: nestedInTx.id, savepoint }).catch(() => undefined);
+      }
+      outcome = { ok: false, error: thrown instanceof FunctionFailure ? thrown.wire : uncaughtError(thrown, this.cleaner) };
+    }
+    this.#finish(execution, outcome.ok ? null : outcome.error, null);
+    if (!outcome.ok) throw new FunctionFailure(outcome.error);
+    return outcome.value;
+  }
+
+  /** `v.id("t")` needs the table of an id; the host's table registry knows it. */
+  readonly #validationContext = {
+    tableNameOfId: (id: string): string | null =>
+      (this.host.syncCall("validation", "db/tableNameOfId", { id }) as { table: string | null }).table,
+  };
+
+  async #invoke(execution: Execution, resolved: ResolvedFunction, args: JSONValue): Promise<JSONValue> {
+    const argsProblem = validateArgs(resolved.fn.exportArgs?.() ?? '{"type":"any"}', args, this.#validationContext);
+    if (argsProblem !== null) throw new FunctionFailure({ message: argsProblem });
+    const argsStr = JSON.stringify([args]);
+    const resultStr = await executionStorage.run(execution, () => {
+      execution.resumedAt = performance.now();
+      this.host.setRunningSlot(execution.slot);
+      const fn = resolved.fn;
+      if (resolved.udfType === "query") return fn.invokeQuery!(argsStr);
+      if (resolved.udfType === "mutation") return fn.invokeMutation!(argsStr);
+      return fn.invokeAction!(execution.requestId, argsStr);
+    });
+    this.checkUserTime(execution);
+    const value = JSON.parse(resultStr) as JSONValue;
+    const returnsProblem = validateReturns(resolved.fn.exportReturns?.() ?? "null", value, this.#validationContext);
+    if (returnsProblem !== null) throw new FunctionFailure({ message: returnsProblem });
+    return value;
+  }
+
+  /** Queries and mutations get 1 s of their own time (waits on the database excluded), as in Convex. */
+  checkUserTime(execution: Execution): void {
+    if (!execution.isTransactional) return;
+    execution.userTimeMs += performance.now() - execution.resumedAt;
+    execution.resumedAt = performance.now();
+    if (execution.userTimeMs > this.queryTimeoutMs) {
+      throw new FunctionFailure({ message: timeoutMessage(execution.udfType, execution.identifier, this.queryTimeoutMs) });
+    }
+  }
+
+  #announce(execution: Execution): void {
+    attachExecutionLog(execution, this.host);
+    this.host.send({
+      type: "exec-start",
+      execId: execution.id,
+      parentId: execution.parent?.id ?? null,
+      requestId: execution.requestId,
+      udfType: execution.udfType,
+      identifier: execution.identifier,
+      caller: execution.caller,
+      startedAt: execution.startedAt,
+      slot: execution.slot,
+    });
+  }
+
+  announce(execution: Execution): void {
+    this.#announce(execution);
+  }
+
+  finish(execution: Execution, error: WireError | null, status: number | null): void {
+    this.#finish(execution, error, status);
+  }
+
+  #finish(execution: Execution, error: WireError | null, status: number | null): void {
+    this.host.send({
+      type: "exec-end",
+      execId: execution.id,
+      outcome: error ? "failure" : "success",
+      durationMs: Date.now() - execution.startedAt,
+      status,
+      error,
+    });
+  }
+}
+
+export function toWireJson(value: unknown): JSONValue {
+  return convexToJson(value as never) as JSONValue;
+}

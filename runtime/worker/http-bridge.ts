@@ -1,0 +1,174 @@
+// HTTP actions, run the way the backend runs them: look the route up, then hand the request to
+// the router's own `runRequest`, which calls back into `requestFromConvexJson` and
+// `convexJsonFromResponse`. The response streams back to the host chunk by chunk.
+import type { RunHttpRequest } from "../shared/protocol";
+import { Execution, executionStorage, newExecutionId } from "./execution";
+import type { FunctionRegistry } from "./function-registry";
+import type { HostChannel } from "./host-channel";
+import type { FunctionRunner } from "./function-runner";
+import { uncaughtError, type StackCleaner } from "./uncaught-error";
+
+/** The backend caps HTTP action responses at 20 MiB (crates/udf/src/http_action.rs). */
+export const HTTP_BODY_LIMIT = 20 << 20;
+const BODYLESS_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export class HttpBridge {
+  #nextKey = 1;
+  readonly #requests = new Map<number, Request>();
+  readonly #responses = new Map<number, Response>();
+  readonly #aborts = new Map<number, AbortController>();
+  runner!: FunctionRunner;
+
+  constructor(
+    private readonly registry: FunctionRegistry,
+    private readonly host: HostChannel,
+    private readonly cleaner: StackCleaner,
+  ) {}
+
+  requestFromConvexJson(convexJson: { requestKey: number }): Request {
+    const request = this.#requests.get(convexJson.requestKey);
+    if (!request) throw new Error("The HTTP request is no longer available");
+    this.#requests.delete(convexJson.requestKey);
+    return request;
+  }
+
+  convexJsonFromResponse(response: unknown): { responseKey: number } {
+    if (!(response instanceof Response)) throw new Error("HTTP actions must return a Response");
+    const responseKey = this.#nextKey++;
+    this.#responses.set(responseKey, response);
+    return { responseKey };
+  }
+
+  cancel(id: number): void {
+    this.#aborts.get(id)?.abort();
+  }
+
+  async handle(message: RunHttpRequest): Promise<void> {
+    const router = this.registry.router;
+    const pathname = new URL(message.url).pathname;
+    const match = router?.lookup(pathname, message.method) ?? null;
+    if (!router || !match) {
+      this.#sendText(message.id, 404, "No matching routes found");
+      return;
+    }
+    const [, routeMethod, routePath] = match;
+    const execution = new Execution(
+      newExecutionId(),
+      message.requestId,
+      "httpAction",
+      `${routeMethod} ${routePath}`,
+      "public",
+      "http",
+      null,
+      null,
+      message.authToken,
+      { ip: message.ip, userAgent: headerValue(message.headers, "user-agent") },
+    );
+    this.runner.announce(execution);
+    const abort = new AbortController();
+    this.#aborts.set(message.id, abort);
+    try {
+      const request = new Request(message.url, {
+        method: message.method,
+        headers: message.headers,
+        body: BODYLESS_METHODS.has(message.method) ? null : message.body,
+        signal: abort.signal,
+      });
+      const requestKey = this.#nextKey++;
+      this.#requests.set(requestKey, request);
+      let response: Response;
+      try {
+        response = await executionStorage.run(execution, () => this.#runRequest(requestKey, pathname, match[0]));
+      } catch (thrown) {
+        const error = uncaughtError(thrown, this.cleaner);
+        const body: Record<string, unknown> = {
+          code: `[Request ID: ${message.requestId}] Server Error: ${error.message}`,
+          trace: error.stack,
+        };
+        if (error.data !== undefined) body.data = error.data;
+        this.host.send({ type: "http-head", id: message.id, status: 500, headers: [["content-type", "application/json"]] });
+        this.#sendChunk(message.id, new TextEncoder().encode(JSON.stringify(body)));
+        this.host.send({ type: "http-end", id: message.id, error: null });
+        this.runner.finish(execution, error, 500);
+        return;
+      }
+      const streamError = await this.#stream(message, response, execution);
+      this.runner.finish(execution, streamError, response.status);
+    } finally {
+      this.#aborts.delete(message.id);
+    }
+  }
+
+  async #runRequest(requestKey: number, pathname: string, handler: { invokeHttpAction?: (r: Request) => Promise<Response> }): Promise<Response> {
+    const router = this.registry.router!;
+    if (typeof router.runRequest === "function") {
+      const result = JSON.parse(await router.runRequest(JSON.stringify({ requestKey }), pathname)) as { responseKey: number };
+      const response = this.#responses.get(result.responseKey)!;
+      this.#responses.delete(result.responseKey);
+      return response;
+    }
+    // Older routers without runRequest: call the handler directly, as the backend used to.
+    const request = this.requestFromConvexJson({ requestKey });
+    const response = await handler.invokeHttpAction!(request);
+    const { responseKey } = this.convexJsonFromResponse(response);
+    const checked = this.#responses.get(responseKey)!;
+    this.#responses.delete(responseKey);
+    return checked;
+  }
+
+  /** Streams the body to the host; returns the error to record if the stream broke. */
+  async #stream(message: RunHttpRequest, response: Response, execution: Execution) {
+    const headers: Array<[string, string]> = [];
+    response.headers.forEach((value, name) => {
+      if (name !== "set-cookie") headers.push([name, value]);
+    });
+    for (const cookie of response.headers.getSetCookie()) headers.push(["set-cookie", cookie]);
+    this.host.send({ type: "http-head", id: message.id, status: response.status, headers });
+    if (message.method === "HEAD" || response.body === null) {
+      await response.body?.cancel().catch(() => undefined);
+      this.host.send({ type: "http-end", id: message.id, error: null });
+      return null;
+    }
+    let sent = 0;
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { value, done } = await executionStorage.run(execution, () => reader.read());
+        if (done) break;
+        sent += value.byteLength;
+        if (sent > HTTP_BODY_LIMIT) {
+          execution.log.collector.system("ERROR", ["HttpResponseTooLarge: HTTP actions support responses up to 20 MiB"], "error:httpAction");
+          await reader.cancel().catch(() => undefined);
+          this.host.send({ type: "http-end", id: message.id, error: "response too large" });
+          return { message: "HttpResponseTooLarge: HTTP actions support responses up to 20 MiB" };
+        }
+        this.#sendChunk(message.id, value);
+      }
+      this.host.send({ type: "http-end", id: message.id, error: null });
+      return null;
+    } catch (thrown) {
+      // The head is already out: the backend logs the error and truncates the stream.
+      const error = uncaughtError(thrown, this.cleaner);
+      execution.log.collector.system("ERROR", [error.stack ?? error.message], "error:httpAction");
+      this.host.send({ type: "http-end", id: message.id, error: error.message });
+      return error;
+    }
+  }
+
+  #sendText(id: number, status: number, text: string): void {
+    this.host.send({ type: "http-head", id, status, headers: [["content-type", "text/plain; charset=utf-8"]] });
+    this.#sendChunk(id, new TextEncoder().encode(text));
+    this.host.send({ type: "http-end", id, error: null });
+  }
+
+  #sendChunk(id: number, chunk: Uint8Array): void {
+    // Copy into a fresh buffer we can transfer; user code may still hold the original.
+    const copy = new Uint8Array(chunk);
+    this.host.send({ type: "http-chunk", id, chunk: copy }, [copy.buffer as ArrayBuffer]);
+  }
+}
+
+function headerValue(headers: Array<[string, string]>, name: string): string | null {
+  for (const [key, value] of headers) if (key.toLowerCase() === name) return value;
+  return null;
+}

@@ -1,0 +1,181 @@
+// Dispatches every op that convex@1.48 emits. Database ops go through DatabaseSyscalls, nested
+// function calls through the FunctionRunner, the rest to the host. Unknown ops fail by name,
+// with the backend's wording ("Unknown operation X" / "Unknown async operation X").
+import { jsonToConvex } from "convex/values";
+import type { JSONValue } from "../store/types";
+import { SyscallError, type SyscallHandlers } from "./convex-global";
+import { DatabaseSyscalls } from "./database-syscalls";
+import type { Execution } from "./execution";
+import { FunctionFailure, type FunctionRunner } from "./function-runner";
+import type { HostChannel } from "./host-channel";
+import type { HttpBridge } from "./http-bridge";
+
+interface FunctionAddress {
+  name?: string;
+  reference?: string;
+  functionHandle?: string;
+  args: JSONValue;
+}
+
+function addressName(address: FunctionAddress): string {
+  if (typeof address.name === "string") return address.name;
+  if (address.reference !== undefined || address.functionHandle !== undefined) {
+    throw new SyscallError("Components and function handles are not supported by Convex Lens yet (only functions of this app can be called)");
+  }
+  throw new SyscallError("A function reference must name a function");
+}
+
+export class SyscallRouter implements SyscallHandlers {
+  readonly #db: DatabaseSyscalls;
+
+  constructor(
+    private readonly host: HostChannel,
+    private readonly runner: FunctionRunner,
+    private readonly http: HttpBridge,
+    private readonly deploymentName: string,
+  ) {
+    this.#db = new DatabaseSyscalls(host);
+  }
+
+  syscall(execution: Execution, op: string, args: any): unknown {
+    switch (op) {
+      case "1.0/queryStream":
+        return this.#db.queryStream(execution, args, isSystemQuery(args.query));
+      case "1.0/queryCleanup":
+        return this.#db.queryCleanup(execution, args);
+      case "1.0/db/normalizeId":
+        return this.#db.normalizeId(execution, args);
+      case "1.0/getSnapshotTs":
+        return this.#db.snapshotTs(execution);
+      default:
+        throw new Error(`Unknown operation ${op}`);
+    }
+  }
+
+  async asyncSyscall(execution: Execution, op: string, args: any): Promise<unknown> {
+    this.runner.checkUserTime(execution);
+    try {
+      return await this.#dispatchAsync(execution, op, args);
+    } catch (error) {
+      throw toRejection(error);
+    } finally {
+      execution.resumedAt = performance.now();
+      this.host.setRunningSlot(execution.slot);
+    }
+  }
+
+  async #dispatchAsync(execution: Execution, op: string, args: any): Promise<unknown> {
+    switch (op) {
+      case "1.0/get":
+        return this.#db.get(execution, args);
+      case "1.0/queryStreamNext":
+        return this.#db.queryStreamNext(execution, args);
+      case "1.0/queryPage":
+        return this.#db.queryPage(execution, args);
+      case "1.0/count":
+        return this.#db.count(execution, args);
+      case "1.0/insert":
+        return this.#db.write(execution, "insert", args);
+      case "1.0/shallowMerge":
+        return this.#db.write(execution, "shallowMerge", args);
+      case "1.0/replace":
+        return this.#db.write(execution, "replace", args);
+      case "1.0/remove":
+        return this.#db.write(execution, "remove", args);
+      case "1.0/getTransactionMetrics":
+        if (!execution.tx) throw new SyscallError(`Unknown async operation ${op}`);
+        return this.host.call(execution.id, "tx/metrics", { txId: execution.tx.id });
+      case "1.0/runUdf":
+        return this.#runNested(execution, args);
+      case "1.0/actions/query":
+        return this.#runFromAction(execution, "query", args);
+      case "1.0/actions/mutation":
+        return this.#runFromAction(execution, "mutation", args);
+      case "1.0/actions/action":
+        return this.#runFromAction(execution, "action", args);
+      case "1.0/getFunctionMetadata":
+        return { name: execution.identifier, componentPath: "" };
+      case "1.0/getDeploymentMetadata":
+        return { name: this.deploymentName, region: null, class: "local" };
+      case "1.0/getRequestMetadata":
+        if (execution.udfType === "query") throw new SyscallError("getRequestMetadata() is not available in queries");
+        return {
+          ip: execution.request.ip,
+          userAgent: execution.request.userAgent,
+          requestId: execution.requestId,
+          scheduledFunctionId: null,
+          authToken: execution.authToken,
+        };
+      case "1.0/getUserIdentity":
+        return this.host.call(execution.id, "auth/getUserIdentity", { token: execution.authToken });
+      default:
+        // Storage, scheduler and auth ops live in the host; it names any op it does not know.
+        return this.host.call(execution.id, "op", { op, args, udfType: execution.udfType, txId: execution.tx?.id ?? null });
+    }
+  }
+
+  jsSyscall(execution: Execution, op: string, args: Record<string, any>): unknown {
+    switch (op) {
+      case "requestFromConvexJson":
+        return this.http.requestFromConvexJson(args.convexJson);
+      case "convexJsonFromResponse":
+        return this.http.convexJsonFromResponse(args.response);
+      default:
+        throw new Error(`Unknown operation ${op}`);
+    }
+  }
+
+  /** `ctx.runQuery` / `ctx.runMutation` inside a query or mutation: same transaction. */
+  async #runNested(execution: Execution, args: FunctionAddress & { udfType: string }): Promise<unknown> {
+    const udfType = args.udfType === "mutation" ? "mutation" : "query";
+    if (udfType === "mutation" && execution.udfType !== "mutation") {
+      throw new SyscallError("runMutation can only be called from a mutation or an action");
+    }
+    const resolved = this.runner.resolveOrFail(addressName(args), udfType, false);
+    // A snapshot query reads committed data only; we serve it from the same transaction, which in a
+    // query is the same thing and in a mutation is documented as a deviation.
+    return this.runner.run(resolved, args.args ?? {}, {
+      requestId: execution.requestId,
+      caller: "nested",
+      parent: execution,
+      authToken: execution.authToken,
+      request: execution.request,
+      inheritTx: execution.tx,
+    });
+  }
+
+  /** `ctx.runQuery/runMutation/runAction` from an action or HTTP action: each is its own transaction. */
+  async #runFromAction(execution: Execution, udfType: "query" | "mutation" | "action", args: FunctionAddress): Promise<unknown> {
+    if (execution.isTransactional) throw new SyscallError(`Unknown async operation 1.0/actions/${udfType}`);
+    const resolved = this.runner.resolveOrFail(addressName(args), udfType, false);
+    return this.runner.run(resolved, args.args ?? {}, {
+      requestId: execution.requestId,
+      caller: "nested",
+      parent: execution,
+      authToken: execution.authToken,
+      request: execution.request,
+    });
+  }
+}
+
+function isSystemQuery(query: { source: { tableName?: string; indexName?: string } }): boolean {
+  const name = query.source.tableName ?? query.source.indexName ?? "";
+  return name.startsWith("_");
+}
+
+/** What the package expects a rejected async syscall to look like: `{message, data?}`. */
+function toRejection(error: unknown): { message: string; data?: JSONValue } {
+  if (error instanceof FunctionFailure) {
+    return error.wire.data === undefined ? { message: error.wire.message } : { message: error.wire.message, data: error.wire.data };
+  }
+  if (error instanceof SyscallError) {
+    return error.data === undefined ? { message: error.message } : { message: error.message, data: error.data as JSONValue };
+  }
+  if (error && typeof error === "object" && "message" in error) {
+    const wire = error as { message: string; data?: JSONValue };
+    return wire.data === undefined ? { message: String(wire.message) } : { message: String(wire.message), data: wire.data };
+  }
+  return { message: String(error) };
+}
+
+export { jsonToConvex };

@@ -1,9 +1,15 @@
 // `convex-lens serve` as a library call: start both origins, then load the project. Used by the
-// CLI and by tests, so both exercise exactly the same path.
+// CLI, the extension and the tests, so all of them exercise exactly the same path.
 import { Hono } from "hono";
 import { Runtime, type RuntimeOptions } from "./host/runtime";
 import { createSiteApp } from "./http/site-app";
+import { createApiApp, finishApiApp } from "./http/api-app";
 import { listen, type Listening } from "./http/listen";
+import { attachAuth } from "./auth/index";
+import { attachStorage } from "./storage/index";
+import { attachScheduler } from "./scheduler/index";
+import { attachFunctionApi } from "./function-api/index";
+import type { RuntimeFeature } from "./shared/feature";
 
 export interface ServeOptions extends Omit<RuntimeOptions, "siteUrl" | "cloudUrl"> {
   port: number;
@@ -18,26 +24,32 @@ export interface Serving {
 }
 
 export async function startServing(options: ServeOptions): Promise<Serving> {
-  // The API app is created first so its URL can be handed to user code as CONVEX_CLOUD_URL.
-  const apiApp = new Hono();
+  // Both servers listen before the code loads: user code sees their URLs in process.env.
+  const apiApp = createApiApp();
+  const siteApp = new Hono();
   const api = await listen(apiApp, options.apiPort, "--api-port");
   let site: Listening;
-  let runtime: Runtime;
   try {
-    const siteApp = new Hono();
     site = await listen(siteApp, options.port, "--port");
-    try {
-      runtime = await Runtime.open({ ...options, siteUrl: site.url, cloudUrl: api.url });
-    } catch (error) {
-      await site.close();
-      throw error;
-    }
-    siteApp.route("/", createSiteApp(runtime));
-    apiApp.notFound((c) => c.text("Not found", 404));
   } catch (error) {
     await api.close();
     throw error;
   }
+  let runtime: Runtime;
+  try {
+    runtime = await Runtime.open({ ...options, siteUrl: site.url, cloudUrl: api.url });
+  } catch (error) {
+    await Promise.all([site.close(), api.close()]);
+    throw error;
+  }
+  const features: RuntimeFeature[] = [
+    attachAuth(runtime),
+    attachStorage(runtime, apiApp),
+    attachScheduler(runtime),
+    attachFunctionApi(runtime, apiApp),
+  ];
+  finishApiApp(apiApp);
+  siteApp.route("/", createSiteApp(runtime));
   await runtime.reload();
   return {
     runtime,
@@ -45,6 +57,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     api,
     async close() {
       await Promise.all([site.close(), api.close()]);
+      for (const feature of features) await feature.close();
       await runtime.close();
     },
   };

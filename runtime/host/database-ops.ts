@@ -16,11 +16,14 @@ function countRead(entry: OpenTransaction, docs: Array<DocumentJSON | null>): vo
 }
 
 export interface CommitListener {
-  (info: { ts: bigint }): void;
+  (info: { txId: number; ts: bigint }): void;
 }
 
 export class DatabaseOps {
+  /** Called after a transaction's writes are durable; e.g. the scheduler arms jobs it created. */
   readonly onCommit = new Set<CommitListener>();
+  /** Called when a write transaction ends without committing (its writes are gone). */
+  readonly onAbort = new Set<(info: { txId: number }) => void>();
 
   constructor(
     private readonly store: StorePort,
@@ -40,14 +43,16 @@ export class DatabaseOps {
         const tx = this.transactions.write(args.txId, worker);
         this.transactions.close(args.txId);
         const result = tx.commit();
-        for (const listener of this.onCommit) listener(result);
+        for (const listener of this.onCommit) listener({ txId: args.txId, ts: result.ts });
         return null;
       }
       case "tx/end": {
         const entry = this.transactions.get(args.txId, worker);
         this.transactions.close(args.txId);
-        if (entry.mode === "write") (entry.tx as { abort(): void }).abort();
-        else entry.tx.end();
+        if (entry.mode === "write") {
+          (entry.tx as { abort(): void }).abort();
+          for (const listener of this.onAbort) listener({ txId: args.txId });
+        } else entry.tx.end();
         return null;
       }
       case "tx/savepoint":

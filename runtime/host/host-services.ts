@@ -6,13 +6,28 @@ import type { ExecutionEvents } from "./execution-events";
 import type { TransactionTable } from "./transactions";
 import type { WorkerServices } from "./user-code-worker";
 
+/** What an op handler knows of the call: which worker, which kind of function, its transaction. */
+export interface OpContext {
+  worker: number;
+  udfType: "query" | "mutation" | "action" | "httpAction";
+  /** The caller's transaction (queries and mutations), to read or write inside it. */
+  txId: number | null;
+  requestId: string;
+}
+
 export interface ExtraOps {
   /** Returns undefined when it does not handle `op`. */
-  handle(worker: number, op: string, args: any, context: { udfType: string; txId: number | null }): Promise<unknown> | undefined;
+  handle(op: string, args: any, context: OpContext): Promise<unknown> | undefined;
+}
+
+/** Turns a bearer token into the identity `ctx.auth.getUserIdentity()` returns, or throws why not. */
+export interface IdentityResolver {
+  resolve(token: string): Promise<Record<string, unknown>>;
 }
 
 export class HostServices implements WorkerServices {
   readonly extraOps: ExtraOps[] = [];
+  identity: IdentityResolver | null = null;
 
   constructor(
     private readonly db: DatabaseOps,
@@ -25,7 +40,7 @@ export class HostServices implements WorkerServices {
     if (op === "auth/getUserIdentity") return this.#identity(args.token);
     if (op === "op") {
       for (const extra of this.extraOps) {
-        const handled = extra.handle(worker, args.op, args.args, { udfType: args.udfType, txId: args.txId });
+        const handled = extra.handle(args.op, args.args, { worker, udfType: args.udfType, txId: args.txId, requestId: args.requestId ?? "" });
         if (handled !== undefined) return handled;
       }
       throw new Error(`Unknown async operation ${args.op}`);
@@ -39,9 +54,10 @@ export class HostServices implements WorkerServices {
     return this.db.handleSync(worker, op, args);
   }
 
-  /** No token: no identity. Token verification against auth.config.ts arrives with the auth module. */
+  /** No token: no identity. A token is checked against auth.config.ts by the identity resolver. */
   async #identity(token: string | null): Promise<unknown> {
     if (!token) return null;
+    if (this.identity) return this.identity.resolve(token);
     throw new Error(
       "Could not verify the token in the Authorization header: this project's convex/auth.config.ts has no provider that Convex Lens can check it against.",
     );

@@ -59,9 +59,12 @@ export class Runtime extends EventEmitter {
   #ownBuilds: string[] = [];
   #reloading: Promise<void> | null = null;
   #reloadAgain = false;
-  readonly #transactions = new TransactionTable();
-  readonly #ops: DatabaseOps;
-  readonly #services: HostServices;
+  /** Open transactions by id: op handlers use it to write inside the calling mutation. */
+  readonly transactions = new TransactionTable();
+  /** Database calls from workers; `onCommit`/`onAbort` tell when a transaction ended. */
+  readonly databaseOps: DatabaseOps;
+  /** Every call a worker makes lands here; modules add op handlers and the identity resolver. */
+  readonly services: HostServices;
 
   private constructor(
     readonly options: RuntimeOptions,
@@ -70,8 +73,8 @@ export class Runtime extends EventEmitter {
   ) {
     super();
     this.dataDir = options.dataDir ?? join(options.projectDir, ".convex-lens");
-    this.#ops = new DatabaseOps(store, this.#transactions);
-    this.#services = new HostServices(this.#ops, this.#transactions, this.events);
+    this.databaseOps = new DatabaseOps(store, this.transactions);
+    this.services = new HostServices(this.databaseOps, this.transactions, this.events);
   }
 
   static async open(options: RuntimeOptions): Promise<Runtime> {
@@ -125,7 +128,7 @@ export class Runtime extends EventEmitter {
         env: { ...this.options.env, CONVEX_SITE_URL: this.options.siteUrl, CONVEX_CLOUD_URL: this.options.cloudUrl },
         queryTimeoutMs: this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
       },
-      this.#services,
+      this.services,
       {
         queryTimeoutMs: this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
         actionTimeoutMs: this.options.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
@@ -156,6 +159,8 @@ export class Runtime extends EventEmitter {
     this.#project = project;
     this.#buildDir = build.outDir;
     this.state = { kind: "ready", project, buildMs: Math.round(performance.now() - started) };
+    // Modules that depend on the loaded code (auth config, scheduled jobs) update before "state".
+    this.emit("loaded", project);
     this.emit("state", this.state);
     if (previous) void this.#drain(previous).then(() => this.#pruneOwnBuilds());
   }

@@ -81,12 +81,6 @@ export function replacedDocument(old: DocumentJSON, value: Fields): DocumentJSON
   return finishDocument(value, old._id, old._creationTime);
 }
 
-/** The fields a schema validator sees. */
-export function userFields(doc: DocumentJSON): Fields {
-  const { _id: _ignoredId, _creationTime: _ignoredTime, ...rest } = doc;
-  return rest;
-}
-
 export function hasCommitTsPlaceholder(json: string): boolean {
   return json.includes('"$commitTs"');
 }

@@ -30,10 +30,6 @@ export class DocumentWriter {
     return { id, tableNumber: row[0] as number, creationTime: row[1] as number, json: row[2] as string };
   }
 
-  exists(id: string): boolean {
-    return this.sql.one("SELECT 1 FROM documents WHERE id = ?", [id]) !== undefined;
-  }
-
   /**
    * Inserts or replaces a document (its table must be registered). Callers that already have the
    * parsed document, or know the previous version (null: a new document), pass them to save work.

@@ -137,7 +137,7 @@ export function idInWrongTable(syscall: string, id: string, expected: string, ac
   return invalidArgument(syscall, "id", `ID "${id}" belongs to table "${actual}", not to table "${expected}"`);
 }
 
-/** Our own wording: the value of an insert / replace / patch is not an object. */
+/** The value of an insert / replace / patch is not an object (`TryFrom<ConvexValue> for ConvexObject`). */
 export function notAnObject(syscall: string): StoreError {
   return invalidArgument(syscall, "value", "Value must be an Object");
 }

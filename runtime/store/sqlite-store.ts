@@ -8,10 +8,11 @@
 //   await store.close();
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { validateDocument } from "../values/validate";
 import { BY_CREATION_TIME, BY_ID, Catalog, keyFieldsFor } from "./catalog";
+import { checkTableName } from "./document-rules";
 import { DocumentWriter } from "./document-writer";
 import { tableNumberOfId } from "./ids";
-import { checkTableName } from "./document-rules";
 import { CommitLog, type LogEntry, logPathFor, openSnapshot, StoreFileError, writeSnapshot } from "./persistence";
 import { QueryEngine } from "./query-engine";
 import { ReadersWriterLock } from "./rw-lock";
@@ -25,10 +26,10 @@ export interface StoreOptions {
   /** Database file; undefined keeps everything in memory. Its directory is created if needed. */
   file?: string;
   /**
-   * Schema validator used when the schema has `schemaValidation` (see runtime/values/validate.ts).
-   * Without one, documents are not validated.
+   * Checks documents against the schema when it has `schemaValidation`. Default: the backend's
+   * rules (`validateDocument` from runtime/values/validate.ts); null turns validation off.
    */
-  validateDocument?: DocumentValidator;
+  validateDocument?: DocumentValidator | null;
   /** Delay between the last commit and the checkpoint that rewrites the file. Default 1000 ms. */
   checkpointDelayMs?: number;
   /** fsync the commit log at every commit (survives power loss, not only a killed process). */
@@ -71,8 +72,13 @@ class Core implements TransactionHost {
     this.catalog = new Catalog(sql);
     this.writer = new DocumentWriter(sql, this.catalog);
     this.engine = new QueryEngine(this);
-    this.validateDocument = options.validateDocument ?? null;
+    this.validateDocument = options.validateDocument === undefined ? validateDocument : options.validateDocument;
     this.lastCommitTs = BigInt((sql.one("SELECT value FROM meta WHERE key = 'last_commit_ts'")?.[0] as string | undefined) ?? "0");
+  }
+
+  tableNameOfId(id: string): string | null {
+    const tableNumber = tableNumberOfId(id);
+    return tableNumber === null ? null : (this.catalog.tableByNumber(tableNumber)?.name ?? null);
   }
 
   nextCreationTime(): number {
@@ -305,8 +311,7 @@ export class Store {
 
   /** The table a document ID belongs to, or null if it is not an ID of any existing table. */
   tableNameOfId(id: string): string | null {
-    const tableNumber = tableNumberOfId(id);
-    return tableNumber === null ? null : (this.core.catalog.tableByNumber(tableNumber)?.name ?? null);
+    return this.core.tableNameOfId(id);
   }
 
   /** Writes the database file now, if it has commits not yet in it (file-backed stores only). */

@@ -34,8 +34,17 @@ import type {
   WriteTransaction,
 } from "./types";
 
-/** Checks a document against its table's validator; returns the backend's message, or null. */
-export type DocumentValidator = (tableName: string, documentType: JSONValue, doc: JSONValue) => string | null;
+/**
+ * Checks a document (with `_id` and `_creationTime`) against its table's validator; returns the
+ * backend's message, or null. `ctx.tableNameOfId` resolves `v.id("table")` checks.
+ * The default is `validateDocument` from runtime/values/validate.ts.
+ */
+export type DocumentValidator = (
+  tableName: string,
+  documentType: JSONValue,
+  doc: JSONValue,
+  ctx: { tableNameOfId(id: string): string | null },
+) => string | null;
 
 /** What transactions need from the store. */
 export interface TransactionHost {
@@ -45,6 +54,8 @@ export interface TransactionHost {
   readonly engine: QueryEngine;
   readonly schema: SchemaInfo | null;
   readonly validateDocument: DocumentValidator | null;
+  /** The table of a document ID, or null when it is not an ID of an existing table. */
+  tableNameOfId(id: string): string | null;
   nextCreationTime(): number;
   nextCommitTs(): bigint;
   /** Appends to the commit log (file-backed stores); throws if the entry could not be written. */
@@ -311,7 +322,7 @@ export class WriteTx extends ReadTx implements WriteTransaction {
     if (!schema?.schemaValidation || !this.host.validateDocument) return;
     const declared = schema.tables.find((t) => t.tableName === info.name);
     if (!declared || declared.documentType === null) return;
-    const message = this.host.validateDocument(info.name, declared.documentType, doc);
+    const message = this.host.validateDocument(info.name, declared.documentType, doc, this.host);
     if (message !== null) throw new StoreError("SchemaValidationError", message);
   }
 

@@ -1,7 +1,6 @@
 // Dispatches every op that convex@1.48 emits. Database ops go through DatabaseSyscalls, nested
 // function calls through the FunctionRunner, the rest to the host. Unknown ops fail by name,
 // with the backend's wording ("Unknown operation X" / "Unknown async operation X").
-import { jsonToConvex } from "convex/values";
 import type { JSONValue } from "../store/types";
 import { SyscallError, type SyscallHandlers } from "./convex-global";
 import { DatabaseSyscalls } from "./database-syscalls";
@@ -110,7 +109,7 @@ export class SyscallRouter implements SyscallHandlers {
         return this.host.call(execution.id, "auth/getUserIdentity", { token: execution.authToken });
       default:
         // Storage, scheduler and auth ops live in the host; it names any op it does not know.
-        return this.host.call(execution.id, "op", { op, args, udfType: execution.udfType, txId: execution.tx?.id ?? null });
+        return this.#hostOp(execution, op, args);
     }
   }
 
@@ -120,9 +119,41 @@ export class SyscallRouter implements SyscallHandlers {
         return this.http.requestFromConvexJson(args.convexJson);
       case "convexJsonFromResponse":
         return this.http.convexJsonFromResponse(args.response);
+      case "storage/storeBlob":
+        return this.#storeBlob(execution, args as { blob: Blob; options?: { sha256?: string } });
+      case "storage/getBlob":
+        return this.#getBlob(execution, args as { storageId: string });
       default:
         throw new Error(`Unknown operation ${op}`);
     }
+  }
+
+  /** `ctx.storage.store(blob)` in actions: the bytes cross to the host, which keeps the file. */
+  async #storeBlob(execution: Execution, args: { blob: Blob; options?: { sha256?: string } }): Promise<string> {
+    if (!(args.blob instanceof Blob)) throw new Error("storage.store() takes a Blob");
+    const bytes = await args.blob.arrayBuffer();
+    return (await this.#hostOp(execution, "storage/storeBlob", {
+      bytes,
+      contentType: args.blob.type || null,
+      sha256: args.options?.sha256 ?? null,
+    })) as string;
+  }
+
+  /** `ctx.storage.get(id)` in actions: a Blob with the stored content type, or null. */
+  async #getBlob(execution: Execution, args: { storageId: string }): Promise<Blob | null> {
+    const found = (await this.#hostOp(execution, "storage/getBlob", { storageId: args.storageId })) as
+      | { bytes: ArrayBuffer; contentType: string | null }
+      | null;
+    if (!found) return null;
+    return new Blob([found.bytes], found.contentType ? { type: found.contentType } : {});
+  }
+
+  #hostOp(execution: Execution, op: string, args: unknown): Promise<unknown> {
+    return this.host
+      .call(execution.id, "op", { op, args, udfType: execution.udfType, txId: execution.tx?.id ?? null, requestId: execution.requestId })
+      .catch((error: unknown) => {
+        throw toRejection(error);
+      });
   }
 
   /** `ctx.runQuery` / `ctx.runMutation` inside a query or mutation: same transaction. */
@@ -178,4 +209,3 @@ function toRejection(error: unknown): { message: string; data?: JSONValue } {
   return { message: String(error) };
 }
 
-export { jsonToConvex };

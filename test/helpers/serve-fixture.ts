@@ -16,7 +16,7 @@ export interface FixtureServer extends Serving {
 
 export async function serveFixture(
   name: string,
-  options: { dataDir?: string; env?: Record<string, string>; queryTimeoutMs?: number } = {},
+  options: { dataDir?: string; env?: Record<string, string>; queryTimeoutMs?: number; memoryLimitMb?: number } = {},
 ): Promise<FixtureServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "convex-lens-test-"));
   const serving = await startServing({
@@ -26,6 +26,7 @@ export async function serveFixture(
     port: 0,
     apiPort: 0,
     queryTimeoutMs: options.queryTimeoutMs,
+    memoryLimitMb: options.memoryLimitMb,
   });
   return {
     ...serving,

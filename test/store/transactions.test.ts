@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setImmediate as tick } from "node:timers/promises";
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
 import type { JSONValue, SchemaInfo } from "../../runtime/store/types";
 import { collect, collectIn, errorOf, insertAll, int, openStore, scan } from "./helpers";
 
@@ -193,6 +195,28 @@ test("schema validation: the validator sees each inserted, patched and replaced 
   tx2.insert("things", { n: "bad" }); // schemaValidation: false
   tx2.commit();
   assert.equal(calls.length, 4);
+  await store.close();
+});
+
+test("schema validation by default uses the backend's rules (runtime/values/validate.ts), IDs included", async () => {
+  const exported = defineSchema({
+    users: defineTable({ name: v.string() }),
+    posts: defineTable({ title: v.string(), author: v.id("users"), tags: v.optional(v.array(v.string())) }),
+  });
+  const schema = JSON.parse((exported as unknown as { export(): string }).export()) as SchemaInfo;
+  const store = await openStore(schema);
+  const tx = await store.beginWrite();
+  const user = tx.insert("users", { name: "ann" });
+  tx.insert("posts", { title: "hi", author: user });
+  assert.match(
+    await errorOf(() => tx.insert("posts", { title: 1, author: user })),
+    /^Failed to insert or update a document in table "posts" because it does not match the schema: /,
+  );
+  const post = tx.insert("posts", { title: "x", author: user });
+  assert.match(await errorOf(() => tx.patch(post, { author: post })), /does not match the table name in validator `v.id\("users"\)`/);
+  assert.match(await errorOf(() => tx.replace(post, { title: "no author" })), /does not match the schema/);
+  tx.patch(post, { tags: ["a"] });
+  tx.commit();
   await store.close();
 });
 

@@ -1,0 +1,74 @@
+// The Convex function API on the API origin, as ConvexHttpClient and `npx convex run`-style
+// callers use it: /api/query, /api/mutation, /api/action (+ /api/query_ts, /api/query_at_ts) and
+// /api/run/<module>/<function>. Internal functions are refused; `Authorization: Bearer` is the
+// identity.
+import type { Context, Hono } from "hono";
+import type { Runtime } from "../host/runtime";
+import { newRequestId } from "../host/runtime";
+import type { RuntimeFeature } from "../shared/feature";
+import type { JSONValue } from "../store/types";
+import { parseFunctionCall, FunctionCallError, type UdfKind } from "./parse-call";
+
+/** ConvexHttpClient treats this status as "the function failed", with a JSON body. */
+export const STATUS_UDF_FAILED = 560;
+
+function failed(body: Record<string, unknown>): Response {
+  return new Response(JSON.stringify(body), { status: STATUS_UDF_FAILED, headers: { "content-type": "application/json" } });
+}
+
+function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match ? match[1]!.trim() : null;
+}
+
+export function attachFunctionApi(runtime: Runtime, api: Hono): RuntimeFeature {
+  const run = async (c: Context, kind: UdfKind | null, pathFromUrl: string | null) => {
+    const requestId = c.req.header("convex-request-id") ?? newRequestId();
+    let call;
+    try {
+      const text = await c.req.text();
+      call = parseFunctionCall(text, pathFromUrl);
+    } catch (error) {
+      if (error instanceof FunctionCallError) return c.text(error.message, 400);
+      throw error;
+    }
+    if (!runtime.ready) {
+      return failed({ status: "error", errorMessage: `[Request ID: ${requestId}] Server Error\nThe project is not loaded: it does not build yet.`, logLines: [] });
+    }
+    const udfType = kind ?? runtime.project?.functions.find((f) => f.name === call.name)?.udfType ?? "query";
+    const outcome = await runtime.runFunction(call.name, call.args, {
+      udfType,
+      publicOnly: true,
+      authToken: bearerToken(c.req.header("authorization")),
+      caller: "api",
+      requestId,
+    });
+    if (outcome.ok) {
+      return c.json({ status: "success", value: outcome.value as JSONValue, logLines: outcome.logLines });
+    }
+    const body: Record<string, unknown> = {
+      status: "error",
+      errorMessage: outcome.error.data === undefined ? `[Request ID: ${requestId}] Server Error\n${outcome.error.stack ?? outcome.error.message}` : outcome.error.message,
+      logLines: outcome.logLines,
+    };
+    if (outcome.error.data !== undefined) body.errorData = outcome.error.data;
+    return failed(body);
+  };
+
+  api.post("/api/query", (c) => run(c, "query", null));
+  // We always read the latest committed state; a timestamp-pinned read is served the same way.
+  api.post("/api/query_at_ts", (c) => run(c, "query", null));
+  api.post("/api/mutation", (c) => run(c, "mutation", null));
+  api.post("/api/action", (c) => run(c, "action", null));
+  api.post("/api/query_ts", async (c) => {
+    const tx = await runtime.store.beginRead();
+    try {
+      return c.json({ ts: tx.snapshotTs.toString() });
+    } finally {
+      tx.end();
+    }
+  });
+  api.post("/api/run/*", (c) => run(c, null, new URL(c.req.url).pathname.slice("/api/run/".length)));
+  return { close() {} };
+}

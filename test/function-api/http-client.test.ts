@@ -2,13 +2,17 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConvexHttpClient } from "convex/browser";
-import { anyApi } from "convex/server";
+import { makeFunctionReference } from "convex/server";
 import { ConvexError } from "convex/values";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
 
 let server: FixtureServer;
 let client: ConvexHttpClient;
-const api = anyApi;
+const getCounter = makeFunctionReference<"query", { name: string }, number>("counter:get");
+const increment = makeFunctionReference<"mutation", { name: string }, number>("counter:increment");
+const writeThenFail = makeFunctionReference<"mutation", { text: string }>("counter:writeThenFail");
+const secret = makeFunctionReference<"mutation", Record<string, never>>("counter:secret");
+const incrementAsQuery = makeFunctionReference<"query", { name: string }>("counter:increment");
 
 before(async () => {
   server = await serveFixture("basic");
@@ -19,15 +23,15 @@ after(async () => {
 });
 
 test("query and mutation through ConvexHttpClient", async () => {
-  assert.equal(await client.query(api.counter.get, { name: "client" }), 0);
-  assert.equal(await client.mutation(api.counter.increment, { name: "client" }), 1);
-  assert.equal(await client.mutation(api.counter.increment, { name: "client" }), 2);
-  assert.equal(await client.query(api.counter.get, { name: "client" }), 2);
+  assert.equal(await client.query(getCounter, { name: "client" }), 0);
+  assert.equal(await client.mutation(increment, { name: "client" }), 1);
+  assert.equal(await client.mutation(increment, { name: "client" }), 2);
+  assert.equal(await client.query(getCounter, { name: "client" }), 2);
 });
 
 test("a ConvexError reaches the client with its data", async () => {
   await assert.rejects(
-    () => client.mutation(api.counter.writeThenFail, { text: "client" }),
+    () => client.mutation(writeThenFail, { text: "client" }),
     (error: unknown) => {
       assert.ok(error instanceof ConvexError);
       assert.deepEqual((error as ConvexError<{ code: string; text: string }>).data, { code: "refused", text: "client" });
@@ -38,17 +42,17 @@ test("a ConvexError reaches the client with its data", async () => {
 
 test("internal functions are refused with the backend's message", async () => {
   await assert.rejects(
-    () => client.mutation(api.counter.secret, {}),
+    () => client.mutation(secret, {}),
     /Could not find public function for 'counter:secret'/,
   );
 });
 
 test("argument validation errors reach the client", async () => {
-  await assert.rejects(() => client.mutation(api.counter.increment, { name: 5 as unknown as string }), /ArgumentValidationError/);
+  await assert.rejects(() => client.mutation(increment, { name: 5 as unknown as string }), /ArgumentValidationError/);
 });
 
 test("calling a mutation as a query is refused", async () => {
-  await assert.rejects(() => client.query(api.counter.increment as never, { name: "x" }), /as Query, but it is defined as Mutation/);
+  await assert.rejects(() => client.query(incrementAsQuery, { name: "x" }), /as Query, but it is defined as Mutation/);
 });
 
 test("/api/run/<module>/<function> with plain JSON", async () => {

@@ -1,66 +1,99 @@
-// Activation only wires: the runtime session, the status bar, the commands.
+// Activation only wires: configuration, the runtime session (trusted workspaces only), the route
+// index and its views, diagnostics, commands. Two disposal scopes: the extension's subscriptions,
+// and the session (which owns the runtime's servers and workers).
 import * as vscode from "vscode";
-import { join } from "node:path";
-import { existsSync } from "node:fs";
+import { findFunctionsDir } from "../runtime/loader/functions-dir";
+import { readConfig, RESTART_SETTINGS } from "./config";
 import { RuntimeSession } from "./runtime-session";
 import { StatusItem } from "./status-item";
+import { RouteIndex } from "./routes/route-index";
+import { RouteCodeLensProvider } from "./routes/codelens-provider";
+import { RoutesTreeProvider } from "./routes/routes-tree";
+import { BuildDiagnostics } from "./build-diagnostics";
+import { createCommands } from "./commands";
+import { writeMarker } from "./e2e-markers";
 
-function findProject(): string | null {
+function findProject(): { projectDir: string; functionsDir: string } | null {
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const dir = folder.uri.fsPath;
-    if (existsSync(join(dir, "convex")) || existsSync(join(dir, "convex.json"))) return dir;
+    const found = findFunctionsDir(folder.uri.fsPath);
+    if (found.ok) return { projectDir: folder.uri.fsPath, functionsDir: found.functionsDir };
   }
   return null;
 }
 
+let activeSession: RuntimeSession | null = null;
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel("Convex Lens", { log: true });
   context.subscriptions.push(output);
-  const projectDir = findProject();
-  if (!projectDir) return;
-  const config = vscode.workspace.getConfiguration("convexLens");
-  const session = new RuntimeSession(projectDir, output, {
-    site: config.get<number>("sitePort", 3311),
-    api: config.get<number>("apiPort", 3310),
-  });
-  const status = new StatusItem(session);
-  context.subscriptions.push(session, status);
+  const project = findProject();
+  if (!project) {
+    output.info("No Convex functions folder (convex/ or convex.json) in this workspace.");
+    return;
+  }
+  writeMarker("activated", { projectDir: project.projectDir });
+  const trusted = vscode.workspace.isTrusted;
+  const session = trusted ? new RuntimeSession(project.projectDir, output, () => readConfig()) : null;
+  activeSession = session;
+  const index = new RouteIndex(project.functionsDir, session);
+  context.subscriptions.push(index);
+  if (session) {
+    const status = new StatusItem(session);
+    context.subscriptions.push(session, status, new BuildDiagnostics(session));
+    context.subscriptions.push(
+      session.onStateChanged((state) => {
+        const serving = session.serving;
+        writeMarker("runtime", {
+          state: state.kind,
+          siteUrl: serving?.site.url ?? null,
+          routes: index.routes.map((r) => `${r.method} ${r.path}`),
+          errors: state.kind === "build-failed" ? state.errors : [],
+        });
+      }),
+    );
+  }
+  const lenses = new RouteCodeLensProvider(index);
+  const tree = new RoutesTreeProvider(index, session);
+  context.subscriptions.push(
+    lenses,
+    tree,
+    vscode.languages.registerCodeLensProvider(
+      [{ scheme: "file", language: "typescript" }, { scheme: "file", language: "javascript" }],
+      lenses,
+    ),
+    vscode.window.createTreeView("convexLens.routes", { treeDataProvider: tree, showCollapseAll: true }),
+  );
 
-  const requireTrust = (): boolean => {
-    if (vscode.workspace.isTrusted) return true;
-    void vscode.window.showWarningMessage("Convex Lens runs this project's code: trust the workspace first (Workspaces: Manage Workspace Trust).");
-    return false;
-  };
-  const start = async () => {
-    if (!requireTrust()) return;
+  const start = async (): Promise<void> => {
+    if (!session) {
+      void vscode.window.showWarningMessage("Convex Lens runs this project's code only in a trusted workspace.");
+      return;
+    }
     try {
       await session.start();
     } catch (error) {
-      output.error(String(error instanceof Error ? error.message : error));
-      void vscode.window.showErrorMessage(`Convex Lens could not start: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(`Convex Lens could not start: ${error instanceof Error ? error.message : String(error)}`, "Show output").then((choice) => choice && output.show());
     }
   };
+  for (const [id, handler] of Object.entries(createCommands({ extension: context, index, session, output, start }))) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  }
+  // A trust grant mid-session needs a fresh activation to create the session: ask for a reload.
   context.subscriptions.push(
-    vscode.commands.registerCommand("convexLens.start", start),
-    vscode.commands.registerCommand("convexLens.stop", () => session.stop()),
-    vscode.commands.registerCommand("convexLens.restart", async () => {
-      await session.stop();
-      await start();
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void vscode.window.showInformationMessage("Workspace trusted: reload the window to start Convex Lens.", "Reload").then((choice) => choice && vscode.commands.executeCommand("workbench.action.reloadWindow"));
     }),
-    vscode.commands.registerCommand("convexLens.copySiteUrl", async () => {
-      const url = session.serving?.site.url;
-      if (!url) return void vscode.window.showInformationMessage("Convex Lens is stopped: start it to get a site URL.");
-      await vscode.env.clipboard.writeText(url);
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (session?.serving && RESTART_SETTINGS.some((key) => event.affectsConfiguration(`convexLens.${key}`))) {
+        void vscode.window.showInformationMessage("Convex Lens: restart the runtime to apply the new settings.", "Restart").then((choice) => choice && vscode.commands.executeCommand("convexLens.restart"));
+      }
     }),
-    vscode.commands.registerCommand("convexLens.openDataFolder", () => {
-      const dir = session.serving?.runtime.dataDir ?? join(projectDir, ".convex-lens");
-      return vscode.commands.executeCommand("revealFileInOS", vscode.Uri.file(dir));
-    }),
-    vscode.commands.registerCommand("convexLens.showOutput", () => output.show()),
   );
-  if (config.get<boolean>("autoStart", true) && vscode.workspace.isTrusted) await start();
+  if (session && readConfig().autoStart) void start();
 }
 
-export function deactivate(): void {
-  // Disposables registered on the context stop the runtime.
+/** Waits for the runtime to save its database before VS Code unloads the extension. */
+export async function deactivate(): Promise<void> {
+  await activeSession?.stop();
+  activeSession = null;
 }

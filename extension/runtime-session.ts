@@ -1,43 +1,86 @@
 // One running runtime for one project, seen from the extension: start, stop, state changes.
 // User code runs in the runtime's worker threads, never on the extension host's thread.
 import * as vscode from "vscode";
+import { resolve } from "node:path";
 import { startServing, type Serving } from "../runtime/serve";
 import type { RuntimeState } from "../runtime/host/runtime";
-import { formatLogLine } from "../runtime/logs/cli-format";
+import { readEnvFiles } from "../runtime/host/env-files";
+import { formatErrorLine, formatLogLine } from "../runtime/logs/cli-format";
+import type { LensConfig } from "./config";
+
+export type SessionState = RuntimeState | { kind: "stopped" } | { kind: "failed"; message: string };
 
 export class RuntimeSession implements vscode.Disposable {
   #serving: Serving | null = null;
-  readonly #stateChanged = new vscode.EventEmitter<RuntimeState | { kind: "stopped" }>();
+  #state: SessionState = { kind: "stopped" };
+  #starting: Promise<void> | null = null;
+  readonly #stateChanged = new vscode.EventEmitter<SessionState>();
   readonly onStateChanged = this.#stateChanged.event;
 
   constructor(
     readonly projectDir: string,
     private readonly output: vscode.LogOutputChannel,
-    private readonly ports: { site: number; api: number },
+    private readonly config: () => LensConfig,
   ) {}
 
   get serving(): Serving | null {
     return this.#serving;
   }
 
-  async start(): Promise<void> {
-    if (this.#serving) return;
-    this.#stateChanged.fire({ kind: "starting" });
-    const serving = await startServing({ projectDir: this.projectDir, port: this.ports.site, apiPort: this.ports.api });
-    this.#serving = serving;
-    serving.runtime.events.listen({
-      onLog: (log, start) => start && this.output.info(formatLogLine(start.udfType, start.identifier, log.line)),
-      onEnd: (end, start) => start && end.error && this.output.error(`${start.identifier}: ${end.error.message}`),
-    });
-    serving.runtime.on("state", (state: RuntimeState) => this.#stateChanged.fire(state));
-    this.#stateChanged.fire(serving.runtime.state);
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  #setState(state: SessionState): void {
+    this.#state = state;
+    this.#stateChanged.fire(state);
+  }
+
+  start(): Promise<void> {
+    if (this.#serving) return Promise.resolve();
+    this.#starting ??= this.#start().finally(() => (this.#starting = null));
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    this.#setState({ kind: "starting" });
+    const config = this.config();
+    try {
+      const env = readEnvFiles(config.envFiles.map((file) => resolve(this.projectDir, file)));
+      const serving = await startServing({
+        projectDir: this.projectDir,
+        port: config.sitePort,
+        apiPort: config.apiPort,
+        queryTimeoutMs: config.queryTimeoutMs,
+        env,
+      });
+      this.#serving = serving;
+      serving.runtime.events.listen({
+        onLog: (log, start) => start && this.output.info(formatLogLine(start.udfType, start.identifier, log.line)),
+        onEnd: (end, start) => {
+          if (start && end.error) {
+            this.output.error(formatErrorLine(start.startedAt + end.durationMs, start.udfType, start.identifier, end.error.stack ?? end.error.message));
+          }
+        },
+      });
+      serving.runtime.on("state", (state: RuntimeState) => this.#setState(state));
+      serving.runtime.on("notice", (text: string) => this.output.warn(text));
+      this.output.info(`Serving ${this.projectDir}: HTTP actions on ${serving.site.url}, API on ${serving.api.url}`);
+      this.#setState(serving.runtime.state);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.output.error(message);
+      this.#setState({ kind: "failed", message });
+      throw error;
+    }
   }
 
   async stop(): Promise<void> {
+    await this.#starting?.catch(() => undefined);
     const serving = this.#serving;
     this.#serving = null;
     if (serving) await serving.close();
-    this.#stateChanged.fire({ kind: "stopped" });
+    this.#setState({ kind: "stopped" });
   }
 
   dispose(): void {

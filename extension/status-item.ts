@@ -1,31 +1,36 @@
-// The status bar item: what the runtime is doing, and a click to see its output.
+// The status bar item: what the runtime is doing; a click shows its output.
 import * as vscode from "vscode";
-import type { RuntimeSession } from "./runtime-session";
+import type { RuntimeSession, SessionState } from "./runtime-session";
 
 export class StatusItem implements vscode.Disposable {
-  readonly #item = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
+  readonly #item = vscode.window.createStatusBarItem("convexLens.status", vscode.StatusBarAlignment.Left, 50);
   readonly #subscription: vscode.Disposable;
 
-  constructor(session: RuntimeSession) {
+  constructor(private readonly session: RuntimeSession) {
+    this.#item.name = "Convex Lens";
     this.#item.command = "convexLens.showOutput";
-    this.#item.text = "$(circle-outline) Convex Lens: stopped";
+    this.#render(session.state);
     this.#item.show();
-    this.#subscription = session.onStateChanged((state) => {
-      switch (state.kind) {
-        case "starting":
-          this.#item.text = "$(sync~spin) Convex Lens: starting";
-          break;
-        case "ready":
-          this.#item.text = `$(broadcast) Convex Lens: ${session.serving?.site.url ?? "serving"}`;
-          break;
-        case "build-failed":
-          this.#item.text = "$(error) Convex Lens: build failed";
-          break;
-        case "stopped":
-          this.#item.text = "$(circle-outline) Convex Lens: stopped";
-          break;
-      }
-    });
+    this.#subscription = session.onStateChanged((state) => this.#render(state));
+  }
+
+  showUntrusted(): void {
+    this.#item.text = "$(shield) Convex Lens: trust needed";
+    this.#item.tooltip = "This workspace is not trusted, so Convex Lens does not run its code. Routes are still listed.";
+  }
+
+  #render(state: SessionState): void {
+    const url = this.session.serving?.site.url;
+    const views: Record<SessionState["kind"], [string, string]> = {
+      starting: ["$(sync~spin) Convex Lens: starting", "Building and loading the project"],
+      ready: ["$(broadcast) Convex Lens: " + (url ?? "serving"), `HTTP actions on ${url}. Click for the output.`],
+      "build-failed": ["$(error) Convex Lens: build failed", "The last good build keeps serving; see the Problems view"],
+      stopped: ["$(circle-slash) Convex Lens: stopped", "Run 'Convex Lens: Start runtime' to serve the project"],
+      failed: ["$(error) Convex Lens: failed to start", state.kind === "failed" ? state.message : ""],
+    };
+    const [text, tooltip] = views[state.kind];
+    this.#item.text = text;
+    this.#item.tooltip = tooltip;
   }
 
   dispose(): void {

@@ -33,7 +33,15 @@ export function loadEsbuild(opts: { projectDir: string; convexDir: string | null
       return { esbuild, source: "workspace", version: esbuild.version };
     }
   }
-  const esbuild = ownRequire("esbuild") as Esbuild;
+  let esbuild: Esbuild;
+  try {
+    esbuild = ownRequire("esbuild") as Esbuild;
+  } catch {
+    // The VS Code extension does not ship esbuild: it builds with the project's own.
+    throw new Error(
+      `No esbuild found for ${opts.projectDir}. Convex apps get it with their \`convex\` dependency: run \`npm install\` in the project, then save a file to rebuild.`,
+    );
+  }
   return { esbuild, source: "bundled", version: esbuild.version };
 }
 

@@ -1,0 +1,152 @@
+// Every command in one table of small factories `(ctx) => handler`. A command that needs the
+// runtime explains why it cannot run instead of throwing.
+import * as vscode from "vscode";
+import type { EditableRequest } from "../webview/protocol";
+import { defaultRequest, requestUrl, toCurl, RequestError } from "./requests/request-builder";
+import { routeKey, type RouteEntry } from "./routes/route-model";
+import type { RouteIndex } from "./routes/route-index";
+import type { RuntimeSession } from "./runtime-session";
+import { ResponsePanel } from "./panels/response-panel";
+
+export interface CommandContext {
+  extension: vscode.ExtensionContext;
+  index: RouteIndex;
+  /** Null in an untrusted workspace: nothing may run the project's code. */
+  session: RuntimeSession | null;
+  output: vscode.LogOutputChannel;
+  start(): Promise<void>;
+}
+
+type RouteArgument = string | { route?: RouteEntry } | undefined;
+
+const MEMORY_PREFIX = "convexLens.request:";
+
+function explainUntrusted(): void {
+  void vscode.window.showWarningMessage(
+    "Convex Lens runs this project's code only in a trusted workspace. Trust it to send requests.",
+    "Manage Workspace Trust",
+  ).then((choice) => choice && vscode.commands.executeCommand("workbench.trust.manage"));
+}
+
+function resolveRoute(ctx: CommandContext, argument: RouteArgument): RouteEntry | undefined {
+  const key = typeof argument === "string" ? argument : argument?.route ? routeKey(argument.route) : undefined;
+  const route = key ? ctx.index.find(key) : undefined;
+  if (!route) void vscode.window.showWarningMessage(key ? `Convex Lens no longer knows the route ${key}; was it removed?` : "Pick a route in the Routes view or a CodeLens.");
+  return route;
+}
+
+function rememberedRequest(ctx: CommandContext, route: RouteEntry): EditableRequest {
+  const saved = ctx.extension.workspaceState.get<EditableRequest>(MEMORY_PREFIX + routeKey(route));
+  return saved && saved.method === route.method && saved.routePath === route.path ? saved : defaultRequest(route);
+}
+
+/** Prefix routes ask for the rest of the path (remembered from last time). */
+async function askPathRest(route: RouteEntry, request: EditableRequest): Promise<EditableRequest | undefined> {
+  if (route.kind !== "prefix") return request;
+  const prefix = route.path.slice(0, -1);
+  const rest = await vscode.window.showInputBox({
+    title: `${route.method} ${route.path}`,
+    prompt: `The rest of the path after ${prefix}`,
+    value: request.pathRest,
+    valueSelection: [0, request.pathRest.length],
+  });
+  return rest === undefined ? undefined : { ...request, pathRest: rest };
+}
+
+export function createCommands(ctx: CommandContext): Record<string, (...args: any[]) => unknown> {
+  const panels = new Map<string, ResponsePanel>();
+  const siteUrl = (): string | null => ctx.session?.serving?.site.url ?? null;
+
+  const needsRuntime = async (): Promise<string | null> => {
+    if (!ctx.session) {
+      explainUntrusted();
+      return null;
+    }
+    if (!siteUrl()) {
+      const choice = await vscode.window.showWarningMessage("The Convex Lens runtime is stopped.", "Start runtime");
+      if (choice) await ctx.start();
+    }
+    return siteUrl();
+  };
+
+  return {
+    "convexLens.start": () => ctx.start(),
+    "convexLens.stop": () => ctx.session?.stop(),
+    "convexLens.restart": async () => {
+      await ctx.session?.stop();
+      await ctx.start();
+    },
+    "convexLens.showOutput": () => ctx.output.show(),
+    "convexLens.refreshRoutes": () => ctx.index.refresh(),
+    "convexLens.copySiteUrl": async () => {
+      const url = await needsRuntime();
+      if (url) {
+        await vscode.env.clipboard.writeText(url);
+        void vscode.window.showInformationMessage(`Copied ${url}`);
+      }
+    },
+    "convexLens.openDataFolder": async () => {
+      const dir = ctx.session?.serving?.runtime.dataDir;
+      if (!dir) return void vscode.window.showInformationMessage("Start the runtime first: the data folder is created when it starts.");
+      await vscode.commands.executeCommand("revealFileInOS", vscode.Uri.file(dir));
+    },
+    "convexLens.sendRequest": async (argument: RouteArgument) => {
+      const route = resolveRoute(ctx, argument);
+      if (!route) return;
+      if (!(await needsRuntime())) return;
+      const request = await askPathRest(route, rememberedRequest(ctx, route));
+      if (!request) return;
+      const key = routeKey(route);
+      let panel = panels.get(key);
+      if (!panel) {
+        panel = new ResponsePanel(
+          route,
+          request,
+          {
+            extensionUri: ctx.extension.extensionUri,
+            session: ctx.session!,
+            remember: (r, req) => void ctx.extension.workspaceState.update(MEMORY_PREFIX + routeKey(r), req),
+            onStatus: (r, status) => ctx.index.setLastStatus(r, status),
+          },
+          () => panels.delete(key),
+        );
+        panels.set(key, panel);
+      } else {
+        panel.reveal();
+      }
+      await panel.send(request).catch((error: unknown) => ctx.output.warn(`${key}: ${error instanceof Error ? error.message : String(error)}`));
+    },
+    "convexLens.copyCurl": async (argument: RouteArgument) => {
+      const route = resolveRoute(ctx, argument);
+      if (!route) return;
+      const url = siteUrl() ?? `http://127.0.0.1:${vscode.workspace.getConfiguration("convexLens").get("sitePort", 3311)}`;
+      try {
+        await vscode.env.clipboard.writeText(toCurl(url, rememberedRequest(ctx, route)));
+        void vscode.window.showInformationMessage(`Copied a curl line for ${routeKey(route)}`);
+      } catch (error) {
+        if (error instanceof RequestError) void vscode.window.showErrorMessage(error.message);
+        else throw error;
+      }
+    },
+    "convexLens.copyUrl": async (argument: RouteArgument) => {
+      const route = resolveRoute(ctx, argument);
+      const url = route && (await needsRuntime());
+      if (route && url) await vscode.env.clipboard.writeText(requestUrl(url, rememberedRequest(ctx, route)));
+    },
+    "convexLens.openInBrowser": async (argument: RouteArgument) => {
+      const route = resolveRoute(ctx, argument);
+      if (!route) return;
+      const url = await needsRuntime();
+      if (!url) return;
+      const request = await askPathRest(route, rememberedRequest(ctx, route));
+      if (request) await vscode.env.openExternal(vscode.Uri.parse(requestUrl(url, request)));
+    },
+    "convexLens.revealRoute": async (argument: RouteArgument) => {
+      const route = resolveRoute(ctx, argument);
+      if (!route?.source) return void vscode.window.showInformationMessage("This route is made by a helper: no literal route() call declares it.");
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(route.source.file));
+      const at = new vscode.Position(route.source.line, route.source.column);
+      await vscode.window.showTextDocument(document, { selection: new vscode.Range(at, at) });
+    },
+  };
+}

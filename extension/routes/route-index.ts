@@ -1,0 +1,87 @@
+// The extension's live route list: re-parsed when a functions file changes (open editors' text
+// wins over disk, so lenses follow unsaved edits), joined with the runtime's router when it has
+// loaded, plus the last status seen for each route. CodeLens and tree only render this.
+import * as vscode from "vscode";
+import { readFileSync } from "node:fs";
+import { findHttpFile } from "../../runtime/loader/functions-dir";
+import type { RuntimeSession } from "../runtime-session";
+import { findRouteSources, type RouteSourceResult } from "./route-source";
+import { joinRoutes, routeKey, type RouteEntry } from "./route-model";
+
+export class RouteIndex implements vscode.Disposable {
+  #routes: RouteEntry[] = [];
+  #sources: RouteSourceResult | undefined;
+  readonly #lastStatus = new Map<string, number>();
+  readonly #changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.#changed.event;
+  readonly #subscriptions: vscode.Disposable[] = [];
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly functionsDir: string,
+    private readonly session: RuntimeSession | null,
+  ) {
+    this.#subscriptions.push(
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document.uri.fsPath.startsWith(this.functionsDir)) this.#soon();
+      }),
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (document.uri.fsPath.startsWith(this.functionsDir)) this.#soon();
+      }),
+    );
+    if (session) this.#subscriptions.push(session.onStateChanged(() => this.refresh()));
+    this.refresh();
+  }
+
+  get routes(): RouteEntry[] {
+    return this.#routes;
+  }
+
+  get httpFile(): string | null {
+    return findHttpFile(this.functionsDir);
+  }
+
+  lastStatus(route: RouteEntry): number | undefined {
+    return this.#lastStatus.get(routeKey(route));
+  }
+
+  setLastStatus(route: RouteEntry, status: number): void {
+    this.#lastStatus.set(routeKey(route), status);
+    this.#changed.fire();
+  }
+
+  find(key: string): RouteEntry | undefined {
+    return this.#routes.find((route) => routeKey(route) === key);
+  }
+
+  refresh(): void {
+    const httpFile = this.httpFile;
+    this.#sources = httpFile ? findRouteSources(httpFile, readCurrentText, this.#sources) : { routes: [], problems: [] };
+    const project = this.session?.serving?.runtime.project ?? null;
+    const runtimeRoutes = project ? project.routes : null;
+    this.#routes = joinRoutes(runtimeRoutes, this.#sources.routes);
+    this.#changed.fire();
+  }
+
+  #soon(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.refresh(), 150);
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    for (const subscription of this.#subscriptions) subscription.dispose();
+    this.#changed.dispose();
+  }
+}
+
+/** An open editor's text (maybe unsaved), else the file on disk, else null. */
+function readCurrentText(path: string): string | null {
+  const open = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === path);
+  if (open) return open.getText();
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,21 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mapConfig } from "../../extension/config-mapping";
+
+function from(values: Record<string, unknown>) {
+  return <T>(key: string, fallback: T): T => (key in values ? (values[key] as T) : fallback);
+}
+
+test("defaults match Convex Lens's documented ports and limits", () => {
+  assert.deepEqual(mapConfig(from({})), { autoStart: true, sitePort: 3311, apiPort: 3310, queryTimeoutMs: 1000, envFiles: [] });
+});
+
+test("user values pass through", () => {
+  const config = mapConfig(from({ autoStart: false, sitePort: 4000, apiPort: 4001, queryTimeoutMs: 5000, envFiles: [".env", ".env.test"] }));
+  assert.deepEqual(config, { autoStart: false, sitePort: 4000, apiPort: 4001, queryTimeoutMs: 5000, envFiles: [".env", ".env.test"] });
+});
+
+test("invalid values fall back instead of breaking the runtime", () => {
+  const config = mapConfig(from({ sitePort: 70000, apiPort: "x", queryTimeoutMs: -1, envFiles: "oops" }));
+  assert.deepEqual([config.sitePort, config.apiPort, config.queryTimeoutMs, config.envFiles], [3311, 3310, 1000, []]);
+});

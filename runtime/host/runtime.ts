@@ -14,6 +14,7 @@ import { DatabaseOps } from "./database-ops";
 import { ExecutionEvents } from "./execution-events";
 import { HostServices } from "./host-services";
 import { TransactionTable } from "./transactions";
+import { loadErrorMessage } from "./load-error-location";
 import { WorkerPool } from "./worker-pool";
 import type { FunctionOutcome } from "./user-code-worker";
 import type { StorePort } from "./store-port";
@@ -140,15 +141,19 @@ export class Runtime extends EventEmitter {
     let project: LoadedProject;
     try {
       project = await pool.loaded;
-      if (project.loadErrors.length > 0) throw { message: project.loadErrors.map((e) => `${e.module}: ${e.message}`).join("\n") };
+      if (project.loadErrors.length > 0) {
+        const errors = project.loadErrors.map((e) => loadErrorMessage(build.functionsDir, join(build.functionsDir, e.module), `Failed to load ${e.module}: ${e.message}`));
+        throw { message: errors.map((e) => e.text).join("\n"), errors };
+      }
       await this.store.setSchema(project.schemaJson ? (JSON.parse(project.schemaJson) as SchemaInfo) : null);
     } catch (error) {
       await pool.dispose();
       this.#pruneOwnBuilds();
-      const wire = error as WireError;
+      const wire = error as WireError & { errors?: BuildMessage[] };
+      const httpFile = build.httpModule ? join(build.functionsDir, build.httpModule) : build.functionsDir;
       this.state = {
         kind: "build-failed",
-        errors: [{ file: join(build.functionsDir), line: 0, column: 0, text: wire.stack ?? wire.message }],
+        errors: wire.errors ?? [loadErrorMessage(build.functionsDir, httpFile, wire.stack ?? wire.message)],
         serving: this.#pool !== null,
       };
       this.emit("state", this.state);

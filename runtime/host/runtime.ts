@@ -44,6 +44,8 @@ export interface RunFunctionOptions {
   authToken?: string | null;
   caller?: Caller;
   requestId?: string;
+  /** The `_scheduled_functions` id when a scheduled job runs (getRequestMetadata reports it). */
+  scheduledFunctionId?: string | null;
 }
 
 export function newRequestId(): string {
@@ -200,6 +202,7 @@ export class Runtime extends EventEmitter {
       caller: options.caller ?? "api",
       publicOnly: options.publicOnly ?? false,
       authToken: options.authToken ?? null,
+      scheduledFunctionId: options.scheduledFunctionId ?? null,
     });
   }
 

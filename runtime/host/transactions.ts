@@ -68,5 +68,6 @@ export const TRANSACTION_LIMITS = {
   documentsRead: 32_000,
   documentsWritten: 16_000,
   functionsScheduled: 1000,
-  scheduledFunctionArgsBytes: 16 * 1024 * 1024,
+  // 8 MiB, as the backend's knobs.rs sets it.
+  scheduledFunctionArgsBytes: 8 * 1024 * 1024,
 } as const;

@@ -1,9 +1,48 @@
-// PLACEHOLDER: being written; replaced by the real module.
-import type { Hono } from "hono";
+// `ctx.scheduler`: jobs live in `_scheduled_functions` (so they survive restarts and user code can
+// read them through `db.system`), are armed only once the transaction that created them commits,
+// and run as top-level executions without an identity.
+//
+// Known differences from the backend, all rare in local work:
+// - a scheduled mutation's completion (`success`/`failed`) is written in a transaction right after
+//   the mutation's own commit, not inside it; if the process dies between the two, the mutation
+//   runs again on the next start;
+// - a cancel that commits in the instant between a due mutation's last "still pending?" check and
+//   the start of its transaction does not stop it (the job still ends up `canceled`);
+// - `getRequestMetadata().scheduledFunctionId` stays null inside jobs (it is set in the worker).
 import type { Runtime } from "../host/runtime";
 import type { RuntimeFeature } from "../shared/feature";
+import { JobExecutor } from "./job-executor";
+import { JobRunner } from "./job-runner";
+import { JobStore } from "./job-store";
+import { SchedulerOps } from "./scheduler-ops";
+
+/** How long `close()` waits for running jobs before letting the runtime stop under them. */
+const CLOSE_WAIT_MS = 5000;
 
 export function attachScheduler(runtime: Runtime): RuntimeFeature {
-  void runtime;
-  return { close() {} };
+  const jobs = new JobStore(runtime.store);
+  const runner = new JobRunner(runtime, jobs);
+  const executor = new JobExecutor(runtime, jobs, runner);
+  const ops = new SchedulerOps(runtime, executor, runner);
+
+  runtime.services.extraOps.push(ops);
+  const onCommit = ({ txId }: { txId: number }) => ops.committed(txId);
+  const onAbort = ({ txId }: { txId: number }) => ops.aborted(txId);
+  runtime.databaseOps.onCommit.add(onCommit);
+  runtime.databaseOps.onAbort.add(onAbort);
+  // Jobs need loaded code; each (re)load also re-reads what the database holds.
+  const onLoaded = () => void executor.recover();
+  runtime.on("loaded", onLoaded);
+  if (runtime.ready) void executor.recover();
+
+  return {
+    async close() {
+      runtime.off("loaded", onLoaded);
+      runtime.databaseOps.onCommit.delete(onCommit);
+      runtime.databaseOps.onAbort.delete(onAbort);
+      const at = runtime.services.extraOps.indexOf(ops);
+      if (at >= 0) runtime.services.extraOps.splice(at, 1);
+      await executor.close(CLOSE_WAIT_MS);
+    },
+  };
 }

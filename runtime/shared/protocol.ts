@@ -62,6 +62,7 @@ export interface RunFunctionRequest {
   /** Refuse internal functions (callers from outside the deployment). */
   publicOnly: boolean;
   authToken: string | null;
+  scheduledFunctionId: string | null;
 }
 
 export interface RunHttpRequest {

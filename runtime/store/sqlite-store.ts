@@ -314,6 +314,11 @@ export class Store {
     return this.core.tableNameOfId(id);
   }
 
+  /** Every table that exists (system tables included), in creation order, with its name and number. */
+  listTables(): Array<{ name: string; number: number }> {
+    return this.core.catalog.tables().map(({ name, number }) => ({ name, number }));
+  }
+
   /** Writes the database file now, if it has commits not yet in it (file-backed stores only). */
   checkpoint(): Promise<void> {
     return this.core.checkpoint();

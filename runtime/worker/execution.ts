@@ -23,6 +23,13 @@ export interface QueryStreamState {
   remaining: number;
 }
 
+export interface RequestInfo {
+  ip: string | null;
+  userAgent: string | null;
+  /** Set when a scheduled job runs this execution (and the functions it calls). */
+  scheduledFunctionId: string | null;
+}
+
 export interface LogSink {
   console: CapturedConsole;
   collector: LogCollector;
@@ -52,7 +59,7 @@ export class Execution {
     readonly parent: Execution | null,
     readonly tx: TransactionRef | null,
     readonly authToken: string | null,
-    readonly request: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null },
+    readonly request: RequestInfo = { ip: null, userAgent: null, scheduledFunctionId: null },
   ) {}
 
   get isTransactional(): boolean {

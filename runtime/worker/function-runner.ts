@@ -5,7 +5,7 @@ import type { Caller, WireError } from "../shared/protocol";
 import { timeoutMessage } from "../shared/limits";
 import type { JSONValue } from "../store/types";
 import { validateArgs, validateReturns } from "../values/validate";
-import { Execution, executionStorage, newExecutionId, type TransactionRef } from "./execution";
+import { Execution, executionStorage, newExecutionId, type RequestInfo, type TransactionRef } from "./execution";
 import type { FunctionRegistry, ResolvedFunction } from "./function-registry";
 import type { HostChannel } from "./host-channel";
 import { attachExecutionLog } from "./execution-log";
@@ -23,7 +23,7 @@ export interface RunOptions {
   caller: Caller;
   parent: Execution | null;
   authToken: string | null;
-  request?: { ip: string | null; userAgent: string | null };
+  request?: RequestInfo;
   /** For nested runQuery/runMutation in a query or mutation: the caller's transaction. */
   inheritTx?: TransactionRef | null;
   /** Receives the list the execution's pretty log lines are collected in (function API `logLines`). */

@@ -62,7 +62,7 @@ export class HttpBridge {
       null,
       null,
       message.authToken,
-      { ip: message.ip, userAgent: headerValue(message.headers, "user-agent") },
+      { ip: message.ip, userAgent: headerValue(message.headers, "user-agent"), scheduledFunctionId: null },
     );
     this.runner.announce(execution);
     const abort = new AbortController();

@@ -102,7 +102,7 @@ export class SyscallRouter implements SyscallHandlers {
           ip: execution.request.ip,
           userAgent: execution.request.userAgent,
           requestId: execution.requestId,
-          scheduledFunctionId: null,
+          scheduledFunctionId: execution.request.scheduledFunctionId,
           authToken: execution.authToken,
         };
       case "1.0/getUserIdentity":
@@ -119,10 +119,11 @@ export class SyscallRouter implements SyscallHandlers {
         return this.http.requestFromConvexJson(args.convexJson);
       case "convexJsonFromResponse":
         return this.http.convexJsonFromResponse(args.response);
+      // performJsSyscall passes rejections through untouched: they must be Errors, as the backend's.
       case "storage/storeBlob":
-        return this.#storeBlob(execution, args as { blob: Blob; options?: { sha256?: string } });
+        return this.#storeBlob(execution, args as { blob: Blob; options?: { sha256?: string } }).catch(rethrowAsError);
       case "storage/getBlob":
-        return this.#getBlob(execution, args as { storageId: string });
+        return this.#getBlob(execution, args as { storageId: string }).catch(rethrowAsError);
       default:
         throw new Error(`Unknown operation ${op}`);
     }
@@ -130,7 +131,12 @@ export class SyscallRouter implements SyscallHandlers {
 
   /** `ctx.storage.store(blob)` in actions: the bytes cross to the host, which keeps the file. */
   async #storeBlob(execution: Execution, args: { blob: Blob; options?: { sha256?: string } }): Promise<string> {
-    if (!(args.blob instanceof Blob)) throw new Error("storage.store() takes a Blob");
+    if (!(args.blob instanceof Blob)) {
+      // The backend's text (npm-packages/udf-runtime/src/storage.ts).
+      throw new Error(
+        "store() expects a Blob. If you are trying to store a Request, `await request.blob()` will give you the correct input.",
+      );
+    }
     const bytes = await args.blob.arrayBuffer();
     return (await this.#hostOp(execution, "storage/storeBlob", {
       bytes,
@@ -192,6 +198,12 @@ export class SyscallRouter implements SyscallHandlers {
 function isSystemQuery(query: { source: { tableName?: string; indexName?: string } }): boolean {
   const name = query.source.tableName ?? query.source.indexName ?? "";
   return name.startsWith("_");
+}
+
+/** A `{message}` rejection of #hostOp as the Error a JS syscall's caller expects. */
+function rethrowAsError(error: unknown): never {
+  if (error instanceof Error) throw error;
+  throw new Error(error && typeof error === "object" && "message" in error ? String(error.message) : String(error));
 }
 
 /** What the package expects a rejected async syscall to look like: `{message, data?}`. */

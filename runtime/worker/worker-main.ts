@@ -73,6 +73,7 @@ async function runFunction(runner: FunctionRunner, request: RunFunctionRequest):
       caller: request.caller,
       parent: null,
       authToken: request.authToken,
+      request: { ip: null, userAgent: null, scheduledFunctionId: request.scheduledFunctionId },
       onLogLines: (lines) => (logLines = lines),
     });
     host.send({ type: "function-result", id: request.id, ok: true, value, logLines });

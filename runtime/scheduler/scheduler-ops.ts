@@ -1,0 +1,150 @@
+// The scheduler's syscalls (convex/src/server/impl/scheduler_impl.ts):
+//   mutations:              1.0/schedule, 1.0/cancel_job           — inside the mutation's transaction
+//   actions, HTTP actions:  1.0/actions/schedule, 1.0/actions/cancel_job — each in a transaction of its own
+// A job scheduled by a mutation exists, and is armed, only if that mutation commits; one scheduled
+// by an action exists as soon as the call returns, whatever the action does next.
+import type { ExtraOps, OpContext } from "../host/host-services";
+import type { Runtime } from "../host/runtime";
+import { invalidArgument } from "../store/errors";
+import { decodeIdOrError, SYSTEM_TABLE_NUMBERS } from "../store/ids";
+import type { WriteTransaction } from "../store/types";
+import { canonicalName } from "./function-path";
+import { asJobDoc, canceledJob, JOBS_TABLE, pendingJob, statePatch } from "./job-doc";
+import type { JobExecutor } from "./job-executor";
+import type { JobRunner } from "./job-runner";
+import { checkScheduledTime, checkTargetExists, jobArgs, spendBudget, targetOf, type ScheduleBudget } from "./schedule-checks";
+
+const SYSTEM = { isSystem: true } as const;
+
+/** What one transaction scheduled: its limits budget, and the jobs to arm once it commits. */
+interface TransactionJobs extends ScheduleBudget {
+  worker: number;
+  toArm: Array<{ id: string; dueAt: number }>;
+}
+
+export class SchedulerOps implements ExtraOps {
+  /** Mutation transactions that scheduled something, by transaction id. */
+  readonly #byTransaction = new Map<number, TransactionJobs>();
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly executor: JobExecutor,
+    private readonly runner: JobRunner,
+  ) {}
+
+  handle(op: string, args: any, context: OpContext): Promise<unknown> | undefined {
+    switch (op) {
+      case "1.0/schedule":
+        return this.#inMutation(op, context, (tx, jobs) => this.#schedule(tx, jobs, args, context));
+      case "1.0/cancel_job":
+        return this.#inMutation(op, context, (tx) => this.#cancel(tx, args));
+      case "1.0/actions/schedule":
+        return this.#inOwnTransaction(op, context, (tx, jobs) => this.#schedule(tx, jobs, args, context));
+      case "1.0/actions/cancel_job":
+        return this.#inOwnTransaction(op, context, (tx) => this.#cancel(tx, args));
+      default:
+        return undefined;
+    }
+  }
+
+  /** The calling mutation's transaction committed: its jobs are real now. */
+  committed(txId: number): void {
+    const jobs = this.#byTransaction.get(txId);
+    if (!jobs) return;
+    this.#byTransaction.delete(txId);
+    for (const job of jobs.toArm) this.executor.arm(job.id, job.dueAt);
+  }
+
+  /** It ended without committing: its jobs were rolled back with it. */
+  aborted(txId: number): void {
+    this.#byTransaction.delete(txId);
+  }
+
+  async #inMutation<T>(op: string, context: OpContext, work: (tx: WriteTransaction, jobs: TransactionJobs) => T): Promise<T> {
+    // The backend has these ops only in mutations ("Unknown async operation" elsewhere).
+    if (context.udfType !== "mutation" || context.txId === null) throw new Error(`Unknown async operation ${op}`);
+    const tx = this.runtime.transactions.write(context.txId, context.worker);
+    return work(tx, this.#jobsOf(context.txId, context.worker));
+  }
+
+  async #inOwnTransaction<T>(op: string, context: OpContext, work: (tx: WriteTransaction, jobs: TransactionJobs) => T): Promise<T> {
+    if (context.udfType !== "action" && context.udfType !== "httpAction") throw new Error(`Unknown async operation ${op}`);
+    const jobs: TransactionJobs = { worker: context.worker, count: 0, argsBytes: 0, toArm: [] };
+    const tx = await this.runtime.store.beginWrite();
+    let result: T;
+    try {
+      result = work(tx, jobs);
+      tx.commit();
+    } catch (error) {
+      tx.abort();
+      throw error;
+    }
+    for (const job of jobs.toArm) this.executor.arm(job.id, job.dueAt);
+    return result;
+  }
+
+  #jobsOf(txId: number, worker: number): TransactionJobs {
+    let jobs = this.#byTransaction.get(txId);
+    if (!jobs) {
+      this.#forgetAbandoned();
+      jobs = { worker, count: 0, argsBytes: 0, toArm: [] };
+      this.#byTransaction.set(txId, jobs);
+    }
+    return jobs;
+  }
+
+  /** A dead worker's transactions are rolled back without an abort event: drop what they scheduled. */
+  #forgetAbandoned(): void {
+    for (const [txId, jobs] of this.#byTransaction) {
+      try {
+        this.runtime.transactions.get(txId, jobs.worker);
+      } catch {
+        this.#byTransaction.delete(txId);
+      }
+    }
+  }
+
+  #schedule(tx: WriteTransaction, jobs: TransactionJobs, args: any, context: OpContext): string {
+    const now = Date.now();
+    const target = targetOf(args);
+    const ts = checkScheduledTime(args.ts, now / 1000);
+    const fnArgs = jobArgs(args.args, target);
+    checkTargetExists(this.runtime.project, target);
+    spendBudget(jobs, fnArgs);
+    const name = canonicalName(target);
+    if (this.#parentCanceled(tx, context.requestId)) {
+      // Canceling a running job cancels whatever it schedules from then on.
+      return tx.insert(JOBS_TABLE, canceledJob(name, fnArgs, now), SYSTEM);
+    }
+    const scheduledTime = ts * 1000;
+    const id = tx.insert(JOBS_TABLE, pendingJob(name, fnArgs, scheduledTime), SYSTEM);
+    // A time in the past means "as soon as possible"; scheduledTime keeps what was asked for.
+    jobs.toArm.push({ id, dueAt: Math.max(scheduledTime, now) });
+    return id;
+  }
+
+  #parentCanceled(tx: WriteTransaction, requestId: string): boolean {
+    const parentId = this.runner.parentByRequest.get(requestId);
+    if (parentId === undefined) return false;
+    return asJobDoc(tx.get(parentId, SYSTEM))?.state.kind === "canceled";
+  }
+
+  /**
+   * SchedulerModel::cancel: a pending or running job becomes canceled; a finished one, or an id
+   * of no job (e.g. garbage-collected), is left alone without an error.
+   */
+  #cancel(tx: WriteTransaction, args: { id?: unknown }): null {
+    if (typeof args.id !== "string") throw invalidArgument("db.cancel_job", "id", "expected an ID string");
+    const decoded = decodeIdOrError(args.id);
+    if ("error" in decoded) throw invalidArgument("db.cancel_job", "id", decoded.error);
+    if (decoded.tableNumber !== SYSTEM_TABLE_NUMBERS[JOBS_TABLE]) {
+      // Invented text: the backend fails with an internal error for an ID of another table.
+      throw invalidArgument("db.cancel_job", "id", `${args.id} is not an ID of the ${JOBS_TABLE} table`);
+    }
+    const job = asJobDoc(tx.get(args.id, SYSTEM));
+    if (job && (job.state.kind === "pending" || job.state.kind === "inProgress")) {
+      tx.patch(args.id, statePatch({ kind: "canceled" }, Date.now()), SYSTEM);
+    }
+    return null;
+  }
+}

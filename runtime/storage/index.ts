@@ -1,10 +1,61 @@
-// PLACEHOLDER: being written; replaced by the real module.
+// File storage: `ctx.storage` (as syscalls the host answers) and the upload/download endpoints of
+// the API origin. Bytes live in `<dataDir>/files/`, metadata in `_storage` documents whose IDs are
+// the storage IDs. storage-service.ts says which transaction each call uses; file-reconciler.ts
+// how bytes and documents are kept in step.
 import type { Hono } from "hono";
 import type { Runtime } from "../host/runtime";
 import type { RuntimeFeature } from "../shared/feature";
+import { FileReconciler } from "./file-reconciler";
+import { FileStore } from "./file-store";
+import { ensureStorageTable } from "./storage-records";
+import { storageOps } from "./storage-ops";
+import { registerStorageRoutes } from "./storage-routes";
+import { StorageService } from "./storage-service";
+import { UploadTokens } from "./upload-tokens";
+
+/** How often expired upload tokens and files of killed workers' transactions are cleaned up. */
+const HOUSEKEEPING_MS = 60_000;
 
 export function attachStorage(runtime: Runtime, api: Hono): RuntimeFeature {
-  void runtime;
-  void (typeof api === "undefined" ? null : api);
-  return { close() {} };
+  const files = new FileStore(runtime.dataDir);
+  const reconciler = new FileReconciler(runtime.store, files, (txId, worker) => {
+    try {
+      runtime.transactions.get(txId, worker);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const tokens = new UploadTokens();
+  const service = new StorageService(runtime, files, reconciler, tokens);
+
+  // Nothing can be uploading yet (tokens live in memory), and no function runs before the first
+  // load: leftovers of an earlier run (unfinished uploads, bytes of rolled-back stores) go now.
+  files.clearTemp();
+  // Both queue on the store's lock now, ahead of any function call.
+  const ready = ensureStorageTable(runtime.store).catch((error: unknown) => runtime.emit("notice", `File storage: ${String(error)}`));
+  void reconciler.sweepAll();
+
+  runtime.services.extraOps.push(storageOps(service));
+  const onEnd = ({ txId }: { txId: number }) => reconciler.ended(txId);
+  runtime.databaseOps.onCommit.add(onEnd);
+  runtime.databaseOps.onAbort.add(onEnd);
+  registerStorageRoutes(api, service, tokens);
+
+  const housekeeping = setInterval(() => {
+    tokens.prune();
+    reconciler.checkAbandoned();
+  }, HOUSEKEEPING_MS);
+  housekeeping.unref();
+
+  return {
+    async close() {
+      clearInterval(housekeeping);
+      runtime.databaseOps.onCommit.delete(onEnd);
+      runtime.databaseOps.onAbort.delete(onEnd);
+      // Work in flight uses the store, which closes after the features.
+      await ready;
+      await reconciler.idle();
+    },
+  };
 }

@@ -15,10 +15,8 @@ after(async () => {
 });
 
 async function stillServing(): Promise<void> {
-  const started = Date.now();
   const response = await server.get("/files/exact");
   assert.equal(await response.text(), "exact");
-  assert.ok(Date.now() - started < 2000, "serving again within 2 s");
   const kept = await server.runtime.runFunction("counter:get", { name: "kept" }, { udfType: "query" });
   assert.deepEqual(kept.ok && kept.value, 1, "committed data is still there");
 }

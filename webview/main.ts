@@ -1,5 +1,14 @@
-// Browser entry of the panels. The panels themselves arrive with the extension's webviews; this
-// bundle already loads the toolkit so the build and the CSP setup are exercised end to end.
-import { provideVSCodeDesignSystem, vsCodeButton } from "@vscode/webview-ui-toolkit";
+// Browser entry of every Convex Lens panel (bundled into dist/webview.js). The host page names
+// the panel in `<body data-panel="…">`; the toolkit is registered before any panel builds DOM.
+import { registerToolkit } from "./components/register";
+import type { VsCodeApi } from "./host-bridge";
+import { startPanel } from "./start";
 
-provideVSCodeDesignSystem().register(vsCodeButton());
+declare global {
+  interface Window {
+    acquireVsCodeApi?: () => VsCodeApi;
+  }
+}
+
+registerToolkit();
+startPanel(window);

@@ -69,7 +69,8 @@ export type WebviewMessage =
   | { type: "ready" }
   | { type: "send"; id: number; request: EditableRequest }
   | { type: "download"; id: number }
-  | { type: "openSource"; id: number; file: string; line: number };
+  /** `file` relative to the project folder (`convex/http.ts`); `line` and `column` 1-based. */
+  | { type: "openSource"; id: number; file: string; line: number; column?: number };
 
 const HOST_TYPES = new Set(["state", "reply"]);
 const WEBVIEW_TYPES = new Set(["ready", "send", "download", "openSource"]);

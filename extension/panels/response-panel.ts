@@ -4,7 +4,7 @@ import * as vscode from "vscode";
 import { join } from "node:path";
 import { isWebviewMessage, type EditableRequest, type HostMessage, type PanelState, type WebviewMessage } from "../../webview/protocol";
 import { sendRequest } from "../requests/send-request";
-import { RequestError } from "../requests/request-builder";
+import { RequestError, requestPath, requestUrl } from "../requests/request-builder";
 import type { RuntimeSession } from "../runtime-session";
 import { routeKey, type RouteEntry } from "../routes/route-model";
 import { webviewHtml, webviewOptions } from "./webview-html";
@@ -33,7 +33,7 @@ export class ResponsePanel implements vscode.Disposable {
     onDispose: () => void,
   ) {
     this.onDispose = onDispose;
-    this.#state = { kind: "loading", request, target: "Convex Lens runtime" };
+    this.#state = { kind: "loading", request, target: deps.session.serving?.site.url ?? "Convex Lens runtime" };
     this.#panel = vscode.window.createWebviewPanel(ResponsePanel.viewType, `Response: ${routeKey(route)}`, vscode.ViewColumn.Beside, webviewOptions(deps.extensionUri));
     this.#panel.webview.html = webviewHtml(this.#panel.webview, deps.extensionUri, "response", `Response: ${routeKey(route)}`);
     this.#subscriptions.push(
@@ -51,7 +51,7 @@ export class ResponsePanel implements vscode.Disposable {
   /** Sends the request and shows the outcome; rejects only for the webview's own send call. */
   async send(request: EditableRequest): Promise<void> {
     const serving = this.deps.session.serving;
-    const target = serving ? `Convex Lens runtime (${serving.site.url})` : "Convex Lens runtime";
+    const target = serving ? requestUrlOrPath(serving.site.url, request) : "Convex Lens runtime (stopped)";
     this.#setState({ kind: "loading", request, target });
     this.deps.remember(this.route, request);
     if (!serving || !serving.runtime.ready) {
@@ -122,5 +122,14 @@ export class ResponsePanel implements vscode.Disposable {
     for (const subscription of this.#subscriptions) subscription.dispose();
     this.#panel.dispose();
     this.onDispose();
+  }
+}
+
+/** What the panel shows as the target: the full URL, or the path if the request is malformed. */
+function requestUrlOrPath(siteUrl: string, request: EditableRequest): string {
+  try {
+    return requestUrl(siteUrl, request);
+  } catch {
+    return requestPath(request);
   }
 }

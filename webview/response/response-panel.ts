@@ -1,0 +1,234 @@
+// The response panel: shows the host's PanelState (loading, error, or a response with its body,
+// headers, logs and the editable request) and sends the edited request back. It keeps the draft,
+// the open tab and whether a send is under way; the host owns everything else and answers every
+// send with a new state and a reply.
+import { createUi, setHidden, type Ui } from "../components";
+import { HostRequestError, type HostBridge, type HostRequest } from "../host-bridge";
+import type { EditableRequest, PanelState, ResponseView } from "../protocol";
+import { bodyView } from "./body-view";
+import { formatBytes, formatDuration, statusClass, statusLine } from "./format";
+import { headersView } from "./headers-view";
+import { linkedText, type OpenSource } from "./linked-text";
+import { logsView } from "./logs-view";
+import { cloneRequest, requestEditor, requestToSend, type RequestEditor } from "./request-editor";
+import { isPanelState, isTabId, type ResponseMemory, type TabId } from "./saved-state";
+
+export interface ResponsePanel {
+  dispose(): void;
+}
+
+interface Model {
+  state: PanelState | null;
+  /** The request as edited; reset to the state's request when a different state arrives. */
+  draft: EditableRequest | null;
+  tab: TabId;
+  sending: boolean;
+  /** The last failed host call (send, download, open source), shown until the next send or state. */
+  actionError: string | null;
+}
+
+export function startResponsePanel(root: HTMLElement, bridge: HostBridge<ResponseMemory>): ResponsePanel {
+  const ui = createUi(root.ownerDocument);
+  const model: Model = { state: null, draft: null, tab: "body", sending: false, actionError: null };
+  let disposed = false;
+  // Elements the transient parts of the model (sending, action error) update without a re-render.
+  let editor: RequestEditor | null = null;
+  let actionError: HTMLElement | null = null;
+
+  const saved = bridge.getState();
+  if (saved) {
+    model.state = saved.state;
+    model.draft = cloneRequest(saved.draft);
+    model.tab = saved.tab;
+  }
+
+  const persist = () => {
+    if (model.state && model.draft) bridge.setState({ version: 1, state: model.state, draft: cloneRequest(model.draft), tab: model.tab });
+  };
+
+  const failed = (what: string, error: unknown) => {
+    if (disposed) return;
+    const reason = error instanceof Error ? error.message : String(error);
+    model.actionError = `${what}: ${reason}`;
+    updateTransient();
+  };
+
+  const ask = async (message: HostRequest, what: string) => {
+    try {
+      await bridge.request(message);
+    } catch (error) {
+      if (!(error instanceof HostRequestError && error.reason === "closed")) failed(what, error);
+    }
+  };
+
+  const send = async () => {
+    if (model.sending || !model.draft) return;
+    model.sending = true;
+    model.actionError = null;
+    updateTransient();
+    await ask({ type: "send", request: requestToSend(model.draft) }, "Send failed");
+    model.sending = false;
+    if (!disposed) updateTransient();
+  };
+
+  const openSource: OpenSource = (file, line, column) => {
+    const message: HostRequest = column === null ? { type: "openSource", file, line } : { type: "openSource", file, line, column };
+    void ask(message, `Could not open ${file}:${line}`);
+  };
+
+  const download = () => void ask({ type: "download" }, "Download failed");
+
+  const receiveState = (state: unknown) => {
+    if (!isPanelState(state)) {
+      failed("The extension sent a state this panel cannot show", "it is malformed");
+      return;
+    }
+    // The host re-sends its state on every `ready`; that must not throw away the user's edits.
+    // A different state replaces the draft, and the failure notice of the last action with it.
+    if (!model.state || !model.draft || !sameState(model.state, state)) {
+      model.draft = cloneRequest(state.request);
+      model.actionError = null;
+    }
+    model.state = state;
+    persist();
+    render();
+  };
+
+  function updateTransient() {
+    editor?.setSending(model.sending);
+    if (actionError) {
+      actionError.textContent = model.actionError ?? "";
+      setHidden(actionError, model.actionError === null);
+    }
+  }
+
+  function render() {
+    editor = null;
+    const notice = ui.element("div", { id: "action-error", className: "notice-error", attrs: { role: "alert" } });
+    actionError = notice;
+    root.replaceChildren(...(model.state === null ? [waitingView(ui), notice] : stateView(model.state, notice)));
+    updateTransient();
+  }
+
+  function editorFor(draft: EditableRequest): HTMLElement {
+    editor = requestEditor(ui, draft, {
+      onChange: (next) => {
+        model.draft = next;
+        persist();
+      },
+      onSend: () => void send(),
+    });
+    return editor.element;
+  }
+
+  function stateView(state: PanelState, notice: HTMLElement): Node[] {
+    const draft = model.draft ?? state.request;
+    switch (state.kind) {
+      case "loading":
+        return [
+          requestLine(ui, state.request.method, state.target),
+          ui.element("div", { className: "loading" }, [ui.progressRing({ id: "loading", ariaLabel: "Waiting for the response" }), ui.element("span", { className: "muted", text: "Waiting for the response…" })]),
+          notice,
+        ];
+      case "error": {
+        const message = ui.element("div", { id: "error", className: "notice-error", attrs: { role: "alert" } });
+        message.appendChild(linkedText(ui, state.message, openSource));
+        return [
+          requestLine(ui, state.request.method, state.target),
+          message,
+          notice,
+          ui.element("h2", { className: "section-title", text: "Request" }),
+          editorFor(draft),
+        ];
+      }
+      case "ready":
+        return [
+          summary(ui, state.request.method, state.response),
+          notice,
+          ui.tabs(
+            [
+              { id: "body", label: "Body", content: bodyView(ui, state.response, download) },
+              { id: "headers", label: "Headers", badge: String(state.response.headers.length), content: headersView(ui, state.response.headers) },
+              {
+                id: "logs",
+                label: "Logs",
+                badge: state.response.executions.length > 0 ? String(state.response.executions.length) : undefined,
+                content: logsView(ui, state.response.executions, openSource),
+              },
+              { id: "request", label: "Request", content: editorFor(draft) },
+            ],
+            {
+              activeId: model.tab,
+              ariaLabel: "Response",
+              onChange: (id) => {
+                if (id === model.tab || !isTabId(id)) return;
+                model.tab = id;
+                persist();
+              },
+            },
+          ),
+        ];
+    }
+  }
+
+  const unsubscribe = bridge.onMessage((message) => {
+    if (message.type === "state") receiveState(message.state);
+  });
+  render();
+  bridge.ready();
+
+  return {
+    dispose() {
+      disposed = true;
+      unsubscribe();
+      bridge.dispose();
+    },
+  };
+}
+
+function waitingView(ui: Ui): HTMLElement {
+  return ui.element("div", { id: "waiting", className: "loading" }, [
+    ui.progressRing({ ariaLabel: "Waiting for the extension" }),
+    ui.element("span", { className: "muted", text: "Waiting for the extension…" }),
+  ]);
+}
+
+function requestLine(ui: Ui, method: string, target: string): HTMLElement {
+  return ui.element("div", { className: "summary" }, [
+    ui.element("span", { id: "request-line", className: "request-line mono" }, [
+      ui.element("span", { className: "request-method", text: method }),
+      " ",
+      ui.element("span", { className: "request-target", text: target }),
+    ]),
+  ]);
+}
+
+function summary(ui: Ui, method: string, response: ResponseView): HTMLElement {
+  const line = requestLine(ui, method, response.url);
+  line.append(
+    ui.element("span", { id: "status", className: `status ${statusClass(response.status)}`, text: statusLine(response.status, response.statusText) }),
+    ui.element("span", { id: "duration", className: "muted", title: "Time to the last byte", text: formatDuration(response.durationMs) }),
+    ui.element("span", { id: "size", className: "muted", title: `${response.sizeBytes} bytes`, text: formatBytes(response.sizeBytes) }),
+  );
+  return line;
+}
+
+function sameRequest(a: EditableRequest, b: EditableRequest): boolean {
+  return (
+    a.method === b.method &&
+    a.routePath === b.routePath &&
+    a.pathRest === b.pathRest &&
+    a.query === b.query &&
+    a.body === b.body &&
+    a.headers.length === b.headers.length &&
+    a.headers.every((header, index) => header.name === b.headers[index]!.name && header.value === b.headers[index]!.value)
+  );
+}
+
+/** The same state again (the host answering `ready`), as opposed to a new load or response. */
+function sameState(a: PanelState, b: PanelState): boolean {
+  if (a.kind !== b.kind || a.target !== b.target || !sameRequest(a.request, b.request)) return false;
+  if (a.kind === "ready" && b.kind === "ready") return a.response.requestId === b.response.requestId;
+  if (a.kind === "error" && b.kind === "error") return a.message === b.message;
+  return true;
+}

@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   cloudUrl: string;
   queryTimeoutMs?: number;
   actionTimeoutMs?: number;
+  /** Wall-clock bound of a query or mutation including its waits; default 15 s as in Convex. */
+  systemTimeoutMs?: number;
   memoryLimitMb?: number;
 }
 
@@ -130,6 +132,7 @@ export class Runtime extends EventEmitter {
         projectDir: this.options.projectDir,
         env: { ...this.options.env, CONVEX_SITE_URL: this.options.siteUrl, CONVEX_CLOUD_URL: this.options.cloudUrl },
         queryTimeoutMs: this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+        ...(this.options.systemTimeoutMs !== undefined ? { systemTimeoutMs: this.options.systemTimeoutMs } : {}),
       },
       this.services,
       {

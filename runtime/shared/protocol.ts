@@ -49,6 +49,8 @@ export interface WorkerInit {
   /** Bytes for sync-call replies. */
   syncBuffer: SharedArrayBuffer;
   queryTimeoutMs: number;
+  /** Wall-clock bound of a query or mutation, waits included (the backend's system timeout). */
+  systemTimeoutMs?: number;
 }
 
 export interface RunFunctionRequest {
@@ -121,6 +123,7 @@ export type WorkerToHost =
   | ExecutionLog
   | { type: "function-result"; id: number; ok: true; value: JSONValue; logLines: string[] }
   | { type: "function-result"; id: number; ok: false; error: WireError; logLines: string[] }
-  | { type: "http-head"; id: number; status: number; headers: Array<[string, string]> }
+  /** `body`, when present, is the whole body: no http-chunk or http-end follows. */
+  | { type: "http-head"; id: number; status: number; headers: Array<[string, string]>; body?: Uint8Array }
   | { type: "http-chunk"; id: number; chunk: Uint8Array }
   | { type: "http-end"; id: number; error: string | null };

@@ -38,6 +38,7 @@ export class FunctionRunner {
     private readonly host: HostChannel,
     private readonly cleaner: StackCleaner,
     private readonly queryTimeoutMs: number,
+    private readonly systemTimeoutMs: number = DEFAULT_SYSTEM_TIMEOUT_MS,
   ) {}
 
   resolveOrFail(name: string, expected: ResolvedFunction["udfType"] | null, publicOnly: boolean): ResolvedFunction {
@@ -98,7 +99,7 @@ export class FunctionRunner {
       else if (savepoint !== null && nestedInTx) {
         await this.host.call(execId, "tx/rollback", { txId: nestedInTx.id, savepoint }).catch(() => undefined);
       }
-      outcome = { ok: false, error: thrown instanceof FunctionFailure ? thrown.wire : uncaughtError(thrown, this.cleaner) };
+      outcome = { ok: false, error: isFunctionFailure(thrown) ? thrown.wire : uncaughtError(thrown, this.cleaner) };
     }
     this.#finish(execution, outcome.ok ? null : outcome.error, null);
     if (!outcome.ok) throw new FunctionFailure(outcome.error);
@@ -115,7 +116,7 @@ export class FunctionRunner {
     const argsProblem = validateArgs(resolved.fn.exportArgs?.() ?? '{"type":"any"}', args, this.#validationContext);
     if (argsProblem !== null) throw new FunctionFailure({ message: argsProblem });
     const argsStr = JSON.stringify([args]);
-    const resultStr = await executionStorage.run(execution, () => {
+    const invocation = executionStorage.run(execution, () => {
       execution.resumedAt = performance.now();
       this.host.setRunningSlot(execution.slot);
       const fn = resolved.fn;
@@ -123,6 +124,7 @@ export class FunctionRunner {
       if (resolved.udfType === "mutation") return fn.invokeMutation!(argsStr);
       return fn.invokeAction!(execution.requestId, argsStr);
     });
+    const resultStr = execution.isTransactional ? await withSystemTimeout(invocation, execution.identifier, this.systemTimeoutMs) : await invocation;
     this.checkUserTime(execution);
     const value = JSON.parse(resultStr) as JSONValue;
     const returnsProblem = validateReturns(resolved.fn.exportReturns?.() ?? "null", value, this.#validationContext);
@@ -173,6 +175,36 @@ export class FunctionRunner {
       error,
     });
   }
+}
+
+/** `instanceof` that survives a thrown Proxy whose getPrototypeOf trap throws. */
+function isFunctionFailure(thrown: unknown): thrown is FunctionFailure {
+  try {
+    return thrown instanceof FunctionFailure;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A query or mutation that awaits something that never settles would hold its transaction (and,
+ * for a mutation, the write lock) forever; the backend gives such functions 15 s of system time.
+ */
+export const DEFAULT_SYSTEM_TIMEOUT_MS = 15_000;
+
+function withSystemTimeout<T>(promise: Promise<T>, identifier: string, limitMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeoutOutsideExecution(() => {
+      reject(new FunctionFailure({ message: `Function ${identifier} did not finish within ${limitMs / 1000} s: it is waiting on something that never settles (a promise without a result?).` }));
+    }, limitMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The runtime's own timers must not be refused by the transaction guard. */
+function setTimeoutOutsideExecution(fn: () => void, ms: number): NodeJS.Timeout {
+  return executionStorage.exit(() => setTimeout(fn, ms));
 }
 
 export function toWireJson(value: unknown): JSONValue {

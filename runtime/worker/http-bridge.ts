@@ -1,6 +1,7 @@
 // HTTP actions, run the way the backend runs them: look the route up, then hand the request to
 // the router's own `runRequest`, which calls back into `requestFromConvexJson` and
 // `convexJsonFromResponse`. The response streams back to the host chunk by chunk.
+import { setImmediate } from "node:timers";
 import type { RunHttpRequest } from "../shared/protocol";
 import { Execution, executionStorage, newExecutionId } from "./execution";
 import type { FunctionRegistry } from "./function-registry";
@@ -116,40 +117,65 @@ export class HttpBridge {
     return checked;
   }
 
-  /** Streams the body to the host; returns the error to record if the stream broke. */
+  /**
+   * Streams the body to the host; returns the error to record if the stream broke. A body that is
+   * already complete (text, JSON, bytes: the usual case) goes out with the head in one message, so
+   * the host can answer with a content-length in one write instead of a chunked stream.
+   */
   async #stream(message: RunHttpRequest, response: Response, execution: Execution) {
     const headers: Array<[string, string]> = [];
     response.headers.forEach((value, name) => {
       if (name !== "set-cookie") headers.push([name, value]);
     });
     for (const cookie of response.headers.getSetCookie()) headers.push(["set-cookie", cookie]);
-    this.host.send({ type: "http-head", id: message.id, status: response.status, headers });
+    const head = { type: "http-head", id: message.id, status: response.status, headers } as const;
     if (message.method === "HEAD" || response.body === null) {
       await response.body?.cancel().catch(() => undefined);
-      this.host.send({ type: "http-end", id: message.id, error: null });
+      this.host.send({ ...head, body: new Uint8Array(0) });
       return null;
     }
     let sent = 0;
+    let headSent = false;
     const reader = response.body.getReader();
+    const read = () => executionStorage.run(execution, () => reader.read());
     try {
-      for (;;) {
-        const { value, done } = await executionStorage.run(execution, () => reader.read());
-        if (done) break;
-        sent += value.byteLength;
+      let current = await read();
+      let pending: ReturnType<typeof read> | null = null;
+      if (current.done) {
+        this.host.send({ ...head, body: new Uint8Array(0) });
+        return null;
+      }
+      if (current.value.byteLength <= HTTP_BODY_LIMIT) {
+        // Complete if the next read ends the stream before the event loop turns.
+        pending = read();
+        const next = await Promise.race([pending, nextTurn()]);
+        if (next?.done) {
+          const body = new Uint8Array(current.value);
+          this.host.send({ ...head, body }, [body.buffer as ArrayBuffer]);
+          return null;
+        }
+      }
+      this.host.send(head);
+      headSent = true;
+      while (!current.done) {
+        sent += current.value.byteLength;
         if (sent > HTTP_BODY_LIMIT) {
           execution.log.collector.system("ERROR", ["HttpResponseTooLarge: HTTP actions support responses up to 20 MiB"], "error:httpAction");
           await reader.cancel().catch(() => undefined);
           this.host.send({ type: "http-end", id: message.id, error: "response too large" });
           return { message: "HttpResponseTooLarge: HTTP actions support responses up to 20 MiB" };
         }
-        this.#sendChunk(message.id, value);
+        this.#sendChunk(message.id, current.value);
+        current = await (pending ?? read());
+        pending = null;
       }
       this.host.send({ type: "http-end", id: message.id, error: null });
       return null;
     } catch (thrown) {
-      // The head is already out: the backend logs the error and truncates the stream.
+      // The head is (now) out: the backend logs the error and truncates the stream.
       const error = uncaughtError(thrown, this.cleaner);
       execution.log.collector.system("ERROR", [error.stack ?? error.message], "error:httpAction");
+      if (!headSent) this.host.send(head);
       this.host.send({ type: "http-end", id: message.id, error: error.message });
       return error;
     }
@@ -166,6 +192,11 @@ export class HttpBridge {
     const copy = new Uint8Array(chunk);
     this.host.send({ type: "http-chunk", id, chunk: copy }, [copy.buffer as ArrayBuffer]);
   }
+}
+
+/** Resolves with null once the event loop has turned (after every pending microtask). */
+function nextTurn(): Promise<null> {
+  return new Promise((resolve) => setImmediate(() => resolve(null)));
 }
 
 function headerValue(headers: Array<[string, string]>, name: string): string | null {

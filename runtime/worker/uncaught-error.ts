@@ -65,7 +65,27 @@ export class StackCleaner {
   }
 }
 
+/**
+ * Never throws, whatever was thrown: a value whose `message` getter throws or a Proxy whose traps
+ * throw is reported by what reading it threw, so the caller still gets an "Uncaught …" error and
+ * the execution still ends in the logs.
+ */
 export function uncaughtError(thrown: unknown, cleaner: StackCleaner): WireError {
+  try {
+    return describeUncaught(thrown, cleaner);
+  } catch (whileReading) {
+    let reason: string;
+    try {
+      reason = describeThrown(whileReading);
+    } catch {
+      reason = "a value that cannot be read";
+    }
+    const message = `Uncaught ${reason} (thrown while reading the value the function threw)`;
+    return { message, stack: message };
+  }
+}
+
+function describeUncaught(thrown: unknown, cleaner: StackCleaner): WireError {
   const message = `Uncaught ${describeThrown(thrown)}`;
   const frames = cleaner.userFrames(thrown instanceof Error ? thrown.stack : undefined);
   const error: WireError = { message, stack: [message, ...frames].join("\n") };

@@ -7,6 +7,7 @@ import type { HostToWorker, LoadedProject, RunFunctionRequest, WorkerInit } from
 import type { JSONValue } from "../store/types";
 import { installConvexGlobal } from "./convex-global";
 import { routeGlobalConsole } from "./execution-log";
+import { guardTransactionGlobals } from "./transaction-globals";
 import { FunctionRegistry } from "./function-registry";
 import { FunctionFailure, FunctionRunner } from "./function-runner";
 import { HostChannel } from "./host-channel";
@@ -31,11 +32,12 @@ async function main(): Promise<void> {
 
   const registry = new FunctionRegistry();
   const cleaner = new StackCleaner(init.projectDir, init.functionsDir);
-  const runner = new FunctionRunner(registry, host, cleaner, init.queryTimeoutMs);
+  const runner = new FunctionRunner(registry, host, cleaner, init.queryTimeoutMs, init.systemTimeoutMs);
   const http = new HttpBridge(registry, host, cleaner);
   http.runner = runner;
   installConvexGlobal(new SyscallRouter(host, runner, http, "convex-lens-local"));
   routeGlobalConsole();
+  guardTransactionGlobals();
 
   let project: LoadedProject;
   try {
@@ -83,10 +85,24 @@ async function runFunction(runner: FunctionRunner, request: RunFunctionRequest):
   }
 }
 
+function describeStray(reason: unknown): string {
+  try {
+    return reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+  } catch {
+    return "(a value that cannot be printed)";
+  }
+}
+
 process.on("unhandledRejection", (reason) => {
   // User code that forgets a promise must not take the worker down; the backend ignores these too.
-  const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
-  process.stderr.write(`[convex-lens worker] unhandled rejection: ${text}\n`);
+  process.stderr.write(`[convex-lens worker] unhandled rejection: ${describeStray(reason)}\n`);
+});
+
+// A throw from a timer or event callback of user code (say, a setTimeout left running after its
+// action returned) would end the whole worker, and with it every other request running there,
+// which get "The function runner crashed" for an error that is not theirs. It is reported instead.
+process.on("uncaughtException", (error) => {
+  process.stderr.write(`[convex-lens worker] uncaught exception outside of any function: ${describeStray(error)}\n`);
 });
 
 void main();

@@ -16,7 +16,7 @@ export interface FixtureServer extends Serving {
 
 export async function serveFixture(
   name: string,
-  options: { dataDir?: string; env?: Record<string, string>; queryTimeoutMs?: number; memoryLimitMb?: number } = {},
+  options: { dataDir?: string; env?: Record<string, string>; queryTimeoutMs?: number; memoryLimitMb?: number; systemTimeoutMs?: number } = {},
 ): Promise<FixtureServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "convex-lens-test-"));
   const serving = await startServing({
@@ -27,6 +27,7 @@ export async function serveFixture(
     apiPort: 0,
     queryTimeoutMs: options.queryTimeoutMs,
     memoryLimitMb: options.memoryLimitMb,
+    systemTimeoutMs: options.systemTimeoutMs,
   });
   return {
     ...serving,

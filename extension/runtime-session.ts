@@ -6,12 +6,14 @@ import { startServing, type Serving } from "../runtime/serve";
 import type { RuntimeState } from "../runtime/host/runtime";
 import { readEnvFiles } from "../runtime/host/env-files";
 import { formatErrorLine, formatLogLine } from "../runtime/logs/cli-format";
+import { watchProject, type ProjectWatcher } from "../runtime/loader/watch";
 import type { LensConfig } from "./config";
 
 export type SessionState = RuntimeState | { kind: "stopped" } | { kind: "failed"; message: string };
 
 export class RuntimeSession implements vscode.Disposable {
   #serving: Serving | null = null;
+  #watcher: ProjectWatcher | null = null;
   #state: SessionState = { kind: "stopped" };
   #starting: Promise<void> | null = null;
   readonly #stateChanged = new vscode.EventEmitter<SessionState>();
@@ -52,6 +54,8 @@ export class RuntimeSession implements vscode.Disposable {
         port: config.sitePort,
         apiPort: config.apiPort,
         queryTimeoutMs: config.queryTimeoutMs,
+        logRetention: config.logRetention,
+        devIssuer: config.devIssuer,
         env,
       });
       this.#serving = serving;
@@ -65,6 +69,10 @@ export class RuntimeSession implements vscode.Disposable {
       });
       serving.runtime.on("state", (state: RuntimeState) => this.#setState(state));
       serving.runtime.on("notice", (text: string) => this.output.warn(text));
+      // Reload on save of anything in the functions folder (schema.ts and auth.config.ts included).
+      this.#watcher = watchProject(this.projectDir, () => void serving.runtime.reload(), {
+        onError: (error) => this.output.warn(`Watching the functions folder failed: ${error.message}`),
+      });
       this.output.info(`Serving ${this.projectDir}: HTTP actions on ${serving.site.url}, API on ${serving.api.url}`);
       this.#setState(serving.runtime.state);
     } catch (error) {
@@ -79,6 +87,8 @@ export class RuntimeSession implements vscode.Disposable {
     await this.#starting?.catch(() => undefined);
     const serving = this.#serving;
     this.#serving = null;
+    this.#watcher?.close();
+    this.#watcher = null;
     if (serving) await serving.close();
     this.#setState({ kind: "stopped" });
   }

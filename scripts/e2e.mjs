@@ -1,0 +1,184 @@
+// `npm run test:e2e`: the end-to-end suite in a real VS Code (code-server) driven through Debian's
+// Chromium. Steps: check the machine's prerequisites, install Node 24 + code-server into
+// .e2e-cache/ on first use, build, package the .vsix exactly as it ships, then run
+// test/e2e/vscode.e2e.ts inside fresh network + PID namespaces: only loopback exists there, and
+// whatever the suite leaves running dies with the namespace.
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { e2eToolsInstalled, ensureE2eTools, MissingPrerequisite, REPO } from "./e2e-install.mjs";
+
+const SUITE = "test/e2e/vscode.e2e.ts";
+const SUITE_TIMEOUT_MS = 9 * 60_000;
+const started = Date.now();
+const phases = [];
+let last = started;
+const phase = (label) => {
+  const now = Date.now();
+  phases.push(`  ${label.padEnd(44)} ${((now - last) / 1000).toFixed(1).padStart(6)} s`);
+  last = now;
+};
+
+function which(command) {
+  return spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" }).stdout.trim() || null;
+}
+
+function findChromium() {
+  const candidates = process.env.E2E_CHROMIUM ? [process.env.E2E_CHROMIUM] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  return candidates.find((path) => existsSync(path)) ?? null;
+}
+
+/** `unshare` arguments for a namespace with its own network (loopback only) and PID space. */
+function namespaceArgs() {
+  const own = ["--net", "--pid", "--fork", "--kill-child", "--mount-proc"];
+  return process.getuid?.() === 0 ? own : ["--map-root-user", ...own];
+}
+
+function checkPrerequisites() {
+  const problems = [];
+  const packages = new Set();
+  if (process.platform !== "linux" || process.arch !== "x64") problems.push(`this suite runs on Linux x64 only (this is ${process.platform}/${process.arch})`);
+  const chromiumPath = findChromium();
+  if (!chromiumPath) {
+    problems.push(`Chromium is missing (${process.env.E2E_CHROMIUM ? `E2E_CHROMIUM=${process.env.E2E_CHROMIUM}` : "/usr/bin/chromium"})`);
+    packages.add("chromium");
+  }
+  if (!e2eToolsInstalled() && !existsSync("/usr/include/gssapi/gssapi.h")) {
+    problems.push("the Kerberos headers are missing: code-server's native module `kerberos` cannot be built (first run only)");
+    packages.add("libkrb5-dev");
+  }
+  if (!which("unshare")) {
+    problems.push("`unshare` is missing (it isolates the run from the network)");
+    packages.add("util-linux");
+  }
+  if (!which("ip")) {
+    problems.push("`ip` is missing (it brings up loopback inside the isolated network)");
+    packages.add("iproute2");
+  }
+  if (problems.length === 0) {
+    const probe = spawnSync("unshare", [...namespaceArgs(), "--", "sh", "-c", "ip link set lo up"], { encoding: "utf8" });
+    if (probe.status !== 0) {
+      problems.push(`cannot create a network namespace with \`unshare ${namespaceArgs().join(" ")}\`: ${(probe.stderr || probe.error?.message || "").trim()}\n    run as root, or allow unprivileged user namespaces`);
+    }
+  }
+  if (problems.length > 0) {
+    // Chromium and libkrb5-dev are always named: they are what a fresh Debian machine lacks.
+    const install = new Set(["chromium", "libkrb5-dev", ...packages]);
+    throw new MissingPrerequisite(
+      `the end-to-end suite cannot run on this machine:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
+        `Install what is missing with:\n  apt-get update && apt-get install -y ${[...install].join(" ")}`,
+    );
+  }
+  return { chromium: chromiumPath };
+}
+
+function runOrThrow(what, command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...options });
+  if (result.error || result.status !== 0) {
+    throw new Error(`${what} failed (exit ${result.status}): ${result.error?.message ?? ""}\n${result.stdout ?? ""}${result.stderr ?? ""}`);
+  }
+  return result;
+}
+
+/** A fresh run folder inside the repository (test/.tmp is git-ignored), older runs removed. */
+function freshRunFolders() {
+  const tmp = join(REPO, "test", ".tmp");
+  mkdirSync(tmp, { recursive: true });
+  for (const name of readdirSync(tmp)) if (name.startsWith("e2e-run-")) rmSync(join(tmp, name), { recursive: true, force: true });
+  const runDir = join(tmp, `e2e-run-${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}`);
+  const screenshotsDir = join(tmp, "e2e-screens");
+  rmSync(screenshotsDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  mkdirSync(screenshotsDir, { recursive: true });
+  return { runDir, screenshotsDir };
+}
+
+/**
+ * Packages the .vsix with vsce, as `npm run package` does, but from a staging folder that holds
+ * only what .vscodeignore can let through (top-level files, the folders its `!` lines name, and
+ * node_modules as a link). vsce lists every file under its folder before it applies
+ * .vscodeignore, and at the repository root that includes .e2e-cache/ (600 MB) and test/.tmp/:
+ * half a minute instead of seconds. The .vsix is the same.
+ */
+function packageVsix(runDir) {
+  const stage = join(runDir, "vsix-stage");
+  mkdirSync(stage, { recursive: true });
+  const ignoreFile = readFileSync(join(REPO, ".vscodeignore"), "utf8");
+  const allowedDirs = new Set(
+    ignoreFile
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith("!"))
+      .map((line) => line.slice(1).replace(/^\//, "").split("/")[0])
+      .filter((name) => name && !/[*?[{]/.test(name)),
+  );
+  for (const entry of readdirSync(REPO, { withFileTypes: true })) {
+    const from = join(REPO, entry.name);
+    const to = join(stage, entry.name);
+    if (entry.name === "node_modules") symlinkSync(realpathSync(from), to, "dir");
+    else if (entry.isFile() && !entry.name.endsWith(".vsix")) cpSync(from, to);
+    else if (entry.isDirectory() && allowedDirs.has(entry.name)) cpSync(from, to, { recursive: true });
+  }
+  const { version, name, publisher } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
+  const vsix = join(runDir, `${publisher}.${name}-${version}.vsix`);
+  // --allow-missing-repository / --skip-license: vsce would otherwise ask (and there is no stdin).
+  runOrThrow(
+    "vsce package",
+    process.execPath,
+    [join(REPO, "node_modules", "@vscode", "vsce", "vsce"), "package", "--allow-missing-repository", "--skip-license", "--out", vsix],
+    { cwd: stage },
+  );
+  rmSync(stage, { recursive: true, force: true });
+  return vsix;
+}
+
+async function runSuite(env) {
+  const inner = [process.execPath, "--import", "tsx", "--test-reporter=spec", SUITE];
+  const args = [...namespaceArgs(), "--", "sh", "-c", 'ip link set lo up && exec "$@"', "e2e-netns", ...inner];
+  const child = spawn("unshare", args, { cwd: REPO, stdio: "inherit", env: { ...process.env, ...env } });
+  // Interrupted: end the namespace's first process; the kernel then ends every process in it.
+  const forward = () => child.kill("SIGKILL");
+  process.on("SIGINT", forward);
+  process.on("SIGTERM", forward);
+  const timer = setTimeout(() => {
+    console.error(`e2e: the suite ran over ${SUITE_TIMEOUT_MS / 60_000} minutes: stopping it (its namespace and every process in it).`);
+    child.kill("SIGKILL");
+  }, SUITE_TIMEOUT_MS);
+  const code = await new Promise((resolve) => child.once("exit", (status, signal) => resolve(status ?? (signal ? 1 : 0))));
+  clearTimeout(timer);
+  process.off("SIGINT", forward);
+  process.off("SIGTERM", forward);
+  return code;
+}
+
+async function main() {
+  const { chromium } = checkPrerequisites();
+  phase("check prerequisites");
+  const tools = ensureE2eTools((line) => console.log(line));
+  phase("tools in .e2e-cache (Node 24, code-server)");
+  runOrThrow("node scripts/build.mjs", process.execPath, ["scripts/build.mjs"]);
+  phase("build dist/");
+  const { runDir, screenshotsDir } = freshRunFolders();
+  const vsix = packageVsix(runDir);
+  phase("package the .vsix (vsce)");
+  console.log(`e2e: code-server ${tools.codeServerVersion}, ${chromium}, ${vsix.slice(REPO.length + 1)}`);
+  const code = await runSuite({
+    E2E_NODE24: tools.node24,
+    E2E_CODE_SERVER_ENTRY: tools.codeServerEntry,
+    E2E_VSIX: vsix,
+    E2E_CHROMIUM: chromium,
+    E2E_RUN_DIR: runDir,
+    E2E_SCREENSHOTS_DIR: screenshotsDir,
+  });
+  phase("suite (isolated network, code-server, Chromium)");
+  console.log(`e2e phases:\n${phases.join("\n")}\n  ${"total".padEnd(44)} ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s`);
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`e2e: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

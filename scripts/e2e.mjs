@@ -4,9 +4,10 @@
 // test/e2e/vscode.e2e.ts inside fresh network + PID namespaces: only loopback exists there, and
 // whatever the suite leaves running dies with the namespace.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { e2eToolsInstalled, ensureE2eTools, MissingPrerequisite, REPO } from "./e2e-install.mjs";
+import { packageVsix } from "./package-vsix.mjs";
 
 const SUITE = "test/e2e/vscode.e2e.ts";
 const SUITE_TIMEOUT_MS = 9 * 60_000;
@@ -91,45 +92,6 @@ function freshRunFolders() {
   mkdirSync(runDir, { recursive: true });
   mkdirSync(screenshotsDir, { recursive: true });
   return { runDir, screenshotsDir };
-}
-
-/**
- * Packages the .vsix with vsce, as `npm run package` does, but from a staging folder that holds
- * only what .vscodeignore can let through (top-level files, the folders its `!` lines name, and
- * node_modules as a link). vsce lists every file under its folder before it applies
- * .vscodeignore, and at the repository root that includes .e2e-cache/ (600 MB) and test/.tmp/:
- * half a minute instead of seconds. The .vsix is the same.
- */
-function packageVsix(runDir) {
-  const stage = join(runDir, "vsix-stage");
-  mkdirSync(stage, { recursive: true });
-  const ignoreFile = readFileSync(join(REPO, ".vscodeignore"), "utf8");
-  const allowedDirs = new Set(
-    ignoreFile
-      .split("\n")
-      .map((line) => line.trim())
-      .filter((line) => line.startsWith("!"))
-      .map((line) => line.slice(1).replace(/^\//, "").split("/")[0])
-      .filter((name) => name && !/[*?[{]/.test(name)),
-  );
-  for (const entry of readdirSync(REPO, { withFileTypes: true })) {
-    const from = join(REPO, entry.name);
-    const to = join(stage, entry.name);
-    if (entry.name === "node_modules") symlinkSync(realpathSync(from), to, "dir");
-    else if (entry.isFile() && !entry.name.endsWith(".vsix")) cpSync(from, to);
-    else if (entry.isDirectory() && allowedDirs.has(entry.name)) cpSync(from, to, { recursive: true });
-  }
-  const { version, name, publisher } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
-  const vsix = join(runDir, `${publisher}.${name}-${version}.vsix`);
-  // --allow-missing-repository / --skip-license: vsce would otherwise ask (and there is no stdin).
-  runOrThrow(
-    "vsce package",
-    process.execPath,
-    [join(REPO, "node_modules", "@vscode", "vsce", "vsce"), "package", "--allow-missing-repository", "--skip-license", "--out", vsix],
-    { cwd: stage },
-  );
-  rmSync(stage, { recursive: true, force: true });
-  return vsix;
 }
 
 async function runSuite(env) {

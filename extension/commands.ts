@@ -7,6 +7,15 @@ import { routeKey, type RouteEntry } from "./routes/route-model";
 import type { RouteIndex } from "./routes/route-index";
 import type { RuntimeSession } from "./runtime-session";
 import { ResponsePanel } from "./panels/response-panel";
+import { readConfig, readRequestsConfig } from "./config";
+import type { TargetSwitch } from "./targets/target-switch";
+import { exportTestFile, saveRequestFile } from "./requests/request-files";
+import { sendHttpFileRequest } from "./requests/send-http-file";
+import type { SendResult } from "./requests/send-request";
+import { ReportPanels } from "./panels/report-panel";
+import { decodeToken } from "./auth/decode-token-command";
+import { corsDoctorForRoute, pickRoute } from "./cors/cors-doctor-command";
+import { FunctionsPanel } from "./panels/functions-panel";
 
 export interface CommandContext {
   extension: vscode.ExtensionContext;
@@ -15,6 +24,8 @@ export interface CommandContext {
   session: RuntimeSession | null;
   output: vscode.LogOutputChannel;
   start(): Promise<void>;
+  /** Where requests go: the runtime, a local backend, the deployment of .env.local. */
+  targets: TargetSwitch;
 }
 
 type RouteArgument = string | { route?: RouteEntry } | undefined;
@@ -55,6 +66,12 @@ async function askPathRest(route: RouteEntry, request: EditableRequest): Promise
 
 export function createCommands(ctx: CommandContext): Record<string, (...args: any[]) => unknown> {
   const panels = new Map<string, ResponsePanel>();
+  // One functions panel per window; it says itself when the runtime is stopped or untrusted.
+  let functionsPanel: FunctionsPanel | null = null;
+  ctx.extension.subscriptions.push({ dispose: () => functionsPanel?.dispose() });
+  // Reports (CORS doctor, Decode token) beside the editor, one per report key.
+  const reports = new ReportPanels();
+  ctx.extension.subscriptions.push(reports);
   const siteUrl = (): string | null => ctx.session?.serving?.site.url ?? null;
 
   const needsRuntime = async (): Promise<string | null> => {
@@ -69,6 +86,62 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
     return siteUrl();
   };
 
+  /** The current target once requests can go there (the runtime started if it is the target). */
+  const readyTarget = async () => {
+    if (!ctx.session) {
+      explainUntrusted();
+      return null;
+    }
+    if (ctx.targets.kind === "runtime" && !(await needsRuntime())) return null;
+    const target = ctx.targets.current();
+    if (!target.siteUrl) {
+      const choice = await vscode.window.showWarningMessage(target.unavailable ?? `${target.label} cannot be used now.`, "Switch target");
+      if (choice) await ctx.targets.pick();
+      return null;
+    }
+    return target;
+  };
+
+  /** Opens (or reuses) the route's response panel and sends the request there. */
+  const showResponse = async (route: RouteEntry, request: EditableRequest): Promise<SendResult | undefined> => {
+    const key = routeKey(route);
+    let panel = panels.get(key);
+    if (!panel) {
+      panel = new ResponsePanel(
+        route,
+        request,
+        {
+          extensionUri: ctx.extension.extensionUri,
+          session: ctx.session!,
+          remember: (r, req) => void ctx.extension.workspaceState.update(MEMORY_PREFIX + routeKey(r), req),
+          onStatus: (r, status) => ctx.index.setLastStatus(r, status),
+          target: () => ctx.targets.current(),
+          saveRequest: (r, req, status) =>
+            saveRequestFile({
+              projectDir: ctx.targets.projectDir,
+              config: readRequestsConfig(),
+              siteUrl: siteUrl() ?? `http://127.0.0.1:${readConfig().sitePort}`,
+              route: r,
+              request: req,
+              status,
+            }),
+          exportTest: (r, req, response, target) =>
+            exportTestFile({ functionsDir: ctx.index.functionsDir, projectDir: ctx.targets.projectDir, route: r, request: req, response, target }),
+        },
+        () => panels.delete(key),
+      );
+      panels.set(key, panel);
+    } else {
+      panel.reveal();
+    }
+    return panel.send(request).catch((error: unknown) => {
+      ctx.output.warn(`${key}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+  };
+  /** Values typed for `.http` variables without one, for this window. */
+  const prompted = new Map<string, string>();
+
   return {
     "convexLens.start": () => ctx.start(),
     "convexLens.stop": () => ctx.session?.stop(),
@@ -77,6 +150,10 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
       await ctx.start();
     },
     "convexLens.showOutput": () => ctx.output.show(),
+    "convexLens.openFunctions": () => {
+      if (functionsPanel) return functionsPanel.reveal();
+      functionsPanel = new FunctionsPanel({ extensionUri: ctx.extension.extensionUri, session: ctx.session, output: ctx.output }, () => (functionsPanel = null));
+    },
     "convexLens.refreshRoutes": () => ctx.index.refresh(),
     "convexLens.copySiteUrl": async () => {
       const url = await needsRuntime();
@@ -93,29 +170,15 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
     "convexLens.sendRequest": async (argument: RouteArgument) => {
       const route = resolveRoute(ctx, argument);
       if (!route) return;
-      if (!(await needsRuntime())) return;
+      if (!(await readyTarget())) return;
       const request = await askPathRest(route, rememberedRequest(ctx, route));
       if (!request) return;
-      const key = routeKey(route);
-      let panel = panels.get(key);
-      if (!panel) {
-        panel = new ResponsePanel(
-          route,
-          request,
-          {
-            extensionUri: ctx.extension.extensionUri,
-            session: ctx.session!,
-            remember: (r, req) => void ctx.extension.workspaceState.update(MEMORY_PREFIX + routeKey(r), req),
-            onStatus: (r, status) => ctx.index.setLastStatus(r, status),
-          },
-          () => panels.delete(key),
-        );
-        panels.set(key, panel);
-      } else {
-        panel.reveal();
-      }
-      await panel.send(request).catch((error: unknown) => ctx.output.warn(`${key}: ${error instanceof Error ? error.message : String(error)}`));
+      await showResponse(route, request);
     },
+    "convexLens.switchTarget": () => ctx.targets.pick(),
+    /** From the CodeLens of a .http file: (document URI, line of the request); else the cursor's request. */
+    "convexLens.sendHttpFileRequest": (uri?: string, line?: number) =>
+      sendHttpFileRequest({ routes: () => ctx.index.routes, readyTarget, open: showResponse, prompted }, uri, line),
     "convexLens.copyCurl": async (argument: RouteArgument) => {
       const route = resolveRoute(ctx, argument);
       if (!route) return;
@@ -147,6 +210,15 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
       const document = await vscode.workspace.openTextDocument(vscode.Uri.file(route.source.file));
       const at = new vscode.Position(route.source.line, route.source.column);
       await vscode.window.showTextDocument(document, { selection: new vscode.Range(at, at) });
+    },
+    "convexLens.decodeToken": (argument?: unknown) => decodeToken({ session: ctx.session, reports }, argument),
+    "convexLens.corsDoctor": async (argument: RouteArgument) => {
+      const route = argument === undefined ? await pickRoute(ctx.index.routes, "Convex Lens: CORS doctor") : resolveRoute(ctx, argument);
+      if (!route) return;
+      const url = await needsRuntime();
+      if (!url || !ctx.session) return;
+      const request = await askPathRest(route, rememberedRequest(ctx, route));
+      if (request) await corsDoctorForRoute({ session: ctx.session, memento: ctx.extension.workspaceState, reports }, route, request, url);
     },
   };
 }

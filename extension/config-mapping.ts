@@ -6,10 +6,16 @@ export interface LensConfig {
   queryTimeoutMs: number;
   /** Relative to the project folder. */
   envFiles: string[];
+  /** Log lines the runtime keeps (convexLens.logRetention). */
+  logRetention: number;
+  /** Trust the local dev issuer's tokens ("Act as a user"; convexLens.devIssuer). */
+  devIssuer: boolean;
 }
 
 /** Changing one of these takes effect only after the runtime restarts. */
-export const RESTART_SETTINGS = ["sitePort", "apiPort", "queryTimeoutMs", "envFiles"] as const;
+export const RESTART_SETTINGS = ["sitePort", "apiPort", "queryTimeoutMs", "envFiles", "logRetention", "devIssuer"] as const;
+
+export const DEFAULT_LOG_RETENTION = 100_000;
 
 type Getter = <T>(key: string, fallback: T) => T;
 
@@ -20,11 +26,32 @@ function port(value: unknown, fallback: number): number {
 export function mapConfig(get: Getter): LensConfig {
   const timeout = get<number>("queryTimeoutMs", 1000);
   const envFiles = get<unknown>("envFiles", []);
+  const logRetention = get<unknown>("logRetention", DEFAULT_LOG_RETENTION);
   return {
     autoStart: get<boolean>("autoStart", true) !== false,
     sitePort: port(get<number>("sitePort", 3311), 3311),
     apiPort: port(get<number>("apiPort", 3310), 3310),
     queryTimeoutMs: typeof timeout === "number" && timeout > 0 ? timeout : 1000,
+    logRetention: Number.isInteger(logRetention) && (logRetention as number) >= 1 ? (logRetention as number) : DEFAULT_LOG_RETENTION,
+    devIssuer: get<boolean>("devIssuer", true) !== false,
     envFiles: Array.isArray(envFiles) ? envFiles.filter((f): f is string => typeof f === "string" && f.trim() !== "") : [],
+  };
+}
+
+/** Settings of "Save request", read each time a request is saved (no restart). */
+export interface RequestsConfig {
+  /** Relative to the project folder (convexLens.requestsFolder). */
+  requestsFolder: string;
+  /** Add `?? status == <status>` to saved requests (convexLens.saveStatusAssertion). */
+  saveStatusAssertion: boolean;
+}
+
+export const DEFAULT_REQUESTS_FOLDER = "convex-requests";
+
+export function mapRequestsConfig(get: Getter): RequestsConfig {
+  const folder = get<unknown>("requestsFolder", DEFAULT_REQUESTS_FOLDER);
+  return {
+    requestsFolder: typeof folder === "string" && folder.trim() !== "" ? folder.trim() : DEFAULT_REQUESTS_FOLDER,
+    saveStatusAssertion: get<boolean>("saveStatusAssertion", true) !== false,
   };
 }

@@ -10,8 +10,13 @@ import { RouteIndex } from "./routes/route-index";
 import { RouteCodeLensProvider } from "./routes/codelens-provider";
 import { RoutesTreeProvider } from "./routes/routes-tree";
 import { BuildDiagnostics } from "./build-diagnostics";
+import { RouteLintDiagnostics } from "./routes/route-lint-provider";
 import { createCommands } from "./commands";
+import { TargetSwitch } from "./targets/target-switch";
+import { HTTP_FILE_SELECTOR, HttpFileCodeLensProvider } from "./requests/http-file-codelens-provider";
 import { writeMarker } from "./e2e-markers";
+import { LogPanelProvider } from "./panels/log-panel";
+import { logPanelCommands } from "./panels/log-panel-commands";
 
 function findProject(): { projectDir: string; functionsDir: string } | null {
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
@@ -54,6 +59,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   }
   const lenses = new RouteCodeLensProvider(index);
   const tree = new RoutesTreeProvider(index, session);
+  // Route lint only parses http.ts (no project code runs), so untrusted workspaces get it too.
+  context.subscriptions.push(new RouteLintDiagnostics(index, session));
   context.subscriptions.push(
     lenses,
     tree,
@@ -63,6 +70,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ),
     vscode.window.createTreeView("convexLens.routes", { treeDataProvider: tree, showCollapseAll: true }),
   );
+
+  // Where requests go (remembered per workspace), and "Send with Convex Lens" in .http files.
+  const targets = new TargetSwitch(context.workspaceState, project.projectDir, session);
+  const httpFileLenses = new HttpFileCodeLensProvider(targets);
+  context.subscriptions.push(
+    targets,
+    httpFileLenses,
+    vscode.languages.registerCodeLensProvider(HTTP_FILE_SELECTOR, httpFileLenses),
+    targets.onDidChange((target) => writeMarker("target", { kind: target.kind, label: target.label, siteUrl: target.siteUrl })),
+  );
+
+  const logPanel = new LogPanelProvider({ extensionUri: context.extensionUri, session, projectDir: project.projectDir, retention: () => readConfig().logRetention });
+  context.subscriptions.push(logPanel, vscode.window.registerWebviewViewProvider(LogPanelProvider.viewType, logPanel));
 
   const start = async (): Promise<void> => {
     if (!session) {
@@ -75,7 +95,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.showErrorMessage(`Convex Lens could not start: ${error instanceof Error ? error.message : String(error)}`, "Show output").then((choice) => choice && output.show());
     }
   };
-  for (const [id, handler] of Object.entries(createCommands({ extension: context, index, session, output, start }))) {
+  for (const [id, handler] of Object.entries({ ...createCommands({ extension: context, index, session, output, start, targets }), ...logPanelCommands(logPanel) })) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler));
   }
   // A trust grant mid-session needs a fresh activation to create the session: ask for a reload.

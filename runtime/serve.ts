@@ -1,11 +1,14 @@
 // `convex-lens serve` as a library call: start both origins, then load the project. Used by the
 // CLI, the extension and the tests, so all of them exercise exactly the same path.
 import { Hono } from "hono";
+import { join } from "node:path";
 import { Runtime, type RuntimeOptions } from "./host/runtime";
 import { createSiteApp } from "./http/site-app";
 import { createApiApp, finishApiApp } from "./http/api-app";
 import { listen, type Listening } from "./http/listen";
 import { attachAuth } from "./auth/index";
+import { DEV_JWKS_PATH, DevIssuer, devIssuerUrl } from "./auth/dev-issuer";
+import { serveDevIssuerJwks } from "./auth/dev-issuer-routes";
 import { attachStorage } from "./storage/index";
 import { attachScheduler } from "./scheduler/index";
 import { attachFunctionApi } from "./function-api/index";
@@ -14,12 +17,19 @@ import type { RuntimeFeature } from "./shared/feature";
 export interface ServeOptions extends Omit<RuntimeOptions, "siteUrl" | "cloudUrl"> {
   port: number;
   apiPort: number;
+  /**
+   * Trust Convex Lens's local dev issuer ("Act as a user") besides auth.config.ts. Its key pair
+   * lives in `<data>/dev-issuer/`. Off unless asked for.
+   */
+  devIssuer?: boolean;
 }
 
 export interface Serving {
   runtime: Runtime;
   site: Listening;
   api: Listening;
+  /** The local dev issuer, when `devIssuer` was asked for: it signs "Act as a user" tokens. */
+  devIssuer: DevIssuer | null;
   close(): Promise<void>;
 }
 
@@ -42,8 +52,17 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     await Promise.all([site.close(), api.close()]);
     throw error;
   }
+  let devIssuer: DevIssuer | null = null;
+  try {
+    if (options.devIssuer) devIssuer = await DevIssuer.open(join(runtime.dataDir, "dev-issuer"), devIssuerUrl(api.url));
+  } catch (error) {
+    await Promise.all([site.close(), api.close()]);
+    await runtime.close();
+    throw error;
+  }
+  if (devIssuer) serveDevIssuerJwks(apiApp, devIssuer);
   const features: RuntimeFeature[] = [
-    attachAuth(runtime),
+    attachAuth(runtime, { devIssuer: devIssuer && { issuer: devIssuer, jwksUrl: `${api.url}${DEV_JWKS_PATH}` } }),
     attachStorage(runtime, apiApp),
     attachScheduler(runtime),
     attachFunctionApi(runtime, apiApp),
@@ -55,6 +74,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     runtime,
     site,
     api,
+    devIssuer,
     async close() {
       await Promise.all([site.close(), api.close()]);
       for (const feature of features) await feature.close();

@@ -47,7 +47,7 @@ export function packageVsix(runDir) {
   runOrThrow(
     "vsce package",
     process.execPath,
-    [join(REPO, "node_modules", "@vscode", "vsce", "vsce"), "package", "--allow-missing-repository", "--skip-license", "--out", vsix],
+    [join(REPO, "node_modules", "@vscode", "vsce", "vsce"), "package", "--allow-missing-repository", "--skip-license", "--no-rewrite-relative-links", "--out", vsix],
     { cwd: stage },
   );
   rmSync(stage, { recursive: true, force: true });

@@ -14,6 +14,32 @@ export interface EditableRequest {
   query: string;
   headers: Array<{ name: string; value: string }>;
   body: string;
+  /** "Act as a user": when enabled, the host signs a dev token for this identity and sends it. */
+  actAs?: ActAsIdentity;
+}
+
+// ---- Act as a user --------------------------------------------------------------------------------
+
+/**
+ * An identity to act as, as the user edits it. Kept while disabled, so switching back to
+ * "Anonymous" and again loses nothing. `claims` is the JSON text as typed (parsed by the host).
+ */
+export interface ActAsIdentity {
+  enabled: boolean;
+  subject: string;
+  name: string;
+  email: string;
+  claims: string;
+}
+
+/** Shown wherever a dev token is offered. */
+export const ACT_AS_NOTICE = "Signed by Convex Lens's local dev issuer; never valid on a deployment.";
+
+/** The reply of `signDevToken`. */
+export interface DevTokenView {
+  token: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
 }
 
 export interface LogLineView {
@@ -51,6 +77,8 @@ export interface ResponseView {
     | { kind: "binary"; contentType: string; base64: string }
     | { kind: "empty" };
   executions: ExecutionView[];
+  /** Set when the target keeps its own logs (a local backend, a deployment): said in the Logs tab. */
+  logsNote?: string;
 }
 
 export type PanelState =
@@ -58,9 +86,299 @@ export type PanelState =
   | { kind: "ready"; request: EditableRequest; target: string; response: ResponseView }
   | { kind: "error"; request: EditableRequest; target: string; message: string };
 
+// ---- Functions panel ----------------------------------------------------------------------------
+// The host pushes `functionsState` (runtime status, every function and route with its stats);
+// everything else is a request of the webview whose reply `value` is `FunctionsReplies[type]`.
+
+/** A value in Convex's JSON wire form (`convexToJson`), e.g. function arguments. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** Calls of a function or route over the executions the log store keeps. */
+export interface FunctionStatsView {
+  /** Executions recorded, running ones included. */
+  calls: number;
+  /** Finished executions whose outcome is failure. */
+  errors: number;
+  /** Percentiles of finished executions' durations in ms (linear interpolation); null before any finished. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+export interface FunctionEntryView {
+  /** What running it takes: "messages:send", "dir/mod:fn", "mod" for a default export. */
+  name: string;
+  /** "messages", "dir/mod". */
+  module: string;
+  /** "send", or "default". */
+  functionName: string;
+  udfType: "query" | "mutation" | "action";
+  visibility: "public" | "internal";
+  /** The args validator as Convex prints it (`v.object({name: v.string()})`); null when it accepts anything. */
+  args: string | null;
+  stats: FunctionStatsView;
+}
+
+export interface RouteEntryView {
+  method: string;
+  /** As declared; prefix routes end in `*`. */
+  path: string;
+  kind: "exact" | "prefix";
+  stats: FunctionStatsView;
+}
+
+export type FunctionsRuntimeView =
+  | { kind: "untrusted" }
+  | { kind: "stopped" }
+  | { kind: "starting" }
+  | { kind: "failed"; message: string }
+  /** `notice`: the latest build failed and the previous one keeps serving, say. */
+  | { kind: "ready"; notice: string | null };
+
+export interface FunctionsPanelState {
+  runtime: FunctionsRuntimeView;
+  functions: FunctionEntryView[];
+  routes: RouteEntryView[];
+}
+
+export interface RunResultView {
+  requestId: string;
+  name: string;
+  outcome: "success" | "failure";
+  /** The returned value as pretty JSON (wire form); null on failure. */
+  result: string | null;
+  /** The error as a Convex client shows it (`[Request ID: …] Server Error\nArgumentValidationError: …`). */
+  error: string | null;
+  /** A ConvexError's data as pretty JSON. */
+  errorData: string | null;
+  durationMs: number;
+  /** The run and everything it called, parents first, with their log lines. */
+  executions: ExecutionView[];
+}
+
+export interface TableView {
+  name: string;
+  documents: number;
+  /** `_storage`, `_scheduled_functions`: shown read-only. */
+  system: boolean;
+}
+
+export interface DocumentView {
+  id: string;
+  creationTime: number;
+  /** The document's own fields (no `_id`, `_creationTime`) as pretty JSON in wire form. */
+  fields: string;
+}
+
+export interface DocumentPageView {
+  table: string;
+  documents: DocumentView[];
+  /** Pass back for the next (older) page; null when this page was the last. */
+  continueCursor: string | null;
+}
+
+export interface FileView {
+  id: string;
+  size: number;
+  contentType: string | null;
+  /** base64, as in the `_storage` document. */
+  sha256: string;
+  creationTime: number;
+}
+
+export interface FilePageView {
+  files: FileView[];
+  continueCursor: string | null;
+}
+
+export type FilePreviewView =
+  | { kind: "image"; contentType: string; base64: string }
+  | { kind: "text"; text: string }
+  | { kind: "none"; reason: string };
+
+/** Webview → host requests of the functions panel. */
+export type FunctionsRequest =
+  /** `authorization`: a token, with or without `Bearer `; null runs without an identity. */
+  | { type: "runFunction"; id: number; name: string; args: JsonValue; authorization: string | null }
+  /** A route key, `"METHOD /path"`: opens the response panel. */
+  | { type: "openRoute"; id: number; route: string }
+  | { type: "refreshFunctions"; id: number }
+  | { type: "listTables"; id: number }
+  | { type: "pageDocuments"; id: number; table: string; cursor: string | null }
+  | { type: "replaceDocument"; id: number; table: string; documentId: string; fields: JsonValue }
+  | { type: "deleteDocument"; id: number; table: string; documentId: string }
+  | { type: "copyText"; id: number; text: string }
+  | { type: "listFiles"; id: number; cursor: string | null }
+  | { type: "previewFile"; id: number; storageId: string }
+  | { type: "downloadFile"; id: number; storageId: string }
+  | { type: "deleteFile"; id: number; storageId: string };
+
+/** The reply value of each functions-panel request. Deletes answer false when the user cancelled. */
+export interface FunctionsReplies {
+  runFunction: RunResultView;
+  openRoute: null;
+  refreshFunctions: null;
+  listTables: TableView[];
+  pageDocuments: DocumentPageView;
+  replaceDocument: DocumentView;
+  deleteDocument: boolean;
+  copyText: null;
+  listFiles: FilePageView;
+  previewFile: FilePreviewView;
+  downloadFile: boolean;
+  deleteFile: boolean;
+}
+
+const FUNCTIONS_REQUEST_TYPES: ReadonlyArray<FunctionsRequest["type"]> = [
+  "runFunction", "openRoute", "refreshFunctions", "listTables", "pageDocuments", "replaceDocument",
+  "deleteDocument", "copyText", "listFiles", "previewFile", "downloadFile", "deleteFile",
+];
+
+export function isFunctionsRequest(message: WebviewMessage): message is FunctionsRequest {
+  return (FUNCTIONS_REQUEST_TYPES as readonly string[]).includes(message.type);
+}
+
+// ---- Log panel ----------------------------------------------------------------------------------
+// The host pushes `logsStatus` (where the logs come from), `logsRows` (the live tail of the latest
+// `logsLatest` query, tagged with its generation), `logsOverflow` (more arrived at once than a
+// push carries: ask for the newest page again) and `logsCommand` (a view title button); everything
+// else is a request of the webview whose reply `value` is `LogsReplies[type]`. Rows and cursors are
+// explained in runtime/logs/log-queries.ts.
+
+export type LogLevelName = LogLineView["level"];
+export type UdfTypeName = ExecutionView["udfType"];
+
+export interface LogFilterView {
+  /** Levels shown (all five: no level filter). Execution rows count as ERROR when they failed, INFO when they succeeded. */
+  levels: LogLevelName[];
+  /** Kinds shown (all four: no kind filter). */
+  kinds: UdfTypeName[];
+  /** Exactly this function (`messages:send`) or route (`POST /postMessage`); "" for all. */
+  identifier: string;
+  /** A literal substring of the message (of the error for execution rows), ASCII case-insensitive; "" for all. */
+  text: string;
+  /** A request id or its beginning; "" for all. */
+  requestId: string;
+}
+
+/** One position per kind of row; the webview only passes it back. */
+export interface LogCursorView {
+  line: number;
+  exec: { end: number; seq: number };
+}
+
+/** A row of the log table: one per log line, and one per finished execution (its outcome). */
+export type LogRowView =
+  | {
+      kind: "line";
+      id: number;
+      /** Unix ms. */
+      time: number;
+      requestId: string;
+      executionId: string;
+      udfType: UdfTypeName;
+      identifier: string;
+      level: LogLevelName;
+      message: string;
+      truncated: boolean;
+    }
+  | {
+      kind: "execution";
+      /** The execution's id; `seq` orders executions that end at the same millisecond. */
+      id: string;
+      seq: number;
+      /** When it ended, Unix ms. */
+      time: number;
+      requestId: string;
+      udfType: UdfTypeName;
+      identifier: string;
+      outcome: "success" | "failure";
+      /** HTTP status for HTTP actions. */
+      status: number | null;
+      durationMs: number;
+      error: string | null;
+    };
+
+export interface LogPageView {
+  /** Oldest first. */
+  rows: LogRowView[];
+  /** Pass back as `before` for the next older page. */
+  older: LogCursorView;
+  hasOlder: boolean;
+}
+
+export interface LogsLatestView extends LogPageView {
+  /** `logsRows` pushes that continue this page carry this generation. */
+  generation: number;
+}
+
+export type LogsSourceView =
+  /** The runtime is running: stored logs and the live tail. */
+  | { kind: "live" }
+  /** The runtime is stopped: what the log file in the data folder holds, no tail. */
+  | { kind: "stored"; message: string }
+  /** Nothing to show (untrusted workspace, no log file yet, a file that cannot be read). */
+  | { kind: "none"; message: string };
+
+export interface LogsStatusView {
+  source: LogsSourceView;
+  /** Changes whenever the rows come from somewhere else (the runtime restarted, say): reload. */
+  sourceId: number;
+  /** The convexLens.logRetention setting: lines kept. */
+  retention: number;
+}
+
+export interface DrilldownExecutionView extends ExecutionView {
+  startedAt: number;
+  /** 'http' | 'api' | 'scheduler' | 'nested' | …: who called it. */
+  caller: string;
+}
+
+export interface RequestDrilldownView {
+  requestId: string;
+  /** Parents before children, siblings in the order they started. */
+  executions: DrilldownExecutionView[];
+  /** The request has more executions or lines than the drilldown shows. */
+  truncated: boolean;
+}
+
+export interface LogFunctionView {
+  udfType: UdfTypeName;
+  identifier: string;
+  executions: number;
+}
+
+/** Webview → host requests of the log panel. */
+export type LogsRequest =
+  /** The newest page; the host then tails this query with `logsRows`. */
+  | { type: "logsLatest"; id: number; filter: LogFilterView; floor: LogCursorView | null; limit: number }
+  | { type: "logsOlder"; id: number; filter: LogFilterView; floor: LogCursorView | null; before: LogCursorView; limit: number }
+  /** The floor that hides every row stored so far (nothing is deleted). */
+  | { type: "logsClear"; id: number }
+  | { type: "logsDrilldown"; id: number; requestId: string }
+  | { type: "logsFunctions"; id: number };
+
+export interface LogsReplies {
+  logsLatest: LogsLatestView;
+  logsOlder: LogPageView;
+  logsClear: LogCursorView;
+  logsDrilldown: RequestDrilldownView;
+  logsFunctions: LogFunctionView[];
+}
+
+const LOGS_REQUEST_TYPES: ReadonlyArray<LogsRequest["type"]> = ["logsLatest", "logsOlder", "logsClear", "logsDrilldown", "logsFunctions"];
+
+export function isLogsRequest(message: WebviewMessage): message is LogsRequest {
+  return (LOGS_REQUEST_TYPES as readonly string[]).includes(message.type);
+}
+
 /** Host → webview. */
 export type HostMessage =
   | { type: "state"; state: PanelState }
+  | { type: "functionsState"; state: FunctionsPanelState }
+  | { type: "logsStatus"; status: LogsStatusView }
+  | { type: "logsRows"; generation: number; rows: LogRowView[] }
+  | { type: "logsOverflow"; generation: number }
+  | { type: "logsCommand"; command: "clear" }
   | { type: "reply"; id: number; ok: true; value?: unknown }
   | { type: "reply"; id: number; ok: false; error: string };
 
@@ -70,10 +388,18 @@ export type WebviewMessage =
   | { type: "send"; id: number; request: EditableRequest }
   | { type: "download"; id: number }
   /** `file` relative to the project folder (`convex/http.ts`); `line` and `column` 1-based. */
-  | { type: "openSource"; id: number; file: string; line: number; column?: number };
+  | { type: "openSource"; id: number; file: string; line: number; column?: number }
+  /** Appends the request (as edited) to the route's `.http` file under the requests folder. */
+  | { type: "saveRequest"; id: number; request: EditableRequest }
+  /** Writes a convex-test test of the shown request and response. */
+  | { type: "exportTest"; id: number }
+  /** Signs a dev token for `actAs` (the local runtime only); `copy` also puts it on the clipboard. Reply: DevTokenView. */
+  | { type: "signDevToken"; id: number; actAs: ActAsIdentity; copy?: boolean }
+  | FunctionsRequest
+  | LogsRequest;
 
-const HOST_TYPES = new Set(["state", "reply"]);
-const WEBVIEW_TYPES = new Set(["ready", "send", "download", "openSource"]);
+const HOST_TYPES = new Set(["state", "reply", "functionsState", "logsStatus", "logsRows", "logsOverflow", "logsCommand"]);
+const WEBVIEW_TYPES = new Set(["ready", "send", "download", "openSource", "saveRequest", "exportTest", "signDevToken", ...FUNCTIONS_REQUEST_TYPES, ...LOGS_REQUEST_TYPES]);
 
 export function isHostMessage(value: unknown): value is HostMessage {
   return typeof value === "object" && value !== null && HOST_TYPES.has((value as { type?: unknown }).type as string);

@@ -4,7 +4,14 @@ import { connectHost, type HostWindow } from "./host-bridge";
 import { startResponsePanel } from "./response/response-panel";
 import { responseCss } from "./response/response-styles";
 import { isResponseMemory } from "./response/saved-state";
+import { startFunctionsPanel } from "./functions/functions-panel";
+import { functionsCss } from "./functions/functions-styles";
+import { isFunctionsMemory } from "./functions/saved-state";
 import { adoptStyles, baseCss } from "./styles";
+import { startLogPanel } from "./logs/log-panel";
+import { isLogsMemory } from "./logs/log-memory";
+import { logsCss } from "./logs/log-styles";
+import { actAsCss } from "./auth/act-as-styles";
 
 export interface StartedPanel {
   dispose(): void;
@@ -18,8 +25,15 @@ export function startPanel(win: HostWindow & { document: Document }): StartedPan
   doc.body.appendChild(root);
   switch (name) {
     case "response":
-      adoptStyles(doc, baseCss, responseCss);
+      adoptStyles(doc, baseCss, responseCss + actAsCss);
       return startResponsePanel(root, connectHost(win, { isState: isResponseMemory }));
+    case "functions":
+      adoptStyles(doc, baseCss, functionsCss + actAsCss);
+      return startFunctionsPanel(root, connectHost(win, { isState: isFunctionsMemory }));
+    case "logs":
+      // The response panel's sheet styles the drilldown's execution tree, which it shares.
+      adoptStyles(doc, baseCss, responseCss, logsCss);
+      return startLogPanel(root, connectHost(win, { isState: isLogsMemory }));
     default:
       adoptStyles(doc, baseCss);
       root.textContent = `Convex Lens has no panel named "${name}".`;

@@ -2,19 +2,31 @@
 // executions it caused, lets the user edit and resend. One panel per route, reused.
 import * as vscode from "vscode";
 import { join } from "node:path";
-import { isWebviewMessage, type EditableRequest, type HostMessage, type PanelState, type WebviewMessage } from "../../webview/protocol";
-import { sendRequest } from "../requests/send-request";
-import { RequestError, requestPath, requestUrl } from "../requests/request-builder";
+import { decodeJwt } from "jose";
+import { isWebviewMessage, type ActAsIdentity, type DevTokenView, type EditableRequest, type HostMessage, type PanelState, type ResponseView, type WebviewMessage } from "../../webview/protocol";
+import { sendRequest, type SendResult } from "../requests/send-request";
+import { actAsTargetOf, signActAs, withActAs, type ActAsTarget } from "../requests/act-as";
+import { logsUnavailableNote, type Target } from "../targets/targets";
+import { RequestError } from "../requests/request-builder";
 import type { RuntimeSession } from "../runtime-session";
 import { routeKey, type RouteEntry } from "../routes/route-model";
 import { webviewHtml, webviewOptions } from "./webview-html";
 import { writeMarker } from "../e2e-markers";
+
+/** Dev tokens for "Copy dev token" are for the embedded runtime (the only target that trusts them). */
+const LOCAL_RUNTIME: ActAsTarget = { local: true, label: "the local Convex Lens runtime" };
 
 export interface PanelDependencies {
   extensionUri: vscode.Uri;
   session: RuntimeSession;
   remember(route: RouteEntry, request: EditableRequest): void;
   onStatus(route: RouteEntry, status: number): void;
+  /** Where requests go now (Convex Lens: Switch target). */
+  target(): Target;
+  /** "Save request": appends the request to its route's .http file; `status` of its last response. */
+  saveRequest(route: RouteEntry, request: EditableRequest, status: number | null): Promise<void>;
+  /** "Export as test": writes a convex-test test of the request and the response it got. */
+  exportTest(route: RouteEntry, request: EditableRequest, response: ResponseView, target: Target): Promise<void>;
 }
 
 export class ResponsePanel implements vscode.Disposable {
@@ -23,6 +35,8 @@ export class ResponsePanel implements vscode.Disposable {
   readonly #subscriptions: vscode.Disposable[] = [];
   #state: PanelState;
   #bytes: Uint8Array = new Uint8Array();
+  /** The target that gave the shown response (for "Export as test"). */
+  #answeredBy: Target | null = null;
   #disposed = false;
   readonly onDispose: () => void = () => {};
 
@@ -33,7 +47,7 @@ export class ResponsePanel implements vscode.Disposable {
     onDispose: () => void,
   ) {
     this.onDispose = onDispose;
-    this.#state = { kind: "loading", request, target: deps.session.serving?.site.url ?? "Convex Lens runtime" };
+    this.#state = { kind: "loading", request, target: deps.target().label };
     this.#panel = vscode.window.createWebviewPanel(ResponsePanel.viewType, `Response: ${routeKey(route)}`, vscode.ViewColumn.Beside, webviewOptions(deps.extensionUri));
     this.#panel.webview.html = webviewHtml(this.#panel.webview, deps.extensionUri, "response", `Response: ${routeKey(route)}`);
     this.#subscriptions.push(
@@ -48,23 +62,37 @@ export class ResponsePanel implements vscode.Disposable {
     this.#panel.reveal(vscode.ViewColumn.Beside, true);
   }
 
-  /** Sends the request and shows the outcome; rejects only for the webview's own send call. */
-  async send(request: EditableRequest): Promise<void> {
+  /** Sends the request and shows the outcome (also returned); rejects when it could not be sent. */
+  async send(request: EditableRequest): Promise<SendResult> {
     const serving = this.deps.session.serving;
-    const target = serving ? requestUrlOrPath(serving.site.url, request) : "Convex Lens runtime (stopped)";
+    const destination = this.deps.target();
+    const target = destination.label;
     this.#setState({ kind: "loading", request, target });
     this.deps.remember(this.route, request);
-    if (!serving || !serving.runtime.ready) {
+    const local = destination.kind === "runtime";
+    if (local && (!serving || !serving.runtime.ready)) {
       const message = serving ? "The project has not loaded yet (see the Problems view)." : "The Convex Lens runtime is stopped. Run 'Convex Lens: Start runtime'.";
       this.#setState({ kind: "error", request, target, message });
       throw new Error(message);
     }
+    const siteUrl = local ? serving!.site.url : destination.siteUrl;
+    if (!siteUrl) {
+      const message = destination.unavailable ?? `${destination.label} cannot be used now.`;
+      this.#setState({ kind: "error", request, target, message });
+      throw new Error(message);
+    }
     try {
-      const { response, bytes } = await sendRequest(serving.site.url, request, serving.runtime.logs);
+      // "Act as a user": a fresh dev token in the Authorization header; never part of the shown state.
+      const toSend = await withActAs(request, serving?.devIssuer ?? null, actAsTargetOf(destination));
+      // Only the embedded runtime's executions can be gathered; other targets keep their own logs.
+      const { response: answer, bytes } = await sendRequest(siteUrl, toSend, local ? serving!.runtime.logs : null);
+      const response = local ? answer : { ...answer, logsNote: logsUnavailableNote(destination) };
       this.#bytes = bytes;
+      this.#answeredBy = destination;
       this.#setState({ kind: "ready", request, target, response });
       this.deps.onStatus(this.route, response.status);
-      writeMarker("last-response", { status: response.status, requestId: response.requestId, method: request.method, path: response.url });
+      writeMarker("last-response", { status: response.status, requestId: response.requestId, method: request.method, path: response.url, target });
+      return { response, bytes };
     } catch (error) {
       const message = error instanceof RequestError ? error.message : `The request failed: ${error instanceof Error ? error.message : String(error)}`;
       this.#setState({ kind: "error", request, target, message });
@@ -94,11 +122,31 @@ export class ResponsePanel implements vscode.Disposable {
         await this.#download();
       } else if (message.type === "openSource") {
         await this.#openSource(message.file, message.line);
+      } else if (message.type === "saveRequest") {
+        const status = this.#state.kind === "ready" ? this.#state.response.status : null;
+        await this.deps.saveRequest(this.route, { ...message.request, method: this.route.method, routePath: this.route.path }, status);
+      } else if (message.type === "exportTest") {
+        const state = this.#state;
+        if (state.kind !== "ready") throw new Error("Send the request first: the test checks the response it gets.");
+        await this.deps.exportTest(this.route, state.request, state.response, this.#answeredBy ?? this.deps.target());
+      } else if (message.type === "signDevToken") {
+        this.#post({ type: "reply", id: message.id, ok: true, value: await this.#signDevToken(message.actAs, message.copy === true) });
+        return;
       }
       this.#post({ type: "reply", id: message.id, ok: true });
     } catch (error) {
       this.#post({ type: "reply", id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
     }
+  }
+
+  async #signDevToken(actAs: ActAsIdentity, copy: boolean): Promise<DevTokenView> {
+    const token = await signActAs(actAs, this.deps.session.serving?.devIssuer ?? null, LOCAL_RUNTIME);
+    const expiresAt = decodeJwt(token).exp ?? 0;
+    if (copy) {
+      await vscode.env.clipboard.writeText(token);
+      void vscode.window.showInformationMessage(`Copied a dev token for '${actAs.subject.trim()}', valid for one hour on the local Convex Lens runtime only.`);
+    }
+    return { token, expiresAt };
   }
 
   async #download(): Promise<void> {
@@ -122,14 +170,5 @@ export class ResponsePanel implements vscode.Disposable {
     for (const subscription of this.#subscriptions) subscription.dispose();
     this.#panel.dispose();
     this.onDispose();
-  }
-}
-
-/** What the panel shows as the target: the full URL, or the path if the request is malformed. */
-function requestUrlOrPath(siteUrl: string, request: EditableRequest): string {
-  try {
-    return requestUrl(siteUrl, request);
-  } catch {
-    return requestPath(request);
   }
 }

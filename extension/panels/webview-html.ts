@@ -36,3 +36,34 @@ export const webviewOptions = (extensionUri: vscode.Uri): vscode.WebviewOptions 
   localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist")],
   retainContextWhenHidden: false,
 });
+
+/**
+ * A read-only report (CORS doctor, Decode token): HTML rendered from our own Markdown, no script at
+ * all, styles by nonce. `bodyHtml` comes from VS Code's Markdown renderer over text we escaped.
+ */
+export function reportHtml(webview: vscode.Webview, title: string, bodyHtml: string): string {
+  const nonce = randomBytes(16).toString("base64");
+  const csp = ["default-src 'none'", `style-src ${webview.cspSource} 'nonce-${nonce}'`, `img-src ${webview.cspSource} data:`].join("; ");
+  const escapedTitle = title.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${escapedTitle}</title>
+<style nonce="${nonce}">
+body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 20px 20px; line-height: 1.5; }
+table { border-collapse: collapse; margin: 8px 0; }
+th, td { border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); padding: 4px 8px; text-align: left; vertical-align: top; }
+code, pre { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
+pre { background: var(--vscode-textCodeBlock-background); padding: 8px; overflow-x: auto; }
+blockquote { border-left: 3px solid var(--vscode-textBlockQuote-border); margin: 8px 0; padding: 2px 10px; background: var(--vscode-textBlockQuote-background); }
+a { color: var(--vscode-textLink-foreground); }
+</style>
+</head>
+<body data-report="${escapedTitle}">
+${bodyHtml}
+</body>
+</html>`;
+}

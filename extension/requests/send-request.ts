@@ -78,7 +78,9 @@ export async function sendRequest(siteUrl: string, request: EditableRequest, log
   const url = requestUrl(siteUrl, request);
   const requestId = randomBytes(8).toString("hex");
   const headers = new Headers(requestHeaders(request));
-  headers.set("convex-request-id", requestId);
+  // The id finds this request's executions in our log store; other targets keep their own logs,
+  // so they get the request exactly as the user wrote it.
+  if (logs) headers.set("convex-request-id", requestId);
   const started = performance.now();
   const response = await fetch(url, {
     method: request.method,

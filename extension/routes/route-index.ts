@@ -76,7 +76,7 @@ export class RouteIndex implements vscode.Disposable {
 }
 
 /** An open editor's text (maybe unsaved), else the file on disk, else null. */
-function readCurrentText(path: string): string | null {
+export function readCurrentText(path: string): string | null {
   const open = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === path);
   if (open) return open.getText();
   try {

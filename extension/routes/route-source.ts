@@ -32,11 +32,13 @@ export interface RouteSourceResult {
 
 export type ReadFile = (path: string) => string | null;
 
-type Node = { type: string; loc?: { start: { line: number; column: number } } } & Record<string, any>;
+/** A Babel AST node (plain objects; fields read as needed). */
+export type AstNode = { type: string; loc?: { start: { line: number; column: number }; end: { line: number; column: number } } } & Record<string, any>;
+type Node = AstNode;
 
 const EXTENSIONS = ["", ".ts", ".tsx", ".js", ".mjs", ".jsx", "/index.ts", "/index.js"];
 
-function resolveImport(fromFile: string, specifier: string, read: ReadFile): string | null {
+export function resolveImport(fromFile: string, specifier: string, read: ReadFile): string | null {
   if (!specifier.startsWith(".")) return null;
   const base = resolve(dirname(fromFile), specifier.replace(/\.js$/, ""));
   for (const ext of EXTENSIONS) {
@@ -46,7 +48,7 @@ function resolveImport(fromFile: string, specifier: string, read: ReadFile): str
   return null;
 }
 
-function parseModule(file: string, text: string): { ast: Node | null; problem: SourceProblem | null } {
+export function parseModule(file: string, text: string): { ast: Node | null; problem: SourceProblem | null } {
   try {
     const ast = parse(text, {
       sourceType: "module",
@@ -64,14 +66,14 @@ function parseModule(file: string, text: string): { ast: Node | null; problem: S
   }
 }
 
-function literalString(node: Node | undefined): string | null {
+export function literalString(node: Node | undefined): string | null {
   if (!node) return null;
   if (node.type === "StringLiteral") return node.value as string;
   if (node.type === "TemplateLiteral" && node.expressions.length === 0) return node.quasis[0].value.cooked as string;
   return null;
 }
 
-function propertyNamed(object: Node, name: string): Node | undefined {
+export function propertyNamed(object: Node, name: string): Node | undefined {
   for (const property of object.properties as Node[]) {
     if (property.type !== "ObjectProperty") continue;
     const key = property.key as Node;
@@ -82,7 +84,7 @@ function propertyNamed(object: Node, name: string): Node | undefined {
 }
 
 /** Depth-first walk over every node (Babel ASTs are plain objects). */
-function walk(node: unknown, visit: (node: Node) => void): void {
+export function walk(node: unknown, visit: (node: Node) => void): void {
   if (!node || typeof node !== "object") return;
   if (Array.isArray(node)) {
     for (const child of node) walk(child, visit);
@@ -117,7 +119,7 @@ function jsonFieldsOf(handler: Node | undefined): string[] | null {
 }
 
 /** Top-level `const name = <expr>` declarations and `export const`, for handlers passed by name. */
-function topLevelValues(ast: Node): Map<string, Node> {
+export function topLevelValues(ast: Node): Map<string, Node> {
   const values = new Map<string, Node>();
   for (const statement of ast.program.body as Node[]) {
     const declaration = statement.type === "ExportNamedDeclaration" ? (statement.declaration as Node | null) : statement;
@@ -130,7 +132,7 @@ function topLevelValues(ast: Node): Map<string, Node> {
 }
 
 /** `import { a as b } from "./x"` → local name → { file, exported name }. */
-function importedNames(ast: Node, file: string, read: ReadFile): Map<string, { file: string; name: string }> {
+export function importedNames(ast: Node, file: string, read: ReadFile): Map<string, { file: string; name: string }> {
   const names = new Map<string, { file: string; name: string }>();
   for (const statement of ast.program.body as Node[]) {
     if (statement.type !== "ImportDeclaration") continue;
@@ -146,13 +148,39 @@ function importedNames(ast: Node, file: string, read: ReadFile): Map<string, { f
   return names;
 }
 
+/** A handler as found: the expression and the module it is written in (for names it uses). */
+export interface HandlerSource {
+  node: AstNode;
+  file: string;
+  ast: AstNode;
+}
+
+/** A `<router>.route({...})` call whose argument is an object literal, whatever its values. */
+export interface RouteCall {
+  file: string;
+  /** The object literal passed to `route`. */
+  spec: AstNode;
+  /** 0-based position of the `route` property name of the call. */
+  line: number;
+  column: number;
+  handler: HandlerSource | null;
+}
+
+export interface ScannedModule {
+  file: string;
+  /** Null when the file is missing or does not parse at all. */
+  ast: AstNode | null;
+  exists: boolean;
+  calls: RouteCall[];
+}
+
 /**
- * `previous` is the last result: a file that no longer parses keeps the routes it had, so the
- * lenses stay put while the user is mid-edit (the runtime also keeps serving the last good build).
+ * Every `route({...})` call of `entryFile` and of the modules it imports (breadth first, the
+ * order routes are usually registered in), with handlers passed by name resolved to their value.
  */
-export function findRouteSources(entryFile: string, read: ReadFile, previous?: RouteSourceResult): RouteSourceResult {
-  const routes: SourceRoute[] = [];
+export function scanRouteModules(entryFile: string, read: ReadFile): { modules: ScannedModule[]; problems: SourceProblem[] } {
   const problems: SourceProblem[] = [];
+  const modules: ScannedModule[] = [];
   const parsed = new Map<string, Node | null>();
   const load = (file: string): Node | null => {
     if (parsed.has(file)) return parsed.get(file)!;
@@ -166,14 +194,16 @@ export function findRouteSources(entryFile: string, read: ReadFile, previous?: R
     parsed.set(file, ast);
     return ast;
   };
-  const handlerNode = (file: string, ast: Node, handler: Node | undefined): Node | undefined => {
-    if (handler?.type !== "Identifier") return handler;
+  const resolveHandler = (file: string, ast: Node, handler: Node | undefined): HandlerSource | null => {
+    if (!handler) return null;
+    if (handler.type !== "Identifier") return { node: handler, file, ast };
     const local = topLevelValues(ast).get(handler.name as string);
-    if (local) return local;
+    if (local) return { node: local, file, ast };
     const imported = importedNames(ast, file, read).get(handler.name as string);
-    if (!imported) return undefined;
+    if (!imported) return null;
     const otherAst = load(imported.file);
-    return otherAst ? topLevelValues(otherAst).get(imported.name) : undefined;
+    const value = otherAst ? topLevelValues(otherAst).get(imported.name) : undefined;
+    return value && otherAst ? { node: value, file: imported.file, ast: otherAst } : null;
   };
 
   const queue = [entryFile];
@@ -183,30 +213,17 @@ export function findRouteSources(entryFile: string, read: ReadFile, previous?: R
     if (seen.has(file)) continue;
     seen.add(file);
     const ast = load(file);
-    if (!ast) {
-      if (previous && read(file) !== null) routes.push(...previous.routes.filter((route) => route.file === file));
-      continue;
-    }
+    const module: ScannedModule = { file, ast, exists: ast !== null || read(file) !== null, calls: [] };
+    modules.push(module);
+    if (!ast) continue;
     walk(ast, (node) => {
       if (node.type !== "CallExpression") return;
       const callee = node.callee as Node;
       if (callee.type !== "MemberExpression" || callee.property.type !== "Identifier" || callee.property.name !== "route") return;
       const spec = node.arguments[0] as Node | undefined;
       if (spec?.type !== "ObjectExpression") return;
-      const method = literalString(propertyNamed(spec, "method"));
-      const path = literalString(propertyNamed(spec, "path"));
-      const prefix = literalString(propertyNamed(spec, "pathPrefix"));
-      if (!method || (path === null) === (prefix === null)) return;
       const at = callee.property.loc!.start;
-      routes.push({
-        method: method.toUpperCase(),
-        path: path ?? `${prefix}*`,
-        kind: path !== null ? "exact" : "prefix",
-        file,
-        line: at.line - 1,
-        column: at.column,
-        jsonFields: jsonFieldsOf(handlerNode(file, ast, propertyNamed(spec, "handler"))),
-      });
+      module.calls.push({ file, spec, line: at.line - 1, column: at.column, handler: resolveHandler(file, ast, propertyNamed(spec, "handler")) });
     });
     // Routes can be declared in helpers that http.ts imports (a router built elsewhere, a loop).
     for (const statement of ast.program.body as Node[]) {
@@ -214,6 +231,37 @@ export function findRouteSources(entryFile: string, read: ReadFile, previous?: R
         const target = resolveImport(file, statement.source.value as string, read);
         if (target && !target.includes("_generated")) queue.push(target);
       }
+    }
+  }
+  return { modules, problems };
+}
+
+/**
+ * `previous` is the last result: a file that no longer parses keeps the routes it had, so the
+ * lenses stay put while the user is mid-edit (the runtime also keeps serving the last good build).
+ */
+export function findRouteSources(entryFile: string, read: ReadFile, previous?: RouteSourceResult): RouteSourceResult {
+  const routes: SourceRoute[] = [];
+  const { modules, problems } = scanRouteModules(entryFile, read);
+  for (const module of modules) {
+    if (!module.ast) {
+      if (previous && module.exists) routes.push(...previous.routes.filter((route) => route.file === module.file));
+      continue;
+    }
+    for (const call of module.calls) {
+      const method = literalString(propertyNamed(call.spec, "method"));
+      const path = literalString(propertyNamed(call.spec, "path"));
+      const prefix = literalString(propertyNamed(call.spec, "pathPrefix"));
+      if (!method || (path === null) === (prefix === null)) continue;
+      routes.push({
+        method: method.toUpperCase(),
+        path: path ?? `${prefix}*`,
+        kind: path !== null ? "exact" : "prefix",
+        file: call.file,
+        line: call.line,
+        column: call.column,
+        jsonFields: jsonFieldsOf(call.handler?.node),
+      });
     }
   }
   return { routes, problems };

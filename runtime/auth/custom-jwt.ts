@@ -15,7 +15,7 @@ import type { VerifiedToken } from "./verified-token";
 type CustomJwtProvider = Extract<Provider, { kind: "customJwt" }>;
 
 /** biscuit's TemporalOptions epsilon in the backend. */
-const LEEWAY_SECONDS = 5;
+export const LEEWAY_SECONDS = 5;
 
 export async function verifyCustomJwt(
   token: string,

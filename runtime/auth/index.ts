@@ -8,10 +8,21 @@ import type { RuntimeFeature } from "../shared/feature";
 import { missingExportError, parseAuthConfig } from "./auth-config";
 import { AuthError } from "./auth-error";
 import { locateAuthConfig } from "./config-file";
+import type { DevIssuer } from "./dev-issuer";
 import { TokenVerifier, type TokenVerifierOptions } from "./token-verifier";
 
-export function attachAuth(runtime: Runtime, options: TokenVerifierOptions = {}): RuntimeFeature {
+export interface AuthOptions extends TokenVerifierOptions {
+  /**
+   * Also trust tokens of Convex Lens's local dev issuer ("Act as a user"), checked in-process with
+   * its public key. `jwksUrl` is where the API origin serves that key (named in messages).
+   */
+  devIssuer?: { issuer: DevIssuer; jwksUrl: string } | null;
+}
+
+export function attachAuth(runtime: Runtime, options: AuthOptions = {}): RuntimeFeature {
   const verifier = new TokenVerifier(options);
+  const dev = options.devIssuer ?? null;
+  if (dev) verifier.setDevIssuer({ provider: dev.issuer.provider(dev.jwksUrl), keys: dev.issuer.jwks.keys });
 
   // Runs inside the runtime's reload: it reports problems, it never throws.
   const onLoaded = (project: LoadedProject) => {

@@ -24,6 +24,8 @@ export class JwksCache {
   readonly #entries = new Map<string, Entry>();
   readonly #inflight = new Map<string, Promise<JWK[]>>();
   readonly #lastForced = new Map<string, number>();
+  /** Key sets known in-process (the local dev issuer's): never fetched, never forgotten. */
+  readonly #pinned = new Map<string, JWK[]>();
   readonly #ttlMs: number;
   readonly #cooldownMs: number;
   readonly #now: () => number;
@@ -36,6 +38,8 @@ export class JwksCache {
 
   /** The keys at `url`, from the cache while fresh. Throws an AuthError naming the URL. */
   async keys(url: string): Promise<JWK[]> {
+    const pinned = this.#pinned.get(url);
+    if (pinned) return pinned;
     const entry = this.#entries.get(url);
     if (entry && this.#now() - entry.fetchedAt < this.#ttlMs) return entry.keys;
     return this.#load(url);
@@ -46,11 +50,18 @@ export class JwksCache {
    * this URL happened within the cooldown: the caller then reports the unknown key.
    */
   async refetch(url: string): Promise<JWK[] | null> {
+    if (this.#pinned.has(url)) return null;
     const last = this.#lastForced.get(url);
     const now = this.#now();
     if (last !== undefined && now - last < this.#cooldownMs) return null;
     this.#lastForced.set(url, now);
     return this.#load(url);
+  }
+
+  /** Serves `keys` for `url` without fetching (null removes them); survives clear(). */
+  pin(url: string, keys: JWK[] | null): void {
+    if (keys) this.#pinned.set(url, keys);
+    else this.#pinned.delete(url);
   }
 
   clear(): void {

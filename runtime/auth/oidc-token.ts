@@ -16,8 +16,8 @@ import type { AllowedAlgorithm } from "./verify-signature";
 
 type OidcProvider = Extract<Provider, { kind: "oidc" }>;
 
-const OIDC_ALGORITHMS: readonly AllowedAlgorithm[] = ["RS256", "EdDSA"];
-const NBF_LEEWAY_SECONDS = 5;
+export const OIDC_ALGORITHMS: readonly AllowedAlgorithm[] = ["RS256", "EdDSA"];
+export const NBF_LEEWAY_SECONDS = 5;
 
 export async function verifyOidcToken(
   token: string,

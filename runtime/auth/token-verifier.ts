@@ -2,9 +2,11 @@
 // throws an AuthError that says which check failed. The steps follow the backend's
 // validate_id_token (crates/authentication/src/lib.rs): read the claims unverified, pick the
 // provider by `iss` and `aud`, then verify for that provider's kind.
+import type { JWK } from "jose";
 import type { Provider } from "./auth-config";
-import type { AuthError } from "./auth-error";
+import { AuthError } from "./auth-error";
 import { verifyCustomJwt } from "./custom-jwt";
+import { isDevIssuerUrl, type CustomJwtProvider } from "./dev-issuer";
 import type { Identity } from "./identity";
 import { IdentityCache } from "./identity-cache";
 import { JwksCache } from "./jwks-cache";
@@ -24,8 +26,15 @@ export interface TokenVerifierOptions {
   maxCachedIdentities?: number;
 }
 
+/** A provider whose keys are known in-process (the local dev issuer), trusted besides auth.config.ts. */
+export interface PinnedProvider {
+  provider: CustomJwtProvider;
+  keys: JWK[];
+}
+
 export class TokenVerifier {
   #providers: readonly Provider[] = [];
+  #dev: PinnedProvider | null = null;
   #configError: AuthError | null = null;
   readonly #now: () => number;
   readonly #jwks: JwksCache;
@@ -54,6 +63,14 @@ export class TokenVerifier {
     this.#forget();
   }
 
+  /** Trusts (or, with null, stops trusting) the local dev issuer; its keys are never fetched. */
+  setDevIssuer(dev: PinnedProvider | null): void {
+    if (this.#dev) this.#jwks.pin(this.#dev.provider.jwks, null);
+    this.#dev = dev;
+    if (dev) this.#jwks.pin(dev.provider.jwks, dev.keys);
+    this.#forget();
+  }
+
   get cachedIdentities(): number {
     return this.#identities.size;
   }
@@ -74,16 +91,32 @@ export class TokenVerifier {
 
   async #check(token: string): Promise<Identity> {
     const providers = this.#providers;
+    const dev = this.#dev;
     const jwt = readUnverified(token);
-    const provider = selectProvider(providers, jwt.issuer, jwt.audiences);
+    const provider = this.#select(jwt.issuer, jwt.audiences);
     const nowSeconds = Math.floor(this.#now() / 1000);
     const verified: VerifiedToken =
       provider.kind === "oidc"
         ? await verifyOidcToken(token, jwt, provider, this.#discovery, this.#jwks, nowSeconds)
         : await verifyCustomJwt(token, jwt, provider, this.#jwks, nowSeconds);
     // A reload during the check must not let an identity of the old config into the cache.
-    if (providers === this.#providers) this.#identities.set(token, verified);
+    if (providers === this.#providers && dev === this.#dev) this.#identities.set(token, verified);
     return verified.identity;
+  }
+
+  #select(issuer: string, audiences: string[]): Provider {
+    const candidates = this.#dev ? [...this.#providers, this.#dev.provider] : this.#providers;
+    try {
+      return selectProvider(candidates, issuer, audiences);
+    } catch (error) {
+      if (error instanceof AuthError && !this.#dev && isDevIssuerUrl(issuer)) {
+        throw new AuthError(
+          error.code,
+          `${error.message} It was signed by Convex Lens's local dev issuer, which this runtime does not trust (the dev issuer is off).`,
+        );
+      }
+      throw error;
+    }
   }
 
   #forget(): void {

@@ -13,12 +13,33 @@ export interface ServeArgs {
   quiet: boolean;
 }
 
-export type CliArgs = ServeArgs | { command: "help" } | { command: "version" };
+export interface RunArgs {
+  command: "run";
+  /** The .http files, as given (resolved against the working directory). */
+  files: string[];
+  /** `--site`: the `site` variable; undefined leaves the file's `@site` (or the default) in place. */
+  site: string | undefined;
+  /** `--var name=value`, repeatable. */
+  vars: Record<string, string>;
+  /** Time limit of each request, ms. */
+  timeoutMs: number;
+}
 
-export class UsageError extends Error {}
+export type CliArgs = ServeArgs | RunArgs | { command: "help" } | { command: "version" };
+
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** False when the usage text would not help (a file that cannot be read). */
+    readonly showUsage = true,
+  ) {
+    super(message);
+  }
+}
 
 export const USAGE = `Usage:
   convex-lens serve [projectDir] [--port N] [--api-port N] [--data DIR] [--env-file FILE]...
+  convex-lens run file.http [more.http]... [--site URL] [--var name=value]... [--timeout MS]
 
 Serves the project's convex/http.ts on 127.0.0.1 without deploying.
   --port N          HTTP actions (site) origin port (default 3311)
@@ -26,7 +47,16 @@ Serves the project's convex/http.ts on 127.0.0.1 without deploying.
   --data DIR        data folder for the database, files and logs (default <project>/.convex-lens)
   --env-file FILE   dotenv file whose variables the functions see in process.env (repeatable)
   --query-timeout MS  execution time limit for queries and mutations (default 1000)
-  --quiet           do not print function log lines`;
+  --quiet           do not print function log lines
+
+Runs the requests of .http files (REST Client / httpYac format) and checks their ?? assertions;
+exits with 1 when one fails — usable in CI.
+  --site URL        the {{site}} variable, over the files' own @site (default http://127.0.0.1:3311)
+  --var name=value  a variable, over the files' own definitions (repeatable)
+  --timeout MS      time limit of each request (default 30000)`;
+
+const SERVE_OPTIONS = ["port", "api-port", "data", "env-file", "query-timeout", "quiet"];
+const RUN_OPTIONS = ["site", "var", "timeout"];
 
 function port(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -48,6 +78,9 @@ export function parseCli(argv: string[]): CliArgs {
         "env-file": { type: "string", multiple: true },
         "query-timeout": { type: "string" },
         quiet: { type: "boolean" },
+        site: { type: "string" },
+        var: { type: "string", multiple: true },
+        timeout: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -60,7 +93,10 @@ export function parseCli(argv: string[]): CliArgs {
   if (values.version) return { command: "version" };
   const [command, projectDir, ...rest] = positionals;
   if (command === undefined) return { command: "help" };
-  if (command !== "serve") throw new UsageError(`Unknown command "${command}". The command is "serve".`);
+  if (command !== "serve" && command !== "run") throw new UsageError(`Unknown command "${command}". The commands are "serve" and "run".`);
+  const foreign = (command === "serve" ? RUN_OPTIONS : SERVE_OPTIONS).find((name) => values[name as keyof typeof values] !== undefined);
+  if (foreign) throw new UsageError(`--${foreign} is an option of ${command === "serve" ? "run" : "serve"}, not of ${command}`);
+  if (command === "run") return runArgs(positionals.slice(1), values);
   if (rest.length > 0) throw new UsageError(`serve takes one project folder, got also: ${rest.join(" ")}`);
   let queryTimeoutMs: number | undefined;
   if (values["query-timeout"] !== undefined) {
@@ -77,4 +113,34 @@ export function parseCli(argv: string[]): CliArgs {
     queryTimeoutMs,
     quiet: values.quiet ?? false,
   };
+}
+
+function runArgs(files: string[], values: { site?: string; var?: string[]; timeout?: string }): RunArgs {
+  if (files.length === 0) throw new UsageError("run needs at least one .http file: convex-lens run requests.http");
+  let site: string | undefined;
+  if (values.site !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(values.site);
+    } catch {
+      throw new UsageError(`--site takes a URL like http://127.0.0.1:3311, got "${values.site}"`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--site takes an http:// or https:// URL, got "${values.site}"`);
+    site = values.site.replace(/\/+$/, "");
+  }
+  const vars: Record<string, string> = {};
+  for (const pair of values.var ?? []) {
+    const at = pair.indexOf("=");
+    const name = at > 0 ? pair.slice(0, at).trim() : "";
+    if (!/^[A-Za-z_$][\w$.-]*$/.test(name)) throw new UsageError(`--var takes name=value, got "${pair}"`);
+    if (Object.hasOwn(vars, name)) throw new UsageError(`--var ${name} is given twice`);
+    vars[name] = pair.slice(at + 1);
+  }
+  if (site !== undefined && Object.hasOwn(vars, "site")) throw new UsageError("Give the site once: --site URL or --var site=URL, not both");
+  let timeoutMs = 30_000;
+  if (values.timeout !== undefined) {
+    timeoutMs = Number(values.timeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout takes a whole number of milliseconds above 0, got "${values.timeout}"`);
+  }
+  return { command: "run", files: files.map((file) => resolve(file)), site, vars, timeoutMs };
 }

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `convex-lens serve`: the runtime without VS Code. Prints the URLs, the functions' log lines in
 // the Convex CLI's format, reloads on save, and flushes the database on SIGINT/SIGTERM.
-import { existsSync } from "node:fs";
+// `convex-lens run`: sends the requests of .http files and checks their assertions (for CI).
+import { existsSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { readEnvFiles } from "../host/env-files";
 import { startServing, type Serving } from "../serve";
 import { watchProject } from "../loader/watch";
 import { formatErrorLine, formatLogLine } from "../logs/cli-format";
-import { parseCli, USAGE, UsageError, type ServeArgs } from "./args";
+import { formatOutcome, formatSummary, runHttpFile, summarize, type FileOutcome } from "../http-files/run-requests";
+import { parseCli, USAGE, UsageError, type RunArgs, type ServeArgs } from "./args";
 import { describeReady } from "./ready-banner";
 
 async function serve(args: ServeArgs): Promise<void> {
@@ -62,14 +64,41 @@ async function serve(args: ServeArgs): Promise<void> {
   process.on("SIGTERM", () => void stop());
 }
 
+/** Prints one line per request and returns the exit code: 0 when every assertion held. */
+async function run(args: RunArgs): Promise<number> {
+  const color = process.stdout.isTTY === true;
+  const texts = args.files.map((file) => {
+    try {
+      return { file, text: readFileSync(file, "utf8") };
+    } catch (error) {
+      throw new UsageError(`Cannot read ${relative(process.cwd(), file) || file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, false);
+    }
+  });
+  const outcomes: FileOutcome[] = [];
+  for (const { file, text } of texts) {
+    const shown = relative(process.cwd(), file) || file;
+    if (texts.length > 1) console.log(shown);
+    const outcome = await runHttpFile(file, text, { site: args.site, vars: args.vars, timeoutMs: args.timeoutMs });
+    for (const problem of outcome.problems) console.log(`${shown}:${problem.line + 1}: ${problem.message}`);
+    if (outcome.requests.length === 0 && outcome.problems.length === 0) console.log(`${shown}: no requests (a request line looks like "GET {{site}}/path")`);
+    for (const request of outcome.requests) console.log(formatOutcome(request, { color }));
+    outcomes.push(outcome);
+  }
+  const summary = summarize(outcomes);
+  console.log(formatSummary(summary, outcomes.length));
+  const empty = outcomes.every((outcome) => outcome.requests.length === 0);
+  return summary.failed > 0 || summary.problems > 0 || empty ? 1 : 0;
+}
+
 async function main(): Promise<void> {
   try {
     const args = parseCli(process.argv.slice(2));
     if (args.command === "help") console.log(USAGE);
     else if (args.command === "version") console.log(process.env.CONVEX_LENS_VERSION ?? "dev");
+    else if (args.command === "run") process.exitCode = await run(args);
     else await serve(args);
   } catch (error) {
-    if (error instanceof UsageError) console.error(`convex-lens: ${error.message}\n\n${USAGE}`);
+    if (error instanceof UsageError) console.error(error.showUsage ? `convex-lens: ${error.message}\n\n${USAGE}` : `convex-lens: ${error.message}`);
     else console.error(`convex-lens: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(error instanceof UsageError ? 2 : 1);
   }

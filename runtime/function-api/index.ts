@@ -8,6 +8,13 @@ import { newRequestId } from "../host/runtime";
 import type { RuntimeFeature } from "../shared/feature";
 import type { JSONValue } from "../store/types";
 import { parseFunctionCall, FunctionCallError, type UdfKind } from "./parse-call";
+import { BodyTooLargeError, readBodyWithLimit } from "../http/read-body";
+
+/**
+ * Function arguments are capped at 16 MiB on Convex; the JSON request that carries them gets the
+ * same 20 MiB as an HTTP action body (413 beyond).
+ */
+export const FUNCTION_CALL_BODY_LIMIT = 20 * 1024 * 1024;
 
 /** ConvexHttpClient treats this status as "the function failed", with a JSON body. */
 export const STATUS_UDF_FAILED = 560;
@@ -27,10 +34,14 @@ export function attachFunctionApi(runtime: Runtime, api: Hono): RuntimeFeature {
     const requestId = c.req.header("convex-request-id") ?? newRequestId();
     let call;
     try {
-      const text = await c.req.text();
-      call = parseFunctionCall(text, pathFromUrl);
+      // Read with a cap: an endless or huge body must not be buffered whole into memory.
+      const bytes = await readBodyWithLimit(c.req.raw, FUNCTION_CALL_BODY_LIMIT);
+      call = parseFunctionCall(bytes ? new TextDecoder().decode(bytes) : "", pathFromUrl);
     } catch (error) {
       if (error instanceof FunctionCallError) return c.text(error.message, 400);
+      if (error instanceof BodyTooLargeError) {
+        return c.text(`The request body is larger than the function API limit of ${FUNCTION_CALL_BODY_LIMIT} bytes (20 MiB).`, 413);
+      }
       throw error;
     }
     if (!runtime.ready) {

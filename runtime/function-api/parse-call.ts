@@ -13,7 +13,14 @@ export interface FunctionCall {
 
 /** "messages/list" (from /api/run/messages/list) → "messages:list"; "dir/mod/fn" → "dir/mod:fn". */
 export function runPathToName(path: string): string {
-  const parts = decodeURIComponent(path).split("/").filter(Boolean);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // A malformed %-escape is the caller's mistake (400), not a server error.
+    throw new FunctionCallError(`/api/run/${path} is not a valid function path: it has a malformed %-escape`);
+  }
+  const parts = decoded.split("/").filter(Boolean);
   if (parts.length < 2) throw new FunctionCallError(`/api/run needs /api/run/<module>/<function>, got /api/run/${path}`);
   const fn = parts.pop()!;
   return `${parts.join("/")}:${fn}`;

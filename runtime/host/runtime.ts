@@ -1,7 +1,7 @@
 // The embedded Convex runtime: builds the project, runs its code in a worker pool, keeps the data
 // in sql.js, and answers HTTP actions and function calls. The CLI and the extension both drive it.
 import { EventEmitter } from "node:events";
-import { mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { buildProject, newBuildDir, type BuildMessage } from "../loader/index";
@@ -15,6 +15,7 @@ import { ExecutionEvents } from "./execution-events";
 import { HostServices } from "./host-services";
 import { TransactionTable } from "./transactions";
 import { loadErrorMessage } from "./load-error-location";
+import { schemaIndexProblem } from "./schema-check";
 import { WorkerPool } from "./worker-pool";
 import type { FunctionOutcome } from "./user-code-worker";
 import type { StorePort } from "./store-port";
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
   /** Wall-clock bound of a query or mutation including its waits; default 15 s as in Convex. */
   systemTimeoutMs?: number;
   memoryLimitMb?: number;
+  /** Log lines kept in the log store (oldest pruned first). Default 100000. */
+  logRetention?: number;
 }
 
 export type RuntimeState =
@@ -70,6 +73,9 @@ export class Runtime extends EventEmitter {
   readonly databaseOps: DatabaseOps;
   /** Every call a worker makes lands here; modules add op handlers and the identity resolver. */
   readonly services: HostServices;
+  /** Notices emitted while nobody listened (during the first load, before the CLI or the extension subscribes). */
+  #unheardNotices: string[] = [];
+  #toldBundledConvex = false;
 
   private constructor(
     readonly options: RuntimeOptions,
@@ -80,13 +86,29 @@ export class Runtime extends EventEmitter {
     this.dataDir = options.dataDir ?? join(options.projectDir, ".convex-lens");
     this.databaseOps = new DatabaseOps(store, this.transactions);
     this.services = new HostServices(this.databaseOps, this.transactions, this.events);
+    // startServing loads the project before its caller can subscribe: what the first load had to
+    // say (a broken auth.config.ts, a missing `convex` package) goes to the first "notice" listener.
+    this.on("newListener", (event: string | symbol, listener: (text: string) => void) => {
+      if (event !== "notice" || this.#unheardNotices.length === 0) return;
+      const texts = this.#unheardNotices.splice(0);
+      queueMicrotask(() => texts.forEach((text) => listener(text)));
+    });
+  }
+
+  override emit(event: string | symbol, ...args: any[]): boolean {
+    if (event === "notice" && this.listenerCount("notice") === 0) {
+      this.#unheardNotices.push(String(args[0]));
+      if (this.#unheardNotices.length > 50) this.#unheardNotices.shift();
+      return false;
+    }
+    return super.emit(event, ...args);
   }
 
   static async open(options: RuntimeOptions): Promise<Runtime> {
     const dataDir = options.dataDir ?? join(options.projectDir, ".convex-lens");
     mkdirSync(dataDir, { recursive: true });
     const store = await Store.open({ file: join(dataDir, "data.sqlite") });
-    const logs = await LogStore.open({ file: join(dataDir, "logs.sqlite") });
+    const logs = await LogStore.open({ file: join(dataDir, "logs.sqlite"), retention: options.logRetention });
     const runtime = new Runtime(options, store as StorePort & Store, logs);
     runtime.#recordExecutions();
     return runtime;
@@ -116,6 +138,14 @@ export class Runtime extends EventEmitter {
     const { outDir } = newBuildDir(this.options.projectDir);
     this.#ownBuilds.push(outDir);
     const build = await buildProject({ projectDir: this.options.projectDir, outDir });
+    if (build.ok && build.convexSource === "bundled" && !this.#toldBundledConvex) {
+      this.#toldBundledConvex = true;
+      this.emit(
+        "notice",
+        `The project has no \`convex\` package installed (no node_modules/convex in ${this.options.projectDir} or a folder above it), ` +
+          `so its functions run with Convex Lens's own convex ${build.convexVersion}. Run \`npm install convex\` in the project to use the version it is meant for.`,
+      );
+    }
     if (!build.ok) {
       this.#pruneOwnBuilds();
       this.state = { kind: "build-failed", errors: build.errors, serving: this.#pool !== null };
@@ -147,10 +177,10 @@ export class Runtime extends EventEmitter {
     try {
       project = await pool.loaded;
       if (project.loadErrors.length > 0) {
-        const errors = project.loadErrors.map((e) => loadErrorMessage(build.functionsDir, join(build.functionsDir, e.module), `Failed to load ${e.module}: ${e.message}`));
+        const errors = project.loadErrors.map((e) => loadErrorMessage(build.functionsDir, join(build.functionsDir, e.module), `Failed to load ${e.module}: ${e.message}`, this.options.projectDir));
         throw { message: errors.map((e) => e.text).join("\n"), errors };
       }
-      await this.store.setSchema(project.schemaJson ? (JSON.parse(project.schemaJson) as SchemaInfo) : null);
+      await this.#applySchema(project.schemaJson ? (JSON.parse(project.schemaJson) as SchemaInfo) : null, build.functionsDir);
     } catch (error) {
       await pool.dispose();
       this.#pruneOwnBuilds();
@@ -158,7 +188,7 @@ export class Runtime extends EventEmitter {
       const httpFile = build.httpModule ? join(build.functionsDir, build.httpModule) : build.functionsDir;
       this.state = {
         kind: "build-failed",
-        errors: wire.errors ?? [loadErrorMessage(build.functionsDir, httpFile, wire.stack ?? wire.message)],
+        errors: wire.errors ?? [loadErrorMessage(build.functionsDir, httpFile, wire.stack ?? wire.message, this.options.projectDir)],
         serving: this.#pool !== null,
       };
       this.emit("state", this.state);
@@ -173,6 +203,19 @@ export class Runtime extends EventEmitter {
     this.emit("loaded", project);
     this.emit("state", this.state);
     if (previous) void this.#drain(previous).then(() => this.#pruneOwnBuilds());
+  }
+
+  /** Checks the schema as the backend does on push, then applies it; a refusal names schema.ts. */
+  async #applySchema(schema: SchemaInfo | null, functionsDir: string): Promise<void> {
+    try {
+      const problem = schema ? schemaIndexProblem(schema) : null;
+      if (problem !== null) throw new Error(problem);
+      await this.store.setSchema(schema);
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      const file = ["schema.ts", "schema.js"].map((name) => join(functionsDir, name)).find((f) => existsSync(f)) ?? functionsDir;
+      throw { message: text, errors: [{ file, line: 1, column: 1, text }] };
+    }
   }
 
   /**

@@ -13,8 +13,17 @@ export interface OpenTransaction {
 export class TransactionTable {
   #nextId = 1;
   readonly #open = new Map<number, OpenTransaction>();
+  /** Workers already gone (ids are never reused): one small number per dead worker. */
+  readonly #goneWorkers = new Set<number>();
 
   add(ownerWorker: number, mode: "read" | "write", tx: ReadTransaction | WriteTransaction): OpenTransaction {
+    if (this.#goneWorkers.has(ownerWorker)) {
+      // The worker died while this transaction waited for its lock: nobody will ever end it, and
+      // a write lock held forever would stop every other function. Release it at once.
+      if (mode === "write") (tx as WriteTransaction).abort();
+      else tx.end();
+      throw new Error("The function runner that asked for this transaction is gone");
+    }
     const entry: OpenTransaction = {
       id: this.#nextId++,
       ownerWorker,
@@ -44,6 +53,7 @@ export class TransactionTable {
 
   /** Ends every transaction of a worker that is gone, so its locks are released and writes dropped. */
   abandon(worker: number): number {
+    this.#goneWorkers.add(worker);
     let count = 0;
     for (const entry of [...this.#open.values()]) {
       if (entry.ownerWorker !== worker) continue;

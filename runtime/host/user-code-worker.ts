@@ -18,6 +18,7 @@ import type {
 import type { JSONValue } from "../store/types";
 import {
   answerSyncCall,
+  claimSlot,
   CONTROL_HEARTBEAT,
   CONTROL_RUNNING_SLOT,
   CONTROL_SLOTS,
@@ -49,6 +50,17 @@ interface HttpStream {
 
 export type WorkerInitData = Omit<WorkerInit, "control" | "syncBuffer">;
 
+/** A request this worker has not taken yet: it can still go to another worker instead. */
+export type UnclaimedRequest =
+  | { kind: "function"; request: Omit<RunFunctionRequest, "type" | "id">; resolve: (outcome: FunctionOutcome) => void }
+  | {
+      kind: "http";
+      request: Omit<RunHttpRequest, "type" | "id">;
+      signal: AbortSignal | undefined;
+      resolveHead: (response: Response) => void;
+      rejectHead: (error: WireError) => void;
+    };
+
 const SYNC_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** The worker's entry: the TypeScript source under tsx (tests), the bundled file in dist. */
@@ -67,6 +79,8 @@ export class UserCodeWorker {
   readonly #syncBytes: Uint8Array;
   readonly #calls = new Map<number, (outcome: FunctionOutcome) => void>();
   readonly #streams = new Map<number, HttpStream>();
+  /** Requests posted whose answer has not started; see `withdrawUnclaimed`. */
+  readonly #unclaimed = new Map<number, UnclaimedRequest>();
   /** Running executions by slot, to name the one that hangs. */
   readonly #running = new Map<number, ExecutionStart>();
   #nextRequest = 1;
@@ -76,6 +90,8 @@ export class UserCodeWorker {
   #exitReason: WireError | null = null;
   readonly spawnedAt = Date.now();
   isLoaded = false;
+  /** Gets the requests this worker never started when it exits (the pool runs them elsewhere). */
+  onOrphans: ((requests: UnclaimedRequest[], reason: WireError) => void) | null = null;
 
   constructor(
     init: WorkerInitData,
@@ -113,7 +129,10 @@ export class UserCodeWorker {
       this.#exited = true;
       this.#exitReason ??= { message: `The function runner exited (code ${code}) while this request was running` };
       rejectLoaded(this.#exitReason);
+      // Requests still waiting in its queue never ran: they can run elsewhere.
+      const orphans = this.onOrphans ? this.withdrawUnclaimed() : [];
       this.#failEverything(this.#exitReason);
+      if (orphans.length > 0) this.onOrphans?.(orphans, this.#exitReason);
       this.services.onWorkerGone(this.id);
     });
   }
@@ -146,6 +165,7 @@ export class UserCodeWorker {
     const id = this.#nextRequest++;
     return new Promise((resolve) => {
       this.#calls.set(id, resolve);
+      this.#offer(id, { kind: "function", request, resolve });
       this.#worker.postMessage({ type: "run-function", id, ...request } satisfies RunFunctionRequest);
     });
   }
@@ -155,12 +175,50 @@ export class UserCodeWorker {
     const id = this.#nextRequest++;
     return new Promise((resolveHead, rejectHead) => {
       this.#streams.set(id, { resolveHead, rejectHead, controller: null, headSent: false, requestId: request.requestId });
-      const transfer = request.body ? [request.body] : [];
-      this.#worker.postMessage({ type: "run-http", id, ...request } satisfies RunHttpRequest, transfer);
+      this.#offer(id, { kind: "http", request, signal, resolveHead, rejectHead });
+      // The worker gets its own copy of the body: ours stays usable if the request moves to another worker.
+      const body = request.body ? request.body.slice(0) : null;
+      this.#worker.postMessage({ type: "run-http", id, ...request, body } satisfies RunHttpRequest, body ? [body] : []);
       signal?.addEventListener("abort", () => {
         if (!this.#exited) this.#worker.postMessage({ type: "cancel-http", id });
       });
     });
+  }
+
+  #offer(id: number, entry: UnclaimedRequest): void {
+    Atomics.store(this.#control, claimSlot(id), id);
+    this.#unclaimed.set(id, entry);
+  }
+
+  /**
+   * Takes back the requests this worker has not started (they wait in its message queue behind
+   * user code that stopped yielding), so that the pool can run them on another worker instead of
+   * leaving them stuck until that code ends, up to the 1800 s action limit.
+   */
+  withdrawUnclaimed(): UnclaimedRequest[] {
+    const withdrawn: UnclaimedRequest[] = [];
+    for (const [id, entry] of this.#unclaimed) {
+      if (Atomics.compareExchange(this.#control, claimSlot(id), id, ~id) !== id) continue;
+      this.#unclaimed.delete(id);
+      this.#calls.delete(id);
+      this.#streams.delete(id);
+      withdrawn.push(entry);
+    }
+    return withdrawn;
+  }
+
+  /** Runs requests withdrawn from another worker here, once this one has loaded. */
+  adopt(requests: UnclaimedRequest[]): void {
+    for (const entry of requests) {
+      if (entry.kind === "function") {
+        this.loaded.then(
+          () => this.runFunction(entry.request).then(entry.resolve),
+          (error: WireError) => entry.resolve({ ok: false, error, logLines: [] }),
+        );
+      } else {
+        this.loaded.then(() => this.runHttp(entry.request, entry.signal)).then(entry.resolveHead, entry.rejectHead);
+      }
+    }
   }
 
   async terminate(reason: WireError): Promise<void> {
@@ -206,27 +264,42 @@ export class UserCodeWorker {
       case "function-result": {
         const resolve = this.#calls.get(message.id);
         this.#calls.delete(message.id);
+        this.#unclaimed.delete(message.id);
         resolve?.(message.ok ? { ok: true, value: message.value, logLines: message.logLines } : { ok: false, error: message.error, logLines: message.logLines });
         return;
       }
       case "http-head": {
+        this.#unclaimed.delete(message.id);
         const stream = this.#streams.get(message.id);
         if (!stream) return;
         stream.headSent = true;
+        const nullBody = message.status === 204 || message.status === 304 || (message.status >= 100 && message.status < 200);
+        if (message.body) {
+          // The whole body came with the head: nothing more will arrive for this request.
+          this.#streams.delete(message.id);
+          stream.resolveHead(new Response(nullBody ? null : (message.body as Uint8Array<ArrayBuffer>), { status: message.status, headers: message.headers }));
+          return;
+        }
         const body = new ReadableStream<Uint8Array>({
           start: (controller) => {
             stream.controller = controller;
           },
           cancel: () => {
+            // The client went away: chunks still on their way from the worker are dropped.
+            stream.controller = null;
             if (!this.#exited) this.#worker.postMessage({ type: "cancel-http", id: message.id });
           },
         });
-        const nullBody = message.status === 204 || message.status === 304 || (message.status >= 100 && message.status < 200);
         stream.resolveHead(new Response(nullBody ? null : body, { status: message.status, headers: message.headers }));
         return;
       }
       case "http-chunk":
-        this.#streams.get(message.id)?.controller?.enqueue(message.chunk);
+        try {
+          this.#streams.get(message.id)?.controller?.enqueue(message.chunk);
+        } catch {
+          // The stream is already closed (the client went away): a throw here would end the
+          // whole process, since this runs in the worker's message handler.
+        }
         return;
       case "http-end": {
         const stream = this.#streams.get(message.id);
@@ -250,6 +323,7 @@ export class UserCodeWorker {
 
   /** The worker is gone: every caller still waiting gets an error instead of hanging. */
   #failEverything(reason: WireError): void {
+    this.#unclaimed.clear();
     for (const [, resolve] of this.#calls) resolve({ ok: false, error: reason, logLines: [] });
     this.#calls.clear();
     for (const [, stream] of this.#streams) {

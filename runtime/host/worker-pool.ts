@@ -3,7 +3,7 @@
 // its running function passes its time limit.
 import type { LoadedProject, WireError } from "../shared/protocol";
 import { timeoutMessage } from "../shared/limits";
-import { UserCodeWorker, type WorkerInitData, type WorkerServices } from "./user-code-worker";
+import { UserCodeWorker, type UnclaimedRequest, type WorkerInitData, type WorkerServices } from "./user-code-worker";
 
 export interface PoolOptions {
   queryTimeoutMs: number;
@@ -57,7 +57,29 @@ export class WorkerPool {
   }
 
   #spawn(): UserCodeWorker {
-    return new UserCodeWorker(this.init, this.services, this.options.memoryLimitMb);
+    const worker = new UserCodeWorker(this.init, this.services, this.options.memoryLimitMb);
+    worker.onOrphans = (requests, reason) => this.#rehome(requests, reason);
+    return worker;
+  }
+
+  /** Runs requests that a stuck or dead worker never started on the current worker. */
+  #rehome(requests: UnclaimedRequest[], reason: WireError): void {
+    if (requests.length === 0) return;
+    if (this.#disposed) {
+      for (const entry of requests) {
+        if (entry.kind === "function") entry.resolve({ ok: false, error: reason, logLines: [] });
+        else entry.rejectHead(reason);
+      }
+      return;
+    }
+    this.current().adopt(requests);
+  }
+
+  /** Sets a stalled worker aside: new work, and the work it has not started, go to a fresh one. */
+  #retire(worker: UserCodeWorker): void {
+    this.#retired.add(worker);
+    this.#primary = this.#spawn();
+    this.#rehome(worker.withdrawUnclaimed(), { message: "retired" });
   }
 
   #watch(): void {
@@ -85,14 +107,14 @@ export class WorkerPool {
           const message = timeoutMessage(execution.udfType, execution.identifier, limit);
           this.options.onNotice?.(message);
           this.#retired.delete(worker);
-          void worker.terminate({ message });
           if (worker === this.#primary && !this.#disposed) this.#primary = this.#spawn();
+          this.#rehome(worker.withdrawUnclaimed(), { message });
+          void worker.terminate({ message });
           continue;
         }
       }
       if (worker === this.#primary && stalled > this.options.replaceAfterMs && !this.#disposed) {
-        this.#retired.add(worker);
-        this.#primary = this.#spawn();
+        this.#retire(worker);
       } else if (worker !== this.#primary && stalled < 2 * WATCHDOG_INTERVAL_MS && worker.busy === 0) {
         this.#retired.delete(worker);
         void worker.terminate({ message: "retired" });

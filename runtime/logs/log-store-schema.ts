@@ -50,3 +50,10 @@ CREATE INDEX log_lines_by_level ON log_lines (level, id);
 
 PRAGMA user_version = ${LOG_STORE_SCHEMA_VERSION};
 `;
+
+// Indexes added after version 1: created when a store opens (an index changes no data, so files
+// written before keep their version). executions_by_end orders finished executions by end time
+// for the logs panel (log-queries.ts writes the expression exactly as here).
+export const LOG_STORE_ADDED_INDEXES = `
+CREATE INDEX IF NOT EXISTS executions_by_end ON executions (started_at + duration_ms);
+`;

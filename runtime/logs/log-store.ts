@@ -7,9 +7,10 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "sql.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import type { LogLine } from "./log-line.js";
+import { queryExecutionStats, type ExecutionStats, type ExecutionStatsQuery } from "./execution-stats.js";
 import { checkExistingFile, readIfExists } from "./log-store-file.js";
 import { toExecution, toStoredLine } from "./log-store-rows.js";
-import { LOG_STORE_SCHEMA } from "./log-store-schema.js";
+import { LOG_STORE_ADDED_INDEXES, LOG_STORE_SCHEMA } from "./log-store-schema.js";
 import type {
   ExecutionEndRecord,
   ExecutionRecord,
@@ -19,13 +20,21 @@ import type {
   LogStoreOptions,
   StoredLogLine,
 } from "./log-store-types.js";
-import { allRows, firstRow, loadSqlJs } from "./sql-js.js";
+import { allRows, firstRow, loadSqlJs, selectRows, type Row } from "./sql-js.js";
 
 export type * from "./log-store-types.js";
+export type { ExecutionStats, ExecutionStatsQuery } from "./execution-stats.js";
 export { LogStoreFileError } from "./log-store-file.js";
 
 const DEFAULT_RETENTION = 100_000;
 const MAX_PAGE = 10_000;
+
+// The database lives in sql.js's in-memory file system and is persisted by export, so SQLite's own
+// journal only has to support ROLLBACK. Without these, every statement checks for a hot journal
+// file and every commit writes and deletes one in that file system: about half of the cost of
+// recording an execution (bench/RESULTS.md, figure 7). Both settings survive export() (sql.js
+// exports through the backup API on the same connection).
+const CONNECTION_PRAGMAS = "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY;";
 
 export class LogStore {
   #db: Database;
@@ -43,6 +52,8 @@ export class LogStore {
 
   private constructor(db: Database, options: LogStoreOptions) {
     this.#db = db;
+    db.exec(CONNECTION_PRAGMAS);
+    db.exec(LOG_STORE_ADDED_INDEXES);
     this.#file = options.file;
     this.#retention = Math.max(0, options.retention ?? DEFAULT_RETENTION);
     this.#executionRetention = Math.max(0, options.executionRetention ?? this.#retention);
@@ -82,8 +93,24 @@ export class LogStore {
     this.#executionCount++;
     this.#pruneExecutions();
     this.#changed();
-    const execution = this.getExecution(id);
-    if (execution) this.#emit({ kind: "executionStarted", execution });
+    // The row as just inserted, without reading it back (this runs for every execution).
+    if (this.#listeners.size > 0) {
+      const execution: ExecutionRecord = {
+        id,
+        requestId: start.requestId,
+        parentId: start.parentId,
+        udfType: start.udfType,
+        identifier: start.identifier,
+        caller: start.caller,
+        startedAt: start.startedAt,
+        durationMs: null,
+        outcome: null,
+        status: null,
+        errorMessage: null,
+        errorStack: null,
+      };
+      this.#emit({ kind: "executionStarted", execution });
+    }
     return id;
   }
 
@@ -95,6 +122,7 @@ export class LogStore {
       [end.durationMs, end.outcome, end.status, end.error?.message ?? null, end.error?.stack ?? null, end.execId],
     );
     this.#changed();
+    if (this.#listeners.size === 0) return;
     const execution = this.getExecution(end.execId);
     if (execution) this.#emit({ kind: "executionFinished", execution });
   }
@@ -163,6 +191,19 @@ export class LogStore {
             limit,
           ]);
     return rows.map(toExecution);
+  }
+
+  /** Calls, failures and p50/p95 durations per function (see execution-stats.ts). */
+  executionStats(query: ExecutionStatsQuery = {}): ExecutionStats[] {
+    this.#assertOpen();
+    return queryExecutionStats(this.#db, query);
+  }
+
+  /** A read-only, parameterized SELECT; log-queries.ts builds the logs panel's paged queries with it. */
+  select(sql: string, params: Array<string | number | null> = []): Row[] {
+    this.#assertOpen();
+    if (!/^\s*(EXPLAIN\s+QUERY\s+PLAN\s+)?SELECT\b/i.test(sql)) throw new Error("LogStore.select runs SELECT statements only");
+    return selectRows(this.#db, sql, params);
   }
 
   queryLines(query: LineQuery): StoredLogLine[] {

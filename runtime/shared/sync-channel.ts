@@ -4,7 +4,19 @@ export const CONTROL_SYNC_STATE = 0;
 export const CONTROL_SYNC_LENGTH = 1;
 export const CONTROL_HEARTBEAT = 2;
 export const CONTROL_RUNNING_SLOT = 3;
-export const CONTROL_SLOTS = 4;
+/**
+ * Request claims: slot `CONTROL_CLAIMS + id % CLAIM_SLOTS` holds `id` while the request waits in
+ * the worker's message queue. The worker turns it into `-id` when it takes the request; the host
+ * may turn it into `~id` first (withdrawn: the worker drops it) to run it on another worker. One
+ * compare-and-swap on each side, so a request runs exactly once.
+ */
+export const CONTROL_CLAIMS = 4;
+export const CLAIM_SLOTS = 1024;
+export const CONTROL_SLOTS = CONTROL_CLAIMS + CLAIM_SLOTS;
+
+export function claimSlot(id: number): number {
+  return CONTROL_CLAIMS + (id % CLAIM_SLOTS);
+}
 
 export const SYNC_IDLE = 0;
 export const SYNC_DONE = 1;

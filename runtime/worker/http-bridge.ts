@@ -136,6 +136,8 @@ export class HttpBridge {
     }
     let sent = 0;
     let headSent = false;
+    /** A chunk read ahead that has not gone out yet. */
+    let held: Uint8Array | null = null;
     const reader = response.body.getReader();
     const read = () => executionStorage.run(execution, () => reader.read());
     try {
@@ -147,6 +149,7 @@ export class HttpBridge {
       }
       if (current.value.byteLength <= HTTP_BODY_LIMIT) {
         // Complete if the next read ends the stream before the event loop turns.
+        held = current.value;
         pending = read();
         const next = await Promise.race([pending, nextTurn()]);
         if (next?.done) {
@@ -157,6 +160,7 @@ export class HttpBridge {
       }
       this.host.send(head);
       headSent = true;
+      held = null;
       while (!current.done) {
         sent += current.value.byteLength;
         if (sent > HTTP_BODY_LIMIT) {
@@ -175,7 +179,10 @@ export class HttpBridge {
       // The head is (now) out: the backend logs the error and truncates the stream.
       const error = uncaughtError(thrown, this.cleaner);
       execution.log.collector.system("ERROR", [error.stack ?? error.message], "error:httpAction");
-      if (!headSent) this.host.send(head);
+      if (!headSent) {
+        this.host.send(head);
+        if (held) this.#sendChunk(message.id, held);
+      }
       this.host.send({ type: "http-end", id: message.id, error: error.message });
       return error;
     }

@@ -3,6 +3,8 @@
 // the host terminates it and starts another.
 import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
+import { existsSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import type { HostToWorker, LoadedProject, RunFunctionRequest, WorkerInit } from "../shared/protocol";
 import type { JSONValue } from "../store/types";
 import { installConvexGlobal } from "./convex-global";
@@ -14,6 +16,7 @@ import { HostChannel } from "./host-channel";
 import { HttpBridge } from "./http-bridge";
 import { SyscallRouter } from "./syscall-router";
 import { StackCleaner, uncaughtError } from "./uncaught-error";
+import { claimSlot } from "../shared/sync-channel";
 
 const init = workerData as WorkerInit;
 const host = new HostChannel(init.control, init.syncBuffer);
@@ -22,6 +25,27 @@ async function loadDefault(file: string | null): Promise<unknown> {
   if (!file) return null;
   const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
   return module.default ?? null;
+}
+
+const SEE_SCHEMA_DOCS = "To learn more, see the schema documentation at https://docs.convex.dev/database/schemas.";
+
+/** A schema file that loads but is not a schema: the backend refuses it with these words. */
+class SchemaExportError extends Error {}
+
+async function loadSchema(file: string | null): Promise<{ export: () => string } | null> {
+  if (!file) return null;
+  const schema = (await loadDefault(file)) as { export?: unknown } | null;
+  if (schema === null) throw new SchemaExportError(`Schema file missing default export. ${SEE_SCHEMA_DOCS}`);
+  if (typeof schema !== "object" || typeof schema.export !== "function") {
+    throw new SchemaExportError(`Default export from schema file isn't a Convex schema. ${SEE_SCHEMA_DOCS}`);
+  }
+  return schema as { export: () => string };
+}
+
+/** The schema's source as the backend shows paths in traces: `../convex/schema.ts`. */
+function schemaSourceFrame(): string {
+  const source = ["schema.ts", "schema.js"].map((name) => join(init.functionsDir, name)).find((path) => existsSync(path));
+  return source ? `    at ../${relative(init.projectDir, source).split(sep).join("/")}:1:1` : "";
 }
 
 async function main(): Promise<void> {
@@ -42,7 +66,7 @@ async function main(): Promise<void> {
   let project: LoadedProject;
   try {
     await registry.load(init.modules, init.httpModule);
-    const schema = (await loadDefault(init.schemaFile)) as { export?: () => string } | null;
+    const schema = await loadSchema(init.schemaFile);
     const authConfig = (await loadDefault(init.authConfigFile)) as JSONValue | null;
     project = {
       functions: registry.listFunctions(),
@@ -53,17 +77,31 @@ async function main(): Promise<void> {
       loadErrors: registry.loadErrors,
     };
   } catch (error) {
-    host.send({ type: "load-failed", error: uncaughtError(error, cleaner) });
+    const wire =
+      error instanceof SchemaExportError
+        ? { message: error.message, stack: `${error.message}\n${schemaSourceFrame()}` }
+        : uncaughtError(error, cleaner);
+    host.send({ type: "load-failed", error: wire });
     return;
   }
   host.send({ type: "loaded", project });
 
   parentPort!.on("message", (message: HostToWorker) => {
     if (host.handleReply(message)) return;
-    if (message.type === "run-function") void runFunction(runner, message);
-    else if (message.type === "run-http") void http.handle(message);
+    if (message.type === "run-function") {
+      if (claim(message.id)) void runFunction(runner, message);
+    } else if (message.type === "run-http") {
+      if (claim(message.id)) void http.handle(message);
+    }
     else if (message.type === "cancel-http") http.cancel(message.id);
   });
+}
+
+const control = new Int32Array(init.control);
+
+/** Takes a request unless the host withdrew it to run elsewhere while it waited in our queue. */
+function claim(id: number): boolean {
+  return Atomics.compareExchange(control, claimSlot(id), id, -id) !== ~id;
 }
 
 async function runFunction(runner: FunctionRunner, request: RunFunctionRequest): Promise<void> {

@@ -7,15 +7,20 @@ function from(values: Record<string, unknown>) {
 }
 
 test("defaults match Convex Lens's documented ports and limits", () => {
-  assert.deepEqual(mapConfig(from({})), { autoStart: true, sitePort: 3311, apiPort: 3310, queryTimeoutMs: 1000, envFiles: [] });
+  assert.deepEqual(mapConfig(from({})), { autoStart: true, sitePort: 3311, apiPort: 3310, queryTimeoutMs: 1000, envFiles: [], logRetention: 100_000, devIssuer: true });
 });
 
 test("user values pass through", () => {
   const config = mapConfig(from({ autoStart: false, sitePort: 4000, apiPort: 4001, queryTimeoutMs: 5000, envFiles: [".env", ".env.test"] }));
-  assert.deepEqual(config, { autoStart: false, sitePort: 4000, apiPort: 4001, queryTimeoutMs: 5000, envFiles: [".env", ".env.test"] });
+  assert.deepEqual(config, { autoStart: false, sitePort: 4000, apiPort: 4001, queryTimeoutMs: 5000, envFiles: [".env", ".env.test"], logRetention: 100_000, devIssuer: true });
 });
 
 test("invalid values fall back instead of breaking the runtime", () => {
   const config = mapConfig(from({ sitePort: 70000, apiPort: "x", queryTimeoutMs: -1, envFiles: "oops" }));
   assert.deepEqual([config.sitePort, config.apiPort, config.queryTimeoutMs, config.envFiles], [3311, 3310, 1000, []]);
+});
+
+test("the local dev issuer (Act as a user) is on unless turned off", () => {
+  assert.equal(mapConfig(from({ devIssuer: false })).devIssuer, false);
+  assert.equal(mapConfig(from({ devIssuer: "yes" })).devIssuer, true);
 });

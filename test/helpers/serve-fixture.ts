@@ -16,7 +16,7 @@ export interface FixtureServer extends Serving {
 
 export async function serveFixture(
   name: string,
-  options: { dataDir?: string; env?: Record<string, string>; queryTimeoutMs?: number; memoryLimitMb?: number; systemTimeoutMs?: number } = {},
+  options: { dataDir?: string; env?: Record<string, string>; queryTimeoutMs?: number; memoryLimitMb?: number; systemTimeoutMs?: number; devIssuer?: boolean } = {},
 ): Promise<FixtureServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "convex-lens-test-"));
   const serving = await startServing({
@@ -28,6 +28,7 @@ export async function serveFixture(
     queryTimeoutMs: options.queryTimeoutMs,
     memoryLimitMb: options.memoryLimitMb,
     systemTimeoutMs: options.systemTimeoutMs,
+    devIssuer: options.devIssuer,
   });
   return {
     ...serving,

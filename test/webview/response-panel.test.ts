@@ -277,8 +277,10 @@ test("Download asks the host for the body", () =>
 
 test("loading shows the request line and a progress ring; error shows the message and the editor", async () =>
   withPanel(async (panel) => {
-    panel.show({ kind: "loading", request: request(), target: "http://127.0.0.1:3311/postMessage" });
-    assert.equal(text(panel.get("#request-line")), "POST http://127.0.0.1:3311/postMessage");
+    panel.show({ kind: "loading", request: request(), target: "Local runtime — http://127.0.0.1:3311" });
+    // The path until the response gives the full URL; the target named beside it.
+    assert.equal(text(panel.get("#request-line")), "POST /postMessage");
+    assert.equal(text(panel.get("#target")), "Local runtime — http://127.0.0.1:3311");
     assert.ok(panel.find("#loading"));
     assert.equal(panel.find("#status"), null);
 

@@ -2,7 +2,8 @@
 // path, the query, the headers and (for methods with a body) the body can change before Send.
 // The editor owns its DOM between renders so typing never loses focus; it reports every edit.
 import { focusAtEnd, setDisabled, setHidden, type Child, type Ui, type ValueElement } from "../components";
-import type { EditableRequest } from "../protocol";
+import type { ActAsIdentity, EditableRequest } from "../protocol";
+import { actAsEditor, cloneIdentity } from "../auth/act-as-editor";
 
 /** The methods the host sends a body with (extension/requests/request-builder.ts `hasBody`). */
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
@@ -16,7 +17,9 @@ export function isPrefixRoute(request: EditableRequest): boolean {
 }
 
 export function cloneRequest(request: EditableRequest): EditableRequest {
-  return { ...request, headers: request.headers.map((header) => ({ ...header })) };
+  const copy: EditableRequest = { ...request, headers: request.headers.map((header) => ({ ...header })) };
+  if (request.actAs) copy.actAs = cloneIdentity(request.actAs);
+  return copy;
 }
 
 /** The request as it goes to the host: no `?` before the query, no unnamed header rows. */
@@ -38,7 +41,7 @@ export interface RequestEditor {
 export function requestEditor(
   ui: Ui,
   initial: EditableRequest,
-  handlers: { onChange: (draft: EditableRequest) => void; onSend: () => void },
+  handlers: { onChange: (draft: EditableRequest) => void; onSend: () => void; onCopyDevToken?: (identity: ActAsIdentity) => void },
 ): RequestEditor {
   const draft = cloneRequest(initial);
   const emit = () => handlers.onChange(cloneRequest(draft));
@@ -159,6 +162,15 @@ export function requestEditor(
     pathRest,
     section("Query", [query]),
     section("Headers", [rows, headerButtons]),
+    section("Act as a user", [
+      actAsEditor(ui, draft.actAs, {
+        onChange: (identity) => {
+          draft.actAs = identity;
+          emit();
+        },
+        onCopyToken: handlers.onCopyDevToken,
+      }),
+    ]),
     section("Body", [body]),
     ui.element("div", { className: "editor-line" }, [send, progress]),
   ]);

@@ -11,6 +11,8 @@ import { headersView } from "./headers-view";
 import { linkedText, type OpenSource } from "./linked-text";
 import { logsView } from "./logs-view";
 import { cloneRequest, requestEditor, requestToSend, type RequestEditor } from "./request-editor";
+import { sameIdentity } from "../auth/act-as-editor";
+import { requestActions, requestDisplayPath, targetLabel } from "./request-actions";
 import { isPanelState, isTabId, type ResponseMemory, type TabId } from "./saved-state";
 
 export interface ResponsePanel {
@@ -78,6 +80,12 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
 
   const download = () => void ask({ type: "download" }, "Download failed");
 
+  const saveRequest = () => {
+    if (model.draft) void ask({ type: "saveRequest", request: requestToSend(model.draft) }, "Save failed");
+  };
+
+  const exportTest = () => void ask({ type: "exportTest" }, "Export failed");
+
   const receiveState = (state: unknown) => {
     if (!isPanelState(state)) {
       failed("The extension sent a state this panel cannot show", "it is malformed");
@@ -117,6 +125,7 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
         persist();
       },
       onSend: () => void send(),
+      onCopyDevToken: (actAs) => void ask({ type: "signDevToken", actAs, copy: true }, "Could not copy a dev token"),
     });
     return editor.element;
   }
@@ -126,7 +135,7 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
     switch (state.kind) {
       case "loading":
         return [
-          requestLine(ui, state.request.method, state.target),
+          requestLine(ui, state.request.method, requestDisplayPath(state.request), state.target),
           ui.element("div", { className: "loading" }, [ui.progressRing({ id: "loading", ariaLabel: "Waiting for the response" }), ui.element("span", { className: "muted", text: "Waiting for the response…" })]),
           notice,
         ];
@@ -134,17 +143,19 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
         const message = ui.element("div", { id: "error", className: "notice-error", attrs: { role: "alert" } });
         message.appendChild(linkedText(ui, state.message, openSource));
         return [
-          requestLine(ui, state.request.method, state.target),
+          requestLine(ui, state.request.method, requestDisplayPath(state.request), state.target),
           message,
           notice,
+          requestActions(ui, { onSave: saveRequest }),
           ui.element("h2", { className: "section-title", text: "Request" }),
           editorFor(draft),
         ];
       }
       case "ready":
         return [
-          summary(ui, state.request.method, state.response),
+          summary(ui, state.request.method, state.response, state.target),
           notice,
+          requestActions(ui, { onSave: saveRequest, onExport: exportTest }),
           ui.tabs(
             [
               { id: "body", label: "Body", content: bodyView(ui, state.response, download) },
@@ -153,7 +164,9 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
                 id: "logs",
                 label: "Logs",
                 badge: state.response.executions.length > 0 ? String(state.response.executions.length) : undefined,
-                content: logsView(ui, state.response.executions, openSource),
+                content: state.response.logsNote
+                  ? ui.element("p", { id: "logs-note", className: "muted", text: state.response.logsNote })
+                  : logsView(ui, state.response.executions, openSource),
               },
               { id: "request", label: "Request", content: editorFor(draft) },
             ],
@@ -193,18 +206,20 @@ function waitingView(ui: Ui): HTMLElement {
   ]);
 }
 
-function requestLine(ui: Ui, method: string, target: string): HTMLElement {
+/** `url`: where the request goes (the full URL once known); `target`: the target's name. */
+function requestLine(ui: Ui, method: string, url: string, target: string): HTMLElement {
   return ui.element("div", { className: "summary" }, [
     ui.element("span", { id: "request-line", className: "request-line mono" }, [
       ui.element("span", { className: "request-method", text: method }),
       " ",
-      ui.element("span", { className: "request-target", text: target }),
+      ui.element("span", { className: "request-target", text: url }),
     ]),
+    targetLabel(ui, target),
   ]);
 }
 
-function summary(ui: Ui, method: string, response: ResponseView): HTMLElement {
-  const line = requestLine(ui, method, response.url);
+function summary(ui: Ui, method: string, response: ResponseView, target: string): HTMLElement {
+  const line = requestLine(ui, method, response.url, target);
   line.append(
     ui.element("span", { id: "status", className: `status ${statusClass(response.status)}`, text: statusLine(response.status, response.statusText) }),
     ui.element("span", { id: "duration", className: "muted", title: "Time to the last byte", text: formatDuration(response.durationMs) }),
@@ -220,6 +235,7 @@ function sameRequest(a: EditableRequest, b: EditableRequest): boolean {
     a.pathRest === b.pathRest &&
     a.query === b.query &&
     a.body === b.body &&
+    sameIdentity(a.actAs, b.actAs) &&
     a.headers.length === b.headers.length &&
     a.headers.every((header, index) => header.name === b.headers[index]!.name && header.value === b.headers[index]!.value)
   );

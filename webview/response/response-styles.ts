@@ -17,6 +17,7 @@ export const responseCss = `
 .loading { display: flex; align-items: center; gap: 8px; padding: 12px 0; }
 #action-error, #error { margin: 6px 0; }
 .toolbar { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin-bottom: 6px; }
+#request-actions { justify-content: flex-start; }
 .body-view, .headers-view, .logs-view, .request-editor { width: 100%; }
 .body-image {
   max-width: 100%;

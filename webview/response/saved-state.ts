@@ -1,6 +1,7 @@
 // What the response panel keeps with setState so it comes back as it was after being hidden:
 // the host's last state, the request as the user is editing it, and the open tab.
 import type { EditableRequest, PanelState } from "../protocol";
+import { isActAsIdentity } from "../auth/act-as-editor";
 
 export const TAB_IDS = ["body", "headers", "logs", "request"] as const;
 export type TabId = (typeof TAB_IDS)[number];
@@ -20,7 +21,7 @@ export function isTabId(value: unknown): value is TabId {
 
 export function isEditableRequest(value: unknown): value is EditableRequest {
   if (!isObject(value)) return false;
-  const { method, routePath, pathRest, query, headers, body } = value;
+  const { method, routePath, pathRest, query, headers, body, actAs } = value;
   return (
     typeof method === "string" &&
     typeof routePath === "string" &&
@@ -28,7 +29,8 @@ export function isEditableRequest(value: unknown): value is EditableRequest {
     typeof query === "string" &&
     typeof body === "string" &&
     Array.isArray(headers) &&
-    headers.every((header) => isObject(header) && typeof header.name === "string" && typeof header.value === "string")
+    headers.every((header) => isObject(header) && typeof header.name === "string" && typeof header.value === "string") &&
+    (actAs === undefined || isActAsIdentity(actAs))
   );
 }
 

@@ -1,0 +1,127 @@
+// The runner: the selected function's arguments (JSON) and an optional Authorization token, the
+// Run button, and the outcome of the last run: its value or its error as Convex shows it, how long
+// it took, and the log lines of everything it called.
+import { setDisabled, setHidden, type Ui } from "../components";
+import type { ActAsIdentity, FunctionEntryView, RunResultView } from "../protocol";
+import { actAsEditor } from "../auth/act-as-editor";
+import { linkedText, type OpenSource } from "../response/linked-text";
+import { logsView } from "../response/logs-view";
+import { formatMs, KIND_LETTERS } from "./format";
+
+export interface RunnerHandlers {
+  onArgs(text: string): void;
+  onAuthorization(text: string): void;
+  run(): void;
+  /** "Act as a user": the identity shown, and its edits (the panel signs a dev token on Run). */
+  actAs?: { identity: ActAsIdentity; onChange(identity: ActAsIdentity): void };
+}
+
+export interface RunnerView {
+  element: HTMLElement;
+  /** While a run is under way: the button is disabled and a ring spins. */
+  setRunning(running: boolean): void;
+  /** A message above the result (invalid JSON, a failed host call), or null to hide it. */
+  setError(message: string | null): void;
+  /** Shows a result below the form (replacing the previous one). */
+  showResult(result: RunResultView | null): void;
+}
+
+export function runnerView(
+  ui: Ui,
+  entry: FunctionEntryView | null,
+  selected: string | null,
+  draft: string,
+  authorization: string,
+  canRun: boolean,
+  handlers: RunnerHandlers,
+  openSource: OpenSource,
+): RunnerView {
+  const view = ui.element("div", { id: "runner", className: "runner" });
+  const error = ui.element("div", { id: "run-error", className: "notice-error", attrs: { role: "alert" } });
+  setHidden(error, true);
+  const resultSlot = ui.element("div", { id: "run-result-slot" });
+  const noop: RunnerView = {
+    element: view,
+    setRunning: () => {},
+    setError: () => {},
+    showResult: () => {},
+  };
+
+  if (!entry) {
+    const text = selected === null ? "Select a function to run it." : `${selected} is no longer in the project.`;
+    view.appendChild(ui.element("p", { id: "runner-empty", className: "muted", text }));
+    return noop;
+  }
+
+  const kind = KIND_LETTERS[entry.udfType]!;
+  view.appendChild(
+    ui.element("div", { className: "runner-head" }, [
+      ui.badge(kind.letter, { title: kind.name, className: `kind kind-${entry.udfType}` }),
+      ui.element("span", { id: "selected-function", className: "mono", text: entry.name }),
+      ui.element("span", { className: "muted", text: `${entry.visibility} ${kind.name}` }),
+    ]),
+  );
+  view.appendChild(
+    ui.element("div", { className: "runner-validator" }, [
+      ui.element("span", { className: "muted", text: "Arguments: " }),
+      ui.element("code", { id: "args-validator", text: entry.args ?? "any" }),
+    ]),
+  );
+  const args = ui.textArea({ id: "args", value: draft, label: "Arguments (JSON object)", rows: 6, placeholder: "{}", onInput: handlers.onArgs });
+  const token = ui.textField({
+    id: "authorization",
+    value: authorization,
+    label: "Authorization (optional)",
+    placeholder: "Bearer eyJ…",
+    onInput: handlers.onAuthorization,
+  });
+  const actAs =
+    handlers.actAs &&
+    ui.element("div", { id: "run-act-as-section", className: "runner-act-as" }, [
+      ui.element("h4", { className: "section-title", text: "Act as a user" }),
+      actAsEditor(ui, handlers.actAs.identity, { onChange: handlers.actAs.onChange }, "run-act-as"),
+    ]);
+  const progress = ui.progressRing({ id: "run-progress", ariaLabel: "Running" });
+  setHidden(progress, true);
+  const run = ui.button("Run", handlers.run, { id: "run", appearance: "primary", title: `Run ${entry.name}` });
+  setDisabled(run, !canRun);
+  view.append(args, token, ...(actAs ? [actAs] : []), ui.element("div", { className: "runner-actions" }, [run, progress]), error, resultSlot);
+
+  return {
+    element: view,
+    setRunning(running) {
+      setDisabled(run, running || !canRun);
+      setHidden(progress, !running);
+    },
+    setError(message) {
+      error.textContent = message ?? "";
+      setHidden(error, message === null);
+    },
+    showResult(result) {
+      resultSlot.replaceChildren(...(result && result.name === entry.name ? [resultView(ui, result, openSource)] : []));
+    },
+  };
+}
+
+export function resultView(ui: Ui, result: RunResultView, openSource: OpenSource): HTMLElement {
+  const ok = result.outcome === "success";
+  const view = ui.element("div", { id: "run-result", className: `run-result outcome-${result.outcome}`, attrs: { "data-request-id": result.requestId } }, [
+    ui.element("div", { className: "result-head" }, [
+      ui.element("span", { id: "result-outcome", className: `result-outcome ${ok ? "ok" : "failed"}`, text: ok ? "Success" : "Failure" }),
+      ui.element("span", { id: "result-duration", className: "muted", title: "Execution time as recorded", text: formatMs(result.durationMs) }),
+      ui.element("span", { className: "muted mono", title: "Request id", text: result.requestId }),
+    ]),
+  ]);
+  if (ok) {
+    view.appendChild(ui.element("pre", { id: "result", className: "result-value", text: result.result ?? "null" }));
+  } else {
+    const error = ui.element("pre", { id: "result-error", className: "result-error" });
+    error.appendChild(linkedText(ui, result.error ?? "The function failed.", openSource));
+    view.appendChild(error);
+    if (result.errorData !== null) {
+      view.append(ui.element("h4", { className: "section-title", text: "Error data" }), ui.element("pre", { id: "result-error-data", text: result.errorData }));
+    }
+  }
+  view.append(ui.element("h4", { className: "section-title", text: "Logs" }), logsView(ui, result.executions, openSource));
+  return view;
+}

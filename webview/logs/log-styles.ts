@@ -1,0 +1,52 @@
+// Styles of the log panel (adopted with the base sheet and the response panel's, whose execution
+// tree the drilldown reuses). The panel fills the view: filters and status on top, the table
+// scrolling below, the drilldown beside it (below it when the view is narrow).
+export const logsCss = `
+html, body { height: 100%; }
+body { padding: 0 8px; overflow: hidden; }
+#root.logs-panel { display: flex; flex-direction: column; height: 100%; min-height: 0; }
+.log-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 10px; padding: 6px 0 4px; }
+.log-filters { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 8px; flex: 1 1 auto; }
+.toggle-group { display: inline-flex; gap: 2px; }
+.filter-toggle { min-width: 2.2em; }
+#filter-text { min-width: 14em; }
+#filter-request { width: 11em; }
+.log-actions { display: inline-flex; gap: 4px; }
+.log-status { display: flex; flex-wrap: wrap; gap: 2px 12px; align-items: baseline; padding: 0 0 4px; }
+.log-status .source-stored { color: var(--vscode-editorWarning-foreground, var(--vscode-charts-yellow)); }
+#log-error { margin: 0 0 4px; }
+.log-body { display: flex; flex: 1 1 auto; min-height: 0; gap: 8px; }
+#log-scroll { flex: 1 1 60%; min-width: 0; overflow: auto; }
+.drilldown { flex: 1 1 40%; min-width: 280px; overflow: auto; border-inline-start: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); padding-inline-start: 8px; }
+@media (max-width: 720px) {
+  .log-body { flex-direction: column; }
+  .drilldown { border-inline-start: none; border-top: 1px solid var(--vscode-panel-border, transparent); padding: 4px 0 0; }
+}
+.drilldown-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 10px; padding: 4px 0; position: sticky; top: 0; background: var(--vscode-panel-background, var(--vscode-editor-background)); }
+.drilldown-title { font-size: 1em; font-weight: 600; margin: 0; overflow-wrap: anywhere; }
+.drilldown-actions { display: inline-flex; gap: 4px; margin-inline-start: auto; }
+#log-table { width: 100%; border-collapse: collapse; table-layout: fixed; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
+#log-table th { position: sticky; top: 0; z-index: 1; text-align: start; font-weight: 600; padding: 2px 6px; background: var(--vscode-panel-background, var(--vscode-editor-background)); border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); font-family: var(--vscode-font-family); }
+#log-table td { padding: 1px 6px; vertical-align: top; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+#log-table .col-message { white-space: pre-wrap; overflow-wrap: anywhere; }
+#log-table col.c-time { width: 8.5em; }
+#log-table col.c-request { width: 6.5em; }
+#log-table col.c-kind { width: 2.5em; }
+#log-table col.c-function { width: 16em; }
+#log-table col.c-outcome { width: 5em; }
+#log-table col.c-duration { width: 5em; }
+.log-row { cursor: pointer; }
+.log-row:hover { background: var(--vscode-list-hoverBackground); }
+.log-row:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+.log-row.selected { background: var(--vscode-list-inactiveSelectionBackground); }
+.row-execution { border-top: 1px dotted var(--vscode-widget-border, transparent); }
+.col-outcome.level-debug { color: var(--vscode-descriptionForeground); }
+.col-outcome.level-info { color: var(--vscode-editorInfo-foreground, var(--vscode-charts-blue)); }
+.level-warn .col-outcome, .level-warn .col-message { color: var(--vscode-editorWarning-foreground, var(--vscode-charts-yellow)); }
+.level-error .col-outcome, .level-error .col-message { color: var(--vscode-errorForeground); }
+.col-outcome.outcome-success { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); }
+.row-execution.outcome-failure .col-outcome, .row-execution.outcome-failure .col-message { color: var(--vscode-errorForeground); }
+.kind { font-family: var(--vscode-font-family); }
+.log-more { display: flex; justify-content: center; gap: 8px; padding: 4px 0; }
+.log-empty { padding: 12px 0; }
+`;

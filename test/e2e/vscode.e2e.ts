@@ -6,10 +6,11 @@
 // What the extension must show (its UI contract) is spelled out in the selectors and markers
 // below; a step whose feature is missing fails and says what it expected.
 import { after, before, describe, it } from "node:test";
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync, type WriteStream } from "node:fs";
-import { join } from "node:path";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, type WriteStream } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { chromium, type Browser, type FrameLocator, type Locator, type Page } from "playwright-core";
+import { chromium, type Browser, type Frame, type FrameLocator, type Locator, type Page } from "playwright-core";
 import { e2eEnvironment, prepareWorkspace, readMarker, startCodeServer, Timings, waitForMarker, type CodeServer, type E2eEnvironment } from "./harness";
 
 // examples/chat/convex/http.ts declares these 7 routes (the pathPrefix one is checked by prefix,
@@ -60,7 +61,7 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
   let httpSource = "";
   // Steps that later steps need; a later step fails at once, naming the missing one, instead of
   // waiting out its own timeouts.
-  const reached = { workbench: false, activated: false, ready: false, routesView: false, editor: false };
+  const reached = { workbench: false, activated: false, ready: false, routesView: false, editor: false, sent: false, actAs: false };
   let siteUrl = "";
 
   const need = (...steps: Array<keyof typeof reached>): void => {
@@ -69,6 +70,8 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
   };
 
   const screenshot = async (name: string): Promise<void> => {
+    // Not while the command palette fades out over the picture.
+    await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: 5_000 }).catch(() => {});
     await page.screenshot({ path: join(env.screenshotsDir, `${name}.png`) });
   };
 
@@ -82,6 +85,10 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
         timings.mark(`${name} (FAILED)`);
         const file = `failed-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase().slice(0, 60)}`;
         await screenshot(file).catch(() => {});
+        // Close what the failed step may have left open (a menu, a quick pick), so that the
+        // next steps start from the workbench, not from its leftovers.
+        await page.keyboard.press("Escape").catch(() => {});
+        await page.keyboard.press("Escape").catch(() => {});
         throw error;
       }
     });
@@ -97,6 +104,7 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     if ((await tab.count()) > 0) {
       await tab.first().click();
     } else {
+      await focusWorkbench();
       await page.keyboard.press("Control+P");
       const input = page.locator(".quick-input-widget .quick-input-box input");
       await input.waitFor({ state: "visible", timeout: 15_000 });
@@ -126,6 +134,109 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
       return `${count} webview iframe(s), none with ${selector}`;
     }, timeoutMs);
     return found!;
+  };
+
+  /** Takes the keyboard focus away from a webview (its iframe keeps the keys to itself), so the
+   *  workbench's keybindings (F1, Control+P, Control+Shift+M) reach VS Code. */
+  const focusWorkbench = async (): Promise<void> => {
+    await page.evaluate(() => {
+      const active = document.activeElement;
+      if (active instanceof HTMLElement && active.tagName === "IFRAME") active.blur();
+    });
+  };
+
+  const quickInput = (): Locator => page.locator(".quick-input-widget .quick-input-box input");
+
+  /** Runs a command from the command palette (F1), as a user would: its title typed, Enter on
+   *  the highlighted row once it is that command. */
+  const runCommand = async (title: string): Promise<void> => {
+    // The palette of the previous command may still be closing: a key pressed then is lost.
+    await quickInput().waitFor({ state: "hidden", timeout: 10_000 }).catch(() => page.keyboard.press("Escape"));
+    await eventually("the command palette to open on F1", async () => {
+      if (await quickInput().isVisible()) return true;
+      await focusWorkbench();
+      await page.keyboard.press("F1");
+      await quickInput().waitFor({ state: "visible", timeout: 3_000 }).catch(() => {});
+      return (await quickInput().isVisible()) || "not open yet";
+    }, 20_000);
+    await quickInput().fill(`>${title}`);
+    await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: title }).first().waitFor({ state: "visible", timeout: 15_000 }).catch(async () => {
+      const rows = await page.locator(".quick-input-list .monaco-list-row").allTextContents();
+      throw new Error(`expected the command palette to offer "${title}" first; rows: ${rows.join(" | ") || "(none)"}`);
+    });
+    await page.keyboard.press("Enter");
+  };
+
+  /** Closes an editor tab (an editor, a webview panel) by its close button. Each webview panel
+   *  opens beside the active group: closing the ones a step is done with keeps the layout sane. */
+  const closeTab = async (title: string): Promise<void> => {
+    const tab = page.locator(".tabs-container .tab", { hasText: title });
+    if ((await tab.count()) === 0) return;
+    await tab.first().hover();
+    await tab.first().locator(".tab-actions .action-label").click();
+    await eventually(`the tab "${title}" to close`, async () => (await tab.count()) === 0, 10_000);
+  };
+
+  /** Dismisses the notification toasts (they would cover part of a screenshot). */
+  const clearNotifications = async (): Promise<void> => {
+    if ((await page.locator(".notifications-toasts .notification-toast").count()) === 0) return;
+    await runCommand("Notifications: Clear All Notifications");
+    await eventually("the notification toasts to close", async () => (await page.locator(".notifications-toasts .notification-toast:visible").count()) === 0, 10_000);
+  };
+
+  /** Picks the row `label` of the quick pick (or input box) titled `title` that is open now. */
+  const pickQuickItem = async (title: string, label: string): Promise<void> => {
+    await page.locator(".quick-input-widget .quick-input-title", { hasText: title }).waitFor({ state: "visible", timeout: 15_000 }).catch(() => {
+      throw new Error(`expected a quick pick titled "${title}"`);
+    });
+    await quickInput().fill(label);
+    await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: label }).first().waitFor({ state: "visible", timeout: 15_000 });
+    await page.keyboard.press("Enter");
+  };
+
+  /** The inner document (a Frame) of the visible webview that has `selector` (with `hasText`).
+   *  Found anew on every call: a hidden webview's iframe is dropped and rebuilt when shown again. */
+  const frameWith = async (selector: string, hasText?: string | RegExp, timeoutMs = 30_000): Promise<Frame> => {
+    let found: Frame | undefined;
+    const what = `a webview containing ${selector}${hasText === undefined ? "" : ` with text ${String(hasText)}`}`;
+    await eventually(what, async () => {
+      const frames = page.frames();
+      for (const frame of frames) {
+        if (frame === page.mainFrame() || frame.isDetached()) continue;
+        const located = hasText === undefined ? frame.locator(selector) : frame.locator(selector, { hasText });
+        if ((await located.count().catch(() => 0)) > 0) {
+          found = frame;
+          return true;
+        }
+      }
+      return `${frames.length} frames, none with it`;
+    }, timeoutMs);
+    return found!;
+  };
+
+  /** Retries `check` on the webview found by `selector` (re-found on every try). */
+  const eventuallyIn = async (selector: string, hasText: string | RegExp | undefined, expected: string, check: (frame: Frame) => Promise<boolean | string>, timeoutMs = 30_000): Promise<void> => {
+    await eventually(expected, async () => check(await frameWith(selector, hasText, 5_000)), timeoutMs);
+  };
+
+  const textOf = async (locator: Locator): Promise<string> => ((await locator.first().textContent({ timeout: 2_000 })) ?? "").trim();
+
+  /** The response panel of a route, once its tab is shown (a hidden webview has no document). */
+  const responsePanel = async (routeKey: string, pathPattern: RegExp): Promise<Frame> => {
+    const tab = page.locator(".tab", { hasText: `Response: ${routeKey}` }).first();
+    await tab.waitFor({ state: "visible", timeout: 30_000 }).catch(() => {
+      throw new Error(`expected a webview panel titled "Response: ${routeKey}"`);
+    });
+    if ((await tab.getAttribute("aria-selected")) !== "true") await tab.click();
+    return frameWith("#request-line", pathPattern);
+  };
+
+  /** Shows the Request tab of a response panel (the editor and its Send button). */
+  const showRequestTab = async (routeKey: string, pathPattern: RegExp): Promise<Frame> => {
+    const frame = await responsePanel(routeKey, pathPattern);
+    await frame.locator("#tab-request").click();
+    await frame.locator("#send").waitFor({ state: "visible", timeout: 15_000 });
+    return frame;
   };
 
   before(async () => {
@@ -314,6 +425,252 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
       return text.includes("'stored message'") || JSON.stringify(text.slice(0, 300));
     });
     await screenshot("04-response");
+    reached.sent = true;
+  });
+
+  step("Convex Logs panel: the handler's log line opens its request's drilldown", async () => {
+    need("sent");
+    const sent = readMarker<{ requestId?: string }>(markers, "last-response");
+    await runCommand("Convex Lens: Show logs");
+    await waitForMarker<{ resolved?: boolean; source?: string }>(markers, "logs-view", '{"resolved": true, "source": "live"}', (data) => data.resolved === true && data.source === "live", 30_000);
+    const logRow = (frame: Frame): Locator => frame.locator("#log-rows tr.log-row", { has: frame.locator(".col-message", { hasText: "'stored message'" }) });
+    await eventuallyIn("#log-table", undefined, `a row #log-rows tr.log-row whose .col-message has 'stored message'`, async (frame) => {
+      const count = await logRow(frame).count();
+      return count > 0 || `rows: ${(await frame.locator("#log-rows tr.log-row .col-message").allTextContents()).join(" | ").slice(0, 300) || "(none)"}; status: ${await textOf(frame.locator("#log-status"))}`;
+    });
+    const logs = await frameWith("#log-table");
+    await logRow(logs).last().click();
+    await logs.locator("#drilldown[data-state=ready]").waitFor({ state: "visible", timeout: 30_000 }).catch(async () => {
+      const state = await logs.locator("#drilldown").getAttribute("data-state").catch(() => null);
+      throw new Error(`expected #drilldown[data-state=ready] after a click on the log row; #drilldown data-state: ${state ?? "(no #drilldown)"}`);
+    });
+    const identifiers = (await logs.locator("#drilldown #executions li.execution .execution-identifier").allTextContents()).map((text) => text.trim());
+    for (const expected of ["POST /postMessage", "messages:sendOne"]) {
+      if (!identifiers.includes(expected)) throw new Error(`expected an execution ${expected} in the drilldown's #executions; saw ${JSON.stringify(identifiers)}`);
+    }
+    if (sent?.requestId) assertEqual(await logs.locator("#drilldown").getAttribute("data-request-id"), sent.requestId, "the drilldown's request id (last-response.json requestId of Send request)");
+    // For the README: the panel maximized, nothing over it.
+    await clearNotifications();
+    await runCommand("View: Toggle Maximized Panel");
+    try {
+      await eventuallyIn("#drilldown[data-state=ready]", undefined, "the log view to fill the maximized panel", async (frame) => {
+        const height = await frame.evaluate(() => window.innerHeight);
+        return height > 600 || `webview height ${height}`;
+      }, 15_000);
+      await screenshot("06-logs");
+    } finally {
+      await runCommand("View: Toggle Maximized Panel");
+    }
+  });
+
+  step("Functions panel: running messages:list returns the message Send request stored", async () => {
+    need("sent");
+    await runCommand("Convex Lens: Open functions panel");
+    const select = (frame: Frame): Locator => frame.locator('.function-row[data-function="messages:list"] .function-select');
+    await eventuallyIn("#function-list", undefined, 'a row .function-row[data-function="messages:list"] in the functions panel', async (frame) => (await select(frame).count()) > 0 || "no such row yet");
+    const panel = await frameWith("#function-list");
+    await select(panel).click();
+    await eventually("#selected-function to name messages:list", async () => (await textOf(panel.locator("#selected-function"))) === "messages:list" || "other");
+    // #args is a toolkit text area: its native <textarea> is in its (open) shadow root.
+    await panel.locator("#args textarea").fill("{}");
+    await panel.locator("#run").click();
+    await panel.locator("#result-outcome").waitFor({ state: "visible", timeout: 30_000 }).catch(async () => {
+      throw new Error(`expected #result-outcome after Run; #run-error: ${await textOf(panel.locator("#run-error")).catch(() => "")}`);
+    });
+    assertEqual(await textOf(panel.locator("#result-outcome")), "Success", "#result-outcome of messages:list({})");
+    const result = await textOf(panel.locator("#result"));
+    if (!result.includes("Sent via HTTP action")) throw new Error(`expected #result to hold the message stored by Send request ("Sent via HTTP action: …"); got ${result.slice(0, 300)}`);
+    // For the README: the panel's group maximized, the result in view, nothing over it.
+    await clearNotifications();
+    await runCommand("View: Toggle Panel Visibility");
+    await runCommand("View: Toggle Maximize Editor Group");
+    try {
+      await eventuallyIn("#run-result", undefined, "the functions panel to fill the maximized editor group (the bottom panel hidden)", async (frame) => {
+        const [width, height] = await frame.evaluate(() => [window.innerWidth, window.innerHeight]);
+        return (width! > 900 && height! > 700) || `webview ${width}×${height}`;
+      }, 15_000);
+      const shown = await frameWith("#run-result");
+      await shown.locator("#run-result").scrollIntoViewIfNeeded();
+      await screenshot("07-functions");
+    } finally {
+      await runCommand("View: Toggle Maximize Editor Group");
+      await runCommand("View: Toggle Panel Visibility");
+    }
+    await closeTab("Convex functions");
+  });
+
+  step("Save request writes a .http file whose 'Send with Convex Lens' CodeLens gets 200", async () => {
+    need("sent", "editor");
+    const panel = await responsePanel("POST /postMessage", /\/postMessage/);
+    const before = readMarker<{ file?: string; line?: number }>(markers, "saved-request");
+    await panel.locator("#save-request").click();
+    const saved = await waitForMarker<{ file?: string; line?: number; alreadySaved?: boolean }>(
+      markers,
+      "saved-request",
+      '{"file": "<workspace>/convex-requests/….http", "line": …}',
+      (data) => typeof data.file === "string" && data.file.endsWith(".http") && JSON.stringify(data) !== JSON.stringify(before),
+      30_000,
+    );
+    const file = saved.file!;
+    const relativePath = relative(workspace, file);
+    if (!relativePath.startsWith("convex-requests/")) throw new Error(`expected the saved request under convex-requests/; got ${file}`);
+    if (!existsSync(file)) throw new Error(`saved-request.json names ${file}, which does not exist`);
+    const text = readFileSync(file, "utf8");
+    if (!/POST \{\{site\}\}\/postMessage/.test(text)) throw new Error(`expected "POST {{site}}/postMessage" in ${relativePath}; it holds:\n${text}`);
+    await openFile(relativePath, "postMessage");
+    const lens = lenses("Send with Convex Lens");
+    await lens.first().waitFor({ state: "visible", timeout: 30_000 }).catch(() => {
+      throw new Error(`expected a "Send with Convex Lens" CodeLens in ${relativePath}`);
+    });
+    await lens.last().click();
+    const sent = await waitForMarker<{ status?: number; assertions?: Array<{ ok: boolean; message: string }> }>(
+      markers,
+      "http-file-send",
+      `{"file": "${file}", "status": 200, "assertions": [{"ok": true, …}]}`,
+      (data) => (data as { file?: string }).file === file && data.status !== undefined,
+      30_000,
+    );
+    assertEqual(sent.status, 200, `http-file-send.json status of ${relativePath}`);
+    const failed = (sent.assertions ?? []).filter((assertion) => !assertion.ok);
+    if ((sent.assertions ?? []).length === 0 || failed.length > 0) throw new Error(`expected the saved status assertion to hold; assertions: ${JSON.stringify(sent.assertions)}`);
+    await closeTab(relativePath.split("/").pop()!);
+  });
+
+  step("Switch target: a Convex local backend on 127.0.0.1:3211 answers, without logs; then back to the local runtime", async () => {
+    need("sent");
+    // A stand-in for `npx convex dev --local`: answers every request, records what it got.
+    const received: string[] = [];
+    const backend: Server = createServer((request, response) => {
+      received.push(`${request.method} ${request.url}`);
+      request.resume();
+      request.on("end", () => {
+        response.writeHead(200, { "Content-Type": "application/json" });
+        response.end(JSON.stringify({ from: "fake local backend" }));
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      backend.once("error", (error) => reject(new Error(`cannot listen on 127.0.0.1:3211 for the fake local backend: ${error.message}`)));
+      backend.listen(3211, "127.0.0.1", () => resolve());
+    });
+    try {
+      await runCommand("Convex Lens: Switch target");
+      await pickQuickItem("Convex Lens: send requests to", "Convex local backend");
+      await waitForMarker<{ kind?: string }>(markers, "target", '{"kind": "localBackend"}', (data) => data.kind === "localBackend", 15_000);
+      const panel = await showRequestTab("POST /postMessage", /\/postMessage/);
+      await panel.locator("#send").click();
+      await eventuallyIn("#request-line", /127\.0\.0\.1:3211\/postMessage/, "the response panel to show the local backend's 200 for POST /postMessage", async (frame) => {
+        const status = await textOf(frame.locator("#status"));
+        const target = await textOf(frame.locator("#target"));
+        return (status.includes("200 OK") && target.includes("Convex local backend") && target.includes("127.0.0.1:3211")) || `#status ${JSON.stringify(status)}, #target ${JSON.stringify(target)}`;
+      });
+      const answered = await frameWith("#request-line", /127\.0\.0\.1:3211\/postMessage/);
+      const note = await textOf(answered.locator("#logs-note"));
+      if (!note.includes("Logs are only available for the local runtime")) throw new Error(`expected #logs-note to say logs are only available for the local runtime; got ${JSON.stringify(note)}`);
+      if (!received.includes("POST /postMessage")) throw new Error(`expected the fake local backend to get POST /postMessage; it got ${JSON.stringify(received)}`);
+    } finally {
+      await new Promise<void>((resolve) => backend.close(() => resolve()));
+    }
+    await runCommand("Convex Lens: Switch target");
+    await pickQuickItem("Convex Lens: send requests to", "Local runtime");
+    await waitForMarker<{ kind?: string; siteUrl?: string }>(markers, "target", `{"kind": "runtime", "siteUrl": "${siteUrl}"}`, (data) => data.kind === "runtime" && data.siteUrl === siteUrl, 15_000);
+    // The next send goes to the runtime again, with its executions.
+    const panel = await showRequestTab("POST /postMessage", /\/postMessage/);
+    await panel.locator("#send").click();
+    await eventuallyIn("#request-line", `${siteUrl}/postMessage`, "a 200 from the local runtime again", async (frame) => {
+      const status = await textOf(frame.locator("#status"));
+      const target = await textOf(frame.locator("#target"));
+      return (status.includes("200 OK") && target.startsWith("Local runtime")) || `#status ${JSON.stringify(status)}, #target ${JSON.stringify(target)}`;
+    });
+  });
+
+  step("Act as a user: GET /me with a dev token for e2e-user answers 200 with that subject", async () => {
+    need("ready", "routesView");
+    // The Routes view's item runs Send request; anonymous, /me answers 401.
+    await sidebarRows().filter({ hasText: /^\s*GET \/me\b/ }).first().click();
+    const mePath = /\/me(\?|$)/;
+    await eventuallyIn("#request-line", mePath, "the first, anonymous GET /me to answer 401", async (frame) => {
+      const status = await textOf(frame.locator("#status"));
+      return status.includes("401") || `#status ${JSON.stringify(status)}`;
+    });
+    const panel = await showRequestTab("GET /me", mePath);
+    await panel.locator("#act-as-mode").click();
+    await panel.locator("#act-as-mode vscode-option", { hasText: "A user" }).click();
+    await panel.locator("#act-as-subject input").waitFor({ state: "visible", timeout: 10_000 });
+    await panel.locator("#act-as-subject input").fill("e2e-user");
+    await panel.locator("#send").click();
+    await eventuallyIn("#request-line", mePath, '#status "200 OK" and a body with "e2e-user"', async (frame) => {
+      const status = await textOf(frame.locator("#status"));
+      const body = await textOf(frame.locator("#body"));
+      return (status.includes("200 OK") && body.includes("e2e-user")) || `#status ${JSON.stringify(status)}, #body ${JSON.stringify(body.slice(0, 200))}`;
+    });
+    const marker = readMarker<{ status?: number; method?: string; path?: string }>(markers, "last-response");
+    assertEqual(`${marker?.method} ${marker?.status}`, "GET 200", "last-response.json of GET /me as e2e-user");
+    reached.actAs = true;
+  });
+
+  step("Decode token: the dev token from 'Copy token' is explained as accepted for e2e-user", async () => {
+    need("actAs");
+    await page.evaluate(() => navigator.clipboard.writeText(""));
+    const panel = await showRequestTab("GET /me", /\/me(\?|$)/);
+    await panel.locator("#act-as-copy").click();
+    let token = "";
+    await eventually("the clipboard to hold the dev token (a JWT) from #act-as-copy", async () => {
+      token = (await page.evaluate(() => navigator.clipboard.readText())).trim();
+      return /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token) || JSON.stringify(token.slice(0, 60));
+    }, 15_000);
+    await runCommand("Convex Lens: Decode token");
+    await page.locator(".quick-input-widget .quick-input-title", { hasText: "Convex Lens: Decode token" }).waitFor({ state: "visible", timeout: 15_000 });
+    await quickInput().fill(token);
+    await page.keyboard.press("Enter");
+    const explained = await waitForMarker<{ ok?: boolean; message?: string | null }>(markers, "token-explanation", '{"ok": true}', (data) => typeof data.ok === "boolean", 30_000);
+    if (explained.ok !== true) throw new Error(`expected the dev token to be accepted; token-explanation.json: ${JSON.stringify(explained)}`);
+    await page.locator(".tab", { hasText: "Token: e2e-user" }).first().waitFor({ state: "visible", timeout: 30_000 }).catch(() => {
+      throw new Error('expected a report titled "Token: e2e-user"');
+    });
+    await eventuallyIn("body[data-report]", undefined, "the token report to say Accepted", async (frame) => {
+      const text = await textOf(frame.locator("body"));
+      return text.includes("Accepted") || JSON.stringify(text.slice(0, 200));
+    });
+    await closeTab("Token: e2e-user");
+  });
+
+  step("CORS doctor on POST /sendImage (Routes view context menu): allowed for http://localhost:5173", async () => {
+    need("ready", "routesView");
+    // On the label: a narrow row's inline actions cover its middle.
+    await sidebarRows().filter({ hasText: /^\s*POST \/sendImage\b/ }).first().locator(".label-name").click({ button: "right" });
+    const item = page.locator(".context-view .monaco-menu .action-item", { hasText: "CORS doctor" });
+    await item.first().waitFor({ state: "visible", timeout: 15_000 }).catch(() => {
+      throw new Error('expected "CORS doctor" in the context menu of the Routes view item POST /sendImage');
+    });
+    // A menu item ignores mouse-ups for its first 100 ms (so the right-click's own mouse-up does
+    // not pick it): click again while the menu is still open.
+    const originBox = page.locator(".quick-input-widget .quick-input-title", { hasText: "CORS doctor: POST /sendImage" });
+    await eventually('the CORS doctor to ask for the origin (an input box titled "CORS doctor: POST /sendImage")', async () => {
+      if (await originBox.isVisible()) return true;
+      if (await item.first().isVisible()) await item.first().click({ timeout: 2_000 });
+      await originBox.waitFor({ state: "visible", timeout: 2_000 }).catch(() => {});
+      return (await originBox.isVisible()) || "not yet";
+    }, 20_000);
+    assertEqual(await quickInput().inputValue(), "http://localhost:5173", "the CORS doctor's default origin");
+    await page.keyboard.press("Enter");
+    const report = await waitForMarker<{ route?: string; origin?: string; blocked?: boolean; preflightStatus?: number | null; status?: number | null; errors?: string[] }>(
+      markers,
+      "cors-report",
+      '{"route": "POST /sendImage", "origin": "http://localhost:5173", "blocked": false}',
+      (data) => data.route === "POST /sendImage",
+      30_000,
+    );
+    if (report.origin !== "http://localhost:5173" || report.blocked !== false || report.preflightStatus !== 200) {
+      throw new Error(`expected the preflight (200) and the request to pass for http://localhost:5173; cors-report.json: ${JSON.stringify(report)}`);
+    }
+    await page.locator(".tab", { hasText: "CORS doctor: POST /sendImage" }).first().waitFor({ state: "visible", timeout: 30_000 }).catch(() => {
+      throw new Error('expected a report titled "CORS doctor: POST /sendImage"');
+    });
+    await eventuallyIn("body[data-report]", "CORS doctor", "the CORS report to say Allowed", async (frame) => {
+      const text = await textOf(frame.locator("body"));
+      return text.includes("Allowed") || JSON.stringify(text.slice(0, 200));
+    });
+    await closeTab("CORS doctor: POST /sendImage");
   });
 
   step("a syntax error shows as a diagnostic and 'Build failed'; fixing it brings the routes back", async () => {
@@ -359,6 +716,44 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     }
     const state = readMarker<RuntimeMarker>(markers, "runtime");
     assertEqual(state?.state, "ready", "runtime.json state after the fix");
+  });
+
+  step("Route lint: a duplicate route shows a 'Convex Lens lint' problem, which clears when it is removed", async () => {
+    need("editor", "ready");
+    const file = join(workspace, "convex", "http.ts");
+    // A second copy of the GET /getImage route, written from outside the editor (the editor has no
+    // unsaved changes, so it reloads the file).
+    const start = httpSource.indexOf("http.route({\n  path: \"/getImage\"");
+    const end = httpSource.indexOf("\n});\n", start) + "\n});\n".length;
+    if (start < 0 || end <= start) throw new Error("examples/chat/convex/http.ts has no GET /getImage route to copy");
+    const duplicate = httpSource.replace("export default http;", `// A duplicate, for the lint.\n${httpSource.slice(start, end)}\nexport default http;`);
+    interface Finding { code: string; source?: string; line: number; message: string }
+    const duplicates = (data: Finding[]) => (Array.isArray(data) ? data.filter((finding) => finding.code === "duplicate-route") : []);
+    writeFileSync(file, duplicate);
+    try {
+      const findings = await waitForMarker<Finding[]>(markers, "route-lint", 'a "duplicate-route" finding', (data) => duplicates(data).length > 0, 30_000);
+      const finding = duplicates(findings)[0]!;
+      if (!finding.message.includes("/getImage")) throw new Error(`expected the duplicate-route finding to name /getImage; got ${JSON.stringify(finding)}`);
+      await focusWorkbench();
+      await page.keyboard.press("Control+Shift+M");
+      const lintRows = page.locator(".markers-panel .monaco-list-row", { hasText: "Convex Lens lint" });
+      await lintRows.first().waitFor({ state: "visible", timeout: 30_000 }).catch(async () => {
+        const rows = await page.locator(".markers-panel .monaco-list-row").allTextContents();
+        throw new Error(`expected a Problems row from "Convex Lens lint"; rows: ${rows.join(" | ") || "(none)"}`);
+      });
+      const texts = await lintRows.allTextContents();
+      if (!texts.some((text) => text.includes("already in use"))) throw new Error(`expected the lint problem to say the path is already in use; rows: ${texts.join(" | ")}`);
+      await screenshot("08-route-lint");
+    } finally {
+      writeFileSync(file, httpSource);
+    }
+    await waitForMarker<Finding[]>(markers, "route-lint", "no duplicate-route finding once the copy is removed", (data) => duplicates(data).length === 0, 30_000);
+    await eventually('the "Convex Lens lint" problems to clear', async () => {
+      const count = await page.locator(".markers-panel .monaco-list-row", { hasText: "already in use" }).count();
+      return count === 0 || `${count} row(s) still say "already in use"`;
+    }, 30_000);
+    // The duplicate also failed the runtime's build; it is serving the 7 routes again.
+    await waitForMarker<RuntimeMarker>(markers, "runtime", `state "ready" with the ${ROUTE_COUNT} routes again`, (data) => data.state === "ready" && hasAllRoutes(data.routes), 30_000);
   });
 });
 

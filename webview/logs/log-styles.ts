@@ -1,6 +1,7 @@
 // Styles of the log panel (adopted with the base sheet and the response panel's, whose execution
 // tree the drilldown reuses). The panel fills the view: filters and status on top, the table
-// scrolling below, the drilldown beside it (below it when the view is narrow).
+// scrolling below, the drilldown beside it (below it when the view is narrow, or tall
+// and not wide enough for the table's columns beside it).
 export const logsCss = `
 html, body { height: 100%; }
 body { padding: 0 8px; overflow: hidden; }
@@ -18,14 +19,14 @@ body { padding: 0 8px; overflow: hidden; }
 .log-body { display: flex; flex: 1 1 auto; min-height: 0; gap: 8px; }
 #log-scroll { flex: 1 1 60%; min-width: 0; overflow: auto; }
 .drilldown { flex: 1 1 40%; min-width: 280px; overflow: auto; border-inline-start: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); padding-inline-start: 8px; }
-@media (max-width: 720px) {
+@media (max-width: 720px), (max-width: 1280px) and (min-height: 480px) {
   .log-body { flex-direction: column; }
   .drilldown { border-inline-start: none; border-top: 1px solid var(--vscode-panel-border, transparent); padding: 4px 0 0; }
 }
 .drilldown-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 10px; padding: 4px 0; position: sticky; top: 0; background: var(--vscode-panel-background, var(--vscode-editor-background)); }
 .drilldown-title { font-size: 1em; font-weight: 600; margin: 0; overflow-wrap: anywhere; }
 .drilldown-actions { display: inline-flex; gap: 4px; margin-inline-start: auto; }
-#log-table { width: 100%; border-collapse: collapse; table-layout: fixed; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
+#log-table { width: 100%; min-width: 60em; border-collapse: collapse; table-layout: fixed; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
 #log-table th { position: sticky; top: 0; z-index: 1; text-align: start; font-weight: 600; padding: 2px 6px; background: var(--vscode-panel-background, var(--vscode-editor-background)); border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); font-family: var(--vscode-font-family); }
 #log-table td { padding: 1px 6px; vertical-align: top; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 #log-table .col-message { white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -33,8 +34,10 @@ body { padding: 0 8px; overflow: hidden; }
 #log-table col.c-request { width: 6.5em; }
 #log-table col.c-kind { width: 2.5em; }
 #log-table col.c-function { width: 16em; }
-#log-table col.c-outcome { width: 5em; }
+#log-table col.c-outcome { width: 6em; }
 #log-table col.c-duration { width: 5em; }
+/* The fixed columns take 44.5em; the table's min-width keeps about 16em for the message (the view
+   scrolls sideways when narrower) instead of squeezing it to one character per line. */
 .log-row { cursor: pointer; }
 .log-row:hover { background: var(--vscode-list-hoverBackground); }
 .log-row:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }

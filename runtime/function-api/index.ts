@@ -8,7 +8,7 @@ import { newRequestId } from "../host/runtime";
 import type { RuntimeFeature } from "../shared/feature";
 import type { JSONValue } from "../store/types";
 import { parseFunctionCall, FunctionCallError, type UdfKind } from "./parse-call";
-import { BodyTooLargeError, readBodyWithLimit } from "../http/read-body";
+import { BodyAbortedError, BodyTooLargeError, readBodyWithLimit } from "../http/read-body";
 
 /**
  * Function arguments are capped at 16 MiB on Convex; the JSON request that carries them gets the
@@ -38,7 +38,7 @@ export function attachFunctionApi(runtime: Runtime, api: Hono): RuntimeFeature {
       const bytes = await readBodyWithLimit(c.req.raw, FUNCTION_CALL_BODY_LIMIT);
       call = parseFunctionCall(bytes ? new TextDecoder().decode(bytes) : "", pathFromUrl);
     } catch (error) {
-      if (error instanceof FunctionCallError) return c.text(error.message, 400);
+      if (error instanceof FunctionCallError || error instanceof BodyAbortedError) return c.text(error.message, 400);
       if (error instanceof BodyTooLargeError) {
         return c.text(`The request body is larger than the function API limit of ${FUNCTION_CALL_BODY_LIMIT} bytes (20 MiB).`, 413);
       }

@@ -7,7 +7,8 @@ import type { BuildMessage } from "../loader/index";
 
 const FRAME = /(?:file:\/\/)?((?:\/|\.\.\/)[^\s():]+):(\d+):(\d+)/g;
 
-export function loadErrorMessage(functionsDir: string, fallbackFile: string, text: string, projectDir?: string): BuildMessage {
+export function loadErrorMessage(functionsDir: string, fallbackFile: string, rawText: string, projectDir?: string): BuildMessage {
+  const text = withHint(rawText);
   for (const match of text.matchAll(FRAME)) {
     const shown = match[1]!;
     let file: string;
@@ -19,4 +20,15 @@ export function loadErrorMessage(functionsDir: string, fallbackFile: string, tex
     }
   }
   return { file: fallbackFile, line: 1, column: 1, text };
+}
+
+/** What to do about the load errors that have one obvious fix. */
+function withHint(text: string): string {
+  const missing = /Cannot find package '([^']+)' imported from/.exec(text);
+  if (missing) {
+    const hint = `The package ${missing[1]} is imported but not installed: run \`npm install ${missing[1]}\` in the project.`;
+    const end = text.indexOf("\n");
+    return end < 0 ? `${text}\n${hint}` : `${text.slice(0, end)}\n${hint}${text.slice(end)}`;
+  }
+  return text;
 }

@@ -4,7 +4,7 @@ import { EventEmitter } from "node:events";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { buildProject, newBuildDir, type BuildMessage } from "../loader/index";
+import { buildProject, newBuildDir, pruneAbandonedBuilds, type BuildMessage } from "../loader/index";
 import { Store } from "../store/sqlite-store";
 import { LogStore } from "../logs/log-store";
 import type { Caller, LoadedProject, WireError } from "../shared/protocol";
@@ -16,6 +16,7 @@ import { HostServices } from "./host-services";
 import { TransactionTable } from "./transactions";
 import { loadErrorMessage } from "./load-error-location";
 import { schemaIndexProblem } from "./schema-check";
+import { lockDataDir } from "./data-dir-lock";
 import { WorkerPool } from "./worker-pool";
 import type { FunctionOutcome } from "./user-code-worker";
 import type { StorePort } from "./store-port";
@@ -76,6 +77,7 @@ export class Runtime extends EventEmitter {
   /** Notices emitted while nobody listened (during the first load, before the CLI or the extension subscribes). */
   #unheardNotices: string[] = [];
   #toldBundledConvex = false;
+  #unlockDataDir: () => void = () => undefined;
 
   private constructor(
     readonly options: RuntimeOptions,
@@ -107,11 +109,25 @@ export class Runtime extends EventEmitter {
   static async open(options: RuntimeOptions): Promise<Runtime> {
     const dataDir = options.dataDir ?? join(options.projectDir, ".convex-lens");
     mkdirSync(dataDir, { recursive: true });
-    const store = await Store.open({ file: join(dataDir, "data.sqlite") });
-    const logs = await LogStore.open({ file: join(dataDir, "logs.sqlite"), retention: options.logRetention });
-    const runtime = new Runtime(options, store as StorePort & Store, logs);
-    runtime.#recordExecutions();
-    return runtime;
+    const unlock = lockDataDir(dataDir);
+    let store: Store | null = null;
+    try {
+      try {
+        pruneAbandonedBuilds(options.projectDir);
+      } catch {
+        // Housekeeping only: a folder that cannot be removed now is tried again next start.
+      }
+      store = await Store.open({ file: join(dataDir, "data.sqlite") });
+      const logs = await LogStore.open({ file: join(dataDir, "logs.sqlite"), retention: options.logRetention });
+      const runtime = new Runtime(options, store as StorePort & Store, logs);
+      runtime.#unlockDataDir = unlock;
+      runtime.#recordExecutions();
+      return runtime;
+    } catch (error) {
+      await store?.close();
+      unlock();
+      throw error;
+    }
   }
 
   get project(): LoadedProject | null {
@@ -319,8 +335,12 @@ export class Runtime extends EventEmitter {
     this.#pool = null;
     this.#buildDir = null;
     this.#pruneOwnBuilds();
-    await this.store.close();
-    await this.logs.close();
+    try {
+      await this.store.close();
+      await this.logs.close();
+    } finally {
+      this.#unlockDataDir();
+    }
     this.emit("state", this.state);
   }
 }

@@ -157,7 +157,21 @@ export class UserCodeWorker {
 
   /** The execution that was running when the worker stopped yielding. */
   stalledExecution(): ExecutionStart | null {
-    return this.#running.get(Atomics.load(this.#control, CONTROL_RUNNING_SLOT)) ?? null;
+    const named = this.#running.get(Atomics.load(this.#control, CONTROL_RUNNING_SLOT));
+    if (named) return named;
+    // The slot is only set at starts and around syscalls: code that resumed after another await
+    // (fetch, a timer, a request body) and then loops is not named by it. Blame the running
+    // execution with the longest limit, so that none is stopped before its own limit.
+    let longest: ExecutionStart | null = null;
+    for (const start of this.#running.values()) {
+      if (!longest || (isTransactional(longest) && !isTransactional(start))) longest = start;
+    }
+    return longest;
+  }
+
+  /** Nothing of ours runs there: no request waits on it, no execution is open. */
+  get idle(): boolean {
+    return this.busy === 0 && this.#running.size === 0;
   }
 
   runFunction(request: Omit<RunFunctionRequest, "type" | "id">): Promise<FunctionOutcome> {
@@ -349,6 +363,10 @@ export class UserCodeWorker {
     }
     this.#running.clear();
   }
+}
+
+function isTransactional(start: ExecutionStart): boolean {
+  return start.udfType === "query" || start.udfType === "mutation";
 }
 
 export function toWire(error: unknown): WireError {

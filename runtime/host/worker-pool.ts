@@ -113,6 +113,15 @@ export class WorkerPool {
           continue;
         }
       }
+      if (!execution && worker.idle && stalled > this.options.queryTimeoutMs) {
+        // A timer or callback left behind by a function that already returned is looping: it
+        // holds a CPU and no request, so the worker goes now.
+        this.options.onNotice?.("User code kept running after its function returned (a timer or callback that never yields): its function runner was stopped.");
+        this.#retired.delete(worker);
+        if (worker === this.#primary && !this.#disposed) this.#primary = this.#spawn();
+        void worker.terminate({ message: "stopped: user code looped after its function returned" });
+        continue;
+      }
       if (worker === this.#primary && stalled > this.options.replaceAfterMs && !this.#disposed) {
         this.#retire(worker);
       } else if (worker !== this.#primary && stalled < 2 * WATCHDOG_INTERVAL_MS && worker.busy === 0) {

@@ -1,6 +1,8 @@
 // Reads a request body with the backend's 20 MiB cap. A declared length over the cap is refused
 // before reading; an undeclared (chunked) body is counted as it arrives and dropped at the cap.
 export class BodyTooLargeError extends Error {}
+/** The client went away (or broke the framing) before the whole body arrived. */
+export class BodyAbortedError extends Error {}
 
 export async function readBodyWithLimit(request: Request, limit: number): Promise<ArrayBuffer | null> {
   const declared = request.headers.get("content-length");
@@ -10,7 +12,13 @@ export async function readBodyWithLimit(request: Request, limit: number): Promis
   let total = 0;
   const reader = request.body.getReader();
   for (;;) {
-    const { value, done } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      throw new BodyAbortedError(`The request body was cut off: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const { value, done } = chunk;
     if (done) break;
     total += value.byteLength;
     if (total > limit) {

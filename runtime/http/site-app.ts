@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Runtime } from "../host/runtime";
 import { newRequestId } from "../host/runtime";
-import { BodyTooLargeError, readBodyWithLimit } from "./read-body";
+import { BodyAbortedError, BodyTooLargeError, readBodyWithLimit } from "./read-body";
 
 /** The backend's /http router rejects request bodies over 20 MiB (DefaultBodyLimit). */
 export const REQUEST_BODY_LIMIT = 20 * 1024 * 1024;
@@ -31,7 +31,7 @@ export function createSiteApp(runtime: Runtime): Hono {
     if (!runtime.hasHttp) return text(404, "This Convex deployment does not have HTTP actions enabled.");
     const incoming = new URL(raw.url);
     // request.url is the site URL with the original path and query, as the backend builds it.
-    const host = raw.headers.get("host") ?? incoming.host;
+    const host = raw.headers.get("host") || incoming.host;
     const url = `http://${host}${incoming.pathname}${incoming.search}`;
     const headers: Array<[string, string]> = [];
     raw.headers.forEach((value, name) => headers.push([name, value]));
@@ -40,6 +40,8 @@ export function createSiteApp(runtime: Runtime): Hono {
       try {
         body = await readBodyWithLimit(raw, REQUEST_BODY_LIMIT);
       } catch (error) {
+        // Nobody reads this answer: the client is gone. It only keeps the error out of the log.
+        if (error instanceof BodyAbortedError) return text(400, error.message);
         if (!(error instanceof BodyTooLargeError)) throw error;
         return text(413, `Request body is larger than the HTTP action limit of ${REQUEST_BODY_LIMIT} bytes (20 MiB).`);
       }

@@ -11,6 +11,7 @@ export const BUILD_ROOT = path.join(".convex-lens", "build");
 // Written into every build folder: makes Node load the `.js` files as ESM whatever the project's
 // own package.json says, and marks the folder as ours so it is safe to delete.
 const MARKER_FIELD = "convexLensBuild";
+const PID_FIELD = "convexLensPid";
 
 export function newBuildDir(projectDir: string): { buildId: string; outDir: string } {
   const stateDir = path.join(path.resolve(projectDir), ".convex-lens");
@@ -51,7 +52,8 @@ export function prepareOutDir(projectDir: string, functionsDir: string, outDir: 
 }
 
 function writeBuildMarker(outDir: string, buildId: string): void {
-  const pkg = { type: "module", private: true, [MARKER_FIELD]: buildId };
+  // The builder's pid: a folder whose process is gone (killed before it could clean up) is garbage.
+  const pkg = { type: "module", private: true, [MARKER_FIELD]: buildId, [PID_FIELD]: process.pid };
   fs.writeFileSync(path.join(outDir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 }
 
@@ -76,6 +78,49 @@ export function pruneBuilds(buildRoot: string, keep: string[]): string[] {
     removed.push(dir);
   }
   return removed;
+}
+
+/**
+ * Deletes the build folders of processes that are gone: a runtime killed with kill -9 never
+ * prunes its own. Builds of live processes (another runtime serving the same project) are kept,
+ * and so are folders that do not say who built them.
+ */
+export function pruneAbandonedBuilds(projectDir: string): string[] {
+  const buildRoot = path.join(path.resolve(projectDir), BUILD_ROOT);
+  const removed: string[] = [];
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(buildRoot, { withFileTypes: true });
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    const dir = path.join(buildRoot, entry.name);
+    if (!entry.isDirectory() || !isOurBuild(dir)) continue;
+    const pid = builderPid(dir);
+    if (pid === null || pid === process.pid || isAlive(pid)) continue;
+    fs.rmSync(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
+}
+
+function builderPid(dir: string): number | null {
+  try {
+    const pid = (JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as Record<string, unknown>)[PID_FIELD];
+    return typeof pid === "number" && Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 export function isOurBuild(dir: string): boolean {

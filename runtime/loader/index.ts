@@ -2,7 +2,7 @@
 export { buildProject, type BuildOptions } from "./build.js";
 export type { BuildFailure, BuildResult, BuildSuccess, BuiltModule } from "./build-result.js";
 export type { BuildMessage } from "./build-message.js";
-export { BUILD_ROOT, newBuildDir, pruneBuilds } from "./build-dirs.js";
+export { BUILD_ROOT, newBuildDir, pruneAbandonedBuilds, pruneBuilds } from "./build-dirs.js";
 export { findFunctionsDir, findHttpFile, type FunctionsDir, type FunctionsDirResult } from "./functions-dir.js";
 export { selectEntryPoints, skipReason, type EntryPoint, type ModuleEnvironment } from "./entry-points.js";
 export { watchProject, type ProjectWatcher, type WatchOptions } from "./watch.js";

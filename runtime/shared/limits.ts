@@ -8,6 +8,6 @@ export const DEFAULT_ACTION_TIMEOUT_MS = 1800 * 1000;
 export function timeoutMessage(udfType: UdfType, identifier: string, limitMs: number): string {
   const seconds = limitMs / 1000;
   const kind = udfType === "httpAction" ? "HTTP action" : udfType;
-  const article = kind === "action" ? "an" : "a";
+  const article = kind === "action" || kind === "HTTP action" ? "an" : "a";
   return `Function execution timed out: ${kind} ${identifier} ran for more than ${seconds}s of execution time (the limit for ${article} ${kind}).`;
 }

@@ -66,6 +66,9 @@ export class HttpBridge {
       { ip: message.ip, userAgent: headerValue(message.headers, "user-agent"), scheduledFunctionId: null },
     );
     this.runner.announce(execution);
+    // Names this execution to the host's watchdog, so that a handler stuck in a loop is stopped at
+    // the HTTP action limit (until its first syscall, the slot named whatever ran before).
+    this.host.setRunningSlot(execution.slot);
     const abort = new AbortController();
     this.#aborts.set(message.id, abort);
     try {
@@ -139,7 +142,11 @@ export class HttpBridge {
     /** A chunk read ahead that has not gone out yet. */
     let held: Uint8Array | null = null;
     const reader = response.body.getReader();
-    const read = () => executionStorage.run(execution, () => reader.read());
+    const read = () =>
+      executionStorage.run(execution, () => {
+        this.host.setRunningSlot(execution.slot); // the body's pull() is user code too
+        return reader.read();
+      });
     try {
       let current = await read();
       let pending: ReturnType<typeof read> | null = null;

@@ -1,0 +1,83 @@
+// One runtime per data folder. Two runtimes on the same folder (a `convex-lens serve --port …`
+// beside the VS Code extension, both on the project's default `.convex-lens/`) would each keep
+// their own copy of the database in memory, append to one commit log, and checkpoint over each
+// other: acknowledged writes of one of them silently disappear. The folder gets a lock file with
+// the owner's pid; a lock whose process is gone (kill -9, a crash) is taken over.
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export const LOCK_FILE = "convex-lens.lock";
+
+/** Folders locked by runtimes of this process (the lock file alone cannot tell them apart). */
+const heldHere = new Set<string>();
+
+export class DataDirInUseError extends Error {
+  constructor(dataDir: string, owner: string, lockFile: string) {
+    super(
+      `The data folder ${dataDir} is in use by another Convex Lens runtime (${owner}): a \`convex-lens serve\` or a VS Code ` +
+        `window serving this project. Two runtimes on one data folder would overwrite each other's writes. Stop the other ` +
+        `one, or give this one its own folder (--data <folder>). If no other Convex Lens is running, delete ${lockFile}.`,
+    );
+    this.name = "DataDirInUseError";
+  }
+}
+
+function ownerPid(file: string): number | null {
+  try {
+    const pid = (JSON.parse(readFileSync(file, "utf8")) as { pid?: unknown }).pid;
+    return typeof pid === "number" && Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null; // gone, or cut short by a crash while it was written
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Takes the folder's lock; returns the function that releases it. Throws DataDirInUseError. */
+export function lockDataDir(dataDir: string): () => void {
+  const dir = resolve(dataDir);
+  const file = join(dir, LOCK_FILE);
+  if (heldHere.has(dir)) throw new DataDirInUseError(dir, `another runtime of this process, ${process.pid}`, file);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(file, "wx");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = ownerPid(file);
+      if (owner !== null && owner !== process.pid && isAlive(owner)) throw new DataDirInUseError(dir, `process ${owner}`, file);
+      // Left by a process that is gone, or by a runtime of this one that did not close: stale.
+      try {
+        unlinkSync(file);
+      } catch {
+        // Someone else removed it first; try again.
+      }
+      continue;
+    }
+    try {
+      writeSync(fd, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
+    } finally {
+      closeSync(fd);
+    }
+    heldHere.add(dir);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      heldHere.delete(dir);
+      try {
+        if (ownerPid(file) === process.pid) unlinkSync(file);
+      } catch {
+        // Already gone.
+      }
+    };
+  }
+  throw new DataDirInUseError(dir, "a runtime that started at the same moment", file);
+}

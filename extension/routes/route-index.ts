@@ -5,7 +5,7 @@ import * as vscode from "vscode";
 import { readFileSync } from "node:fs";
 import { findHttpFile } from "../../runtime/loader/functions-dir";
 import type { RuntimeSession } from "../runtime-session";
-import { findRouteSources, type RouteSourceResult } from "./route-source";
+import { findRouteSources, type RouteSourceResult } from "../../runtime/routes/route-source";
 import { joinRoutes, routeKey, type RouteEntry } from "./route-model";
 
 export class RouteIndex implements vscode.Disposable {

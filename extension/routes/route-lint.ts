@@ -16,7 +16,7 @@ import {
   type ReadFile,
   type RouteCall,
   type ScannedModule,
-} from "./route-source";
+} from "../../runtime/routes/route-source";
 
 /** 0-based, end exclusive, like a vscode.Range. */
 export interface LintRange {

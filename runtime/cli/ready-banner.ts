@@ -1,12 +1,34 @@
 // What `serve` prints once it listens: both URLs, the routes, and curl lines ready to paste.
+import { readFileSync } from "node:fs";
 import type { Serving } from "../serve";
 import type { RouteInfo } from "../shared/protocol";
+import { findFunctionsDir, findHttpFile } from "../loader/functions-dir";
+import { findRouteSources } from "../routes/route-source";
+
+/** JSON fields each route's handler reads from `await request.json()`, by "METHOD path". */
+function jsonFieldsByRoute(projectDir: string): Map<string, string[]> {
+  const fields = new Map<string, string[]>();
+  const dirs = findFunctionsDir(projectDir);
+  const httpFile = dirs.ok ? findHttpFile(dirs.functionsDir) : null;
+  if (!httpFile) return fields;
+  const read = (path: string): string | null => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      return null;
+    }
+  };
+  for (const route of findRouteSources(httpFile, read).routes) {
+    if (route.jsonFields) fields.set(`${route.method} ${route.path}`, route.jsonFields);
+  }
+  return fields;
+}
 
 function samplePath(route: RouteInfo): string {
   return route.kind === "prefix" ? route.path.replace(/\*$/, "example") : route.path;
 }
 
-export function curlLine(siteUrl: string, route: RouteInfo): string {
+export function curlLine(siteUrl: string, route: RouteInfo, jsonFields: string[] | null = null): string {
   const url = `'${siteUrl}${samplePath(route)}'`;
   switch (route.method) {
     case "GET":
@@ -16,10 +38,16 @@ export function curlLine(siteUrl: string, route: RouteInfo): string {
     case "POST":
     case "PUT":
     case "PATCH":
-      return `curl -i -X ${route.method} -H 'content-type: application/json' -d '{}' ${url}`;
+      return `curl -i -X ${route.method} -H 'content-type: application/json' -d '${bodyTemplate(jsonFields)}' ${url}`;
     default:
       return `curl -i -X ${route.method} ${url}`;
   }
+}
+
+/** A JSON body with the fields the handler reads (shell-safe: field names with quotes are dropped). */
+function bodyTemplate(fields: string[] | null): string {
+  const safe = (fields ?? []).filter((field) => !/['\\"]/.test(field));
+  return JSON.stringify(Object.fromEntries(safe.map((field) => [field, ""])));
 }
 
 export function describeReady(serving: Serving, projectDir: string): string {
@@ -42,7 +70,8 @@ export function describeReady(serving: Serving, projectDir: string): string {
   lines.push("", "Routes:");
   for (const route of project.routes) lines.push(`  ${route.method.padEnd(7)} ${route.path}`);
   lines.push("", "Try:");
-  for (const route of project.routes.slice(0, 6)) lines.push(`  ${curlLine(site.url, route)}`);
+  const fields = jsonFieldsByRoute(projectDir);
+  for (const route of project.routes.slice(0, 6)) lines.push(`  ${curlLine(site.url, route, fields.get(`${route.method} ${route.path}`) ?? null)}`);
   lines.push("", "Watching for changes. Ctrl+C stops and saves.");
   return lines.join("\n");
 }

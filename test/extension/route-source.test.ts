@@ -1,7 +1,7 @@
 // Source positions and body hints of routes, and their join with the router's real list.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { findRouteSources } from "../../extension/routes/route-source";
+import { findRouteSources } from "../../runtime/routes/route-source";
 import { groupByPath, joinRoutes } from "../../extension/routes/route-model";
 
 function files(map: Record<string, string>) {

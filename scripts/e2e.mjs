@@ -7,7 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { e2eToolsInstalled, ensureE2eTools, MissingPrerequisite, REPO } from "./e2e-install.mjs";
-import { packageVsix } from "./package-vsix.mjs";
+import { packageVsix, runOrThrow } from "./package-vsix.mjs";
 
 const SUITE = "test/e2e/vscode.e2e.ts";
 const SUITE_TIMEOUT_MS = 9 * 60_000;
@@ -71,14 +71,6 @@ function checkPrerequisites() {
     );
   }
   return { chromium: chromiumPath };
-}
-
-function runOrThrow(what, command, args, options = {}) {
-  const result = spawnSync(command, args, { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...options });
-  if (result.error || result.status !== 0) {
-    throw new Error(`${what} failed (exit ${result.status}): ${result.error?.message ?? ""}\n${result.stdout ?? ""}${result.stderr ?? ""}`);
-  }
-  return result;
 }
 
 /** A fresh run folder inside the repository (test/.tmp is git-ignored), older runs removed. */

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-function runOrThrow(what, command, args, options = {}) {
+export function runOrThrow(what, command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...options });
   if (result.error || result.status !== 0) {
     throw new Error(`${what} failed (exit ${result.status}): ${result.error?.message ?? ""}\n${result.stdout ?? ""}${result.stderr ?? ""}`);

@@ -64,20 +64,7 @@ function writeBuildMarker(outDir: string, buildId: string): void {
  */
 export function pruneBuilds(buildRoot: string, keep: string[]): string[] {
   const kept = new Set(keep.map((dir) => path.resolve(dir)));
-  const removed: string[] = [];
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(buildRoot, { withFileTypes: true });
-  } catch {
-    return removed;
-  }
-  for (const entry of entries) {
-    const dir = path.resolve(buildRoot, entry.name);
-    if (!entry.isDirectory() || kept.has(dir) || !isOurBuild(dir)) continue;
-    fs.rmSync(dir, { recursive: true, force: true });
-    removed.push(dir);
-  }
-  return removed;
+  return removeOurBuilds(buildRoot, (dir) => !kept.has(dir));
 }
 
 /**
@@ -87,6 +74,14 @@ export function pruneBuilds(buildRoot: string, keep: string[]): string[] {
  */
 export function pruneAbandonedBuilds(projectDir: string): string[] {
   const buildRoot = path.join(path.resolve(projectDir), BUILD_ROOT);
+  return removeOurBuilds(buildRoot, (dir) => {
+    const pid = builderPid(dir);
+    return pid !== null && pid !== process.pid && !isAlive(pid);
+  });
+}
+
+/** Deletes the build folders under `buildRoot` that we wrote and `shouldRemove` picks; returns them. */
+function removeOurBuilds(buildRoot: string, shouldRemove: (dir: string) => boolean): string[] {
   const removed: string[] = [];
   let entries: fs.Dirent[];
   try {
@@ -95,10 +90,8 @@ export function pruneAbandonedBuilds(projectDir: string): string[] {
     return removed;
   }
   for (const entry of entries) {
-    const dir = path.join(buildRoot, entry.name);
-    if (!entry.isDirectory() || !isOurBuild(dir)) continue;
-    const pid = builderPid(dir);
-    if (pid === null || pid === process.pid || isAlive(pid)) continue;
+    const dir = path.resolve(buildRoot, entry.name);
+    if (!entry.isDirectory() || !isOurBuild(dir) || !shouldRemove(dir)) continue;
     fs.rmSync(dir, { recursive: true, force: true });
     removed.push(dir);
   }

@@ -1,18 +1,9 @@
-// Loads sql.js once per process and wraps the two statement patterns the log store needs. Every
+// The statement patterns the log store needs (sql.js itself is loaded once per process by
+// runtime/shared/sql-js-loader.ts). Every
 // statement is prepared and freed within one call: `Database.export()` closes and reopens the
 // database, which would invalidate statements kept across calls.
-import initSqlJs, { type BindParams, type Database, type SqlJsStatic, type SqlValue } from "sql.js";
-
-let loading: Promise<SqlJsStatic> | undefined;
-
-export function loadSqlJs(): Promise<SqlJsStatic> {
-  // A failed load (say, the wasm file missing from a package) is not cached, so a later open retries.
-  loading ??= initSqlJs().catch((error: unknown) => {
-    loading = undefined;
-    throw error;
-  });
-  return loading;
-}
+import type { BindParams, Database, SqlValue } from "sql.js";
+export { loadSqlJs } from "../shared/sql-js-loader.js";
 
 export type Row = Record<string, SqlValue>;
 

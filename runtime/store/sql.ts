@@ -8,8 +8,7 @@
 //   documents      one row per document: id, table, creation time, wire-form JSON
 //   index_entries  (index id, sort key BLOB) -> document id. The primary key makes every index
 //                  query a range scan over BLOB keys (memcmp order), independent of table size.
-import initSqlJs from "sql.js";
-import type { Database, SqlJsStatic, SqlValue, Statement } from "sql.js";
+import type { Database, SqlValue, Statement } from "sql.js";
 
 export const STORE_FORMAT = "convex-lens-store/1";
 
@@ -49,13 +48,7 @@ CREATE TABLE IF NOT EXISTS index_entries (
 ) WITHOUT ROWID;
 `;
 
-let sqlJs: Promise<SqlJsStatic> | null = null;
-
-/** sql.js compiles its wasm once per process. */
-export function loadSqlJs(): Promise<SqlJsStatic> {
-  sqlJs ??= initSqlJs();
-  return sqlJs;
-}
+export { loadSqlJs } from "../shared/sql-js-loader";
 
 export type Row = SqlValue[];
 

@@ -5,6 +5,7 @@ import { newConvexTestApp, pairsPerSecond, rangeQuery, seedConvexTest, trimConve
 import { scratchDir, startBareHono, startServe, type ServeChild } from "../lib/processes";
 import { verdict, type Section } from "../lib/report";
 import { fmt, median } from "../lib/stats";
+import { measureRoundTrip } from "../lib/thread-crossing";
 
 /** Measured runs per figure; each baseline run is interleaved with one of ours. */
 export const RUNS = 5;
@@ -46,6 +47,9 @@ export async function trivialRoute(appDir: string): Promise<Section> {
     const ourRps = median(ourRuns.map((r) => r.rps));
     const baseRps = median(baseRuns.map((r) => r.rps));
     const ratio = ourRps / baseRps;
+    // Measured while neither server is under load.
+    const crossings = [];
+    for (let i = 0; i < 3; i++) crossings.push(await measureRoundTrip());
     const valid = checkRuns("serve", ourRuns).length + checkRuns("bare Hono", baseRuns).length === 0;
     return {
       title: "1. Trivial HTTP action: `GET /ok` returning \"ok\"",
@@ -66,6 +70,11 @@ export async function trivialRoute(appDir: string): Promise<Section> {
         runsLine("serve CPU time per request (all threads of the serve process)", ourRuns.map((r) => r.cpuMicros), "µs"),
         runsLine("  of which on the host thread (HTTP, log store, database)", ourRuns.map((r) => r.mainThreadCpuMicros), "µs"),
         runsLine("bare Hono CPU time per request", baseRuns.map((r) => r.cpuMicros), "µs"),
+        runsLine(
+          "one round trip between two threads and nothing else (a small message to a worker thread and its answer; CPU of both threads)",
+          crossings.map((c) => c.cpuMicros),
+          "µs",
+        ) + `; wall ${fmt(median(crossings.map((c) => c.wallMicros)))} µs`,
         runsLine("serve latency p50", ourRuns.map((r) => r.latencyP50), "ms", 1) + `; p99 median ${fmt(median(ourRuns.map((r) => r.latencyP99)), 1)} ms`,
         runsLine("bare Hono latency p50", baseRuns.map((r) => r.latencyP50), "ms", 1) + `; p99 median ${fmt(median(baseRuns.map((r) => r.latencyP99)), 1)} ms`,
         ...checkRuns("serve", ourRuns),

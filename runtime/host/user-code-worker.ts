@@ -1,7 +1,7 @@
 // One worker thread running the user's code, seen from the host: it relays the worker's syscalls
 // to the database, turns its messages into function results and streamed HTTP responses, and
 // notices when user code stops yielding (the heartbeat stalls) so the pool can replace it.
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type {
@@ -23,6 +23,7 @@ import {
   CONTROL_RUNNING_SLOT,
   CONTROL_SLOTS,
 } from "../shared/sync-channel";
+import type { WorkerBoot, WorkerStart } from "../shared/worker-boot";
 
 export interface WorkerServices {
   /** Async syscalls relayed from the worker. */
@@ -40,8 +41,19 @@ export type FunctionOutcome =
   | { ok: true; value: JSONValue; logLines: string[] }
   | { ok: false; error: WireError; logLines: string[] };
 
+/**
+ * An HTTP action's answer as the worker sent it. A complete body (nearly every action) comes
+ * with the head, so the server can write it out in one go; a streamed one arrives chunk by chunk.
+ */
+export type HttpAnswer =
+  | { status: number; headers: Array<[string, string]>; body: Uint8Array | null }
+  | { status: number; headers: Array<[string, string]>; stream: ReadableStream<Uint8Array> };
+
+/** Registers what to do when the HTTP client goes away before its answer is complete. */
+export type OnClientGone = (listener: () => void) => void;
+
 interface HttpStream {
-  resolveHead: (response: Response) => void;
+  resolveHead: (answer: HttpAnswer) => void;
   rejectHead: (error: WireError) => void;
   controller: ReadableStreamDefaultController<Uint8Array> | null;
   headSent: boolean;
@@ -56,8 +68,8 @@ export type UnclaimedRequest =
   | {
       kind: "http";
       request: Omit<RunHttpRequest, "type" | "id">;
-      signal: AbortSignal | undefined;
-      resolveHead: (response: Response) => void;
+      onClientGone: OnClientGone | undefined;
+      resolveHead: (answer: HttpAnswer) => void;
       rejectHead: (error: WireError) => void;
     };
 
@@ -89,26 +101,40 @@ export class UserCodeWorker {
   #lastHeartbeatAt = Date.now();
   #exitReason: WireError | null = null;
   readonly spawnedAt = Date.now();
+  /** When `start` handed it a build (null while it waits as a spare). */
+  startedAt: number | null = null;
+  /** It has imported its prewarm module (the project's `convex`). */
+  prewarmed = false;
+  readonly #startPort: MessagePort;
   isLoaded = false;
   /** Gets the requests this worker never started when it exits (the pool runs them elsewhere). */
   onOrphans: ((requests: UnclaimedRequest[], reason: WireError) => void) | null = null;
 
+  /**
+   * Boots a worker thread; it loads nothing until `start`. `prewarm` is a module (file URL) it
+   * imports meanwhile, to have the project's `convex` loaded before the build arrives.
+   */
   constructor(
-    init: WorkerInitData,
     private readonly services: WorkerServices,
-    memoryLimitMb: number,
+    { memoryLimitMb, prewarm = null }: { memoryLimitMb: number; prewarm?: string | null },
   ) {
     const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
     const syncBuffer = new SharedArrayBuffer(SYNC_BUFFER_BYTES);
     this.#control = new Int32Array(control);
     this.#syncBytes = new Uint8Array(syncBuffer);
+    const { port1, port2: startPort } = new MessageChannel();
+    this.#startPort = port1;
+    port1.once("message", () => (this.prewarmed = true));
+    // Waiting for that must not keep the process alive.
+    port1.unref();
     const entry = workerEntry();
     // Under tsx (tests, development) the worker's TypeScript source is loaded through tsx's
     // require hook; the published bundle runs the compiled file directly.
     const source = entry.endsWith(".ts") ? `require("tsx/cjs/api").register(); require(${JSON.stringify(entry)});` : entry;
     this.#worker = new Worker(source, {
       eval: entry.endsWith(".ts"),
-      workerData: { ...init, control, syncBuffer } satisfies WorkerInit,
+      workerData: { control, syncBuffer, startPort, prewarm } satisfies WorkerBoot,
+      transferList: [startPort],
       resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb },
       stdout: false,
       stderr: false,
@@ -135,6 +161,15 @@ export class UserCodeWorker {
       if (orphans.length > 0) this.onOrphans?.(orphans, this.#exitReason);
       this.services.onWorkerGone(this.id);
     });
+  }
+
+  /** Hands the worker the build to load; `loaded` settles when it has. Once per worker. */
+  start(init: WorkerInitData): void {
+    if (this.startedAt !== null) throw new Error(`worker ${this.id} already has a build`);
+    this.startedAt = Date.now();
+    const hostEnv: Record<string, string> = {};
+    for (const [name, value] of Object.entries(process.env)) if (value !== undefined) hostEnv[name] = value;
+    this.#startPort.postMessage({ init, hostEnv } satisfies WorkerStart);
   }
 
   get exited(): boolean {
@@ -184,17 +219,17 @@ export class UserCodeWorker {
     });
   }
 
-  runHttp(request: Omit<RunHttpRequest, "type" | "id">, signal?: AbortSignal): Promise<Response> {
+  runHttp(request: Omit<RunHttpRequest, "type" | "id">, onClientGone?: OnClientGone): Promise<HttpAnswer> {
     if (this.#exited) return Promise.reject(this.#exitReason);
     const id = this.#nextRequest++;
     return new Promise((resolveHead, rejectHead) => {
       this.#streams.set(id, { resolveHead, rejectHead, controller: null, headSent: false, requestId: request.requestId });
-      this.#offer(id, { kind: "http", request, signal, resolveHead, rejectHead });
+      this.#offer(id, { kind: "http", request, onClientGone, resolveHead, rejectHead });
       // The worker gets its own copy of the body: ours stays usable if the request moves to another worker.
       const body = request.body ? request.body.slice(0) : null;
       this.#worker.postMessage({ type: "run-http", id, ...request, body } satisfies RunHttpRequest, body ? [body] : []);
-      signal?.addEventListener("abort", () => {
-        if (!this.#exited) this.#worker.postMessage({ type: "cancel-http", id });
+      onClientGone?.(() => {
+        if (!this.#exited && this.#streams.has(id)) this.#worker.postMessage({ type: "cancel-http", id });
       });
     });
   }
@@ -230,7 +265,7 @@ export class UserCodeWorker {
           (error: WireError) => entry.resolve({ ok: false, error, logLines: [] }),
         );
       } else {
-        this.loaded.then(() => this.runHttp(entry.request, entry.signal)).then(entry.resolveHead, entry.rejectHead);
+        this.loaded.then(() => this.runHttp(entry.request, entry.onClientGone)).then(entry.resolveHead, entry.rejectHead);
       }
     }
   }
@@ -242,6 +277,9 @@ export class UserCodeWorker {
 
   #onMessage(message: WorkerToHost, resolveLoaded: (p: LoadedProject) => void, rejectLoaded: (e: WireError) => void): void {
     switch (message.type) {
+      case "batch":
+        for (const inner of message.messages) this.#onMessage(inner, resolveLoaded, rejectLoaded);
+        return;
       case "loaded":
         this.isLoaded = true;
         this.#lastHeartbeatAt = Date.now();
@@ -251,6 +289,12 @@ export class UserCodeWorker {
         rejectLoaded(message.error);
         return;
       case "call":
+        if (message.id === 0) {
+          // Only transaction ends are sent this way; ending one that a failed commit already
+          // closed is not an error anyone could act on.
+          this.services.call(this.id, message.execId, message.op, message.args).catch(() => undefined);
+          return;
+        }
         this.services.call(this.id, message.execId, message.op, message.args).then(
           (value) => this.#reply(message.id, true, value),
           (error: unknown) => this.#reply(message.id, false, toWire(error)),
@@ -291,7 +335,7 @@ export class UserCodeWorker {
         if (message.body) {
           // The whole body came with the head: nothing more will arrive for this request.
           this.#streams.delete(message.id);
-          stream.resolveHead(new Response(nullBody ? null : (message.body as Uint8Array<ArrayBuffer>), { status: message.status, headers: message.headers }));
+          stream.resolveHead({ status: message.status, headers: message.headers, body: nullBody ? null : message.body });
           return;
         }
         const body = new ReadableStream<Uint8Array>({
@@ -304,7 +348,11 @@ export class UserCodeWorker {
             if (!this.#exited) this.#worker.postMessage({ type: "cancel-http", id: message.id });
           },
         });
-        stream.resolveHead(new Response(nullBody ? null : body, { status: message.status, headers: message.headers }));
+        if (nullBody) {
+          stream.resolveHead({ status: message.status, headers: message.headers, body: null });
+        } else {
+          stream.resolveHead({ status: message.status, headers: message.headers, stream: body });
+        }
         return;
       }
       case "http-chunk":

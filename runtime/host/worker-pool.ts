@@ -3,12 +3,12 @@
 // its running function passes its time limit.
 import type { LoadedProject, WireError } from "../shared/protocol";
 import { timeoutMessage } from "../shared/limits";
-import { UserCodeWorker, type UnclaimedRequest, type WorkerInitData, type WorkerServices } from "./user-code-worker";
+import type { UnclaimedRequest, UserCodeWorker, WorkerInitData } from "./user-code-worker";
+import type { WorkerSupply } from "./worker-supply";
 
 export interface PoolOptions {
   queryTimeoutMs: number;
   actionTimeoutMs: number;
-  memoryLimitMb: number;
   /** A worker stalled this long stops receiving new work. */
   replaceAfterMs: number;
   onNotice?: (text: string) => void;
@@ -25,7 +25,7 @@ export class WorkerPool {
 
   constructor(
     private readonly init: WorkerInitData,
-    private readonly services: WorkerServices,
+    private readonly workers: WorkerSupply,
     private readonly options: PoolOptions,
   ) {
     this.#primary = this.#spawn();
@@ -35,6 +35,11 @@ export class WorkerPool {
 
   get loaded(): Promise<LoadedProject> {
     return this.#primary.loaded;
+  }
+
+  /** The worker taking new work, as it is (tests, diagnostics): `current()` replaces a dead one. */
+  get primary(): UserCodeWorker {
+    return this.#primary;
   }
 
   /** The worker that takes new work now. */
@@ -57,7 +62,8 @@ export class WorkerPool {
   }
 
   #spawn(): UserCodeWorker {
-    const worker = new UserCodeWorker(this.init, this.services, this.options.memoryLimitMb);
+    // The supply's spare when it has one: a replacement after a stall then starts as fast as a reload.
+    const worker = this.workers.start(this.init);
     worker.onOrphans = (requests, reason) => this.#rehome(requests, reason);
     return worker;
   }
@@ -91,7 +97,7 @@ export class WorkerPool {
       }
       if (!worker.isLoaded) {
         // Module evaluation is not an execution: it gets its own, generous bound.
-        if (now - worker.spawnedAt > LOAD_TIMEOUT_MS) {
+        if (now - (worker.startedAt ?? now) > LOAD_TIMEOUT_MS) {
           void worker.terminate({
             message: `Loading the project's modules did not finish within ${LOAD_TIMEOUT_MS / 1000} s. Is there a loop at the top level of a module?`,
           });

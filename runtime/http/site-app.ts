@@ -1,14 +1,24 @@
 // The site origin (like https://<name>.convex.site): every request goes to the project's HTTP
 // router, with the backend's answers when there is no router or no route.
+//
+// This is the hot path of every HTTP action, so it works on Node's own request and response
+// (which @hono/node-server hands over as `c.env`) instead of web `Request`/`Response` objects:
+// building those on this thread, only to take them apart again for the worker, cost more CPU
+// than a trivial action does (bench/RESULTS.md, figure 1).
 import { Hono } from "hono";
-import { getConnInfo } from "@hono/node-server/conninfo";
+import type { HttpBindings } from "@hono/node-server";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
+import type { ServerResponse } from "node:http";
 import type { Runtime } from "../host/runtime";
 import { newRequestId } from "../host/runtime";
-import { BodyAbortedError, BodyTooLargeError, readBodyWithLimit } from "./read-body";
+import type { HttpAnswer } from "../host/user-code-worker";
+import { BodyAbortedError, BodyTooLargeError, readIncomingBody } from "./read-body";
 
 /** The backend's /http router rejects request bodies over 20 MiB (DefaultBodyLimit). */
 export const REQUEST_BODY_LIMIT = 20 * 1024 * 1024;
 const BODYLESS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** What @hono/node-server puts on a body without a content type; kept so answers do not change. */
+const DEFAULT_CONTENT_TYPE = "text/plain; charset=UTF-8";
 
 function text(status: number, body: string): Response {
   return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
@@ -19,26 +29,44 @@ function serverError(requestId: string, message: string): Response {
   return new Response(JSON.stringify(body), { status: 500, headers: { "content-type": "application/json" } });
 }
 
-export function createSiteApp(runtime: Runtime): Hono {
-  const app = new Hono();
+/** The request's headers as sent (names as the client wrote them), plus the few the server reads. */
+function readHeaders(rawHeaders: string[]) {
+  const headers: Array<[string, string]> = [];
+  let requestId: string | null = null;
+  let contentLength: string | null = null;
+  let host: string | null = null;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const value = rawHeaders[i + 1]!;
+    headers.push([name, value]);
+    const lower = name.toLowerCase();
+    if (lower === "convex-request-id") requestId ??= value;
+    else if (lower === "content-length") contentLength ??= value;
+    else if (lower === "host") host ??= value;
+  }
+  return { headers, requestId, contentLength, host };
+}
+
+export function createSiteApp(runtime: Runtime): Hono<{ Bindings: HttpBindings }> {
+  const app = new Hono<{ Bindings: HttpBindings }>();
   app.all("*", async (c) => {
-    const raw = c.req.raw;
-    const requestId = raw.headers.get("convex-request-id") ?? newRequestId();
+    const { incoming, outgoing } = c.env;
+    const { headers, requestId: sentRequestId, contentLength, host } = readHeaders(incoming.rawHeaders);
+    const requestId = sentRequestId ?? newRequestId();
     if (!runtime.ready) {
       const reason = runtime.state.kind === "build-failed" ? "the project does not build; see the runtime's output" : "the project is still loading";
       return serverError(requestId, `Convex Lens cannot serve this request: ${reason}`);
     }
     if (!runtime.hasHttp) return text(404, "This Convex deployment does not have HTTP actions enabled.");
-    const incoming = new URL(raw.url);
-    // request.url is the site URL with the original path and query, as the backend builds it.
-    const host = raw.headers.get("host") || incoming.host;
-    const url = `http://${host}${incoming.pathname}${incoming.search}`;
-    const headers: Array<[string, string]> = [];
-    raw.headers.forEach((value, name) => headers.push([name, value]));
+    // request.url is the site URL with the original path and query, as the backend builds it;
+    // @hono/node-server has already checked the Host header it is made from. A proxy-style
+    // absolute target ("GET http://other/path") keeps the Host header's host.
+    const url = incoming.url?.startsWith("/") || !host ? c.req.url : withHost(c.req.url, host);
+    const method = c.req.method;
     let body: ArrayBuffer | null = null;
-    if (!BODYLESS.has(raw.method)) {
+    if (!BODYLESS.has(method)) {
       try {
-        body = await readBodyWithLimit(raw, REQUEST_BODY_LIMIT);
+        body = await readIncomingBody(incoming, contentLength, REQUEST_BODY_LIMIT);
       } catch (error) {
         // Nobody reads this answer: the client is gone. It only keeps the error out of the log.
         if (error instanceof BodyAbortedError) return text(400, error.message);
@@ -46,18 +74,59 @@ export function createSiteApp(runtime: Runtime): Hono {
         return text(413, `Request body is larger than the HTTP action limit of ${REQUEST_BODY_LIMIT} bytes (20 MiB).`);
       }
     }
-    let ip: string | null = null;
+    let answer: HttpAnswer;
     try {
-      ip = getConnInfo(c).remote.address ?? null;
-    } catch {
-      ip = null;
-    }
-    try {
-      return await runtime.runHttp({ method: raw.method, url, headers, body, requestId, ip, signal: raw.signal });
+      answer = await runtime.runHttp({
+        method,
+        url,
+        headers,
+        body,
+        requestId,
+        ip: incoming.socket?.remoteAddress ?? null,
+        onClientGone: (listener) =>
+          outgoing.once("close", () => {
+            if (!outgoing.writableFinished) listener();
+          }),
+      });
     } catch (error) {
       const message = error && typeof error === "object" && "message" in error ? String(error.message) : String(error);
       return serverError(requestId, message);
     }
+    if ("stream" in answer) return new Response(answer.stream, { status: answer.status, headers: answer.headers });
+    writeComplete(outgoing, method, answer);
+    return RESPONSE_ALREADY_SENT;
   });
   return app;
+}
+
+function withHost(url: string, host: string): string {
+  const parsed = new URL(url);
+  return `http://${host}${parsed.pathname}${parsed.search}`;
+}
+
+/** Writes an answer whose body is all here: head and body in one write, with its length. */
+function writeComplete(outgoing: ServerResponse, method: string, answer: HttpAnswer & { body: Uint8Array | null }): void {
+  const flat: string[] = [];
+  let hasContentType = false;
+  let declaredLength: string | null = null;
+  for (const [name, value] of answer.headers) {
+    const lower = name.toLowerCase();
+    // Our length is the body's own; a length or framing header from user code cannot disagree with it.
+    if (lower === "content-length") {
+      declaredLength = value;
+      continue;
+    }
+    if (lower === "transfer-encoding") continue;
+    if (lower === "content-type") hasContentType = true;
+    flat.push(name, value);
+  }
+  if (answer.body !== null) {
+    if (!hasContentType) flat.push("content-type", DEFAULT_CONTENT_TYPE);
+    // A HEAD answer has no body here but may say how long the GET would have been.
+    const length = method === "HEAD" && declaredLength !== null ? declaredLength : String(answer.body.byteLength);
+    flat.push("content-length", length);
+  }
+  outgoing.writeHead(answer.status, flat);
+  if (answer.body === null || answer.body.byteLength === 0) outgoing.end();
+  else outgoing.end(answer.body);
 }

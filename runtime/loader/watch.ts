@@ -5,7 +5,7 @@ import path from "node:path";
 import { findFunctionsDir } from "./functions-dir.js";
 
 export interface WatchOptions {
-  /** Quiet time after the last event before onChange fires. */
+  /** Quiet time after the last event before onChange fires; default 20 ms (a "save all" takes a few). */
   debounceMs?: number;
   /** Watcher failures (the folder was deleted, too many watches). Without it they are ignored. */
   onError?: (err: Error) => void;
@@ -23,7 +23,7 @@ export interface ProjectWatcher {
 export function watchProject(
   projectDir: string,
   onChange: (changedFiles: string[]) => void,
-  { debounceMs = 50, onError }: WatchOptions = {},
+  { debounceMs = 20, onError }: WatchOptions = {},
 ): ProjectWatcher {
   const dirs = findFunctionsDir(projectDir);
   if (!dirs.ok) throw new Error(dirs.error.text);

@@ -87,5 +87,8 @@ export type LogStoreEvent =
   | { kind: "executionStarted"; execution: ExecutionRecord }
   | { kind: "lines"; execution: ExecutionRecord; lines: StoredLogLine[] }
   | { kind: "executionFinished"; execution: ExecutionRecord }
-  /** Writing `file` failed; the data is still in memory and the next change retries. */
+  /**
+   * Writing `file` failed (the data is still in memory and the next change retries), or a queued
+   * record was refused when the queue was written (a `LogWriteError`; the rest was stored).
+   */
   | { kind: "persistError"; error: unknown };

@@ -114,8 +114,11 @@ export interface ExecutionLog {
 }
 
 export type WorkerToHost =
+  /** Several messages sent together, handled in order (see HostChannel). */
+  | { type: "batch"; messages: WorkerToHost[] }
   | { type: "loaded"; project: LoadedProject }
   | { type: "load-failed"; error: WireError }
+  /** `id` 0: nobody waits for the answer (a failure is reported by the host). */
   | { type: "call"; id: number; execId: string; op: string; args: any }
   | { type: "sync-call"; execId: string; op: string; args: any }
   | ExecutionStart

@@ -57,7 +57,8 @@ export class Execution {
     readonly visibility: "public" | "internal",
     readonly caller: Caller,
     readonly parent: Execution | null,
-    readonly tx: TransactionRef | null,
+    /** Set once the transaction has begun (a query's or mutation's own, or the caller's). */
+    public tx: TransactionRef | null,
     readonly authToken: string | null,
     readonly request: RequestInfo = { ip: null, userAgent: null, scheduledFunctionId: null },
   ) {}

@@ -60,42 +60,46 @@ export class FunctionRunner {
   /** Runs one function to completion and returns its result in wire form. */
   async run(resolved: ResolvedFunction, args: JSONValue, options: RunOptions): Promise<JSONValue> {
     const nestedInTx = options.inheritTx ?? null;
-    let tx: TransactionRef | null = nestedInTx;
-    let savepoint: number | null = null;
-    const execId = newExecutionId();
-    if (resolved.udfType !== "action" && !nestedInTx) {
-      tx = (await this.host.call(execId, "tx/begin", { mode: resolved.udfType === "mutation" ? "write" : "read" })) as TransactionRef;
-    }
-    if (resolved.udfType === "mutation" && nestedInTx) {
-      if (nestedInTx.mode !== "write") throw new FunctionFailure({ message: "A query cannot run a mutation" });
-      savepoint = (await this.host.call(execId, "tx/savepoint", { txId: nestedInTx.id })) as number;
+    if (resolved.udfType === "mutation" && nestedInTx && nestedInTx.mode !== "write") {
+      throw new FunctionFailure({ message: "A query cannot run a mutation" });
     }
     const execution = new Execution(
-      execId,
+      newExecutionId(),
       options.requestId,
       resolved.udfType,
       resolved.name,
       resolved.visibility,
       options.caller,
       options.parent,
-      tx,
+      nestedInTx,
       options.authToken,
       options.request,
     );
+    const execId = execution.id;
+    // Announced before its transaction begins, so the start and the begin travel together.
     this.#announce(execution);
     options.onLogLines?.(execution.log.lines);
+    let ownTx: TransactionRef | null = null;
+    let savepoint: number | null = null;
     let outcome: { ok: true; value: JSONValue } | { ok: false; error: WireError };
     try {
+      if (resolved.udfType !== "action" && !nestedInTx) {
+        ownTx = (await this.host.call(execId, "tx/begin", { mode: resolved.udfType === "mutation" ? "write" : "read" })) as TransactionRef;
+        execution.tx = ownTx;
+      }
+      if (resolved.udfType === "mutation" && nestedInTx) {
+        savepoint = (await this.host.call(execId, "tx/savepoint", { txId: nestedInTx.id })) as number;
+      }
       const value = await this.#invoke(execution, resolved, args);
-      if (tx && !nestedInTx) {
-        if (tx.mode === "write") await this.host.call(execId, "tx/commit", { txId: tx.id });
-        else await this.host.call(execId, "tx/end", { txId: tx.id });
-      } else if (savepoint !== null && nestedInTx) {
+      if (ownTx?.mode === "write") await this.host.call(execId, "tx/commit", { txId: ownTx.id });
+      else if (ownTx) this.host.notify(execId, "tx/end", { txId: ownTx.id });
+      else if (savepoint !== null && nestedInTx) {
         await this.host.call(execId, "tx/release", { txId: nestedInTx.id, savepoint });
       }
       outcome = { ok: true, value };
     } catch (thrown) {
-      if (tx && !nestedInTx) await this.host.call(execId, "tx/end", { txId: tx.id }).catch(() => undefined);
+      // Ending (rolling back) is answered in order before anything this worker sends next.
+      if (ownTx) this.host.notify(execId, "tx/end", { txId: ownTx.id });
       else if (savepoint !== null && nestedInTx) {
         await this.host.call(execId, "tx/rollback", { txId: nestedInTx.id, savepoint }).catch(() => undefined);
       }

@@ -1,5 +1,13 @@
 // The worker's side of the conversation with the host: async calls answered by "reply" messages,
 // and sync calls that block on a SharedArrayBuffer (Convex.syscall is synchronous by contract).
+//
+// Outgoing messages are batched: each postMessage wakes the host thread and costs both threads
+// more CPU than a small syscall's own work (bench/RESULTS.md), and one request sends several in a
+// row (an execution's end, its result, the next execution's start and first call). A batch goes
+// out when the event loop turns, and at once before user code runs (`setRunningSlot`), before a
+// synchronous call blocks this thread, and with every log line, so that nothing the host needs
+// to name or explain a looping function is held back.
+import { setImmediate } from "node:timers";
 import { parentPort } from "node:worker_threads";
 import type { HostToWorker, WireError, WorkerToHost } from "../shared/protocol";
 
@@ -18,6 +26,9 @@ export class HostChannel {
   #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: WireError) => void }>();
   readonly #control: Int32Array;
   readonly #syncBytes: Uint8Array;
+  #outbox: WorkerToHost[] = [];
+  #outboxTransfer: ArrayBuffer[] = [];
+  #flushScheduled = false;
 
   constructor(control: SharedArrayBuffer, syncBuffer: SharedArrayBuffer) {
     this.#control = new Int32Array(control);
@@ -25,7 +36,29 @@ export class HostChannel {
   }
 
   send(message: WorkerToHost, transfer?: ArrayBuffer[]): void {
-    parentPort!.postMessage(message, transfer);
+    this.#outbox.push(message);
+    if (transfer) this.#outboxTransfer.push(...transfer);
+    if (message.type === "exec-log") this.flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Posts what is waiting, as one message. */
+  flush(): void {
+    this.#flushScheduled = false;
+    if (this.#outbox.length === 0) return;
+    const messages = this.#outbox;
+    const transfer = this.#outboxTransfer;
+    this.#outbox = [];
+    this.#outboxTransfer = [];
+    parentPort!.postMessage(messages.length === 1 ? messages[0] : { type: "batch", messages }, transfer);
+  }
+
+  /** An async op whose answer nobody waits for (ending a transaction). */
+  notify(execId: string, op: string, args: unknown): void {
+    this.send({ type: "call", id: 0, execId, op, args });
   }
 
   call(execId: string, op: string, args: unknown): Promise<unknown> {
@@ -50,7 +83,8 @@ export class HostChannel {
   /** Blocks this thread until the host answers. Used only for the few synchronous syscalls. */
   syncCall(execId: string, op: string, args: unknown): unknown {
     Atomics.store(this.#control, CONTROL_SYNC_STATE, SYNC_IDLE);
-    this.send({ type: "sync-call", execId, op, args });
+    this.#outbox.push({ type: "sync-call", execId, op, args });
+    this.flush();
     // A generous bound: the host answers sync calls without waiting on locks.
     const outcome = Atomics.wait(this.#control, CONTROL_SYNC_STATE, SYNC_IDLE, 30_000);
     if (outcome === "timed-out") throw new Error(`The runtime did not answer the synchronous operation ${op}`);
@@ -67,8 +101,10 @@ export class HostChannel {
     Atomics.add(this.#control, CONTROL_HEARTBEAT, 1);
   }
 
+  /** Names the execution about to run user code, and sends what it must not hold back while that runs. */
   setRunningSlot(slot: number): void {
     Atomics.store(this.#control, CONTROL_RUNNING_SLOT, slot);
+    this.flush();
   }
 }
 

@@ -165,7 +165,9 @@ export class HttpBridge {
           return null;
         }
       }
+      // A streamed head goes out now: the client sees it before whatever the stream does next.
       this.host.send(head);
+      this.host.flush();
       headSent = true;
       held = null;
       while (!current.done) {
@@ -188,6 +190,7 @@ export class HttpBridge {
       execution.log.collector.system("ERROR", [error.stack ?? error.message], "error:httpAction");
       if (!headSent) {
         this.host.send(head);
+        this.host.flush();
         if (held) this.#sendChunk(message.id, held);
       }
       this.host.send({ type: "http-end", id: message.id, error: error.message });

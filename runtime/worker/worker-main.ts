@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import type { HostToWorker, LoadedProject, RunFunctionRequest, WorkerInit } from "../shared/protocol";
+import type { WorkerBoot, WorkerStart } from "../shared/worker-boot";
 import type { JSONValue } from "../store/types";
 import { installConvexGlobal } from "./convex-global";
 import { routeGlobalConsole } from "./execution-log";
@@ -18,8 +19,30 @@ import { SyscallRouter } from "./syscall-router";
 import { StackCleaner, uncaughtError } from "./uncaught-error";
 import { claimSlot } from "../shared/sync-channel";
 
-const init = workerData as WorkerInit;
-const host = new HostChannel(init.control, init.syncBuffer);
+const boot = workerData as WorkerBoot;
+const host = new HostChannel(boot.control, boot.syncBuffer);
+/** The build this worker runs; set by `receiveBuild` when main starts. */
+let init: WorkerInit;
+
+/**
+ * Waits for the build to load. A spare worker boots before its build exists: meanwhile it imports
+ * the project's `convex` through a module in the build folder, so that the built modules' own
+ * `import "convex/server"` finds it in the ESM cache (keyed by the resolved file URL).
+ */
+async function receiveBuild(): Promise<WorkerInit> {
+  const start = new Promise<WorkerStart>((resolve) => boot.startPort.once("message", resolve));
+  // Only a cache: without it (no `convex` installed, the file gone) the build imports `convex` itself.
+  if (boot.prewarm) {
+    const imported = await import(boot.prewarm).then(() => true, () => false);
+    if (imported) boot.startPort.postMessage("prewarmed");
+  }
+  const { init: build, hostEnv } = await start;
+  boot.startPort.close();
+  // A worker spawned now would have copied the host's env now, not when this one booted.
+  for (const name of Object.keys(process.env)) if (!(name in hostEnv)) delete process.env[name];
+  Object.assign(process.env, hostEnv);
+  return { ...build, control: boot.control, syncBuffer: boot.syncBuffer };
+}
 
 async function loadDefault(file: string | null): Promise<unknown> {
   if (!file) return null;
@@ -49,7 +72,9 @@ function schemaSourceFrame(): string {
 }
 
 async function main(): Promise<void> {
+  // Before the first import (the prewarm's too): Node only maps frames of modules loaded after this.
   process.setSourceMapsEnabled(true);
+  init = await receiveBuild();
   Object.assign(process.env, init.env);
   // Heartbeat for the host's watchdog: if this stops moving, user code is stuck in a loop.
   setInterval(() => host.heartbeat(), 25).unref();
@@ -97,7 +122,7 @@ async function main(): Promise<void> {
   });
 }
 
-const control = new Int32Array(init.control);
+const control = new Int32Array(boot.control);
 
 /** Takes a request unless the host withdrew it to run elsewhere while it waited in our queue. */
 function claim(id: number): boolean {

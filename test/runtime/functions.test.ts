@@ -103,6 +103,22 @@ test("an infinite loop in a query is stopped at the time limit and the runtime k
   }
 });
 
+test("a line logged just before an infinite loop reaches the log store with the execution that timed out", async () => {
+  const server = await serveFixture("basic", { queryTimeoutMs: 300 });
+  try {
+    const outcome = await server.runtime.runFunction("counter:logThenSpin", {}, { udfType: "query", requestId: "req-spin-log" });
+    assert.equal(outcome.ok, false);
+    const [execution] = server.runtime.logs.listExecutions({ requestId: "req-spin-log" });
+    assert.equal(execution?.identifier, "counter:logThenSpin");
+    assert.equal(execution?.outcome, "failure");
+    assert.match(execution?.errorMessage ?? "", /timed out/);
+    const lines = server.runtime.logs.queryLines({ requestId: "req-spin-log", limit: 10 });
+    assert.deepEqual(lines.map((line) => [line.level, line.message]), [["LOG", "'about to loop'"]]);
+  } finally {
+    await server.stop();
+  }
+});
+
 test("every execution and log line is recorded under the request id", async () => {
   const server = await serveFixture("basic");
   try {

@@ -71,6 +71,8 @@ export class RuntimeSession implements vscode.Disposable {
       serving.runtime.on("notice", (text: string) => this.output.warn(text));
       // Reload on save of anything in the functions folder (schema.ts and auth.config.ts included).
       this.#watcher = watchProject(this.projectDir, () => void serving.runtime.reload(), {
+        // Saves made while the first build ran count as changes too.
+        changedSince: serving.runtime.lastBuildStartedAt ?? undefined,
         onError: (error) => this.output.warn(`Watching the functions folder failed: ${error.message}`),
       });
       this.output.info(`Serving ${this.projectDir}: HTTP actions on ${serving.site.url}, API on ${serving.api.url}`);

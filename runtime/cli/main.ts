@@ -51,7 +51,8 @@ async function serve(args: ServeArgs): Promise<void> {
   if (runtime.state.kind === "build-failed") runtime.emit("state", runtime.state);
   console.log(describeReady(serving, args.projectDir));
   first = false;
-  const watcher = watchProject(args.projectDir, () => void runtime.reload());
+  // Saves made while the first build ran count as changes too.
+  const watcher = watchProject(args.projectDir, () => void runtime.reload(), { changedSince: runtime.lastBuildStartedAt ?? undefined });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

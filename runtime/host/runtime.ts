@@ -93,6 +93,7 @@ export class Runtime extends EventEmitter {
   #buildDir: string | null = null;
   #ownBuilds: string[] = [];
   #reloading: Promise<void> | null = null;
+  #lastBuildStartedAt: number | null = null;
   #reloadAgain = false;
   /** Starts every worker; keeps a spare booted for the next reload. */
   readonly #supply: WorkerSupply;
@@ -163,6 +164,14 @@ export class Runtime extends EventEmitter {
     return this.#project;
   }
 
+  /**
+   * When the latest build started reading the project (ms since the epoch), or null before the
+   * first: a file watcher started later treats files modified after it as unsaved changes.
+   */
+  get lastBuildStartedAt(): number | null {
+    return this.#lastBuildStartedAt;
+  }
+
   /** Builds and loads the project; on failure the previous build keeps serving. */
   reload(): Promise<void> {
     if (this.#reloading) {
@@ -187,6 +196,7 @@ export class Runtime extends EventEmitter {
 
   async #reloadOnce(): Promise<void> {
     const started = performance.now();
+    this.#lastBuildStartedAt = Date.now();
     const { outDir } = newBuildDir(this.options.projectDir);
     this.#ownBuilds.push(outDir);
     // Without a spare (the first load, or it died), one boots while esbuild builds.

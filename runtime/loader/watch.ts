@@ -9,7 +9,16 @@ export interface WatchOptions {
   debounceMs?: number;
   /** Watcher failures (the folder was deleted, too many watches). Without it they are ignored. */
   onError?: (err: Error) => void;
+  /**
+   * When the build now serving read the files (ms since the epoch). Files modified after it are
+   * reported as changes, so a save made while that build ran, or before the watch was fully set
+   * up, still reloads.
+   */
+  changedSince?: number;
 }
+
+/** After this, the emulated recursive watcher (Linux, Node 20) has set itself up on a small folder. */
+const WATCH_SETTLE_MS = 250;
 
 export interface ProjectWatcher {
   close(): void;
@@ -23,18 +32,22 @@ export interface ProjectWatcher {
 export function watchProject(
   projectDir: string,
   onChange: (changedFiles: string[]) => void,
-  { debounceMs = 20, onError }: WatchOptions = {},
+  { debounceMs = 20, onError, changedSince }: WatchOptions = {},
 ): ProjectWatcher {
   const dirs = findFunctionsDir(projectDir);
   if (!dirs.ok) throw new Error(dirs.error.text);
 
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
+  let settleTimer: NodeJS.Timeout | undefined;
   let closed = false;
+  /** Files modified before this have been built (or are about to be, by the reload just fired). */
+  let builtUpTo = changedSince ?? Number.POSITIVE_INFINITY;
 
   const flush = () => {
     timer = undefined;
     if (closed || pending.size === 0) return;
+    builtUpTo = Math.max(builtUpTo, Date.now());
     const files = [...pending].sort();
     pending.clear();
     onChange(files);
@@ -64,14 +77,60 @@ export function watchProject(
   });
   rootWatcher.on("error", reportError);
 
+  // Saves the watchers could not see: before they existed, or before the recursive one was ready.
+  const catchUp = () => {
+    if (closed || builtUpTo === Number.POSITIVE_INFINITY) return;
+    try {
+      for (const file of filesModifiedAfter(dirs.functionsDir, builtUpTo)) record(file);
+      const config = path.join(dirs.projectDir, "convex.json");
+      if (modifiedAfter(config, builtUpTo)) record(config);
+    } catch (error) {
+      reportError(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
+  catchUp();
+  settleTimer = setTimeout(catchUp, WATCH_SETTLE_MS);
+  settleTimer.unref();
+
   return {
     close() {
       closed = true;
       clearTimeout(timer);
+      clearTimeout(settleTimer);
       functionsWatcher.close();
       rootWatcher.close();
     },
   };
+}
+
+function modifiedAfter(file: string, since: number): boolean {
+  try {
+    return fs.statSync(file).mtimeMs > since;
+  } catch {
+    return false; // gone, or never there
+  }
+}
+
+/** Files under `dir` (what the watcher would report) modified after `since`. */
+function filesModifiedAfter(dir: string, since: number): string[] {
+  const found: string[] = [];
+  const walk = (folder: string, relative: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return; // removed while we looked
+    }
+    for (const entry of entries) {
+      const rel = relative ? path.join(relative, entry.name) : entry.name;
+      if (isIgnored(rel)) continue;
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full, rel);
+      else if (modifiedAfter(full, since)) found.push(full);
+    }
+  };
+  walk(dir, "");
+  return found;
 }
 
 /** Paths (relative to the functions folder) whose changes never affect a build. */

@@ -92,3 +92,38 @@ test("watching a project without a functions folder throws the loader's message"
   assert.throws(() => watchProject(p.dir, () => {}), /Convex functions folder not found/);
   assert.ok(!fs.existsSync(path.join(p.dir, "convex")));
 });
+
+test("files modified after the serving build started are reported once, though the watch began later", async () => {
+  const p = makeProject({ "convex/a.ts": "export const a = 1;\n", "convex/dir/b.ts": "export const b = 1;\n" });
+  projects.push(p);
+  const buildStartedAt = Date.now();
+  await sleep(20);
+  // Saved while the first build ran, before anything watched the folder.
+  p.write("convex/dir/b.ts", "export const b = 2;\n");
+  const calls: string[][] = [];
+  const watcher = watchProject(p.dir, (files) => calls.push(files), { debounceMs: 30, changedSince: buildStartedAt });
+  try {
+    await settle(calls, 400);
+    assert.deepEqual(calls, [[path.join(p.dir, "convex", "dir", "b.ts")]]);
+  } finally {
+    watcher.close();
+  }
+});
+
+test("files not modified since the serving build started are not reported; later saves are", async () => {
+  const p = makeProject({ "convex/a.ts": "export const a = 1;\n" });
+  projects.push(p);
+  await sleep(20);
+  const buildStartedAt = Date.now();
+  const calls: string[][] = [];
+  const watcher = watchProject(p.dir, (files) => calls.push(files), { debounceMs: 30, changedSince: buildStartedAt });
+  try {
+    await settle(calls, 400);
+    assert.deepEqual(calls, []);
+    p.write("convex/a.ts", "export const a = 2;\n");
+    await settle(calls);
+    assert.deepEqual(calls, [[path.join(p.dir, "convex", "a.ts")]]);
+  } finally {
+    watcher.close();
+  }
+});

@@ -96,6 +96,8 @@ test("watching a project without a functions folder throws the loader's message"
 test("files modified after the serving build started are reported once, though the watch began later", async () => {
   const p = makeProject({ "convex/a.ts": "export const a = 1;\n", "convex/dir/b.ts": "export const b = 1;\n" });
   projects.push(p);
+  // Date.now() counts whole milliseconds and mtimes do not: keep the fixture's writes clear of it.
+  await sleep(20);
   const buildStartedAt = Date.now();
   await sleep(20);
   // Saved while the first build ran, before anything watched the folder.

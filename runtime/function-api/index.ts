@@ -5,6 +5,7 @@
 import type { Context, Hono } from "hono";
 import type { Runtime } from "../host/runtime";
 import { newRequestId } from "../host/runtime";
+import { bearerTokenOf } from "../shared/bearer-token";
 import type { RuntimeFeature } from "../shared/feature";
 import type { JSONValue } from "../store/types";
 import { parseFunctionCall, FunctionCallError, type UdfKind } from "./parse-call";
@@ -21,12 +22,6 @@ export const STATUS_UDF_FAILED = 560;
 
 function failed(body: Record<string, unknown>): Response {
   return new Response(JSON.stringify(body), { status: STATUS_UDF_FAILED, headers: { "content-type": "application/json" } });
-}
-
-function bearerToken(header: string | undefined): string | null {
-  if (!header) return null;
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  return match ? match[1]!.trim() : null;
 }
 
 export function attachFunctionApi(runtime: Runtime, api: Hono): RuntimeFeature {
@@ -51,7 +46,7 @@ export function attachFunctionApi(runtime: Runtime, api: Hono): RuntimeFeature {
     const outcome = await runtime.runFunction(call.name, call.args, {
       udfType,
       publicOnly: true,
-      authToken: bearerToken(c.req.header("authorization")),
+      authToken: bearerTokenOf(c.req.header("authorization")),
       caller: "api",
       requestId,
     });

@@ -5,6 +5,7 @@
 // the owner's pid; a lock whose process is gone (kill -9, a crash) is taken over.
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { isProcessAlive } from "../shared/process-alive";
 
 export const LOCK_FILE = "convex-lens.lock";
 
@@ -31,15 +32,6 @@ function ownerPid(file: string): number | null {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Takes the folder's lock; returns the function that releases it. Throws DataDirInUseError. */
 export function lockDataDir(dataDir: string): () => void {
   const dir = resolve(dataDir);
@@ -52,7 +44,7 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = ownerPid(file);
-      if (owner !== null && owner !== process.pid && isAlive(owner)) throw new DataDirInUseError(dir, `process ${owner}`, file);
+      if (owner !== null && owner !== process.pid && isProcessAlive(owner)) throw new DataDirInUseError(dir, `process ${owner}`, file);
       // Left by a process that is gone, or by a runtime of this one that did not close: stale.
       try {
         unlinkSync(file);

@@ -19,6 +19,7 @@ import { schemaIndexProblem } from "./schema-check";
 import { lockDataDir } from "./data-dir-lock";
 import { WorkerPool } from "./worker-pool";
 import { WorkerSupply } from "./worker-supply";
+import { bearerTokenOf } from "../shared/bearer-token";
 import type { FunctionOutcome, HttpAnswer, OnClientGone, UserCodeWorker } from "./user-code-worker";
 import type { StorePort } from "./store-port";
 
@@ -71,17 +72,14 @@ export function newRequestId(): string {
   return id;
 }
 
-/**
- * The Bearer token of a request, read from the Authorization header as user code sees it (a
- * repeated header is one value joined by ", "); anything but `Bearer <token>` is no token.
- */
-function bearerToken(headers: Array<[string, string]>): string | null {
+/** The Authorization header as user code sees it: a repeated header is one value joined by ", ". */
+function authorizationOf(headers: Array<[string, string]>): string | null {
   let authorization: string | null = null;
   for (const [name, value] of headers) {
     if (name.length !== 13 || name.toLowerCase() !== "authorization") continue;
     authorization = authorization === null ? value : `${authorization}, ${value}`;
   }
-  return authorization && /^bearer\s+/i.test(authorization) ? authorization.replace(/^bearer\s+/i, "").trim() : null;
+  return authorization;
 }
 
 export class Runtime extends EventEmitter {
@@ -341,7 +339,7 @@ export class Runtime extends EventEmitter {
     onClientGone?: OnClientGone;
   }): Promise<HttpAnswer> {
     const worker = await this.#worker();
-    const token = bearerToken(request.headers);
+    const token = bearerTokenOf(authorizationOf(request.headers));
     return worker.runHttp(
       {
         requestId: request.requestId,

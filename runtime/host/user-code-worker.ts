@@ -338,6 +338,11 @@ export class UserCodeWorker {
           stream.resolveHead({ status: message.status, headers: message.headers, body: nullBody ? null : message.body });
           return;
         }
+        if (nullBody) {
+          // No body may be sent: the chunks that still arrive have no controller and are dropped.
+          stream.resolveHead({ status: message.status, headers: message.headers, body: null });
+          return;
+        }
         const body = new ReadableStream<Uint8Array>({
           start: (controller) => {
             stream.controller = controller;
@@ -348,11 +353,7 @@ export class UserCodeWorker {
             if (!this.#exited) this.#worker.postMessage({ type: "cancel-http", id: message.id });
           },
         });
-        if (nullBody) {
-          stream.resolveHead({ status: message.status, headers: message.headers, body: null });
-        } else {
-          stream.resolveHead({ status: message.status, headers: message.headers, stream: body });
-        }
+        stream.resolveHead({ status: message.status, headers: message.headers, stream: body });
         return;
       }
       case "http-chunk":

@@ -29,6 +29,11 @@ export async function readBodyWithLimit(request: Request, limit: number): Promis
     }
     chunks.push(value);
   }
+  return joined(chunks, total);
+}
+
+/** The chunks in one ArrayBuffer of exactly `total` bytes (Buffer.concat may hand back a slice of a shared pool). */
+function joined(chunks: Uint8Array[], total: number): ArrayBuffer {
   const body = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
@@ -67,13 +72,7 @@ export function readIncomingBody(incoming: IncomingMessage, declaredLength: stri
     };
     const onEnd = () => {
       finish(null);
-      const body = new Uint8Array(total);
-      let offset = 0;
-      for (const chunk of chunks) {
-        body.set(chunk, offset);
-        offset += chunk.byteLength;
-      }
-      resolve(body.buffer);
+      resolve(joined(chunks, total));
     };
     const onError = (error: Error) => finish(new BodyAbortedError(`The request body was cut off: ${error.message}`));
     const onClose = () => {

@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { isProcessAlive } from "../shared/process-alive.js";
 
 /** Where builds go by default, inside the project so bare imports resolve to its node_modules. */
 export const BUILD_ROOT = path.join(".convex-lens", "build");
@@ -76,7 +77,7 @@ export function pruneAbandonedBuilds(projectDir: string): string[] {
   const buildRoot = path.join(path.resolve(projectDir), BUILD_ROOT);
   return removeOurBuilds(buildRoot, (dir) => {
     const pid = builderPid(dir);
-    return pid !== null && pid !== process.pid && !isAlive(pid);
+    return pid !== null && pid !== process.pid && !isProcessAlive(pid);
   });
 }
 
@@ -104,15 +105,6 @@ function builderPid(dir: string): number | null {
     return typeof pid === "number" && Number.isInteger(pid) && pid > 0 ? pid : null;
   } catch {
     return null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -39,7 +39,6 @@ export function watchProject(
 
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
-  let settleTimer: NodeJS.Timeout | undefined;
   let closed = false;
   /** Files modified before this have been built (or are about to be, by the reload just fired). */
   let builtUpTo = changedSince ?? Number.POSITIVE_INFINITY;
@@ -89,7 +88,7 @@ export function watchProject(
     }
   };
   catchUp();
-  settleTimer = setTimeout(catchUp, WATCH_SETTLE_MS);
+  const settleTimer = setTimeout(catchUp, WATCH_SETTLE_MS);
   settleTimer.unref();
 
   return {

@@ -34,7 +34,7 @@ import type {
   StoredLogLine,
 } from "./log-store-types.js";
 import { allRows, firstRow, loadSqlJs, selectRows, type Row } from "./sql-js.js";
-import { StatementCache } from "./statement-cache.js";
+import { StatementCache } from "../shared/statement-cache.js";
 
 export type * from "./log-store-types.js";
 export type { ExecutionStats, ExecutionStatsQuery } from "./execution-stats.js";
@@ -480,8 +480,8 @@ export class LogStore {
     // The counts and the cache included what was rolled back: take them from the database.
     this.#running.clear();
     try {
-      this.#lineCount = Number(this.#sql.first("SELECT count(*) AS n FROM log_lines")?.n ?? 0);
-      this.#executionCount = Number(this.#sql.first("SELECT count(*) AS n FROM executions")?.n ?? 0);
+      this.#lineCount = Number(this.#sql.one("SELECT count(*) FROM log_lines")?.[0] ?? 0);
+      this.#executionCount = Number(this.#sql.one("SELECT count(*) FROM executions")?.[0] ?? 0);
     } catch {
       // A database that cannot count will fail the next read, which reports it.
     }
@@ -497,7 +497,7 @@ export class LogStore {
    * no queued write, whose row is already up to date.
    */
   #stored(id: string): ExecutionRecord | undefined {
-    const row = this.#sql.first(SELECT_EXECUTION, [id]);
+    const row = this.#sql.oneByName(SELECT_EXECUTION, [id]);
     return row && toExecution(row);
   }
 
@@ -519,7 +519,7 @@ export class LogStore {
     const oldest = "SELECT id FROM executions ORDER BY rowid LIMIT ?";
     this.#sql.run(`DELETE FROM log_lines WHERE execution_id IN (${oldest})`, [excess]);
     this.#lineCount -= this.#db.getRowsModified();
-    const pruned = this.#sql.column(`DELETE FROM executions WHERE id IN (${oldest}) RETURNING id`, [excess]);
+    const pruned = this.#sql.all(`DELETE FROM executions WHERE id IN (${oldest}) RETURNING id`, [excess]).map((row) => row[0]);
     this.#executionCount -= pruned.length;
     for (const id of pruned) this.#running.delete(String(id));
   }

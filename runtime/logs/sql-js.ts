@@ -1,6 +1,6 @@
 // The statement patterns the log store's occasional queries need (sql.js itself is loaded once per
 // process by runtime/shared/sql-js-loader.ts). Each statement here is prepared and freed within
-// one call; the hot write path keeps its statements instead (statement-cache.ts).
+// one call; the hot write path keeps its statements instead (shared/statement-cache.ts).
 import type { BindParams, Database, SqlValue } from "sql.js";
 export { loadSqlJs } from "../shared/sql-js-loader.js";
 

@@ -8,7 +8,8 @@
 //   documents      one row per document: id, table, creation time, wire-form JSON
 //   index_entries  (index id, sort key BLOB) -> document id. The primary key makes every index
 //                  query a range scan over BLOB keys (memcmp order), independent of table size.
-import type { Database, SqlValue, Statement } from "sql.js";
+import type { SqlValue } from "sql.js";
+import { StatementCache } from "../shared/statement-cache";
 
 export const STORE_FORMAT = "convex-lens-store/1";
 
@@ -52,59 +53,15 @@ export { loadSqlJs } from "../shared/sql-js-loader";
 
 export type Row = SqlValue[];
 
-export class Sql {
-  private readonly statements = new Map<string, Statement>();
-
-  constructor(readonly db: Database) {}
-
-  private statement(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  all(sql: string, params: SqlValue[] = []): Row[] {
-    const statement = this.statement(sql);
-    try {
-      statement.bind(params);
-      const rows: Row[] = [];
-      while (statement.step()) rows.push(statement.get());
-      return rows;
-    } finally {
-      statement.reset();
-    }
-  }
-
-  one(sql: string, params: SqlValue[] = []): Row | undefined {
-    const statement = this.statement(sql);
-    try {
-      statement.bind(params);
-      return statement.step() ? statement.get() : undefined;
-    } finally {
-      statement.reset();
-    }
-  }
-
-  run(sql: string, params: SqlValue[] = []): void {
-    const statement = this.statement(sql);
-    try {
-      statement.run(params);
-    } finally {
-      statement.reset();
-    }
-  }
-
+/** The store's connection: cached statements (shared/statement-cache.ts), plus DDL and closing. */
+export class Sql extends StatementCache {
   /** Several statements, no parameters (DDL, transaction control). */
   exec(sql: string): void {
     this.db.exec(sql);
   }
 
   close(): void {
-    for (const statement of this.statements.values()) statement.free();
-    this.statements.clear();
+    this.free();
     this.db.close();
   }
 }

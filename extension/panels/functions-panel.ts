@@ -4,7 +4,7 @@
 // when the state is pushed again (runtime state changes, finished executions, a run).
 import * as vscode from "vscode";
 import { createWriteStream } from "node:fs";
-import { isAbsolute, join, relative } from "node:path";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
@@ -15,6 +15,7 @@ import { FunctionStatsCache } from "../../runtime/inspect";
 import { handleFunctionsRequest, panelState, type FunctionsEffects } from "./functions-panel-requests";
 import { devTokenFor } from "../requests/act-as";
 import { webviewHtml, webviewOptions } from "./webview-html";
+import { openFrameSource } from "./open-frame-source";
 
 export interface FunctionsPanelDependencies {
   extensionUri: vscode.Uri;
@@ -187,13 +188,7 @@ export class FunctionsPanel implements vscode.Disposable {
   async #openSource(file: string, line: number): Promise<void> {
     const projectDir = this.deps.session?.projectDir;
     if (!projectDir) throw new Error("No Convex project is open.");
-    // Frames are printed relative to the functions folder's parent, like `../convex/tasks.ts`.
-    const absolute = join(projectDir, file.replace(/^(\.\.\/)+/, ""));
-    const inside = relative(projectDir, absolute);
-    if (inside.startsWith("..") || isAbsolute(inside)) throw new Error(`${file} is outside the project`);
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(absolute));
-    const position = new vscode.Position(Math.max(0, line - 1), 0);
-    await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One });
+    await openFrameSource(projectDir, file, line);
   }
 
   dispose(): void {

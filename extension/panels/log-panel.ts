@@ -7,7 +7,7 @@ import { isWebviewMessage } from "../../webview/protocol";
 import type { RuntimeSession } from "../runtime-session";
 import { writeMarker } from "../e2e-markers";
 import { LogPanelController } from "./log-panel-controller";
-import { sourceFileIn } from "./log-panel-messages";
+import { openFrameSource } from "./open-frame-source";
 import { LogSourceTracker, type SourceChoice } from "./log-panel-source";
 import { webviewHtml, webviewOptions } from "./webview-html";
 
@@ -70,9 +70,7 @@ export class LogPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   async #openSource(file: string, line: number, column: number | null): Promise<void> {
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(sourceFileIn(this.#deps.projectDir, file)));
-    const position = new vscode.Position(Math.max(0, line - 1), Math.max(0, (column ?? 1) - 1));
-    await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One });
+    await openFrameSource(this.#deps.projectDir, file, line, column);
   }
 
   #disposeView(): void {

@@ -1,7 +1,6 @@
 // Hosts the response panel of one route: sends the request, shows the response and the
 // executions it caused, lets the user edit and resend. One panel per route, reused.
 import * as vscode from "vscode";
-import { join } from "node:path";
 import { decodeJwt } from "jose";
 import { isWebviewMessage, type ActAsIdentity, type DevTokenView, type EditableRequest, type HostMessage, type PanelState, type ResponseView, type WebviewMessage } from "../../webview/protocol";
 import { sendRequest, type SendResult } from "../requests/send-request";
@@ -11,6 +10,7 @@ import { RequestError } from "../requests/request-builder";
 import type { RuntimeSession } from "../runtime-session";
 import { routeKey, type RouteEntry } from "../routes/route-model";
 import { webviewHtml, webviewOptions } from "./webview-html";
+import { openFrameSource } from "./open-frame-source";
 import { writeMarker } from "../e2e-markers";
 
 /** Dev tokens for "Copy dev token" are for the embedded runtime (the only target that trusts them). */
@@ -155,13 +155,7 @@ export class ResponsePanel implements vscode.Disposable {
   }
 
   async #openSource(file: string, line: number): Promise<void> {
-    // Frames are printed relative to the functions folder's parent, like `../convex/http.ts`.
-    const relative = file.replace(/^(\.\.\/)+/, "");
-    const absolute = join(this.deps.session.projectDir, relative);
-    if (!absolute.startsWith(this.deps.session.projectDir)) throw new Error(`${file} is outside the project`);
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(absolute));
-    const position = new vscode.Position(Math.max(0, line - 1), 0);
-    await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One });
+    await openFrameSource(this.deps.session.projectDir, file, line);
   }
 
   dispose(): void {

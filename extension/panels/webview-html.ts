@@ -15,7 +15,6 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
     // Response previews show images as data: URLs built from the bytes the host sends.
     `img-src ${webview.cspSource} data:`,
   ].join("; ");
-  const escapedTitle = title.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -23,7 +22,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta property="csp-nonce" content="${nonce}">
-<title>${escapedTitle}</title>
+<title>${escapeHtml(title)}</title>
 </head>
 <body data-panel="${panel}">
 <script nonce="${nonce}" src="${script}"></script>
@@ -44,14 +43,13 @@ export const webviewOptions = (extensionUri: vscode.Uri): vscode.WebviewOptions 
 export function reportHtml(webview: vscode.Webview, title: string, bodyHtml: string): string {
   const nonce = randomBytes(16).toString("base64");
   const csp = ["default-src 'none'", `style-src ${webview.cspSource} 'nonce-${nonce}'`, `img-src ${webview.cspSource} data:`].join("; ");
-  const escapedTitle = title.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapedTitle}</title>
+<title>${escapeHtml(title)}</title>
 <style nonce="${nonce}">
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 20px 20px; line-height: 1.5; }
 table { border-collapse: collapse; margin: 8px 0; }
@@ -62,8 +60,13 @@ blockquote { border-left: 3px solid var(--vscode-textBlockQuote-border); margin:
 a { color: var(--vscode-textLink-foreground); }
 </style>
 </head>
-<body data-report="${escapedTitle}">
+<body data-report="${escapeHtml(title)}">
 ${bodyHtml}
 </body>
 </html>`;
+}
+
+/** Text for an HTML element's content or a quoted attribute. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 }

@@ -26,13 +26,8 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
   await recordFigures("fuzz", {
     title: "random requests on both origins: no undocumented 5xx, the server alive after",
-    runs: tally.runs,
-    faultsInjected: 0,
-    requestsSent: tally.requestsSent,
-    inputsTried: tally.inputsTried,
-    dataLost: 0,
+    tally,
     seed: SEED,
-    notes: tally.notes,
   });
 });
 

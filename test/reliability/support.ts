@@ -1,6 +1,5 @@
 // Shared pieces of the reliability suite: a seeded PRNG, `convex-lens serve` children on
-// 127.0.0.1, function API calls, raw-socket requests, bounded polls, and the figures every test
-// file adds to test/RELIABILITY.md.
+// 127.0.0.1, function API calls, raw-socket requests, bounded polls.
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { copyFixture, runCli, type CliRun } from "../helpers/cli-process";

@@ -154,6 +154,16 @@ export async function valueOf<T>(api: string, kind: "query" | "mutation" | "acti
   return outcome.value as T;
 }
 
+/** A Host both origins answer to: a loopback name with the port the request goes to. */
+export function loopbackHost(port: number): string {
+  return `127.0.0.1:${port}`;
+}
+
+/** The Host header line of a raw request to `port`. */
+export function hostHeader(port: number): string {
+  return `Host: ${loopbackHost(port)}`;
+}
+
 export interface RawResponse {
   /** null when the server closed the connection without a status line. */
   status: number | null;

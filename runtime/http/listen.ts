@@ -4,7 +4,7 @@
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { AddressInfo } from "node:net";
-import { hostGuard } from "./host-guard";
+import { hostGuard, type GuardedRequest } from "./host-guard";
 
 export interface Listening {
   port: number;
@@ -29,7 +29,7 @@ export interface ListenOptions {
 export function listen(app: Hono, port: number, flag: string, options: ListenOptions = {}): Promise<Listening> {
   const guard = hostGuard(options.allowedHosts ?? []);
   return new Promise((resolve, reject) => {
-    const fetch = (request: Request, env: { incoming: Parameters<typeof guard>[0] }) => guard(env.incoming) ?? app.fetch(request, env);
+    const fetch = (request: Request, env: { incoming: GuardedRequest }) => guard(env.incoming) ?? app.fetch(request, env);
     const server = serve({ fetch, hostname: "127.0.0.1", port, overrideGlobalObjects: false }, (info: AddressInfo) => {
       server.off("error", onError);
       resolve({

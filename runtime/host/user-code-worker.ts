@@ -288,6 +288,9 @@ export class UserCodeWorker {
       case "load-failed":
         rejectLoaded(message.error);
         return;
+      case "ending":
+        this.#exitReason ??= { message: `The function runner exited (user code called ${message.call}) while this request was running` };
+        return;
       case "call":
         if (message.id === 0) {
           // Only transaction ends are sent this way; ending one that a failed commit already

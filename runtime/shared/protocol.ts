@@ -118,6 +118,8 @@ export type WorkerToHost =
   | { type: "batch"; messages: WorkerToHost[] }
   | { type: "loaded"; project: LoadedProject }
   | { type: "load-failed"; error: WireError }
+  /** User code is ending this worker (a signal to its own process, process.abort()): `call` names how. */
+  | { type: "ending"; call: string }
   /** `id` 0: nobody waits for the answer (a failure is reported by the host). */
   | { type: "call"; id: number; execId: string; op: string; args: any }
   | { type: "sync-call"; execId: string; op: string; args: any }

@@ -18,9 +18,16 @@ import { HttpBridge } from "./http-bridge";
 import { SyscallRouter } from "./syscall-router";
 import { StackCleaner, uncaughtError } from "./uncaught-error";
 import { claimSlot } from "../shared/sync-channel";
+import { guardProcessEnd } from "./process-guards";
 
 const boot = workerData as WorkerBoot;
 const host = new HostChannel(boot.control, boot.syncBuffer);
+// Before any user module loads: its top level may signal the process too.
+guardProcessEnd((call, exitCode) => {
+  host.send({ type: "ending", call });
+  host.flush();
+  process.exit(exitCode);
+});
 /** The build this worker runs; set by `receiveBuild` when main starts. */
 let init: WorkerInit;
 

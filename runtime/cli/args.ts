@@ -10,6 +10,7 @@ export interface ServeArgs {
   dataDir: string | undefined;
   envFiles: string[];
   queryTimeoutMs: number | undefined;
+  clientGoneTimeoutMs: number | undefined;
   quiet: boolean;
 }
 
@@ -47,6 +48,8 @@ Serves the project's convex/http.ts on 127.0.0.1 without deploying.
   --data DIR        data folder for the database, files and logs (default <project>/.convex-lens)
   --env-file FILE   dotenv file whose variables the functions see in process.env (repeatable)
   --query-timeout MS  execution time limit for queries and mutations (default 1000)
+  --client-gone-timeout MS  stop an HTTP action still running this long after its client
+                    disconnected (default 30000)
   --quiet           do not print function log lines
 
 Runs the requests of .http files (REST Client / httpYac format) and checks their ?? assertions;
@@ -55,7 +58,7 @@ exits with 1 when one fails — usable in CI.
   --var name=value  a variable, over the files' own definitions (repeatable)
   --timeout MS      time limit of each request (default 30000)`;
 
-const SERVE_OPTIONS = ["port", "api-port", "data", "env-file", "query-timeout", "quiet"];
+const SERVE_OPTIONS = ["port", "api-port", "data", "env-file", "query-timeout", "client-gone-timeout", "quiet"];
 const RUN_OPTIONS = ["site", "var", "timeout"];
 
 function port(value: string | undefined, flag: string, fallback: number): number {
@@ -63,6 +66,13 @@ function port(value: string | undefined, flag: string, fallback: number): number
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag} takes a port number from 0 to 65535, got "${value}"`);
   return n;
+}
+
+function milliseconds(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`${flag} takes a number of milliseconds above 0`);
+  return ms;
 }
 
 export function parseCli(argv: string[]): CliArgs {
@@ -77,6 +87,7 @@ export function parseCli(argv: string[]): CliArgs {
         data: { type: "string" },
         "env-file": { type: "string", multiple: true },
         "query-timeout": { type: "string" },
+        "client-gone-timeout": { type: "string" },
         quiet: { type: "boolean" },
         site: { type: "string" },
         var: { type: "string", multiple: true },
@@ -98,11 +109,8 @@ export function parseCli(argv: string[]): CliArgs {
   if (foreign) throw new UsageError(`--${foreign} is an option of ${command === "serve" ? "run" : "serve"}, not of ${command}`);
   if (command === "run") return runArgs(positionals.slice(1), values);
   if (rest.length > 0) throw new UsageError(`serve takes one project folder, got also: ${rest.join(" ")}`);
-  let queryTimeoutMs: number | undefined;
-  if (values["query-timeout"] !== undefined) {
-    queryTimeoutMs = Number(values["query-timeout"]);
-    if (!Number.isFinite(queryTimeoutMs) || queryTimeoutMs <= 0) throw new UsageError("--query-timeout takes a number of milliseconds above 0");
-  }
+  const queryTimeoutMs = milliseconds(values["query-timeout"], "--query-timeout");
+  const clientGoneTimeoutMs = milliseconds(values["client-gone-timeout"], "--client-gone-timeout");
   return {
     command: "serve",
     projectDir: resolve(projectDir ?? "."),
@@ -111,6 +119,7 @@ export function parseCli(argv: string[]): CliArgs {
     dataDir: values.data === undefined ? undefined : resolve(values.data),
     envFiles: (values["env-file"] ?? []).map((f) => resolve(f)),
     queryTimeoutMs,
+    clientGoneTimeoutMs,
     quiet: values.quiet ?? false,
   };
 }

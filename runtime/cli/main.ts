@@ -22,6 +22,7 @@ async function serve(args: ServeArgs): Promise<void> {
     port: args.port,
     apiPort: args.apiPort,
     queryTimeoutMs: args.queryTimeoutMs,
+    clientGoneTimeoutMs: args.clientGoneTimeoutMs,
   });
   const { runtime } = serving;
   const color = process.stdout.isTTY === true;

@@ -95,6 +95,8 @@ export class UserCodeWorker {
   readonly #unclaimed = new Map<number, UnclaimedRequest>();
   /** Running executions by slot, to name the one that hangs. */
   readonly #running = new Map<number, ExecutionStart>();
+  /** HTTP requests whose client went away before their answer was complete: id → when. */
+  readonly #abandoned = new Map<number, number>();
   #nextRequest = 1;
   #exited = false;
   #lastHeartbeat = 0;
@@ -204,6 +206,26 @@ export class UserCodeWorker {
     return longest;
   }
 
+  /**
+   * The HTTP action that has been running longest since its client went away, and for how long;
+   * `alone` when nothing else runs beside it (no other execution, no other request).
+   */
+  abandonedRequest(now = Date.now()): { identifier: string; goneForMs: number; alone: boolean } | null {
+    let oldest: { id: number; since: number } | null = null;
+    for (const [id, since] of this.#abandoned) {
+      // Its answer is complete (or it failed): nothing of it runs any more.
+      if (!this.#streams.has(id)) this.#abandoned.delete(id);
+      else if (!oldest || since < oldest.since) oldest = { id, since };
+    }
+    if (!oldest) return null;
+    const requestIds = new Set([...this.#abandoned.keys()].map((id) => this.#streams.get(id)!.requestId));
+    const requestId = this.#streams.get(oldest.id)!.requestId;
+    const starts = [...this.#running.values()];
+    const execution = starts.find((start) => start.requestId === requestId && start.parentId === null);
+    const alone = this.#calls.size === 0 && this.#streams.size === this.#abandoned.size && starts.every((start) => requestIds.has(start.requestId));
+    return { identifier: execution?.identifier ?? "(not started)", goneForMs: now - oldest.since, alone };
+  }
+
   /** Nothing of ours runs there: no request waits on it, no execution is open. */
   get idle(): boolean {
     return this.busy === 0 && this.#running.size === 0;
@@ -229,7 +251,15 @@ export class UserCodeWorker {
       const body = request.body ? request.body.slice(0) : null;
       this.#worker.postMessage({ type: "run-http", id, ...request, body } satisfies RunHttpRequest, body ? [body] : []);
       onClientGone?.(() => {
-        if (!this.#exited && this.#streams.has(id)) this.#worker.postMessage({ type: "cancel-http", id });
+        if (this.#exited || !this.#streams.has(id)) return;
+        if (this.#withdraw(id)) {
+          // Still waiting in the worker's queue: it never runs.
+          this.#streams.delete(id);
+          rejectHead({ message: "The client disconnected before its request started" });
+          return;
+        }
+        this.#abandoned.set(id, Date.now());
+        this.#worker.postMessage({ type: "cancel-http", id });
       });
     });
   }
@@ -247,13 +277,19 @@ export class UserCodeWorker {
   withdrawUnclaimed(): UnclaimedRequest[] {
     const withdrawn: UnclaimedRequest[] = [];
     for (const [id, entry] of this.#unclaimed) {
-      if (Atomics.compareExchange(this.#control, claimSlot(id), id, ~id) !== id) continue;
-      this.#unclaimed.delete(id);
+      if (!this.#withdraw(id)) continue;
       this.#calls.delete(id);
       this.#streams.delete(id);
       withdrawn.push(entry);
     }
     return withdrawn;
+  }
+
+  /** Takes request `id` back unless the worker has started it. */
+  #withdraw(id: number): boolean {
+    if (!this.#unclaimed.has(id) || Atomics.compareExchange(this.#control, claimSlot(id), id, ~id) !== id) return false;
+    this.#unclaimed.delete(id);
+    return true;
   }
 
   /** Runs requests withdrawn from another worker here, once this one has loaded. */
@@ -390,6 +426,7 @@ export class UserCodeWorker {
   /** The worker is gone: every caller still waiting gets an error instead of hanging. */
   #failEverything(reason: WireError): void {
     this.#unclaimed.clear();
+    this.#abandoned.clear();
     for (const [, resolve] of this.#calls) resolve({ ok: false, error: reason, logLines: [] });
     this.#calls.clear();
     for (const [, stream] of this.#streams) {

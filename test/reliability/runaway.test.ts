@@ -101,3 +101,41 @@ describe("signals to its own process and process.abort() end only the worker", (
     await assertServing(serve);
   });
 });
+
+describe("an HTTP action still running after its client went away", () => {
+  let child: ServeChild;
+  const GONE_MS = 500;
+
+  before(async () => {
+    child = await serve(["--client-gone-timeout", String(GONE_MS)]);
+  });
+
+  /** Starts a request and hangs up once it has been running a while. */
+  async function hangUp(path: string): Promise<void> {
+    const abort = new AbortController();
+    const request = fetch(`${child.site}${path}`, { signal: abort.signal }).catch(() => "aborted");
+    // Not a claim about speed: the request only has to have reached its worker.
+    await delay(300);
+    abort.abort();
+    assert.equal(await request, "aborted");
+  }
+
+  test("one that never yields is stopped after the client disconnects, and the log says why", async () => {
+    await hangUp("/spin");
+    await child.cli.waitFor(/HTTP action GET \/spin was still running 0\.5 s after its client disconnected: it was stopped\. Convex lets/);
+    await assertServing(child);
+  });
+
+  test("one that keeps the event loop turning is stopped too", async () => {
+    await hangUp("/spin-yielding");
+    await child.cli.waitFor(/HTTP action GET \/spin-yielding was still running 0\.5 s after its client disconnected: it was stopped\./);
+    await assertServing(child);
+  });
+
+  test("one whose client waits is not stopped, however long it takes", async () => {
+    const response = await fetch(`${child.site}/slow?ms=${4 * GONE_MS}`);
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), `waited ${4 * GONE_MS} ms`);
+    assert.doesNotMatch(child.cli.output(), /GET \/slow was still running/);
+  });
+});

@@ -35,6 +35,10 @@ export interface RuntimeOptions {
   actionTimeoutMs?: number;
   /** Wall-clock bound of a query or mutation including its waits; default 15 s as in Convex. */
   systemTimeoutMs?: number;
+  /**
+   * V8 heap cap of each worker thread, MiB (default 2048): the last resort behind Convex's memory
+   * limit per execution, which the worker measures itself (worker/memory-watch.ts).
+   */
   memoryLimitMb?: number;
   /** An HTTP action still running this long after its client disconnected is stopped. Default 30 s. */
   clientGoneTimeoutMs?: number;

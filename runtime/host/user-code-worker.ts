@@ -20,9 +20,15 @@ import {
   answerSyncCall,
   claimSlot,
   CONTROL_HEARTBEAT,
+  CONTROL_MEMORY_BASELINE_KIB,
+  CONTROL_MEMORY_BUDGET_KIB,
+  CONTROL_MEMORY_IN_USE_KIB,
+  CONTROL_MEMORY_LIMIT_MIB,
+  CONTROL_MEMORY_OVER,
   CONTROL_RUNNING_SLOT,
   CONTROL_SLOTS,
 } from "../shared/sync-channel";
+import { outOfMemoryMessage } from "../shared/limits";
 import type { WorkerBoot, WorkerStart } from "../shared/worker-boot";
 
 export interface WorkerServices {
@@ -61,6 +67,20 @@ interface HttpStream {
 }
 
 export type WorkerInitData = Omit<WorkerInit, "control" | "syncBuffer">;
+
+/** The worker's memory as its heartbeat last measured it (worker/memory-watch.ts), in bytes. */
+export interface WorkerMemory {
+  /** V8 heap in use plus external memory (ArrayBuffers). */
+  inUse: number;
+  /** Held above what the worker held once the project had loaded: charged to its executions. */
+  charged: number;
+  /** The sum of the limits of the executions running there. */
+  budget: number;
+  /** The largest limit of one of them, in MiB: the figure in the error. */
+  limitMib: number;
+  /** A full collection left it over budget. */
+  over: boolean;
+}
 
 /** A request this worker has not taken yet: it can still go to another worker instead. */
 export type UnclaimedRequest =
@@ -150,6 +170,8 @@ export class UserCodeWorker {
     this.loaded.catch(() => undefined);
     this.#worker.on("message", (message: WorkerToHost) => this.#onMessage(message, resolveLoaded, rejectLoaded));
     this.#worker.on("error", (error) => {
+      // V8's heap limit (resourceLimits), the last resort behind the per-execution budget.
+      if ((error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY") this.#exitReason ??= { message: outOfMemoryMessage(this.memory().limitMib) };
       this.#exitReason ??= { message: `The function runner crashed: ${error instanceof Error ? error.message : String(error)}` };
       rejectLoaded(this.#exitReason);
     });
@@ -180,6 +202,28 @@ export class UserCodeWorker {
 
   get busy(): number {
     return this.#calls.size + this.#streams.size;
+  }
+
+  /** Counts the worker's heartbeats: it stands still while user code holds the event loop. */
+  get heartbeat(): number {
+    return Atomics.load(this.#control, CONTROL_HEARTBEAT);
+  }
+
+  memory(): WorkerMemory {
+    const kib = (slot: number) => Atomics.load(this.#control, slot) * 1024;
+    const inUse = kib(CONTROL_MEMORY_IN_USE_KIB);
+    return {
+      inUse,
+      charged: Math.max(0, inUse - kib(CONTROL_MEMORY_BASELINE_KIB)),
+      budget: kib(CONTROL_MEMORY_BUDGET_KIB),
+      limitMib: Atomics.load(this.#control, CONTROL_MEMORY_LIMIT_MIB),
+      over: Atomics.load(this.#control, CONTROL_MEMORY_OVER) === 1,
+    };
+  }
+
+  /** How many executions run there now. */
+  get runningExecutions(): number {
+    return this.#running.size;
   }
 
   /** Milliseconds since user code last let the worker's event loop turn. */

@@ -1,8 +1,10 @@
 // Keeps one healthy worker to send work to. A worker whose event loop stops turning (user code in
 // a loop) is set aside at once so new requests go to a fresh worker, and it is terminated when
-// its running function passes its time limit.
+// its running function passes its time limit. A worker is terminated too when its executions hold
+// more memory than their limits, or when an HTTP action runs on long after its client went away.
 import type { LoadedProject, WireError } from "../shared/protocol";
-import { clientGoneMessage, timeoutMessage } from "../shared/limits";
+import { clientGoneMessage, outOfMemoryMessage, timeoutMessage } from "../shared/limits";
+import { MemoryMeter } from "./memory-meter";
 import type { UnclaimedRequest, UserCodeWorker, WorkerInitData } from "./user-code-worker";
 import type { WorkerSupply } from "./worker-supply";
 
@@ -23,6 +25,7 @@ export class WorkerPool {
   #primary: UserCodeWorker;
   readonly #retired = new Set<UserCodeWorker>();
   readonly #timer: NodeJS.Timeout;
+  readonly #memory = new MemoryMeter();
   #disposed = false;
 
   constructor(
@@ -121,8 +124,27 @@ export class WorkerPool {
     return true;
   }
 
+  /**
+   * Stops a worker whose executions hold more memory than their limits allow: each of them fails
+   * with Convex's out-of-memory error, and the memory goes back with the worker.
+   */
+  #stopOverMemory(worker: UserCodeWorker): boolean {
+    const overrun = this.#memory.overrun(worker);
+    if (!overrun) return false;
+    const mib = Math.round(overrun.charged / (1024 * 1024));
+    const running = worker.runningExecutions;
+    this.options.onNotice?.(
+      running > 0
+        ? `Out of memory: user code held ${mib} MiB in a function runner where ${running === 1 ? "1 execution" : `${running} executions`} ran, over their limit (${overrun.limitMib} MiB per execution, as on Convex): the runner was stopped and its memory returned.`
+        : `User code kept ${mib} MiB after its functions returned (module-level data, or a timer still allocating), over the ${overrun.limitMib} MiB limit: its function runner was stopped and its memory returned.`,
+    );
+    this.#stop(worker, { message: outOfMemoryMessage(overrun.limitMib) });
+    return true;
+  }
+
   #watch(): void {
     const now = Date.now();
+    this.#memory.sample(this.workers.live);
     for (const worker of [this.#primary, ...this.#retired]) {
       if (worker.exited) {
         this.#retired.delete(worker);
@@ -137,6 +159,7 @@ export class WorkerPool {
         }
         continue;
       }
+      if (this.#stopOverMemory(worker)) continue;
       const stalled = worker.stalledFor(now);
       const execution = worker.stalledExecution();
       if (execution) {

@@ -37,7 +37,8 @@ export interface RouteInfo {
 }
 
 export interface WorkerInit {
-  modules: Array<{ path: string; outFile: string }>;
+  /** `environment`: where Convex would run the module ("node" for "use node" files). */
+  modules: Array<{ path: string; outFile: string; environment: "isolate" | "node" }>;
   httpModule: string | null;
   schemaFile: string | null;
   authConfigFile: string | null;

@@ -199,6 +199,19 @@ describe("an HTTP action still running after its client went away", () => {
     await assertServing(child);
   });
 
+  test("a response that streams for ever: its body is canceled when the client leaves, so its cancel() runs", async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${child.site}/stream-forever`, { signal: abort.signal });
+    assert.equal(new TextDecoder().decode((await response.body!.getReader().read()).value), "tick\n");
+    abort.abort();
+    const notes = await poll(async () => {
+      const seen = (await callApi(child.api, "query", "runaway:notes")).value as string[];
+      return seen.length > 0 ? seen : undefined;
+    }, "the stream's cancel() to leave its note");
+    assert.deepEqual(notes, ["stream canceled"]);
+    await assertServing(child);
+  });
+
   test("one whose client waits is not stopped, however long it takes", async () => {
     const response = await fetch(`${child.site}/slow?ms=${4 * GONE_MS}`);
     assert.equal(response.status, 200);

@@ -78,7 +78,7 @@ export interface WorkerMemory {
   budget: number;
   /** The largest limit of one of them, in MiB: the figure in the error. */
   limitMib: number;
-  /** A full collection left it over budget. */
+  /** Full collections left it over budget: the host stops the worker. */
   over: boolean;
 }
 

@@ -24,6 +24,7 @@ async function serve(args: ServeArgs): Promise<void> {
     queryTimeoutMs: args.queryTimeoutMs,
     allowedHosts: args.allowedHosts,
     allowedOrigins: args.allowedOrigins,
+    clientGoneTimeoutMs: args.clientGoneTimeoutMs,
   });
   const { runtime } = serving;
   const color = process.stdout.isTTY === true;

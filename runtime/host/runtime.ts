@@ -8,7 +8,7 @@ import { buildProject, newBuildDir, pruneAbandonedBuilds, type BuildMessage } fr
 import { Store } from "../store/sqlite-store";
 import { LogStore } from "../logs/log-store";
 import type { Caller, LoadedProject, WireError } from "../shared/protocol";
-import { DEFAULT_ACTION_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS } from "../shared/limits";
+import { DEFAULT_ACTION_TIMEOUT_MS, DEFAULT_CLIENT_GONE_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS } from "../shared/limits";
 import type { JSONValue, SchemaInfo } from "../store/types";
 import { DatabaseOps } from "./database-ops";
 import { ExecutionEvents } from "./execution-events";
@@ -35,7 +35,13 @@ export interface RuntimeOptions {
   actionTimeoutMs?: number;
   /** Wall-clock bound of a query or mutation including its waits; default 15 s as in Convex. */
   systemTimeoutMs?: number;
+  /**
+   * V8 heap cap of each worker thread, MiB (default 2048): the last resort behind Convex's memory
+   * limit per execution, which the worker measures itself (worker/memory-watch.ts).
+   */
   memoryLimitMb?: number;
+  /** An HTTP action still running this long after its client disconnected is stopped. Default 30 s. */
+  clientGoneTimeoutMs?: number;
   /** Log lines kept in the log store (oldest pruned first). Default 100000. */
   logRetention?: number;
 }
@@ -235,6 +241,7 @@ export class Runtime extends EventEmitter {
         queryTimeoutMs: this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
         actionTimeoutMs: this.options.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
         replaceAfterMs: 250,
+        clientGoneTimeoutMs: this.options.clientGoneTimeoutMs ?? DEFAULT_CLIENT_GONE_TIMEOUT_MS,
         onNotice: (text) => this.emit("notice", text),
       },
     );

@@ -37,7 +37,8 @@ export interface RouteInfo {
 }
 
 export interface WorkerInit {
-  modules: Array<{ path: string; outFile: string }>;
+  /** `environment`: where Convex would run the module ("node" for "use node" files). */
+  modules: Array<{ path: string; outFile: string; environment: "isolate" | "node" }>;
   httpModule: string | null;
   schemaFile: string | null;
   authConfigFile: string | null;
@@ -118,6 +119,8 @@ export type WorkerToHost =
   | { type: "batch"; messages: WorkerToHost[] }
   | { type: "loaded"; project: LoadedProject }
   | { type: "load-failed"; error: WireError }
+  /** User code is ending this worker (a signal to its own process, process.abort()): `call` names how. */
+  | { type: "ending"; call: string }
   /** `id` 0: nobody waits for the answer (a failure is reported by the host). */
   | { type: "call"; id: number; execId: string; op: string; args: any }
   | { type: "sync-call"; execId: string; op: string; args: any }

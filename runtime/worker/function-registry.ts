@@ -30,6 +30,8 @@ export interface ResolvedFunction {
   fn: ConvexFunction;
   udfType: "query" | "mutation" | "action";
   visibility: "public" | "internal";
+  /** Where Convex would run it: its isolate, or Node.js for "use node" modules. */
+  environment: "isolate" | "node";
 }
 
 /** "messages.ts" → "messages"; "dir/sub.js" → "dir/sub". */
@@ -58,12 +60,15 @@ function udfTypeOf(value: ConvexFunction): ResolvedFunction["udfType"] | null {
 
 export class FunctionRegistry {
   readonly modules = new Map<string, Record<string, unknown>>();
+  /** Modules Convex would run in Node.js ("use node"). */
+  readonly #nodeModules = new Set<string>();
   readonly loadErrors: Array<{ module: string; message: string }> = [];
   router: HttpRouterLike | null = null;
 
-  async load(modules: Array<{ path: string; outFile: string }>, httpModule: string | null): Promise<void> {
+  async load(modules: Array<{ path: string; outFile: string; environment?: "isolate" | "node" }>, httpModule: string | null): Promise<void> {
     for (const module of modules) {
       const name = modulePathToName(module.path);
+      if (module.environment === "node") this.#nodeModules.add(name);
       try {
         const exports = (await import(pathToFileURL(module.outFile).href)) as Record<string, unknown>;
         this.modules.set(name, exports);
@@ -84,7 +89,13 @@ export class FunctionRegistry {
     if (typeof value !== "function") return null;
     const udfType = udfTypeOf(value);
     if (udfType === null) return null;
-    return { name: displayName(module, exportName), fn: value, udfType, visibility: value.isInternal ? "internal" : "public" };
+    return {
+      name: displayName(module, exportName),
+      fn: value,
+      udfType,
+      visibility: value.isInternal ? "internal" : "public",
+      environment: this.#nodeModules.has(module) ? "node" : "isolate",
+    };
   }
 
   listFunctions(): FunctionInfo[] {

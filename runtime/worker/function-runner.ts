@@ -2,7 +2,7 @@
 // argument/return validation, transactions held by the host, execution records and log capture.
 import { convexToJson } from "convex/values";
 import type { Caller, WireError } from "../shared/protocol";
-import { timeoutMessage } from "../shared/limits";
+import { ISOLATE_MEMORY_LIMIT_MIB, memoryLimitMib, timeoutMessage } from "../shared/limits";
 import type { JSONValue } from "../store/types";
 import { validateArgs, validateReturns } from "../values/validate";
 import { Execution, executionStorage, newExecutionId, type RequestInfo, type TransactionRef } from "./execution";
@@ -10,6 +10,7 @@ import type { FunctionRegistry, ResolvedFunction } from "./function-registry";
 import type { HostChannel } from "./host-channel";
 import { attachExecutionLog } from "./execution-log";
 import { uncaughtError, type StackCleaner } from "./uncaught-error";
+import type { MemoryWatch } from "./memory-watch";
 
 /** A failure that already has the message the caller should see (validation, not found, …). */
 export class FunctionFailure extends Error {
@@ -37,6 +38,7 @@ export class FunctionRunner {
     private readonly registry: FunctionRegistry,
     private readonly host: HostChannel,
     private readonly cleaner: StackCleaner,
+    private readonly memory: MemoryWatch,
     private readonly queryTimeoutMs: number,
     private readonly systemTimeoutMs: number = DEFAULT_SYSTEM_TIMEOUT_MS,
   ) {}
@@ -77,7 +79,7 @@ export class FunctionRunner {
     );
     const execId = execution.id;
     // Announced before its transaction begins, so the start and the begin travel together.
-    this.#announce(execution);
+    this.#announce(execution, memoryLimitMib(resolved.udfType, resolved.environment));
     options.onLogLines?.(execution.log.lines);
     let ownTx: TransactionRef | null = null;
     let savepoint: number | null = null;
@@ -146,7 +148,8 @@ export class FunctionRunner {
     }
   }
 
-  #announce(execution: Execution): void {
+  #announce(execution: Execution, memoryLimit: number): void {
+    this.memory.started(execution.id, memoryLimit);
     attachExecutionLog(execution, this.host);
     this.host.send({
       type: "exec-start",
@@ -161,8 +164,9 @@ export class FunctionRunner {
     });
   }
 
+  /** Announces an HTTP action (Convex runs those in its isolate). */
   announce(execution: Execution): void {
-    this.#announce(execution);
+    this.#announce(execution, ISOLATE_MEMORY_LIMIT_MIB);
   }
 
   finish(execution: Execution, error: WireError | null, status: number | null): void {
@@ -170,6 +174,7 @@ export class FunctionRunner {
   }
 
   #finish(execution: Execution, error: WireError | null, status: number | null): void {
+    this.memory.ended(execution.id);
     this.host.send({
       type: "exec-end",
       execId: execution.id,

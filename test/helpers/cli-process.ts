@@ -13,8 +13,13 @@ export interface CliRun {
   exited: Promise<number | null>;
 }
 
-export function runCli(args: string[], options: { cwd?: string } = {}): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO, stdio: ["ignore", "pipe", "pipe"] });
+/** `detached`: the CLI leads a process group of its own (signals to its group reach nothing else). */
+export function runCli(args: string[], options: { cwd?: string; detached?: boolean } = {}): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? REPO,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.detached ?? false,
+  });
   let output = "";
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {

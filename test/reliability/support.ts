@@ -3,7 +3,7 @@
 // file adds to test/RELIABILITY.md.
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
-import { copyFixture, runCli, type CliRun } from "../helpers/cli-process";
+import { copyFixture, runCli, type CliOptions, type CliRun } from "../helpers/cli-process";
 
 /** mulberry32: a small, fast PRNG; the same seed gives the same run. */
 export class Rng {
@@ -80,8 +80,8 @@ export interface ServeChild {
 }
 
 /** `node dist/cli.js serve <project> --port 0 --api-port 0 --data <dataDir> …`, once it serves. */
-export async function startServe(project: string, dataDir: string, extra: string[] = []): Promise<ServeChild> {
-  const cli = runCli(["serve", project, "--port", "0", "--api-port", "0", "--data", dataDir, "--quiet", ...extra]);
+export async function startServe(project: string, dataDir: string, extra: string[] = [], options: CliOptions = {}): Promise<ServeChild> {
+  const cli = runCli(["serve", project, "--port", "0", "--api-port", "0", "--data", dataDir, "--quiet", ...extra], options);
   // A child that exits before it serves fails the start at once, with what it printed.
   const exitedEarly = cli.exited.then((code) => {
     throw new Error(`convex-lens serve exited with code ${code} before serving:\n${cli.output()}`);

@@ -17,6 +17,7 @@ import { TransactionTable } from "./transactions";
 import { loadErrorMessage } from "./load-error-location";
 import { schemaIndexProblem } from "./schema-check";
 import { lockDataDir } from "./data-dir-lock";
+import { PersistenceHealth, watchLogStore, type PersistenceEvent } from "./persistence-health";
 import { WorkerPool } from "./worker-pool";
 import { WorkerSupply } from "./worker-supply";
 import { bearerTokenOf } from "../shared/bearer-token";
@@ -116,8 +117,12 @@ export class Runtime extends EventEmitter {
     readonly options: RuntimeOptions,
     readonly store: StorePort & Store,
     readonly logs: LogStore,
+    /** Whether the data folder's files are being saved; its transitions are "persistence" events. */
+    readonly persistence: PersistenceHealth,
   ) {
     super();
+    persistence.subscribe((event: PersistenceEvent) => this.emit("persistence", event));
+    watchLogStore(logs, persistence, (text) => this.emit("notice", text));
     this.dataDir = options.dataDir ?? join(options.projectDir, ".convex-lens");
     this.databaseOps = new DatabaseOps(store, this.transactions);
     this.services = new HostServices(this.databaseOps, this.transactions, this.events);
@@ -151,9 +156,10 @@ export class Runtime extends EventEmitter {
       } catch {
         // Housekeeping only: a folder that cannot be removed now is tried again next start.
       }
-      store = await Store.open({ file: join(dataDir, "data.sqlite") });
+      const persistence = new PersistenceHealth();
+      store = await Store.open({ file: join(dataDir, "data.sqlite"), onDiskStatus: (part, error) => persistence.report(part, error) });
       const logs = await LogStore.open({ file: join(dataDir, "logs.sqlite"), retention: options.logRetention });
-      const runtime = new Runtime(options, store as StorePort & Store, logs);
+      const runtime = new Runtime(options, store as StorePort & Store, logs, persistence);
       runtime.#unlockDataDir = unlock;
       runtime.#recordExecutions();
       return runtime;
@@ -406,12 +412,12 @@ export class Runtime extends EventEmitter {
     this.#pool = null;
     this.#buildDir = null;
     this.#pruneOwnBuilds();
-    try {
-      await this.store.close();
-      await this.logs.close();
-    } finally {
-      this.#unlockDataDir();
-    }
+    // Both stores close even if one cannot save its file; the first failure is thrown after (the
+    // commit log still holds every commit the database file misses).
+    const closing = await Promise.allSettled([this.store.close(), this.logs.close()]);
+    this.#unlockDataDir();
     this.emit("state", this.state);
+    const failed = closing.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+    if (failed) throw failed.reason;
   }
 }

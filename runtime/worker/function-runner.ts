@@ -93,7 +93,12 @@ export class FunctionRunner {
         savepoint = (await this.host.call(execId, "tx/savepoint", { txId: nestedInTx.id })) as number;
       }
       const value = await this.#invoke(execution, resolved, args);
-      if (ownTx?.mode === "write") await this.host.call(execId, "tx/commit", { txId: ownTx.id });
+      if (ownTx?.mode === "write") {
+        // The host refuses a commit it could not make durable (a full disk): its message is the error.
+        await this.host.call(execId, "tx/commit", { txId: ownTx.id }).catch((error: WireError) => {
+          throw new FunctionFailure({ message: error.message });
+        });
+      }
       else if (ownTx) this.host.notify(execId, "tx/end", { txId: ownTx.id });
       else if (savepoint !== null && nestedInTx) {
         await this.host.call(execId, "tx/release", { txId: nestedInTx.id, savepoint });

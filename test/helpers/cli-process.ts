@@ -13,11 +13,21 @@ export interface CliRun {
   exited: Promise<number | null>;
 }
 
-/** `detached`: the CLI leads a process group of its own (signals to its group reach nothing else). */
-export function runCli(args: string[], options: { cwd?: string; detached?: boolean } = {}): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], {
+export interface CliOptions {
+  cwd?: string;
+  /** Node options before the script (e.g. a `--require` preload). */
+  execArgv?: string[];
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
+  /** The CLI leads a process group of its own (signals to its group reach nothing else). */
+  detached?: boolean;
+}
+
+export function runCli(args: string[], options: CliOptions = {}): CliRun {
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), CLI, ...args], {
     cwd: options.cwd ?? REPO,
     stdio: ["ignore", "pipe", "pipe"],
+    env: options.env ? { ...process.env, ...options.env } : process.env,
     detached: options.detached ?? false,
   });
   let output = "";

@@ -13,7 +13,7 @@ import { newRequestId } from "../host/runtime";
 import { NotServingError } from "../host/not-serving";
 import type { HttpAnswer } from "../host/user-code-worker";
 import { BodyAbortedError, BodyTooLargeError, readIncomingBody } from "./read-body";
-import { writeComplete } from "./write-answer";
+import { writeComplete, writeStreamed } from "./write-answer";
 
 /** The backend's /http router rejects request bodies over 20 MiB (DefaultBodyLimit). */
 export const REQUEST_BODY_LIMIT = 20 * 1024 * 1024;
@@ -105,8 +105,8 @@ export function createSiteApp(runtime: Runtime): Hono<{ Bindings: HttpBindings }
       const message = error && typeof error === "object" && "message" in error ? String(error.message) : String(error);
       return serverError(requestId, message);
     }
-    if ("stream" in answer) return new Response(answer.stream, { status: answer.status, headers: answer.headers });
-    writeComplete(outgoing, method, answer);
+    if ("stream" in answer) void writeStreamed(outgoing, answer);
+    else writeComplete(outgoing, method, answer);
     return RESPONSE_ALREADY_SENT;
   });
   return app;

@@ -3,10 +3,12 @@
 import { Hono } from "hono";
 import { join } from "node:path";
 import { Runtime, type RuntimeOptions } from "./host/runtime";
+import { NotServingError } from "./host/not-serving";
 import { createSiteApp } from "./http/site-app";
 import { createApiApp, finishApiApp } from "./http/api-app";
 import { listen, type Listening } from "./http/listen";
 import { allowedNamesOf } from "./http/allowed-names";
+import { FrontDoor } from "./http/front-door";
 import { attachAuth } from "./auth/index";
 import { DEV_JWKS_PATH, DevIssuer, devIssuerUrl } from "./auth/dev-issuer";
 import { serveDevIssuerJwks } from "./auth/dev-issuer-routes";
@@ -42,30 +44,39 @@ export interface Serving {
 }
 
 export async function startServing(options: ServeOptions): Promise<Serving> {
-  // Both servers listen before the code loads: user code sees their URLs in process.env.
+  // Both servers listen before the code loads: user code sees their URLs in process.env. Until
+  // their routes are all in, requests wait at the doors; then, until the first load has
+  // finished, in the routes (Runtime.whenServing).
   const allowed = allowedNamesOf(options);
   const apiApp = createApiApp(allowed);
   const siteApp = new Hono();
-  const api = await listen(apiApp, options.apiPort, "--api-port", allowed);
+  const doors = { site: new FrontDoor(), api: new FrontDoor() };
+  const api = await listen(doors.api.fetch, options.apiPort, "--api-port", allowed);
   let site: Listening;
   try {
-    site = await listen(siteApp, options.port, "--port", allowed);
+    site = await listen(doors.site.fetch, options.port, "--port", allowed);
   } catch (error) {
     await api.close();
     throw error;
   }
+  const failedToStart = async (error: unknown) => {
+    const message = `Convex Lens could not start: ${error instanceof Error ? error.message : String(error)}`;
+    doors.site.close(message);
+    doors.api.close(message);
+    await Promise.all([site.close(), api.close()]);
+  };
   let runtime: Runtime;
   try {
     runtime = await Runtime.open({ ...options, siteUrl: site.url, cloudUrl: api.url });
   } catch (error) {
-    await Promise.all([site.close(), api.close()]);
+    await failedToStart(error);
     throw error;
   }
   let devIssuer: DevIssuer | null = null;
   try {
     if (options.devIssuer) devIssuer = await DevIssuer.open(join(runtime.dataDir, "dev-issuer"), devIssuerUrl(api.url));
   } catch (error) {
-    await Promise.all([site.close(), api.close()]);
+    await failedToStart(error);
     await runtime.close();
     throw error;
   }
@@ -76,8 +87,11 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     attachScheduler(runtime),
     attachFunctionApi(runtime, apiApp),
   ];
-  finishApiApp(apiApp);
+  finishApiApp(apiApp, runtime);
   siteApp.route("/", createSiteApp(runtime));
+  doors.api.open(apiApp);
+  doors.site.open(siteApp);
+  // In the same turn as the doors open: the requests let in find the load under way.
   await runtime.reload();
   return {
     runtime,
@@ -85,9 +99,15 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     api,
     devIssuer,
     async close() {
-      await Promise.all([site.close(), api.close()]);
+      const stopping = NotServingError.stopped().message;
+      doors.site.close(stopping);
+      doors.api.close(stopping);
+      // No new connections from here; the requests in progress get their answers: those waiting
+      // on user code when the runtime stops are told so (runtime.close).
+      const serversClosed = Promise.all([site.close(), api.close()]);
       for (const feature of features) await feature.close();
       await runtime.close();
+      await serversClosed;
     },
   };
 }

@@ -7,6 +7,7 @@ import { relative } from "node:path";
 import { readEnvFiles } from "../host/env-files";
 import { startServing, type Serving } from "../serve";
 import { watchProject } from "../loader/watch";
+import { whereInProject } from "../loader/index";
 import { formatErrorLine, formatLogLine } from "../logs/cli-format";
 import { formatOutcome, formatSummary, runHttpFile, summarize, type FileOutcome } from "../http-files/run-requests";
 import { parseCli, USAGE, UsageError, type RunArgs, type ServeArgs } from "./args";
@@ -49,10 +50,7 @@ async function serve(args: ServeArgs): Promise<void> {
     if (state.kind === "ready" && !first) console.log(`[convex-lens] reloaded in ${state.buildMs} ms`);
     if (state.kind === "build-failed") {
       console.error("[convex-lens] build failed; the last good build keeps serving:" );
-      for (const e of state.errors) {
-        const where = e.line > 0 ? `${relative(args.projectDir, e.file)}:${e.line}:${e.column}` : relative(args.projectDir, e.file) || e.file;
-        console.error(`  ${where}: ${e.text}`);
-      }
+      for (const e of state.errors) console.error(`  ${whereInProject(e, args.projectDir)}: ${e.text}`);
     }
   });
   if (runtime.state.kind === "build-failed") runtime.emit("state", runtime.state);

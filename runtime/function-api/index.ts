@@ -11,6 +11,7 @@ import type { JSONValue } from "../store/types";
 import { parseFunctionCall, FunctionCallError, type UdfKind } from "./parse-call";
 import { BodyAbortedError, BodyTooLargeError, readBodyWithLimit } from "../http/read-body";
 import { requireJsonBody } from "../http/json-only";
+import { NotServingError } from "../host/not-serving";
 
 /**
  * Function arguments are capped at 16 MiB on Convex; the JSON request that carries them gets the
@@ -40,8 +41,13 @@ export function attachFunctionApi(runtime: Runtime, api: Hono): RuntimeFeature {
       }
       throw error;
     }
-    if (!runtime.ready) {
-      return failed({ status: "error", errorMessage: `[Request ID: ${requestId}] Server Error\nThe project is not loaded: it does not build yet.`, logLines: [] });
+    try {
+      // Waits for a load in progress.
+      if (!runtime.ready) await runtime.whenServing();
+    } catch (error) {
+      if (!(error instanceof NotServingError)) throw error;
+      if (error.reason === "build-failed") return failed({ status: "error", errorMessage: `[Request ID: ${requestId}] Server Error\n${error.message}`, logLines: [] });
+      return c.text(error.message, 503, error.reason === "still-loading" ? { "retry-after": "1" } : {});
     }
     const udfType = kind ?? runtime.project?.functions.find((f) => f.name === call.name)?.udfType ?? "query";
     const outcome = await runtime.runFunction(call.name, call.args, {

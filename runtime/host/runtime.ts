@@ -1,6 +1,6 @@
 // The embedded Convex runtime: builds the project, runs its code in a worker pool, keeps the data
 // in sql.js, and answers HTTP actions and function calls. The CLI and the extension both drive it.
-import { EventEmitter } from "node:events";
+import { EventEmitter, once } from "node:events";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -19,6 +19,7 @@ import { schemaIndexProblem } from "./schema-check";
 import { lockDataDir } from "./data-dir-lock";
 import { PersistenceHealth, watchLogStore, type PersistenceEvent } from "./persistence-health";
 import { WorkerPool } from "./worker-pool";
+import { LOAD_WAIT_MS, NotServingError } from "./not-serving";
 import { WorkerSupply } from "./worker-supply";
 import { bearerTokenOf } from "../shared/bearer-token";
 import type { FunctionOutcome, HttpAnswer, OnClientGone, UserCodeWorker } from "./user-code-worker";
@@ -63,6 +64,27 @@ export interface RunFunctionOptions {
   scheduledFunctionId?: string | null;
 }
 
+/**
+ * Whether `work` settles (either way), or `stop` does, within `ms`. The timer does not keep the
+ * process alive.
+ */
+async function settlesWithin(work: Promise<unknown>, stop: Promise<void>, ms: number): Promise<boolean> {
+  if (ms <= 0) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work.then(() => true, () => true), stop.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What a request still running on user code is told when the runtime stops. */
+const STOPPED_UNDER_REQUEST = { message: "Convex Lens stopped while this request was running." };
+
 /** Random bytes are drawn in blocks: one system call per request id showed in profiles. */
 const REQUEST_ID_BYTES = 8;
 let idPool = Buffer.alloc(0);
@@ -100,6 +122,13 @@ export class Runtime extends EventEmitter {
   #reloading: Promise<void> | null = null;
   #lastBuildStartedAt: number | null = null;
   #reloadAgain = false;
+  /** Pools replaced by a reload that still finish the requests they had, with their build folders. */
+  readonly #draining = new Map<WorkerPool, string | null>();
+  /** The build folder of the reload in progress: a pruning meanwhile must leave it. */
+  #loadingBuildDir: string | null = null;
+  /** Settles when close() starts: requests waiting for a load stop waiting. */
+  readonly #stopping: Promise<void>;
+  #stop: () => void = () => undefined;
   /** Starts every worker; keeps a spare booted for the next reload. */
   readonly #supply: WorkerSupply;
   /** Open transactions by id: op handlers use it to write inside the calling mutation. */
@@ -123,6 +152,7 @@ export class Runtime extends EventEmitter {
     super();
     persistence.subscribe((event: PersistenceEvent) => this.emit("persistence", event));
     watchLogStore(logs, persistence, (text) => this.emit("notice", text));
+    this.#stopping = new Promise((resolve) => (this.#stop = resolve));
     this.dataDir = options.dataDir ?? join(options.projectDir, ".convex-lens");
     this.databaseOps = new DatabaseOps(store, this.transactions);
     this.services = new HostServices(this.databaseOps, this.transactions, this.events);
@@ -209,11 +239,12 @@ export class Runtime extends EventEmitter {
     this.#lastBuildStartedAt = Date.now();
     const { outDir } = newBuildDir(this.options.projectDir);
     this.#ownBuilds.push(outDir);
+    this.#loadingBuildDir = outDir;
     // Without a spare (the first load, or it died), one boots while esbuild builds.
     this.#supply.warm(this.#buildDir);
     const build = await buildProject({ projectDir: this.options.projectDir, outDir });
     if (this.#stopped()) {
-      this.#pruneOwnBuilds();
+      this.#abandonLoad();
       return;
     }
     if (build.ok && build.convexSource === "bundled" && !this.#toldBundledConvex) {
@@ -225,7 +256,7 @@ export class Runtime extends EventEmitter {
       );
     }
     if (!build.ok) {
-      this.#pruneOwnBuilds();
+      this.#abandonLoad();
       this.state = { kind: "build-failed", errors: build.errors, serving: this.#pool !== null };
       this.emit("state", this.state);
       return;
@@ -261,7 +292,7 @@ export class Runtime extends EventEmitter {
       await this.#applySchema(project.schemaJson ? (JSON.parse(project.schemaJson) as SchemaInfo) : null, build.functionsDir);
     } catch (error) {
       await pool.dispose();
-      this.#pruneOwnBuilds();
+      this.#abandonLoad();
       const wire = error as WireError & { errors?: BuildMessage[] };
       const httpFile = build.httpModule ? join(build.functionsDir, build.httpModule) : build.functionsDir;
       this.state = {
@@ -275,18 +306,20 @@ export class Runtime extends EventEmitter {
     if (this.#stopped()) {
       // close() ran while this build loaded: nothing may keep running after it.
       await pool.dispose({ message: "The runtime stopped" });
-      this.#pruneOwnBuilds();
+      this.#abandonLoad();
       return;
     }
     const previous = this.#pool;
+    const previousDir = this.#buildDir;
     this.#pool = pool;
     this.#project = project;
     this.#buildDir = build.outDir;
+    this.#loadingBuildDir = null;
     this.state = { kind: "ready", project, buildMs: Math.round(performance.now() - started) };
     // Modules that depend on the loaded code (auth config, scheduled jobs) update before "state".
     this.emit("loaded", project);
     this.emit("state", this.state);
-    if (previous) void this.#drain(previous).then(() => this.#pruneOwnBuilds());
+    if (previous) void this.#drain(previous, previousDir).then(() => this.#pruneOwnBuilds());
   }
 
   /** close() has run (a reload in flight sees it only after its awaits). */
@@ -307,29 +340,43 @@ export class Runtime extends EventEmitter {
     }
   }
 
+  /** The reload in progress did not make it: its build folder goes. */
+  #abandonLoad(): void {
+    this.#loadingBuildDir = null;
+    this.#pruneOwnBuilds();
+  }
+
   /**
-   * Deletes the build folders this runtime made, but the one serving. Only our own: another
-   * runtime (the CLI beside the extension, a parallel test) may be serving from the same project.
+   * Deletes the build folders this runtime made, but those in use: the one serving, the one a
+   * reload is loading, those of pools still draining. Only our own: another runtime (the CLI
+   * beside the extension, a parallel test) may be serving from the same project.
    */
   #pruneOwnBuilds(): void {
-    const keep = this.#buildDir;
+    const keep = new Set([this.#buildDir, this.#loadingBuildDir, ...this.#draining.values()]);
     this.#ownBuilds = this.#ownBuilds.filter((dir) => {
-      if (dir === keep) return true;
+      if (keep.has(dir)) return true;
       rmSync(dir, { recursive: true, force: true });
       return false;
     });
   }
 
-  /** Lets in-flight work of a replaced pool finish (bounded), then stops it. */
-  async #drain(pool: WorkerPool): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (!pool.idle && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  /**
+   * Lets the requests of a replaced pool finish on the build they started on, then stops it. A
+   * reload must not fail them, so the bound is the longest a function may run; the pool's
+   * watchdog still stops any that passes its own limit.
+   */
+  async #drain(pool: WorkerPool, buildDir: string | null): Promise<void> {
+    this.#draining.set(pool, buildDir);
+    const deadline = Date.now() + Math.max(this.options.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS, this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS);
+    while (!pool.idle && Date.now() < deadline && !this.#stopped()) await new Promise((r) => setTimeout(r, 20));
+    // close() stops the pools still draining itself.
+    if (!this.#draining.delete(pool)) return;
     await pool.dispose();
   }
 
   async runFunction(name: string, args: JSONValue, options: RunFunctionOptions = {}): Promise<FunctionOutcome> {
-    const worker = await this.#worker();
-    return worker.runFunction({
+    const pool = this.#pool ?? (await this.whenServing());
+    return pool.send((worker) => worker.runFunction({
       name,
       udfType: options.udfType ?? this.#project?.functions.find((f) => f.name === name)?.udfType ?? "query",
       args,
@@ -338,7 +385,7 @@ export class Runtime extends EventEmitter {
       publicOnly: options.publicOnly ?? false,
       authToken: options.authToken ?? null,
       scheduledFunctionId: options.scheduledFunctionId ?? null,
-    });
+    }));
   }
 
   /** Runs an HTTP action request. The caller has already read and size-checked the body. */
@@ -351,9 +398,9 @@ export class Runtime extends EventEmitter {
     ip: string | null;
     onClientGone?: OnClientGone;
   }): Promise<HttpAnswer> {
-    const worker = await this.#worker();
+    const pool = this.#pool ?? (await this.whenServing());
     const token = bearerTokenOf(authorizationOf(request.headers));
-    return worker.runHttp(
+    return pool.send((worker) => worker.runHttp(
       {
         requestId: request.requestId,
         method: request.method,
@@ -364,7 +411,7 @@ export class Runtime extends EventEmitter {
         ip: request.ip,
       },
       request.onClientGone,
-    );
+    ));
   }
 
   /** The worker serving now and the spare the next reload will start on (tests, diagnostics). */
@@ -380,22 +427,26 @@ export class Runtime extends EventEmitter {
     return this.#pool !== null;
   }
 
-  /** The worker to run on now, once it has loaded the project. */
-  async #worker() {
-    const worker = this.#requirePool().current();
-    await worker.loaded;
-    return worker;
-  }
-
-  #requirePool(): WorkerPool {
-    if (!this.#pool) {
-      const reason =
-        this.state.kind === "build-failed"
-          ? `the project does not build yet:\n${this.state.errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.text}`).join("\n")}`
-          : "the project is not loaded yet";
-      throw new Error(`Convex Lens cannot run functions: ${reason}`);
+  /**
+   * The pool to run requests on. With none yet, a request waits for the load in progress (the
+   * first one, or a reload after a build that failed), up to LOAD_WAIT_MS, instead of being
+   * refused for the moment it arrived in. A reload of a project that serves never makes anyone
+   * wait: the last good build answers until the new one is in. Throws a NotServingError when
+   * waiting does not help: the project does not build, it is still loading, or the runtime stops.
+   */
+  async whenServing(): Promise<WorkerPool> {
+    const deadline = Date.now() + LOAD_WAIT_MS;
+    for (;;) {
+      if (this.#stopped()) throw NotServingError.stopped();
+      if (this.#pool) return this.#pool;
+      // Before the first reload() is called (startServing calls it right after opening the doors).
+      const load = this.#reloading ?? (this.state.kind === "starting" ? once(this, "state") : null);
+      if (load === null) {
+        const errors = this.state.kind === "build-failed" ? this.state.errors : [];
+        throw NotServingError.buildFailed(errors, this.options.projectDir);
+      }
+      if (!(await settlesWithin(load, this.#stopping, deadline - Date.now()))) throw NotServingError.stillLoading();
     }
-    return this.#pool;
   }
 
   #recordExecutions(): void {
@@ -408,7 +459,14 @@ export class Runtime extends EventEmitter {
 
   async close(): Promise<void> {
     this.state = { kind: "stopped" };
-    await Promise.all([this.#pool?.dispose({ message: "The runtime stopped" }), this.#supply.close()]);
+    this.#stop();
+    const draining = [...this.#draining.keys()];
+    this.#draining.clear();
+    await Promise.all([
+      this.#pool?.dispose(STOPPED_UNDER_REQUEST),
+      ...draining.map((pool) => pool.dispose(STOPPED_UNDER_REQUEST)),
+      this.#supply.close(),
+    ]);
     this.#pool = null;
     this.#buildDir = null;
     this.#pruneOwnBuilds();

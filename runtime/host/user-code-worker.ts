@@ -336,20 +336,6 @@ export class UserCodeWorker {
     return true;
   }
 
-  /** Runs requests withdrawn from another worker here, once this one has loaded. */
-  adopt(requests: UnclaimedRequest[]): void {
-    for (const entry of requests) {
-      if (entry.kind === "function") {
-        this.loaded.then(
-          () => this.runFunction(entry.request).then(entry.resolve),
-          (error: WireError) => entry.resolve({ ok: false, error, logLines: [] }),
-        );
-      } else {
-        this.loaded.then(() => this.runHttp(entry.request, entry.onClientGone)).then(entry.resolveHead, entry.rejectHead);
-      }
-    }
-  }
-
   async terminate(reason: WireError): Promise<void> {
     this.#exitReason ??= reason;
     await this.#worker.terminate();

@@ -27,6 +27,8 @@ export class WorkerPool {
   readonly #timer: NodeJS.Timeout;
   readonly #memory = new MemoryMeter();
   #disposed = false;
+  /** Requests waiting for a worker to load before they are posted to it. */
+  #waiting = 0;
 
   constructor(
     private readonly init: WorkerInitData,
@@ -47,6 +49,28 @@ export class WorkerPool {
     return this.#primary;
   }
 
+  /**
+   * Sends a request to the current worker, once it has loaded. The request is posted in the same
+   * turn as this call when the worker is ready; while it waits for a worker still loading, the
+   * pool does not count as idle, so a reload's drain does not stop the pool under it.
+   */
+  send<T>(request: (worker: UserCodeWorker) => Promise<T>): Promise<T> {
+    const worker = this.current();
+    if (worker.isLoaded) return request(worker);
+    this.#waiting++;
+    // Counted down and posted in one callback: no drain can look in between.
+    return worker.loaded.then(
+      () => {
+        this.#waiting--;
+        return request(worker);
+      },
+      (error: unknown) => {
+        this.#waiting--;
+        throw error;
+      },
+    );
+  }
+
   /** The worker that takes new work now. */
   current(): UserCodeWorker {
     if (this.#primary.exited && !this.#disposed) this.#primary = this.#spawn();
@@ -61,9 +85,9 @@ export class WorkerPool {
     await Promise.all(all.map((worker) => worker.terminate(reason)));
   }
 
-  /** Resolves once every worker has finished what it was doing (used before a reload drops them). */
+  /** Every worker has finished what it was doing and no request waits to be sent (a reload's drain checks this). */
   get idle(): boolean {
-    return this.#primary.busy === 0 && [...this.#retired].every((w) => w.busy === 0);
+    return this.#waiting === 0 && this.#primary.busy === 0 && [...this.#retired].every((w) => w.busy === 0);
   }
 
   #spawn(): UserCodeWorker {
@@ -83,7 +107,14 @@ export class WorkerPool {
       }
       return;
     }
-    this.current().adopt(requests);
+    // Through send(): while they wait for the new worker to load, the pool is not idle.
+    for (const entry of requests) {
+      if (entry.kind === "function") {
+        this.send((worker) => worker.runFunction(entry.request)).then(entry.resolve, (error: WireError) => entry.resolve({ ok: false, error, logLines: [] }));
+      } else {
+        this.send((worker) => worker.runHttp(entry.request, entry.onClientGone)).then(entry.resolveHead, entry.rejectHead);
+      }
+    }
   }
 
   /** Sets a stalled worker aside: new work, and the work it has not started, go to a fresh one. */

@@ -1,14 +1,21 @@
-// Starts a Hono app on loopback. It never replaces the host's global Request/Response (the
+// Starts a server on loopback. It never replaces the host's global Request/Response (the
 // extension host is shared with other extensions), and a taken port is a clear error. Every
-// request passes the Host check (host-guard.ts) before the app sees it.
+// request passes the Host check (host-guard.ts) before anything else sees it.
 import { serve } from "@hono/node-server";
-import type { Hono } from "hono";
 import type { AddressInfo } from "node:net";
+import type { FetchHandler } from "./front-door";
 import { hostGuard, type GuardedRequest } from "./host-guard";
+
+/** How long close() lets the answers in progress go out before it cuts their connections. */
+const CLOSE_GRACE_MS = 2000;
 
 export interface Listening {
   port: number;
   url: string;
+  /**
+   * Takes no new connection and closes the idle ones at once; the answers in progress go out
+   * (bounded by a short grace), then the server is gone.
+   */
   close(): Promise<void>;
 }
 
@@ -26,10 +33,10 @@ export interface ListenOptions {
   allowedHosts?: readonly string[];
 }
 
-export function listen(app: Hono, port: number, flag: string, options: ListenOptions = {}): Promise<Listening> {
+export function listen(handler: FetchHandler, port: number, flag: string, options: ListenOptions = {}): Promise<Listening> {
   const guard = hostGuard(options.allowedHosts ?? []);
+  const fetch: FetchHandler = (request, env) => guard((env as { incoming: GuardedRequest }).incoming) ?? handler(request, env);
   return new Promise((resolve, reject) => {
-    const fetch = (request: Request, env: { incoming: GuardedRequest }) => guard(env.incoming) ?? app.fetch(request, env);
     const server = serve({ fetch, hostname: "127.0.0.1", port, overrideGlobalObjects: false }, (info: AddressInfo) => {
       server.off("error", onError);
       resolve({
@@ -37,9 +44,16 @@ export function listen(app: Hono, port: number, flag: string, options: ListenOpt
         url: `http://127.0.0.1:${info.port}`,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => done());
-            // Keep-alive connections would hold close() open; they carry no state worth waiting for.
-            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+            const connections = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+            // A stuck client or a long download must not hold the stop up.
+            const cut = setTimeout(() => connections.closeAllConnections?.(), CLOSE_GRACE_MS);
+            cut.unref();
+            server.close(() => {
+              clearTimeout(cut);
+              done();
+            });
+            // Idle keep-alive connections carry no state worth waiting for.
+            connections.closeIdleConnections?.();
           }),
       });
     });

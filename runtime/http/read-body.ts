@@ -1,6 +1,7 @@
 // Reads a request body with the backend's 20 MiB cap. A declared length over the cap is refused
 // before reading; an undeclared (chunked) body is counted as it arrives and dropped at the cap.
 import type { IncomingMessage } from "node:http";
+import { joinChunks } from "../shared/join-chunks";
 
 export class BodyTooLargeError extends Error {}
 /** The client went away (or broke the framing) before the whole body arrived. */
@@ -29,18 +30,7 @@ export async function readBodyWithLimit(request: Request, limit: number): Promis
     }
     chunks.push(value);
   }
-  return joined(chunks, total);
-}
-
-/** The chunks in one ArrayBuffer of exactly `total` bytes (Buffer.concat may hand back a slice of a shared pool). */
-function joined(chunks: Uint8Array[], total: number): ArrayBuffer {
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body.buffer;
+  return joinChunks(chunks, total).buffer;
 }
 
 /**
@@ -72,7 +62,7 @@ export function readIncomingBody(incoming: IncomingMessage, declaredLength: stri
     };
     const onEnd = () => {
       finish(null);
-      resolve(joined(chunks, total));
+      resolve(joinChunks(chunks, total).buffer);
     };
     const onError = (error: Error) => finish(new BodyAbortedError(`The request body was cut off: ${error.message}`));
     const onClose = () => {

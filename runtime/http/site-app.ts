@@ -8,17 +8,16 @@
 import { Hono } from "hono";
 import type { HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import type { ServerResponse } from "node:http";
 import type { Runtime } from "../host/runtime";
 import { newRequestId } from "../host/runtime";
+import { NotServingError } from "../host/not-serving";
 import type { HttpAnswer } from "../host/user-code-worker";
 import { BodyAbortedError, BodyTooLargeError, readIncomingBody } from "./read-body";
+import { writeComplete, writeStreamed } from "./write-answer";
 
 /** The backend's /http router rejects request bodies over 20 MiB (DefaultBodyLimit). */
 export const REQUEST_BODY_LIMIT = 20 * 1024 * 1024;
 const BODYLESS = new Set(["GET", "HEAD", "OPTIONS"]);
-/** What @hono/node-server puts on a body without a content type; kept so answers do not change. */
-const DEFAULT_CONTENT_TYPE = "text/plain; charset=UTF-8";
 
 function text(status: number, body: string): Response {
   return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
@@ -27,6 +26,15 @@ function text(status: number, body: string): Response {
 function serverError(requestId: string, message: string): Response {
   const body = { code: `[Request ID: ${requestId}] Server Error: ${message}` };
   return new Response(JSON.stringify(body), { status: 500, headers: { "content-type": "application/json" } });
+}
+
+/** A project that does not build is a server error, with the build's errors; the rest is temporary. */
+function notServing(requestId: string, error: unknown): Response {
+  if (!(error instanceof NotServingError)) throw error;
+  if (error.reason === "build-failed") return serverError(requestId, error.message);
+  const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };
+  if (error.reason === "still-loading") headers["retry-after"] = "1";
+  return new Response(error.message, { status: 503, headers });
 }
 
 /** The request's headers as sent (names as the client wrote them), plus the few the server reads. */
@@ -54,8 +62,12 @@ export function createSiteApp(runtime: Runtime): Hono<{ Bindings: HttpBindings }
     const { headers, requestId: sentRequestId, contentLength, host } = readHeaders(incoming.rawHeaders);
     const requestId = sentRequestId ?? newRequestId();
     if (!runtime.ready) {
-      const reason = runtime.state.kind === "build-failed" ? "the project does not build; see the runtime's output" : "the project is still loading";
-      return serverError(requestId, `Convex Lens cannot serve this request: ${reason}`);
+      try {
+        // Waits for a load in progress.
+        await runtime.whenServing();
+      } catch (error) {
+        return notServing(requestId, error);
+      }
     }
     if (!runtime.hasHttp) return text(404, "This Convex deployment does not have HTTP actions enabled.");
     // request.url is the site URL with the original path and query, as the backend builds it;
@@ -89,11 +101,12 @@ export function createSiteApp(runtime: Runtime): Hono<{ Bindings: HttpBindings }
           }),
       });
     } catch (error) {
+      if (error instanceof NotServingError) return notServing(requestId, error);
       const message = error && typeof error === "object" && "message" in error ? String(error.message) : String(error);
       return serverError(requestId, message);
     }
-    if ("stream" in answer) return new Response(answer.stream, { status: answer.status, headers: answer.headers });
-    writeComplete(outgoing, method, answer);
+    if ("stream" in answer) void writeStreamed(outgoing, answer);
+    else writeComplete(outgoing, method, answer);
     return RESPONSE_ALREADY_SENT;
   });
   return app;
@@ -102,31 +115,4 @@ export function createSiteApp(runtime: Runtime): Hono<{ Bindings: HttpBindings }
 function withHost(url: string, host: string): string {
   const parsed = new URL(url);
   return `http://${host}${parsed.pathname}${parsed.search}`;
-}
-
-/** Writes an answer whose body is all here: head and body in one write, with its length. */
-function writeComplete(outgoing: ServerResponse, method: string, answer: HttpAnswer & { body: Uint8Array | null }): void {
-  const flat: string[] = [];
-  let hasContentType = false;
-  let declaredLength: string | null = null;
-  for (const [name, value] of answer.headers) {
-    const lower = name.toLowerCase();
-    // Our length is the body's own; a length or framing header from user code cannot disagree with it.
-    if (lower === "content-length") {
-      declaredLength = value;
-      continue;
-    }
-    if (lower === "transfer-encoding") continue;
-    if (lower === "content-type") hasContentType = true;
-    flat.push(name, value);
-  }
-  if (answer.body !== null) {
-    if (!hasContentType) flat.push("content-type", DEFAULT_CONTENT_TYPE);
-    // A HEAD answer has no body here but may say how long the GET would have been.
-    const length = method === "HEAD" && declaredLength !== null ? declaredLength : String(answer.body.byteLength);
-    flat.push("content-length", length);
-  }
-  outgoing.writeHead(answer.status, flat);
-  if (answer.body === null || answer.body.byteLength === 0) outgoing.end();
-  else outgoing.end(answer.body);
 }

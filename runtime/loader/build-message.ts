@@ -45,3 +45,9 @@ export function fromEsbuildMessage(message: EsbuildMessage, workingDir: string):
     ...(notes.length ? { notes } : {}),
   };
 }
+
+/** Where a message points, as people read it: `convex/http.ts:3:5`, relative to the project. */
+export function whereInProject(message: BuildMessage, projectDir: string): string {
+  const file = path.relative(projectDir, message.file) || message.file;
+  return message.line > 0 ? `${file}:${message.line}:${message.column}` : file;
+}

@@ -2,15 +2,18 @@
 // the router's own `runRequest`, which calls back into `requestFromConvexJson` and
 // `convexJsonFromResponse`. The response streams back to the host chunk by chunk.
 import { setImmediate } from "node:timers";
-import type { RunHttpRequest } from "../shared/protocol";
+import type { RunHttpRequest, WireError } from "../shared/protocol";
 import { Execution, executionStorage, newExecutionId } from "./execution";
 import type { FunctionRegistry } from "./function-registry";
 import type { HostChannel } from "./host-channel";
 import type { FunctionRunner } from "./function-runner";
 import { uncaughtError, type StackCleaner } from "./uncaught-error";
+import { joinChunks } from "../shared/join-chunks";
 
 /** The backend caps HTTP action responses at 20 MiB (crates/udf/src/http_action.rs). */
 export const HTTP_BODY_LIMIT = 20 << 20;
+/** What the backend logs for a response over the cap. */
+const RESPONSE_TOO_LARGE = "HttpResponseTooLarge: HTTP actions support responses up to 20 MiB";
 const BODYLESS_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export class HttpBridge {
@@ -103,8 +106,8 @@ export class HttpBridge {
         this.runner.finish(execution, error, 500);
         return;
       }
-      const streamError = await this.#stream(message, response, execution);
-      this.runner.finish(execution, streamError, response.status);
+      const streamed = await this.#stream(message, response, execution);
+      this.runner.finish(execution, streamed.error, streamed.status);
     } finally {
       this.#aborts.delete(message.id);
       this.#bodyCancels.delete(message.id);
@@ -129,26 +132,35 @@ export class HttpBridge {
   }
 
   /**
-   * Streams the body to the host; returns the error to record if the stream broke. A body that is
-   * already complete (text, JSON, bytes: the usual case) goes out with the head in one message, so
-   * the host can answer with a content-length in one write instead of a chunked stream.
+   * Streams the body to the host; returns the status the client got and the error to record. The
+   * part of the body that is ready before the event loop turns goes out with the head in one
+   * message: for a complete body (text, JSON, bytes, a Blob: nearly every action) that is all of
+   * it, so the host answers with a content-length in one write, and a body over the limit is known
+   * before the head and answered with the backend's error instead. Only a body that streams past
+   * the limit after its head went out is cut short (the backend truncates it too).
    */
-  async #stream(message: RunHttpRequest, response: Response, execution: Execution) {
+  async #stream(message: RunHttpRequest, response: Response, execution: Execution): Promise<{ status: number; error: WireError | null }> {
     const headers: Array<[string, string]> = [];
     response.headers.forEach((value, name) => {
       if (name !== "set-cookie") headers.push([name, value]);
     });
     for (const cookie of response.headers.getSetCookie()) headers.push(["set-cookie", cookie]);
     const head = { type: "http-head", id: message.id, status: response.status, headers } as const;
+    const status = response.status;
     if (message.method === "HEAD" || response.body === null) {
       await response.body?.cancel().catch(() => undefined);
       this.host.send({ ...head, body: new Uint8Array(0) });
-      return null;
+      return { status, error: null };
     }
-    let sent = 0;
+    const declared = response.headers.get("content-length");
+    if (declared !== null && Number(declared) > HTTP_BODY_LIMIT) {
+      await response.body.cancel().catch(() => undefined);
+      return this.#tooLarge(message, execution);
+    }
     let headSent = false;
-    /** A chunk read ahead that has not gone out yet. */
-    let held: Uint8Array | null = null;
+    /** Chunks read ahead that have not gone out yet. */
+    const ready: Uint8Array[] = [];
+    let sent = 0;
     const reader = response.body.getReader();
     // The stream's cancel() is user code too: it runs as part of this execution.
     this.#bodyCancels.set(message.id, () => void executionStorage.run(execution, () => reader.cancel()).catch(() => undefined));
@@ -158,42 +170,42 @@ export class HttpBridge {
         return reader.read();
       });
     try {
-      let current = await read();
-      let pending: ReturnType<typeof read> | null = null;
-      if (current.done) {
-        this.host.send({ ...head, body: new Uint8Array(0) });
-        return null;
-      }
-      if (current.value.byteLength <= HTTP_BODY_LIMIT) {
-        // Complete if the next read ends the stream before the event loop turns.
-        held = current.value;
-        pending = read();
-        const next = await Promise.race([pending, nextTurn()]);
-        if (next?.done) {
-          const body = new Uint8Array(current.value);
+      // The head waits for the first chunk; later ones count as ready if they come before the event loop turns.
+      let pending = read();
+      let next: ReadableStreamReadResult<Uint8Array> | null = await pending;
+      for (; ; next = await Promise.race([pending, nextTurn()])) {
+        if (next === null) break;
+        if (next.done) {
+          const body = joinChunks(ready, sent);
           this.host.send({ ...head, body }, [body.buffer as ArrayBuffer]);
-          return null;
+          return { status, error: null };
         }
+        sent += next.value.byteLength;
+        if (sent > HTTP_BODY_LIMIT) {
+          await reader.cancel().catch(() => undefined);
+          return this.#tooLarge(message, execution);
+        }
+        ready.push(next.value);
+        pending = read();
       }
       // A streamed head goes out now: the client sees it before whatever the stream does next.
       this.host.send(head);
       this.host.flush();
       headSent = true;
-      held = null;
-      while (!current.done) {
-        sent += current.value.byteLength;
+      for (const chunk of ready.splice(0)) this.#sendChunk(message.id, chunk);
+      for (let streamed = await pending; !streamed.done; streamed = await pending) {
+        sent += streamed.value.byteLength;
         if (sent > HTTP_BODY_LIMIT) {
-          execution.log.collector.system("ERROR", ["HttpResponseTooLarge: HTTP actions support responses up to 20 MiB"], "error:httpAction");
+          execution.log.collector.system("ERROR", [RESPONSE_TOO_LARGE], "error:httpAction");
           await reader.cancel().catch(() => undefined);
           this.host.send({ type: "http-end", id: message.id, error: "response too large" });
-          return { message: "HttpResponseTooLarge: HTTP actions support responses up to 20 MiB" };
+          return { status, error: { message: RESPONSE_TOO_LARGE } };
         }
-        this.#sendChunk(message.id, current.value);
-        current = await (pending ?? read());
-        pending = null;
+        this.#sendChunk(message.id, streamed.value);
+        pending = read();
       }
       this.host.send({ type: "http-end", id: message.id, error: null });
-      return null;
+      return { status, error: null };
     } catch (thrown) {
       // The head is (now) out: the backend logs the error and truncates the stream.
       const error = uncaughtError(thrown, this.cleaner);
@@ -201,11 +213,19 @@ export class HttpBridge {
       if (!headSent) {
         this.host.send(head);
         this.host.flush();
-        if (held) this.#sendChunk(message.id, held);
+        for (const chunk of ready) this.#sendChunk(message.id, chunk);
       }
       this.host.send({ type: "http-end", id: message.id, error: error.message });
-      return error;
+      return { status, error };
     }
+  }
+
+  /** A body over the limit, known before the head: the backend's error, as a 500 like an uncaught error's. */
+  #tooLarge(message: RunHttpRequest, execution: Execution): { status: number; error: WireError } {
+    execution.log.collector.system("ERROR", [RESPONSE_TOO_LARGE], "error:httpAction");
+    const body = new TextEncoder().encode(JSON.stringify({ code: `[Request ID: ${message.requestId}] Server Error: ${RESPONSE_TOO_LARGE}` }));
+    this.host.send({ type: "http-head", id: message.id, status: 500, headers: [["content-type", "application/json"]], body }, [body.buffer as ArrayBuffer]);
+    return { status: 500, error: { message: RESPONSE_TOO_LARGE } };
   }
 
   #sendText(id: number, status: number, text: string): void {

@@ -173,6 +173,8 @@ export interface RawResponse {
   status: number | null;
   head: string;
   body: Buffer;
+  /** The bytes after the head as they came (chunked framing included). */
+  rawBody: Buffer;
   /** The server ended or reset the connection (as opposed to our own guard timer). */
   closedByServer: boolean;
 }
@@ -194,7 +196,7 @@ export function rawRequest(port: number, request: Buffer | string, guardMs = 10_
       const match = /^HTTP\/1\.[01] (\d{3})/.exec(head);
       const rawBody = split < 0 ? Buffer.alloc(0) : all.subarray(split + 4);
       const body = /^transfer-encoding:\s*chunked\s*$/im.test(head) ? dechunk(rawBody) : rawBody;
-      resolve({ status: match ? Number(match[1]) : null, head, body, closedByServer });
+      resolve({ status: match ? Number(match[1]) : null, head, body, rawBody, closedByServer });
     };
     const guard = setTimeout(() => socket.destroy(), guardMs);
     socket.on("data", (chunk) => chunks.push(chunk));

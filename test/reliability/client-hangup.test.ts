@@ -9,7 +9,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordFigures, Tally } from "./figures";
-import { copyFixture, delay, poll, startServe, valueOf, type ServeChild } from "./support";
+import { copyFixture, delay, hostHeader, poll, startServe, valueOf, type ServeChild } from "./support";
 import { LoadGate } from "./early-serve";
 
 const tally = new Tally();
@@ -51,6 +51,8 @@ function hangUp(port: number, head: string, body: Buffer | string = "", until = 
       resolve();
     };
     socket.on("error", () => undefined);
+    // The server ending the connection first (an early refusal) must not leave the test waiting.
+    socket.on("close", close);
     socket.on("data", (chunk) => {
       received += chunk.byteLength;
       if (until > 0 && received >= until) close();
@@ -73,13 +75,13 @@ test("hang-ups on both origins print no stack trace; a cut-off upload is one qui
   const stored = (await (await fetch(`${child.api}${await uploadPath()}`, { method: "POST", body: big })).json()) as { storageId: string };
   tally.requestsSent++;
 
-  await hangUp(child.apiPort, `POST ${await uploadPath()} HTTP/1.1\nHost: x\nContent-Length: 100000\n\n`, Buffer.alloc(10, 1));
-  await hangUp(child.apiPort, `POST ${await uploadPath()} HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n`, "5\r\nhello\r\n");
-  await hangUp(child.apiPort, "POST /api/query HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 1000\n\n", '{"path":');
-  await hangUp(child.sitePort, "POST /healthy HTTP/1.1\nHost: x\nContent-Length: 1000\n\n", "half");
-  await hangUp(child.sitePort, "GET /hold?until=never HTTP/1.1\nHost: x\n\n");
-  await hangUp(child.sitePort, "GET /body/slow-chunks?mib=10 HTTP/1.1\nHost: x\n\n", "", 2 * 1024 * 1024);
-  await hangUp(child.apiPort, `GET /api/storage/${stored.storageId} HTTP/1.1\nHost: x\n\n`, "", 2 * 1024 * 1024);
+  await hangUp(child.apiPort, `POST ${await uploadPath()} HTTP/1.1\n${hostHeader(child.apiPort)}\nContent-Length: 100000\n\n`, Buffer.alloc(10, 1));
+  await hangUp(child.apiPort, `POST ${await uploadPath()} HTTP/1.1\n${hostHeader(child.apiPort)}\nTransfer-Encoding: chunked\n\n`, "5\r\nhello\r\n");
+  await hangUp(child.apiPort, `POST /api/query HTTP/1.1\n${hostHeader(child.apiPort)}\nContent-Type: application/json\nContent-Length: 1000\n\n`, '{"path":');
+  await hangUp(child.sitePort, `POST /healthy HTTP/1.1\n${hostHeader(child.sitePort)}\nContent-Length: 1000\n\n`, "half");
+  await hangUp(child.sitePort, `GET /hold?until=never HTTP/1.1\n${hostHeader(child.sitePort)}\n\n`);
+  await hangUp(child.sitePort, `GET /body/slow-chunks?mib=10 HTTP/1.1\n${hostHeader(child.sitePort)}\n\n`, "", 2 * 1024 * 1024);
+  await hangUp(child.apiPort, `GET /api/storage/${stored.storageId} HTTP/1.1\n${hostHeader(child.apiPort)}\n\n`, "", 2 * 1024 * 1024);
 
   await poll(() => {
     const text = child.cli.output();

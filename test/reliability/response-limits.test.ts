@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordFigures, Tally } from "./figures";
-import { copyFixture, rawRequest, startServe, type RawResponse, type ServeChild } from "./support";
+import { copyFixture, hostHeader, rawRequest, startServe, type RawResponse, type ServeChild } from "./support";
 
 const tally = new Tally();
 const project = copyFixture("lifecycle-app");
@@ -37,7 +37,7 @@ after(async () => {
 function get(path: string): Promise<RawResponse> {
   tally.requestsSent++;
   tally.inputsTried++;
-  return rawRequest(child.sitePort, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`, 60_000);
+  return rawRequest(child.sitePort, `GET ${path} HTTP/1.1\r\n${hostHeader(child.sitePort)}\r\nConnection: close\r\n\r\n`, 60_000);
 }
 
 function assertTooLarge(response: RawResponse): void {

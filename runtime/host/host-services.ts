@@ -5,6 +5,7 @@ import type { DatabaseOps } from "./database-ops";
 import type { ExecutionEvents } from "./execution-events";
 import type { TransactionTable } from "./transactions";
 import type { WorkerServices } from "./user-code-worker";
+import { unsupportedOpMessage } from "../shared/unsupported-ops";
 
 /** What an op handler knows of the call: which worker, which kind of function, its transaction. */
 export interface OpContext {
@@ -13,6 +14,8 @@ export interface OpContext {
   /** The caller's transaction (queries and mutations), to read or write inside it. */
   txId: number | null;
   requestId: string;
+  /** The calling function's component install ("" for the app): its tables, files and jobs. */
+  component: string;
 }
 
 export interface ExtraOps {
@@ -40,10 +43,11 @@ export class HostServices implements WorkerServices {
     if (op === "auth/getUserIdentity") return this.#identity(args.token);
     if (op === "op") {
       for (const extra of this.extraOps) {
-        const handled = extra.handle(args.op, args.args, { worker, udfType: args.udfType, txId: args.txId, requestId: args.requestId ?? "" });
+        const context = { worker, udfType: args.udfType, txId: args.txId, requestId: args.requestId ?? "", component: args.component ?? "" };
+        const handled = extra.handle(args.op, args.args, context);
         if (handled !== undefined) return handled;
       }
-      throw new Error(`Unknown async operation ${args.op}`);
+      throw new Error(unsupportedOpMessage(args.op));
     }
     const result = this.db.handle(worker, op, args);
     if (result === undefined) throw new Error(`Unknown async operation ${op}`);

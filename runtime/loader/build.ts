@@ -101,6 +101,21 @@ export async function buildProject(opts: BuildOptions): Promise<BuildResult> {
     ...[selection.schemaFile, selection.authConfigFile].filter((f): f is string => f !== null),
   ];
 
+  const httpModule = modules.find((m) => /^http\.[^./]+$/.test(m.path))?.path ?? null;
+  const app = {
+    path: "",
+    definitionPath: null,
+    definitionDir: functionsDir,
+    defaultName: "",
+    children: {},
+    env: {},
+    declaredEnv: [],
+    httpPrefix: null,
+    httpMounts: {},
+    modules,
+    schemaFile: builtFile(selection.schemaFile),
+    httpModule,
+  };
   return {
     ok: true,
     buildId,
@@ -109,7 +124,7 @@ export async function buildProject(opts: BuildOptions): Promise<BuildResult> {
     modules,
     schemaFile: builtFile(selection.schemaFile),
     authConfigFile: builtFile(selection.authConfigFile),
-    httpModule: modules.find((m) => /^http\.[^./]+$/.test(m.path))?.path ?? null,
+    httpModule,
     durationMs: elapsed(),
     warnings: [...selection.warnings, ...esbuildWarnings, ...findNodeApiImports(metafile, projectDir, isolateRoots)],
     convexSource: convex.source,
@@ -117,6 +132,7 @@ export async function buildProject(opts: BuildOptions): Promise<BuildResult> {
     esbuildSource: loaded.source,
     esbuildVersion: loaded.version,
     inputs: sourceInputs(metafile, projectDir),
+    components: [app],
   };
 }
 

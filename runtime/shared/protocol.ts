@@ -14,12 +14,27 @@ export interface WireError {
 
 /** What the worker tells the host about the code it loaded. */
 export interface LoadedProject {
+  /** The app's (root component's) functions, routes and schema. */
   functions: FunctionInfo[];
   routes: RouteInfo[];
   hasHttp: boolean;
   schemaJson: string | null;
   authConfig: JSONValue | null;
-  loadErrors: Array<{ module: string; message: string }>;
+  /** Modules that failed to import; `module` is relative to its component's folder. */
+  loadErrors: Array<{ component: string; module: string; message: string }>;
+  /** Every component install, the app first (path ""), parents before children. */
+  components: LoadedComponent[];
+}
+
+/** One component install as loaded: its path in the tree ("twilio", "rateLimiter/batchWorker"). */
+export interface LoadedComponent {
+  path: string;
+  functions: FunctionInfo[];
+  routes: RouteInfo[];
+  hasHttp: boolean;
+  schemaJson: string | null;
+  /** Where its http.ts is mounted on the site ("/tw/"); for the app, defineApp({httpPrefix}). */
+  httpPrefix: string | null;
 }
 export interface FunctionInfo {
   /** "messages:send", "dir/mod:fn", or "mod" for a default export. */
@@ -36,10 +51,25 @@ export interface RouteInfo {
   kind: "exact" | "prefix";
 }
 
-export interface WorkerInit {
+/** One component install for the worker to load (the app is the one with path ""). */
+export interface ComponentInit {
+  path: string;
   modules: Array<{ path: string; outFile: string }>;
   httpModule: string | null;
   schemaFile: string | null;
+  /** Direct children: use-name → instance path. */
+  children: Record<string, string>;
+  /** Children's http.ts mounts: prefix (ending in "/") → instance path. */
+  httpMounts: Record<string, string>;
+  /** This install's own mount prefix (for the app, defineApp({httpPrefix})), or null. */
+  httpPrefix: string | null;
+  /** `process.env` inside this install; null for the app, which sees the deployment's variables. */
+  env: Record<string, string> | null;
+}
+
+export interface WorkerInit {
+  /** The app first, then every component install, parents before children. */
+  components: ComponentInit[];
   authConfigFile: string | null;
   functionsDir: string;
   projectDir: string;
@@ -56,6 +86,8 @@ export interface WorkerInit {
 export interface RunFunctionRequest {
   type: "run-function";
   id: number;
+  /** The component install the function belongs to ("" for the app). */
+  componentPath: string;
   name: string;
   udfType: Exclude<UdfType, "httpAction">;
   args: JSONValue;
@@ -92,6 +124,7 @@ export interface ExecutionStart {
   parentId: string | null;
   requestId: string;
   udfType: UdfType;
+  /** "messages:send", "POST /route"; a component's functions carry its path: "twilio/messages:create". */
   identifier: string;
   caller: Caller;
   startedAt: number;

@@ -26,6 +26,9 @@ export interface HttpRouterLike {
 }
 
 export interface ResolvedFunction {
+  /** The component install it belongs to ("" for the app). */
+  component: string;
+  /** "messages:send" within its component. */
   name: string;
   fn: ConvexFunction;
   udfType: "query" | "mutation" | "action";
@@ -58,8 +61,11 @@ function udfTypeOf(value: ConvexFunction): ResolvedFunction["udfType"] | null {
 
 export class FunctionRegistry {
   readonly modules = new Map<string, Record<string, unknown>>();
-  readonly loadErrors: Array<{ module: string; message: string }> = [];
+  readonly loadErrors: Array<{ component: string; module: string; message: string }> = [];
   router: HttpRouterLike | null = null;
+
+  /** `component`: the install these modules belong to ("" for the app). */
+  constructor(readonly component: string = "") {}
 
   async load(modules: Array<{ path: string; outFile: string }>, httpModule: string | null): Promise<void> {
     for (const module of modules) {
@@ -68,12 +74,12 @@ export class FunctionRegistry {
         const exports = (await import(pathToFileURL(module.outFile).href)) as Record<string, unknown>;
         this.modules.set(name, exports);
       } catch (error) {
-        this.loadErrors.push({ module: module.path, message: describeLoadError(error) });
+        this.loadErrors.push({ component: this.component, module: module.path, message: describeLoadError(error) });
       }
     }
     if (httpModule !== null) {
       const exports = this.modules.get(modulePathToName(httpModule));
-      if (exports) this.router = checkRouter(httpModule, exports.default);
+      if (exports) this.router = checkRouter(this.#shownPath(httpModule), exports.default);
     }
   }
 
@@ -84,7 +90,13 @@ export class FunctionRegistry {
     if (typeof value !== "function") return null;
     const udfType = udfTypeOf(value);
     if (udfType === null) return null;
-    return { name: displayName(module, exportName), fn: value, udfType, visibility: value.isInternal ? "internal" : "public" };
+    return {
+      component: this.component,
+      name: displayName(module, exportName),
+      fn: value,
+      udfType,
+      visibility: value.isInternal ? "internal" : "public",
+    };
   }
 
   listFunctions(): FunctionInfo[] {
@@ -105,6 +117,11 @@ export class FunctionRegistry {
       }
     }
     return functions.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** A module path as messages show it: a component's modules carry the component's path. */
+  #shownPath(modulePath: string): string {
+    return this.component === "" ? modulePath : `${this.component}/${modulePath}`;
   }
 
   listRoutes(): RouteInfo[] {

@@ -1,0 +1,77 @@
+// The component tree as the worker holds it: one FunctionRegistry per install, each importing
+// its own copy of its definition's modules (the loader gives every install its own files, so
+// module-level state is never shared between two installs of one component).
+import type { ComponentInit, LoadedComponent } from "../shared/protocol";
+import { ROOT_COMPONENT } from "../store/namespaces";
+import type { ComponentEnv } from "./component-env";
+import { FunctionRegistry } from "./function-registry";
+
+export interface ComponentNode {
+  path: string;
+  registry: FunctionRegistry;
+  /** Direct children: use-name → instance path. */
+  children: Record<string, string>;
+  /** Children's http.ts mounts: prefix (ending in "/") → instance path. */
+  httpMounts: Record<string, string>;
+  /** This install's own prefix: its mount, or for the app defineApp({httpPrefix}). */
+  httpPrefix: string | null;
+  schemaFile: string | null;
+}
+
+export class ComponentSet {
+  readonly #nodes = new Map<string, ComponentNode>();
+
+  get root(): ComponentNode {
+    return this.node(ROOT_COMPONENT);
+  }
+
+  /** Installs in load order: the app first, parents before children. */
+  get all(): ComponentNode[] {
+    return [...this.#nodes.values()];
+  }
+
+  /** The install at `path`; the tree comes from the build, so a missing path is our own bug. */
+  node(path: string): ComponentNode {
+    const node = this.#nodes.get(path);
+    if (!node) throw new Error(`Convex Lens has no component installed at "${path}"`);
+    return node;
+  }
+
+  has(path: string): boolean {
+    return this.#nodes.has(path);
+  }
+
+  /** Imports every install's modules, each with `process.env` answering for that install. */
+  async load(inits: ComponentInit[], env: ComponentEnv): Promise<void> {
+    for (const init of inits) env.define(init.path, init.env);
+    env.install();
+    for (const init of inits) {
+      const registry = new FunctionRegistry(init.path);
+      await env.whileLoading(init.path, () => registry.load(init.modules, init.httpModule));
+      this.#nodes.set(init.path, {
+        path: init.path,
+        registry,
+        children: init.children,
+        httpMounts: init.httpMounts,
+        httpPrefix: init.httpPrefix,
+        schemaFile: init.schemaFile,
+      });
+    }
+  }
+
+  get loadErrors(): Array<{ component: string; module: string; message: string }> {
+    return this.all.flatMap((node) => node.registry.loadErrors);
+  }
+
+  /** What the host learns of each install. `schemas` holds each install's exported schema JSON. */
+  describe(schemas: Map<string, string | null>): LoadedComponent[] {
+    return this.all.map((node) => ({
+      path: node.path,
+      functions: node.registry.listFunctions(),
+      routes: node.registry.listRoutes(),
+      hasHttp: node.registry.router !== null,
+      schemaJson: schemas.get(node.path) ?? null,
+      httpPrefix: node.httpPrefix,
+    }));
+  }
+}

@@ -14,8 +14,9 @@ export interface WireError {
 
 /** What the worker tells the host about the code it loaded. */
 export interface LoadedProject {
-  /** The app's (root component's) functions, routes and schema. */
+  /** The app's (root component's) functions and schema. */
   functions: FunctionInfo[];
+  /** Every route the site serves, with its full path: the app's and mounted components' (see RouteInfo.component). */
   routes: RouteInfo[];
   hasHttp: boolean;
   schemaJson: string | null;
@@ -49,6 +50,12 @@ export interface RouteInfo {
   method: string;
   /** "exact" for `path`, "prefix" for `pathPrefix` (path then ends in `*`). */
   kind: "exact" | "prefix";
+  /** For a route of a mounted component's own http.ts: the install serving it ("twilio"). */
+  component?: string;
+  /** The npm package whose code added the route (a component's `registerRoutes(http)`), if any. */
+  addedBy?: string;
+  /** The project's own line that added it, when known (absolute file, 1-based line). */
+  source?: { file: string; line: number };
 }
 
 /** One component install for the worker to load (the app is the one with path ""). */

@@ -1,7 +1,7 @@
 // The component tree as the worker holds it: one FunctionRegistry per install, each importing
 // its own copy of its definition's modules (the loader gives every install its own files, so
 // module-level state is never shared between two installs of one component).
-import type { ComponentInit, LoadedComponent } from "../shared/protocol";
+import type { ComponentInit, LoadedComponent, RouteInfo } from "../shared/protocol";
 import { ROOT_COMPONENT } from "../store/namespaces";
 import type { ComponentEnv } from "./component-env";
 import { FunctionRegistry } from "./function-registry";
@@ -57,6 +57,24 @@ export class ComponentSet {
         schemaFile: init.schemaFile,
       });
     }
+  }
+
+  /**
+   * Every route the site serves, with the path a request uses: the app's own (under its
+   * `httpPrefix`, if any) and those of the installs mounted below it, prefixes joined.
+   */
+  siteRoutes(): RouteInfo[] {
+    const routes: RouteInfo[] = [];
+    const mounted = (node: ComponentNode, sitePrefix: string) => {
+      for (const route of node.registry.listRoutes()) routes.push({ ...route, path: sitePrefix + route.path, component: node.path });
+      for (const [prefix, child] of Object.entries(node.httpMounts)) mounted(this.node(child), sitePrefix + prefix.slice(0, -1));
+    };
+    const root = this.root;
+    const appPrefix = root.httpPrefix === null ? "" : root.httpPrefix.slice(0, -1);
+    for (const route of root.registry.listRoutes()) routes.push({ ...route, path: appPrefix + route.path });
+    // Mounts are absolute from "/": the app's own prefix does not move them.
+    for (const [prefix, child] of Object.entries(root.httpMounts)) mounted(this.node(child), prefix.slice(0, -1));
+    return routes;
   }
 
   get loadErrors(): Array<{ component: string; module: string; message: string }> {

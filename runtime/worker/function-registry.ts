@@ -1,6 +1,7 @@
 // Loads the built modules of a project and answers "which function is `messages:send`?".
 import { pathToFileURL } from "node:url";
 import type { FunctionInfo, RouteInfo } from "../shared/protocol";
+import { RouteOrigins } from "./route-origins";
 
 export interface ConvexFunction {
   (...args: unknown[]): unknown;
@@ -67,11 +68,15 @@ export class FunctionRegistry {
   /** `component`: the install these modules belong to ("" for the app). */
   constructor(readonly component: string = "") {}
 
+  /** Where each HTTP handler was stored from (see route-origins.ts). */
+  readonly #origins = new RouteOrigins();
+
   async load(modules: Array<{ path: string; outFile: string }>, httpModule: string | null): Promise<void> {
     for (const module of modules) {
       const name = modulePathToName(module.path);
       try {
-        const exports = (await import(pathToFileURL(module.outFile).href)) as Record<string, unknown>;
+        const url = pathToFileURL(module.outFile).href;
+        const exports = (module.path === httpModule ? await this.#origins.record(() => import(url)) : await import(url)) as Record<string, unknown>;
         this.modules.set(name, exports);
       } catch (error) {
         this.loadErrors.push({ component: this.component, module: module.path, message: describeLoadError(error) });
@@ -126,11 +131,16 @@ export class FunctionRegistry {
 
   listRoutes(): RouteInfo[] {
     if (!this.router) return [];
-    return this.router.getRoutes().map(([path, method]) => ({
-      path,
-      method,
-      kind: path.endsWith("*") ? "prefix" : "exact",
-    }));
+    const seen = new Map<unknown, number>();
+    return this.router.getRoutes().map(([path, method, handler]) => {
+      const occurrence = seen.get(handler) ?? 0;
+      seen.set(handler, occurrence + 1);
+      const route: RouteInfo = { path, method, kind: path.endsWith("*") ? "prefix" : "exact" };
+      const origin = this.#origins.of(handler, occurrence);
+      if (origin?.kind === "package") route.addedBy = origin.name;
+      else if (origin?.kind === "source") route.source = { file: origin.file, line: origin.line };
+      return route;
+    });
   }
 }
 

@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     const app = loaded[0]!;
     project = {
       functions: app.functions,
-      routes: app.routes,
+      routes: components.siteRoutes(),
       // Mounted components serve HTTP even when the app has no http.ts of its own.
       hasHttp: app.hasHttp || Object.keys(components.root.httpMounts).length > 0,
       schemaJson: app.schemaJson,

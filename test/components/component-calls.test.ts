@@ -141,8 +141,9 @@ describe("function handles", () => {
   test("a handle that names nothing gets the backend's error", async () => {
     const error = await failure("app:runHandle", { handle: "function://nothing#x:y", args: {} });
     assert.match(error.message, /Function handle not found/);
-    const invalid = await failure("app:runHandle", { handle: "function:/broken", args: {} });
-    assert.match(invalid.message, /Invalid function handle|not found/);
+    // Only `function://…` is a handle; anything else is sent as a function name (paths.ts).
+    const notAHandle = await failure("app:runHandle", { handle: "function:/broken", args: {} });
+    assert.match(notAHandle.message, /Could not find function for 'function:\/broken'/);
   });
 });
 

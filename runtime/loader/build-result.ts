@@ -11,45 +11,6 @@ export interface BuiltModule {
   environment: ModuleEnvironment;
 }
 
-export interface BuildSuccess {
-  ok: true;
-  buildId: string;
-  /** The folder holding this build; never reused by another build. */
-  outDir: string;
-  functionsDir: string;
-  modules: BuiltModule[];
-  /** Absolute path of the built schema module (`<outDir>/schema.js`), or null without a schema. */
-  schemaFile: string | null;
-  /** Absolute path of the built auth config (`<outDir>/auth.config.js`), or null without one. */
-  authConfigFile: string | null;
-  /** The `path` of the module defining HTTP routes (http.ts / http.js), or null. */
-  httpModule: string | null;
-  durationMs: number;
-  warnings: BuildMessage[];
-  /** "workspace": `convex/*` stays external and Node loads the project's copy; "bundled": ours is bundled in. */
-  convexSource: "workspace" | "bundled";
-  convexVersion: string;
-  esbuildSource: "custom" | "workspace" | "bundled";
-  esbuildVersion: string;
-  /**
-   * The project's own source files that went into the build (absolute, no node_modules), including
-   * files outside the functions folder that a watcher of that folder alone would miss.
-   */
-  inputs: string[];
-  /** Every instance, the app first, parents before children. Without convex.config.ts: only the app. */
-  components: ComponentInstanceBuild[];
-}
-
-export interface BuildFailure {
-  ok: false;
-  errors: BuildMessage[];
-  durationMs: number;
-  warnings: BuildMessage[];
-}
-
-export type BuildResult = BuildSuccess | BuildFailure;
-
-/** One component install as the build laid it out (the app is the one with path ""). */
 export interface ComponentInstanceBuild {
   /** "" for the app; "twilio"; "rateLimiter/batchWorker". */
   path: string;
@@ -74,4 +35,45 @@ export interface ComponentInstanceBuild {
   schemaFile: string | null;
   /** Path (relative, as BuiltModule.path) of http.ts/js, or null. */
   httpModule: string | null;
+  /** The folder holding this instance's own copy of its definition's build (the build folder for the app). */
+  outDir: string;
 }
+
+export interface BuildSuccess {
+  ok: true;
+  buildId: string;
+  /** The folder holding this build; never reused by another build. */
+  outDir: string;
+  functionsDir: string;
+  modules: BuiltModule[];
+  /** Absolute path of the built schema module (`<outDir>/schema.js`), or null without a schema. */
+  schemaFile: string | null;
+  /** Absolute path of the built auth config (`<outDir>/auth.config.js`), or null without one. */
+  authConfigFile: string | null;
+  /** The `path` of the module defining HTTP routes (http.ts / http.js), or null. */
+  httpModule: string | null;
+  durationMs: number;
+  warnings: BuildMessage[];
+  /** "workspace": `convex/*` stays external and Node loads the project's copy; "bundled": ours is bundled in. */
+  convexSource: "workspace" | "bundled";
+  convexVersion: string;
+  esbuildSource: "custom" | "workspace" | "bundled";
+  esbuildVersion: string;
+  /** Every instance, the app first, parents before children. Without convex.config.ts: only the app. */
+  components: ComponentInstanceBuild[];
+  /**
+   * The project's own source files that went into the build (absolute, no node_modules), including
+   * files outside the functions folder that a watcher of that folder alone would miss, and the
+   * convex.config files and local component sources.
+   */
+  inputs: string[];
+}
+
+export interface BuildFailure {
+  ok: false;
+  errors: BuildMessage[];
+  durationMs: number;
+  warnings: BuildMessage[];
+}
+
+export type BuildResult = BuildSuccess | BuildFailure;

@@ -209,7 +209,8 @@ export class Runtime extends EventEmitter {
     this.#ownBuilds.push(outDir);
     // Without a spare (the first load, or it died), one boots while esbuild builds.
     this.#supply.warm(this.#buildDir);
-    const build = await buildProject({ projectDir: this.options.projectDir, outDir });
+    // convex.config.ts sees the deployment's variables, as the app's functions do.
+    const build = await buildProject({ projectDir: this.options.projectDir, outDir, env: this.#deploymentEnv() });
     if (this.#stopped()) {
       this.#pruneOwnBuilds();
       return;
@@ -228,7 +229,7 @@ export class Runtime extends EventEmitter {
       this.emit("state", this.state);
       return;
     }
-    const deploymentEnv = { ...this.options.env, CONVEX_SITE_URL: this.options.siteUrl, CONVEX_CLOUD_URL: this.options.cloudUrl };
+    const deploymentEnv = this.#deploymentEnv();
     let components: ComponentInit[];
     try {
       components = componentInits(build.components, deploymentEnv, { siteUrl: this.options.siteUrl, cloudUrl: this.options.cloudUrl });
@@ -299,6 +300,11 @@ export class Runtime extends EventEmitter {
     this.emit("loaded", project);
     this.emit("state", this.state);
     if (previous) void this.#drain(previous).then(() => this.#pruneOwnBuilds());
+  }
+
+  /** The app's `process.env`: the env files' variables plus the system ones. */
+  #deploymentEnv(): Record<string, string> {
+    return { ...this.options.env, CONVEX_SITE_URL: this.options.siteUrl, CONVEX_CLOUD_URL: this.options.cloudUrl };
   }
 
   /** close() has run (a reload in flight sees it only after its awaits). */

@@ -10,14 +10,23 @@ export interface LensConfig {
   logRetention: number;
   /** Trust the local dev issuer's tokens ("Act as a user"; convexLens.devIssuer). */
   devIssuer: boolean;
+  /** Host names answered besides the loopback ones (convexLens.allowedHosts); checked by the runtime. */
+  allowedHosts: string[];
+  /** Page origins that may call /api/* besides loopback ones (convexLens.allowedOrigins); checked by the runtime. */
+  allowedOrigins: string[];
 }
 
 /** Changing one of these takes effect only after the runtime restarts. */
-export const RESTART_SETTINGS = ["sitePort", "apiPort", "queryTimeoutMs", "envFiles", "logRetention", "devIssuer"] as const;
+export const RESTART_SETTINGS = ["sitePort", "apiPort", "queryTimeoutMs", "envFiles", "logRetention", "devIssuer", "allowedHosts", "allowedOrigins"] as const;
 
 export const DEFAULT_LOG_RETENTION = 100_000;
 
 type Getter = <T>(key: string, fallback: T) => T;
+
+/** The non-empty strings of a list setting; anything else there is ignored. */
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string" && item.trim() !== "") : [];
+}
 
 function port(value: unknown, fallback: number): number {
   return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535 ? (value as number) : fallback;
@@ -34,7 +43,9 @@ export function mapConfig(get: Getter): LensConfig {
     queryTimeoutMs: typeof timeout === "number" && timeout > 0 ? timeout : 1000,
     logRetention: Number.isInteger(logRetention) && (logRetention as number) >= 1 ? (logRetention as number) : DEFAULT_LOG_RETENTION,
     devIssuer: get<boolean>("devIssuer", true) !== false,
-    envFiles: Array.isArray(envFiles) ? envFiles.filter((f): f is string => typeof f === "string" && f.trim() !== "") : [],
+    envFiles: strings(envFiles),
+    allowedHosts: strings(get<unknown>("allowedHosts", [])),
+    allowedOrigins: strings(get<unknown>("allowedOrigins", [])),
   };
 }
 

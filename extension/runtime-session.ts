@@ -56,6 +56,8 @@ export class RuntimeSession implements vscode.Disposable {
         queryTimeoutMs: config.queryTimeoutMs,
         logRetention: config.logRetention,
         devIssuer: config.devIssuer,
+        allowedHosts: config.allowedHosts,
+        allowedOrigins: config.allowedOrigins,
         env,
       });
       this.#serving = serving;

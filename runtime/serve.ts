@@ -6,6 +6,7 @@ import { Runtime, type RuntimeOptions } from "./host/runtime";
 import { createSiteApp } from "./http/site-app";
 import { createApiApp, finishApiApp } from "./http/api-app";
 import { listen, type Listening } from "./http/listen";
+import { allowedNamesOf } from "./http/allowed-names";
 import { attachAuth } from "./auth/index";
 import { DEV_JWKS_PATH, DevIssuer, devIssuerUrl } from "./auth/dev-issuer";
 import { serveDevIssuerJwks } from "./auth/dev-issuer-routes";
@@ -22,6 +23,13 @@ export interface ServeOptions extends Omit<RuntimeOptions, "siteUrl" | "cloudUrl
    * lives in `<data>/dev-issuer/`. Off unless asked for.
    */
   devIssuer?: boolean;
+  /**
+   * Host names both origins answer to besides 127.0.0.1, localhost and [::1] with their port
+   * (a tunnel, a proxy); ".example.com" for a whole domain. DNS rebinding protection.
+   */
+  allowedHosts?: readonly string[];
+  /** Page origins that may call /api/* besides loopback ones; "*" for all, as the backend does. */
+  allowedOrigins?: readonly string[];
 }
 
 export interface Serving {
@@ -35,12 +43,13 @@ export interface Serving {
 
 export async function startServing(options: ServeOptions): Promise<Serving> {
   // Both servers listen before the code loads: user code sees their URLs in process.env.
-  const apiApp = createApiApp();
+  const allowed = allowedNamesOf(options);
+  const apiApp = createApiApp(allowed);
   const siteApp = new Hono();
-  const api = await listen(apiApp, options.apiPort, "--api-port");
+  const api = await listen(apiApp, options.apiPort, "--api-port", allowed);
   let site: Listening;
   try {
-    site = await listen(siteApp, options.port, "--port");
+    site = await listen(siteApp, options.port, "--port", allowed);
   } catch (error) {
     await api.close();
     throw error;

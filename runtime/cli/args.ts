@@ -1,6 +1,7 @@
 // Command-line parsing for `convex-lens`. Errors say what was wrong and how to write it.
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
+import { AllowedNameError, parseAllowedHost, parseAllowedList, parseAllowedOrigin } from "../http/allowed-names";
 
 export interface ServeArgs {
   command: "serve";
@@ -11,6 +12,10 @@ export interface ServeArgs {
   envFiles: string[];
   queryTimeoutMs: number | undefined;
   quiet: boolean;
+  /** `--allow-host`, repeatable: names answered besides the loopback ones. */
+  allowedHosts: string[];
+  /** `--allow-origin`, repeatable: page origins that may call /api/* besides loopback ones. */
+  allowedOrigins: string[];
 }
 
 export interface RunArgs {
@@ -38,7 +43,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  convex-lens serve [projectDir] [--port N] [--api-port N] [--data DIR] [--env-file FILE]...
+  convex-lens serve [projectDir] [--port N] [--api-port N] [--data DIR] [--env-file FILE]... [--allow-host NAME]... [--allow-origin ORIGIN]...
   convex-lens run file.http [more.http]... [--site URL] [--var name=value]... [--timeout MS]
 
 Serves the project's convex/http.ts on 127.0.0.1 without deploying.
@@ -48,6 +53,10 @@ Serves the project's convex/http.ts on 127.0.0.1 without deploying.
   --env-file FILE   dotenv file whose variables the functions see in process.env (repeatable)
   --query-timeout MS  execution time limit for queries and mutations (default 1000)
   --quiet           do not print function log lines
+  --allow-host NAME   also answer to this Host (a tunnel, a proxy; .example.com for a whole
+                    domain); by default only 127.0.0.1, localhost and [::1] with the port (repeatable)
+  --allow-origin ORIGIN  also let pages on this origin call /api/* (CORS); by default only
+                    loopback origins; * for every origin (repeatable)
 
 Runs the requests of .http files (REST Client / httpYac format) and checks their ?? assertions;
 exits with 1 when one fails — usable in CI.
@@ -55,7 +64,7 @@ exits with 1 when one fails — usable in CI.
   --var name=value  a variable, over the files' own definitions (repeatable)
   --timeout MS      time limit of each request (default 30000)`;
 
-const SERVE_OPTIONS = ["port", "api-port", "data", "env-file", "query-timeout", "quiet"];
+const SERVE_OPTIONS = ["port", "api-port", "data", "env-file", "query-timeout", "quiet", "allow-host", "allow-origin"];
 const RUN_OPTIONS = ["site", "var", "timeout"];
 
 function port(value: string | undefined, flag: string, fallback: number): number {
@@ -78,6 +87,8 @@ export function parseCli(argv: string[]): CliArgs {
         "env-file": { type: "string", multiple: true },
         "query-timeout": { type: "string" },
         quiet: { type: "boolean" },
+        "allow-host": { type: "string", multiple: true },
+        "allow-origin": { type: "string", multiple: true },
         site: { type: "string" },
         var: { type: "string", multiple: true },
         timeout: { type: "string" },
@@ -112,7 +123,17 @@ export function parseCli(argv: string[]): CliArgs {
     envFiles: (values["env-file"] ?? []).map((f) => resolve(f)),
     queryTimeoutMs,
     quiet: values.quiet ?? false,
+    allowedHosts: allowedList(values["allow-host"], parseAllowedHost, "--allow-host"),
+    allowedOrigins: allowedList(values["allow-origin"], parseAllowedOrigin, "--allow-origin"),
   };
+}
+
+function allowedList(values: string[] | undefined, parse: (value: string) => string, flag: string): string[] {
+  try {
+    return parseAllowedList(values, parse, flag);
+  } catch (error) {
+    throw error instanceof AllowedNameError ? new UsageError(error.message) : error;
+  }
 }
 
 function runArgs(files: string[], values: { site?: string; var?: string[]; timeout?: string }): RunArgs {

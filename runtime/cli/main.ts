@@ -22,6 +22,8 @@ async function serve(args: ServeArgs): Promise<void> {
     port: args.port,
     apiPort: args.apiPort,
     queryTimeoutMs: args.queryTimeoutMs,
+    allowedHosts: args.allowedHosts,
+    allowedOrigins: args.allowedOrigins,
   });
   const { runtime } = serving;
   const color = process.stdout.isTTY === true;

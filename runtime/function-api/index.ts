@@ -1,7 +1,7 @@
 // The Convex function API on the API origin, as ConvexHttpClient and `npx convex run`-style
 // callers use it: /api/query, /api/mutation, /api/action (+ /api/query_ts, /api/query_at_ts) and
 // /api/run/<module>/<function>. Internal functions are refused; `Authorization: Bearer` is the
-// identity.
+// identity. Bodies must be JSON (json-only.ts): no web page can post a call without a preflight.
 import type { Context, Hono } from "hono";
 import type { Runtime } from "../host/runtime";
 import { newRequestId } from "../host/runtime";
@@ -10,6 +10,7 @@ import type { RuntimeFeature } from "../shared/feature";
 import type { JSONValue } from "../store/types";
 import { parseFunctionCall, FunctionCallError, type UdfKind } from "./parse-call";
 import { BodyAbortedError, BodyTooLargeError, readBodyWithLimit } from "../http/read-body";
+import { requireJsonBody } from "../http/json-only";
 
 /**
  * Function arguments are capped at 16 MiB on Convex; the JSON request that carries them gets the
@@ -62,12 +63,12 @@ export function attachFunctionApi(runtime: Runtime, api: Hono): RuntimeFeature {
     return failed(body);
   };
 
-  api.post("/api/query", (c) => run(c, "query", null));
+  api.post("/api/query", requireJsonBody, (c) => run(c, "query", null));
   // We always read the latest committed state; a timestamp-pinned read is served the same way.
-  api.post("/api/query_at_ts", (c) => run(c, "query", null));
-  api.post("/api/mutation", (c) => run(c, "mutation", null));
-  api.post("/api/action", (c) => run(c, "action", null));
-  api.post("/api/query_ts", async (c) => {
+  api.post("/api/query_at_ts", requireJsonBody, (c) => run(c, "query", null));
+  api.post("/api/mutation", requireJsonBody, (c) => run(c, "mutation", null));
+  api.post("/api/action", requireJsonBody, (c) => run(c, "action", null));
+  api.post("/api/query_ts", requireJsonBody, async (c) => {
     const tx = await runtime.store.beginRead();
     try {
       return c.json({ ts: tx.snapshotTs.toString() });
@@ -75,6 +76,6 @@ export function attachFunctionApi(runtime: Runtime, api: Hono): RuntimeFeature {
       tx.end();
     }
   });
-  api.post("/api/run/*", (c) => run(c, null, new URL(c.req.url).pathname.slice("/api/run/".length)));
+  api.post("/api/run/*", requireJsonBody, (c) => run(c, null, new URL(c.req.url).pathname.slice("/api/run/".length)));
   return { close() {} };
 }

@@ -1,8 +1,10 @@
 // Starts a Hono app on loopback. It never replaces the host's global Request/Response (the
-// extension host is shared with other extensions), and a taken port is a clear error.
+// extension host is shared with other extensions), and a taken port is a clear error. Every
+// request passes the Host check (host-guard.ts) before the app sees it.
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { AddressInfo } from "node:net";
+import { hostGuard, type GuardedRequest } from "./host-guard";
 
 export interface Listening {
   port: number;
@@ -19,9 +21,16 @@ export class PortInUseError extends Error {
   }
 }
 
-export function listen(app: Hono, port: number, flag: string): Promise<Listening> {
+export interface ListenOptions {
+  /** Host names answered besides the loopback ones, as allowedNamesOf gives them. */
+  allowedHosts?: readonly string[];
+}
+
+export function listen(app: Hono, port: number, flag: string, options: ListenOptions = {}): Promise<Listening> {
+  const guard = hostGuard(options.allowedHosts ?? []);
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port, overrideGlobalObjects: false }, (info: AddressInfo) => {
+    const fetch = (request: Request, env: { incoming: GuardedRequest }) => guard(env.incoming) ?? app.fetch(request, env);
+    const server = serve({ fetch, hostname: "127.0.0.1", port, overrideGlobalObjects: false }, (info: AddressInfo) => {
       server.off("error", onError);
       resolve({
         port: info.port,

@@ -2,11 +2,11 @@
 //   POST /api/storage/upload?token=…  body = the file → 200 {"storageId": "…"}
 //   GET|HEAD /api/storage/<storage id>  → the bytes, with their type, length and sha256 Digest
 // Errors are the backend's JSON `{"code", "message"}` (HttpError in crates/common/src/http).
+// CORS is the API origin's, for all of /api/* (runtime/http/api-cors.ts).
 import { Readable } from "node:stream";
 import type { Hono } from "hono";
 import { FileTooLargeError } from "./file-store";
 import { parseRange } from "./range-header";
-import { storageCors } from "./storage-cors";
 import { canonicalStorageId } from "./storage-ids";
 import { decodeSha256, Sha256MismatchError, type StorageService } from "./storage-service";
 import type { UploadTokens } from "./upload-tokens";
@@ -25,7 +25,6 @@ function errorResponse(status: number, code: string, message: string): Response 
 }
 
 export function registerStorageRoutes(api: Hono, service: StorageService, tokens: UploadTokens): void {
-  api.use("/api/storage/*", storageCors());
   api.post("/api/storage/upload", (c) => upload(c.req.raw, service, tokens));
   // Hono answers HEAD with this GET route and drops the body; `download` opens nothing for HEAD.
   api.get("/api/storage/:id", (c) => download(c.req.raw, c.req.param("id"), service));

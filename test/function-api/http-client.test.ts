@@ -67,7 +67,7 @@ test("/api/run/<module>/<function> with plain JSON", async () => {
 });
 
 test("a malformed body is a 400 that says what to send", async () => {
-  const response = await fetch(`${server.api.url}/api/query`, { method: "POST", body: "not json" });
+  const response = await fetch(`${server.api.url}/api/query`, { method: "POST", headers: { "content-type": "application/json" }, body: "not json" });
   assert.equal(response.status, 400);
   assert.match(await response.text(), /must be JSON/);
 });

@@ -39,12 +39,7 @@ after(async () => {
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   await recordFigures("bad-project-input", {
     title: "a project that does not build or load: a message naming the file, the last good build serving",
-    runs: tally.runs,
-    faultsInjected: 0,
-    requestsSent: tally.requestsSent,
-    inputsTried: tally.inputsTried,
-    dataLost: 0,
-    notes: tally.notes,
+    tally,
   });
 });
 

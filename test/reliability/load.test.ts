@@ -31,13 +31,8 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
   await recordFigures("load", {
     title: `${REQUESTS} requests, ${IN_FLIGHT} in flight, on examples/chat: no errors, no lost writes, memory back near baseline`,
-    runs: tally.runs,
-    faultsInjected: 0,
-    requestsSent: tally.requestsSent,
-    inputsTried: 0,
-    dataLost: tally.dataLost,
+    tally,
     seed: SEED,
-    notes: tally.notes,
   });
 });
 

@@ -1,6 +1,5 @@
 // Shared pieces of the reliability suite: a seeded PRNG, `convex-lens serve` children on
-// 127.0.0.1, function API calls, raw-socket requests, bounded polls, and the figures every test
-// file adds to test/RELIABILITY.md.
+// 127.0.0.1, function API calls, raw-socket requests, bounded polls.
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { copyFixture, runCli, type CliRun } from "../helpers/cli-process";
@@ -153,6 +152,16 @@ export async function valueOf<T>(api: string, kind: "query" | "mutation" | "acti
   const outcome = await callApi(api, kind, path, args);
   if (outcome.status !== "success") throw new Error(`${path} failed: ${outcome.errorMessage}`);
   return outcome.value as T;
+}
+
+/** A Host both origins answer to: a loopback name with the port the request goes to. */
+export function loopbackHost(port: number): string {
+  return `127.0.0.1:${port}`;
+}
+
+/** The Host header line of a raw request to `port`. */
+export function hostHeader(port: number): string {
+  return `Host: ${loopbackHost(port)}`;
 }
 
 export interface RawResponse {

@@ -13,6 +13,7 @@ import { assertServing, callApi, copyFixture, delay, poll, startServe, valueOf, 
 
 const tally = new Tally();
 const QUERY_TIMEOUT_MS = 500;
+const ACTION_TIMEOUT_MS = 400;
 const project = copyFixture("faults-app");
 const dataDirs: string[] = [];
 let child: ServeChild;
@@ -254,7 +255,7 @@ test("actions and HTTP actions stuck in a loop are stopped at their own limit (i
   // `serve` has no flag for the action limit (1800 s, as on Convex); the same runtime in-process
   // takes a short one, on real HTTP on 127.0.0.1.
   const dataDir = newDataDir();
-  const serving: Serving = await startServing({ projectDir: project, dataDir, port: 0, apiPort: 0, actionTimeoutMs: 400 });
+  const serving: Serving = await startServing({ projectDir: project, dataDir, port: 0, apiPort: 0, actionTimeoutMs: ACTION_TIMEOUT_MS });
   try {
     tally.faultsInjected += 2;
     const outcome = await callApi(serving.api.url, "action", "faults:spinAction");
@@ -274,16 +275,12 @@ after(async () => {
   if (child) assert.equal(await child.stop(), 0, "stops cleanly after every fault");
   rmSync(project, { recursive: true, force: true });
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  tally.notes.push(
+    `query/mutation limit --query-timeout ${QUERY_TIMEOUT_MS} ms; action limit ${ACTION_TIMEOUT_MS} ms in the in-process runtime`,
+    "every fault is followed by a request to the site origin and one to the function API, both must succeed",
+  );
   await recordFigures("user-code-faults", {
     title: "faulty user code: a Convex-style error for the caller, and the runtime keeps serving",
-    runs: 1,
-    faultsInjected: tally.faultsInjected,
-    requestsSent: tally.requestsSent,
-    inputsTried: tally.inputsTried,
-    dataLost: 0,
-    notes: [
-      `query/mutation limit --query-timeout ${QUERY_TIMEOUT_MS} ms; action limit 400 ms in the in-process runtime`,
-      "every fault is followed by a request to the site origin and one to the function API, both must succeed",
-    ],
+    tally,
   });
 });

@@ -241,7 +241,7 @@ describe("file storage", () => {
     assert.equal((await fetch(url, { headers: { range: "bytes=50-" } })).status, 416);
   });
 
-  test("the storage endpoints answer cross-origin requests like the backend; other API routes do not", async () => {
+  test("the storage endpoints answer cross-origin requests from pages on this machine like the backend; other pages are refused", async () => {
     const preflight = await fetch(`${server.api.url}/api/storage/upload?token=x`, {
       method: "OPTIONS",
       headers: { origin: "http://localhost:5173", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
@@ -256,12 +256,18 @@ describe("file storage", () => {
     const upload = await fetch(uploadUrl, { method: "POST", body: "cors", headers: { origin: "http://localhost:5173" } });
     assert.equal(upload.headers.get("access-control-allow-origin"), "http://localhost:5173");
     const { storageId } = (await upload.json()) as { storageId: string };
-    const get = await fetch(`${server.api.url}/api/storage/${storageId}`, { headers: { origin: "https://app.example" } });
-    assert.equal(get.headers.get("access-control-allow-origin"), "https://app.example");
-    const missing = await fetch(`${server.api.url}/api/storage/nope`, { headers: { origin: "https://app.example" } });
-    assert.equal(missing.headers.get("access-control-allow-origin"), "https://app.example");
-    const other = await fetch(`${server.api.url}/api/not-storage`, { headers: { origin: "https://app.example" } });
-    assert.equal(other.headers.get("access-control-allow-origin"), null);
+    const get = await fetch(`${server.api.url}/api/storage/${storageId}`, { headers: { origin: "http://127.0.0.1:3000" } });
+    assert.equal(get.headers.get("access-control-allow-origin"), "http://127.0.0.1:3000");
+    assert.equal(await get.text(), "cors");
+    const missing = await fetch(`${server.api.url}/api/storage/nope`, { headers: { origin: "http://127.0.0.1:3000" } });
+    assert.equal(missing.headers.get("access-control-allow-origin"), "http://127.0.0.1:3000");
+    // A page elsewhere (without --allow-origin) gets neither the file nor CORS headers.
+    const foreign = await fetch(`${server.api.url}/api/storage/${storageId}`, { headers: { origin: "https://app.example" } });
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.headers.get("access-control-allow-origin"), null);
+    assert.doesNotMatch(await foreign.text(), /^cors$/);
+    // Without Origin (an <img>, curl) the file is served as before.
+    assert.equal(await (await fetch(`${server.api.url}/api/storage/${storageId}`)).text(), "cors");
   });
 });
 

@@ -52,6 +52,8 @@ export interface RouteInfo {
   kind: "exact" | "prefix";
   /** For a route of a mounted component's own http.ts: the install serving it ("twilio"). */
   component?: string;
+  /** For such a route: its path in the component's own router, without the mount prefix. */
+  localPath?: string;
   /** The npm package whose code added the route (a component's `registerRoutes(http)`), if any. */
   addedBy?: string;
   /** The project's own line that added it, when known (absolute file, 1-based line). */

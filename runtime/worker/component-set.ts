@@ -66,7 +66,9 @@ export class ComponentSet {
   siteRoutes(): RouteInfo[] {
     const routes: RouteInfo[] = [];
     const mounted = (node: ComponentNode, sitePrefix: string) => {
-      for (const route of node.registry.listRoutes()) routes.push({ ...route, path: sitePrefix + route.path, component: node.path });
+      for (const route of node.registry.listRoutes()) {
+        routes.push({ ...route, path: sitePrefix + route.path, component: node.path, localPath: route.path });
+      }
       for (const [prefix, child] of Object.entries(node.httpMounts)) mounted(this.node(child), sitePrefix + prefix.slice(0, -1));
     };
     const root = this.root;

@@ -45,6 +45,18 @@ describe("the component tree", () => {
     assert.ok(counter.functions.some((f) => f.name === "public:secret" && f.visibility === "internal"));
     assert.equal(components.find((c) => c.path === "counter2")!.httpPrefix, "/counter2/");
   });
+
+  test("the site's routes include the mounted install's, with the line of the http.ts that added each", () => {
+    const routes = server.runtime.project!.routes;
+    const bump = routes.find((r) => r.path === "/bump")!;
+    assert.equal(bump.component, undefined);
+    assert.match(bump.source!.file, /component-calls\/convex\/http\.ts$/);
+    const mounted = routes.find((r) => r.path === "/counter2/hello")!;
+    assert.equal(mounted.component, "counter2");
+    assert.equal(mounted.localPath, "/hello");
+    assert.match(mounted.source!.file, /component-calls\/convex\/counter\/http\.ts$/, "the copy's source map leads back to the component's own file");
+    assert.equal(routes.some((r) => r.path === "/hello"), false, "the unmounted install adds no route");
+  });
 });
 
 describe("calls across the boundary", () => {

@@ -1,9 +1,10 @@
 // Messages between the runtime host (HTTP server + database) and the user-code worker thread.
 // Both sides import only types from here, so the worker bundle and the host bundle stay apart.
 import type { JSONValue } from "../store/types";
+import type { CronSpec } from "../scheduler/cron-spec";
 
 export type UdfType = "query" | "mutation" | "action" | "httpAction";
-export type Caller = "http" | "api" | "scheduler" | "nested" | "cli" | "test";
+export type Caller = "http" | "api" | "scheduler" | "cron" | "nested" | "cli" | "test";
 
 /** An error as it crosses the thread boundary: ConvexError data stays in wire form. */
 export interface WireError {
@@ -20,6 +21,8 @@ export interface LoadedProject {
   schemaJson: string | null;
   authConfig: JSONValue | null;
   loadErrors: Array<{ module: string; message: string }>;
+  /** The jobs `crons.ts` declares (checked as on push); null without a crons module. */
+  crons: CronSpec[] | null;
 }
 export interface FunctionInfo {
   /** "messages:send", "dir/mod:fn", or "mod" for a default export. */

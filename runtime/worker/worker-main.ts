@@ -11,7 +11,8 @@ import type { JSONValue } from "../store/types";
 import { installConvexGlobal } from "./convex-global";
 import { routeGlobalConsole } from "./execution-log";
 import { guardTransactionGlobals } from "./transaction-globals";
-import { FunctionRegistry } from "./function-registry";
+import { FunctionRegistry, modulePathToName } from "./function-registry";
+import { CRONS_MODULE, cronsOfModule } from "../scheduler/cron-spec";
 import { FunctionFailure, FunctionRunner } from "./function-runner";
 import { HostChannel } from "./host-channel";
 import { HttpBridge } from "./http-bridge";
@@ -93,13 +94,15 @@ async function main(): Promise<void> {
     await registry.load(init.modules, init.httpModule);
     const schema = await loadSchema(init.schemaFile);
     const authConfig = (await loadDefault(init.authConfigFile)) as JSONValue | null;
+    const functions = registry.listFunctions();
     project = {
-      functions: registry.listFunctions(),
+      functions,
       routes: registry.listRoutes(),
       hasHttp: registry.router !== null,
       schemaJson: schema && typeof schema.export === "function" ? schema.export() : null,
       authConfig: authConfig ? (JSON.parse(JSON.stringify(authConfig)) as JSONValue) : null,
       loadErrors: registry.loadErrors,
+      crons: readCrons(registry, functions),
     };
   } catch (error) {
     const wire =
@@ -120,6 +123,17 @@ async function main(): Promise<void> {
     }
     else if (message.type === "cancel-http") http.cancel(message.id);
   });
+}
+
+/** The crons module's jobs; a module the backend would refuse is a load error of that module. */
+function readCrons(registry: FunctionRegistry, functions: LoadedProject["functions"]): LoadedProject["crons"] {
+  try {
+    return cronsOfModule(registry.modules.get(CRONS_MODULE), functions);
+  } catch (error) {
+    const module = init.modules.find((m) => modulePathToName(m.path) === CRONS_MODULE)?.path ?? "crons.ts";
+    registry.loadErrors.push({ module, message: error instanceof Error ? error.message : String(error) });
+    return null;
+  }
 }
 
 const control = new Int32Array(boot.control);

@@ -159,7 +159,7 @@ export class FunctionsPanel implements vscode.Disposable {
       }
       this.#post({ type: "reply", id: message.id, ok: true, value });
       // Runs and edits change the stats and the counts: show them now.
-      if (message.type === "runFunction" || message.type === "refreshFunctions") this.#postState();
+      if (message.type === "runFunction" || message.type === "runCron" || message.type === "refreshFunctions") this.#postState();
     } catch (error) {
       this.#post({ type: "reply", id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
     }

@@ -46,6 +46,8 @@ export class CronService {
   readonly #loaded = new Set<string>();
   #jobs = new Map<string, CronJob>();
   #runs = new Map<string, CronRunLog[]>();
+  /** Told whenever the snapshot changed (a reload, a run's end). */
+  readonly #listeners = new Set<() => void>();
   /** Reloads and snapshot refreshes, one after the other. */
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
@@ -75,6 +77,12 @@ export class CronService {
   /** Resolves once every reload and refresh asked for so far is done. */
   settled(): Promise<void> {
     return this.#chain;
+  }
+
+  /** Calls `listener` whenever `list()` may say something new; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
   }
 
   /** Every job, by component then identifier. */
@@ -127,6 +135,13 @@ export class CronService {
       this.#queue.arm(job._id, Math.max(job.nextTs, this.#retries.get(job._id)?.at ?? 0));
     }
     this.#pump();
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.runtime.emit("notice", `a cron jobs listener failed: ${describe(error)}`);
+      }
+    }
   }
 
   #pump(): void {

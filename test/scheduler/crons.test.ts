@@ -181,12 +181,14 @@ test("an action cut off by a stop is recorded as failed on the next start, not r
   }
 });
 
-test("reloads reconcile: a changed schedule is rescheduled, a removed job is forgotten, a failing job records its error", async () => {
+test("reloads reconcile: a changed schedule is rescheduled, a removed job is forgotten, listeners hear of it, a failing job records its error", async () => {
   const { projectDir, dataDir, cleanup } = setup();
   const serving = await serve(projectDir, dataDir);
   try {
     await waitFor(() => (job(serving, "record every 2s")?.runs.length ?? 0) >= 1, WAIT_MS, () => "a first run");
     const nightlyId = job(serving, "nightly cleanup")!.job._id;
+    let told = 0;
+    const unsubscribe = serving.crons.subscribe(() => (told += 1));
     writeFileSync(
       join(projectDir, "convex", "crons.ts"),
       `import { cronJobs } from "convex/server";
@@ -200,6 +202,8 @@ export default crons;
     await serving.runtime.reload();
     await serving.crons.settled();
     assert.equal(serving.runtime.state.kind, "ready");
+    assert.ok(told >= 1, "listeners (the functions panel) hear of the change");
+    unsubscribe();
     assert.deepEqual(serving.crons.list().map((entry) => entry.job.name), ["fails", "record every 2s"]);
     assert.equal((await readJobs(dataDir)).some((j) => j._id === nightlyId), false, "the removed job is deleted from _cron_jobs");
     const record = job(serving, "record every 2s")!;

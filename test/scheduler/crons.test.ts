@@ -222,6 +222,35 @@ export default crons;
   }
 });
 
+test("a run still going at the job's next time is not overlapped: the job runs again after it, skipping the times that passed", async () => {
+  const { projectDir, dataDir, cleanup } = setup();
+  writeFileSync(
+    join(projectDir, "convex", "crons.ts"),
+    `import { cronJobs } from "convex/server";
+import { internal } from "./_generated/api";
+const crons = cronJobs();
+crons.interval("slow", { seconds: 1 }, internal.jobs.slow, { ms: 2500 });
+export default crons;
+`,
+  );
+  const serving = await serve(projectDir, dataDir);
+  try {
+    await waitFor(() => (job(serving, "slow")?.runs.filter((run) => run.status.type === "success").length ?? 0) >= 2, WAIT_MS, () => "two runs of the slow job");
+    const runs = job(serving, "slow")!.runs;
+    // Each 2.5 s run ended after the next one-second times had passed: they were skipped.
+    const skipped = runs.filter((run) => run.status.type === "canceled");
+    assert.ok(skipped.length >= 1 && skipped.every((run) => run.status.type === "canceled" && run.status.numCanceled >= 1));
+    const executions = serving.runtime.logs
+      .select("SELECT started_at, duration_ms FROM executions WHERE identifier = 'jobs:slow' AND duration_ms IS NOT NULL ORDER BY started_at")
+      .map((row) => ({ start: Number(row.started_at), end: Number(row.started_at) + Number(row.duration_ms) }));
+    assert.ok(executions.length >= 2);
+    for (let i = 1; i < executions.length; i++) assert.ok(executions[i]!.start >= executions[i - 1]!.end, "runs of one job never overlap");
+  } finally {
+    await serving.close();
+    cleanup();
+  }
+});
+
 test("a crons.ts the backend would refuse fails the load with its words; the jobs stay as they were", async () => {
   const { projectDir, dataDir, cleanup } = setup();
   const serving = await serve(projectDir, dataDir);

@@ -12,6 +12,8 @@ import { DEV_JWKS_PATH, DevIssuer, devIssuerUrl } from "./auth/dev-issuer";
 import { serveDevIssuerJwks } from "./auth/dev-issuer-routes";
 import { attachStorage } from "./storage/index";
 import { attachScheduler } from "./scheduler/index";
+import { attachCrons } from "./scheduler/crons";
+import type { CronService } from "./scheduler/cron-service";
 import { attachFunctionApi } from "./function-api/index";
 import type { RuntimeFeature } from "./shared/feature";
 
@@ -38,6 +40,8 @@ export interface Serving {
   api: Listening;
   /** The local dev issuer, when `devIssuer` was asked for: it signs "Act as a user" tokens. */
   devIssuer: DevIssuer | null;
+  /** The cron jobs: their state for the panel and the banner, "Run now". */
+  crons: CronService;
   close(): Promise<void>;
 }
 
@@ -70,20 +74,25 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     throw error;
   }
   if (devIssuer) serveDevIssuerJwks(apiApp, devIssuer);
+  const crons = attachCrons(runtime);
   const features: RuntimeFeature[] = [
     attachAuth(runtime, { devIssuer: devIssuer && { issuer: devIssuer, jwksUrl: `${api.url}${DEV_JWKS_PATH}` } }),
     attachStorage(runtime, apiApp),
     attachScheduler(runtime),
     attachFunctionApi(runtime, apiApp),
+    crons,
   ];
   finishApiApp(apiApp);
   siteApp.route("/", createSiteApp(runtime));
   await runtime.reload();
+  // The first load's jobs are in place before anyone lists them (the banner).
+  await crons.service.settled();
   return {
     runtime,
     site,
     api,
     devIssuer,
+    crons: crons.service,
     async close() {
       await Promise.all([site.close(), api.close()]);
       for (const feature of features) await feature.close();

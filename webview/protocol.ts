@@ -126,6 +126,46 @@ export interface RouteEntryView {
   stats: FunctionStatsView;
 }
 
+/** How a cron job's latest run went. */
+export interface CronLastRunView {
+  /** When it was scheduled for (when it ran, for a "Run now"), Unix ms. */
+  at: number;
+  outcome: "success" | "failure";
+  error: string | null;
+  /** Started with "Run now". */
+  manual: boolean;
+  /** Missed times skipped after it. */
+  skipped: number;
+}
+
+/** A job of convex/crons.ts (or of a component install's crons). */
+export interface CronEntryView {
+  /** "" for the app, else the component install's path. */
+  component: string;
+  identifier: string;
+  /** The function it runs, as the runner names it: "jobs:record". */
+  functionName: string;
+  /** Null when the loaded code has no such function. */
+  udfType: "mutation" | "action" | null;
+  /** In words: "Every 30 seconds", "Daily at 08:30 UTC". */
+  schedule: string;
+  /** Its arguments object as pretty JSON. */
+  args: string;
+  /** Unix ms. */
+  nextRun: number;
+  running: boolean;
+  lastRun: CronLastRunView | null;
+}
+
+/** The reply of `runCron`: the run, like a scheduled run, and what it executed. */
+export interface CronRunView {
+  requestId: string;
+  identifier: string;
+  outcome: "success" | "failure";
+  error: string | null;
+  executions: ExecutionView[];
+}
+
 export type FunctionsRuntimeView =
   | { kind: "untrusted" }
   | { kind: "stopped" }
@@ -138,6 +178,7 @@ export interface FunctionsPanelState {
   runtime: FunctionsRuntimeView;
   functions: FunctionEntryView[];
   routes: RouteEntryView[];
+  crons: CronEntryView[];
 }
 
 export interface RunResultView {
@@ -201,6 +242,8 @@ export type FunctionsRequest =
   | { type: "runFunction"; id: number; name: string; args: JsonValue; authorization: string | null }
   /** A route key, `"METHOD /path"`: opens the response panel. */
   | { type: "openRoute"; id: number; route: string }
+  /** Runs a cron job's function now, with its arguments, as the schedule would. */
+  | { type: "runCron"; id: number; component: string; identifier: string }
   | { type: "refreshFunctions"; id: number }
   | { type: "listTables"; id: number }
   | { type: "pageDocuments"; id: number; table: string; cursor: string | null }
@@ -216,6 +259,7 @@ export type FunctionsRequest =
 export interface FunctionsReplies {
   runFunction: RunResultView;
   openRoute: null;
+  runCron: CronRunView;
   refreshFunctions: null;
   listTables: TableView[];
   pageDocuments: DocumentPageView;
@@ -229,7 +273,7 @@ export interface FunctionsReplies {
 }
 
 const FUNCTIONS_REQUEST_TYPES: ReadonlyArray<FunctionsRequest["type"]> = [
-  "runFunction", "openRoute", "refreshFunctions", "listTables", "pageDocuments", "replaceDocument",
+  "runFunction", "openRoute", "runCron", "refreshFunctions", "listTables", "pageDocuments", "replaceDocument",
   "deleteDocument", "copyText", "listFiles", "previewFile", "downloadFile", "deleteFile",
 ];
 

@@ -2,7 +2,9 @@
 // runtime and a few effects the vscode side supplies (clipboard, dialogs, commands). No `vscode`
 // import: tests drive it with a real runtime and fake effects.
 import type { Runtime } from "../../runtime/host/runtime";
+import type { CronService } from "../../runtime/scheduler/cron-service";
 import {
+  cronCatalog,
   deleteDocument,
   deleteFile,
   fileUrl,
@@ -27,7 +29,7 @@ export const FILE_PAGE_SIZE = 25;
 
 /** The runtime as the panel sees it: no session in an untrusted workspace. */
 export interface FunctionsSource {
-  readonly session: { readonly state: SessionState; readonly serving: { readonly runtime: Runtime } | null } | null;
+  readonly session: { readonly state: SessionState; readonly serving: { readonly runtime: Runtime; readonly crons?: CronService } | null } | null;
 }
 
 /** What only VS Code can do. Each returns once the user has answered. */
@@ -84,10 +86,11 @@ export function requireRuntime(source: FunctionsSource): Runtime {
 export function panelState(source: FunctionsSource, stats?: FunctionStatsCache): FunctionsPanelState {
   const runtime = runtimeView(source);
   const project = source.session?.serving?.runtime.project ?? null;
-  if (runtime.kind !== "ready" || !project) return { runtime, functions: [], routes: [] };
-  const logs = source.session!.serving!.runtime.logs;
+  if (runtime.kind !== "ready" || !project) return { runtime, functions: [], routes: [], crons: [] };
+  const serving = source.session!.serving!;
+  const logs = serving.runtime.logs;
   const { functions, routes } = functionCatalog(project, stats ? stats.current(logs) : logs.executionStats());
-  return { runtime, functions, routes };
+  return { runtime, functions, routes, crons: cronCatalog(serving.crons?.list() ?? [], project) };
 }
 
 /** Handles one request; the result is the reply's value. Throws with the message to show. */
@@ -114,6 +117,13 @@ async function dispatch(message: FunctionsRequest, source: FunctionsSource, effe
       const runtime = requireRuntime(source);
       const run = await runForInspector(runtime, { name: message.name, args: message.args as JSONValue, authorization: message.authorization });
       return { ...run, executions: executionsOf(runtime.logs, run.requestId) };
+    }
+    case "runCron": {
+      const runtime = requireRuntime(source);
+      const crons = source.session?.serving?.crons;
+      if (!crons) throw new InspectError("This runtime runs no cron jobs.");
+      const run = await crons.runNow(message.component, message.identifier);
+      return { ...run, identifier: message.identifier, executions: executionsOf(runtime.logs, run.requestId) };
     }
     case "listTables":
       return listTables(requireRuntime(source).store);
@@ -158,6 +168,8 @@ function checkRequest(message: FunctionsRequest): void {
         return isString(fields.name) && (fields.authorization === null || isString(fields.authorization)) && fields.args !== undefined;
       case "openRoute":
         return isString(fields.route);
+      case "runCron":
+        return isString(fields.component) && isString(fields.identifier);
       case "copyText":
         return isString(fields.text);
       case "pageDocuments":

@@ -1,9 +1,10 @@
 // Messages between the runtime host (HTTP server + database) and the user-code worker thread.
 // Both sides import only types from here, so the worker bundle and the host bundle stay apart.
 import type { JSONValue } from "../store/types";
+import type { CronSpec } from "../scheduler/cron-spec";
 
 export type UdfType = "query" | "mutation" | "action" | "httpAction";
-export type Caller = "http" | "api" | "scheduler" | "nested" | "cli" | "test";
+export type Caller = "http" | "api" | "scheduler" | "cron" | "nested" | "cli" | "test";
 
 /** An error as it crosses the thread boundary: ConvexError data stays in wire form. */
 export interface WireError {
@@ -23,6 +24,8 @@ export interface LoadedProject {
   authConfig: JSONValue | null;
   /** Modules that failed to import; `module` is relative to its component's folder. */
   loadErrors: Array<{ component: string; module: string; message: string }>;
+  /** The jobs the app's `crons.ts` declares (checked as on push); null without a crons module. */
+  crons: CronSpec[] | null;
   /** Every component install, the app first (path ""), parents before children. */
   components: LoadedComponent[];
 }
@@ -36,6 +39,8 @@ export interface LoadedComponent {
   schemaJson: string | null;
   /** Where its http.ts is mounted on the site ("/tw/"); for the app, defineApp({httpPrefix}). */
   httpPrefix: string | null;
+  /** The jobs of its `crons` module, or null without one. */
+  crons: CronSpec[] | null;
 }
 export interface FunctionInfo {
   /** "messages:send", "dir/mod:fn", or "mod" for a default export. */

@@ -1,10 +1,11 @@
 // The component tree as the worker holds it: one FunctionRegistry per install, each importing
 // its own copy of its definition's modules (the loader gives every install its own files, so
 // module-level state is never shared between two installs of one component).
-import type { ComponentInit, LoadedComponent, RouteInfo } from "../shared/protocol";
+import type { ComponentInit, FunctionInfo, LoadedComponent, RouteInfo } from "../shared/protocol";
 import { ROOT_COMPONENT } from "../store/namespaces";
 import type { ComponentEnv } from "./component-env";
-import { FunctionRegistry } from "./function-registry";
+import { FunctionRegistry, modulePathToName } from "./function-registry";
+import { CRONS_MODULE, cronsOfModule, type CronSpec } from "../scheduler/cron-spec";
 
 export interface ComponentNode {
   path: string;
@@ -16,6 +17,18 @@ export interface ComponentNode {
   /** This install's own prefix: its mount, or for the app defineApp({httpPrefix}). */
   httpPrefix: string | null;
   schemaFile: string | null;
+  modules: ComponentInit["modules"];
+}
+
+/** An install's cron jobs (its `crons` module); a module the backend would refuse is a load error of that module. */
+function readCrons(node: ComponentNode, functions: FunctionInfo[]): CronSpec[] | null {
+  try {
+    return cronsOfModule(node.registry.modules.get(CRONS_MODULE), functions);
+  } catch (error) {
+    const module = node.modules.find((m) => modulePathToName(m.path) === CRONS_MODULE)?.path ?? "crons.ts";
+    node.registry.loadErrors.push({ component: node.path, module, message: error instanceof Error ? error.message : String(error) });
+    return null;
+  }
 }
 
 export class ComponentSet {
@@ -55,6 +68,7 @@ export class ComponentSet {
         httpMounts: init.httpMounts,
         httpPrefix: init.httpPrefix,
         schemaFile: init.schemaFile,
+        modules: init.modules,
       });
     }
   }
@@ -85,13 +99,17 @@ export class ComponentSet {
 
   /** What the host learns of each install. `schemas` holds each install's exported schema JSON. */
   describe(schemas: Map<string, string | null>): LoadedComponent[] {
-    return this.all.map((node) => ({
-      path: node.path,
-      functions: node.registry.listFunctions(),
-      routes: node.registry.listRoutes(),
-      hasHttp: node.registry.router !== null,
-      schemaJson: schemas.get(node.path) ?? null,
-      httpPrefix: node.httpPrefix,
-    }));
+    return this.all.map((node) => {
+      const functions = node.registry.listFunctions();
+      return {
+        path: node.path,
+        functions,
+        routes: node.registry.listRoutes(),
+        hasHttp: node.registry.router !== null,
+        schemaJson: schemas.get(node.path) ?? null,
+        httpPrefix: node.httpPrefix,
+        crons: readCrons(node, functions),
+      };
+    });
   }
 }

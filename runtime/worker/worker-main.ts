@@ -109,6 +109,7 @@ async function main(): Promise<void> {
       authConfig: authConfig ? (JSON.parse(JSON.stringify(authConfig)) as JSONValue) : null,
       loadErrors: components.loadErrors,
       components: loaded,
+      crons: app.crons,
     };
   } catch (error) {
     const wire =

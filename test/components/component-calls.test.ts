@@ -168,6 +168,20 @@ describe("the scheduler", () => {
   });
 });
 
+describe("crons", () => {
+  test("each install runs its own crons.ts on its own data, logged under the install's name", async () => {
+    for (const componentPath of ["counter", "counter2", "wrapper/counter"]) {
+      await waitFor(async () => ((await call<number | null>("public:count", { name: "ticks" }, { componentPath })) ?? 0) >= 1, 15_000, () => `a tick in ${componentPath}`);
+    }
+    assert.equal((await call<Record<string, unknown>>("app:totals", { name: "ticks" })).app, null, "the app's own table got none");
+    const jobs = server.crons.list().map(({ job }) => `${job.component}:${job.name}`);
+    assert.deepEqual(jobs.sort(), ["counter2:tick", "counter:tick", "wrapper/counter:tick"]);
+    await server.runtime.logs.flush();
+    const runs = server.runtime.logs.listExecutions({ limit: 1000 }).filter((e) => e.caller === "cron");
+    assert.ok(runs.some((e) => e.identifier === "counter2/public:tick" && e.outcome === "success"), JSON.stringify(runs.map((e) => e.identifier)));
+  });
+});
+
 describe("HTTP", () => {
   test("an app route calls into a component", async () => {
     const response = await server.get("/bump", { method: "POST", body: JSON.stringify({ name: "http" }), headers: { "content-type": "application/json" } });

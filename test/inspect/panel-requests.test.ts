@@ -47,7 +47,7 @@ test("the runtime status: untrusted, stopped, starting, failed builds, serving a
   const olderBuild = runtimeView({ session: { state: { kind: "build-failed", errors: [], serving: true }, serving: { runtime: server.runtime } } });
   assert.equal(olderBuild.kind, "ready");
   assert.match(olderBuild.kind === "ready" ? olderBuild.notice ?? "" : "", /previous build keeps serving/);
-  assert.deepEqual(panelState({ session: null }), { runtime: { kind: "untrusted" }, functions: [], routes: [] });
+  assert.deepEqual(panelState({ session: null }), { runtime: { kind: "untrusted" }, functions: [], routes: [], crons: [] });
   const state = panelState(live());
   assert.deepEqual(state.runtime, { kind: "ready", notice: null });
   assert.ok(state.functions.some((f) => f.name === "tasks:add" && f.args === "v.object({title: v.string()})"));

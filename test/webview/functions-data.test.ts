@@ -40,7 +40,7 @@ test("a ready runtime loads the tables with their counts; system tables are mark
     panel.show(readyState());
     await panel.settle();
     assert.equal(panel.sent("listTables").length, 1);
-    panel.show({ runtime: { kind: "stopped" }, functions: [], routes: [] });
+    panel.show({ runtime: { kind: "stopped" }, functions: [], routes: [], crons: [] });
     panel.show(readyState());
     await panel.settle();
     assert.equal(panel.sent("listTables").length, 2);

@@ -6,7 +6,7 @@ import { Window } from "happy-dom";
 import { connectHost, type HostWindow } from "../../webview/host-bridge";
 import { startFunctionsPanel } from "../../webview/functions/functions-panel";
 import { isFunctionsMemory } from "../../webview/functions/saved-state";
-import type { FunctionEntryView, FunctionsPanelState, FunctionsReplies, FunctionsRequest, HostMessage, RouteEntryView, RunResultView } from "../../webview/protocol";
+import type { CronEntryView, FunctionEntryView, FunctionsPanelState, FunctionsReplies, FunctionsRequest, HostMessage, RouteEntryView, RunResultView } from "../../webview/protocol";
 import { VsCodeApiFake, installApi } from "./webview-fixture";
 
 type RequestType = FunctionsRequest["type"];
@@ -30,6 +30,21 @@ export function fn(name: string, overrides: Partial<FunctionEntryView> = {}): Fu
   };
 }
 
+export function cron(identifier: string, overrides: Partial<CronEntryView> = {}): CronEntryView {
+  return {
+    component: "",
+    identifier,
+    functionName: "jobs:record",
+    udfType: "mutation",
+    schedule: "Every 2 seconds",
+    args: "{}",
+    nextRun: Date.UTC(2026, 0, 2, 3, 4, 7),
+    running: false,
+    lastRun: null,
+    ...overrides,
+  };
+}
+
 export function route(method: string, path: string, overrides: Partial<RouteEntryView> = {}): RouteEntryView {
   return { method, path, kind: path.endsWith("*") ? "prefix" : "exact", stats: stats(), ...overrides };
 }
@@ -44,6 +59,7 @@ export function readyState(overrides: Partial<FunctionsPanelState> = {}): Functi
       fn("admin/users:remove", { udfType: "action" }),
     ],
     routes: [route("GET", "/hello", { stats: stats(5, 2, 0.4, 1.6) }), route("POST", "/items/*")],
+    crons: [],
     ...overrides,
   };
 }

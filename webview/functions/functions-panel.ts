@@ -4,14 +4,15 @@
 // tab, the filter, the selected function and its argument text, the open table, an edit.
 import { createUi, setHidden } from "../components";
 import { HostRequestError, type HostBridge, type HostRequest } from "../host-bridge";
-import type { ActAsIdentity, DocumentView, FileView, FunctionEntryView, FunctionsPanelState, RunResultView } from "../protocol";
+import type { ActAsIdentity, CronEntryView, DocumentView, FileView, FunctionEntryView, FunctionsPanelState, RunResultView } from "../protocol";
 import { cloneIdentity, isDevTokenView } from "../auth/act-as-editor";
 import type { OpenSource } from "../response/linked-text";
+import { cronKey, cronListView, type CronRunState } from "./cron-list-view";
 import { dataView, emptyDataModel, type DataModel } from "./data-view";
 import { emptyFilesModel, filesView, type FilesModel } from "./files-view";
 import { functionListView } from "./function-list-view";
 import { parseJsonObject } from "./parse-json";
-import { isDocumentPage, isDocumentView, isFilePage, isFilePreview, isFunctionsPanelState, isRunResult, isTableList } from "./replies";
+import { isCronRun, isDocumentPage, isDocumentView, isFilePage, isFilePreview, isFunctionsPanelState, isRunResult, isTableList } from "./replies";
 import { runnerView, type RunnerView } from "./runner-view";
 import { isTabId, type FunctionsMemory, type TabId } from "./saved-state";
 
@@ -30,6 +31,8 @@ interface Model {
   actAs: ActAsIdentity;
   running: boolean;
   result: RunResultView | null;
+  /** The latest "Run now" of a cron job (not kept in the saved state). */
+  cronRun: CronRunState | null;
   data: DataModel;
   files: FilesModel;
 }
@@ -51,6 +54,7 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<Functi
     actAs: cloneIdentity(undefined),
     running: false,
     result: null,
+    cronRun: null,
     data: emptyDataModel(),
     files: emptyFilesModel(),
   };
@@ -187,20 +191,43 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<Functi
     setHidden(status, text === null);
   }
 
+  function select(name: string) {
+    if (model.selected === name) return;
+    model.selected = name;
+    persist();
+    renderList();
+    renderRunner();
+  }
+
   function renderList() {
+    if (disposed) return;
     const state = model.state;
+    const crons = cronListView(ui, state?.crons ?? [], model.filter, ready(), model.cronRun, { select, runNow: (entry) => void runCron(entry) });
     listSlot.replaceChildren(
       functionListView(ui, state?.functions ?? [], state?.routes ?? [], model.filter, model.selected, {
-        select: (name) => {
-          if (model.selected === name) return;
-          model.selected = name;
-          persist();
-          renderList();
-          renderRunner();
-        },
+        select,
         openRoute: (key) => void tell({ type: "openRoute", route: key }, `Could not open ${key}`),
       }),
+      ...(crons ? [crons] : []),
     );
+  }
+
+  async function runCron(entry: CronEntryView) {
+    if (model.cronRun?.running) return;
+    const run: CronRunState = { key: cronKey(entry), running: true, result: null, error: null };
+    model.cronRun = run;
+    renderList();
+    try {
+      run.result = await ask({ type: "runCron", component: entry.component, identifier: entry.identifier }, isCronRun);
+      // A cron job's mutation or action may have written: the Data tab's counts follow.
+      if (model.data.tables !== null) void loadTables(false);
+    } catch (error) {
+      if (isClosed(error)) return;
+      run.error = messageOf(error);
+    } finally {
+      run.running = false;
+    }
+    if (model.cronRun === run) renderList();
   }
 
   function renderRunner(force = false) {

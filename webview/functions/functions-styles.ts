@@ -41,6 +41,13 @@ export const functionsCss = `
 .internal-tag { font-size: 0.85em; }
 .kind { min-width: 1.4em; text-align: center; }
 .table-row { grid-template-columns: 1fr auto; }
+.cron-row { padding: 6px 4px; border-bottom: 1px solid var(--vscode-widget-border, transparent); }
+.cron-head { display: flex; align-items: center; gap: 6px; }
+.cron-name { flex: 1; overflow-wrap: anywhere; }
+.cron-detail, .cron-times { display: flex; flex-wrap: wrap; align-items: baseline; gap: 2px 10px; margin-top: 2px; }
+.cron-detail { gap: 0; }
+.cron-last.failed, .cron-result.failed { color: var(--vscode-errorForeground); }
+.cron-result { margin-top: 2px; overflow-wrap: anywhere; }
 .table-row.system .table-select { font-style: italic; }
 .file-row { grid-template-columns: minmax(10em, 2fr) 5em minmax(6em, 1fr) 10em auto; }
 .file-actions, .document-actions, .runner-actions { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }

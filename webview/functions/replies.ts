@@ -1,6 +1,9 @@
 // Shape checks of what the host sends the functions panel: its state, and the reply value of each
 // request. A value that fails its check is shown as an error instead of breaking the panel.
 import type {
+  CronEntryView,
+  CronLastRunView,
+  CronRunView,
   DocumentPageView,
   DocumentView,
   FilePageView,
@@ -42,6 +45,43 @@ function isRouteEntry(value: unknown): value is RouteEntryView {
   return isObject(value) && isString(value.method) && isString(value.path) && (value.kind === "exact" || value.kind === "prefix") && isStats(value.stats);
 }
 
+function isCronLastRun(value: unknown): value is CronLastRunView {
+  return (
+    isObject(value) &&
+    isNumber(value.at) &&
+    (value.outcome === "success" || value.outcome === "failure") &&
+    isStringOrNull(value.error) &&
+    typeof value.manual === "boolean" &&
+    isNumber(value.skipped)
+  );
+}
+
+function isCronEntry(value: unknown): value is CronEntryView {
+  return (
+    isObject(value) &&
+    isString(value.component) &&
+    isString(value.identifier) &&
+    isString(value.functionName) &&
+    (value.udfType === null || value.udfType === "mutation" || value.udfType === "action") &&
+    isString(value.schedule) &&
+    isString(value.args) &&
+    isNumber(value.nextRun) &&
+    typeof value.running === "boolean" &&
+    (value.lastRun === null || isCronLastRun(value.lastRun))
+  );
+}
+
+export function isCronRun(value: unknown): value is CronRunView {
+  return (
+    isObject(value) &&
+    isString(value.requestId) &&
+    isString(value.identifier) &&
+    (value.outcome === "success" || value.outcome === "failure") &&
+    isStringOrNull(value.error) &&
+    Array.isArray(value.executions)
+  );
+}
+
 export function isFunctionsPanelState(value: unknown): value is FunctionsPanelState {
   if (!isObject(value) || !isObject(value.runtime)) return false;
   const runtime = value.runtime;
@@ -51,7 +91,7 @@ export function isFunctionsPanelState(value: unknown): value is FunctionsPanelSt
     runtime.kind === "starting" ||
     (runtime.kind === "failed" && isString(runtime.message)) ||
     (runtime.kind === "ready" && isStringOrNull(runtime.notice));
-  return runtimeOk && arrayOf(value.functions, isFunctionEntry) && arrayOf(value.routes, isRouteEntry);
+  return runtimeOk && arrayOf(value.functions, isFunctionEntry) && arrayOf(value.routes, isRouteEntry) && arrayOf(value.crons, isCronEntry);
 }
 
 export function isRunResult(value: unknown): value is RunResultView {

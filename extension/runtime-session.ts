@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import { resolve } from "node:path";
 import { startServing, type Serving } from "../runtime/serve";
 import type { RuntimeState } from "../runtime/host/runtime";
+import type { PersistenceEvent, PersistencePart } from "../runtime/host/persistence-health";
 import { readEnvFiles } from "../runtime/host/env-files";
 import { formatErrorLine, formatLogLine } from "../runtime/logs/cli-format";
 import { watchProject, type ProjectWatcher } from "../runtime/loader/watch";
@@ -18,6 +19,11 @@ export class RuntimeSession implements vscode.Disposable {
   #starting: Promise<void> | null = null;
   readonly #stateChanged = new vscode.EventEmitter<SessionState>();
   readonly onStateChanged = this.#stateChanged.event;
+  readonly #persistenceChanged = new vscode.EventEmitter<void>();
+  /** Saving a file of the data folder started failing, or works again. */
+  readonly onPersistenceChanged = this.#persistenceChanged.event;
+  /** A notification was shown for the current failures: no more until saving works again. */
+  #toldOfDiskTrouble = false;
 
   constructor(
     readonly projectDir: string,
@@ -31,6 +37,11 @@ export class RuntimeSession implements vscode.Disposable {
 
   get state(): SessionState {
     return this.#state;
+  }
+
+  /** The data folder's files that cannot be saved now, with why (empty when all is well). */
+  get persistenceProblems(): Array<{ part: PersistencePart; message: string }> {
+    return this.#serving?.runtime.persistence.problems ?? [];
   }
 
   #setState(state: SessionState): void {
@@ -71,6 +82,10 @@ export class RuntimeSession implements vscode.Disposable {
       });
       serving.runtime.on("state", (state: RuntimeState) => this.#setState(state));
       serving.runtime.on("notice", (text: string) => this.output.warn(text));
+      serving.runtime.on("persistence", (event: PersistenceEvent) => this.#persistenceEvent(event));
+      // Failures while it started (the schema's commit on a full disk) happened before we listened.
+      const [failing] = serving.runtime.persistence.problems;
+      if (failing) this.#persistenceEvent({ kind: "failed", ...failing });
       // Reload on save of anything in the functions folder (schema.ts and auth.config.ts included).
       this.#watcher = watchProject(this.projectDir, () => void serving.runtime.reload(), {
         // Saves made while the first build ran count as changes too.
@@ -87,18 +102,38 @@ export class RuntimeSession implements vscode.Disposable {
     }
   }
 
+  #persistenceEvent(event: PersistenceEvent): void {
+    if (event.kind === "failed") this.output.error(event.message);
+    else this.output.info(event.message);
+    const failing = this.persistenceProblems.length > 0;
+    if (failing && !this.#toldOfDiskTrouble) {
+      this.#toldOfDiskTrouble = true;
+      void vscode.window.showErrorMessage(`${event.message} (The status bar shows when saving works again.)`);
+    } else if (!failing) this.#toldOfDiskTrouble = false;
+    this.#persistenceChanged.fire();
+  }
+
   async stop(): Promise<void> {
     await this.#starting?.catch(() => undefined);
     const serving = this.#serving;
     this.#serving = null;
     this.#watcher?.close();
     this.#watcher = null;
-    if (serving) await serving.close();
-    this.#setState({ kind: "stopped" });
+    try {
+      if (serving) await serving.close();
+    } catch (error) {
+      // Saving at the stop failed; the commit log still holds every commit.
+      this.output.error(error instanceof Error ? error.message : String(error));
+    } finally {
+      this.#toldOfDiskTrouble = false;
+      this.#setState({ kind: "stopped" });
+      this.#persistenceChanged.fire();
+    }
   }
 
   dispose(): void {
     void this.stop();
     this.#stateChanged.dispose();
+    this.#persistenceChanged.dispose();
   }
 }

@@ -4,14 +4,17 @@ import type { RuntimeSession, SessionState } from "./runtime-session";
 
 export class StatusItem implements vscode.Disposable {
   readonly #item = vscode.window.createStatusBarItem("convexLens.status", vscode.StatusBarAlignment.Left, 50);
-  readonly #subscription: vscode.Disposable;
+  readonly #subscriptions: vscode.Disposable[];
 
   constructor(private readonly session: RuntimeSession) {
     this.#item.name = "Convex Lens";
     this.#item.command = "convexLens.showOutput";
     this.#render(session.state);
     this.#item.show();
-    this.#subscription = session.onStateChanged((state) => this.#render(state));
+    this.#subscriptions = [
+      session.onStateChanged((state) => this.#render(state)),
+      session.onPersistenceChanged(() => this.#render(session.state)),
+    ];
   }
 
   showUntrusted(): void {
@@ -29,12 +32,14 @@ export class StatusItem implements vscode.Disposable {
       failed: ["$(error) Convex Lens: failed to start", state.kind === "failed" ? state.message : ""],
     };
     const [text, tooltip] = views[state.kind];
-    this.#item.text = text;
-    this.#item.tooltip = tooltip;
+    // A file that cannot be saved matters more than the URL: it stays until saving works again.
+    const problems = this.session.persistenceProblems;
+    this.#item.text = problems.length > 0 ? "$(warning) Convex Lens: disk error" : text;
+    this.#item.tooltip = problems.length > 0 ? problems.map((p) => p.message).join("\n") : tooltip;
   }
 
   dispose(): void {
-    this.#subscription.dispose();
+    for (const subscription of this.#subscriptions) subscription.dispose();
     this.#item.dispose();
   }
 }

@@ -3,7 +3,7 @@
 // cooldown per URL, so tokens with made-up `kid`s cannot make us hammer the provider.
 import type { JWK } from "jose";
 import { AuthError } from "./auth-error";
-import { fetchJson, type FetchFailure } from "./fetch-json";
+import { fetchJson, PROVIDER_DOCUMENT_LIMIT_TEXT, type FetchFailure } from "./fetch-json";
 
 export interface JwksCacheOptions {
   /** How long fetched keys are used before they are fetched again. */
@@ -95,6 +95,10 @@ function readKeySet(value: unknown): JWK[] | null {
 
 // The backend's wording (crates/authentication/src/lib.rs, fetch_jwks).
 function jwksFetchError(url: string, failure: FetchFailure): AuthError {
+  if (failure.kind === "too-large") {
+    const where = url.startsWith("data:") ? "the data URL" : `URL '${url}'`;
+    return new AuthError("InvalidAuthHeader", `Could not fetch JWKS from ${where}: the document is larger than ${PROVIDER_DOCUMENT_LIMIT_TEXT}.`);
+  }
   if (url.startsWith("data:")) {
     return new AuthError(
       "InvalidAuthHeader",

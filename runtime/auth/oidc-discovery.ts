@@ -2,7 +2,7 @@
 // set. Like the backend (openidconnect's discover_async), the document is fetched for the token's
 // own `iss` and must name exactly that issuer. Documents are cached per issuer.
 import { AuthError } from "./auth-error";
-import { fetchJson } from "./fetch-json";
+import { fetchJson, PROVIDER_DOCUMENT_LIMIT_TEXT } from "./fetch-json";
 
 interface Entry {
   jwksUri: string;
@@ -44,6 +44,7 @@ export class OidcDiscovery {
       if (f.kind === "status") throw failed(`${f.status} ${f.reason} ${f.body}`.trim());
       if (f.kind === "network") throw failed(`could not fetch '${url}': ${f.detail}`);
       if (f.kind === "content-type") throw failed(`'${url}' answered with Content-Type '${f.contentType}', expected 'application/json'`);
+      if (f.kind === "too-large") throw failed(`'${url}' is larger than ${PROVIDER_DOCUMENT_LIMIT_TEXT}`);
       throw failed(`'${url}' did not answer with JSON (${f.detail})`);
     }
     const doc = result.value as { issuer?: unknown; jwks_uri?: unknown } | null;

@@ -11,6 +11,7 @@ export interface ServeArgs {
   dataDir: string | undefined;
   envFiles: string[];
   queryTimeoutMs: number | undefined;
+  clientGoneTimeoutMs: number | undefined;
   quiet: boolean;
   /** `--allow-host`, repeatable: names answered besides the loopback ones. */
   allowedHosts: string[];
@@ -52,6 +53,8 @@ Serves the project's convex/http.ts on 127.0.0.1 without deploying.
   --data DIR        data folder for the database, files and logs (default <project>/.convex-lens)
   --env-file FILE   dotenv file whose variables the functions see in process.env (repeatable)
   --query-timeout MS  execution time limit for queries and mutations (default 1000)
+  --client-gone-timeout MS  stop an HTTP action still running this long after its client
+                    disconnected (default 30000)
   --quiet           do not print function log lines
   --allow-host NAME   also answer to this Host (a tunnel, a proxy; .example.com for a whole
                     domain); by default only 127.0.0.1, localhost and [::1] with the port (repeatable)
@@ -64,7 +67,7 @@ exits with 1 when one fails — usable in CI.
   --var name=value  a variable, over the files' own definitions (repeatable)
   --timeout MS      time limit of each request (default 30000)`;
 
-const SERVE_OPTIONS = ["port", "api-port", "data", "env-file", "query-timeout", "quiet", "allow-host", "allow-origin"];
+const SERVE_OPTIONS = ["port", "api-port", "data", "env-file", "query-timeout", "client-gone-timeout", "quiet", "allow-host", "allow-origin"];
 const RUN_OPTIONS = ["site", "var", "timeout"];
 
 function port(value: string | undefined, flag: string, fallback: number): number {
@@ -72,6 +75,13 @@ function port(value: string | undefined, flag: string, fallback: number): number
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag} takes a port number from 0 to 65535, got "${value}"`);
   return n;
+}
+
+function milliseconds(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`${flag} takes a number of milliseconds above 0`);
+  return ms;
 }
 
 export function parseCli(argv: string[]): CliArgs {
@@ -86,6 +96,7 @@ export function parseCli(argv: string[]): CliArgs {
         data: { type: "string" },
         "env-file": { type: "string", multiple: true },
         "query-timeout": { type: "string" },
+        "client-gone-timeout": { type: "string" },
         quiet: { type: "boolean" },
         "allow-host": { type: "string", multiple: true },
         "allow-origin": { type: "string", multiple: true },
@@ -109,11 +120,8 @@ export function parseCli(argv: string[]): CliArgs {
   if (foreign) throw new UsageError(`--${foreign} is an option of ${command === "serve" ? "run" : "serve"}, not of ${command}`);
   if (command === "run") return runArgs(positionals.slice(1), values);
   if (rest.length > 0) throw new UsageError(`serve takes one project folder, got also: ${rest.join(" ")}`);
-  let queryTimeoutMs: number | undefined;
-  if (values["query-timeout"] !== undefined) {
-    queryTimeoutMs = Number(values["query-timeout"]);
-    if (!Number.isFinite(queryTimeoutMs) || queryTimeoutMs <= 0) throw new UsageError("--query-timeout takes a number of milliseconds above 0");
-  }
+  const queryTimeoutMs = milliseconds(values["query-timeout"], "--query-timeout");
+  const clientGoneTimeoutMs = milliseconds(values["client-gone-timeout"], "--client-gone-timeout");
   return {
     command: "serve",
     projectDir: resolve(projectDir ?? "."),
@@ -122,6 +130,7 @@ export function parseCli(argv: string[]): CliArgs {
     dataDir: values.data === undefined ? undefined : resolve(values.data),
     envFiles: (values["env-file"] ?? []).map((f) => resolve(f)),
     queryTimeoutMs,
+    clientGoneTimeoutMs,
     quiet: values.quiet ?? false,
     allowedHosts: allowedList(values["allow-host"], parseAllowedHost, "--allow-host"),
     allowedOrigins: allowedList(values["allow-origin"], parseAllowedOrigin, "--allow-origin"),

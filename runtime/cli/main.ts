@@ -11,6 +11,7 @@ import { formatErrorLine, formatLogLine } from "../logs/cli-format";
 import { formatOutcome, formatSummary, runHttpFile, summarize, type FileOutcome } from "../http-files/run-requests";
 import { parseCli, USAGE, UsageError, type RunArgs, type ServeArgs } from "./args";
 import { describeReady } from "./ready-banner";
+import type { PersistenceEvent } from "../host/persistence-health";
 
 async function serve(args: ServeArgs): Promise<void> {
   if (!existsSync(args.projectDir)) throw new UsageError(`The project folder ${args.projectDir} does not exist.`);
@@ -24,6 +25,7 @@ async function serve(args: ServeArgs): Promise<void> {
     queryTimeoutMs: args.queryTimeoutMs,
     allowedHosts: args.allowedHosts,
     allowedOrigins: args.allowedOrigins,
+    clientGoneTimeoutMs: args.clientGoneTimeoutMs,
   });
   const { runtime } = serving;
   const color = process.stdout.isTTY === true;
@@ -39,6 +41,9 @@ async function serve(args: ServeArgs): Promise<void> {
     });
   }
   runtime.on("notice", (text: string) => console.error(`[convex-lens] ${text}`));
+  // One line when saving a file starts failing (repeats are counted, not printed), one when it works again.
+  runtime.on("persistence", (event: PersistenceEvent) => console.error(`[convex-lens] ${event.message}`));
+  for (const problem of runtime.persistence.problems) console.error(`[convex-lens] ${problem.message}`); // while it started
   let first = true;
   runtime.on("state", (state) => {
     if (state.kind === "ready" && !first) console.log(`[convex-lens] reloaded in ${state.buildMs} ms`);
@@ -51,8 +56,6 @@ async function serve(args: ServeArgs): Promise<void> {
     }
   });
   if (runtime.state.kind === "build-failed") runtime.emit("state", runtime.state);
-  console.log(describeReady(serving, args.projectDir));
-  first = false;
   // Saves made while the first build ran count as changes too.
   const watcher = watchProject(args.projectDir, () => void runtime.reload(), { changedSince: runtime.lastBuildStartedAt ?? undefined });
   let stopping = false;
@@ -60,11 +63,20 @@ async function serve(args: ServeArgs): Promise<void> {
     if (stopping) return;
     stopping = true;
     watcher.close();
-    await serving.close();
+    try {
+      await serving.close();
+    } catch (error) {
+      // Saving at the stop failed (said already if it had failed before); the commit log keeps the data.
+      console.error(`convex-lens: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
+  // Only now: a SIGTERM sent as soon as the banner shows must find the handler that saves.
+  console.log(describeReady(serving, args.projectDir));
+  first = false;
 }
 
 /** Prints one line per request and returns the exit code: 0 when every assertion held. */

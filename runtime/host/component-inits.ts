@@ -52,7 +52,7 @@ export function componentInits(
 function initOf(instance: ComponentInstanceBuild, env: Record<string, string> | null): ComponentInit {
   return {
     path: instance.path,
-    modules: instance.modules.map(({ path, outFile }) => ({ path, outFile })),
+    modules: instance.modules.map(({ path, outFile, environment }) => ({ path, outFile, environment })),
     httpModule: instance.httpModule,
     schemaFile: instance.schemaFile,
     children: instance.children,

@@ -2,10 +2,11 @@
 // beside the VS Code extension, both on the project's default `.convex-lens/`) would each keep
 // their own copy of the database in memory, append to one commit log, and checkpoint over each
 // other: acknowledged writes of one of them silently disappear. The folder gets a lock file with
-// the owner's pid; a lock whose process is gone (kill -9, a crash) is taken over.
+// the owner's pid and start time; a lock whose process is gone (kill -9, a crash) is taken over,
+// and so is one whose pid now belongs to another process (its start time differs).
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { isProcessAlive } from "../shared/process-alive";
+import { isProcessAlive, processStartTime } from "../shared/process-alive";
 
 export const LOCK_FILE = "convex-lens.lock";
 
@@ -23,10 +24,17 @@ export class DataDirInUseError extends Error {
   }
 }
 
-function ownerPid(file: string): number | null {
+interface Owner {
+  pid: number;
+  /** processStartTime of the owner; null in locks written before it was recorded. */
+  started: string | null;
+}
+
+function ownerOf(file: string): Owner | null {
   try {
-    const pid = (JSON.parse(readFileSync(file, "utf8")) as { pid?: unknown }).pid;
-    return typeof pid === "number" && Number.isInteger(pid) && pid > 0 ? pid : null;
+    const { pid, started } = JSON.parse(readFileSync(file, "utf8")) as { pid?: unknown; started?: unknown };
+    if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 0) return null;
+    return { pid, started: typeof started === "string" ? started : null };
   } catch {
     return null; // gone, or cut short by a crash while it was written
   }
@@ -43,9 +51,12 @@ export function lockDataDir(dataDir: string): () => void {
       fd = openSync(file, "wx");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const owner = ownerPid(file);
-      if (owner !== null && owner !== process.pid && isProcessAlive(owner)) throw new DataDirInUseError(dir, `process ${owner}`, file);
-      // Left by a process that is gone, or by a runtime of this one that did not close: stale.
+      const owner = ownerOf(file);
+      if (owner !== null && owner.pid !== process.pid && isProcessAlive(owner.pid, owner.started)) {
+        throw new DataDirInUseError(dir, `process ${owner.pid}`, file);
+      }
+      // Left by a process that is gone (or whose pid another process has now), or by a runtime of
+      // this one that did not close: stale.
       try {
         unlinkSync(file);
       } catch {
@@ -54,7 +65,8 @@ export function lockDataDir(dataDir: string): () => void {
       continue;
     }
     try {
-      writeSync(fd, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
+      const started = processStartTime(process.pid);
+      writeSync(fd, JSON.stringify({ pid: process.pid, since: new Date().toISOString(), ...(started === null ? {} : { started }) }));
     } finally {
       closeSync(fd);
     }
@@ -65,7 +77,7 @@ export function lockDataDir(dataDir: string): () => void {
       released = true;
       heldHere.delete(dir);
       try {
-        if (ownerPid(file) === process.pid) unlinkSync(file);
+        if (ownerOf(file)?.pid === process.pid) unlinkSync(file);
       } catch {
         // Already gone.
       }

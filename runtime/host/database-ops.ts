@@ -46,7 +46,14 @@ export class DatabaseOps {
       case "tx/commit": {
         const tx = this.transactions.write(args.txId, worker);
         this.transactions.close(args.txId);
-        const result = tx.commit();
+        let result: { ts: bigint };
+        try {
+          result = tx.commit();
+        } catch (error) {
+          // The commit was rolled back (its log entry could not be written): its writes are gone.
+          for (const listener of this.onAbort) listener({ txId: args.txId });
+          throw error;
+        }
         for (const listener of this.onCommit) listener({ txId: args.txId, ts: result.ts });
         return null;
       }

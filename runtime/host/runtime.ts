@@ -12,7 +12,7 @@ import type { ComponentInstanceBuild } from "../loader/index";
 import { mergeComponentSchemas, type ComponentSchema } from "../store/component-schemas";
 import { ComponentEnvError, componentInits } from "./component-inits";
 import { FunctionHandles } from "./function-handles";
-import { DEFAULT_ACTION_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS } from "../shared/limits";
+import { DEFAULT_ACTION_TIMEOUT_MS, DEFAULT_CLIENT_GONE_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS } from "../shared/limits";
 import type { JSONValue, SchemaInfo } from "../store/types";
 import { DatabaseOps } from "./database-ops";
 import { ExecutionEvents } from "./execution-events";
@@ -21,6 +21,7 @@ import { TransactionTable } from "./transactions";
 import { loadErrorMessage } from "./load-error-location";
 import { schemaIndexProblem } from "./schema-check";
 import { lockDataDir } from "./data-dir-lock";
+import { PersistenceHealth, watchLogStore, type PersistenceEvent } from "./persistence-health";
 import { WorkerPool } from "./worker-pool";
 import { WorkerSupply } from "./worker-supply";
 import { bearerTokenOf } from "../shared/bearer-token";
@@ -39,7 +40,13 @@ export interface RuntimeOptions {
   actionTimeoutMs?: number;
   /** Wall-clock bound of a query or mutation including its waits; default 15 s as in Convex. */
   systemTimeoutMs?: number;
+  /**
+   * V8 heap cap of each worker thread, MiB (default 2048): the last resort behind Convex's memory
+   * limit per execution, which the worker measures itself (worker/memory-watch.ts).
+   */
   memoryLimitMb?: number;
+  /** An HTTP action still running this long after its client disconnected is stopped. Default 30 s. */
+  clientGoneTimeoutMs?: number;
   /** Log lines kept in the log store (oldest pruned first). Default 100000. */
   logRetention?: number;
 }
@@ -118,8 +125,12 @@ export class Runtime extends EventEmitter {
     readonly options: RuntimeOptions,
     readonly store: StorePort & Store,
     readonly logs: LogStore,
+    /** Whether the data folder's files are being saved; its transitions are "persistence" events. */
+    readonly persistence: PersistenceHealth,
   ) {
     super();
+    persistence.subscribe((event: PersistenceEvent) => this.emit("persistence", event));
+    watchLogStore(logs, persistence, (text) => this.emit("notice", text));
     this.dataDir = options.dataDir ?? join(options.projectDir, ".convex-lens");
     this.databaseOps = new DatabaseOps(store, this.transactions);
     this.services = new HostServices(this.databaseOps, this.transactions, this.events);
@@ -155,9 +166,10 @@ export class Runtime extends EventEmitter {
       } catch {
         // Housekeeping only: a folder that cannot be removed now is tried again next start.
       }
-      store = await Store.open({ file: join(dataDir, "data.sqlite") });
+      const persistence = new PersistenceHealth();
+      store = await Store.open({ file: join(dataDir, "data.sqlite"), onDiskStatus: (part, error) => persistence.report(part, error) });
       const logs = await LogStore.open({ file: join(dataDir, "logs.sqlite"), retention: options.logRetention });
-      const runtime = new Runtime(options, store as StorePort & Store, logs);
+      const runtime = new Runtime(options, store as StorePort & Store, logs, persistence);
       runtime.#unlockDataDir = unlock;
       runtime.#recordExecutions();
       return runtime;
@@ -256,6 +268,7 @@ export class Runtime extends EventEmitter {
         queryTimeoutMs: this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
         actionTimeoutMs: this.options.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
         replaceAfterMs: 250,
+        clientGoneTimeoutMs: this.options.clientGoneTimeoutMs ?? DEFAULT_CLIENT_GONE_TIMEOUT_MS,
         onNotice: (text) => this.emit("notice", text),
       },
     );
@@ -445,12 +458,12 @@ export class Runtime extends EventEmitter {
     this.#pool = null;
     this.#buildDir = null;
     this.#pruneOwnBuilds();
-    try {
-      await this.store.close();
-      await this.logs.close();
-    } finally {
-      this.#unlockDataDir();
-    }
+    // Both stores close even if one cannot save its file; the first failure is thrown after (the
+    // commit log still holds every commit the database file misses).
+    const closing = await Promise.allSettled([this.store.close(), this.logs.close()]);
+    this.#unlockDataDir();
     this.emit("state", this.state);
+    const failed = closing.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+    if (failed) throw failed.reason;
   }
 }

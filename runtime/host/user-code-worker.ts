@@ -20,9 +20,15 @@ import {
   answerSyncCall,
   claimSlot,
   CONTROL_HEARTBEAT,
+  CONTROL_MEMORY_BASELINE_KIB,
+  CONTROL_MEMORY_BUDGET_KIB,
+  CONTROL_MEMORY_IN_USE_KIB,
+  CONTROL_MEMORY_LIMIT_MIB,
+  CONTROL_MEMORY_OVER,
   CONTROL_RUNNING_SLOT,
   CONTROL_SLOTS,
 } from "../shared/sync-channel";
+import { outOfMemoryMessage } from "../shared/limits";
 import type { WorkerBoot, WorkerStart } from "../shared/worker-boot";
 
 export interface WorkerServices {
@@ -62,6 +68,20 @@ interface HttpStream {
 
 export type WorkerInitData = Omit<WorkerInit, "control" | "syncBuffer">;
 
+/** The worker's memory as its heartbeat last measured it (worker/memory-watch.ts), in bytes. */
+export interface WorkerMemory {
+  /** V8 heap in use plus external memory (ArrayBuffers). */
+  inUse: number;
+  /** Held above what the worker held once the project had loaded: charged to its executions. */
+  charged: number;
+  /** The sum of the limits of the executions running there. */
+  budget: number;
+  /** The largest limit of one of them, in MiB: the figure in the error. */
+  limitMib: number;
+  /** Full collections left it over budget: the host stops the worker. */
+  over: boolean;
+}
+
 /** A request this worker has not taken yet: it can still go to another worker instead. */
 export type UnclaimedRequest =
   | { kind: "function"; request: Omit<RunFunctionRequest, "type" | "id">; resolve: (outcome: FunctionOutcome) => void }
@@ -95,6 +115,8 @@ export class UserCodeWorker {
   readonly #unclaimed = new Map<number, UnclaimedRequest>();
   /** Running executions by slot, to name the one that hangs. */
   readonly #running = new Map<number, ExecutionStart>();
+  /** HTTP requests whose client went away before their answer was complete: id → when. */
+  readonly #abandoned = new Map<number, number>();
   #nextRequest = 1;
   #exited = false;
   #lastHeartbeat = 0;
@@ -148,6 +170,8 @@ export class UserCodeWorker {
     this.loaded.catch(() => undefined);
     this.#worker.on("message", (message: WorkerToHost) => this.#onMessage(message, resolveLoaded, rejectLoaded));
     this.#worker.on("error", (error) => {
+      // V8's heap limit (resourceLimits), the last resort behind the per-execution budget.
+      if ((error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY") this.#exitReason ??= { message: outOfMemoryMessage(this.memory().limitMib) };
       this.#exitReason ??= { message: `The function runner crashed: ${error instanceof Error ? error.message : String(error)}` };
       rejectLoaded(this.#exitReason);
     });
@@ -180,6 +204,28 @@ export class UserCodeWorker {
     return this.#calls.size + this.#streams.size;
   }
 
+  /** Counts the worker's heartbeats: it stands still while user code holds the event loop. */
+  get heartbeat(): number {
+    return Atomics.load(this.#control, CONTROL_HEARTBEAT);
+  }
+
+  memory(): WorkerMemory {
+    const kib = (slot: number) => Atomics.load(this.#control, slot) * 1024;
+    const inUse = kib(CONTROL_MEMORY_IN_USE_KIB);
+    return {
+      inUse,
+      charged: Math.max(0, inUse - kib(CONTROL_MEMORY_BASELINE_KIB)),
+      budget: kib(CONTROL_MEMORY_BUDGET_KIB),
+      limitMib: Atomics.load(this.#control, CONTROL_MEMORY_LIMIT_MIB),
+      over: Atomics.load(this.#control, CONTROL_MEMORY_OVER) === 1,
+    };
+  }
+
+  /** How many executions run there now. */
+  get runningExecutions(): number {
+    return this.#running.size;
+  }
+
   /** Milliseconds since user code last let the worker's event loop turn. */
   stalledFor(now = Date.now()): number {
     const beat = Atomics.load(this.#control, CONTROL_HEARTBEAT);
@@ -202,6 +248,26 @@ export class UserCodeWorker {
       if (!longest || (isTransactional(longest) && !isTransactional(start))) longest = start;
     }
     return longest;
+  }
+
+  /**
+   * The HTTP action that has been running longest since its client went away, and for how long;
+   * `alone` when nothing else runs beside it (no other execution, no other request).
+   */
+  abandonedRequest(now = Date.now()): { identifier: string; goneForMs: number; alone: boolean } | null {
+    let oldest: { id: number; since: number } | null = null;
+    for (const [id, since] of this.#abandoned) {
+      // Its answer is complete (or it failed): nothing of it runs any more.
+      if (!this.#streams.has(id)) this.#abandoned.delete(id);
+      else if (!oldest || since < oldest.since) oldest = { id, since };
+    }
+    if (!oldest) return null;
+    const requestIds = new Set([...this.#abandoned.keys()].map((id) => this.#streams.get(id)!.requestId));
+    const requestId = this.#streams.get(oldest.id)!.requestId;
+    const starts = [...this.#running.values()];
+    const execution = starts.find((start) => start.requestId === requestId && start.parentId === null);
+    const alone = this.#calls.size === 0 && this.#streams.size === this.#abandoned.size && starts.every((start) => requestIds.has(start.requestId));
+    return { identifier: execution?.identifier ?? "(not started)", goneForMs: now - oldest.since, alone };
   }
 
   /** Nothing of ours runs there: no request waits on it, no execution is open. */
@@ -229,7 +295,15 @@ export class UserCodeWorker {
       const body = request.body ? request.body.slice(0) : null;
       this.#worker.postMessage({ type: "run-http", id, ...request, body } satisfies RunHttpRequest, body ? [body] : []);
       onClientGone?.(() => {
-        if (!this.#exited && this.#streams.has(id)) this.#worker.postMessage({ type: "cancel-http", id });
+        if (this.#exited || !this.#streams.has(id)) return;
+        if (this.#withdraw(id)) {
+          // Still waiting in the worker's queue: it never runs.
+          this.#streams.delete(id);
+          rejectHead({ message: "The client disconnected before its request started" });
+          return;
+        }
+        this.#abandoned.set(id, Date.now());
+        this.#worker.postMessage({ type: "cancel-http", id });
       });
     });
   }
@@ -247,13 +321,19 @@ export class UserCodeWorker {
   withdrawUnclaimed(): UnclaimedRequest[] {
     const withdrawn: UnclaimedRequest[] = [];
     for (const [id, entry] of this.#unclaimed) {
-      if (Atomics.compareExchange(this.#control, claimSlot(id), id, ~id) !== id) continue;
-      this.#unclaimed.delete(id);
+      if (!this.#withdraw(id)) continue;
       this.#calls.delete(id);
       this.#streams.delete(id);
       withdrawn.push(entry);
     }
     return withdrawn;
+  }
+
+  /** Takes request `id` back unless the worker has started it. */
+  #withdraw(id: number): boolean {
+    if (!this.#unclaimed.has(id) || Atomics.compareExchange(this.#control, claimSlot(id), id, ~id) !== id) return false;
+    this.#unclaimed.delete(id);
+    return true;
   }
 
   /** Runs requests withdrawn from another worker here, once this one has loaded. */
@@ -287,6 +367,9 @@ export class UserCodeWorker {
         return;
       case "load-failed":
         rejectLoaded(message.error);
+        return;
+      case "ending":
+        this.#exitReason ??= { message: `The function runner exited (user code called ${message.call}) while this request was running` };
         return;
       case "call":
         if (message.id === 0) {
@@ -387,6 +470,7 @@ export class UserCodeWorker {
   /** The worker is gone: every caller still waiting gets an error instead of hanging. */
   #failEverything(reason: WireError): void {
     this.#unclaimed.clear();
+    this.#abandoned.clear();
     for (const [, resolve] of this.#calls) resolve({ ok: false, error: reason, logLines: [] });
     this.#calls.clear();
     for (const [, stream] of this.#streams) {

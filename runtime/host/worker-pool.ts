@@ -1,8 +1,10 @@
 // Keeps one healthy worker to send work to. A worker whose event loop stops turning (user code in
 // a loop) is set aside at once so new requests go to a fresh worker, and it is terminated when
-// its running function passes its time limit.
+// its running function passes its time limit. A worker is terminated too when its executions hold
+// more memory than their limits, or when an HTTP action runs on long after its client went away.
 import type { LoadedProject, WireError } from "../shared/protocol";
-import { timeoutMessage } from "../shared/limits";
+import { clientGoneMessage, outOfMemoryMessage, timeoutMessage } from "../shared/limits";
+import { MemoryMeter } from "./memory-meter";
 import type { UnclaimedRequest, UserCodeWorker, WorkerInitData } from "./user-code-worker";
 import type { WorkerSupply } from "./worker-supply";
 
@@ -11,6 +13,8 @@ export interface PoolOptions {
   actionTimeoutMs: number;
   /** A worker stalled this long stops receiving new work. */
   replaceAfterMs: number;
+  /** An HTTP action still running this long after its client disconnected is stopped. */
+  clientGoneTimeoutMs: number;
   onNotice?: (text: string) => void;
 }
 
@@ -21,6 +25,7 @@ export class WorkerPool {
   #primary: UserCodeWorker;
   readonly #retired = new Set<UserCodeWorker>();
   readonly #timer: NodeJS.Timeout;
+  readonly #memory = new MemoryMeter();
   #disposed = false;
 
   constructor(
@@ -88,8 +93,58 @@ export class WorkerPool {
     this.#rehome(worker.withdrawUnclaimed(), { message: "retired" });
   }
 
+  /** Terminates a worker now: new work and the work it has not started go to a fresh one. */
+  #stop(worker: UserCodeWorker, reason: WireError): void {
+    this.#retired.delete(worker);
+    if (worker === this.#primary && !this.#disposed) this.#primary = this.#spawn();
+    this.#rehome(worker.withdrawUnclaimed(), reason);
+    void worker.terminate(reason);
+  }
+
+  /**
+   * Stops an HTTP action still running `clientGoneTimeoutMs` after its client went away. JavaScript
+   * cannot end one execution of a worker, so the worker goes: at once when the action holds its
+   * event loop (nothing else there can run anyway) or runs alone; otherwise it takes no new work
+   * and goes when what runs beside the action is done. Returns true when it stopped the worker.
+   */
+  #stopAbandoned(worker: UserCodeWorker, stalled: boolean, now: number): boolean {
+    const abandoned = worker.abandonedRequest(now);
+    if (!abandoned || abandoned.goneForMs <= this.options.clientGoneTimeoutMs) return false;
+    if (!stalled && !abandoned.alone) {
+      if (worker === this.#primary && !this.#disposed) this.#retire(worker);
+      return false;
+    }
+    const message = clientGoneMessage(abandoned.identifier, this.options.clientGoneTimeoutMs);
+    const actionLimit = this.options.actionTimeoutMs / 1000;
+    this.options.onNotice?.(
+      `${message} Convex lets an HTTP action run on after its client leaves, up to the ${actionLimit} s limit; ` +
+        "Convex Lens stops it so that it does not keep a CPU core of this machine busy.",
+    );
+    this.#stop(worker, { message });
+    return true;
+  }
+
+  /**
+   * Stops a worker whose executions hold more memory than their limits allow: each of them fails
+   * with Convex's out-of-memory error, and the memory goes back with the worker.
+   */
+  #stopOverMemory(worker: UserCodeWorker): boolean {
+    const overrun = this.#memory.overrun(worker);
+    if (!overrun) return false;
+    const mib = Math.round(overrun.charged / (1024 * 1024));
+    const running = worker.runningExecutions;
+    this.options.onNotice?.(
+      running > 0
+        ? `Out of memory: user code held ${mib} MiB in a function runner where ${running === 1 ? "1 execution" : `${running} executions`} ran, over their limit (${overrun.limitMib} MiB per execution, as on Convex): the runner was stopped and its memory returned.`
+        : `User code kept ${mib} MiB after its functions returned (module-level data, or a timer still allocating), over the ${overrun.limitMib} MiB limit: its function runner was stopped and its memory returned.`,
+    );
+    this.#stop(worker, { message: outOfMemoryMessage(overrun.limitMib) });
+    return true;
+  }
+
   #watch(): void {
     const now = Date.now();
+    this.#memory.sample(this.workers.live);
     for (const worker of [this.#primary, ...this.#retired]) {
       if (worker.exited) {
         this.#retired.delete(worker);
@@ -104,6 +159,7 @@ export class WorkerPool {
         }
         continue;
       }
+      if (this.#stopOverMemory(worker)) continue;
       const stalled = worker.stalledFor(now);
       const execution = worker.stalledExecution();
       if (execution) {
@@ -112,10 +168,7 @@ export class WorkerPool {
         if (stalled > limit) {
           const message = timeoutMessage(execution.udfType, execution.identifier, limit);
           this.options.onNotice?.(message);
-          this.#retired.delete(worker);
-          if (worker === this.#primary && !this.#disposed) this.#primary = this.#spawn();
-          this.#rehome(worker.withdrawUnclaimed(), { message });
-          void worker.terminate({ message });
+          this.#stop(worker, { message });
           continue;
         }
       }
@@ -123,11 +176,10 @@ export class WorkerPool {
         // A timer or callback left behind by a function that already returned is looping: it
         // holds a CPU and no request, so the worker goes now.
         this.options.onNotice?.("User code kept running after its function returned (a timer or callback that never yields): its function runner was stopped.");
-        this.#retired.delete(worker);
-        if (worker === this.#primary && !this.#disposed) this.#primary = this.#spawn();
-        void worker.terminate({ message: "stopped: user code looped after its function returned" });
+        this.#stop(worker, { message: "stopped: user code looped after its function returned" });
         continue;
       }
+      if (this.#stopAbandoned(worker, stalled > this.options.replaceAfterMs, now)) continue;
       if (worker === this.#primary && stalled > this.options.replaceAfterMs && !this.#disposed) {
         this.#retire(worker);
       } else if (worker !== this.#primary && stalled < 2 * WATCHDOG_INTERVAL_MS && worker.busy === 0) {

@@ -26,6 +26,8 @@ export class WorkerSupply {
   /** `convex`: the stamp of the package it imported, null if it imported none. */
   #spare: { worker: UserCodeWorker; convex: string | null } | null = null;
   #closed = false;
+  /** Every worker handed out or waiting as the spare, until it exits. */
+  readonly #all = new Set<UserCodeWorker>();
 
   constructor(
     private readonly services: WorkerServices,
@@ -37,9 +39,15 @@ export class WorkerSupply {
     return this.#spare?.worker ?? null;
   }
 
+  /** The workers alive now, of every pool (the memory meter accounts for all of them). */
+  get live(): UserCodeWorker[] {
+    for (const worker of this.#all) if (worker.exited) this.#all.delete(worker);
+    return [...this.#all];
+  }
+
   /** A worker loading `init`: the spare if it can take it, else a new one. */
   start(init: WorkerInitData): UserCodeWorker {
-    const worker = this.#takeSpare() ?? new UserCodeWorker(this.services, { memoryLimitMb: this.options.memoryLimitMb });
+    const worker = this.#takeSpare() ?? this.#boot(null);
     worker.start(init);
     return worker;
   }
@@ -51,8 +59,13 @@ export class WorkerSupply {
   warm(buildDir: string | null): void {
     if (this.#closed || (this.#spare && !this.#spare.worker.exited)) return;
     const prewarm = buildDir === null ? null : writePrewarm(buildDir, this.options.projectDir);
-    const worker = new UserCodeWorker(this.services, { memoryLimitMb: this.options.memoryLimitMb, prewarm: prewarm?.url ?? null });
-    this.#spare = { worker, convex: prewarm?.convex ?? null };
+    this.#spare = { worker: this.#boot(prewarm?.url ?? null), convex: prewarm?.convex ?? null };
+  }
+
+  #boot(prewarm: string | null): UserCodeWorker {
+    const worker = new UserCodeWorker(this.services, { memoryLimitMb: this.options.memoryLimitMb, prewarm });
+    this.#all.add(worker);
+    return worker;
   }
 
   /** Stops the spare; later `warm` calls do nothing. */

@@ -1,9 +1,15 @@
 // Replaces a file so that a crash leaves either the old contents or the new, never a torn file:
 // write a sibling temp file, fsync it, rename it over the target, then fsync the directory so the
 // rename itself is durable.
+//
+// A failed write removes its temp file (on a full disk it holds space others need) and throws a
+// DiskWriteError that says why in plain words; a temp file left by a killed process is removed by
+// removeTempLeftovers when the file is next opened.
 import { randomBytes } from "node:crypto";
+import { readdirSync, rmSync } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
+import { DiskWriteError, diskProblem } from "../shared/disk-error.js";
 
 export async function writeFileAtomic(file: string, data: Uint8Array): Promise<void> {
   const dir = path.dirname(file);
@@ -20,9 +26,24 @@ export async function writeFileAtomic(file: string, data: Uint8Array): Promise<v
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
+    throw new DiskWriteError(diskProblem(error, temp), file, error);
   }
   await syncDirectory(dir);
+}
+
+/** Removes the temp files writeFileAtomic left for `file` (only when nothing is writing it). */
+export function removeTempLeftovers(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = `.${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // no folder yet: nothing left over
+  }
+  for (const name of names) {
+    if (name.startsWith(prefix) && /^\d+\.[0-9a-f]+\.tmp$/.test(name.slice(prefix.length))) rmSync(path.join(dir, name), { force: true });
+  }
 }
 
 async function syncDirectory(dir: string): Promise<void> {

@@ -88,7 +88,10 @@ export type LogStoreEvent =
   | { kind: "lines"; execution: ExecutionRecord; lines: StoredLogLine[] }
   | { kind: "executionFinished"; execution: ExecutionRecord }
   /**
-   * Writing `file` failed (the data is still in memory and the next change retries), or a queued
-   * record was refused when the queue was written (a `LogWriteError`; the rest was stored).
+   * Writing `file` failed (a `DiskWriteError`: the data is still in memory, and the write is tried
+   * again after a pause), or a queued record was refused when the queue was written (a
+   * `LogWriteError`; the rest was stored).
    */
-  | { kind: "persistError"; error: unknown };
+  | { kind: "persistError"; error: unknown }
+  /** After a `persistError`: the file was written again, with everything recorded so far. */
+  | { kind: "persistRecovered" };

@@ -18,7 +18,8 @@
 // QUEUE_DELAY_MS of them. These are logs, not user data.
 import { randomUUID } from "node:crypto";
 import type { Database, SqlValue } from "sql.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { removeTempLeftovers, writeFileAtomic } from "./atomic-write.js";
+import { DiskWriteError } from "../shared/disk-error.js";
 import { LOG_LEVELS, type LogLine } from "./log-line.js";
 import { queryExecutionStats, type ExecutionStats, type ExecutionStatsQuery } from "./execution-stats.js";
 import { checkExistingFile, readIfExists } from "./log-store-file.js";
@@ -52,6 +53,9 @@ const QUEUE_DELAY_MS = 5;
 const MAX_QUEUED = 500;
 /** Running executions whose records are kept in memory for their lines and their end. */
 const MAX_RUNNING = 10_000;
+/** A failed write of the file is tried again after this, doubling up to MAX_RETRY_MS. */
+const FIRST_RETRY_MS = 2000;
+const MAX_RETRY_MS = 30_000;
 
 // What the schema's CHECK constraints allow, tested when a record is queued so that a bad value
 // still throws to its caller instead of failing the later write.
@@ -114,6 +118,9 @@ export class LogStore {
   #dirty = false;
   #writing: Promise<void> = Promise.resolve();
   #closed = false;
+  /** The last write of the file (or of the queue) failed; the next file write that works says so. */
+  #failing = false;
+  #retryMs = FIRST_RETRY_MS;
   // Not yet in the database; #lineCount and #executionCount already count them.
   #queuedExecutions = new Map<string, QueuedExecution>();
   #queuedLines: SqlValue[][] = [];
@@ -142,6 +149,8 @@ export class LogStore {
 
   static async open(options: LogStoreOptions = {}): Promise<LogStore> {
     const SQL = await loadSqlJs();
+    // Left by a process killed while it wrote the file (only one runtime uses a data folder).
+    if (options.file !== undefined) removeTempLeftovers(options.file);
     const bytes = options.file === undefined ? undefined : await readIfExists(options.file);
     let db: Database;
     if (bytes === undefined) {
@@ -373,18 +382,37 @@ export class LogStore {
       await writeFileAtomic(this.#file, bytes);
     } catch (error) {
       this.#dirty = true;
-      throw error;
+      throw new DiskWriteError(
+        `Convex Lens could not save the log file: ${(error as Error).message}. Function logs are kept in memory meanwhile; saving is tried again.`,
+        this.#file,
+        error,
+      );
+    }
+    this.#retryMs = FIRST_RETRY_MS;
+    if (this.#failing) {
+      this.#failing = false;
+      this.#emit({ kind: "persistRecovered" });
     }
   }
 
-  #changed(): void {
+  #changed(delayMs = this.#flushDelayMs): void {
     this.#dirty = true;
     if (this.#file === undefined || this.#timer) return;
     this.#timer = setTimeout(() => {
-      this.flush().catch((error: unknown) => this.#emit({ kind: "persistError", error }));
-    }, this.#flushDelayMs);
+      this.flush().catch((error: unknown) => {
+        this.#persistFailed(error);
+        // Tried again even if nothing else is recorded, so that a disk with space again is noticed.
+        if (!this.#closed) this.#changed(this.#retryMs);
+        this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
+      });
+    }, delayMs);
     // A pending write must not keep a CLI process alive; close() writes what is left.
     this.#timer.unref();
+  }
+
+  #persistFailed(error: unknown): void {
+    this.#failing = true;
+    this.#emit({ kind: "persistError", error });
   }
 
   /** Called after each queued record: writes the queue after QUEUE_DELAY_MS, or now if it is long. */
@@ -424,12 +452,12 @@ export class LogStore {
       this.#sql.run("COMMIT");
     } catch (error) {
       this.#rollBack();
-      this.#emit({ kind: "persistError", error: new LogWriteError(`${executions.size} executions and ${lines.length} lines were rolled back`, error) });
+      this.#persistFailed(new LogWriteError(`${executions.size} executions and ${lines.length} lines were rolled back`, error));
       return;
     }
     if (refused.records.length > 0) {
       const more = refused.records.length > 3 ? `; and ${refused.records.length - 3} more` : "";
-      this.#emit({ kind: "persistError", error: new LogWriteError(refused.records.slice(0, 3).join("; ") + more, refused.firstError) });
+      this.#persistFailed(new LogWriteError(refused.records.slice(0, 3).join("; ") + more, refused.firstError));
     }
   }
 

@@ -68,7 +68,8 @@ export interface RouteInfo {
 /** One component install for the worker to load (the app is the one with path ""). */
 export interface ComponentInit {
   path: string;
-  modules: Array<{ path: string; outFile: string }>;
+  /** `environment`: where Convex would run the module ("node" for "use node" files). */
+  modules: Array<{ path: string; outFile: string; environment: "isolate" | "node" }>;
   httpModule: string | null;
   schemaFile: string | null;
   /** Direct children: use-name → instance path. */
@@ -165,6 +166,8 @@ export type WorkerToHost =
   | { type: "batch"; messages: WorkerToHost[] }
   | { type: "loaded"; project: LoadedProject }
   | { type: "load-failed"; error: WireError }
+  /** User code is ending this worker (a signal to its own process, process.abort()): `call` names how. */
+  | { type: "ending"; call: string }
   /** `id` 0: nobody waits for the answer (a failure is reported by the host). */
   | { type: "call"; id: number; execId: string; op: string; args: any }
   | { type: "sync-call"; execId: string; op: string; args: any }

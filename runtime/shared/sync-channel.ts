@@ -5,12 +5,23 @@ export const CONTROL_SYNC_LENGTH = 1;
 export const CONTROL_HEARTBEAT = 2;
 export const CONTROL_RUNNING_SLOT = 3;
 /**
+ * Memory, written by the worker's heartbeat (worker/memory-watch.ts): what its isolate holds (V8
+ * heap in use plus external memory such as ArrayBuffers) and what it held after loading the
+ * project, in KiB; the budget of the executions running there, in KiB; the largest per-execution
+ * limit among them, in MiB (for the error); 1 once a full collection left it over budget.
+ */
+export const CONTROL_MEMORY_IN_USE_KIB = 4;
+export const CONTROL_MEMORY_BASELINE_KIB = 5;
+export const CONTROL_MEMORY_BUDGET_KIB = 6;
+export const CONTROL_MEMORY_LIMIT_MIB = 7;
+export const CONTROL_MEMORY_OVER = 8;
+/**
  * Request claims: slot `CONTROL_CLAIMS + id % CLAIM_SLOTS` holds `id` while the request waits in
  * the worker's message queue. The worker turns it into `-id` when it takes the request; the host
  * may turn it into `~id` first (withdrawn: the worker drops it) to run it on another worker. One
  * compare-and-swap on each side, so a request runs exactly once.
  */
-export const CONTROL_CLAIMS = 4;
+export const CONTROL_CLAIMS = 9;
 export const CLAIM_SLOTS = 1024;
 export const CONTROL_SLOTS = CONTROL_CLAIMS + CLAIM_SLOTS;
 

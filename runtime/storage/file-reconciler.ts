@@ -5,14 +5,16 @@
 // is over, each one whose document does not exist loses its bytes.
 //
 // The same rule, over every file, runs at start: it removes what a crash or a killed worker
-// (whose transaction is dropped without an end event) left behind.
+// (whose transaction is dropped without an end event) left behind. Only on a database that had
+// file storage before this start: a new one (its file moved aside, say) has no record of any
+// file, and the sweep would delete them all.
 import type { StorePort } from "../host/store-port";
 import type { FileStore } from "./file-store";
 import { readEntry, storageTableOfId } from "./storage-records";
 
 export class FileReconciler {
   readonly #touched = new Map<number, { worker: number; ids: Set<string> }>();
-  readonly #running = new Set<Promise<void>>();
+  readonly #running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly store: StorePort,
@@ -52,8 +54,11 @@ export class FileReconciler {
     if (ids.length > 0) this.#track(this.#removeOrphans(() => ids));
   }
 
-  /** Every file without a document (run before anything can be stored, and then it is exact). */
-  sweepAll(): Promise<void> {
+  /**
+   * Every file without a document (run before anything can be stored, and then it is exact).
+   * Resolves with the IDs removed.
+   */
+  sweepAll(): Promise<string[]> {
     const done = this.#removeOrphans(() => this.files.storedIds());
     this.#track(done);
     return done;
@@ -69,7 +74,7 @@ export class FileReconciler {
    * file is half-way between "placed" and "committed". A missing document never comes back
    * (IDs are random), so the bytes can be removed after the lock is released.
    */
-  async #removeOrphans(ids: () => string[]): Promise<void> {
+  async #removeOrphans(ids: () => string[]): Promise<string[]> {
     let orphans: string[];
     const tx = await this.store.beginRead();
     try {
@@ -82,12 +87,13 @@ export class FileReconciler {
       tx.end();
     }
     for (const id of orphans) await this.files.remove(id);
+    return orphans;
   }
 
-  #track(work: Promise<void>): void {
+  #track(work: Promise<unknown>): void {
     // Best effort: a failure here (the store closing at shutdown) leaves garbage that the sweep of
     // the next start removes.
-    const settled = work.catch(() => undefined).finally(() => this.#running.delete(settled));
+    const settled: Promise<unknown> = work.catch(() => undefined).finally(() => this.#running.delete(settled));
     this.#running.add(settled);
   }
 }

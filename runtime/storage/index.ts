@@ -9,6 +9,7 @@ import type { LoadedProject } from "../shared/protocol";
 import { FileReconciler } from "./file-reconciler";
 import { FileStore } from "./file-store";
 import { ensureStorageTable } from "./storage-records";
+import { STORAGE_TABLE } from "./storage-ids";
 import { storageOps } from "./storage-ops";
 import { registerStorageRoutes } from "./storage-routes";
 import { StorageService } from "./storage-service";
@@ -33,9 +34,11 @@ export function attachStorage(runtime: Runtime, api: Hono): RuntimeFeature {
   // Nothing can be uploading yet (tokens live in memory), and no function runs before the first
   // load: leftovers of an earlier run (unfinished uploads, bytes of rolled-back stores) go now.
   files.clearTemp();
+  // Checked before ensureStorageTable creates the table: see sweepAtStart.
+  const hadFileStorage = runtime.store.listTables().some((table) => table.name === STORAGE_TABLE);
   // Both queue on the store's lock now, ahead of any function call.
   const ready = ensureStorageTable(runtime.store).catch((error: unknown) => runtime.emit("notice", `File storage: ${String(error)}`));
-  void reconciler.sweepAll();
+  sweepAtStart(runtime, files, reconciler, hadFileStorage);
 
   runtime.services.extraOps.push(storageOps(service));
   // Each component install has its own `_storage`, there as soon as the install is.
@@ -68,4 +71,31 @@ export function attachStorage(runtime: Runtime, api: Hono): RuntimeFeature {
       await reconciler.idle();
     },
   };
+}
+
+/**
+ * Removes the bytes no `_storage` document refers to, and says which. A database without the
+ * `_storage` table never stored a file: files found then belong to a database that is not there
+ * (moved aside, or restored from a backup), so they are left alone.
+ */
+function sweepAtStart(runtime: Runtime, files: FileStore, reconciler: FileReconciler, hadFileStorage: boolean): void {
+  if (!hadFileStorage) {
+    const found = files.storedIds().length;
+    if (found > 0) {
+      runtime.emit(
+        "notice",
+        `${files.dir} holds ${found} stored file(s), but this database has never stored a file (it is new, or its file was moved aside). ` +
+          `They were left in place; put the database they belong to back to use them again.`,
+      );
+    }
+    return;
+  }
+  reconciler.sweepAll().then(
+    (removed) => {
+      if (removed.length === 0) return;
+      const shown = removed.slice(0, 10).join(", ") + (removed.length > 10 ? ` and ${removed.length - 10} more` : "");
+      runtime.emit("notice", `Removed ${removed.length} stored file(s) from ${files.dir} that no _storage document refers to (uploads whose mutation did not commit): ${shown}`);
+    },
+    () => undefined, // the next start sweeps again
+  );
 }

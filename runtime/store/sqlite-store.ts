@@ -13,7 +13,17 @@ import { BY_CREATION_TIME, BY_ID, Catalog, keyFieldsFor } from "./catalog";
 import { checkStoredTableName } from "./document-rules";
 import { DocumentWriter } from "./document-writer";
 import { tableNumberOfId } from "./ids";
-import { CommitLog, type LogEntry, logPathFor, openSnapshot, StoreFileError, writeSnapshot } from "./persistence";
+import { DiskWriteError, diskProblem } from "../shared/disk-error";
+import {
+  CommitLog,
+  type LogEntry,
+  logPathFor,
+  openSnapshot,
+  removeSnapshotLeftovers,
+  snapshotTempFor,
+  StoreFileError,
+  writeSnapshot,
+} from "./persistence";
 import { QueryEngine } from "./query-engine";
 import { ReadersWriterLock } from "./rw-lock";
 import { CONNECTION_PRAGMAS, loadSqlJs, SCHEMA_SQL, Sql, STORE_FORMAT } from "./sql";
@@ -34,9 +44,20 @@ export interface StoreOptions {
   checkpointDelayMs?: number;
   /** fsync the commit log at every commit (survives power loss, not only a killed process). */
   syncCommits?: boolean;
-  /** Where background checkpoint failures are reported. Default: console.error. */
-  onBackgroundError?: (error: unknown) => void;
+  /**
+   * Told when a write to disk fails (`error`: a commit-log append, which also fails its commit, or
+   * a checkpoint, which is retried), and when that part writes again (`null`, once). Default:
+   * failed checkpoints go to console.error.
+   */
+  onDiskStatus?: (part: DiskPart, error: Error | null) => void;
 }
+
+/** The files a store writes: each can fail and recover on its own. */
+export type DiskPart = "commit log" | "database file";
+
+/** A failed checkpoint is tried again after this, doubling up to MAX_RETRY_MS while it fails. */
+const FIRST_RETRY_MS = 2000;
+const MAX_RETRY_MS = 30_000;
 
 class StoreClosedError extends Error {
   constructor() {
@@ -62,6 +83,9 @@ class Core implements TransactionHost {
   /** Commits not yet in the snapshot file. */
   dirty = false;
   private checkpointTimer: NodeJS.Timeout | null = null;
+  /** Parts whose last write failed; the next one that works is reported. */
+  private readonly failing = new Set<DiskPart>();
+  private retryMs = FIRST_RETRY_MS;
 
   constructor(
     readonly sql: Sql,
@@ -94,14 +118,33 @@ class Core implements TransactionHost {
   }
 
   appendLog(entry: LogEntry): void {
-    this.log?.append(entry);
+    if (!this.log) return;
+    try {
+      this.log.append(entry);
+    } catch (error) {
+      this.diskFailed("commit log", error as Error);
+      throw error;
+    }
+    this.diskWorked("commit log");
+  }
+
+  private diskFailed(part: DiskPart, error: Error): void {
+    this.failing.add(part);
+    if (this.options.onDiskStatus) this.options.onDiskStatus(part, error);
+    // A failed append fails its commit, whose caller hears of it; a checkpoint has no caller.
+    else if (part === "database file") console.error(error);
+  }
+
+  private diskWorked(part: DiskPart): void {
+    if (this.failing.delete(part)) this.options.onDiskStatus?.(part, null);
   }
 
   committed(ts: bigint): void {
     this.lastCommitTs = ts;
     if (!this.file) return;
     this.dirty = true;
-    this.scheduleCheckpoint();
+    // While checkpoints fail, commits do not bring the next attempt forward.
+    this.scheduleCheckpoint(this.failing.has("database file") ? this.retryMs : undefined);
   }
 
   /** Makes the declared (non-system) indexes exactly `declared`; true if anything changed. */
@@ -169,12 +212,13 @@ class Core implements TransactionHost {
     }
   }
 
-  private scheduleCheckpoint(): void {
+  private scheduleCheckpoint(delayMs = this.options.checkpointDelayMs ?? 1000): void {
     this.clearCheckpointTimer();
     this.checkpointTimer = setTimeout(() => {
       this.checkpointTimer = null;
-      this.checkpoint().catch((e: unknown) => (this.options.onBackgroundError ?? console.error)(e));
-    }, this.options.checkpointDelayMs ?? 1000);
+      // A failure was reported by checkpointLocked, which also scheduled the retry.
+      this.checkpoint().catch(() => undefined);
+    }, delayMs);
     this.checkpointTimer.unref();
   }
 
@@ -186,9 +230,28 @@ class Core implements TransactionHost {
   /** Caller holds a lock that excludes writers (sql.js cannot export during a write transaction). */
   checkpointLocked(): void {
     if (!this.file || !this.dirty) return;
-    writeSnapshot(this.file, this.sql.db.export());
-    this.log?.truncate();
+    try {
+      writeSnapshot(this.file, this.sql.db.export());
+    } catch (error) {
+      const failure = new DiskWriteError(
+        `Convex Lens could not save the database file: ${diskProblem(error, snapshotTempFor(this.file))}. ` +
+          `Every commit is kept in the commit log ${this.log?.file}, so nothing is lost; saving is tried again.`,
+        this.file,
+        error,
+      );
+      this.diskFailed("database file", failure);
+      if (!this.closed) this.scheduleCheckpoint(this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+      throw failure;
+    }
+    this.retryMs = FIRST_RETRY_MS;
+    this.diskWorked("database file");
     this.dirty = false;
+    try {
+      this.log?.truncate();
+    } catch {
+      // The entries are in the snapshot now, and replay skips them; the next checkpoint empties it.
+    }
   }
 
   /** Frees everything; the caller holds the write lock (or is simulating a crash). */
@@ -206,7 +269,10 @@ export class Store {
   static async open(options: StoreOptions = {}): Promise<Store> {
     const SQL = await loadSqlJs();
     const file = options.file === undefined ? undefined : path.resolve(options.file);
-    if (file) fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      removeSnapshotLeftovers(file);
+    }
     const db = file ? openSnapshot(SQL, file) : new SQL.Database();
     const sql = new Sql(db);
     try {

@@ -34,6 +34,8 @@ export interface ResolvedFunction {
   fn: ConvexFunction;
   udfType: "query" | "mutation" | "action";
   visibility: "public" | "internal";
+  /** Where Convex would run it: its isolate, or Node.js for "use node" modules. */
+  environment: "isolate" | "node";
 }
 
 /** "messages.ts" → "messages"; "dir/sub.js" → "dir/sub". */
@@ -62,6 +64,8 @@ function udfTypeOf(value: ConvexFunction): ResolvedFunction["udfType"] | null {
 
 export class FunctionRegistry {
   readonly modules = new Map<string, Record<string, unknown>>();
+  /** Modules Convex would run in Node.js ("use node"). */
+  readonly #nodeModules = new Set<string>();
   readonly loadErrors: Array<{ component: string; module: string; message: string }> = [];
   router: HttpRouterLike | null = null;
 
@@ -71,9 +75,10 @@ export class FunctionRegistry {
   /** Where each HTTP handler was stored from (see route-origins.ts). */
   readonly #origins = new RouteOrigins();
 
-  async load(modules: Array<{ path: string; outFile: string }>, httpModule: string | null): Promise<void> {
+  async load(modules: Array<{ path: string; outFile: string; environment?: "isolate" | "node" }>, httpModule: string | null): Promise<void> {
     for (const module of modules) {
       const name = modulePathToName(module.path);
+      if (module.environment === "node") this.#nodeModules.add(name);
       try {
         const url = pathToFileURL(module.outFile).href;
         const exports = (module.path === httpModule ? await this.#origins.record(() => import(url)) : await import(url)) as Record<string, unknown>;
@@ -101,6 +106,7 @@ export class FunctionRegistry {
       fn: value,
       udfType,
       visibility: value.isInternal ? "internal" : "public",
+      environment: this.#nodeModules.has(module) ? "node" : "isolate",
     };
   }
 

@@ -2,7 +2,7 @@
 // argument/return validation, transactions held by the host, execution records and log capture.
 import { convexToJson } from "convex/values";
 import type { Caller, WireError } from "../shared/protocol";
-import { timeoutMessage } from "../shared/limits";
+import { ISOLATE_MEMORY_LIMIT_MIB, memoryLimitMib, timeoutMessage } from "../shared/limits";
 import type { JSONValue } from "../store/types";
 import { validateArgs, validateReturns } from "../values/validate";
 import { Execution, executionStorage, newExecutionId, type RequestInfo, type TransactionRef } from "./execution";
@@ -12,6 +12,7 @@ import { qualifiedName } from "./function-address";
 import type { HostChannel } from "./host-channel";
 import { attachExecutionLog } from "./execution-log";
 import { uncaughtError, type StackCleaner } from "./uncaught-error";
+import type { MemoryWatch } from "./memory-watch";
 
 /** A failure that already has the message the caller should see (validation, not found, …). */
 export class FunctionFailure extends Error {
@@ -39,6 +40,7 @@ export class FunctionRunner {
     private readonly components: ComponentSet,
     private readonly host: HostChannel,
     private readonly cleaner: StackCleaner,
+    private readonly memory: MemoryWatch,
     private readonly queryTimeoutMs: number,
     private readonly systemTimeoutMs: number = DEFAULT_SYSTEM_TIMEOUT_MS,
   ) {}
@@ -88,7 +90,7 @@ export class FunctionRunner {
     if (nestedInTx && options.parent) execution.reactorDepth = options.parent.reactorDepth + 1;
     const execId = execution.id;
     // Announced before its transaction begins, so the start and the begin travel together.
-    this.#announce(execution);
+    this.#announce(execution, memoryLimitMib(resolved.udfType, resolved.environment));
     options.onLogLines?.(execution.log.lines);
     let ownTx: TransactionRef | null = null;
     let savepoint: number | null = null;
@@ -102,7 +104,12 @@ export class FunctionRunner {
         savepoint = (await this.host.call(execId, "tx/savepoint", { txId: nestedInTx.id })) as number;
       }
       const value = await this.#invoke(execution, resolved, args);
-      if (ownTx?.mode === "write") await this.host.call(execId, "tx/commit", { txId: ownTx.id });
+      if (ownTx?.mode === "write") {
+        // The host refuses a commit it could not make durable (a full disk): its message is the error.
+        await this.host.call(execId, "tx/commit", { txId: ownTx.id }).catch((error: WireError) => {
+          throw new FunctionFailure({ message: error.message });
+        });
+      }
       else if (ownTx) this.host.notify(execId, "tx/end", { txId: ownTx.id });
       else if (savepoint !== null && nestedInTx) {
         await this.host.call(execId, "tx/release", { txId: nestedInTx.id, savepoint });
@@ -160,7 +167,8 @@ export class FunctionRunner {
     }
   }
 
-  #announce(execution: Execution): void {
+  #announce(execution: Execution, memoryLimit: number): void {
+    this.memory.started(execution.id, memoryLimit);
     attachExecutionLog(execution, this.host);
     this.host.send({
       type: "exec-start",
@@ -175,8 +183,9 @@ export class FunctionRunner {
     });
   }
 
+  /** Announces an HTTP action (Convex runs those in its isolate). */
   announce(execution: Execution): void {
-    this.#announce(execution);
+    this.#announce(execution, ISOLATE_MEMORY_LIMIT_MIB);
   }
 
   finish(execution: Execution, error: WireError | null, status: number | null): void {
@@ -184,6 +193,7 @@ export class FunctionRunner {
   }
 
   #finish(execution: Execution, error: WireError | null, status: number | null): void {
+    this.memory.ended(execution.id);
     this.host.send({
       type: "exec-end",
       execId: execution.id,

@@ -20,6 +20,8 @@ export class HttpBridge {
   readonly #requests = new Map<number, Request>();
   readonly #responses = new Map<number, Response>();
   readonly #aborts = new Map<number, AbortController>();
+  /** Cancels the response body being streamed for a request (its client went away). */
+  readonly #bodyCancels = new Map<number, () => void>();
   runner!: FunctionRunner;
 
   constructor(
@@ -42,8 +44,13 @@ export class HttpBridge {
     return { responseKey };
   }
 
+  /**
+   * The client went away: the request's signal aborts, and a body still streaming is canceled, so
+   * the stream's `cancel()` runs and a stream that would go on forever ends.
+   */
   cancel(id: number): void {
     this.#aborts.get(id)?.abort();
+    this.#bodyCancels.get(id)?.();
   }
 
   async handle(message: RunHttpRequest): Promise<void> {
@@ -104,6 +111,7 @@ export class HttpBridge {
       this.runner.finish(execution, streamError, response.status);
     } finally {
       this.#aborts.delete(message.id);
+      this.#bodyCancels.delete(message.id);
     }
   }
 
@@ -151,6 +159,8 @@ export class HttpBridge {
     /** A chunk read ahead that has not gone out yet. */
     let held: Uint8Array | null = null;
     const reader = response.body.getReader();
+    // The stream's cancel() is user code too: it runs as part of this execution.
+    this.#bodyCancels.set(message.id, () => void executionStorage.run(execution, () => reader.cancel()).catch(() => undefined));
     const read = () =>
       executionStorage.run(execution, () => {
         this.host.setRunningSlot(execution.slot); // the body's pull() is user code too

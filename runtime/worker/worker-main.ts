@@ -19,9 +19,17 @@ import { HttpBridge } from "./http-bridge";
 import { SyscallRouter } from "./syscall-router";
 import { StackCleaner, uncaughtError } from "./uncaught-error";
 import { claimSlot } from "../shared/sync-channel";
+import { guardProcessEnd } from "./process-guards";
+import { MemoryWatch } from "./memory-watch";
 
 const boot = workerData as WorkerBoot;
 const host = new HostChannel(boot.control, boot.syncBuffer);
+// Before any user module loads: its top level may signal the process too.
+guardProcessEnd((call, exitCode) => {
+  host.send({ type: "ending", call });
+  host.flush();
+  process.exit(exitCode);
+});
 /** The build this worker runs; set by `receiveBuild` when main starts. */
 let init: WorkerInit;
 
@@ -77,12 +85,17 @@ async function main(): Promise<void> {
   process.setSourceMapsEnabled(true);
   init = await receiveBuild();
   Object.assign(process.env, init.env);
-  // Heartbeat for the host's watchdog: if this stops moving, user code is stuck in a loop.
-  setInterval(() => host.heartbeat(), 25).unref();
+  // Heartbeat for the host's watchdog: if this stops moving, user code is stuck in a loop. Each
+  // beat also measures the memory user code holds (Convex's memory limit).
+  const memory = new MemoryWatch(boot.control);
+  setInterval(() => {
+    host.heartbeat();
+    memory.check();
+  }, 25).unref();
 
   const components = new ComponentSet();
   const cleaner = new StackCleaner(init.projectDir, init.functionsDir);
-  const runner = new FunctionRunner(components, host, cleaner, init.queryTimeoutMs, init.systemTimeoutMs);
+  const runner = new FunctionRunner(components, host, cleaner, memory, init.queryTimeoutMs, init.systemTimeoutMs);
   const http = new HttpBridge(components, host, cleaner);
   http.runner = runner;
   installConvexGlobal(new SyscallRouter(host, components, runner, http, "convex-lens-local"));
@@ -119,6 +132,7 @@ async function main(): Promise<void> {
     host.send({ type: "load-failed", error: wire });
     return;
   }
+  memory.setBaseline();
   host.send({ type: "loaded", project });
 
   parentPort!.on("message", (message: HostToWorker) => {

@@ -13,8 +13,23 @@ export interface CliRun {
   exited: Promise<number | null>;
 }
 
-export function runCli(args: string[], options: { cwd?: string } = {}): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO, stdio: ["ignore", "pipe", "pipe"] });
+export interface CliOptions {
+  cwd?: string;
+  /** Node options before the script (e.g. a `--require` preload). */
+  execArgv?: string[];
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
+  /** The CLI leads a process group of its own (signals to its group reach nothing else). */
+  detached?: boolean;
+}
+
+export function runCli(args: string[], options: CliOptions = {}): CliRun {
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), CLI, ...args], {
+    cwd: options.cwd ?? REPO,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: options.env ? { ...process.env, ...options.env } : process.env,
+    detached: options.detached ?? false,
+  });
   let output = "";
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {

@@ -2,7 +2,7 @@
 // retention, tail events and persistence through a temp file + rename.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { LogStore, LogStoreFileError, type ExecutionStartRecord, type LogStoreEvent } from "../../runtime/logs/log-store.js";
@@ -26,6 +26,12 @@ const line = (text: string, level: LogLevel = "LOG"): LogLine => ({ messages: [t
 
 async function tempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), "convex-lens-logs-"));
+}
+
+/** Waits until `check` holds (a guard of about 20 s against hanging, not a statement about speed). */
+async function poll(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.ok(check(), "gave up waiting");
 }
 
 describe("recording executions and lines", () => {
@@ -196,7 +202,7 @@ describe("events", () => {
     });
     const unsubscribe = store.subscribe((event: LogStoreEvent) => {
       if (event.kind === "lines") events.push(`lines ${event.execution.identifier} ${event.lines.map((l) => l.message).join(",")}`);
-      else if (event.kind === "persistError") events.push("persistError");
+      else if (event.kind === "persistError" || event.kind === "persistRecovered") events.push(event.kind);
       else events.push(`${event.kind} ${event.execution.id}`);
     });
     store.recordExecution(start({ execId: "x", identifier: "a:b" }));
@@ -284,6 +290,49 @@ describe("persistence", () => {
       store.recordExecution(start({ execId: "z" }));
       await store.close();
       assert.equal((await LogStore.open({ file: empty }).then(async (s) => [s.listExecutions().length, await s.close()]))[0], 1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a file that cannot be saved: persistError says why, the write is retried on its own, persistRecovered follows", async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, "logs.sqlite");
+    try {
+      const store = await LogStore.open({ file, flushDelayMs: 20 });
+      // A directory where the file goes: the rename over it fails, as a real failure would.
+      await mkdir(path.join(file, "in-the-way"), { recursive: true });
+      const events: LogStoreEvent[] = [];
+      store.subscribe((event) => {
+        if (event.kind === "persistError" || event.kind === "persistRecovered") events.push(event);
+      });
+      store.recordExecution(start({ execId: "kept" }));
+      await poll(() => events.length > 0);
+      const failure = events[0]!;
+      assert.equal(failure.kind, "persistError");
+      assert.match(String((failure as { error: Error }).error.message), /^Convex Lens could not save the log file: .*\(writing .*\.logs\.sqlite\.\d+\.[0-9a-f]+\.tmp\)\. Function logs are kept in memory/);
+      assert.deepEqual((await readdir(dir)).sort(), ["logs.sqlite"], "no temp file is left");
+      // Nothing else is recorded: the retry alone notices that the file can be written again.
+      await rm(file, { recursive: true });
+      await poll(() => events.some((event) => event.kind === "persistRecovered"));
+      const reopened = await LogStore.open({ file });
+      assert.deepEqual(reopened.listExecutions().map((e) => e.id), ["kept"]);
+      await Promise.all([store.close(), reopened.close()]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("temp files of a write cut short by a killed process are removed at open, other files are not", async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, "logs.sqlite");
+    try {
+      await writeFile(path.join(dir, ".logs.sqlite.4194301.0a1b2c3d.tmp"), "half written");
+      await writeFile(path.join(dir, ".other.sqlite.4194301.0a1b2c3d.tmp"), "not ours");
+      await writeFile(path.join(dir, ".logs.sqlite.notes.tmp"), "not ours either");
+      const store = await LogStore.open({ file });
+      assert.deepEqual((await readdir(dir)).sort(), [".logs.sqlite.notes.tmp", ".other.sqlite.4194301.0a1b2c3d.tmp"]);
+      await store.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -6,13 +6,14 @@
 // nothing gets through, with the attacks test/auth/ does not try.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from "jose";
 import { nowSeconds, renamed, startTestIssuer, unsignedToken, type TestIssuer, type TestKey } from "../auth/test-issuer";
 import { recordFigures, Tally } from "./figures";
-import { callApi, copyFixture, startServe, type ServeChild } from "./support";
+import { callApi, copyFixture, type ServeChild } from "./support";
+import { serveAuthApp } from "./auth-app-serve";
 
 const tally = new Tally();
 let issuer: TestIssuer;
@@ -23,14 +24,8 @@ const project = copyFixture("auth-app");
 const dataDir = mkdtempSync(join(tmpdir(), "convex-lens-auth-"));
 
 before(async () => {
-  issuer = await startTestIssuer("ES256");
   attacker = await startTestIssuer("ES256");
-  // OIDC tokens are RS256 or EdDSA: the provider publishes an EdDSA key next to the ES256 one.
-  oidcKey = await issuer.newKey("oidc-key", "EdDSA");
-  issuer.keys.push(oidcKey);
-  const envFile = join(dataDir, "auth.env");
-  writeFileSync(envFile, `TEST_ISSUER=${issuer.customIssuer}\nTEST_JWKS=${issuer.customJwks}\nTEST_OIDC_DOMAIN=${issuer.oidcDomain}\n`);
-  child = await startServe(project, join(dataDir, "data"), ["--env-file", envFile]);
+  ({ issuer, oidcKey, child } = await serveAuthApp(project, dataDir));
 });
 
 after(async () => {

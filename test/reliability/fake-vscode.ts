@@ -16,6 +16,15 @@ export interface FakeVscodeState {
   extensionPath: string;
   commands: Map<string, (...args: unknown[]) => unknown>;
   messages: string[];
+  /** Status bar items the extension created, as they are now (when the test keeps a list). */
+  statusBarItems?: FakeStatusBarItem[];
+}
+
+export interface FakeStatusBarItem {
+  id: string;
+  text: string;
+  tooltip: unknown;
+  visible: boolean;
 }
 
 /** Callable, constructible, every property another stub; not a thenable, iterates as empty. */
@@ -89,6 +98,19 @@ const Uri = {
 
 const noEvent = () => new Disposable();
 
+/** What the extension gets from createStatusBarItem: its properties read and write `item`. */
+function statusBarItemSurface(item: Record<string, unknown>): Record<string, unknown> {
+  const surface: Record<string, unknown> = {
+    show: () => void (item.visible = true),
+    hide: () => void (item.visible = false),
+    dispose: () => void (item.visible = false),
+  };
+  for (const key of ["text", "tooltip", "name", "command"]) {
+    Object.defineProperty(surface, key, { get: () => item[key], set: (value: unknown) => void (item[key] = value), enumerable: true });
+  }
+  return surface;
+}
+
 export function createFakeVscode(state: FakeVscodeState): any {
   const configuration = (section?: string) => ({
     get: <T>(key: string, fallback?: T) => {
@@ -137,6 +159,11 @@ export function createFakeVscode(state: FakeVscodeState): any {
         showInformationMessage: message("info"),
         showWarningMessage: message("warning"),
         showErrorMessage: message("error"),
+        createStatusBarItem: (id: string) => {
+          const item = { id, text: "", tooltip: undefined as unknown, visible: false, name: "", command: undefined as unknown };
+          state.statusBarItems?.push(item);
+          return statusBarItemSurface(item);
+        },
         showInputBox: async () => undefined,
         showQuickPick: async () => undefined,
       } as Record<string, unknown>,

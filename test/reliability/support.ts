@@ -2,7 +2,7 @@
 // 127.0.0.1, function API calls, raw-socket requests, bounded polls.
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
-import { copyFixture, runCli, type CliRun } from "../helpers/cli-process";
+import { copyFixture, runCli, type CliOptions, type CliRun } from "../helpers/cli-process";
 
 /** mulberry32: a small, fast PRNG; the same seed gives the same run. */
 export class Rng {
@@ -78,9 +78,13 @@ export interface ServeChild {
   kill9(): Promise<void>;
 }
 
-/** `node dist/cli.js serve <project> --port 0 --api-port 0 --data <dataDir> …`, once it serves. */
-export async function startServe(project: string, dataDir: string, extra: string[] = []): Promise<ServeChild> {
-  const cli = runCli(["serve", project, "--port", "0", "--api-port", "0", "--data", dataDir, "--quiet", ...extra]);
+/**
+ * `node dist/cli.js serve <project> --port 0 --api-port 0 --data <dataDir> …`, once it serves.
+ * `detached`: serve leads its own process group, so a signal user code sends to its group cannot
+ * reach the test runner.
+ */
+export async function startServe(project: string, dataDir: string, extra: string[] = [], options: CliOptions = {}): Promise<ServeChild> {
+  const cli = runCli(["serve", project, "--port", "0", "--api-port", "0", "--data", dataDir, "--quiet", ...extra], options);
   // A child that exits before it serves fails the start at once, with what it printed.
   const exitedEarly = cli.exited.then((code) => {
     throw new Error(`convex-lens serve exited with code ${code} before serving:\n${cli.output()}`);

@@ -6,6 +6,7 @@ import type { ExecutionEvents } from "./execution-events";
 import type { TransactionTable } from "./transactions";
 import type { WorkerServices } from "./user-code-worker";
 import { unsupportedOpMessage } from "../shared/unsupported-ops";
+import { RequestIdentities } from "./request-identities";
 
 /** What an op handler knows of the call: which worker, which kind of function, its transaction. */
 export interface OpContext {
@@ -31,6 +32,8 @@ export interface IdentityResolver {
 export class HostServices implements WorkerServices {
   readonly extraOps: ExtraOps[] = [];
   identity: IdentityResolver | null = null;
+  /** Tokens of the requests in flight, checked before their functions started. */
+  readonly requestIdentities = new RequestIdentities(() => this.identity);
 
   constructor(
     private readonly db: DatabaseOps,
@@ -61,6 +64,8 @@ export class HostServices implements WorkerServices {
   /** No token: no identity. A token is checked against auth.config.ts by the identity resolver. */
   async #identity(token: string | null): Promise<unknown> {
     if (!token) return null;
+    const checked = this.requestIdentities.outcomeOf(token);
+    if (checked) return checked;
     if (this.identity) return this.identity.resolve(token);
     throw new Error(
       "Could not verify the token in the Authorization header: this project's convex/auth.config.ts has no provider that Convex Lens can check it against.",

@@ -370,7 +370,12 @@ export class Runtime extends EventEmitter {
     await pool.dispose();
   }
 
-  async runFunction(name: string, args: JSONValue, options: RunFunctionOptions = {}): Promise<FunctionOutcome> {
+  runFunction(name: string, args: JSONValue, options: RunFunctionOptions = {}): Promise<FunctionOutcome> {
+    const token = options.authToken ?? null;
+    return this.services.requestIdentities.around(token, () => this.#runFunction(name, args, token, options));
+  }
+
+  async #runFunction(name: string, args: JSONValue, token: string | null, options: RunFunctionOptions): Promise<FunctionOutcome> {
     const worker = await this.#worker();
     const componentPath = options.componentPath ?? "";
     const functions = this.#project?.components.find((c) => c.path === componentPath)?.functions ?? [];
@@ -382,7 +387,7 @@ export class Runtime extends EventEmitter {
       requestId: options.requestId ?? newRequestId(),
       caller: options.caller ?? "api",
       publicOnly: options.publicOnly ?? false,
-      authToken: options.authToken ?? null,
+      authToken: token,
       scheduledFunctionId: options.scheduledFunctionId ?? null,
     });
   }
@@ -397,20 +402,22 @@ export class Runtime extends EventEmitter {
     ip: string | null;
     onClientGone?: OnClientGone;
   }): Promise<HttpAnswer> {
-    const worker = await this.#worker();
     const token = bearerTokenOf(authorizationOf(request.headers));
-    return worker.runHttp(
-      {
-        requestId: request.requestId,
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: request.body,
-        authToken: token,
-        ip: request.ip,
-      },
-      request.onClientGone,
-    );
+    return this.services.requestIdentities.around(token, async () => {
+      const worker = await this.#worker();
+      return worker.runHttp(
+        {
+          requestId: request.requestId,
+          method: request.method,
+          url: request.url,
+          headers: request.headers,
+          body: request.body,
+          authToken: token,
+          ip: request.ip,
+        },
+        request.onClientGone,
+      );
+    });
   }
 
   /** The worker serving now and the spare the next reload will start on (tests, diagnostics). */

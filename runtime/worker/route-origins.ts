@@ -4,8 +4,8 @@
 //
 // The router gives no hook: `route` is a per-instance arrow function. What every route does is
 // store its handler (a function marked `isHttp`) in a Map, so while an install's modules are
-// imported, `Map.prototype.set` notes the call stack of every handler stored. The first frame
-// outside the `convex` package is the code that added the route.
+// imported, `Map.prototype.set` notes the call stack of every handler stored. The project's frame
+// that stored it, or the package the project called, added the route.
 export type RouteOrigin = { kind: "package"; name: string } | { kind: "source"; file: string; line: number };
 
 const FRAME = /\(?((?:file:\/\/)?\/[^\s():]+|[A-Za-z]:\\[^\s():]+):(\d+):\d+\)?$/;
@@ -40,17 +40,24 @@ export class RouteOrigins {
   }
 }
 
-function originOf(stack: string): RouteOrigin | null {
+/**
+ * The project's frame that stored the handler, or the package the project called to do it. That is
+ * the outermost package below the project's code: `@convex-dev/better-auth`'s `registerRoutes`
+ * adds its routes through `convex-helpers`' `corsRouter`, and the route is better-auth's.
+ */
+export function originOf(stack: string): RouteOrigin | null {
+  let calledPackage: string | null = null;
   // Line 0 is the message, line 1 the patched `set` itself.
   for (const line of stack.split("\n").slice(2)) {
     const match = FRAME.exec(line.trim());
     if (!match) continue;
     const file = match[1]!.replace(/^file:\/\//, "");
-    if (packageOf(file) === "convex") continue;
     const pkg = packageOf(file);
-    return pkg !== null ? { kind: "package", name: pkg } : { kind: "source", file, line: Number(match[2]) };
+    if (pkg === "convex") continue;
+    if (pkg !== null) calledPackage = pkg;
+    else return calledPackage !== null ? { kind: "package", name: calledPackage } : { kind: "source", file, line: Number(match[2]) };
   }
-  return null;
+  return calledPackage !== null ? { kind: "package", name: calledPackage } : null;
 }
 
 /** "@convex-dev/twilio" for a file under node_modules/@convex-dev/twilio/…, else null. */

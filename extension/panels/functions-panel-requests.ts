@@ -7,9 +7,12 @@ import {
   cronCatalog,
   deleteDocument,
   deleteFile,
+  fileGroups,
   fileUrl,
   findFile,
   functionCatalog,
+  installName,
+  noSuchFile,
   type FunctionStatsCache,
   InspectError,
   listTables,
@@ -115,7 +118,12 @@ async function dispatch(message: FunctionsRequest, source: FunctionsSource, effe
       return null;
     case "runFunction": {
       const runtime = requireRuntime(source);
-      const run = await runForInspector(runtime, { name: message.name, args: message.args as JSONValue, authorization: message.authorization });
+      const run = await runForInspector(runtime, {
+        component: message.component,
+        name: message.name,
+        args: message.args as JSONValue,
+        authorization: message.authorization,
+      });
       return { ...run, executions: executionsOf(runtime.logs, run.requestId) };
     }
     case "runCron": {
@@ -128,29 +136,33 @@ async function dispatch(message: FunctionsRequest, source: FunctionsSource, effe
     case "listTables":
       return listTables(requireRuntime(source).store);
     case "pageDocuments":
-      return pageDocuments(requireRuntime(source).store, message.table, message.cursor, DOCUMENT_PAGE_SIZE);
+      return pageDocuments(requireRuntime(source).store, message.component, message.table, message.cursor, DOCUMENT_PAGE_SIZE);
     case "replaceDocument":
-      return replaceDocument(requireRuntime(source).store, message.table, message.documentId, message.fields as JSONValue);
+      return replaceDocument(requireRuntime(source).store, message.component, message.table, message.documentId, message.fields as JSONValue);
     case "deleteDocument": {
       const runtime = requireRuntime(source);
-      if (!(await effects.confirm(`Delete document ${message.documentId} from ${message.table}? This cannot be undone.`, "Delete"))) return false;
-      await deleteDocument(runtime.store, message.table, message.documentId);
+      const where = message.component === "" ? message.table : `${message.table} of ${installName(message.component)}`;
+      if (!(await effects.confirm(`Delete document ${message.documentId} from ${where}? This cannot be undone.`, "Delete"))) return false;
+      await deleteDocument(runtime.store, message.component, message.table, message.documentId);
       return true;
     }
     case "listFiles":
-      return pageFiles(requireRuntime(source).store, message.cursor, FILE_PAGE_SIZE);
+      return fileGroups(requireRuntime(source).store, FILE_PAGE_SIZE);
+    case "pageFiles":
+      return pageFiles(requireRuntime(source).store, message.component, message.cursor, FILE_PAGE_SIZE);
     case "previewFile":
-      return previewFile(requireRuntime(source), message.storageId);
+      return previewFile(requireRuntime(source), message.component, message.storageId);
     case "downloadFile": {
       const runtime = requireRuntime(source);
-      const file = await findFile(runtime.store, message.storageId);
-      if (!file) throw new InspectError(`There is no file ${message.storageId} (any more): refresh the file list.`);
+      const file = await findFile(runtime.store, message.component, message.storageId);
+      if (!file) throw noSuchFile(message.component, message.storageId);
       return effects.download(file.id, fileUrl(runtime, file.id), file.contentType);
     }
     case "deleteFile": {
       const runtime = requireRuntime(source);
-      if (!(await effects.confirm(`Delete file ${message.storageId}? Its bytes are removed too; this cannot be undone.`, "Delete"))) return false;
-      await deleteFile(runtime, message.storageId);
+      const of = message.component === "" ? "" : ` of ${installName(message.component)}`;
+      if (!(await effects.confirm(`Delete file ${message.storageId}${of}? Its bytes are removed too; this cannot be undone.`, "Delete"))) return false;
+      await deleteFile(runtime, message.component, message.storageId);
       return true;
     }
   }
@@ -165,7 +177,7 @@ function checkRequest(message: FunctionsRequest): void {
   const ok = (() => {
     switch (message.type) {
       case "runFunction":
-        return isString(fields.name) && (fields.authorization === null || isString(fields.authorization)) && fields.args !== undefined;
+        return isString(fields.component) && isString(fields.name) && (fields.authorization === null || isString(fields.authorization)) && fields.args !== undefined;
       case "openRoute":
         return isString(fields.route);
       case "runCron":
@@ -173,19 +185,20 @@ function checkRequest(message: FunctionsRequest): void {
       case "copyText":
         return isString(fields.text);
       case "pageDocuments":
-        return isString(fields.table) && isCursor(fields.cursor);
+        return isString(fields.component) && isString(fields.table) && isCursor(fields.cursor);
       case "replaceDocument":
-        return isString(fields.table) && isString(fields.documentId) && fields.fields !== undefined;
+        return isString(fields.component) && isString(fields.table) && isString(fields.documentId) && fields.fields !== undefined;
       case "deleteDocument":
-        return isString(fields.table) && isString(fields.documentId);
-      case "listFiles":
-        return isCursor(fields.cursor);
+        return isString(fields.component) && isString(fields.table) && isString(fields.documentId);
+      case "pageFiles":
+        return isString(fields.component) && isCursor(fields.cursor);
       case "previewFile":
       case "downloadFile":
       case "deleteFile":
-        return isString(fields.storageId);
+        return isString(fields.component) && isString(fields.storageId);
       case "refreshFunctions":
       case "listTables":
+      case "listFiles":
         return true;
     }
   })();

@@ -22,7 +22,7 @@ export interface CronEntry {
   /** "" for the app, else the component install's path. */
   component: string;
   identifier: string;
-  /** As the panel runs functions: "jobs:record". */
+  /** As the panel runs functions, in the job's install: "jobs:record". */
   functionName: string;
   /** Null when the loaded code has no such function (any more). */
   udfType: "mutation" | "action" | null;
@@ -38,7 +38,9 @@ export interface CronEntry {
 export function cronCatalog(jobs: readonly CronJobSnapshot[], project: LoadedProject | null): CronEntry[] {
   return jobs.map(({ job, running, runs }): CronEntry => {
     const functionName = runtimeName(parseFunctionPath(job.cronSpec.udfPath));
-    const udfType = project?.functions.find((f) => f.name === functionName)?.udfType;
+    // A component's job runs a function of that install.
+    const functions = project?.components.find((install) => install.path === job.component)?.functions ?? [];
+    const udfType = functions.find((f) => f.name === functionName)?.udfType;
     const last = runs.find((run) => run.status.type !== "canceled");
     const skipped = runs.find((run) => run.status.type === "canceled" && (!last || run.ts > last.ts));
     return {

@@ -89,4 +89,4 @@ test("the job's function opens in the runner; nothing runs while the runtime is 
     assert.ok(panel.all(".cron-run").every((button) => button.hasAttribute("disabled")));
     panel.click('.cron-row[data-cron="record every 2s"] .cron-run');
     assert.deepEqual(panel.sent("runCron"), []);
-  }, { state: readyState({ crons, functions: [...readyState().functions, { name: "jobs:record", module: "jobs", functionName: "record", udfType: "mutation", visibility: "internal", args: null, stats: { calls: 0, errors: 0, p50Ms: null, p95Ms: null } }] }) }));
+  }, { state: readyState({ crons, functions: [...readyState().functions, { component: "", name: "jobs:record", module: "jobs", functionName: "record", udfType: "mutation", visibility: "internal", args: null, stats: { calls: 0, errors: 0, p50Ms: null, p95Ms: null } }] }) }));

@@ -19,6 +19,7 @@ export const stats = (calls = 0, errors = 0, p50Ms: number | null = null, p95Ms:
 export function fn(name: string, overrides: Partial<FunctionEntryView> = {}): FunctionEntryView {
   const colon = name.lastIndexOf(":");
   return {
+    component: "",
     name,
     module: colon < 0 ? name : name.slice(0, colon),
     functionName: colon < 0 ? "default" : name.slice(colon + 1),
@@ -46,7 +47,7 @@ export function cron(identifier: string, overrides: Partial<CronEntryView> = {})
 }
 
 export function route(method: string, path: string, overrides: Partial<RouteEntryView> = {}): RouteEntryView {
-  return { method, path, kind: path.endsWith("*") ? "prefix" : "exact", stats: stats(), ...overrides };
+  return { method, path, kind: path.endsWith("*") ? "prefix" : "exact", component: null, addedBy: null, stats: stats(), ...overrides };
 }
 
 export function readyState(overrides: Partial<FunctionsPanelState> = {}): FunctionsPanelState {
@@ -67,6 +68,7 @@ export function readyState(overrides: Partial<FunctionsPanelState> = {}): Functi
 export function runResult(overrides: Partial<RunResultView> = {}): RunResultView {
   return {
     requestId: "req1",
+    component: "",
     name: "tasks:add",
     outcome: "success",
     result: '"j57abc"',
@@ -81,7 +83,7 @@ export function runResult(overrides: Partial<RunResultView> = {}): RunResultView
 /** The requests the host answers by default: the Data and Files tabs load these on "ready". */
 const DEFAULT_REPLIES: Responders = {
   listTables: [],
-  listFiles: { files: [], continueCursor: null },
+  listFiles: [{ component: "", files: [], continueCursor: null }],
 };
 
 export interface FunctionsFixture {

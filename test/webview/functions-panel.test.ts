@@ -90,6 +90,7 @@ test("selecting a function opens the runner; Run posts the parsed JSON arguments
     assert.deepEqual(request, {
       type: "runFunction",
       id: request!.id,
+      component: "",
       name: "tasks:add",
       args: { title: "write tests", n: 12345678901234567890, nested: [null, true] },
       authorization: null,

@@ -1,9 +1,11 @@
-// The Functions tab's cron jobs (convex/crons.ts, and each component install's): identifier, the
-// function it runs, the schedule in words, the last run and how it went, the next run, and
-// "Run now", which runs the function with the job's arguments as the schedule would.
+// The Functions tab's cron jobs (convex/crons.ts, then each component install's, labelled with its
+// path): identifier, the function it runs, the schedule in words, the last run and how it went,
+// the next run, and "Run now", which runs the function with the job's arguments as the schedule
+// would.
 import { setDisabled, setHidden, type Ui } from "../components";
 import type { CronEntryView, CronRunView } from "../protocol";
 import { formatDateTime } from "./format";
+import { functionKey, qualifiedName } from "./installs";
 
 /** "Run now" of one job: in flight, or how it went. */
 export interface CronRunState {
@@ -14,8 +16,8 @@ export interface CronRunState {
 }
 
 export interface CronListHandlers {
-  /** Opens the job's function in the runner. */
-  select(functionName: string): void;
+  /** Opens the job's function in the runner (`key`: see functionKey). */
+  select(key: string): void;
   runNow(entry: CronEntryView): void;
 }
 
@@ -80,7 +82,10 @@ export function cronListView(
         ui.element("div", { className: "cron-detail muted" }, [
           ui.element("span", { className: "cron-schedule", text: entry.schedule }),
           ui.element("span", { text: " · runs " }),
-          ui.linkButton(entry.functionName, () => handlers.select(entry.functionName), { className: "cron-function mono", title: `Open ${entry.functionName} in the runner` }),
+          ui.linkButton(entry.functionName, () => handlers.select(functionKey(entry.component, entry.functionName)), {
+            className: "cron-function mono",
+            title: `Open ${qualifiedName(entry.component, entry.functionName)} in the runner`,
+          }),
           entry.udfType === null && ui.element("span", { className: "cron-missing", text: " (not in the loaded code)" }),
         ]),
         ui.element("div", { className: "cron-times" }, [

@@ -31,6 +31,7 @@ function isStats(value: unknown): value is FunctionStatsView {
 function isFunctionEntry(value: unknown): value is FunctionEntryView {
   return (
     isObject(value) &&
+    isString(value.component) &&
     isString(value.name) &&
     isString(value.module) &&
     isString(value.functionName) &&
@@ -42,7 +43,15 @@ function isFunctionEntry(value: unknown): value is FunctionEntryView {
 }
 
 function isRouteEntry(value: unknown): value is RouteEntryView {
-  return isObject(value) && isString(value.method) && isString(value.path) && (value.kind === "exact" || value.kind === "prefix") && isStats(value.stats);
+  return (
+    isObject(value) &&
+    isString(value.method) &&
+    isString(value.path) &&
+    (value.kind === "exact" || value.kind === "prefix") &&
+    isStringOrNull(value.component) &&
+    isStringOrNull(value.addedBy) &&
+    isStats(value.stats)
+  );
 }
 
 function isCronLastRun(value: unknown): value is CronLastRunView {
@@ -98,6 +107,7 @@ export function isRunResult(value: unknown): value is RunResultView {
   return (
     isObject(value) &&
     isString(value.requestId) &&
+    isString(value.component) &&
     isString(value.name) &&
     (value.outcome === "success" || value.outcome === "failure") &&
     isStringOrNull(value.result) &&
@@ -109,7 +119,7 @@ export function isRunResult(value: unknown): value is RunResultView {
 }
 
 function isTable(value: unknown): value is TableView {
-  return isObject(value) && isString(value.name) && isNumber(value.documents) && typeof value.system === "boolean";
+  return isObject(value) && isString(value.component) && isString(value.name) && isNumber(value.documents) && typeof value.system === "boolean";
 }
 
 export const isTableList = (value: unknown): value is TableView[] => arrayOf(value, isTable);
@@ -119,7 +129,7 @@ export function isDocumentView(value: unknown): value is DocumentView {
 }
 
 export function isDocumentPage(value: unknown): value is DocumentPageView {
-  return isObject(value) && isString(value.table) && arrayOf(value.documents, isDocumentView) && isStringOrNull(value.continueCursor);
+  return isObject(value) && isString(value.component) && isString(value.table) && arrayOf(value.documents, isDocumentView) && isStringOrNull(value.continueCursor);
 }
 
 function isFileView(value: unknown): value is FileView {
@@ -127,8 +137,10 @@ function isFileView(value: unknown): value is FileView {
 }
 
 export function isFilePage(value: unknown): value is FilePageView {
-  return isObject(value) && arrayOf(value.files, isFileView) && isStringOrNull(value.continueCursor);
+  return isObject(value) && isString(value.component) && arrayOf(value.files, isFileView) && isStringOrNull(value.continueCursor);
 }
+
+export const isFileGroups = (value: unknown): value is FilePageView[] => arrayOf(value, isFilePage);
 
 export function isFilePreview(value: unknown): value is FilePreviewView {
   if (!isObject(value)) return false;

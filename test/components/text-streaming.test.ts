@@ -1,11 +1,16 @@
 // @convex-dev/persistent-text-streaming, unchanged, through a real serve of
-// test/fixtures/text-streaming-app. The app's HTTP action returns the package's streaming Response
-// at once and keeps writing through its ctx (`addChunk` mutations) while the body streams. The
-// writer sends its first sentence, then waits for a gate that this test opens only after it has
-// read that sentence from the response: the first chunk provably arrives before the rest exist.
+// test/fixtures/text-streaming-app (and once through the `convex-lens serve` process). The app's
+// HTTP action returns the package's streaming Response at once and keeps writing through its ctx
+// (`addChunk` mutations) while the body streams. The writer sends its first sentence, then waits
+// for a gate that this test opens only after it has read that sentence from the response: the
+// first chunk provably arrives before the rest exist.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
+import { copyFixture, startServe, valueOf } from "../reliability/support";
 import { call, documents, waitFor } from "./published-support";
 
 /** What the fixture's writer appends (test/fixtures/text-streaming-app/convex/http.ts). */
@@ -120,4 +125,34 @@ test("deleting a stream removes it, and the component's scheduled `.paginate()` 
     15_000,
     () => `the _deleteChunksPage job to succeed (${JSON.stringify(jobs)})`,
   );
+});
+
+test("the same through the `convex-lens serve` CLI: the function API and the site stream as a client sees them", async () => {
+  const project = copyFixture("text-streaming-app");
+  const dataDir = mkdtempSync(join(tmpdir(), "convex-lens-text-streaming-"));
+  const child = await startServe(project, dataDir);
+  try {
+    const streamId = await valueOf<string>(child.api, "mutation", "streams:create");
+    const response = await fetch(`${child.site}/chat-stream`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ streamId }),
+    });
+    assert.equal(response.status, 200);
+    const reader = response.body!.getReader();
+    assert.equal(await readAtLeast(reader, CHUNKS[0]!.length), CHUNKS[0]);
+    assert.deepEqual(await valueOf(child.api, "query", "streams:body", { streamId }), { text: CHUNKS[0], status: "streaming" });
+    await valueOf(child.api, "mutation", "streams:openGate", { streamId });
+    assert.equal(await readToEnd(reader), CHUNKS.slice(1).join(""));
+    await waitFor(
+      async () => (await valueOf<{ status: string }>(child.api, "query", "streams:body", { streamId })).status === "done",
+      15_000,
+      () => "the stream to be done",
+    );
+    assert.deepEqual(await valueOf(child.api, "query", "streams:body", { streamId }), { text: WHOLE, status: "done" });
+  } finally {
+    assert.equal(await child.stop(), 0, "stops cleanly");
+    rmSync(project, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

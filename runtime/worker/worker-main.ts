@@ -11,6 +11,7 @@ import type { JSONValue } from "../store/types";
 import { installConvexGlobal } from "./convex-global";
 import { routeGlobalConsole } from "./execution-log";
 import { guardTransactionGlobals } from "./transaction-globals";
+import { installConvexResponse } from "./response-global";
 import { ComponentEnv } from "./component-env";
 import { ComponentSet } from "./component-set";
 import { FunctionFailure, FunctionRunner } from "./function-runner";
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
   installConvexGlobal(new SyscallRouter(host, components, runner, http, "convex-lens-local"));
   routeGlobalConsole();
   guardTransactionGlobals();
+  installConvexResponse();
 
   let project: LoadedProject;
   try {

@@ -23,7 +23,9 @@ export async function documents(server: FixtureServer, table: string): Promise<A
   const found: Array<Record<string, unknown>> = [];
   let cursor: string | null = null;
   do {
-    const page = await pageDocuments(server.runtime.store, table, cursor, 200);
+    const slash = table.lastIndexOf("/");
+    const [component, name] = slash < 0 ? ["", table] : [table.slice(0, slash), table.slice(slash + 1)];
+    const page = await pageDocuments(server.runtime.store, component, name, cursor, 200);
     for (const doc of page.documents) found.push({ _id: doc.id, ...(JSON.parse(doc.fields) as Record<string, unknown>) });
     cursor = page.continueCursor;
   } while (cursor !== null);

@@ -2,10 +2,11 @@
 // runs first (the script does it), so dist/cli.js is current. Never part of `npm test`.
 //
 //   npm run bench               all figures
-//   npm run bench -- logs http  only the groups named (http, reload, logs); RESULTS.md is still written
+//   npm run bench -- logs http  only the groups named (http, reload, logs, components); RESULTS.md is still written
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { largeTable, mutationQueryRoute, trivialRoute } from "./figures/http";
+import { componentCall } from "./figures/components";
 import { logStore } from "./figures/logs";
 import { hotReload, startup } from "./figures/reload";
 import { newConvexTestApp } from "./lib/convex-test-app";
@@ -13,7 +14,7 @@ import { describeMachine, loadAverage } from "./lib/machine";
 import { copyApp, REPO, removeScratch } from "./lib/processes";
 import { table, type Section } from "./lib/report";
 
-const GROUPS = ["http", "reload", "logs"] as const;
+const GROUPS = ["http", "reload", "logs", "components"] as const;
 
 function log(text: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
@@ -46,6 +47,10 @@ async function main(): Promise<void> {
       sections.push(await hotReload(chatDir));
       log("figure 6: start → listening");
       sections.push(await startup(chatDir));
+    }
+    if (runs("components")) {
+      log("figure 9: a call into a component vs the same call in the app");
+      sections.push(await componentCall(copyApp(join(REPO, "bench", "components-app"), "components-app")));
     }
     if (runs("logs")) {
       log("figure 7: log store");

@@ -14,6 +14,8 @@ import { DEV_JWKS_PATH, DevIssuer, devIssuerUrl } from "./auth/dev-issuer";
 import { serveDevIssuerJwks } from "./auth/dev-issuer-routes";
 import { attachStorage } from "./storage/index";
 import { attachScheduler } from "./scheduler/index";
+import { attachCrons } from "./scheduler/crons";
+import type { CronService } from "./scheduler/cron-service";
 import { attachFunctionApi } from "./function-api/index";
 import type { RuntimeFeature } from "./shared/feature";
 
@@ -40,6 +42,8 @@ export interface Serving {
   api: Listening;
   /** The local dev issuer, when `devIssuer` was asked for: it signs "Act as a user" tokens. */
   devIssuer: DevIssuer | null;
+  /** The cron jobs: their state for the panel and the banner, "Run now". */
+  crons: CronService;
   close(): Promise<void>;
 }
 
@@ -81,11 +85,13 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     throw error;
   }
   if (devIssuer) serveDevIssuerJwks(apiApp, devIssuer);
+  const crons = attachCrons(runtime);
   const features: RuntimeFeature[] = [
     attachAuth(runtime, { devIssuer: devIssuer && { issuer: devIssuer, jwksUrl: `${api.url}${DEV_JWKS_PATH}` } }),
     attachStorage(runtime, apiApp),
     attachScheduler(runtime),
     attachFunctionApi(runtime, apiApp),
+    crons,
   ];
   finishApiApp(apiApp, runtime);
   siteApp.route("/", createSiteApp(runtime));
@@ -93,11 +99,14 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
   doors.site.open(siteApp);
   // In the same turn as the doors open: the requests let in find the load under way.
   await runtime.reload();
+  // The first load's jobs are in place before anyone lists them (the banner).
+  await crons.service.settled();
   return {
     runtime,
     site,
     api,
     devIssuer,
+    crons: crons.service,
     async close() {
       const stopping = NotServingError.stopped().message;
       doors.site.close(stopping);

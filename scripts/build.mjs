@@ -1,5 +1,5 @@
-// Builds the four bundles: the CLI and the user-code worker (Node), the extension (Node, `vscode`
-// external) and the webview (browser). `--watch` rebuilds on change.
+// Builds the bundles: the CLI, the user-code worker and the convex.config worker (Node), the
+// extension (Node, `vscode` external) and the webview (browser). `--watch` rebuilds on change.
 import * as esbuild from "esbuild";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -25,6 +25,8 @@ const node = {
 const builds = [
   { ...node, entryPoints: { cli: "runtime/cli/main.ts" }, outdir: "dist" },
   { ...node, entryPoints: { "runtime-worker": "runtime/worker/worker-main.ts" }, outdir: "dist" },
+  // The thread that evaluates convex.config files, started by the loader in the CLI and the extension.
+  { ...node, entryPoints: { "component-config-worker": "runtime/loader/component-config-worker.ts" }, outdir: "dist" },
   { ...node, entryPoints: { extension: "extension/main.ts" }, outdir: "dist", external: ["esbuild", "vscode"] },
   {
     bundle: true,

@@ -105,7 +105,9 @@ export interface FunctionStatsView {
 }
 
 export interface FunctionEntryView {
-  /** What running it takes: "messages:send", "dir/mod:fn", "mod" for a default export. */
+  /** "" for the app, else the component install's path: "counter", "rateLimiter/batchWorker". */
+  component: string;
+  /** What running it takes, with `component`: "messages:send", "dir/mod:fn", "mod" for a default export. */
   name: string;
   /** "messages", "dir/mod". */
   module: string;
@@ -123,7 +125,51 @@ export interface RouteEntryView {
   /** As declared; prefix routes end in `*`. */
   path: string;
   kind: "exact" | "prefix";
+  /** The component install serving it (mounted with `httpPrefix`); null for the app's router. */
+  component: string | null;
+  /** The npm package whose helper added it to the app's router, e.g. "@convex-dev/twilio". */
+  addedBy: string | null;
   stats: FunctionStatsView;
+}
+
+/** How a cron job's latest run went. */
+export interface CronLastRunView {
+  /** When it was scheduled for (when it ran, for a "Run now"), Unix ms. */
+  at: number;
+  outcome: "success" | "failure";
+  error: string | null;
+  /** Started with "Run now". */
+  manual: boolean;
+  /** Missed times skipped after it. */
+  skipped: number;
+}
+
+/** A job of convex/crons.ts (or of a component install's crons). */
+export interface CronEntryView {
+  /** "" for the app, else the component install's path. */
+  component: string;
+  identifier: string;
+  /** The function it runs, in the job's install, as the runner names it: "jobs:record". */
+  functionName: string;
+  /** Null when the loaded code has no such function. */
+  udfType: "mutation" | "action" | null;
+  /** In words: "Every 30 seconds", "Daily at 08:30 UTC". */
+  schedule: string;
+  /** Its arguments object as pretty JSON. */
+  args: string;
+  /** Unix ms. */
+  nextRun: number;
+  running: boolean;
+  lastRun: CronLastRunView | null;
+}
+
+/** The reply of `runCron`: the run, like a scheduled run, and what it executed. */
+export interface CronRunView {
+  requestId: string;
+  identifier: string;
+  outcome: "success" | "failure";
+  error: string | null;
+  executions: ExecutionView[];
 }
 
 export type FunctionsRuntimeView =
@@ -136,12 +182,16 @@ export type FunctionsRuntimeView =
 
 export interface FunctionsPanelState {
   runtime: FunctionsRuntimeView;
+  /** The app's functions first, then each component install's by its path. */
   functions: FunctionEntryView[];
   routes: RouteEntryView[];
+  crons: CronEntryView[];
 }
 
 export interface RunResultView {
   requestId: string;
+  /** The install of the function that ran ("" for the app). */
+  component: string;
   name: string;
   outcome: "success" | "failure";
   /** The returned value as pretty JSON (wire form); null on failure. */
@@ -156,6 +206,9 @@ export interface RunResultView {
 }
 
 export interface TableView {
+  /** "" for the app, else the component install's path. */
+  component: string;
+  /** As the install names it: "counters", "_storage". */
   name: string;
   documents: number;
   /** `_storage`, `_scheduled_functions`: shown read-only. */
@@ -170,6 +223,7 @@ export interface DocumentView {
 }
 
 export interface DocumentPageView {
+  component: string;
   table: string;
   documents: DocumentView[];
   /** Pass back for the next (older) page; null when this page was the last. */
@@ -185,7 +239,10 @@ export interface FileView {
   creationTime: number;
 }
 
+/** Files of one install's `_storage`. */
 export interface FilePageView {
+  /** "" for the app, else the component install's path. */
+  component: string;
   files: FileView[];
   continueCursor: string | null;
 }
@@ -195,42 +252,52 @@ export type FilePreviewView =
   | { kind: "text"; text: string }
   | { kind: "none"; reason: string };
 
-/** Webview → host requests of the functions panel. */
+/**
+ * Webview → host requests of the functions panel. `component` names the install ("" for the app)
+ * whose function, table or file is meant; `table` is the name as that install knows it.
+ */
 export type FunctionsRequest =
   /** `authorization`: a token, with or without `Bearer `; null runs without an identity. */
-  | { type: "runFunction"; id: number; name: string; args: JsonValue; authorization: string | null }
+  | { type: "runFunction"; id: number; component: string; name: string; args: JsonValue; authorization: string | null }
   /** A route key, `"METHOD /path"`: opens the response panel. */
   | { type: "openRoute"; id: number; route: string }
+  /** Runs a cron job's function now, with its arguments, as the schedule would. */
+  | { type: "runCron"; id: number; component: string; identifier: string }
   | { type: "refreshFunctions"; id: number }
   | { type: "listTables"; id: number }
-  | { type: "pageDocuments"; id: number; table: string; cursor: string | null }
-  | { type: "replaceDocument"; id: number; table: string; documentId: string; fields: JsonValue }
-  | { type: "deleteDocument"; id: number; table: string; documentId: string }
+  | { type: "pageDocuments"; id: number; component: string; table: string; cursor: string | null }
+  | { type: "replaceDocument"; id: number; component: string; table: string; documentId: string; fields: JsonValue }
+  | { type: "deleteDocument"; id: number; component: string; table: string; documentId: string }
   | { type: "copyText"; id: number; text: string }
-  | { type: "listFiles"; id: number; cursor: string | null }
-  | { type: "previewFile"; id: number; storageId: string }
-  | { type: "downloadFile"; id: number; storageId: string }
-  | { type: "deleteFile"; id: number; storageId: string };
+  /** The first page of the app's files and of each component install that has files. */
+  | { type: "listFiles"; id: number }
+  /** The next page of one install's files. */
+  | { type: "pageFiles"; id: number; component: string; cursor: string | null }
+  | { type: "previewFile"; id: number; component: string; storageId: string }
+  | { type: "downloadFile"; id: number; component: string; storageId: string }
+  | { type: "deleteFile"; id: number; component: string; storageId: string };
 
 /** The reply value of each functions-panel request. Deletes answer false when the user cancelled. */
 export interface FunctionsReplies {
   runFunction: RunResultView;
   openRoute: null;
+  runCron: CronRunView;
   refreshFunctions: null;
   listTables: TableView[];
   pageDocuments: DocumentPageView;
   replaceDocument: DocumentView;
   deleteDocument: boolean;
   copyText: null;
-  listFiles: FilePageView;
+  listFiles: FilePageView[];
+  pageFiles: FilePageView;
   previewFile: FilePreviewView;
   downloadFile: boolean;
   deleteFile: boolean;
 }
 
 const FUNCTIONS_REQUEST_TYPES: ReadonlyArray<FunctionsRequest["type"]> = [
-  "runFunction", "openRoute", "refreshFunctions", "listTables", "pageDocuments", "replaceDocument",
-  "deleteDocument", "copyText", "listFiles", "previewFile", "downloadFile", "deleteFile",
+  "runFunction", "openRoute", "runCron", "refreshFunctions", "listTables", "pageDocuments", "replaceDocument",
+  "deleteDocument", "copyText", "listFiles", "pageFiles", "previewFile", "downloadFile", "deleteFile",
 ];
 
 export function isFunctionsRequest(message: WebviewMessage): message is FunctionsRequest {
@@ -252,7 +319,7 @@ export interface LogFilterView {
   levels: LogLevelName[];
   /** Kinds shown (all four: no kind filter). */
   kinds: UdfTypeName[];
-  /** Exactly this function (`messages:send`) or route (`POST /postMessage`); "" for all. */
+  /** Exactly this function (`messages:send`, a component's `counter/public:add`) or route (`POST /postMessage`); "" for all. */
   identifier: string;
   /** A literal substring of the message (of the error for execution rows), ASCII case-insensitive; "" for all. */
   text: string;

@@ -2,12 +2,17 @@
 // runtime and a few effects the vscode side supplies (clipboard, dialogs, commands). No `vscode`
 // import: tests drive it with a real runtime and fake effects.
 import type { Runtime } from "../../runtime/host/runtime";
+import type { CronService } from "../../runtime/scheduler/cron-service";
 import {
+  cronCatalog,
   deleteDocument,
   deleteFile,
+  fileGroups,
   fileUrl,
   findFile,
   functionCatalog,
+  installName,
+  noSuchFile,
   type FunctionStatsCache,
   InspectError,
   listTables,
@@ -27,7 +32,7 @@ export const FILE_PAGE_SIZE = 25;
 
 /** The runtime as the panel sees it: no session in an untrusted workspace. */
 export interface FunctionsSource {
-  readonly session: { readonly state: SessionState; readonly serving: { readonly runtime: Runtime } | null } | null;
+  readonly session: { readonly state: SessionState; readonly serving: { readonly runtime: Runtime; readonly crons?: CronService } | null } | null;
 }
 
 /** What only VS Code can do. Each returns once the user has answered. */
@@ -84,10 +89,11 @@ export function requireRuntime(source: FunctionsSource): Runtime {
 export function panelState(source: FunctionsSource, stats?: FunctionStatsCache): FunctionsPanelState {
   const runtime = runtimeView(source);
   const project = source.session?.serving?.runtime.project ?? null;
-  if (runtime.kind !== "ready" || !project) return { runtime, functions: [], routes: [] };
-  const logs = source.session!.serving!.runtime.logs;
+  if (runtime.kind !== "ready" || !project) return { runtime, functions: [], routes: [], crons: [] };
+  const serving = source.session!.serving!;
+  const logs = serving.runtime.logs;
   const { functions, routes } = functionCatalog(project, stats ? stats.current(logs) : logs.executionStats());
-  return { runtime, functions, routes };
+  return { runtime, functions, routes, crons: cronCatalog(serving.crons?.list() ?? [], project) };
 }
 
 /** Handles one request; the result is the reply's value. Throws with the message to show. */
@@ -112,35 +118,51 @@ async function dispatch(message: FunctionsRequest, source: FunctionsSource, effe
       return null;
     case "runFunction": {
       const runtime = requireRuntime(source);
-      const run = await runForInspector(runtime, { name: message.name, args: message.args as JSONValue, authorization: message.authorization });
+      const run = await runForInspector(runtime, {
+        component: message.component,
+        name: message.name,
+        args: message.args as JSONValue,
+        authorization: message.authorization,
+      });
       return { ...run, executions: executionsOf(runtime.logs, run.requestId) };
+    }
+    case "runCron": {
+      const runtime = requireRuntime(source);
+      const crons = source.session?.serving?.crons;
+      if (!crons) throw new InspectError("This runtime runs no cron jobs.");
+      const run = await crons.runNow(message.component, message.identifier);
+      return { ...run, identifier: message.identifier, executions: executionsOf(runtime.logs, run.requestId) };
     }
     case "listTables":
       return listTables(requireRuntime(source).store);
     case "pageDocuments":
-      return pageDocuments(requireRuntime(source).store, message.table, message.cursor, DOCUMENT_PAGE_SIZE);
+      return pageDocuments(requireRuntime(source).store, message.component, message.table, message.cursor, DOCUMENT_PAGE_SIZE);
     case "replaceDocument":
-      return replaceDocument(requireRuntime(source).store, message.table, message.documentId, message.fields as JSONValue);
+      return replaceDocument(requireRuntime(source).store, message.component, message.table, message.documentId, message.fields as JSONValue);
     case "deleteDocument": {
       const runtime = requireRuntime(source);
-      if (!(await effects.confirm(`Delete document ${message.documentId} from ${message.table}? This cannot be undone.`, "Delete"))) return false;
-      await deleteDocument(runtime.store, message.table, message.documentId);
+      const where = message.component === "" ? message.table : `${message.table} of ${installName(message.component)}`;
+      if (!(await effects.confirm(`Delete document ${message.documentId} from ${where}? This cannot be undone.`, "Delete"))) return false;
+      await deleteDocument(runtime.store, message.component, message.table, message.documentId);
       return true;
     }
     case "listFiles":
-      return pageFiles(requireRuntime(source).store, message.cursor, FILE_PAGE_SIZE);
+      return fileGroups(requireRuntime(source).store, FILE_PAGE_SIZE);
+    case "pageFiles":
+      return pageFiles(requireRuntime(source).store, message.component, message.cursor, FILE_PAGE_SIZE);
     case "previewFile":
-      return previewFile(requireRuntime(source), message.storageId);
+      return previewFile(requireRuntime(source), message.component, message.storageId);
     case "downloadFile": {
       const runtime = requireRuntime(source);
-      const file = await findFile(runtime.store, message.storageId);
-      if (!file) throw new InspectError(`There is no file ${message.storageId} (any more): refresh the file list.`);
+      const file = await findFile(runtime.store, message.component, message.storageId);
+      if (!file) throw noSuchFile(message.component, message.storageId);
       return effects.download(file.id, fileUrl(runtime, file.id), file.contentType);
     }
     case "deleteFile": {
       const runtime = requireRuntime(source);
-      if (!(await effects.confirm(`Delete file ${message.storageId}? Its bytes are removed too; this cannot be undone.`, "Delete"))) return false;
-      await deleteFile(runtime, message.storageId);
+      const of = message.component === "" ? "" : ` of ${installName(message.component)}`;
+      if (!(await effects.confirm(`Delete file ${message.storageId}${of}? Its bytes are removed too; this cannot be undone.`, "Delete"))) return false;
+      await deleteFile(runtime, message.component, message.storageId);
       return true;
     }
   }
@@ -155,25 +177,28 @@ function checkRequest(message: FunctionsRequest): void {
   const ok = (() => {
     switch (message.type) {
       case "runFunction":
-        return isString(fields.name) && (fields.authorization === null || isString(fields.authorization)) && fields.args !== undefined;
+        return isString(fields.component) && isString(fields.name) && (fields.authorization === null || isString(fields.authorization)) && fields.args !== undefined;
       case "openRoute":
         return isString(fields.route);
+      case "runCron":
+        return isString(fields.component) && isString(fields.identifier);
       case "copyText":
         return isString(fields.text);
       case "pageDocuments":
-        return isString(fields.table) && isCursor(fields.cursor);
+        return isString(fields.component) && isString(fields.table) && isCursor(fields.cursor);
       case "replaceDocument":
-        return isString(fields.table) && isString(fields.documentId) && fields.fields !== undefined;
+        return isString(fields.component) && isString(fields.table) && isString(fields.documentId) && fields.fields !== undefined;
       case "deleteDocument":
-        return isString(fields.table) && isString(fields.documentId);
-      case "listFiles":
-        return isCursor(fields.cursor);
+        return isString(fields.component) && isString(fields.table) && isString(fields.documentId);
+      case "pageFiles":
+        return isString(fields.component) && isCursor(fields.cursor);
       case "previewFile":
       case "downloadFile":
       case "deleteFile":
-        return isString(fields.storageId);
+        return isString(fields.component) && isString(fields.storageId);
       case "refreshFunctions":
       case "listTables":
+      case "listFiles":
         return true;
     }
   })();

@@ -9,6 +9,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import type { LogStore } from "../../runtime/logs/log-store";
+import type { CronService } from "../../runtime/scheduler/cron-service";
 import { isFunctionsRequest, isWebviewMessage, type HostMessage, type WebviewMessage } from "../../webview/protocol";
 import type { RuntimeSession } from "../runtime-session";
 import { FunctionStatsCache } from "../../runtime/inspect";
@@ -50,6 +51,8 @@ export class FunctionsPanel implements vscode.Disposable {
   readonly #effects: FunctionsEffects;
   #watchedLogs: LogStore | null = null;
   #unwatchLogs: (() => void) | null = null;
+  #watchedCrons: CronService | null = null;
+  #unwatchCrons: (() => void) | null = null;
   #refreshTimer: NodeJS.Timeout | null = null;
   readonly #stats = new FunctionStatsCache();
   /** How long the last state took to build (the stats query, mostly). */
@@ -84,11 +87,13 @@ export class FunctionsPanel implements vscode.Disposable {
       this.#subscriptions.push(
         deps.session.onStateChanged(() => {
           this.#watchLogs();
+          this.#watchCrons();
           this.#postState();
         }),
       );
     }
     this.#watchLogs();
+    this.#watchCrons();
   }
 
   reveal(): void {
@@ -130,6 +135,16 @@ export class FunctionsPanel implements vscode.Disposable {
     this.#unwatchLogs = () => void unsubscribe();
   }
 
+  /** Follows the cron jobs of the runtime serving now: a reload or a run's end changes them. */
+  #watchCrons(): void {
+    const crons = this.deps.session?.serving?.crons ?? null;
+    if (crons === this.#watchedCrons) return;
+    this.#unwatchCrons?.();
+    this.#unwatchCrons = null;
+    this.#watchedCrons = crons;
+    if (crons) this.#unwatchCrons = crons.subscribe(() => this.#scheduleRefresh());
+  }
+
   #scheduleRefresh(): void {
     if (this.#refreshTimer || this.#disposed) return;
     this.#refreshTimer = setTimeout(() => {
@@ -159,7 +174,7 @@ export class FunctionsPanel implements vscode.Disposable {
       }
       this.#post({ type: "reply", id: message.id, ok: true, value });
       // Runs and edits change the stats and the counts: show them now.
-      if (message.type === "runFunction" || message.type === "refreshFunctions") this.#postState();
+      if (message.type === "runFunction" || message.type === "runCron" || message.type === "refreshFunctions") this.#postState();
     } catch (error) {
       this.#post({ type: "reply", id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
     }
@@ -196,6 +211,7 @@ export class FunctionsPanel implements vscode.Disposable {
     this.#disposed = true;
     if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
     this.#unwatchLogs?.();
+    this.#unwatchCrons?.();
     for (const subscription of this.#subscriptions) subscription.dispose();
     this.#panel.dispose();
     this.onDispose();

@@ -5,7 +5,8 @@ import * as vscode from "vscode";
 import { readFileSync } from "node:fs";
 import { findHttpFile } from "../../runtime/loader/functions-dir";
 import type { RuntimeSession } from "../runtime-session";
-import { findRouteSources, type RouteSourceResult } from "../../runtime/routes/route-source";
+import { findRouteSources, type RouteSourceResult, type SourceRoute } from "../../runtime/routes/route-source";
+import type { RouteInfo } from "../../runtime/shared/protocol";
 import { joinRoutes, routeKey, type RouteEntry } from "./route-model";
 
 export class RouteIndex implements vscode.Disposable {
@@ -59,7 +60,7 @@ export class RouteIndex implements vscode.Disposable {
     this.#sources = httpFile ? findRouteSources(httpFile, readCurrentText, this.#sources) : { routes: [], problems: [] };
     const project = this.session?.serving?.runtime.project ?? null;
     const runtimeRoutes = project ? project.routes : null;
-    this.#routes = joinRoutes(runtimeRoutes, this.#sources.routes);
+    this.#routes = joinRoutes(runtimeRoutes, this.#sources.routes, mountedComponentSources(runtimeRoutes ?? []));
     this.#changed.fire();
   }
 
@@ -73,6 +74,20 @@ export class RouteIndex implements vscode.Disposable {
     for (const subscription of this.#subscriptions) subscription.dispose();
     this.#changed.dispose();
   }
+}
+
+/**
+ * The routes of mounted local components, parsed from their own http.ts (the runtime says which
+ * file added each route), so their lines get lenses too. Installed packages are left out.
+ */
+function mountedComponentSources(routes: RouteInfo[]): Map<string, SourceRoute[]> {
+  const files = new Map<string, string>();
+  for (const route of routes) {
+    if (route.component && route.source && !route.source.file.split(/[\\/]/).includes("node_modules")) files.set(route.component, route.source.file);
+  }
+  const sources = new Map<string, SourceRoute[]>();
+  for (const [component, file] of files) sources.set(component, findRouteSources(file, readCurrentText).routes);
+  return sources;
 }
 
 /** An open editor's text (maybe unsaved), else the file on disk, else null. */

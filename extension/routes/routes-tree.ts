@@ -83,7 +83,7 @@ export class RoutesTreeProvider implements vscode.TreeDataProvider<Item>, vscode
     const key = routeKey(route);
     const tree = new vscode.TreeItem(key, vscode.TreeItemCollapsibleState.None);
     const status = this.index.lastStatus(route);
-    tree.description = [status !== undefined ? String(status) : null, route.source ? null : "(made by a helper)"].filter(Boolean).join(" ");
+    tree.description = [status !== undefined ? String(status) : null, routeOriginLabel(route)].filter(Boolean).join(" ");
     tree.tooltip = `${key}${route.source ? `\n${vscode.workspace.asRelativePath(route.source.file)}:${route.source.line + 1}` : ""}${status !== undefined ? `\nlast status ${status}` : ""}`;
     tree.iconPath = new vscode.ThemeIcon(METHOD_ICONS[route.method] ?? "symbol-method", status !== undefined && status >= 400 ? new vscode.ThemeColor("errorForeground") : undefined);
     tree.contextValue = route.source ? "route.withSource" : "route";
@@ -96,4 +96,11 @@ export class RoutesTreeProvider implements vscode.TreeDataProvider<Item>, vscode
     for (const subscription of this.#subscriptions) subscription.dispose();
     this.#changed.dispose();
   }
+}
+
+/** Says where a route without a line of the project's own comes from. */
+function routeOriginLabel(route: RouteEntry): string | null {
+  if (route.addedBy) return `(added by ${route.addedBy})`;
+  if (route.component) return `(component ${route.component})`;
+  return route.source ? null : "(made by a helper)";
 }

@@ -1,6 +1,9 @@
-// What `serve` prints once it listens: both URLs, the routes, and curl lines ready to paste.
+// What `serve` prints once it listens: both URLs, the cron jobs with their next run, the routes,
+// and curl lines ready to paste.
 import { readFileSync } from "node:fs";
 import type { Serving } from "../serve";
+import type { CronJobSnapshot } from "../scheduler/cron-service";
+import { describeSchedule } from "../scheduler/cron-schedule";
 import type { RouteInfo } from "../shared/protocol";
 import { findFunctionsDir, findHttpFile } from "../loader/functions-dir";
 import { findRouteSources } from "../routes/route-source";
@@ -50,6 +53,28 @@ function bodyTemplate(fields: string[] | null): string {
   return JSON.stringify(Object.fromEntries(safe.map((field) => [field, ""])));
 }
 
+/** `2026-01-02 03:04:05 UTC`: cron schedules are in UTC, so their times are too. */
+function utcTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** One line per cron job: its name (after its component's path), schedule in words, next run. */
+export function cronLines(jobs: readonly CronJobSnapshot[], now = Date.now()): string[] {
+  if (jobs.length === 0) return [];
+  const names = jobs.map(({ job }) => (job.component === "" ? job.name : `${job.component} / ${job.name}`));
+  const schedules = jobs.map(({ job }) => describeSchedule(job.cronSpec.cronSchedule));
+  const nameWidth = Math.max(...names.map((name) => name.length));
+  const scheduleWidth = Math.max(...schedules.map((schedule) => schedule.length));
+  return [
+    "Cron jobs:",
+    ...jobs.map(({ job, running }, i) => {
+      // An interval job's first run is its creation: it is under way as the banner prints.
+      const next = running || job.nextTs <= now ? "running now" : `next run ${utcTime(job.nextTs)}`;
+      return `  ${names[i]!.padEnd(nameWidth)}  ${schedules[i]!.padEnd(scheduleWidth)}  ${next}`;
+    }),
+  ];
+}
+
 export function describeReady(serving: Serving, projectDir: string): string {
   const { runtime, site, api } = serving;
   const lines = [
@@ -63,6 +88,8 @@ export function describeReady(serving: Serving, projectDir: string): string {
     lines.push("", "The project is not loaded (see the errors above); fix them and save: it reloads by itself.");
     return lines.join("\n");
   }
+  const crons = cronLines(serving.crons.list());
+  if (crons.length > 0) lines.push("", ...crons);
   if (!project.hasHttp) {
     lines.push("", "This project has no convex/http.ts: every request gets 404, as on Convex.");
     return lines.join("\n");

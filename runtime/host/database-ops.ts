@@ -1,6 +1,10 @@
 // The host's answers to the worker's database calls. Every call names its transaction; the store
 // does the work synchronously (sql.js is synchronous), so a call never interleaves with a commit.
+import { ComponentDocuments, tableNameInComponent } from "../store/component-documents";
+import { ROOT_COMPONENT } from "../store/namespaces";
+import { isSystemTableName } from "../store/catalog";
 import type { DocumentJSON, JSONValue, QueryBatch, QueryPageResult, StorePort } from "./store-port";
+import type { ReadTransaction } from "../store/types";
 import { TRANSACTION_LIMITS, type OpenTransaction, type TransactionTable } from "./transactions";
 
 function sizeOf(value: unknown): number {
@@ -74,49 +78,49 @@ export class DatabaseOps {
         return this.#metrics(this.transactions.get(args.txId, worker));
       case "db/get": {
         const entry = this.transactions.get(args.txId, worker);
-        const doc = entry.tx.get(args.id, { table: args.table, isSystem: args.isSystem });
+        const doc = this.#documents(entry.tx, args).get(args.id, { table: args.table, isSystem: args.isSystem });
         countRead(entry, [doc]);
         return doc;
       }
       case "db/queryBatch": {
         const entry = this.transactions.get(args.txId, worker);
         if (args.position === null) entry.metrics.databaseQueries += 1;
-        const batch: QueryBatch = entry.tx.queryBatch(args.query, args.position, args.maxDocs, { isSystem: args.isSystem });
+        const batch: QueryBatch = this.#documents(entry.tx, args).queryBatch(args.query, args.position, args.maxDocs, { isSystem: args.isSystem });
         countRead(entry, batch.docs);
         return batch;
       }
       case "db/queryPage": {
         const entry = this.transactions.get(args.txId, worker);
         entry.metrics.databaseQueries += 1;
-        const { txId: _txId, ...pageArgs } = args;
+        const { txId: _txId, component: _component, ...pageArgs } = args;
         const isSystem = isSystemSource(args.query?.source);
-        const result: QueryPageResult = entry.tx.queryPage(pageArgs, { isSystem });
+        const result: QueryPageResult = this.#documents(entry.tx, args).queryPage(pageArgs, { isSystem });
         countRead(entry, result.page);
         return result;
       }
       case "db/count":
-        return this.transactions.get(args.txId, worker).tx.count(args.table);
+        return this.#documents(this.transactions.get(args.txId, worker).tx, args).count(args.table);
       case "db/insert": {
         const entry = this.transactions.get(args.txId, worker);
-        const id = this.transactions.write(args.txId, worker).insert(args.table, args.value);
+        const id = this.#documents(this.transactions.write(args.txId, worker), args).insert(args.table, args.value);
         this.#countWrite(entry, args.value);
         return { _id: id };
       }
       case "db/shallowMerge": {
         const entry = this.transactions.get(args.txId, worker);
-        const doc = this.transactions.write(args.txId, worker).patch(args.id, args.value, { table: args.table });
+        const doc = this.#documents(this.transactions.write(args.txId, worker), args).patch(args.id, args.value, { table: args.table });
         this.#countWrite(entry, doc);
         return doc;
       }
       case "db/replace": {
         const entry = this.transactions.get(args.txId, worker);
-        const doc = this.transactions.write(args.txId, worker).replace(args.id, args.value, { table: args.table });
+        const doc = this.#documents(this.transactions.write(args.txId, worker), args).replace(args.id, args.value, { table: args.table });
         this.#countWrite(entry, doc);
         return doc;
       }
       case "db/remove": {
         const entry = this.transactions.get(args.txId, worker);
-        const doc = this.transactions.write(args.txId, worker).remove(args.id, { table: args.table });
+        const doc = this.#documents(this.transactions.write(args.txId, worker), args).remove(args.id, { table: args.table });
         this.#countWrite(entry, doc);
         return doc;
       }
@@ -129,13 +133,21 @@ export class DatabaseOps {
   handleSync(worker: number, op: string, args: any): unknown {
     switch (op) {
       case "db/normalizeId":
-        return { id: this.transactions.get(args.txId, worker).tx.normalizeId(args.table, args.idString) };
+        return { id: this.#documents(this.transactions.get(args.txId, worker).tx, args).normalizeId(args.table, args.idString) };
       case "db/tableNameOfId":
-        return { table: this.store.tableNameOfId(args.id) };
+        // `v.id("t")` in a component's validators names the component's own table "t".
+        return { table: tableNameInComponent(this.store.tableNameOfId(args.id), args.component ?? ROOT_COMPONENT) };
       default:
         throw new Error(`Unknown operation ${op}`);
     }
   }
+
+  /** The calling component's view of the transaction (`args.component`, the app when absent). */
+  #documents(tx: ReadTransaction, args: { component?: string }): ComponentDocuments {
+    return new ComponentDocuments(tx, args.component ?? ROOT_COMPONENT, this.#tableOfId);
+  }
+
+  readonly #tableOfId = (id: string): string | null => this.store.tableNameOfId(id);
 
   #countWrite(entry: OpenTransaction, value: JSONValue): void {
     entry.metrics.documentsWritten += 1;
@@ -154,5 +166,5 @@ export class DatabaseOps {
 }
 
 function isSystemSource(source: { tableName?: string; indexName?: string } | undefined): boolean {
-  return (source?.tableName ?? source?.indexName ?? "").startsWith("_");
+  return isSystemTableName(source?.tableName ?? (source?.indexName ?? "").split(".")[0] ?? "");
 }

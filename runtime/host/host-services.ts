@@ -5,6 +5,8 @@ import type { DatabaseOps } from "./database-ops";
 import type { ExecutionEvents } from "./execution-events";
 import type { TransactionTable } from "./transactions";
 import type { WorkerServices } from "./user-code-worker";
+import { unsupportedOpMessage } from "../shared/unsupported-ops";
+import { RequestIdentities } from "./request-identities";
 
 /** What an op handler knows of the call: which worker, which kind of function, its transaction. */
 export interface OpContext {
@@ -13,6 +15,8 @@ export interface OpContext {
   /** The caller's transaction (queries and mutations), to read or write inside it. */
   txId: number | null;
   requestId: string;
+  /** The calling function's component install ("" for the app): its tables, files and jobs. */
+  component: string;
 }
 
 export interface ExtraOps {
@@ -28,6 +32,8 @@ export interface IdentityResolver {
 export class HostServices implements WorkerServices {
   readonly extraOps: ExtraOps[] = [];
   identity: IdentityResolver | null = null;
+  /** Tokens of the requests in flight, checked before their functions started. */
+  readonly requestIdentities = new RequestIdentities(() => this.identity);
 
   constructor(
     private readonly db: DatabaseOps,
@@ -40,10 +46,11 @@ export class HostServices implements WorkerServices {
     if (op === "auth/getUserIdentity") return this.#identity(args.token);
     if (op === "op") {
       for (const extra of this.extraOps) {
-        const handled = extra.handle(args.op, args.args, { worker, udfType: args.udfType, txId: args.txId, requestId: args.requestId ?? "" });
+        const context = { worker, udfType: args.udfType, txId: args.txId, requestId: args.requestId ?? "", component: args.component ?? "" };
+        const handled = extra.handle(args.op, args.args, context);
         if (handled !== undefined) return handled;
       }
-      throw new Error(`Unknown async operation ${args.op}`);
+      throw new Error(unsupportedOpMessage(args.op));
     }
     const result = this.db.handle(worker, op, args);
     if (result === undefined) throw new Error(`Unknown async operation ${op}`);
@@ -57,6 +64,8 @@ export class HostServices implements WorkerServices {
   /** No token: no identity. A token is checked against auth.config.ts by the identity resolver. */
   async #identity(token: string | null): Promise<unknown> {
     if (!token) return null;
+    const checked = this.requestIdentities.outcomeOf(token);
+    if (checked) return checked;
     if (this.identity) return this.identity.resolve(token);
     throw new Error(
       "Could not verify the token in the Authorization header: this project's convex/auth.config.ts has no provider that Convex Lens can check it against.",

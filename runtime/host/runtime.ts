@@ -7,7 +7,11 @@ import { randomBytes } from "node:crypto";
 import { buildProject, newBuildDir, pruneAbandonedBuilds, type BuildMessage } from "../loader/index";
 import { Store } from "../store/sqlite-store";
 import { LogStore } from "../logs/log-store";
-import type { Caller, LoadedProject, WireError } from "../shared/protocol";
+import type { Caller, ComponentInit, LoadedComponent, LoadedProject, WireError } from "../shared/protocol";
+import type { ComponentInstanceBuild } from "../loader/index";
+import { mergeComponentSchemas, type ComponentSchema } from "../store/component-schemas";
+import { ComponentEnvError, componentInits } from "./component-inits";
+import { FunctionHandles } from "./function-handles";
 import { DEFAULT_ACTION_TIMEOUT_MS, DEFAULT_CLIENT_GONE_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS } from "../shared/limits";
 import type { JSONValue, SchemaInfo } from "../store/types";
 import { DatabaseOps } from "./database-ops";
@@ -55,6 +59,8 @@ export type RuntimeState =
   | { kind: "stopped" };
 
 export interface RunFunctionOptions {
+  /** The component install the function belongs to; default "" (the app). */
+  componentPath?: string;
   udfType?: "query" | "mutation" | "action";
   publicOnly?: boolean;
   authToken?: string | null;
@@ -137,6 +143,8 @@ export class Runtime extends EventEmitter {
   readonly databaseOps: DatabaseOps;
   /** Every call a worker makes lands here; modules add op handlers and the identity resolver. */
   readonly services: HostServices;
+  /** `function://…` handles for every function of every install (createFunctionHandle). */
+  readonly handles: FunctionHandles;
   /** Notices emitted while nobody listened (during the first load, before the CLI or the extension subscribes). */
   #unheardNotices: string[] = [];
   #toldBundledConvex = false;
@@ -156,6 +164,8 @@ export class Runtime extends EventEmitter {
     this.dataDir = options.dataDir ?? join(options.projectDir, ".convex-lens");
     this.databaseOps = new DatabaseOps(store, this.transactions);
     this.services = new HostServices(this.databaseOps, this.transactions, this.events);
+    this.handles = new FunctionHandles(store);
+    this.services.extraOps.push(this.handles);
     this.#supply = new WorkerSupply(this.services, { projectDir: options.projectDir, memoryLimitMb: options.memoryLimitMb ?? 2048 });
     // startServing loads the project before its caller can subscribe: what the first load had to
     // say (a broken auth.config.ts, a missing `convex` package) goes to the first "notice" listener.
@@ -242,7 +252,8 @@ export class Runtime extends EventEmitter {
     this.#loadingBuildDir = outDir;
     // Without a spare (the first load, or it died), one boots while esbuild builds.
     this.#supply.warm(this.#buildDir);
-    const build = await buildProject({ projectDir: this.options.projectDir, outDir });
+    // convex.config.ts sees the deployment's variables, as the app's functions do.
+    const build = await buildProject({ projectDir: this.options.projectDir, outDir, env: this.#deploymentEnv() });
     if (this.#stopped()) {
       this.#abandonLoad();
       return;
@@ -261,15 +272,25 @@ export class Runtime extends EventEmitter {
       this.emit("state", this.state);
       return;
     }
+    const deploymentEnv = this.#deploymentEnv();
+    let components: ComponentInit[];
+    try {
+      components = componentInits(build.components, deploymentEnv, { siteUrl: this.options.siteUrl, cloudUrl: this.options.cloudUrl });
+    } catch (error) {
+      if (!(error instanceof ComponentEnvError)) throw error;
+      this.#pruneOwnBuilds();
+      const configFile = ["convex.config.ts", "convex.config.js"].map((n) => join(build.functionsDir, n)).find((f) => existsSync(f));
+      this.state = { kind: "build-failed", errors: [{ file: configFile ?? build.functionsDir, line: 1, column: 1, text: error.message }], serving: this.#pool !== null };
+      this.emit("state", this.state);
+      return;
+    }
     const pool = new WorkerPool(
       {
-        modules: build.modules,
-        httpModule: build.httpModule,
-        schemaFile: build.schemaFile,
+        components,
         authConfigFile: build.authConfigFile,
         functionsDir: build.functionsDir,
         projectDir: this.options.projectDir,
-        env: { ...this.options.env, CONVEX_SITE_URL: this.options.siteUrl, CONVEX_CLOUD_URL: this.options.cloudUrl },
+        env: deploymentEnv,
         queryTimeoutMs: this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
         ...(this.options.systemTimeoutMs !== undefined ? { systemTimeoutMs: this.options.systemTimeoutMs } : {}),
       },
@@ -286,10 +307,15 @@ export class Runtime extends EventEmitter {
     try {
       project = await pool.loaded;
       if (project.loadErrors.length > 0) {
-        const errors = project.loadErrors.map((e) => loadErrorMessage(build.functionsDir, join(build.functionsDir, e.module), `Failed to load ${e.module}: ${e.message}`, this.options.projectDir));
+        const errors = project.loadErrors.map((e) => {
+          const dir = build.components.find((c) => c.path === e.component)?.definitionDir ?? build.functionsDir;
+          const shown = e.component === "" ? e.module : `${e.component}/${e.module}`;
+          return loadErrorMessage(dir, join(dir, e.module), `Failed to load ${shown}: ${e.message}`, this.options.projectDir);
+        });
         throw { message: errors.map((e) => e.text).join("\n"), errors };
       }
-      await this.#applySchema(project.schemaJson ? (JSON.parse(project.schemaJson) as SchemaInfo) : null, build.functionsDir);
+      await this.#applySchemas(project.components, build.components);
+      await this.handles.sync(project.components);
     } catch (error) {
       await pool.dispose();
       this.#abandonLoad();
@@ -322,21 +348,38 @@ export class Runtime extends EventEmitter {
     if (previous) void this.#drain(previous, previousDir).then(() => this.#pruneOwnBuilds());
   }
 
+  /** The app's `process.env`: the env files' variables plus the system ones. */
+  #deploymentEnv(): Record<string, string> {
+    return { ...this.options.env, CONVEX_SITE_URL: this.options.siteUrl, CONVEX_CLOUD_URL: this.options.cloudUrl };
+  }
+
   /** close() has run (a reload in flight sees it only after its awaits). */
   #stopped(): boolean {
     return this.state.kind === "stopped";
   }
 
-  /** Checks the schema as the backend does on push, then applies it; a refusal names schema.ts. */
-  async #applySchema(schema: SchemaInfo | null, functionsDir: string): Promise<void> {
-    try {
+  /**
+   * Checks every install's schema as the backend does on push, then applies them all (each install's
+   * tables in its own namespace); a refusal names the schema file it comes from.
+   */
+  async #applySchemas(loaded: LoadedComponent[], built: ComponentInstanceBuild[]): Promise<void> {
+    const schemas: ComponentSchema[] = [];
+    const refuse = (component: string, text: string) => {
+      const dir = built.find((c) => c.path === component)?.definitionDir ?? this.options.projectDir;
+      const file = ["schema.ts", "schema.js"].map((name) => join(dir, name)).find((f) => existsSync(f)) ?? dir;
+      return { message: text, errors: [{ file, line: 1, column: 1, text: component === "" ? text : `Component "${component}": ${text}` }] };
+    };
+    for (const component of loaded) {
+      const schema = component.schemaJson ? (JSON.parse(component.schemaJson) as SchemaInfo) : null;
       const problem = schema ? schemaIndexProblem(schema) : null;
-      if (problem !== null) throw new Error(problem);
-      await this.store.setSchema(schema);
+      if (problem !== null) throw refuse(component.path, problem);
+      schemas.push({ component: component.path, schema });
+    }
+    try {
+      await this.store.setSchema(mergeComponentSchemas(schemas));
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
-      const file = ["schema.ts", "schema.js"].map((name) => join(functionsDir, name)).find((f) => existsSync(f)) ?? functionsDir;
-      throw { message: text, errors: [{ file, line: 1, column: 1, text }] };
+      throw refuse("", text);
     }
   }
 
@@ -374,16 +417,24 @@ export class Runtime extends EventEmitter {
     await pool.dispose();
   }
 
-  async runFunction(name: string, args: JSONValue, options: RunFunctionOptions = {}): Promise<FunctionOutcome> {
+  runFunction(name: string, args: JSONValue, options: RunFunctionOptions = {}): Promise<FunctionOutcome> {
+    const token = options.authToken ?? null;
+    return this.services.requestIdentities.around(token, () => this.#runFunction(name, args, token, options));
+  }
+
+  async #runFunction(name: string, args: JSONValue, token: string | null, options: RunFunctionOptions): Promise<FunctionOutcome> {
     const pool = this.#pool ?? (await this.whenServing());
+    const componentPath = options.componentPath ?? "";
+    const functions = this.#project?.components.find((c) => c.path === componentPath)?.functions ?? [];
     return pool.send((worker) => worker.runFunction({
+      componentPath,
       name,
-      udfType: options.udfType ?? this.#project?.functions.find((f) => f.name === name)?.udfType ?? "query",
+      udfType: options.udfType ?? functions.find((f) => f.name === name)?.udfType ?? "query",
       args,
       requestId: options.requestId ?? newRequestId(),
       caller: options.caller ?? "api",
       publicOnly: options.publicOnly ?? false,
-      authToken: options.authToken ?? null,
+      authToken: token,
       scheduledFunctionId: options.scheduledFunctionId ?? null,
     }));
   }
@@ -398,20 +449,24 @@ export class Runtime extends EventEmitter {
     ip: string | null;
     onClientGone?: OnClientGone;
   }): Promise<HttpAnswer> {
-    const pool = this.#pool ?? (await this.whenServing());
     const token = bearerTokenOf(authorizationOf(request.headers));
-    return pool.send((worker) => worker.runHttp(
-      {
-        requestId: request.requestId,
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: request.body,
-        authToken: token,
-        ip: request.ip,
-      },
-      request.onClientGone,
-    ));
+    return this.services.requestIdentities.around(token, async () => {
+      const pool = this.#pool ?? (await this.whenServing());
+      return pool.send((worker) =>
+        worker.runHttp(
+          {
+            requestId: request.requestId,
+            method: request.method,
+            url: request.url,
+            headers: request.headers,
+            body: request.body,
+            authToken: token,
+            ip: request.ip,
+          },
+          request.onClientGone,
+        ),
+      );
+    });
   }
 
   /** The worker serving now and the spare the next reload will start on (tests, diagnostics). */

@@ -1,20 +1,33 @@
-// The Data tab's side of the store: tables with their document counts, pages of documents newest
-// first (the store's own cursor paging), and edits. Edits go through the store's transactions, so
-// a replaced document is checked against `schema.ts` exactly like a mutation's `db.replace`, and
-// its error is the backend's. System tables (`_storage`, `_scheduled_functions`) are read-only
-// here: their documents belong to the file storage and the scheduler.
+// The Data tab's side of the store: every install's tables with their document counts, pages of
+// documents newest first (the store's own cursor paging), and edits. A table is named as its
+// install names it (`counters` of component `counter`, stored as "counter/counters"). Edits go
+// through the store's transactions in that install's view, so a replaced document is checked
+// against that install's `schema.ts` exactly like its mutation's `db.replace`, and the error is the
+// backend's, in the install's own table names. System tables (`_storage`, `_scheduled_functions`)
+// are read-only here: their documents belong to the file storage and the scheduler.
+import { CRON_JOBS_TABLE, CRON_LOGS_TABLE } from "../scheduler/cron-docs";
+import { JOB_TARGETS_TABLE } from "../scheduler/job-targets";
+import { HANDLES_TABLE } from "../host/function-handles";
 import { isSystemTableName } from "../store/catalog";
+import { ComponentDocuments } from "../store/component-documents";
+import { ROOT_COMPONENT, splitStoredTableName, storedTableName } from "../store/namespaces";
 import type { DocumentJSON, JSONValue, ReadTransaction, WriteTransaction } from "../store/types";
 import { InspectError } from "./inspect-error";
+import { compareInstalls } from "./installs";
 
 /** What the inspector needs of the store (`runtime.store`). */
 export interface InspectableStore {
   listTables(): Array<{ name: string; number: number }>;
   beginRead(): Promise<ReadTransaction>;
   beginWrite(): Promise<WriteTransaction>;
+  /** The stored table name of a document ID, or null. */
+  tableNameOfId(id: string): string | null;
 }
 
 export interface TableSummary {
+  /** "" for the app, else the component install's path. */
+  component: string;
+  /** As the install names it: "counters", "_storage". */
   name: string;
   documents: number;
   system: boolean;
@@ -28,6 +41,7 @@ export interface DocumentEntry {
 }
 
 export interface DocumentPage {
+  component: string;
   table: string;
   documents: DocumentEntry[];
   /** Null when there are no older documents. */
@@ -36,44 +50,61 @@ export interface DocumentPage {
 
 export const MAX_PAGE_SIZE = 200;
 
-/** User tables by name, then system tables, each with its count, all from one snapshot. */
+/**
+ * Convex Lens's own bookkeeping in the app's namespace (function handles, cron jobs and their runs,
+ * the installs of scheduled jobs). The backend keeps these out of the dashboard's tables, and so
+ * does the Data tab; the Functions tab shows the cron jobs.
+ */
+const LENS_TABLES: ReadonlySet<string> = new Set([HANDLES_TABLE, CRON_JOBS_TABLE, CRON_LOGS_TABLE, JOB_TARGETS_TABLE]);
+
+/**
+ * Every install's tables from one snapshot, each with its count: the app's first, then each
+ * component's by its path; within an install, user tables by name, then system tables.
+ */
 export async function listTables(store: InspectableStore): Promise<TableSummary[]> {
-  const tables = store.listTables().map(({ name }) => name);
+  const tables = store
+    .listTables()
+    .map(({ name }) => name)
+    .filter((name) => !LENS_TABLES.has(name));
   const tx = await store.beginRead();
   try {
-    const summaries = tables.map((name) => ({ name, documents: tx.count(name), system: isSystemTableName(name) }));
-    return summaries.sort((a, b) => Number(a.system) - Number(b.system) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const summaries = tables.map((stored): TableSummary => {
+      const { component, table } = splitStoredTableName(stored);
+      return { component, name: table, documents: tx.count(stored), system: isSystemTableName(stored) };
+    });
+    return summaries.sort(
+      (a, b) => compareInstalls(a.component, b.component) || Number(a.system) - Number(b.system) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    );
   } finally {
     tx.end();
   }
 }
 
-/** A page of `table`, newest first; `cursor` is the previous page's `continueCursor`. */
-export async function pageDocuments(store: InspectableStore, table: string, cursor: string | null, pageSize: number): Promise<DocumentPage> {
-  const page = await newestFirst(store, table, cursor, pageSize);
-  return { table, documents: page.documents.map(documentEntry), continueCursor: page.continueCursor };
+/** A page of `table` of install `component`, newest first; `cursor` is the previous page's `continueCursor`. */
+export async function pageDocuments(store: InspectableStore, component: string, table: string, cursor: string | null, pageSize: number): Promise<DocumentPage> {
+  const page = await newestFirst(store, requireTable(store, component, table), cursor, pageSize);
+  return { component, table, documents: page.documents.map(documentEntry), continueCursor: page.continueCursor };
 }
 
-/** One page of a table's documents (system tables too), newest first, through the store's cursors. */
+/** One page of a stored table's documents (system tables too), newest first, through the store's cursors. */
 export async function newestFirst(
   store: InspectableStore,
-  table: string,
+  stored: string,
   cursor: string | null,
   pageSize: number,
 ): Promise<{ documents: DocumentJSON[]; continueCursor: string | null }> {
-  requireTable(store, table);
   const size = Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(pageSize)));
   const tx = await store.beginRead();
   try {
     const page = tx.queryPage(
       {
-        query: { source: { type: "FullTableScan", tableName: table, order: "desc" }, operators: [] },
+        query: { source: { type: "FullTableScan", tableName: stored, order: "desc" }, operators: [] },
         cursor,
         endCursor: null,
         pageSize: size,
         maximumRowsRead: null,
       },
-      { isSystem: isSystemTableName(table) },
+      { isSystem: isSystemTableName(stored) },
     );
     return { documents: page.page, continueCursor: page.isDone ? null : page.continueCursor };
   } finally {
@@ -85,17 +116,17 @@ export async function newestFirst(
  * Replaces the document's fields (`_id` and `_creationTime` stay; the store refuses other values
  * for them) and returns the document as saved. Schema validation errors are the store's.
  */
-export async function replaceDocument(store: InspectableStore, table: string, id: string, fields: JSONValue): Promise<DocumentEntry> {
-  requireUserTable(store, table, "edited");
+export async function replaceDocument(store: InspectableStore, component: string, table: string, id: string, fields: JSONValue): Promise<DocumentEntry> {
+  requireUserTable(store, component, table, "edited");
   if (fields === null || typeof fields !== "object" || Array.isArray(fields)) {
     throw new InspectError("A document is a JSON object of its fields, like {\"name\": \"ada\"}.");
   }
-  return write(store, (tx) => documentEntry(tx.replace(id, fields, { table })));
+  return write(store, component, (documents) => documentEntry(documents.replace(id, fields, { table })));
 }
 
-export async function deleteDocument(store: InspectableStore, table: string, id: string): Promise<void> {
-  requireUserTable(store, table, "deleted from");
-  await write(store, (tx) => void tx.remove(id, { table }));
+export async function deleteDocument(store: InspectableStore, component: string, table: string, id: string): Promise<void> {
+  requireUserTable(store, component, table, "deleted from");
+  await write(store, component, (documents) => void documents.remove(id, { table }));
 }
 
 export function documentEntry(doc: DocumentJSON): DocumentEntry {
@@ -103,23 +134,33 @@ export function documentEntry(doc: DocumentJSON): DocumentEntry {
   return { id: _id, creationTime: _creationTime, fields: JSON.stringify(fields, null, 2) };
 }
 
-function requireTable(store: InspectableStore, table: string): void {
-  if (!store.listTables().some(({ name }) => name === table)) {
-    throw new InspectError(`There is no table named ${JSON.stringify(table)} (any more): refresh the table list.`);
-  }
+/** "the app" or "component counter", for messages. */
+export function installName(component: string): string {
+  return component === ROOT_COMPONENT ? "the app" : `component ${component}`;
 }
 
-function requireUserTable(store: InspectableStore, table: string, what: string): void {
-  requireTable(store, table);
+/** The stored name of an existing table of the install, or an error saying it is gone. */
+function requireTable(store: InspectableStore, component: string, table: string): string {
+  // A plain name: "a/b" would name a table of another install.
+  const stored = table.includes("/") ? null : storedTableName(component, table);
+  if (stored === null || LENS_TABLES.has(stored) || !store.listTables().some(({ name }) => name === stored)) {
+    throw new InspectError(`There is no table named ${JSON.stringify(table)} in ${installName(component)} (any more): refresh the table list.`);
+  }
+  return stored;
+}
+
+function requireUserTable(store: InspectableStore, component: string, table: string, what: string): void {
+  requireTable(store, component, table);
   if (isSystemTableName(table)) {
     throw new InspectError(`${table} is a system table and cannot be ${what} here; its documents are managed by Convex (use the Files tab for _storage).`);
   }
 }
 
-async function write<T>(store: InspectableStore, fn: (tx: WriteTransaction) => T): Promise<T> {
+/** Runs `fn` on the install's view of a write transaction, and commits it. */
+async function write<T>(store: InspectableStore, component: string, fn: (documents: ComponentDocuments) => T): Promise<T> {
   const tx = await store.beginWrite();
   try {
-    const result = fn(tx);
+    const result = fn(new ComponentDocuments(tx, component, (id) => store.tableNameOfId(id)));
     tx.commit();
     return result;
   } catch (error) {

@@ -1,9 +1,11 @@
-// Every function and HTTP route of the loaded project, with its statistics from the log store:
-// what the functions panel lists. Pure: the project and the statistics come in, the list goes out.
+// Every function of every install and every HTTP route of the loaded project, with its statistics
+// from the log store: what the functions panel lists, the app's functions first, then each
+// component install's by its path. Pure: the project and the statistics come in, the list goes out.
 import type { ExecutionStats } from "../logs/execution-stats";
 import type { FunctionInfo, LoadedProject, RouteInfo } from "../shared/protocol";
 import { displayValidator } from "../values/display-validator";
 import { parseValidator } from "../values/validator";
+import { compareInstalls, qualifiedIdentifier } from "./installs";
 
 export interface FunctionStats {
   calls: number;
@@ -13,6 +15,9 @@ export interface FunctionStats {
 }
 
 export interface FunctionEntry {
+  /** "" for the app, else the component install's path ("counter", "wrapper/counter"). */
+  component: string;
+  /** As the install names it ("public:add"): what running it takes, with `component`. */
   name: string;
   module: string;
   functionName: string;
@@ -27,6 +32,10 @@ export interface RouteEntry {
   method: string;
   path: string;
   kind: RouteInfo["kind"];
+  /** The install serving it: a component mounted with `httpPrefix`; null for the app's router. */
+  component: string | null;
+  /** The npm package whose helper added it to the app's router (`registerRoutes(http)`). */
+  addedBy: string | null;
   stats: FunctionStats;
 }
 
@@ -63,23 +72,29 @@ export function functionCatalog(project: LoadedProject, stats: readonly Executio
     const found = byKey.get(statsKey(udfType, identifier));
     return found ? { calls: found.calls, errors: found.errors, p50Ms: found.p50Ms, p95Ms: found.p95Ms } : { ...NO_CALLS };
   };
-  const functions = project.functions.map((info): FunctionEntry => {
-    const [module, functionName] = splitFunctionName(info.name);
-    return {
-      name: info.name,
-      module,
-      functionName,
-      udfType: info.udfType,
-      visibility: info.visibility,
-      args: describeArgs(info.args),
-      stats: statsOf(info.udfType, info.name),
-    };
-  });
-  functions.sort((a, b) => compareText(a.module, b.module) || compareText(a.functionName, b.functionName));
+  const functions = project.components.flatMap(({ path, functions }) =>
+    functions.map((info): FunctionEntry => {
+      const [module, functionName] = splitFunctionName(info.name);
+      return {
+        component: path,
+        name: info.name,
+        module,
+        functionName,
+        udfType: info.udfType,
+        visibility: info.visibility,
+        args: describeArgs(info.args),
+        // Executions are recorded under the qualified name: "counter/public:add".
+        stats: statsOf(info.udfType, qualifiedIdentifier(path, info.name)),
+      };
+    }),
+  );
+  functions.sort((a, b) => compareInstalls(a.component, b.component) || compareText(a.module, b.module) || compareText(a.functionName, b.functionName));
   const routes = project.routes.map((route): RouteEntry => ({
     method: route.method,
     path: route.path,
     kind: route.kind,
+    component: route.component ?? null,
+    addedBy: route.addedBy ?? null,
     // HTTP actions are recorded as `METHOD /path`, the route as declared.
     stats: statsOf("httpAction", `${route.method} ${route.path}`),
   }));

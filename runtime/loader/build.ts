@@ -1,19 +1,21 @@
 // Builds a project's Convex functions into a fresh folder of ESM files that a worker can import.
-// The steps mirror `npx convex dev`: find the functions folder, pick entry points, bundle.
+// The steps mirror `npx convex dev`: find the functions folder, pick entry points, bundle; with a
+// convex.config, evaluate the component tree and bundle every component definition too.
 import fs from "node:fs";
 import path from "node:path";
-import type { BuildFailure as EsbuildFailure, Metafile } from "esbuild";
-import { fileMessage, fromEsbuildMessage, type BuildMessage } from "./build-message.js";
+import { buildApp } from "./app-bundle.js";
+import { fileMessage, type BuildMessage } from "./build-message.js";
 import { prepareOutDir } from "./build-dirs.js";
-import type { BuildFailure, BuildResult, BuiltModule } from "./build-result.js";
+import type { BuildFailure, BuildResult } from "./build-result.js";
+import { evaluateComponentTree } from "./component-config.js";
+import { buildInstances } from "./component-instances.js";
 import { findOwnConvex, findWorkspaceConvex } from "./convex-package.js";
-import { outputPathOf, selectEntryPoints } from "./entry-points.js";
+import { selectEntryPoints } from "./entry-points.js";
 import { loadEsbuild, type LoadedEsbuild } from "./esbuild-loader.js";
-import { esbuildOptions } from "./esbuild-options.js";
+import { errorText } from "./esbuild-run.js";
 import { findFunctionsDir } from "./functions-dir.js";
-import { findNodeApiImports } from "./node-api-check.js";
 
-export type { BuildFailure, BuildResult, BuildSuccess, BuiltModule } from "./build-result.js";
+export type { BuildFailure, BuildResult, BuildSuccess, BuiltModule, ComponentInstanceBuild } from "./build-result.js";
 export type { BuildMessage } from "./build-message.js";
 
 export interface BuildOptions {
@@ -25,6 +27,11 @@ export interface BuildOptions {
   outDir: string;
   /** An esbuild package (folder or entry file) to use instead of the workspace's or ours. */
   esbuildPath?: string;
+  /**
+   * The deployment's environment variables: `process.env` of the app's convex.config.ts while it
+   * is evaluated (component configs get none, as on Convex).
+   */
+  env?: Record<string, string>;
 }
 
 export async function buildProject(opts: BuildOptions): Promise<BuildResult> {
@@ -63,85 +70,47 @@ export async function buildProject(opts: BuildOptions): Promise<BuildResult> {
   const outDirProblem = prepareOutDir(projectDir, functionsDir, outDir, buildId);
   if (outDirProblem !== null) return fail([fileMessage(outDir, outDirProblem)], selection.warnings);
 
-  const outName = (file: string) => stripJs(outputPathOf(toPosix(path.relative(functionsDir, file))));
-  const entryPoints = [...selection.modules.map((m) => m.file), selection.schemaFile, selection.authConfigFile]
-    .filter((file): file is string => file !== null)
-    .map((file) => ({ in: file, out: outName(file) }));
-
-  let metafile: Metafile;
-  let esbuildWarnings: BuildMessage[];
-  try {
-    const result = await loaded.esbuild.build(
-      esbuildOptions({
-        projectDir,
-        functionsDir,
-        outDir,
-        entryPoints,
-        bundleConvexFrom: convex.source === "bundled" ? path.dirname(convex.dir) : null,
-      }),
-    );
-    metafile = result.metafile;
-    esbuildWarnings = result.warnings.map((w) => fromEsbuildMessage(w, projectDir));
-  } catch (err) {
+  const bundleConvexFrom = convex.source === "bundled" ? path.dirname(convex.dir) : null;
+  // Independent until the components are built: esbuild bundles the app while a worker thread
+  // evaluates the convex.config files.
+  const [app, tree] = await Promise.all([
+    buildApp({ esbuild: loaded.esbuild, projectDir, functionsDir, outDir, selection, bundleConvexFrom }),
+    evaluateComponentTree({ esbuild: loaded.esbuild, projectDir, functionsDir, env: opts.env ?? {}, bundleConvexFrom }),
+  ]);
+  const failed = (errors: BuildMessage[], warnings: BuildMessage[]) => {
     // A failed build leaves nothing a worker could use; don't let half-written folders pile up.
     fs.rmSync(outDir, { recursive: true, force: true });
-    if (!isEsbuildFailure(err)) return fail([fileMessage(projectDir, `esbuild crashed: ${errorText(err)}`)], selection.warnings);
-    const toMessage = (m: EsbuildFailure["errors"][number]) => fromEsbuildMessage(m, projectDir);
-    return fail(err.errors.map(toMessage), [...selection.warnings, ...err.warnings.map(toMessage)]);
-  }
+    return fail(errors, warnings);
+  };
+  if (!app.ok || !tree.ok) return failed([...(app.ok ? [] : app.errors), ...(tree.ok ? [] : tree.errors)], app.warnings);
 
-  const builtFile = (file: string | null) => (file === null ? null : path.join(outDir, outName(file) + ".js"));
-  const modules: BuiltModule[] = selection.modules.map((m) => ({
-    path: m.path,
-    outFile: builtFile(m.file) as string,
-    environment: m.environment,
-  }));
-  const isolateRoots = [
-    ...selection.modules.filter((m) => m.environment === "isolate").map((m) => m.file),
-    ...[selection.schemaFile, selection.authConfigFile].filter((f): f is string => f !== null),
-  ];
+  const instances = await buildInstances({
+    esbuild: loaded.esbuild,
+    projectDir,
+    buildDir: outDir,
+    bundleConvexFrom,
+    tree: tree.tree,
+    app: { definitionDir: functionsDir, modules: app.modules, schemaFile: app.schemaFile, httpModule: app.httpModule },
+  });
+  if (!instances.ok) return failed(instances.errors, [...app.warnings, ...instances.warnings]);
 
   return {
     ok: true,
     buildId,
     outDir,
     functionsDir,
-    modules,
-    schemaFile: builtFile(selection.schemaFile),
-    authConfigFile: builtFile(selection.authConfigFile),
-    httpModule: modules.find((m) => /^http\.[^./]+$/.test(m.path))?.path ?? null,
+    modules: app.modules,
+    schemaFile: app.schemaFile,
+    authConfigFile: app.authConfigFile,
+    httpModule: app.httpModule,
     durationMs: elapsed(),
-    warnings: [...selection.warnings, ...esbuildWarnings, ...findNodeApiImports(metafile, projectDir, isolateRoots)],
+    warnings: [...app.warnings, ...instances.warnings],
     convexSource: convex.source,
     convexVersion: convex.version,
     esbuildSource: loaded.source,
     esbuildVersion: loaded.version,
-    inputs: sourceInputs(metafile, projectDir),
+    components: instances.components,
+    inputs: [...new Set([...app.inputs, ...(tree.tree?.inputs ?? []), ...instances.inputs])].sort(),
   };
 }
 
-// Metafile keys are paths relative to the working dir, or "namespace:…" for virtual modules.
-// Installed packages are left out: the list is for watching the user's own sources.
-function sourceInputs(metafile: Metafile, workingDir: string): string[] {
-  return Object.keys(metafile.inputs)
-    .filter((key) => !/^[a-z][a-z0-9-]+:/i.test(key))
-    .map((key) => path.resolve(workingDir, key))
-    .filter((file) => !file.split(path.sep).includes("node_modules"))
-    .sort();
-}
-
-function isEsbuildFailure(err: unknown): err is EsbuildFailure {
-  return typeof err === "object" && err !== null && Array.isArray((err as EsbuildFailure).errors) && Array.isArray((err as EsbuildFailure).warnings);
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function toPosix(p: string): string {
-  return p.split(path.sep).join("/");
-}
-
-function stripJs(p: string): string {
-  return p.slice(0, -".js".length);
-}

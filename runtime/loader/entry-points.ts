@@ -103,6 +103,11 @@ export function outputPathOf(modulePath: string): string {
   return modulePath.slice(0, modulePath.length - ext.length) + ".js";
 }
 
+/** The module defining HTTP routes (http.ts, http.js, …) at the top of a definition, or null. */
+export function httpModuleOf(modules: Array<{ path: string }>): string | null {
+  return modules.find((m) => /^http\.[^./]+$/.test(m.path))?.path ?? null;
+}
+
 function environmentOf(file: string, modulePath: string, errors: BuildMessage[]): ModuleEnvironment {
   const withoutExt = modulePath.replace(/\.[^/.]+$/, "");
   if (hasUseNodeDirective(readText(file))) {

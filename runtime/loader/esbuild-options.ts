@@ -13,11 +13,16 @@ export interface OptionsInput {
   entryPoints: Array<{ in: string; out: string }>;
   /** The node_modules folder holding our own `convex`, when the project has none. */
   bundleConvexFrom: string | null;
+  /**
+   * Bundle the packages it imports too, all but `convex`: for components, whose code the backend
+   * runs from their own bundle (dependencies included) with the deployment's single `convex`.
+   */
+  bundleDependencies?: boolean;
 }
 
 export function esbuildOptions(input: OptionsInput): BuildOptions & { metafile: true } {
   const plugins: Plugin[] = [serverOnlyPlugin, generatedStandInsPlugin(input.functionsDir)];
-  if (input.bundleConvexFrom !== null) plugins.push(bundledConvexPlugin(input.bundleConvexFrom));
+  if (input.bundleConvexFrom !== null && !input.bundleDependencies) plugins.push(bundledConvexPlugin(input.bundleConvexFrom));
 
   return {
     absWorkingDir: input.projectDir,
@@ -49,9 +54,7 @@ export function esbuildOptions(input: OptionsInput): BuildOptions & { metafile: 
     define: { "process.env.NODE_ENV": '"production"' },
     // Bare imports (`convex/server`, npm packages) are loaded by Node from the project's own
     // node_modules, giving one `convex` instance shared with the runtime's view of the package.
-    ...(input.bundleConvexFrom === null
-      ? { packages: "external" as const }
-      : { nodePaths: [input.bundleConvexFrom] }),
+    ...externalPackages(input),
     // Linked maps (`x.js.map` next to `x.js`): with process.setSourceMapsEnabled(true) Node maps
     // stack frames back to convex/….ts, and debuggers find them too. Inline maps would do the same
     // but double every file a human might open. Sources stay on disk, so no sourcesContent.
@@ -62,4 +65,11 @@ export function esbuildOptions(input: OptionsInput): BuildOptions & { metafile: 
     metafile: true,
     logLevel: "silent",
   };
+}
+
+// Without the project's own `convex`, ours is bundled in (found through nodePaths); with it, it
+// stays external so Node loads that one copy for the app and every component alike.
+function externalPackages(input: OptionsInput): Pick<BuildOptions, "packages" | "external" | "nodePaths"> {
+  if (input.bundleConvexFrom !== null) return { nodePaths: [input.bundleConvexFrom] };
+  return input.bundleDependencies ? { external: ["convex", "convex/*"] } : { packages: "external" };
 }

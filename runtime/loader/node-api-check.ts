@@ -1,11 +1,11 @@
 // Everything runs in Node here, so importing `fs` from a query works locally, yet the Convex CLI
 // bundles such files for its V8 isolate and refuses Node built-ins there. This finds those imports
 // in the build's module graph so we can warn before the user deploys.
-import fs from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
 import type { Metafile } from "esbuild";
 import type { BuildMessage } from "./build-message.js";
+import { messageAtText } from "./source-location.js";
 
 // The CLI shims async_hooks for the isolate (AsyncLocalStorage exists there).
 const ALLOWED_IN_ISOLATE = new Set(["async_hooks"]);
@@ -54,17 +54,5 @@ function warningAt(file: string, specifier: string, root: string, workingDir: st
     `${shown} imports the Node.js module "${specifier}"${via}. Convex runs this code in its JavaScript runtime, ` +
     `which has no Node.js modules, so deploying will fail. Move the code into an action in a file that starts with "use node".`;
   // The metafile has no positions; the first line quoting the specifier is where the import is.
-  let source = "";
-  try {
-    source = fs.readFileSync(file, "utf8");
-  } catch {
-    // Unreadable now (deleted since the build): point at the top of the file.
-  }
-  const lines = source.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? "";
-    const at = Math.max(line.indexOf(`"${specifier}"`), line.indexOf(`'${specifier}'`));
-    if (at !== -1) return { file, line: i + 1, column: at + 1, text, lineText: line };
-  }
-  return { file, line: 1, column: 1, text };
+  return messageAtText(file, [`"${specifier}"`, `'${specifier}'`], text);
 }

@@ -38,11 +38,15 @@ export function attachScheduler(runtime: Runtime): RuntimeFeature {
   return {
     async close() {
       runtime.off("loaded", onLoaded);
+      // Jobs still running may schedule more work (a workpool's loop reschedules itself in every
+      // run): the scheduler's ops stay until they have settled. Without them such a job would fail
+      // with "not supported" and be recorded as failed; with them, what it schedules is stored and
+      // runs after the next start.
+      await executor.close(CLOSE_WAIT_MS);
       runtime.databaseOps.onCommit.delete(onCommit);
       runtime.databaseOps.onAbort.delete(onAbort);
       const at = runtime.services.extraOps.indexOf(ops);
       if (at >= 0) runtime.services.extraOps.splice(at, 1);
-      await executor.close(CLOSE_WAIT_MS);
     },
   };
 }

@@ -5,6 +5,7 @@
 // jobs past their retention are deleted.
 import type { Runtime } from "../host/runtime";
 import { JobQueue } from "./job-queue";
+import { settleWithin } from "./settle-within";
 import type { JobRunner } from "./job-runner";
 import type { JobStore } from "./job-store";
 
@@ -82,14 +83,7 @@ export class JobExecutor {
   async close(waitMs: number): Promise<void> {
     this.#closed = true;
     this.#queue.close();
-    if (this.#running.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, waitMs);
-      timer.unref();
-    });
-    await Promise.race([Promise.allSettled([...this.#running.values()]), timeout]);
-    clearTimeout(timer);
+    await settleWithin([...this.#running.values()], waitMs);
   }
 }
 

@@ -29,7 +29,8 @@ export class JobRunner {
 
   /** Runs the job; the caller makes sure the same job is not running already. */
   async run(id: string): Promise<void> {
-    const job = await this.jobs.read(id);
+    const found = await this.jobs.read(id);
+    const job = found?.job ?? null;
     if (job?.state.kind === "inProgress") {
       if (await this.jobs.transition(id, "inProgress", { kind: "failed", error: INTERRUPTED_ACTION })) {
         this.runtime.emit("notice", `scheduled action ${id} (${job.name}) was cut off while running: marked failed`);
@@ -40,7 +41,9 @@ export class JobRunner {
     if (!job || job.state.kind !== "pending") return;
     const project = this.runtime.project;
     if (!project) throw new Error("the project is not loaded");
-    const target = resolveJobTarget(project, parseFunctionPath(job.name));
+    const componentPath = found!.component;
+    const functions = project.components.find((c) => c.path === componentPath)?.functions ?? [];
+    const target = resolveJobTarget(functions, parseFunctionPath(job.name));
     if (target.kind === "fail") {
       // Nothing runs, so no execution is logged: say it here (the backend logs a system error).
       if (await this.jobs.transition(id, "pending", { kind: "failed", error: target.message })) {
@@ -53,20 +56,27 @@ export class JobRunner {
     this.parentByRequest.set(requestId, id);
     try {
       if (target.udfType === "mutation") {
-        const outcome = await this.#call(target.name, args, "mutation", requestId, id);
+        const outcome = await this.#call(componentPath, target.name, args, "mutation", requestId, id);
         await this.jobs.transition(id, "pending", stateAfter(outcome));
         return;
       }
       if (!(await this.jobs.transition(id, "pending", { kind: "inProgress" }))) return;
-      const outcome = await this.#call(target.name, args, "action", requestId, id);
+      const outcome = await this.#call(componentPath, target.name, args, "action", requestId, id);
       await this.jobs.transition(id, "inProgress", stateAfter(outcome));
     } finally {
       this.parentByRequest.delete(requestId);
     }
   }
 
-  #call(name: string, args: unknown, udfType: "mutation" | "action", requestId: string, jobId: string): Promise<FunctionOutcome> {
-    return this.runtime.runFunction(name, args as never, { udfType, caller: "scheduler", authToken: null, requestId, scheduledFunctionId: jobId });
+  #call(componentPath: string, name: string, args: unknown, udfType: "mutation" | "action", requestId: string, jobId: string): Promise<FunctionOutcome> {
+    return this.runtime.runFunction(name, args as never, {
+      componentPath,
+      udfType,
+      caller: "scheduler",
+      authToken: null,
+      requestId,
+      scheduledFunctionId: jobId,
+    });
   }
 }
 

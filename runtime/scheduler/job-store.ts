@@ -3,8 +3,11 @@
 // state the caller saw: a cancel, a rolled-back savepoint or another run may have changed it
 // (the backend's new_transaction_for_job_state does the same).
 import type { StorePort } from "../host/store-port";
-import type { SerializedQuery } from "../store/types";
+import type { Store } from "../store/sqlite-store";
+import { baseTableName } from "../store/namespaces";
+import { readWholeTable } from "../store/read-table";
 import { asJobDoc, isFinished, JOB_RETENTION_MS, JOBS_TABLE, type JobDoc, type JobState, statePatch } from "./job-doc";
+import { forgetJobTargets, jobTargetComponent } from "./job-targets";
 
 const SYSTEM = { isSystem: true } as const;
 
@@ -18,12 +21,14 @@ export interface JobScan {
 }
 
 export class JobStore {
-  constructor(private readonly store: StorePort) {}
+  constructor(private readonly store: StorePort & Pick<Store, "listTables">) {}
 
-  async read(id: string): Promise<JobDoc | null> {
+  /** The job, and the install its function runs in. */
+  async read(id: string): Promise<{ job: JobDoc; component: string } | null> {
     const tx = await this.store.beginRead();
     try {
-      return asJobDoc(tx.get(id, SYSTEM));
+      const job = asJobDoc(tx.get(id, SYSTEM));
+      return job && { job, component: jobTargetComponent(tx, id, (docId) => this.store.tableNameOfId(docId)) };
     } finally {
       tx.end();
     }
@@ -47,24 +52,20 @@ export class JobStore {
     }
   }
 
-  /** Every job, sorted into what needs attention after a (re)load. */
+  /** Every job of every install, sorted into what needs attention after a (re)load. */
   async scan(now = Date.now()): Promise<JobScan> {
     const result: JobScan = { pending: [], inProgress: [], expired: [] };
-    const query: SerializedQuery = { source: { type: "FullTableScan", tableName: JOBS_TABLE, order: "asc" }, operators: [] };
+    const tables = this.store.listTables().filter(({ name }) => baseTableName(name) === JOBS_TABLE);
     const tx = await this.store.beginRead();
     try {
-      let position: string | null = null;
-      for (;;) {
-        const batch = tx.queryBatch(query, position, 500, SYSTEM);
-        for (const doc of batch.docs) {
+      for (const { name } of tables) {
+        for (const doc of readWholeTable(tx, name, SYSTEM)) {
           const job = asJobDoc(doc);
           if (!job) continue;
           if (job.state.kind === "pending") result.pending.push(job);
           else if (job.state.kind === "inProgress") result.inProgress.push(job);
           else if ((job.completedTime ?? now) < now - JOB_RETENTION_MS) result.expired.push(job._id);
         }
-        if (batch.done) break;
-        position = batch.position;
       }
     } finally {
       tx.end();
@@ -77,10 +78,14 @@ export class JobStore {
     if (ids.length === 0) return;
     const tx = await this.store.beginWrite();
     try {
+      const removed = new Set<string>();
       for (const id of ids) {
         const job = asJobDoc(tx.get(id, SYSTEM));
-        if (job && isFinished(job.state)) tx.remove(id, SYSTEM);
+        if (!job || !isFinished(job.state)) continue;
+        tx.remove(id, SYSTEM);
+        removed.add(id);
       }
+      forgetJobTargets(tx, removed);
       tx.commit();
     } catch (error) {
       tx.abort();

@@ -1,7 +1,7 @@
 // Which function a due job runs, decided from the code loaded now: the code may have changed since
 // the job was scheduled. Failures use the backend's texts (crates/application/src/scheduled_jobs/
 // mod.rs, run_function; crates/model/src/modules: ModuleNotFoundError, FunctionNotFoundError).
-import type { LoadedProject } from "../shared/protocol";
+import type { FunctionInfo } from "../shared/protocol";
 import { type FunctionPath, moduleFile, parseFunctionPath, runtimeName } from "./function-path";
 
 export type JobTarget =
@@ -10,11 +10,12 @@ export type JobTarget =
 
 const LABEL = { query: "Query", mutation: "Mutation", action: "Action" } as const;
 
-export function resolveJobTarget(project: LoadedProject, path: FunctionPath): JobTarget {
+/** `functions`: those of the install the job's function belongs to. */
+export function resolveJobTarget(functions: FunctionInfo[], path: FunctionPath): JobTarget {
   const name = runtimeName(path);
-  const info = project.functions.find((f) => f.name === name);
+  const info = functions.find((f) => f.name === name);
   if (!info) {
-    const moduleExists = project.functions.some((f) => parseFunctionPath(f.name).module === path.module);
+    const moduleExists = functions.some((f) => parseFunctionPath(f.name).module === path.module);
     const message = moduleExists
       ? `Couldn't find ${JSON.stringify(path.exportName)} in module ${JSON.stringify(moduleFile(path))}.`
       : `Couldn't find JavaScript module '${moduleFile(path)}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`;

@@ -5,7 +5,7 @@
 // - crates/model/src/scheduled_jobs/mod.rs, check_scheduling_limits: per transaction, at most
 //   1000 jobs and 8 MiB of arguments (knobs TRANSACTION_MAX_NUM_SCHEDULED and
 //   TRANSACTION_MAX_SCHEDULED_TOTAL_ARGUMENT_SIZE_BYTES).
-import type { LoadedProject } from "../shared/protocol";
+import type { FunctionInfo } from "../shared/protocol";
 import type { JSONValue } from "../store/types";
 import { canonicalName, type FunctionPath, moduleFile, parseFunctionPath, runtimeName } from "./function-path";
 
@@ -20,14 +20,9 @@ export interface ScheduleBudget {
   argsBytes: number;
 }
 
-/** `{name | reference | functionHandle}` of the syscall: only plain names address this app. */
-export function targetOf(args: { name?: unknown; reference?: unknown; functionHandle?: unknown }): FunctionPath {
+/** The target's name; the worker resolved references and handles to a name in `targetComponent`. */
+export function targetOf(args: { name?: unknown }): FunctionPath {
   if (typeof args.name === "string") return parseFunctionPath(args.name);
-  if (args.reference !== undefined || args.functionHandle !== undefined) {
-    throw new Error(
-      "Components and function handles are not supported by Convex Lens yet (only functions of this app can be scheduled)",
-    );
-  }
   // Invented text: the backend fails to parse the syscall arguments here.
   throw new Error("Invalid argument `name` for `scheduler`: a function reference must name a function");
 }
@@ -66,9 +61,9 @@ export function jobArgs(args: unknown, path: FunctionPath): JSONValue[] {
   return list as JSONValue[];
 }
 
-/** Fails like validate_schedule_args when the module or its export does not exist. */
-export function checkTargetExists(project: LoadedProject | null, path: FunctionPath): void {
-  const names = new Set((project?.functions ?? []).map((f) => f.name));
+/** Fails like validate_schedule_args when the module or its export does not exist in the target's install. */
+export function checkTargetExists(functions: FunctionInfo[], path: FunctionPath): void {
+  const names = new Set(functions.map((f) => f.name));
   if (names.has(runtimeName(path))) return;
   const moduleExists = [...names].some((name) => parseFunctionPath(name).module === path.module);
   if (!moduleExists) throw new Error(`Attempted to schedule function at nonexistent path: ${moduleFile(path)}`);

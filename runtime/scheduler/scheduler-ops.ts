@@ -6,10 +6,12 @@
 import type { ExtraOps, OpContext } from "../host/host-services";
 import type { Runtime } from "../host/runtime";
 import { invalidArgument } from "../store/errors";
-import { decodeIdOrError, SYSTEM_TABLE_NUMBERS } from "../store/ids";
+import { decodeIdOrError } from "../store/ids";
+import { storedTableName } from "../store/namespaces";
 import type { WriteTransaction } from "../store/types";
 import { canonicalName } from "./function-path";
 import { asJobDoc, canceledJob, JOBS_TABLE, pendingJob, statePatch } from "./job-doc";
+import { recordJobTarget } from "./job-targets";
 import type { JobExecutor } from "./job-executor";
 import type { JobRunner } from "./job-runner";
 import { checkScheduledTime, checkTargetExists, jobArgs, spendBudget, targetOf, type ScheduleBudget } from "./schedule-checks";
@@ -37,11 +39,11 @@ export class SchedulerOps implements ExtraOps {
       case "1.0/schedule":
         return this.#inMutation(op, context, (tx, jobs) => this.#schedule(tx, jobs, args, context));
       case "1.0/cancel_job":
-        return this.#inMutation(op, context, (tx) => this.#cancel(tx, args));
+        return this.#inMutation(op, context, (tx) => this.#cancel(tx, args, context));
       case "1.0/actions/schedule":
         return this.#inOwnTransaction(op, context, (tx, jobs) => this.#schedule(tx, jobs, args, context));
       case "1.0/actions/cancel_job":
-        return this.#inOwnTransaction(op, context, (tx) => this.#cancel(tx, args));
+        return this.#inOwnTransaction(op, context, (tx) => this.#cancel(tx, args, context));
       default:
         return undefined;
     }
@@ -107,17 +109,21 @@ export class SchedulerOps implements ExtraOps {
   #schedule(tx: WriteTransaction, jobs: TransactionJobs, args: any, context: OpContext): string {
     const now = Date.now();
     const target = targetOf(args);
+    const targetComponent: string = typeof args.targetComponent === "string" ? args.targetComponent : context.component;
     const ts = checkScheduledTime(args.ts, now / 1000);
     const fnArgs = jobArgs(args.args, target);
-    checkTargetExists(this.runtime.project, target);
+    checkTargetExists(this.runtime.project?.components.find((c) => c.path === targetComponent)?.functions ?? [], target);
+    // The job lives with the scheduling install's jobs (its `db.system` sees it), as on the backend.
+    const table = storedTableName(context.component, JOBS_TABLE);
     spendBudget(jobs, fnArgs);
     const name = canonicalName(target);
     if (this.#parentCanceled(tx, context.requestId)) {
       // Canceling a running job cancels whatever it schedules from then on.
-      return tx.insert(JOBS_TABLE, canceledJob(name, fnArgs, now), SYSTEM);
+      return tx.insert(table, canceledJob(name, fnArgs, now), SYSTEM);
     }
     const scheduledTime = ts * 1000;
-    const id = tx.insert(JOBS_TABLE, pendingJob(name, fnArgs, scheduledTime), SYSTEM);
+    const id = tx.insert(table, pendingJob(name, fnArgs, scheduledTime), SYSTEM);
+    if (targetComponent !== context.component) recordJobTarget(tx, id, targetComponent);
     // A time in the past means "as soon as possible"; scheduledTime keeps what was asked for.
     jobs.toArm.push({ id, dueAt: Math.max(scheduledTime, now) });
     return id;
@@ -133,11 +139,12 @@ export class SchedulerOps implements ExtraOps {
    * SchedulerModel::cancel: a pending or running job becomes canceled; a finished one, or an id
    * of no job (e.g. garbage-collected), is left alone without an error.
    */
-  #cancel(tx: WriteTransaction, args: { id?: unknown }): null {
+  #cancel(tx: WriteTransaction, args: { id?: unknown }, context: OpContext): null {
     if (typeof args.id !== "string") throw invalidArgument("db.cancel_job", "id", "expected an ID string");
     const decoded = decodeIdOrError(args.id);
     if ("error" in decoded) throw invalidArgument("db.cancel_job", "id", decoded.error);
-    if (decoded.tableNumber !== SYSTEM_TABLE_NUMBERS[JOBS_TABLE]) {
+    const table = this.runtime.store.tableNameOfId(args.id);
+    if (table !== null && table !== storedTableName(context.component, JOBS_TABLE)) {
       // Invented text: the backend fails with an internal error for an ID of another table.
       throw invalidArgument("db.cancel_job", "id", `${args.id} is not an ID of the ${JOBS_TABLE} table`);
     }

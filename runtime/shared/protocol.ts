@@ -1,9 +1,10 @@
 // Messages between the runtime host (HTTP server + database) and the user-code worker thread.
 // Both sides import only types from here, so the worker bundle and the host bundle stay apart.
 import type { JSONValue } from "../store/types";
+import type { CronSpec } from "../scheduler/cron-spec";
 
 export type UdfType = "query" | "mutation" | "action" | "httpAction";
-export type Caller = "http" | "api" | "scheduler" | "nested" | "cli" | "test";
+export type Caller = "http" | "api" | "scheduler" | "cron" | "nested" | "cli" | "test";
 
 /** An error as it crosses the thread boundary: ConvexError data stays in wire form. */
 export interface WireError {
@@ -14,12 +15,32 @@ export interface WireError {
 
 /** What the worker tells the host about the code it loaded. */
 export interface LoadedProject {
+  /** The app's (root component's) functions and schema. */
   functions: FunctionInfo[];
+  /** Every route the site serves, with its full path: the app's and mounted components' (see RouteInfo.component). */
   routes: RouteInfo[];
   hasHttp: boolean;
   schemaJson: string | null;
   authConfig: JSONValue | null;
-  loadErrors: Array<{ module: string; message: string }>;
+  /** Modules that failed to import; `module` is relative to its component's folder. */
+  loadErrors: Array<{ component: string; module: string; message: string }>;
+  /** The jobs the app's `crons.ts` declares (checked as on push); null without a crons module. */
+  crons: CronSpec[] | null;
+  /** Every component install, the app first (path ""), parents before children. */
+  components: LoadedComponent[];
+}
+
+/** One component install as loaded: its path in the tree ("twilio", "rateLimiter/batchWorker"). */
+export interface LoadedComponent {
+  path: string;
+  functions: FunctionInfo[];
+  routes: RouteInfo[];
+  hasHttp: boolean;
+  schemaJson: string | null;
+  /** Where its http.ts is mounted on the site ("/tw/"); for the app, defineApp({httpPrefix}). */
+  httpPrefix: string | null;
+  /** The jobs of its `crons` module, or null without one. */
+  crons: CronSpec[] | null;
 }
 export interface FunctionInfo {
   /** "messages:send", "dir/mod:fn", or "mod" for a default export. */
@@ -34,13 +55,36 @@ export interface RouteInfo {
   method: string;
   /** "exact" for `path`, "prefix" for `pathPrefix` (path then ends in `*`). */
   kind: "exact" | "prefix";
+  /** For a route of a mounted component's own http.ts: the install serving it ("twilio"). */
+  component?: string;
+  /** For such a route: its path in the component's own router, without the mount prefix. */
+  localPath?: string;
+  /** The npm package whose code added the route (a component's `registerRoutes(http)`), if any. */
+  addedBy?: string;
+  /** The project's own line that added it, when known (absolute file, 1-based line). */
+  source?: { file: string; line: number };
 }
 
-export interface WorkerInit {
+/** One component install for the worker to load (the app is the one with path ""). */
+export interface ComponentInit {
+  path: string;
   /** `environment`: where Convex would run the module ("node" for "use node" files). */
   modules: Array<{ path: string; outFile: string; environment: "isolate" | "node" }>;
   httpModule: string | null;
   schemaFile: string | null;
+  /** Direct children: use-name → instance path. */
+  children: Record<string, string>;
+  /** Children's http.ts mounts: prefix (ending in "/") → instance path. */
+  httpMounts: Record<string, string>;
+  /** This install's own mount prefix (for the app, defineApp({httpPrefix})), or null. */
+  httpPrefix: string | null;
+  /** `process.env` inside this install; null for the app, which sees the deployment's variables. */
+  env: Record<string, string> | null;
+}
+
+export interface WorkerInit {
+  /** The app first, then every component install, parents before children. */
+  components: ComponentInit[];
   authConfigFile: string | null;
   functionsDir: string;
   projectDir: string;
@@ -57,6 +101,8 @@ export interface WorkerInit {
 export interface RunFunctionRequest {
   type: "run-function";
   id: number;
+  /** The component install the function belongs to ("" for the app). */
+  componentPath: string;
   name: string;
   udfType: Exclude<UdfType, "httpAction">;
   args: JSONValue;
@@ -93,6 +139,7 @@ export interface ExecutionStart {
   parentId: string | null;
   requestId: string;
   udfType: UdfType;
+  /** "messages:send", "POST /route"; a component's functions carry its path: "twilio/messages:create". */
   identifier: string;
   caller: Caller;
   startedAt: number;

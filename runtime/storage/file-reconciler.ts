@@ -10,7 +10,7 @@
 // file, and the sweep would delete them all.
 import type { StorePort } from "../host/store-port";
 import type { FileStore } from "./file-store";
-import { readEntry } from "./storage-records";
+import { readEntry, storageTableOfId } from "./storage-records";
 
 export class FileReconciler {
   readonly #touched = new Map<number, { worker: number; ids: Set<string> }>();
@@ -78,7 +78,11 @@ export class FileReconciler {
     let orphans: string[];
     const tx = await this.store.beginRead();
     try {
-      orphans = ids().filter((id) => readEntry(tx, id) === null);
+      orphans = ids().filter((id) => {
+        // Any install's `_storage` may hold the file (storage IDs are unique across installs).
+        const table = storageTableOfId(this.store, id);
+        return table === null || readEntry(tx, id, table) === null;
+      });
     } finally {
       tx.end();
     }

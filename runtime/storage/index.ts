@@ -5,6 +5,7 @@
 import type { Hono } from "hono";
 import type { Runtime } from "../host/runtime";
 import type { RuntimeFeature } from "../shared/feature";
+import type { LoadedProject } from "../shared/protocol";
 import { FileReconciler } from "./file-reconciler";
 import { FileStore } from "./file-store";
 import { ensureStorageTable } from "./storage-records";
@@ -40,6 +41,14 @@ export function attachStorage(runtime: Runtime, api: Hono): RuntimeFeature {
   sweepAtStart(runtime, files, reconciler, hadFileStorage);
 
   runtime.services.extraOps.push(storageOps(service));
+  // Each component install has its own `_storage`, there as soon as the install is.
+  const onLoaded = (project: LoadedProject) => {
+    for (const component of project.components) {
+      if (component.path === "") continue;
+      void ensureStorageTable(runtime.store, component.path).catch((error: unknown) => runtime.emit("notice", `File storage of ${component.path}: ${String(error)}`));
+    }
+  };
+  runtime.on("loaded", onLoaded);
   const onEnd = ({ txId }: { txId: number }) => reconciler.ended(txId);
   runtime.databaseOps.onCommit.add(onEnd);
   runtime.databaseOps.onAbort.add(onEnd);
@@ -54,6 +63,7 @@ export function attachStorage(runtime: Runtime, api: Hono): RuntimeFeature {
   return {
     async close() {
       clearInterval(housekeeping);
+      runtime.off("loaded", onLoaded);
       runtime.databaseOps.onCommit.delete(onEnd);
       runtime.databaseOps.onAbort.delete(onEnd);
       // Work in flight uses the store, which closes after the features.

@@ -1,13 +1,19 @@
 // Storage IDs. A file's ID is the `_id` of its `_storage` document (a real Convex ID of that
 // system table), so `v.id("_storage")`, `db.system.get(id)` and `getUrl(id)` all agree. Every
 // file name on disk is derived from an ID that went through here, never from raw user text.
-import { decodeId, encodeId, SYSTEM_TABLE_NUMBERS } from "../store/ids";
+import { decodeId, encodeId, FIRST_USER_TABLE_NUMBER } from "../store/ids";
 import { invalidArguments, invalidStorageId, storageIdOfOtherTable } from "./messages";
 
 export const STORAGE_TABLE = "_storage";
 
-/** The catalog reserves this number for `_storage` (runtime/store/ids.ts), even before it exists. */
-const STORAGE_TABLE_NUMBER = SYSTEM_TABLE_NUMBERS[STORAGE_TABLE]!;
+/**
+ * Every component install has a `_storage` of its own, each a system table with its own number
+ * (the app's is fixed, see runtime/store/ids.ts): what an ID's number names is the store's to say,
+ * so here an ID of any system table passes, and the storage service checks its table.
+ */
+function isSystemTableNumber(tableNumber: number): boolean {
+  return tableNumber < FIRST_USER_TABLE_NUMBER;
+}
 
 /**
  * The forms the `uuid` crate parses (hyphenated, simple, braced, URN): the backend still accepts
@@ -18,14 +24,14 @@ const UUID = /^(?:urn:uuid:)?\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{
 export type StorageIdArg = { kind: "id"; id: string } | { kind: "legacy"; text: string };
 
 /**
- * The ID in its canonical spelling when `text` is an ID of `_storage`, else null. Canonical:
+ * The ID in its canonical spelling when `text` is an ID of a system table (a `_storage`), else null. Canonical:
  * base32 ignores the unused low bits of the last character, so two spellings can decode alike;
  * documents and files are keyed by the one `encodeId` produces.
  */
 export function canonicalStorageId(text: string): string | null {
   const decoded = decodeId(text);
-  if (!decoded || decoded.tableNumber !== STORAGE_TABLE_NUMBER) return null;
-  return encodeId(STORAGE_TABLE_NUMBER, decoded.internalId);
+  if (!decoded || !isSystemTableNumber(decoded.tableNumber)) return null;
+  return encodeId(decoded.tableNumber, decoded.internalId);
 }
 
 /**
@@ -39,8 +45,8 @@ export function parseStorageIdArg(syscall: string, args: unknown): StorageIdArg 
   if (typeof value !== "string") throw invalidArguments(syscall, `invalid type: ${JSON.stringify(value)}, expected a string`);
   const decoded = decodeId(value);
   if (decoded) {
-    if (decoded.tableNumber !== STORAGE_TABLE_NUMBER) throw storageIdOfOtherTable();
-    return { kind: "id", id: encodeId(STORAGE_TABLE_NUMBER, decoded.internalId) };
+    if (!isSystemTableNumber(decoded.tableNumber)) throw storageIdOfOtherTable();
+    return { kind: "id", id: encodeId(decoded.tableNumber, decoded.internalId) };
   }
   if (UUID.test(value)) return { kind: "legacy", text: value };
   throw invalidStorageId(syscall, value);

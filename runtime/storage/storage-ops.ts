@@ -13,7 +13,7 @@ export function storageOps(service: StorageService): ExtraOps {
     "1.0/storageGetMetadata": (args, ctx) => service.getMetadata(ctx, parseStorageIdArg("storage.getMetadata", args)),
     "1.0/storageGenerateUploadUrl": async (_args, ctx) => {
       refuseInQuery(ctx, "generateUploadUrl");
-      return service.generateUploadUrl();
+      return service.generateUploadUrl(ctx);
     },
     "1.0/storageDelete": async (args, ctx) => {
       refuseInQuery(ctx, "delete");

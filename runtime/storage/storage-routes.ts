@@ -52,7 +52,8 @@ async function upload(request: Request, service: StorageService, tokens: UploadT
 
   try {
     const contentType = request.headers.get("content-type")?.trim() || null;
-    const storageId = await service.store(null, request.body, contentType, expected, UPLOAD_LIMIT_BYTES);
+    const into = { component: tokens.componentOf(token!), txId: null };
+    const storageId = await service.store(into, request.body, contentType, expected, UPLOAD_LIMIT_BYTES);
     return Response.json({ storageId });
   } catch (error) {
     if (error instanceof FileTooLargeError) return tooLarge();

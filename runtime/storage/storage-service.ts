@@ -8,9 +8,10 @@ import type { Runtime } from "../host/runtime";
 import type { ReadTransaction, WriteTransaction } from "../store/types";
 import type { FileReconciler } from "./file-reconciler";
 import type { FileStore, TempFile } from "./file-store";
-import { badSha256Option, bytesMissing, sha256Mismatch, storageIdNotFound } from "./messages";
-import { insertEntry, readEntry, removeEntry, type StorageEntry } from "./storage-records";
-import type { StorageIdArg } from "./storage-ids";
+import { badSha256Option, bytesMissing, sha256Mismatch, storageIdNotFound, storageIdOfOtherTable } from "./messages";
+import { insertEntry, readEntry, removeEntry, storageTableOfId, type StorageEntry } from "./storage-records";
+import { STORAGE_TABLE, type StorageIdArg } from "./storage-ids";
+import { storedTableName } from "../store/namespaces";
 import type { UploadTokens } from "./upload-tokens";
 
 export class Sha256MismatchError extends Error {}
@@ -35,14 +36,14 @@ export class StorageService {
 
   async getUrl(ctx: OpContext, arg: StorageIdArg): Promise<string | null> {
     if (arg.kind === "legacy") return null;
-    const entry = await this.#read(ctx, (tx) => readEntry(tx, arg.id));
+    const entry = await this.#read(ctx, (tx) => this.#entry(tx, ctx, arg.id));
     return entry ? this.urlOf(entry.id) : null;
   }
 
   /** The deprecated `getMetadata`: sha256 in hex, contentType null when unknown. */
   async getMetadata(ctx: OpContext, arg: StorageIdArg): Promise<Record<string, unknown> | null> {
     if (arg.kind === "legacy") return null;
-    const entry = await this.#read(ctx, (tx) => readEntry(tx, arg.id));
+    const entry = await this.#read(ctx, (tx) => this.#entry(tx, ctx, arg.id));
     if (!entry) return null;
     return {
       storageId: entry.id,
@@ -52,16 +53,17 @@ export class StorageService {
     };
   }
 
-  generateUploadUrl(): string {
-    return `${this.runtime.options.cloudUrl}/api/storage/upload?token=${this.tokens.issue()}`;
+  /** The upload lands in the calling install's `_storage`: the token remembers which. */
+  generateUploadUrl(ctx: OpContext): string {
+    return `${this.runtime.options.cloudUrl}/api/storage/upload?token=${this.tokens.issue(ctx.component)}`;
   }
 
   async delete(ctx: OpContext, arg: StorageIdArg): Promise<void> {
     if (arg.kind === "legacy") throw storageIdNotFound(arg.text);
     const id = arg.id;
     await this.#write(ctx, (tx) => {
-      if (!readEntry(tx, id)) throw storageIdNotFound(id);
-      removeEntry(tx, id);
+      if (!this.#entry(tx, ctx, id)) throw storageIdNotFound(id);
+      removeEntry(tx, id, this.#table(ctx));
       if (ctx.txId !== null) this.reconciler.touch(ctx.txId, ctx.worker, id);
     });
     // The caller's own transaction has committed: the bytes can go (a mutation's go when it ends).
@@ -71,9 +73,10 @@ export class StorageService {
   /**
    * Stores bytes (a Buffer, or a request body streamed to disk) and returns the new storage ID.
    * `expectedSha256` is base64, as `store(blob, {sha256})` and the `Digest` header carry it.
+   * An upload has no function context: `component` says whose `_storage` it goes to.
    */
   async store(
-    ctx: OpContext | null,
+    ctx: OpContext | { component: string; txId: null },
     source: Uint8Array | ReadableStream<Uint8Array> | null,
     contentType: string | null,
     expectedSha256: string | null,
@@ -102,7 +105,7 @@ export class StorageService {
   /** The bytes and content type of a file, or null. */
   async get(ctx: OpContext, arg: StorageIdArg): Promise<StoredBytes | null> {
     if (arg.kind === "legacy") return null;
-    const opened = await this.#read(ctx, (tx) => this.#openEntry(tx, arg.id));
+    const opened = await this.#read(ctx, (tx) => this.#openEntry(tx, this.#table(ctx), arg.id));
     if (!opened) return null;
     try {
       return { bytes: await opened.handle.readFile(), contentType: opened.entry.contentType };
@@ -113,28 +116,32 @@ export class StorageService {
 
   /** For the download endpoint: the entry and an open handle (the caller closes it), or null. */
   async openForDownload(id: string): Promise<{ entry: StorageEntry; handle: FileHandle } | null> {
-    return this.#read(null, (tx) => this.#openEntry(tx, id));
+    // Storage IDs are unique across installs: the URL needs no component to find the file.
+    const table = storageTableOfId(this.runtime.store, id);
+    return table === null ? null : this.#read(null, (tx) => this.#openEntry(tx, table, id));
   }
 
   /**
    * Inserts the document, then renames the bytes into place, in the write transaction: the file
    * exists before the document can commit, and a document never names missing bytes.
    */
-  async #place(tx: WriteTransaction, temp: TempFile, contentType: string | null, ctx: OpContext | null): Promise<string> {
-    const id = insertEntry(tx, temp, contentType);
-    if (ctx?.txId != null) this.reconciler.touch(ctx.txId, ctx.worker, id);
+  async #place(tx: WriteTransaction, temp: TempFile, contentType: string | null, ctx: OpContext | { component: string; txId: null }): Promise<string> {
+    const table = this.#table(ctx);
+    const id = insertEntry(tx, table, temp, contentType);
+    if (ctx.txId !== null && "worker" in ctx) this.reconciler.touch(ctx.txId, ctx.worker, id);
     try {
       await this.files.place(temp, id);
     } catch (error) {
       // A mutation may catch this and commit: it must not commit a document without bytes.
-      removeEntry(tx, id);
+      removeEntry(tx, id, table);
       throw error;
     }
     return id;
   }
 
-  async #openEntry(tx: ReadTransaction, id: string): Promise<{ entry: StorageEntry; handle: FileHandle } | null> {
-    const entry = readEntry(tx, id);
+  async #openEntry(tx: ReadTransaction, table: string, id: string): Promise<{ entry: StorageEntry; handle: FileHandle } | null> {
+    if (storageTableOfId(this.runtime.store, id) !== table) return null;
+    const entry = readEntry(tx, id, table);
     if (!entry) return null;
     // Opened while the document is known to exist: a delete committing later unlinks the name,
     // and this handle still reads the bytes.
@@ -143,9 +150,25 @@ export class StorageService {
     return { entry, handle };
   }
 
+  /** The stored name of the calling install's `_storage`. */
+  #table(ctx: { component: string } | null): string {
+    return storedTableName(ctx?.component ?? "", STORAGE_TABLE);
+  }
+
+  /**
+   * The file `id` of the calling install. A file of another install is not there, as it would not
+   * be in another deployment; an ID of a table that is no `_storage` is the backend's error.
+   */
+  #entry(tx: ReadTransaction, ctx: { component: string }, id: string): StorageEntry | null {
+    const stored = this.runtime.store.tableNameOfId(id);
+    if (stored !== null && storageTableOfId(this.runtime.store, id) === null) throw storageIdOfOtherTable();
+    const table = this.#table(ctx);
+    return stored === table ? readEntry(tx, id, table) : null;
+  }
+
   /** Runs `fn` in the caller's transaction (queries, mutations) or a read transaction of its own. */
-  async #read<T>(ctx: OpContext | null, fn: (tx: ReadTransaction) => T | Promise<T>): Promise<T> {
-    if (ctx?.txId != null) return fn(this.runtime.transactions.get(ctx.txId, ctx.worker).tx);
+  async #read<T>(ctx: { txId: number | null; worker?: number } | null, fn: (tx: ReadTransaction) => T | Promise<T>): Promise<T> {
+    if (ctx?.txId != null) return fn(this.runtime.transactions.get(ctx.txId, ctx.worker!).tx);
     const tx = await this.runtime.store.beginRead();
     try {
       return await fn(tx);
@@ -158,8 +181,8 @@ export class StorageService {
    * Like #read, writing: a mutation's transaction commits later (the reconciler settles its
    * files then); an own transaction commits here, and `undo` cleans up after a failed one.
    */
-  async #write<T>(ctx: OpContext | null, fn: (tx: WriteTransaction) => T | Promise<T>, undo?: () => Promise<void>): Promise<T> {
-    if (ctx?.txId != null) return fn(this.runtime.transactions.write(ctx.txId, ctx.worker));
+  async #write<T>(ctx: { txId: number | null; worker?: number } | null, fn: (tx: WriteTransaction) => T | Promise<T>, undo?: () => Promise<void>): Promise<T> {
+    if (ctx?.txId != null) return fn(this.runtime.transactions.write(ctx.txId, ctx.worker!));
     const tx = await this.runtime.store.beginWrite();
     let result: T;
     try {

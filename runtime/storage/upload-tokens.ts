@@ -10,16 +10,24 @@ export type TokenCheck = "valid" | "invalid" | "expired";
 
 export class UploadTokens {
   readonly #expiries = new Map<string, number>();
+  /** The component install whose `_storage` an upload goes to ("" for the app). */
+  readonly #components = new Map<string, string>();
 
   constructor(
     private readonly now: () => number = Date.now,
     private readonly validityMs = UPLOAD_TOKEN_VALIDITY_MS,
   ) {}
 
-  issue(): string {
+  issue(component = ""): string {
     const token = randomBytes(24).toString("base64url");
     this.#expiries.set(token, this.now() + this.validityMs);
+    this.#components.set(token, component);
     return token;
+  }
+
+  /** The install a valid token uploads into. */
+  componentOf(token: string): string {
+    return this.#components.get(token) ?? "";
   }
 
   check(token: string | undefined | null): TokenCheck {
@@ -34,7 +42,11 @@ export class UploadTokens {
    */
   prune(): void {
     const cutoff = this.now() - 24 * 60 * 60 * 1000;
-    for (const [token, expiry] of this.#expiries) if (expiry < cutoff) this.#expiries.delete(token);
+    for (const [token, expiry] of this.#expiries) {
+      if (expiry >= cutoff) continue;
+      this.#expiries.delete(token);
+      this.#components.delete(token);
+    }
   }
 
   get size(): number {

@@ -3,6 +3,7 @@
 // reloaded, since tables and indexes created inside the rolled-back part are gone from SQLite.
 import { FIRST_USER_TABLE_NUMBER, SYSTEM_TABLE_NUMBERS } from "./ids";
 import { splitFieldPath } from "./json-values";
+import { baseTableName } from "./namespaces";
 import type { Sql } from "./sql";
 
 export interface TableInfo {
@@ -31,8 +32,9 @@ export function keyFieldsFor(indexName: string, declaredFields: ReadonlyArray<st
   return [...declaredFields, "_creationTime", "_id"];
 }
 
+/** `_storage`, `_scheduled_functions`, also inside a component ("twilio/_storage"). */
 export function isSystemTableName(name: string): boolean {
-  return name.startsWith("_");
+  return baseTableName(name).startsWith("_");
 }
 
 export class Catalog {
@@ -109,6 +111,7 @@ export class Catalog {
 
   private nextTableNumber(name: string): number {
     if (isSystemTableName(name)) {
+      // The app's system tables have fixed numbers; a component's copies are numbered after them.
       const fixed = SYSTEM_TABLE_NUMBERS[name];
       if (fixed !== undefined && !this.byNumber.has(fixed)) return fixed;
       const max = this.sql.one("SELECT MAX(number) FROM tables WHERE number < ?", [FIRST_USER_TABLE_NUMBER])?.[0];

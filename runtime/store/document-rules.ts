@@ -5,6 +5,7 @@
 import { jsonToConvex } from "convex/values";
 import { creationTimeMismatch, idMismatch, invalidArgument, invalidTableName, notAnObject, systemFieldInDocument } from "./errors";
 import { isUndefinedJson, sortedObject } from "./json-values";
+import { baseTableName } from "./namespaces";
 import type { DocumentJSON, JSONValue } from "./types";
 import { displayFloat, displayString, displayValue } from "./value-display";
 
@@ -12,9 +13,16 @@ type Fields = { [key: string]: JSONValue };
 
 /** Table names: identifiers, up to 64 characters; system tables start with "_". */
 export function checkTableName(syscall: string, name: string): void {
-  if (typeof name !== "string" || name.length > 64 || !/^_?[a-zA-Z][a-zA-Z0-9_]*$/.test(name)) {
-    throw invalidArgument(syscall, "table", invalidTableName(String(name)));
-  }
+  if (!isTableIdentifier(name)) throw invalidArgument(syscall, "table", invalidTableName(String(name)));
+}
+
+export function isTableIdentifier(name: unknown): name is string {
+  return typeof name === "string" && name.length <= 64 && /^_?[a-zA-Z][a-zA-Z0-9_]*$/.test(name);
+}
+
+/** A table name as the store keeps it: a component's tables carry their component path first. */
+export function checkStoredTableName(syscall: string, name: string): void {
+  checkTableName(syscall, baseTableName(name));
 }
 
 function isEncodedScalar(value: Fields): boolean {

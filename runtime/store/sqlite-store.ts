@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { validateDocument } from "../values/validate";
 import { BY_CREATION_TIME, BY_ID, Catalog, keyFieldsFor } from "./catalog";
-import { checkTableName } from "./document-rules";
+import { checkStoredTableName } from "./document-rules";
 import { DocumentWriter } from "./document-writer";
 import { tableNumberOfId } from "./ids";
 import { DiskWriteError, diskProblem } from "../shared/disk-error";
@@ -306,7 +306,7 @@ export class Store {
     await core.lock.acquireWrite();
     try {
       if (core.closed) throw new StoreClosedError();
-      for (const table of schema?.tables ?? []) checkTableName("defineSchema", table.tableName);
+      for (const table of schema?.tables ?? []) checkStoredTableName("defineSchema", table.tableName);
       core.sql.exec("BEGIN");
       try {
         const created: Array<[string, number]> = [];

@@ -8,7 +8,7 @@
 import { type Catalog, isSystemTableName, type TableInfo } from "./catalog";
 import type { DocumentWriter, StoredDocument } from "./document-writer";
 import {
-  checkTableName,
+  checkStoredTableName,
   hasCommitTsPlaceholder,
   insertedDocument,
   patchedDocument,
@@ -154,7 +154,7 @@ export class WriteTx extends ReadTx implements WriteTransaction {
 
   insert(table: string, value: { [key: string]: JSONValue }, options: { isSystem?: boolean } = {}): string {
     this.checkOpen();
-    checkTableName("db.insert", table);
+    checkStoredTableName("db.insert", table);
     // Only the host inserts into system tables (`_storage`, `_scheduled_functions`).
     if (isSystemTableName(table) && !options.isSystem) throw systemTableGuard(false);
     requireFields("db.insert", value);

@@ -56,6 +56,7 @@ export class DatabaseSyscalls {
     if (state.buffer.length === 0 && !state.done && state.remaining > 0) {
       const batch = (await this.host.call(execution.id, "db/queryBatch", {
         txId: tx.id,
+        component: execution.component,
         query: state.query,
         position: state.position,
         maxDocs: Math.min(BATCH_SIZE, state.remaining),
@@ -79,28 +80,39 @@ export class DatabaseSyscalls {
       );
     }
     execution.paginated = true;
-    return this.host.call(execution.id, "db/queryPage", { ...args, txId: tx.id });
+    return this.host.call(execution.id, "db/queryPage", { ...args, txId: tx.id, component: execution.component });
   }
 
   async get(execution: Execution, args: { id: string; isSystem?: boolean; table?: string }): Promise<unknown> {
     const tx = requireTransaction(execution, "db.get");
-    return this.host.call(execution.id, "db/get", { txId: tx.id, id: args.id, isSystem: args.isSystem ?? false, table: args.table });
+    return this.host.call(execution.id, "db/get", {
+      txId: tx.id,
+      component: execution.component,
+      id: args.id,
+      isSystem: args.isSystem ?? false,
+      table: args.table,
+    });
   }
 
   async count(execution: Execution, args: { table: string }): Promise<unknown> {
     const tx = requireTransaction(execution, "count()");
-    return this.host.call(execution.id, "db/count", { txId: tx.id, table: args.table });
+    return this.host.call(execution.id, "db/count", { txId: tx.id, component: execution.component, table: args.table });
   }
 
   async write(execution: Execution, op: "insert" | "shallowMerge" | "replace" | "remove", args: Record<string, unknown>): Promise<unknown> {
     const names = { insert: "db.insert", shallowMerge: "db.patch", replace: "db.replace", remove: "db.delete" } as const;
     const tx = requireWrite(execution, names[op]);
-    return this.host.call(execution.id, `db/${op}`, { ...args, txId: tx.id });
+    return this.host.call(execution.id, `db/${op}`, { ...args, txId: tx.id, component: execution.component });
   }
 
   normalizeId(execution: Execution, args: { table: string; idString: string }): unknown {
     const tx = requireTransaction(execution, "db.normalizeId");
-    return this.host.syncCall(execution.id, "db/normalizeId", { txId: tx.id, table: args.table, idString: args.idString });
+    return this.host.syncCall(execution.id, "db/normalizeId", {
+      txId: tx.id,
+      component: execution.component,
+      table: args.table,
+      idString: args.idString,
+    });
   }
 
   snapshotTs(execution: Execution): unknown {

@@ -43,6 +43,8 @@ export class Execution {
   readonly startedAt = Date.now();
   readonly queries = new Map<number, QueryStreamState>();
   paginated = false;
+  /** Queries and mutations nested in this one's transaction above it (the backend's reactor depth). */
+  reactorDepth = 0;
   /** Milliseconds of user code (syscall waits excluded) so far; queries and mutations are limited. */
   userTimeMs = 0;
   resumedAt = performance.now();
@@ -52,7 +54,9 @@ export class Execution {
     readonly id: string,
     readonly requestId: string,
     readonly udfType: UdfType,
-    /** `messages:send`, or `POST /route` for HTTP actions. */
+    /** The component install the code belongs to: its tables, env and children ("" for the app). */
+    readonly component: string,
+    /** `messages:send`, or `POST /route` for HTTP actions; `twilio/messages:create` in a component. */
     readonly identifier: string,
     readonly visibility: "public" | "internal",
     readonly caller: Caller,

@@ -1,6 +1,7 @@
 // Loads the built modules of a project and answers "which function is `messages:send`?".
 import { pathToFileURL } from "node:url";
 import type { FunctionInfo, RouteInfo } from "../shared/protocol";
+import { RouteOrigins } from "./route-origins";
 
 export interface ConvexFunction {
   (...args: unknown[]): unknown;
@@ -26,6 +27,9 @@ export interface HttpRouterLike {
 }
 
 export interface ResolvedFunction {
+  /** The component install it belongs to ("" for the app). */
+  component: string;
+  /** "messages:send" within its component. */
   name: string;
   fn: ConvexFunction;
   udfType: "query" | "mutation" | "action";
@@ -62,23 +66,30 @@ export class FunctionRegistry {
   readonly modules = new Map<string, Record<string, unknown>>();
   /** Modules Convex would run in Node.js ("use node"). */
   readonly #nodeModules = new Set<string>();
-  readonly loadErrors: Array<{ module: string; message: string }> = [];
+  readonly loadErrors: Array<{ component: string; module: string; message: string }> = [];
   router: HttpRouterLike | null = null;
+
+  /** `component`: the install these modules belong to ("" for the app). */
+  constructor(readonly component: string = "") {}
+
+  /** Where each HTTP handler was stored from (see route-origins.ts). */
+  readonly #origins = new RouteOrigins();
 
   async load(modules: Array<{ path: string; outFile: string; environment?: "isolate" | "node" }>, httpModule: string | null): Promise<void> {
     for (const module of modules) {
       const name = modulePathToName(module.path);
       if (module.environment === "node") this.#nodeModules.add(name);
       try {
-        const exports = (await import(pathToFileURL(module.outFile).href)) as Record<string, unknown>;
+        const url = pathToFileURL(module.outFile).href;
+        const exports = (module.path === httpModule ? await this.#origins.record(() => import(url)) : await import(url)) as Record<string, unknown>;
         this.modules.set(name, exports);
       } catch (error) {
-        this.loadErrors.push({ module: module.path, message: describeLoadError(error) });
+        this.loadErrors.push({ component: this.component, module: module.path, message: describeLoadError(error) });
       }
     }
     if (httpModule !== null) {
       const exports = this.modules.get(modulePathToName(httpModule));
-      if (exports) this.router = checkRouter(httpModule, exports.default);
+      if (exports) this.router = checkRouter(this.#shownPath(httpModule), exports.default);
     }
   }
 
@@ -90,6 +101,7 @@ export class FunctionRegistry {
     const udfType = udfTypeOf(value);
     if (udfType === null) return null;
     return {
+      component: this.component,
       name: displayName(module, exportName),
       fn: value,
       udfType,
@@ -118,13 +130,23 @@ export class FunctionRegistry {
     return functions.sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** A module path as messages show it: a component's modules carry the component's path. */
+  #shownPath(modulePath: string): string {
+    return this.component === "" ? modulePath : `${this.component}/${modulePath}`;
+  }
+
   listRoutes(): RouteInfo[] {
     if (!this.router) return [];
-    return this.router.getRoutes().map(([path, method]) => ({
-      path,
-      method,
-      kind: path.endsWith("*") ? "prefix" : "exact",
-    }));
+    const seen = new Map<unknown, number>();
+    return this.router.getRoutes().map(([path, method, handler]) => {
+      const occurrence = seen.get(handler) ?? 0;
+      seen.set(handler, occurrence + 1);
+      const route: RouteInfo = { path, method, kind: path.endsWith("*") ? "prefix" : "exact" };
+      const origin = this.#origins.of(handler, occurrence);
+      if (origin?.kind === "package") route.addedBy = origin.name;
+      else if (origin?.kind === "source") route.source = { file: origin.file, line: origin.line };
+      return route;
+    });
   }
 }
 

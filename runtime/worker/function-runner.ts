@@ -6,7 +6,9 @@ import { ISOLATE_MEMORY_LIMIT_MIB, memoryLimitMib, timeoutMessage } from "../sha
 import type { JSONValue } from "../store/types";
 import { validateArgs, validateReturns } from "../values/validate";
 import { Execution, executionStorage, newExecutionId, type RequestInfo, type TransactionRef } from "./execution";
-import type { FunctionRegistry, ResolvedFunction } from "./function-registry";
+import type { ResolvedFunction } from "./function-registry";
+import type { ComponentSet } from "./component-set";
+import { qualifiedName } from "./function-address";
 import type { HostChannel } from "./host-channel";
 import { attachExecutionLog } from "./execution-log";
 import { uncaughtError, type StackCleaner } from "./uncaught-error";
@@ -35,7 +37,7 @@ const LABEL: Record<ResolvedFunction["udfType"], string> = { query: "Query", mut
 
 export class FunctionRunner {
   constructor(
-    private readonly registry: FunctionRegistry,
+    private readonly components: ComponentSet,
     private readonly host: HostChannel,
     private readonly cleaner: StackCleaner,
     private readonly memory: MemoryWatch,
@@ -43,12 +45,15 @@ export class FunctionRunner {
     private readonly systemTimeoutMs: number = DEFAULT_SYSTEM_TIMEOUT_MS,
   ) {}
 
-  resolveOrFail(name: string, expected: ResolvedFunction["udfType"] | null, publicOnly: boolean): ResolvedFunction {
-    const resolved = this.registry.resolve(name);
+  /** The function `name` of the install `component`, checked for kind and visibility. */
+  resolveOrFail(component: string, name: string, expected: ResolvedFunction["udfType"] | null, publicOnly: boolean): ResolvedFunction {
+    const resolved = this.components.has(component) ? this.components.node(component).registry.resolve(name) : null;
     if (!resolved || (publicOnly && resolved.visibility === "internal")) {
       const kind = publicOnly ? "public function" : "function";
+      // The backend names the install for a component's function (crates/udf/src/validation.rs).
+      const where = component === "" ? "" : ` in '${component}'`;
       throw new FunctionFailure({
-        message: `Could not find ${kind} for '${name}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`,
+        message: `Could not find ${kind} for '${name}'${where}. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`,
       });
     }
     if (expected !== null && resolved.udfType !== expected) {
@@ -65,11 +70,16 @@ export class FunctionRunner {
     if (resolved.udfType === "mutation" && nestedInTx && nestedInTx.mode !== "write") {
       throw new FunctionFailure({ message: "A query cannot run a mutation" });
     }
+    if (nestedInTx && options.parent && options.parent.reactorDepth >= MAX_NESTED_CALL_DEPTH) {
+      // crates/isolate/src/environment/udf/async_syscall.rs: 8 levels below the top-level function.
+      throw new FunctionFailure({ message: "Cross component call depth limit exceeded. Do you have an infinite loop in your app?" });
+    }
     const execution = new Execution(
       newExecutionId(),
       options.requestId,
       resolved.udfType,
-      resolved.name,
+      resolved.component,
+      qualifiedName(resolved.component, resolved.name),
       resolved.visibility,
       options.caller,
       options.parent,
@@ -77,6 +87,7 @@ export class FunctionRunner {
       options.authToken,
       options.request,
     );
+    if (nestedInTx && options.parent) execution.reactorDepth = options.parent.reactorDepth + 1;
     const execId = execution.id;
     // Announced before its transaction begins, so the start and the begin travel together.
     this.#announce(execution, memoryLimitMib(resolved.udfType, resolved.environment));
@@ -117,14 +128,17 @@ export class FunctionRunner {
     return outcome.value;
   }
 
-  /** `v.id("t")` needs the table of an id; the host's table registry knows it. */
-  readonly #validationContext = {
-    tableNameOfId: (id: string): string | null =>
-      (this.host.syncCall("validation", "db/tableNameOfId", { id }) as { table: string | null }).table,
-  };
+  /** `v.id("t")` needs the table of an id, as the callee's install names its tables; the host knows. */
+  #validationContext(component: string) {
+    return {
+      tableNameOfId: (id: string): string | null =>
+        (this.host.syncCall("validation", "db/tableNameOfId", { id, component }) as { table: string | null }).table,
+    };
+  }
 
   async #invoke(execution: Execution, resolved: ResolvedFunction, args: JSONValue): Promise<JSONValue> {
-    const argsProblem = validateArgs(resolved.fn.exportArgs?.() ?? '{"type":"any"}', args, this.#validationContext);
+    const validation = this.#validationContext(resolved.component);
+    const argsProblem = validateArgs(resolved.fn.exportArgs?.() ?? '{"type":"any"}', args, validation);
     if (argsProblem !== null) throw new FunctionFailure({ message: argsProblem });
     const argsStr = JSON.stringify([args]);
     const invocation = executionStorage.run(execution, () => {
@@ -138,7 +152,7 @@ export class FunctionRunner {
     const resultStr = execution.isTransactional ? await withSystemTimeout(invocation, execution.identifier, this.systemTimeoutMs) : await invocation;
     this.checkUserTime(execution);
     const value = JSON.parse(resultStr) as JSONValue;
-    const returnsProblem = validateReturns(resolved.fn.exportReturns?.() ?? "null", value, this.#validationContext);
+    const returnsProblem = validateReturns(resolved.fn.exportReturns?.() ?? "null", value, validation);
     if (returnsProblem !== null) throw new FunctionFailure({ message: returnsProblem });
     return value;
   }
@@ -190,6 +204,9 @@ export class FunctionRunner {
     });
   }
 }
+
+/** MAX_REACTOR_CALL_DEPTH in the backend's knobs.rs. */
+const MAX_NESTED_CALL_DEPTH = 8;
 
 /** `instanceof` that survives a thrown Proxy whose getPrototypeOf trap throws. */
 function isFunctionFailure(thrown: unknown): thrown is FunctionFailure {

@@ -4,7 +4,9 @@
 import { setImmediate } from "node:timers";
 import type { RunHttpRequest, WireError } from "../shared/protocol";
 import { Execution, executionStorage, newExecutionId } from "./execution";
-import type { FunctionRegistry } from "./function-registry";
+import type { ComponentSet } from "./component-set";
+import type { HttpRouterLike } from "./function-registry";
+import { routeRequest } from "./http-routing";
 import type { HostChannel } from "./host-channel";
 import type { FunctionRunner } from "./function-runner";
 import { uncaughtError, type StackCleaner } from "./uncaught-error";
@@ -26,7 +28,7 @@ export class HttpBridge {
   runner!: FunctionRunner;
 
   constructor(
-    private readonly registry: FunctionRegistry,
+    private readonly components: ComponentSet,
     private readonly host: HostChannel,
     private readonly cleaner: StackCleaner,
   ) {}
@@ -55,24 +57,26 @@ export class HttpBridge {
   }
 
   async handle(message: RunHttpRequest): Promise<void> {
-    const router = this.registry.router;
     const pathname = new URL(message.url).pathname;
-    const match = router?.lookup(pathname, message.method) ?? null;
-    if (!router || !match) {
+    const routed = routeRequest(this.components, pathname, message.method);
+    if (!routed) {
       this.#sendText(message.id, 404, "No matching routes found");
       return;
     }
+    const { node, match, routedPath } = routed;
     const [, routeMethod, routePath] = match;
     const execution = new Execution(
       newExecutionId(),
       message.requestId,
       "httpAction",
-      `${routeMethod} ${routePath}`,
+      node.path,
+      `${routeMethod} ${routed.sitePrefix}${routePath}`,
       "public",
       "http",
       null,
       null,
-      message.authToken,
+      // A component's own HTTP actions run without auth (crates/function_runner/src/server.rs).
+      node.path === "" ? message.authToken : null,
       { ip: message.ip, userAgent: headerValue(message.headers, "user-agent"), scheduledFunctionId: null },
     );
     this.runner.announce(execution);
@@ -92,7 +96,7 @@ export class HttpBridge {
       this.#requests.set(requestKey, request);
       let response: Response;
       try {
-        response = await executionStorage.run(execution, () => this.#runRequest(requestKey, pathname, match[0]));
+        response = await executionStorage.run(execution, () => this.#runRequest(node.registry.router!, requestKey, routedPath, match[0]));
       } catch (thrown) {
         const error = uncaughtError(thrown, this.cleaner);
         const body: Record<string, unknown> = {
@@ -114,10 +118,15 @@ export class HttpBridge {
     }
   }
 
-  async #runRequest(requestKey: number, pathname: string, handler: { invokeHttpAction?: (r: Request) => Promise<Response> }): Promise<Response> {
-    const router = this.registry.router!;
+  /** `routedPath`: the path the install's router matches; `request.url` keeps the whole URL, as on the backend. */
+  async #runRequest(
+    router: HttpRouterLike,
+    requestKey: number,
+    routedPath: string,
+    handler: { invokeHttpAction?: (r: Request) => Promise<Response> },
+  ): Promise<Response> {
     if (typeof router.runRequest === "function") {
-      const result = JSON.parse(await router.runRequest(JSON.stringify({ requestKey }), pathname)) as { responseKey: number };
+      const result = JSON.parse(await router.runRequest(JSON.stringify({ requestKey }), routedPath)) as { responseKey: number };
       const response = this.#responses.get(result.responseKey)!;
       this.#responses.delete(result.responseKey);
       return response;

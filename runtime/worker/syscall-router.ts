@@ -1,27 +1,27 @@
 // Dispatches every op that convex@1.48 emits. Database ops go through DatabaseSyscalls, nested
-// function calls through the FunctionRunner, the rest to the host. Unknown ops fail by name,
-// with the backend's wording ("Unknown operation X" / "Unknown async operation X").
+// function calls through the FunctionRunner (addressed by name, component reference or function
+// handle, see function-address.ts), the rest to the host. An op this runtime does not implement
+// fails with a sentence naming the feature (shared/unsupported-ops.ts).
 import type { JSONValue } from "../store/types";
+import { unsupportedOpMessage } from "../shared/unsupported-ops";
+import type { ComponentSet } from "./component-set";
 import { SyscallError, type SyscallHandlers } from "./convex-global";
 import { DatabaseSyscalls } from "./database-syscalls";
 import type { Execution } from "./execution";
+import { parseAddress, type FunctionAddress } from "./function-address";
+import type { ResolvedFunction } from "./function-registry";
 import { FunctionFailure, type FunctionRunner } from "./function-runner";
 import type { HostChannel } from "./host-channel";
 import type { HttpBridge } from "./http-bridge";
 
-interface FunctionAddress {
-  name?: string;
-  reference?: string;
-  functionHandle?: string;
-  args: JSONValue;
-}
+type UdfType = ResolvedFunction["udfType"];
 
-function addressName(address: FunctionAddress): string {
-  if (typeof address.name === "string") return address.name;
-  if (address.reference !== undefined || address.functionHandle !== undefined) {
-    throw new SyscallError("Components and function handles are not supported by Convex Lens yet (only functions of this app can be called)");
-  }
-  throw new SyscallError("A function reference must name a function");
+/** A function an address resolved to: its install and its name there ("messages:send"). */
+interface CallTarget {
+  component: string;
+  name: string;
+  /** Reached through a component reference: only public functions are exported. */
+  publicOnly: boolean;
 }
 
 export class SyscallRouter implements SyscallHandlers {
@@ -29,6 +29,7 @@ export class SyscallRouter implements SyscallHandlers {
 
   constructor(
     private readonly host: HostChannel,
+    private readonly components: ComponentSet,
     private readonly runner: FunctionRunner,
     private readonly http: HttpBridge,
     private readonly deploymentName: string,
@@ -47,7 +48,7 @@ export class SyscallRouter implements SyscallHandlers {
       case "1.0/getSnapshotTs":
         return this.#db.snapshotTs(execution);
       default:
-        throw new Error(`Unknown operation ${op}`);
+        throw new Error(unsupportedOpMessage(op));
     }
   }
 
@@ -92,8 +93,13 @@ export class SyscallRouter implements SyscallHandlers {
         return this.#runFromAction(execution, "mutation", args);
       case "1.0/actions/action":
         return this.#runFromAction(execution, "action", args);
+      case "1.0/createFunctionHandle":
+        return this.#createHandle(execution, args);
+      case "1.0/schedule":
+      case "1.0/actions/schedule":
+        return this.#hostOp(execution, op, await this.#scheduleArgs(execution, args));
       case "1.0/getFunctionMetadata":
-        return { name: execution.identifier, componentPath: "" };
+        return { name: functionNameOf(execution), componentPath: execution.component };
       case "1.0/getDeploymentMetadata":
         return { name: this.deploymentName, region: null, class: "local" };
       case "1.0/getRequestMetadata":
@@ -106,6 +112,8 @@ export class SyscallRouter implements SyscallHandlers {
           authToken: execution.authToken,
         };
       case "1.0/getUserIdentity":
+        // Components have no `ctx.auth` (docs: components/authoring, "Authentication via ctx.auth").
+        if (execution.component !== "") return null;
         return this.host.call(execution.id, "auth/getUserIdentity", { token: execution.authToken });
       default:
         // Storage, scheduler and auth ops live in the host; it names any op it does not know.
@@ -125,7 +133,7 @@ export class SyscallRouter implements SyscallHandlers {
       case "storage/getBlob":
         return this.#getBlob(execution, args as { storageId: string }).catch(rethrowAsError);
       default:
-        throw new Error(`Unknown operation ${op}`);
+        throw new Error(unsupportedOpMessage(op));
     }
   }
 
@@ -156,43 +164,93 @@ export class SyscallRouter implements SyscallHandlers {
 
   #hostOp(execution: Execution, op: string, args: unknown): Promise<unknown> {
     return this.host
-      .call(execution.id, "op", { op, args, udfType: execution.udfType, txId: execution.tx?.id ?? null, requestId: execution.requestId })
+      .call(execution.id, "op", {
+        op,
+        args,
+        udfType: execution.udfType,
+        txId: execution.tx?.id ?? null,
+        requestId: execution.requestId,
+        component: execution.component,
+      })
       .catch((error: unknown) => {
         throw toRejection(error);
       });
   }
 
   /** `ctx.runQuery` / `ctx.runMutation` inside a query or mutation: same transaction. */
-  async #runNested(execution: Execution, args: FunctionAddress & { udfType: string }): Promise<unknown> {
+  async #runNested(execution: Execution, args: FunctionAddress & { udfType: string; args?: JSONValue }): Promise<unknown> {
     const udfType = args.udfType === "mutation" ? "mutation" : "query";
     if (udfType === "mutation" && execution.udfType !== "mutation") {
       throw new SyscallError("runMutation can only be called from a mutation or an action");
     }
-    const resolved = this.runner.resolveOrFail(addressName(args), udfType, false);
+    const target = await this.#target(execution, args, "runUdf");
+    const resolved = this.runner.resolveOrFail(target.component, target.name, udfType, target.publicOnly);
     // A snapshot query reads committed data only; we serve it from the same transaction, which in a
     // query is the same thing and in a mutation is documented as a deviation.
     return this.runner.run(resolved, args.args ?? {}, {
       requestId: execution.requestId,
       caller: "nested",
       parent: execution,
-      authToken: execution.authToken,
+      authToken: authForCallee(execution, target.component),
       request: execution.request,
       inheritTx: execution.tx,
     });
   }
 
   /** `ctx.runQuery/runMutation/runAction` from an action or HTTP action: each is its own transaction. */
-  async #runFromAction(execution: Execution, udfType: "query" | "mutation" | "action", args: FunctionAddress): Promise<unknown> {
+  async #runFromAction(execution: Execution, udfType: UdfType, args: FunctionAddress & { args?: JSONValue }): Promise<unknown> {
     if (execution.isTransactional) throw new SyscallError(`Unknown async operation 1.0/actions/${udfType}`);
-    const resolved = this.runner.resolveOrFail(addressName(args), udfType, false);
+    const target = await this.#target(execution, args, `1.0/actions/${udfType}`);
+    const resolved = this.runner.resolveOrFail(target.component, target.name, udfType, target.publicOnly);
     return this.runner.run(resolved, args.args ?? {}, {
       requestId: execution.requestId,
       caller: "nested",
       parent: execution,
-      authToken: execution.authToken,
+      authToken: authForCallee(execution, target.component),
       request: execution.request,
     });
   }
+
+  /** Where an address points, relative to the calling install; a handle asks the host's table. */
+  async #target(execution: Execution, address: FunctionAddress, syscall: string): Promise<CallTarget> {
+    const target = parseAddress(this.components, execution.component, address, syscall);
+    if (target.kind === "function") return target;
+    const found = (await this.#hostOp(execution, "handles/resolve", { handle: target.handle })) as { component: string; name: string };
+    // Handles bypass visibility: they are capabilities handed out on purpose.
+    return { component: found.component, name: found.name, publicOnly: false };
+  }
+
+  /** `createFunctionHandle(ref)`: a handle is returned as is; anything else gets its table row's handle. */
+  async #createHandle(execution: Execution, args: FunctionAddress): Promise<unknown> {
+    if (typeof args.functionHandle === "string") return args.functionHandle;
+    const target = await this.#target(execution, args, "createFunctionHandle");
+    return this.#hostOp(execution, "handles/create", { component: target.component, name: target.name });
+  }
+
+  /**
+   * The scheduler's host ops take the target resolved: its install and name. The job itself is
+   * stored with the scheduling install's jobs, as the backend keeps it.
+   */
+  async #scheduleArgs(execution: Execution, args: FunctionAddress & Record<string, unknown>): Promise<Record<string, unknown>> {
+    const target = await this.#target(execution, args, "scheduler");
+    if (target.publicOnly) this.runner.resolveOrFail(target.component, target.name, null, true);
+    const { reference: _reference, functionHandle: _handle, ...rest } = args;
+    return { ...rest, name: target.name, targetComponent: target.component };
+  }
+}
+
+/**
+ * The identity a callee sees: the backend keeps it only from the app to the app
+ * (crates/model/src/components/auth.rs, propagate_component_auth); a component never has one.
+ */
+function authForCallee(caller: Execution, calleeComponent: string): string | null {
+  return caller.component === "" && calleeComponent === "" ? caller.authToken : null;
+}
+
+/** The function's name within its install, as `getFunctionMetadata` reports it. */
+function functionNameOf(execution: Execution): string {
+  const prefix = execution.component === "" ? "" : `${execution.component}/`;
+  return execution.identifier.startsWith(prefix) ? execution.identifier.slice(prefix.length) : execution.identifier;
 }
 
 function isSystemQuery(query: { source: { tableName?: string; indexName?: string } }): boolean {

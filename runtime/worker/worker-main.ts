@@ -11,7 +11,9 @@ import type { JSONValue } from "../store/types";
 import { installConvexGlobal } from "./convex-global";
 import { routeGlobalConsole } from "./execution-log";
 import { guardTransactionGlobals } from "./transaction-globals";
-import { FunctionRegistry } from "./function-registry";
+import { installConvexResponse } from "./response-global";
+import { ComponentEnv } from "./component-env";
+import { ComponentSet } from "./component-set";
 import { FunctionFailure, FunctionRunner } from "./function-runner";
 import { HostChannel } from "./host-channel";
 import { HttpBridge } from "./http-bridge";
@@ -92,27 +94,37 @@ async function main(): Promise<void> {
     memory.check();
   }, 25).unref();
 
-  const registry = new FunctionRegistry();
+  const components = new ComponentSet();
   const cleaner = new StackCleaner(init.projectDir, init.functionsDir);
-  const runner = new FunctionRunner(registry, host, cleaner, memory, init.queryTimeoutMs, init.systemTimeoutMs);
-  const http = new HttpBridge(registry, host, cleaner);
+  const runner = new FunctionRunner(components, host, cleaner, memory, init.queryTimeoutMs, init.systemTimeoutMs);
+  const http = new HttpBridge(components, host, cleaner);
   http.runner = runner;
-  installConvexGlobal(new SyscallRouter(host, runner, http, "convex-lens-local"));
+  installConvexGlobal(new SyscallRouter(host, components, runner, http, "convex-lens-local"));
   routeGlobalConsole();
   guardTransactionGlobals();
+  installConvexResponse();
 
   let project: LoadedProject;
   try {
-    await registry.load(init.modules, init.httpModule);
-    const schema = await loadSchema(init.schemaFile);
+    await components.load(init.components, new ComponentEnv());
+    const schemas = new Map<string, string | null>();
+    for (const node of components.all) {
+      const schema = await loadSchema(node.schemaFile);
+      schemas.set(node.path, schema ? schema.export() : null);
+    }
     const authConfig = (await loadDefault(init.authConfigFile)) as JSONValue | null;
+    const loaded = components.describe(schemas);
+    const app = loaded[0]!;
     project = {
-      functions: registry.listFunctions(),
-      routes: registry.listRoutes(),
-      hasHttp: registry.router !== null,
-      schemaJson: schema && typeof schema.export === "function" ? schema.export() : null,
+      functions: app.functions,
+      routes: components.siteRoutes(),
+      // Mounted components serve HTTP even when the app has no http.ts of its own.
+      hasHttp: app.hasHttp || Object.keys(components.root.httpMounts).length > 0,
+      schemaJson: app.schemaJson,
       authConfig: authConfig ? (JSON.parse(JSON.stringify(authConfig)) as JSONValue) : null,
-      loadErrors: registry.loadErrors,
+      loadErrors: components.loadErrors,
+      components: loaded,
+      crons: app.crons,
     };
   } catch (error) {
     const wire =
@@ -146,7 +158,7 @@ function claim(id: number): boolean {
 async function runFunction(runner: FunctionRunner, request: RunFunctionRequest): Promise<void> {
   let logLines: string[] = [];
   try {
-    const resolved = runner.resolveOrFail(request.name, request.udfType, request.publicOnly);
+    const resolved = runner.resolveOrFail(request.componentPath, request.name, request.udfType, request.publicOnly);
     const value = await runner.run(resolved, request.args, {
       requestId: request.requestId,
       caller: request.caller,

@@ -117,9 +117,9 @@ test("the catalog of a real project: functions by module with their kind, visibi
   const server = await serveFixture("inspect-app");
   try {
     const { runtime } = server;
-    for (const title of ["a", "b"]) await runForInspector(runtime, { name: "tasks:add", args: { title }, authorization: null });
-    await runForInspector(runtime, { name: "tasks:add", args: { title: 1 }, authorization: null });
-    await runForInspector(runtime, { name: "tasks:count", args: {}, authorization: null });
+    for (const title of ["a", "b"]) await runForInspector(runtime, { component: "", name: "tasks:add", args: { title }, authorization: null });
+    await runForInspector(runtime, { component: "", name: "tasks:add", args: { title: 1 }, authorization: null });
+    await runForInspector(runtime, { component: "", name: "tasks:count", args: {}, authorization: null });
     // Known durations for one route, recorded as the site origin records HTTP actions.
     for (const ms of [10, 20, 30, 40]) record(runtime.logs, "GET /hello", ms, { udfType: "httpAction" });
 

@@ -47,7 +47,7 @@ test("the runtime status: untrusted, stopped, starting, failed builds, serving a
   const olderBuild = runtimeView({ session: { state: { kind: "build-failed", errors: [], serving: true }, serving: { runtime: server.runtime } } });
   assert.equal(olderBuild.kind, "ready");
   assert.match(olderBuild.kind === "ready" ? olderBuild.notice ?? "" : "", /previous build keeps serving/);
-  assert.deepEqual(panelState({ session: null }), { runtime: { kind: "untrusted" }, functions: [], routes: [] });
+  assert.deepEqual(panelState({ session: null }), { runtime: { kind: "untrusted" }, functions: [], routes: [], crons: [] });
   const state = panelState(live());
   assert.deepEqual(state.runtime, { kind: "ready", notice: null });
   assert.ok(state.functions.some((f) => f.name === "tasks:add" && f.args === "v.object({title: v.string()})"));
@@ -55,12 +55,12 @@ test("the runtime status: untrusted, stopped, starting, failed builds, serving a
 });
 
 test("without a running runtime, requests fail with a message saying what to do", async () => {
-  await assert.rejects(ask({ type: "runFunction", name: "tasks:list", args: {}, authorization: null }, undefined, { session: null }), /trusted workspace/);
+  await assert.rejects(ask({ type: "runFunction", component: "", name: "tasks:list", args: {}, authorization: null }, undefined, { session: null }), /trusted workspace/);
   await assert.rejects(ask({ type: "listTables" }, undefined, { session: { state: { kind: "stopped" }, serving: null } }), /stopped.*Start runtime/);
 });
 
 test("a run answers with the result and the executions with their log lines", async () => {
-  const result = (await ask({ type: "runFunction", name: "tasks:add", args: { title: "from the panel" }, authorization: null })) as RunResultView;
+  const result = (await ask({ type: "runFunction", component: "", name: "tasks:add", args: { title: "from the panel" }, authorization: null })) as RunResultView;
   assert.equal(result.outcome, "success");
   assert.deepEqual(result.executions.map((e) => [e.identifier, e.outcome, e.lines.map((l) => l.message)]), [["tasks:add", "success", ["'adding' 'from the panel'"]]]);
   const after = panelState(live()).functions.find((f) => f.name === "tasks:add")!;
@@ -68,38 +68,42 @@ test("a run answers with the result and the executions with their log lines", as
 });
 
 test("deletes ask first; a cancelled delete deletes nothing", async () => {
-  const added = (await ask({ type: "runFunction", name: "tasks:add", args: { title: "maybe" }, authorization: null })) as RunResultView;
+  const added = (await ask({ type: "runFunction", component: "", name: "tasks:add", args: { title: "maybe" }, authorization: null })) as RunResultView;
   const id = JSON.parse(added.result!) as string;
   const effects = new EffectsFake();
   effects.answer = false;
-  assert.equal(await ask({ type: "deleteDocument", table: "tasks", documentId: id }, effects), false);
+  assert.equal(await ask({ type: "deleteDocument", component: "", table: "tasks", documentId: id }, effects), false);
   assert.equal(effects.calls[0]![0], "confirm");
   assert.match(String(effects.calls[0]![1]), new RegExp(id));
-  const page = await ask({ type: "pageDocuments", table: "tasks", cursor: null });
+  const page = await ask({ type: "pageDocuments", component: "", table: "tasks", cursor: null });
   assert.ok(page.documents.some((d) => d.id === id));
   effects.answer = true;
-  assert.equal(await ask({ type: "deleteDocument", table: "tasks", documentId: id }, effects), true);
-  assert.ok(!(await ask({ type: "pageDocuments", table: "tasks", cursor: null })).documents.some((d) => d.id === id));
+  assert.equal(await ask({ type: "deleteDocument", component: "", table: "tasks", documentId: id }, effects), true);
+  assert.ok(!(await ask({ type: "pageDocuments", component: "", table: "tasks", cursor: null })).documents.some((d) => d.id === id));
 });
 
 test("files: a download gets the API URL and the content type; routes and copies go to VS Code", async () => {
-  const stored = (await ask({ type: "runFunction", name: "files:storeText", args: { text: "hi", type: "text/plain" }, authorization: null })) as RunResultView;
+  const stored = (await ask({ type: "runFunction", component: "", name: "files:storeText", args: { text: "hi", type: "text/plain" }, authorization: null })) as RunResultView;
   const storageId = JSON.parse(stored.result!) as string;
   const effects = new EffectsFake();
-  assert.equal(await ask({ type: "downloadFile", storageId }, effects), true);
+  assert.equal(await ask({ type: "downloadFile", component: "", storageId }, effects), true);
   assert.deepEqual(effects.calls, [["download", storageId, `${server.api.url}/api/storage/${storageId}`, "text/plain"]]);
   await ask({ type: "openRoute", route: "GET /hello" }, effects);
   await ask({ type: "copyText", text: storageId }, effects);
   assert.deepEqual(effects.calls.slice(1), [["openRoute", "GET /hello"], ["copyText", storageId]]);
-  const files = await ask({ type: "listFiles", cursor: null });
-  assert.ok(files.files.some((f) => f.id === storageId));
-  assert.deepEqual(await ask({ type: "previewFile", storageId }), { kind: "text", text: "hi" });
-  assert.equal(await ask({ type: "deleteFile", storageId }, effects), true);
-  await assert.rejects(ask({ type: "downloadFile", storageId }, effects), /no file/);
+  const [app] = await ask({ type: "listFiles" });
+  assert.equal(app!.component, "");
+  assert.ok(app!.files.some((f) => f.id === storageId));
+  assert.deepEqual(await ask({ type: "previewFile", component: "", storageId }), { kind: "text", text: "hi" });
+  assert.equal(await ask({ type: "deleteFile", component: "", storageId }, effects), true);
+  await assert.rejects(ask({ type: "downloadFile", component: "", storageId }, effects), /no file/);
 });
 
 test("a malformed request is refused by name", async () => {
-  await assert.rejects(ask({ type: "pageDocuments", table: 42 as never, cursor: null }), /malformed "pageDocuments"/);
-  await assert.rejects(ask({ type: "runFunction", name: "tasks:list", args: {}, authorization: 7 as never }), /malformed "runFunction"/);
-  await assert.rejects(ask({ type: "deleteFile", storageId: null as never }), /malformed "deleteFile"/);
+  await assert.rejects(ask({ type: "pageDocuments", component: "", table: 42 as never, cursor: null }), /malformed "pageDocuments"/);
+  await assert.rejects(ask({ type: "runFunction", component: "", name: "tasks:list", args: {}, authorization: 7 as never }), /malformed "runFunction"/);
+  await assert.rejects(ask({ type: "deleteFile", component: "", storageId: null as never }), /malformed "deleteFile"/);
+  // A request without its install is refused, not read as the app's.
+  await assert.rejects(ask({ type: "pageDocuments", table: "tasks", cursor: null } as never), /malformed "pageDocuments"/);
+  await assert.rejects(ask({ type: "runFunction", name: "tasks:list", args: {}, authorization: null } as never), /malformed "runFunction"/);
 });

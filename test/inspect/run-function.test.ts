@@ -14,7 +14,7 @@ test.before(async () => {
 test.after(() => server.stop());
 
 const run = (name: string, args: unknown, authorization: string | null = null) =>
-  runForInspector(server.runtime, { name, args: args as never, authorization });
+  runForInspector(server.runtime, { component: "", name, args: args as never, authorization });
 
 test("a mutation's result is pretty JSON, with its duration and its log lines under the request id", async () => {
   const outcome = await run("tasks:add", { title: "write tests" });

@@ -129,6 +129,25 @@ describe("errors", () => {
   });
 });
 
+describe("Response as the backend builds it", () => {
+  test("a body given with 204, 205 or 304 is accepted, as the backend's Response does, and not sent", async () => {
+    for (const status of [204, 205, 304]) {
+      for (const json of [false, true]) {
+        const response = await server.get(`/no-content?status=${status}${json ? "&json" : ""}`);
+        assert.equal(response.status, status, `status ${status}${json ? " (Response.json)" : ""}`);
+        assert.equal(response.headers.get("x-kept"), "yes");
+        assert.equal(await response.text(), "");
+      }
+    }
+  });
+
+  test("what fetch() returns is a Response an HTTP action may return as it is", async () => {
+    const response = await server.get("/proxied");
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), "exact");
+  });
+});
+
 test("responses stream: the first chunk arrives before the handler finishes", async () => {
   const started = Date.now();
   const response = await server.get("/stream");

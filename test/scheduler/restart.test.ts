@@ -48,3 +48,30 @@ test("after a restart: pending jobs run, cut-off actions fail, old completed job
     await second.stop();
   }
 });
+
+test("a job still running when the server stops can schedule more work, which runs after the restart", async () => {
+  const first = await serveFixture("scheduler-app");
+  const dataDir = first.dataDir;
+  let second: Awaited<ReturnType<typeof serveFixture>> | null = null;
+  try {
+    const client = new SchedulerClient(first);
+    // The action waits for its gate, then records a run and schedules a follow-up.
+    const actionId = await client.call<string>("jobs:scheduleWaitForGate", { gate: "closing" });
+    await client.waitForState(actionId, "inProgress");
+    const stopping = first.stop({ removeData: false });
+    // The servers close first; the scheduler then waits for its running jobs. Open the gate once
+    // the site refuses connections, so the job schedules while the server is stopping.
+    await waitFor(() => fetch(first.site.url).then(() => false, () => true), 10_000, () => "the site to close");
+    await client.call("jobs:openGate", { name: "closing" });
+    await stopping;
+
+    second = await serveFixture("scheduler-app", { dataDir });
+    const restarted = new SchedulerClient(second);
+    const action = await restarted.waitForState(actionId, "success");
+    assert.equal(action.state.error, undefined);
+    assert.equal((await restarted.runs("closing")).length, 1);
+    await waitFor(async () => (await restarted.runs("closing-followup")).length === 1, 15_000, () => "the follow-up to run after the restart");
+  } finally {
+    await (second ?? first).stop();
+  }
+});

@@ -10,9 +10,9 @@ const hostile = "<img src=x onerror=alert(1)>";
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 
 const tables: TableView[] = [
-  { name: "tasks", documents: 3, system: false },
-  { name: "notes", documents: 0, system: false },
-  { name: "_storage", documents: 1, system: true },
+  { component: "", name: "tasks", documents: 3, system: false },
+  { component: "", name: "notes", documents: 0, system: false },
+  { component: "", name: "_storage", documents: 1, system: true },
 ];
 
 const doc = (id: string, fields: Record<string, unknown>, creationTime = 1_767_322_800_000): DocumentView => ({ id, creationTime, fields: JSON.stringify(fields, null, 2) });
@@ -40,7 +40,7 @@ test("a ready runtime loads the tables with their counts; system tables are mark
     panel.show(readyState());
     await panel.settle();
     assert.equal(panel.sent("listTables").length, 1);
-    panel.show({ runtime: { kind: "stopped" }, functions: [], routes: [] });
+    panel.show({ runtime: { kind: "stopped" }, functions: [], routes: [], crons: [] });
     panel.show(readyState());
     await panel.settle();
     assert.equal(panel.sent("listTables").length, 2);
@@ -49,14 +49,14 @@ test("a ready runtime loads the tables with their counts; system tables are mark
 test("documents page newest first: the next page asks with the previous page's cursor and is appended", () =>
   withFunctionsPanel(async (panel) => {
     const pages: Record<string, DocumentPageView> = {
-      first: { table: "tasks", documents: [doc("id3", { title: "c" }), doc("id2", { title: "b" })], continueCursor: "cursor-after-id2" },
-      "cursor-after-id2": { table: "tasks", documents: [doc("id1", { title: "a" })], continueCursor: null },
+      first: { component: "", table: "tasks", documents: [doc("id3", { title: "c" }), doc("id2", { title: "b" })], continueCursor: "cursor-after-id2" },
+      "cursor-after-id2": { component: "", table: "tasks", documents: [doc("id1", { title: "a" })], continueCursor: null },
     };
     panel.responders.pageDocuments = (request) => pages[request.cursor ?? "first"]!;
     await panel.settle();
     panel.click('[data-table="tasks"] .table-select');
     await panel.settle();
-    assert.deepEqual(panel.sent("pageDocuments").map((r) => [r.table, r.cursor]), [["tasks", null]]);
+    assert.deepEqual(panel.sent("pageDocuments").map((r) => [r.component, r.table, r.cursor]), [["", "tasks", null]]);
     assert.equal(panel.text("#documents-title"), "tasks");
     assert.deepEqual(panel.all("#documents .document").map((d) => d.dataset.id), ["id3", "id2"]);
     assert.equal(panel.get('[data-id="id3"] .document-id').textContent, "id3");
@@ -81,8 +81,8 @@ test("a late page of a table no longer open is dropped", () =>
     panel.click('[data-table="tasks"] .table-select');
     panel.click('[data-table="notes"] .table-select');
     const [tasksRequest, notesRequest] = panel.pending().filter((r) => r.type === "pageDocuments");
-    panel.reply(notesRequest!.id, { table: "notes", documents: [doc("n1", { text: "note" })], continueCursor: null });
-    panel.reply(tasksRequest!.id, { table: "tasks", documents: [doc("t1", { title: "late" })], continueCursor: null });
+    panel.reply(notesRequest!.id, { component: "", table: "notes", documents: [doc("n1", { text: "note" })], continueCursor: null });
+    panel.reply(tasksRequest!.id, { component: "", table: "tasks", documents: [doc("t1", { title: "late" })], continueCursor: null });
     await panel.settle();
     assert.equal(panel.text("#documents-title"), "notes");
     assert.deepEqual(panel.all("#documents .document").map((d) => d.dataset.id), ["n1"]);
@@ -90,14 +90,14 @@ test("a late page of a table no longer open is dropped", () =>
 
 test("the _id is copied through the host", () =>
   withFunctionsPanel(async (panel) => {
-    await openTasks(panel, { table: "tasks", documents: [doc("j57abc", { title: "a" })], continueCursor: null });
+    await openTasks(panel, { component: "", table: "tasks", documents: [doc("j57abc", { title: "a" })], continueCursor: null });
     panel.click('[data-id="j57abc"] .copy-id');
     assert.deepEqual(panel.sent("copyText").map((r) => r.text), ["j57abc"]);
   }, { state: readyState(), responders: { listTables: tables, copyText: null } }));
 
 test("editing: the fields as JSON, checked in the panel before anything is sent", () =>
   withFunctionsPanel(async (panel) => {
-    await openTasks(panel, { table: "tasks", documents: [doc("id1", { done: false, title: "a" })], continueCursor: null });
+    await openTasks(panel, { component: "", table: "tasks", documents: [doc("id1", { done: false, title: "a" })], continueCursor: null });
     panel.click('[data-id="id1"] .edit-document');
     const editor = panel.get('[data-id="id1"] .document-editor');
     assert.equal(value(editor), '{\n  "done": false,\n  "title": "a"\n}', "no _id or _creationTime to edit");
@@ -117,7 +117,7 @@ test("editing: the fields as JSON, checked in the panel before anything is sent"
 
 test("a save posts the parsed fields; the store's schema error is shown and the editor stays; success shows the saved document", () =>
   withFunctionsPanel(async (panel) => {
-    await openTasks(panel, { table: "tasks", documents: [doc("id1", { done: false, title: "a" }), doc("id0", { done: true, title: "z" })], continueCursor: null });
+    await openTasks(panel, { component: "", table: "tasks", documents: [doc("id1", { done: false, title: "a" }), doc("id0", { done: true, title: "z" })], continueCursor: null });
     const schemaError = 'Failed to insert or update a document in table "tasks" because it does not match the schema: Object contains extra field `extra` that is not in the validator.';
     panel.responders.replaceDocument = new Error(schemaError);
     panel.click('[data-id="id1"] .edit-document');
@@ -125,7 +125,7 @@ test("a save posts the parsed fields; the store's schema error is shown and the 
     panel.click('[data-id="id1"] .save-document');
     await panel.settle();
     const [request] = panel.sent("replaceDocument");
-    assert.deepEqual(request, { type: "replaceDocument", id: request!.id, table: "tasks", documentId: "id1", fields: { title: "b", done: true, extra: 1 } });
+    assert.deepEqual(request, { type: "replaceDocument", id: request!.id, component: "", table: "tasks", documentId: "id1", fields: { title: "b", done: true, extra: 1 } });
     assert.equal(panel.text('[data-id="id1"] .document-error'), schemaError);
     assert.equal(value(panel.get('[data-id="id1"] .document-editor')), '{"title": "b", "done": true, "extra": 1}', "the edit is kept");
 
@@ -140,11 +140,11 @@ test("a save posts the parsed fields; the store's schema error is shown and the 
 
 test("a delete asks the host; a confirmed delete removes the document and updates the count", () =>
   withFunctionsPanel(async (panel) => {
-    await openTasks(panel, { table: "tasks", documents: [doc("id2", { title: "b" }), doc("id1", { title: "a" })], continueCursor: null });
+    await openTasks(panel, { component: "", table: "tasks", documents: [doc("id2", { title: "b" }), doc("id1", { title: "a" })], continueCursor: null });
     panel.responders.deleteDocument = false;
     panel.click('[data-id="id2"] .delete-document');
     await panel.settle();
-    assert.deepEqual(panel.sent("deleteDocument").map((r) => [r.table, r.documentId]), [["tasks", "id2"]]);
+    assert.deepEqual(panel.sent("deleteDocument").map((r) => [r.component, r.table, r.documentId]), [["", "tasks", "id2"]]);
     assert.ok(panel.find('[data-id="id2"]'), "cancelled: still there");
 
     panel.responders.deleteDocument = true;
@@ -161,7 +161,7 @@ test("a delete asks the host; a confirmed delete removes the document and update
 
 test("system tables are browsable but offer no edit or delete", () =>
   withFunctionsPanel(async (panel) => {
-    panel.responders.pageDocuments = { table: "_storage", documents: [doc("kg2abc", { sha256: "x", size: 3 })], continueCursor: null };
+    panel.responders.pageDocuments = { component: "", table: "_storage", documents: [doc("kg2abc", { sha256: "x", size: 3 })], continueCursor: null };
     await panel.settle();
     panel.click('[data-table="_storage"] .table-select');
     await panel.settle();
@@ -175,11 +175,9 @@ const file = (id: string, overrides: Partial<FileView> = {}): FileView => ({ id,
 
 test("files: listed with size and type, paged, previewed, downloaded and deleted", () =>
   withFunctionsPanel(async (panel) => {
-    const pages: Record<string, FilePageView> = {
-      first: { files: [file("kg2png"), file("kg2txt", { contentType: "text/plain", size: 12 }), file("kg2bin", { contentType: null, size: 3 })], continueCursor: "c1" },
-      c1: { files: [file("kg2old", { contentType: "application/pdf" })], continueCursor: null },
-    };
-    panel.responders.listFiles = (r) => pages[r.cursor ?? "first"]!;
+    const first: FilePageView = { component: "", files: [file("kg2png"), file("kg2txt", { contentType: "text/plain", size: 12 }), file("kg2bin", { contentType: null, size: 3 })], continueCursor: "c1" };
+    panel.responders.listFiles = [first];
+    panel.responders.pageFiles = { component: "", files: [file("kg2old", { contentType: "application/pdf" })], continueCursor: null };
     panel.responders.previewFile = (r) =>
       r.storageId === "kg2png" ? { kind: "image", contentType: "image/png", base64: PNG } : r.storageId === "kg2txt" ? { kind: "text", text: "hello <b>files</b>" } : { kind: "none", reason: "No preview for files without a content type." };
     panel.responders.downloadFile = true;
@@ -191,11 +189,12 @@ test("files: listed with size and type, paged, previewed, downloaded and deleted
       ["kg2txt", "12 B", "text/plain"],
       ["kg2bin", "3 B", "no content type"],
     ]);
-    panel.click("#files-more");
+    assert.equal(panel.find(".install-name"), null, "no install headings while only the app has files");
+    panel.click(".files-more");
     await panel.settle();
-    assert.deepEqual(panel.sent("listFiles").map((r) => r.cursor), [null, "c1"]);
+    assert.deepEqual(panel.sent("pageFiles").map((r) => [r.component, r.cursor]), [["", "c1"]]);
     assert.equal(panel.all(".file-row").length, 4);
-    assert.equal(panel.find("#files-more"), null);
+    assert.equal(panel.find(".files-more"), null);
 
     panel.click('[data-id="kg2png"] .preview-file');
     await panel.settle();
@@ -209,10 +208,10 @@ test("files: listed with size and type, paged, previewed, downloaded and deleted
     assert.match(panel.text("#file-preview .preview-none")!, /No preview/);
 
     panel.click('[data-id="kg2txt"] .download-file');
-    assert.deepEqual(panel.sent("downloadFile").map((r) => r.storageId), ["kg2txt"]);
+    assert.deepEqual(panel.sent("downloadFile").map((r) => [r.component, r.storageId]), [["", "kg2txt"]]);
     panel.click('[data-id="kg2bin"] .delete-file');
     await panel.settle();
-    assert.deepEqual(panel.sent("deleteFile").map((r) => r.storageId), ["kg2bin"]);
+    assert.deepEqual(panel.sent("deleteFile").map((r) => [r.component, r.storageId]), [["", "kg2bin"]]);
     assert.equal(panel.find('[data-id="kg2bin"]'), null);
     assert.match(panel.text("#file-preview")!, /Preview a file/, "the preview of a deleted file goes with it");
     panel.click('[data-id="kg2png"] .copy-id');
@@ -221,9 +220,9 @@ test("files: listed with size and type, paged, previewed, downloaded and deleted
 
 test("hostile document fields, table names and file types are text; a hostile image type is not previewed", () =>
   withFunctionsPanel(async (panel) => {
-    panel.responders.listTables = [{ name: hostile, documents: 1, system: false }];
-    panel.responders.pageDocuments = { table: hostile, documents: [doc(hostile, { [hostile]: hostile })], continueCursor: null };
-    panel.responders.listFiles = { files: [file(hostile, { contentType: hostile })], continueCursor: null };
+    panel.responders.listTables = [{ component: hostile, name: hostile, documents: 1, system: false }];
+    panel.responders.pageDocuments = { component: "", table: hostile, documents: [doc(hostile, { [hostile]: hostile })], continueCursor: null };
+    panel.responders.listFiles = [{ component: hostile, files: [file(hostile, { contentType: hostile })], continueCursor: null }];
     panel.responders.previewFile = { kind: "image", contentType: 'image/png" onload="alert(1)', base64: PNG };
     panel.show(readyState());
     await panel.settle();
@@ -244,12 +243,12 @@ test("a reply of the wrong shape is an error, not a broken tab", () =>
     await panel.settle();
     assert.match(panel.text("#tables-error")!, /cannot show/);
     assert.match(panel.text("#files-error")!, /cannot show/);
-  }, { state: readyState(), responders: { listTables: { not: "a list" } as never, listFiles: [] as never } }));
+  }, { state: readyState(), responders: { listTables: { not: "a list" } as never, listFiles: [{ files: [] }] as never } }));
 
 test("after a mutation runs, the table counts are reloaded but the open page stays as it is", () =>
   withFunctionsPanel(async (panel) => {
-    await openTasks(panel, { table: "tasks", documents: [doc("id1", { title: "a" })], continueCursor: null });
-    panel.responders.runFunction = { requestId: "r", name: "tasks:add", outcome: "success", result: "null", error: null, errorData: null, durationMs: 1, executions: [] };
+    await openTasks(panel, { component: "", table: "tasks", documents: [doc("id1", { title: "a" })], continueCursor: null });
+    panel.responders.runFunction = { requestId: "r", component: "", name: "tasks:add", outcome: "success", result: "null", error: null, errorData: null, durationMs: 1, executions: [] };
     panel.responders.listTables = tables.map((t) => (t.name === "tasks" ? { ...t, documents: 4 } : t));
     panel.click('[data-function="tasks:list"] .function-select');
     panel.click("#run");

@@ -6,7 +6,7 @@ import { Window } from "happy-dom";
 import { connectHost, type HostWindow } from "../../webview/host-bridge";
 import { startFunctionsPanel } from "../../webview/functions/functions-panel";
 import { isFunctionsMemory } from "../../webview/functions/saved-state";
-import type { FunctionEntryView, FunctionsPanelState, FunctionsReplies, FunctionsRequest, HostMessage, RouteEntryView, RunResultView } from "../../webview/protocol";
+import type { CronEntryView, FunctionEntryView, FunctionsPanelState, FunctionsReplies, FunctionsRequest, HostMessage, RouteEntryView, RunResultView } from "../../webview/protocol";
 import { VsCodeApiFake, installApi } from "./webview-fixture";
 
 type RequestType = FunctionsRequest["type"];
@@ -19,6 +19,7 @@ export const stats = (calls = 0, errors = 0, p50Ms: number | null = null, p95Ms:
 export function fn(name: string, overrides: Partial<FunctionEntryView> = {}): FunctionEntryView {
   const colon = name.lastIndexOf(":");
   return {
+    component: "",
     name,
     module: colon < 0 ? name : name.slice(0, colon),
     functionName: colon < 0 ? "default" : name.slice(colon + 1),
@@ -30,8 +31,23 @@ export function fn(name: string, overrides: Partial<FunctionEntryView> = {}): Fu
   };
 }
 
+export function cron(identifier: string, overrides: Partial<CronEntryView> = {}): CronEntryView {
+  return {
+    component: "",
+    identifier,
+    functionName: "jobs:record",
+    udfType: "mutation",
+    schedule: "Every 2 seconds",
+    args: "{}",
+    nextRun: Date.UTC(2026, 0, 2, 3, 4, 7),
+    running: false,
+    lastRun: null,
+    ...overrides,
+  };
+}
+
 export function route(method: string, path: string, overrides: Partial<RouteEntryView> = {}): RouteEntryView {
-  return { method, path, kind: path.endsWith("*") ? "prefix" : "exact", stats: stats(), ...overrides };
+  return { method, path, kind: path.endsWith("*") ? "prefix" : "exact", component: null, addedBy: null, stats: stats(), ...overrides };
 }
 
 export function readyState(overrides: Partial<FunctionsPanelState> = {}): FunctionsPanelState {
@@ -44,6 +60,7 @@ export function readyState(overrides: Partial<FunctionsPanelState> = {}): Functi
       fn("admin/users:remove", { udfType: "action" }),
     ],
     routes: [route("GET", "/hello", { stats: stats(5, 2, 0.4, 1.6) }), route("POST", "/items/*")],
+    crons: [],
     ...overrides,
   };
 }
@@ -51,6 +68,7 @@ export function readyState(overrides: Partial<FunctionsPanelState> = {}): Functi
 export function runResult(overrides: Partial<RunResultView> = {}): RunResultView {
   return {
     requestId: "req1",
+    component: "",
     name: "tasks:add",
     outcome: "success",
     result: '"j57abc"',
@@ -65,7 +83,7 @@ export function runResult(overrides: Partial<RunResultView> = {}): RunResultView
 /** The requests the host answers by default: the Data and Files tabs load these on "ready". */
 const DEFAULT_REPLIES: Responders = {
   listTables: [],
-  listFiles: { files: [], continueCursor: null },
+  listFiles: [{ component: "", files: [], continueCursor: null }],
 };
 
 export interface FunctionsFixture {

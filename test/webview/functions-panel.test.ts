@@ -57,7 +57,7 @@ test("stopped, starting, failed and untrusted runtimes are said so, and nothing 
       assert.match(panel.text("#function-list")!, /not loaded/);
       assert.match(panel.text("#data")!, /while the runtime runs/);
       assert.deepEqual(panel.sent("listTables"), [], "no data requests while it is not running");
-    }, { state: { runtime, functions: [], routes: [] } });
+    }, { state: { runtime, functions: [], routes: [], crons: [] } });
   }
   // A build that failed while the previous one serves: functions run, the notice says why.
   await withFunctionsPanel(async (panel) => {
@@ -71,7 +71,7 @@ test("a stopped runtime disables Run even for a function selected earlier", () =
   withFunctionsPanel((panel) => {
     panel.click('[data-function="tasks:add"] .function-select');
     assert.equal(panel.get("#run").hasAttribute("disabled"), false);
-    panel.show({ runtime: { kind: "stopped" }, functions: [], routes: [] });
+    panel.show({ runtime: { kind: "stopped" }, functions: [], routes: [], crons: [] });
     assert.match(panel.text("#runner")!, /tasks:add is no longer in the project/);
     assert.equal(panel.find("#run"), null);
   }, { state: readyState() }));
@@ -90,6 +90,7 @@ test("selecting a function opens the runner; Run posts the parsed JSON arguments
     assert.deepEqual(request, {
       type: "runFunction",
       id: request!.id,
+      component: "",
       name: "tasks:add",
       args: { title: "write tests", n: 12345678901234567890, nested: [null, true] },
       authorization: null,

@@ -1,9 +1,20 @@
-// The Data tab: the tables with their document counts, and the selected table's documents newest
-// first, a page at a time. Each document shows its `_id` (copyable) and creation time, and can be
-// edited as JSON (its own fields only: `_id` and `_creationTime` are not editable) or deleted.
+// The Data tab: the tables with their document counts, grouped by install (the app first, then
+// each component install by its path, its tables under their plain names), and the selected
+// table's documents newest first, a page at a time. Each document shows its `_id` (copyable) and
+// creation time, and can be edited as JSON (its own fields only: `_id` and `_creationTime` are
+// not editable) or deleted.
 import { append, setDisabled, type Ui } from "../components";
 import type { DocumentView, TableView } from "../protocol";
 import { formatDateTime } from "./format";
+import { groupByInstall, installHeading } from "./installs";
+
+/** A table of one install, named as the install names it. */
+export interface TableRef {
+  component: string;
+  name: string;
+}
+
+export const sameTable = (a: TableRef | null, b: TableRef | null): boolean => a !== null && b !== null && a.component === b.component && a.name === b.name;
 
 export interface DocumentEdit {
   id: string;
@@ -16,7 +27,7 @@ export interface DataModel {
   tables: TableView[] | null;
   tablesLoading: boolean;
   tablesError: string | null;
-  table: string | null;
+  table: TableRef | null;
   documents: DocumentView[];
   /** The next page's cursor; null when the last page is shown. */
   cursor: string | null;
@@ -27,7 +38,7 @@ export interface DataModel {
 
 export interface DataHandlers {
   refreshTables(): void;
-  selectTable(name: string): void;
+  selectTable(table: TableRef): void;
   loadMore(): void;
   copyId(id: string): void;
   edit(document: DocumentView): void;
@@ -65,17 +76,33 @@ function tablesPane(ui: Ui, model: DataModel, handlers: DataHandlers): HTMLEleme
   }
   if (model.tables.length === 0) pane.appendChild(ui.element("p", { className: "muted", text: "The database has no tables yet." }));
   const list = ui.element("ul", { id: "table-list", className: "rows" });
-  for (const table of model.tables) {
-    const selected = table.name === model.table;
-    list.appendChild(
-      ui.element("li", { className: `row table-row${selected ? " selected" : ""}${table.system ? " system" : ""}`, attrs: { "data-table": table.name, "aria-selected": String(selected) } }, [
-        ui.linkButton(table.name, () => handlers.selectTable(table.name), { className: "table-select mono", title: table.system ? `${table.name} (system table, read-only)` : `Browse ${table.name}` }),
-        ui.element("span", { className: "table-count muted", title: "Documents", text: String(table.documents) }),
-      ]),
-    );
+  // Install headings only when a component has tables too.
+  const grouped = model.tables.some((table) => table.component !== "");
+  for (const [component, tables] of groupByInstall(model.tables)) {
+    if (grouped) list.appendChild(installHeading(ui, "li", "table-install", component));
+    for (const table of tables) list.appendChild(tableRow(ui, table, model.table, handlers));
   }
   pane.appendChild(list);
   return pane;
+}
+
+function tableRow(ui: Ui, table: TableView, open: TableRef | null, handlers: DataHandlers): HTMLElement {
+  const selected = sameTable(table, open);
+  const where = table.component === "" ? "" : ` of component ${table.component}`;
+  return ui.element(
+    "li",
+    {
+      className: `row table-row${selected ? " selected" : ""}${table.system ? " system" : ""}`,
+      attrs: { "data-table": table.name, "data-component": table.component, "aria-selected": String(selected) },
+    },
+    [
+      ui.linkButton(table.name, () => handlers.selectTable({ component: table.component, name: table.name }), {
+        className: "table-select mono",
+        title: table.system ? `${table.name}${where} (system table, read-only)` : `Browse ${table.name}${where}`,
+      }),
+      ui.element("span", { className: "table-count muted", title: "Documents", text: String(table.documents) }),
+    ],
+  );
 }
 
 function documentsPane(ui: Ui, model: DataModel, handlers: DataHandlers): HTMLElement {
@@ -84,10 +111,12 @@ function documentsPane(ui: Ui, model: DataModel, handlers: DataHandlers): HTMLEl
     pane.appendChild(ui.element("p", { className: "muted", text: "Select a table to browse its documents, newest first." }));
     return pane;
   }
-  const system = model.tables?.find((t) => t.name === model.table)?.system ?? model.table.startsWith("_");
+  const open = model.table;
+  const system = model.tables?.find((t) => sameTable(t, open))?.system ?? open.name.startsWith("_");
   pane.appendChild(
     ui.element("div", { className: "toolbar" }, [
-      ui.element("h3", { id: "documents-title", className: "pane-title mono", text: model.table }),
+      ui.element("h3", { id: "documents-title", className: "pane-title mono", text: open.name }),
+      open.component !== "" && ui.element("span", { id: "documents-install", className: "muted", text: `component ${open.component}` }),
       system && ui.element("span", { className: "muted", text: "system table: read-only" }),
     ]),
   );

@@ -1,19 +1,23 @@
-// The functions panel: the host pushes its state (runtime status, functions and routes with their
-// stats); the panel asks for everything else with requests (run a function, pages of documents,
-// files) and shows each reply or failure where it belongs. It owns what the user is doing: the
-// tab, the filter, the selected function and its argument text, the open table, an edit.
+// The functions panel: the host pushes its state (runtime status, every install's functions and
+// the routes with their stats); the panel asks for everything else with requests (run a function,
+// pages of documents, files) and shows each reply or failure where it belongs. It owns what the
+// user is doing: the tab, the filter, the selected function and its argument text; the Data and
+// Files tabs own theirs (data-tab.ts, files-tab.ts).
 import { createUi, setHidden } from "../components";
-import { HostRequestError, type HostBridge, type HostRequest } from "../host-bridge";
-import type { ActAsIdentity, DocumentView, FileView, FunctionEntryView, FunctionsPanelState, RunResultView } from "../protocol";
+import type { HostBridge, HostRequest } from "../host-bridge";
+import type { ActAsIdentity, CronEntryView, FunctionEntryView, FunctionsPanelState, RunResultView } from "../protocol";
 import { cloneIdentity, isDevTokenView } from "../auth/act-as-editor";
 import type { OpenSource } from "../response/linked-text";
-import { dataView, emptyDataModel, type DataModel } from "./data-view";
-import { emptyFilesModel, filesView, type FilesModel } from "./files-view";
+import { cronKey, cronListView, type CronRunState } from "./cron-list-view";
+import { dataTab } from "./data-tab";
+import { filesTab } from "./files-tab";
 import { functionListView } from "./function-list-view";
+import { functionKey, keyLabel } from "./installs";
+import { BAD_REPLY, isClosed, messageOf, type PanelContext } from "./panel-context";
 import { parseJsonObject } from "./parse-json";
-import { isDocumentPage, isDocumentView, isFilePage, isFilePreview, isFunctionsPanelState, isRunResult, isTableList } from "./replies";
+import { isCronRun, isFunctionsPanelState, isRunResult } from "./replies";
 import { runnerView, type RunnerView } from "./runner-view";
-import { isTabId, type FunctionsMemory, type TabId } from "./saved-state";
+import { currentMemory, isTabId, type SavedFunctionsMemory, type TabId } from "./saved-state";
 
 export interface FunctionsPanel {
   dispose(): void;
@@ -23,23 +27,20 @@ interface Model {
   state: FunctionsPanelState | null;
   tab: TabId;
   filter: string;
+  /** The selected function's key (functionKey). */
   selected: string | null;
+  /** Argument text by function key. */
   drafts: Record<string, string>;
   authorization: string;
   /** "Act as a user" for runs; like the token, not kept in the saved state. */
   actAs: ActAsIdentity;
   running: boolean;
   result: RunResultView | null;
-  data: DataModel;
-  files: FilesModel;
+  /** The latest "Run now" of a cron job (not kept in the saved state). */
+  cronRun: CronRunState | null;
 }
 
-const BAD_REPLY = "The extension sent a reply this panel cannot show.";
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-const isClosed = (error: unknown) => error instanceof HostRequestError && error.reason === "closed";
-
-export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<FunctionsMemory>): FunctionsPanel {
+export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<SavedFunctionsMemory>): FunctionsPanel {
   const ui = createUi(root.ownerDocument);
   const model: Model = {
     state: null,
@@ -51,10 +52,10 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<Functi
     actAs: cloneIdentity(undefined),
     running: false,
     result: null,
-    data: emptyDataModel(),
-    files: emptyFilesModel(),
+    cronRun: null,
   };
-  const saved = bridge.getState();
+  const stored = bridge.getState();
+  const saved = stored && currentMemory(stored);
   if (saved) {
     model.state = saved.state;
     model.tab = saved.tab;
@@ -62,12 +63,8 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<Functi
     model.selected = saved.selected;
     model.drafts = { ...saved.drafts };
     model.result = saved.result;
-    model.data.table = saved.table;
   }
   let disposed = false;
-  /** Bumped when the open table changes: replies for an older table are dropped. */
-  let documentsGeneration = 0;
-  let filesGeneration = 0;
   /** Whether the host last said the runtime is ready (a restored state does not count). */
   let liveReady = false;
   let runner: RunnerView | null = null;
@@ -76,19 +73,19 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<Functi
 
   const persist = () =>
     bridge.setState({
-      version: 1,
+      version: 2,
       state: model.state,
       tab: model.tab,
       filter: model.filter,
       selected: model.selected,
       drafts: { ...model.drafts },
       result: model.result,
-      table: model.data.table,
+      table: data.table(),
     });
 
   const ready = () => model.state?.runtime.kind === "ready";
-  const draftOf = (name: string) => (Object.hasOwn(model.drafts, name) ? model.drafts[name]! : "{}");
-  const selectedEntry = (): FunctionEntryView | null => model.state?.functions.find((f) => f.name === model.selected) ?? null;
+  const draftOf = (key: string) => (Object.hasOwn(model.drafts, key) ? model.drafts[key]! : "{}");
+  const selectedEntry = (): FunctionEntryView | null => model.state?.functions.find((f) => functionKey(f.component, f.name) === model.selected) ?? null;
 
   // The skeleton: status, a notice for failed host calls, and the three tabs.
   const status = ui.element("div", { id: "runtime-status", className: "runtime-status", attrs: { role: "status" } });
@@ -137,14 +134,12 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<Functi
     setHidden(actionError, message === null);
   };
 
-  /** A request whose reply must pass `check`; a failure rejects with the message to show. */
   async function ask<T>(message: HostRequest, check: (value: unknown) => value is T): Promise<T> {
     const value = await bridge.request(message);
     if (!check(value)) throw new Error(BAD_REPLY);
     return value;
   }
 
-  /** A request whose reply does not matter; its failure goes to the panel's notice. */
   async function tell(message: HostRequest, what: string): Promise<void> {
     try {
       await bridge.request(message);
@@ -152,6 +147,10 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<Functi
       if (!isClosed(error)) showActionError(`${what}: ${messageOf(error)}`);
     }
   }
+
+  const context: PanelContext = { ui, ask, request: (message) => bridge.request(message), tell, showActionError, ready, disposed: () => disposed };
+  const data = dataTab(context, dataSlot, saved?.table ?? null, () => persist());
+  const files = filesTab(context, filesSlot);
 
   const openSource: OpenSource = (file, line, column) => {
     void tell(column === null ? { type: "openSource", file, line } : { type: "openSource", file, line, column }, `Could not open ${file}:${line}`);
@@ -187,20 +186,43 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<Functi
     setHidden(status, text === null);
   }
 
+  function select(key: string) {
+    if (model.selected === key) return;
+    model.selected = key;
+    persist();
+    renderList();
+    renderRunner();
+  }
+
   function renderList() {
+    if (disposed) return;
     const state = model.state;
+    const crons = cronListView(ui, state?.crons ?? [], model.filter, ready(), model.cronRun, { select, runNow: (entry) => void runCron(entry) });
     listSlot.replaceChildren(
       functionListView(ui, state?.functions ?? [], state?.routes ?? [], model.filter, model.selected, {
-        select: (name) => {
-          if (model.selected === name) return;
-          model.selected = name;
-          persist();
-          renderList();
-          renderRunner();
-        },
+        select,
         openRoute: (key) => void tell({ type: "openRoute", route: key }, `Could not open ${key}`),
       }),
+      ...(crons ? [crons] : []),
     );
+  }
+
+  async function runCron(entry: CronEntryView) {
+    if (model.cronRun?.running) return;
+    const run: CronRunState = { key: cronKey(entry), running: true, result: null, error: null };
+    model.cronRun = run;
+    renderList();
+    try {
+      run.result = await ask({ type: "runCron", component: entry.component, identifier: entry.identifier }, isCronRun);
+      // A cron job's mutation or action may have written: the Data tab's counts follow.
+      if (data.loaded()) void data.loadTables(false);
+    } catch (error) {
+      if (isClosed(error)) return;
+      run.error = messageOf(error);
+    } finally {
+      run.running = false;
+    }
+    if (model.cronRun === run) renderList();
   }
 
   function renderRunner(force = false) {
@@ -211,7 +233,7 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<Functi
     runner = runnerView(
       ui,
       entry,
-      model.selected,
+      model.selected === null ? null : keyLabel(model.selected),
       model.selected === null ? "{}" : draftOf(model.selected),
       model.authorization,
       ready(),
@@ -243,7 +265,7 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<Functi
     const entry = selectedEntry();
     if (!entry || model.running || !runner) return;
     const current = runner;
-    const parsed = parseJsonObject(draftOf(entry.name), "Arguments", true);
+    const parsed = parseJsonObject(draftOf(functionKey(entry.component, entry.name)), "Arguments", true);
     if (!parsed.ok) {
       current.setError(parsed.message);
       return;
@@ -257,13 +279,13 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<Functi
         if (authorization !== null) throw new Error('clear the Authorization field, or choose "Anonymous" under Act as a user.');
         authorization = `Bearer ${(await ask({ type: "signDevToken", actAs: model.actAs }, isDevTokenView)).token}`;
       }
-      const result = await ask({ type: "runFunction", name: entry.name, args: parsed.value, authorization }, isRunResult);
+      const result = await ask({ type: "runFunction", component: entry.component, name: entry.name, args: parsed.value, authorization }, isRunResult);
       model.result = result;
       persist();
       if (!disposed) runner?.showResult(result);
       // Mutations and actions may have written: the Data tab's counts follow (its open page does
       // not move under the user's feet; Refresh reloads it).
-      if (entry.udfType !== "query" && model.data.tables !== null) void loadTables(false);
+      if (entry.udfType !== "query" && data.loaded()) void data.loadTables(false);
     } catch (error) {
       if (!isClosed(error)) runner?.setError(`The run failed: ${messageOf(error)}`);
     } finally {
@@ -275,203 +297,8 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<Functi
   async function refreshFunctions() {
     await tell({ type: "refreshFunctions" }, "Could not refresh");
     if (ready()) {
-      void loadTables();
-      void loadFiles(false);
-    }
-  }
-
-  // ---- Data ------------------------------------------------------------------------------------
-
-  function renderData() {
-    if (disposed) return;
-    const data = model.data;
-    dataSlot.replaceChildren(
-      dataView(ui, data, ready(), {
-        refreshTables: () => void loadTables(),
-        selectTable: (name) => {
-          data.table = name;
-          data.editing = null;
-          persist();
-          void loadDocuments(false);
-        },
-        loadMore: () => void loadDocuments(true),
-        copyId: (id) => void tell({ type: "copyText", text: id }, "Could not copy"),
-        edit: (document) => {
-          data.editing = { id: document.id, text: document.fields, error: null, saving: false };
-          renderData();
-        },
-        onEditText: (text) => {
-          if (data.editing) data.editing.text = text;
-        },
-        save: () => void saveEdit(),
-        cancelEdit: () => {
-          data.editing = null;
-          renderData();
-        },
-        remove: (document) => void removeDocument(document),
-      }),
-    );
-  }
-
-  /** Lists the tables; `reloadPage` also reloads the open table's first page. */
-  async function loadTables(reloadPage = true) {
-    const data = model.data;
-    data.tablesLoading = true;
-    renderData();
-    try {
-      data.tables = await ask({ type: "listTables" }, isTableList);
-      data.tablesError = null;
-      if (data.table !== null && !data.tables.some((t) => t.name === data.table)) {
-        data.table = null;
-        data.documents = [];
-        persist();
-      }
-    } catch (error) {
-      if (isClosed(error)) return;
-      data.tablesError = `Could not list the tables: ${messageOf(error)}`;
-    } finally {
-      data.tablesLoading = false;
-    }
-    renderData();
-    if (reloadPage && data.table !== null) void loadDocuments(false);
-  }
-
-  async function loadDocuments(more: boolean) {
-    const data = model.data;
-    const table = data.table;
-    if (table === null) return;
-    const generation = ++documentsGeneration;
-    const cursor = more ? data.cursor : null;
-    if (!more) {
-      data.documents = [];
-      data.cursor = null;
-      data.editing = null;
-    }
-    data.documentsLoading = true;
-    data.documentsError = null;
-    renderData();
-    try {
-      const page = await ask({ type: "pageDocuments", table, cursor }, isDocumentPage);
-      if (generation !== documentsGeneration) return;
-      data.documents = more ? [...data.documents, ...page.documents] : page.documents;
-      data.cursor = page.continueCursor;
-    } catch (error) {
-      if (isClosed(error) || generation !== documentsGeneration) return;
-      data.documentsError = `Could not load ${table}: ${messageOf(error)}`;
-    }
-    data.documentsLoading = false;
-    renderData();
-  }
-
-  async function saveEdit() {
-    const data = model.data;
-    const editing = data.editing;
-    const table = data.table;
-    if (!editing || editing.saving || table === null) return;
-    const parsed = parseJsonObject(editing.text, "The fields", false);
-    if (!parsed.ok) {
-      editing.error = parsed.message;
-      renderData();
-      return;
-    }
-    const system = ["_id", "_creationTime"].filter((key) => Object.hasOwn(parsed.value, key));
-    if (system.length > 0) {
-      editing.error = `${system.join(" and ")} cannot be edited: leave ${system.length > 1 ? "them" : "it"} out of the JSON.`;
-      renderData();
-      return;
-    }
-    editing.saving = true;
-    editing.error = null;
-    renderData();
-    try {
-      const saved = await ask({ type: "replaceDocument", table, documentId: editing.id, fields: parsed.value }, isDocumentView);
-      data.documents = data.documents.map((d) => (d.id === saved.id ? saved : d));
-      if (data.editing === editing) data.editing = null;
-    } catch (error) {
-      if (isClosed(error)) return;
-      // The store's own message: the schema mismatch, say.
-      editing.error = messageOf(error);
-      editing.saving = false;
-    }
-    renderData();
-  }
-
-  async function removeDocument(document: DocumentView) {
-    const data = model.data;
-    const table = data.table;
-    if (table === null) return;
-    try {
-      const deleted = await bridge.request({ type: "deleteDocument", table, documentId: document.id });
-      if (deleted !== true) return;
-      data.documents = data.documents.filter((d) => d.id !== document.id);
-      data.tables = data.tables?.map((t) => (t.name === table ? { ...t, documents: Math.max(0, t.documents - 1) } : t)) ?? null;
-      renderData();
-    } catch (error) {
-      if (!isClosed(error)) showActionError(`Could not delete ${document.id}: ${messageOf(error)}`);
-    }
-  }
-
-  // ---- Files -----------------------------------------------------------------------------------
-
-  function renderFiles() {
-    if (disposed) return;
-    const files = model.files;
-    filesSlot.replaceChildren(
-      filesView(ui, files, ready(), {
-        refresh: () => void loadFiles(false),
-        loadMore: () => void loadFiles(true),
-        copyId: (id) => void tell({ type: "copyText", text: id }, "Could not copy"),
-        preview: (file) => void preview(file),
-        download: (file) => void tell({ type: "downloadFile", storageId: file.id }, `Could not download ${file.id}`),
-        remove: (file) => void removeFile(file),
-      }),
-    );
-  }
-
-  async function loadFiles(more: boolean) {
-    const files = model.files;
-    const generation = ++filesGeneration;
-    const cursor = more ? files.cursor : null;
-    files.loading = true;
-    files.error = null;
-    renderFiles();
-    try {
-      const page = await ask({ type: "listFiles", cursor }, isFilePage);
-      if (generation !== filesGeneration) return;
-      files.files = more ? [...(files.files ?? []), ...page.files] : page.files;
-      files.cursor = page.continueCursor;
-    } catch (error) {
-      if (isClosed(error) || generation !== filesGeneration) return;
-      files.error = `Could not list the files: ${messageOf(error)}`;
-    }
-    files.loading = false;
-    renderFiles();
-  }
-
-  async function preview(file: FileView) {
-    const files = model.files;
-    const current = { id: file.id, view: null, error: null } as NonNullable<FilesModel["preview"]>;
-    files.preview = current;
-    renderFiles();
-    try {
-      current.view = await ask({ type: "previewFile", storageId: file.id }, isFilePreview);
-    } catch (error) {
-      if (isClosed(error)) return;
-      current.error = messageOf(error);
-    }
-    if (files.preview === current) renderFiles();
-  }
-
-  async function removeFile(file: FileView) {
-    const files = model.files;
-    try {
-      const deleted = await bridge.request({ type: "deleteFile", storageId: file.id });
-      if (deleted !== true) return;
-      files.files = files.files?.filter((f) => f.id !== file.id) ?? null;
-      if (files.preview?.id === file.id) files.preview = null;
-      renderFiles();
-    } catch (error) {
-      if (!isClosed(error)) showActionError(`Could not delete ${file.id}: ${messageOf(error)}`);
+      void data.loadTables();
+      void files.load();
     }
   }
 
@@ -491,14 +318,14 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<Functi
     renderRunner();
     if (liveReady && !wasReady) {
       // Opened, started or restarted: load what the Data and Files tabs show.
-      void loadTables();
-      void loadFiles(false);
+      void data.loadTables();
+      void files.load();
     } else if (!liveReady && wasReady) {
-      model.data = { ...emptyDataModel(), table: model.data.table };
-      model.files = emptyFilesModel();
+      data.reset();
+      files.reset();
     }
-    renderData();
-    renderFiles();
+    data.render();
+    files.render();
   }
 
   const unsubscribe = bridge.onMessage((message) => {
@@ -508,8 +335,8 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<Functi
   renderStatus();
   renderList();
   renderRunner(true);
-  renderData();
-  renderFiles();
+  data.render();
+  files.render();
   bridge.ready();
 
   return {

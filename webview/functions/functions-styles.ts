@@ -22,6 +22,10 @@ export const functionsCss = `
 .split { display: grid; grid-template-columns: minmax(18em, 1fr) minmax(20em, 1.2fr); gap: 16px; align-items: start; width: 100%; }
 .pane { min-width: 0; }
 .pane-title, .module-name { font-size: 1em; font-weight: 600; margin: 10px 0 4px; }
+.install-name { display: flex; align-items: baseline; gap: 8px; font-size: 1.05em; font-weight: 600; margin: 14px 0 2px; padding-bottom: 2px; border-bottom: 1px solid var(--vscode-widget-border, transparent); }
+.install-kind, .route-origin { font-size: 0.85em; font-weight: normal; }
+.table-install { font-size: 1em; margin: 10px 0 2px; }
+.install .module-name { margin-inline-start: 4px; }
 .toolbar .pane-title { margin: 0; }
 .rows button.link { justify-self: start; text-align: start; overflow-wrap: anywhere; }
 .rows, .documents { list-style: none; margin: 0; padding: 0; }
@@ -41,6 +45,13 @@ export const functionsCss = `
 .internal-tag { font-size: 0.85em; }
 .kind { min-width: 1.4em; text-align: center; }
 .table-row { grid-template-columns: 1fr auto; }
+.cron-row { padding: 6px 4px; border-bottom: 1px solid var(--vscode-widget-border, transparent); }
+.cron-head { display: flex; align-items: center; gap: 6px; }
+.cron-name { flex: 1; overflow-wrap: anywhere; }
+.cron-detail, .cron-times { display: flex; flex-wrap: wrap; align-items: baseline; gap: 2px 10px; margin-top: 2px; }
+.cron-detail { gap: 0; }
+.cron-last.failed, .cron-result.failed { color: var(--vscode-errorForeground); }
+.cron-result { margin-top: 2px; overflow-wrap: anywhere; }
 .table-row.system .table-select { font-style: italic; }
 .file-row { grid-template-columns: minmax(10em, 2fr) 5em minmax(6em, 1fr) 10em auto; }
 .file-actions, .document-actions, .runner-actions { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
@@ -49,7 +60,7 @@ export const functionsCss = `
 .runner-validator code { overflow-wrap: anywhere; }
 #args, #authorization { width: 100%; }
 #args::part(control), .document-editor::part(control) { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
-#run-progress, #documents-loading, #files-loading { width: 20px; height: 20px; }
+#run-progress, #documents-loading, #files-loading, .files-more-loading { width: 20px; height: 20px; }
 .result-head { display: flex; flex-wrap: wrap; gap: 4px 12px; align-items: baseline; margin: 8px 0 4px; }
 .result-outcome { font-weight: 600; }
 .result-outcome.ok { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); }

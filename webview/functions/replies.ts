@@ -1,6 +1,9 @@
 // Shape checks of what the host sends the functions panel: its state, and the reply value of each
 // request. A value that fails its check is shown as an error instead of breaking the panel.
 import type {
+  CronEntryView,
+  CronLastRunView,
+  CronRunView,
   DocumentPageView,
   DocumentView,
   FilePageView,
@@ -28,6 +31,7 @@ function isStats(value: unknown): value is FunctionStatsView {
 function isFunctionEntry(value: unknown): value is FunctionEntryView {
   return (
     isObject(value) &&
+    isString(value.component) &&
     isString(value.name) &&
     isString(value.module) &&
     isString(value.functionName) &&
@@ -39,7 +43,52 @@ function isFunctionEntry(value: unknown): value is FunctionEntryView {
 }
 
 function isRouteEntry(value: unknown): value is RouteEntryView {
-  return isObject(value) && isString(value.method) && isString(value.path) && (value.kind === "exact" || value.kind === "prefix") && isStats(value.stats);
+  return (
+    isObject(value) &&
+    isString(value.method) &&
+    isString(value.path) &&
+    (value.kind === "exact" || value.kind === "prefix") &&
+    isStringOrNull(value.component) &&
+    isStringOrNull(value.addedBy) &&
+    isStats(value.stats)
+  );
+}
+
+function isCronLastRun(value: unknown): value is CronLastRunView {
+  return (
+    isObject(value) &&
+    isNumber(value.at) &&
+    (value.outcome === "success" || value.outcome === "failure") &&
+    isStringOrNull(value.error) &&
+    typeof value.manual === "boolean" &&
+    isNumber(value.skipped)
+  );
+}
+
+function isCronEntry(value: unknown): value is CronEntryView {
+  return (
+    isObject(value) &&
+    isString(value.component) &&
+    isString(value.identifier) &&
+    isString(value.functionName) &&
+    (value.udfType === null || value.udfType === "mutation" || value.udfType === "action") &&
+    isString(value.schedule) &&
+    isString(value.args) &&
+    isNumber(value.nextRun) &&
+    typeof value.running === "boolean" &&
+    (value.lastRun === null || isCronLastRun(value.lastRun))
+  );
+}
+
+export function isCronRun(value: unknown): value is CronRunView {
+  return (
+    isObject(value) &&
+    isString(value.requestId) &&
+    isString(value.identifier) &&
+    (value.outcome === "success" || value.outcome === "failure") &&
+    isStringOrNull(value.error) &&
+    Array.isArray(value.executions)
+  );
 }
 
 export function isFunctionsPanelState(value: unknown): value is FunctionsPanelState {
@@ -51,13 +100,14 @@ export function isFunctionsPanelState(value: unknown): value is FunctionsPanelSt
     runtime.kind === "starting" ||
     (runtime.kind === "failed" && isString(runtime.message)) ||
     (runtime.kind === "ready" && isStringOrNull(runtime.notice));
-  return runtimeOk && arrayOf(value.functions, isFunctionEntry) && arrayOf(value.routes, isRouteEntry);
+  return runtimeOk && arrayOf(value.functions, isFunctionEntry) && arrayOf(value.routes, isRouteEntry) && arrayOf(value.crons, isCronEntry);
 }
 
 export function isRunResult(value: unknown): value is RunResultView {
   return (
     isObject(value) &&
     isString(value.requestId) &&
+    isString(value.component) &&
     isString(value.name) &&
     (value.outcome === "success" || value.outcome === "failure") &&
     isStringOrNull(value.result) &&
@@ -69,7 +119,7 @@ export function isRunResult(value: unknown): value is RunResultView {
 }
 
 function isTable(value: unknown): value is TableView {
-  return isObject(value) && isString(value.name) && isNumber(value.documents) && typeof value.system === "boolean";
+  return isObject(value) && isString(value.component) && isString(value.name) && isNumber(value.documents) && typeof value.system === "boolean";
 }
 
 export const isTableList = (value: unknown): value is TableView[] => arrayOf(value, isTable);
@@ -79,7 +129,7 @@ export function isDocumentView(value: unknown): value is DocumentView {
 }
 
 export function isDocumentPage(value: unknown): value is DocumentPageView {
-  return isObject(value) && isString(value.table) && arrayOf(value.documents, isDocumentView) && isStringOrNull(value.continueCursor);
+  return isObject(value) && isString(value.component) && isString(value.table) && arrayOf(value.documents, isDocumentView) && isStringOrNull(value.continueCursor);
 }
 
 function isFileView(value: unknown): value is FileView {
@@ -87,8 +137,10 @@ function isFileView(value: unknown): value is FileView {
 }
 
 export function isFilePage(value: unknown): value is FilePageView {
-  return isObject(value) && arrayOf(value.files, isFileView) && isStringOrNull(value.continueCursor);
+  return isObject(value) && isString(value.component) && arrayOf(value.files, isFileView) && isStringOrNull(value.continueCursor);
 }
+
+export const isFileGroups = (value: unknown): value is FilePageView[] => arrayOf(value, isFilePage);
 
 export function isFilePreview(value: unknown): value is FilePreviewView {
   if (!isObject(value)) return false;

@@ -7,6 +7,7 @@ import { actAsEditor } from "../auth/act-as-editor";
 import { linkedText, type OpenSource } from "../response/linked-text";
 import { logsView } from "../response/logs-view";
 import { formatMs, KIND_LETTERS } from "./format";
+import { qualifiedName } from "./installs";
 
 export interface RunnerHandlers {
   onArgs(text: string): void;
@@ -29,6 +30,7 @@ export interface RunnerView {
 export function runnerView(
   ui: Ui,
   entry: FunctionEntryView | null,
+  /** The selected function's name as shown (`counter/public:add`), null when none is selected. */
   selected: string | null,
   draft: string,
   authorization: string,
@@ -54,11 +56,12 @@ export function runnerView(
   }
 
   const kind = KIND_LETTERS[entry.udfType]!;
+  const shownName = qualifiedName(entry.component, entry.name);
   view.appendChild(
     ui.element("div", { className: "runner-head" }, [
       ui.badge(kind.letter, { title: kind.name, className: `kind kind-${entry.udfType}` }),
-      ui.element("span", { id: "selected-function", className: "mono", text: entry.name }),
-      ui.element("span", { className: "muted", text: `${entry.visibility} ${kind.name}` }),
+      ui.element("span", { id: "selected-function", className: "mono", text: shownName }),
+      ui.element("span", { className: "muted", text: `${entry.visibility} ${kind.name}${entry.component === "" ? "" : ` of component ${entry.component}`}` }),
     ]),
   );
   view.appendChild(
@@ -83,7 +86,7 @@ export function runnerView(
     ]);
   const progress = ui.progressRing({ id: "run-progress", ariaLabel: "Running" });
   setHidden(progress, true);
-  const run = ui.button("Run", handlers.run, { id: "run", appearance: "primary", title: `Run ${entry.name}` });
+  const run = ui.button("Run", handlers.run, { id: "run", appearance: "primary", title: `Run ${shownName}` });
   setDisabled(run, !canRun);
   view.append(args, token, ...(actAs ? [actAs] : []), ui.element("div", { className: "runner-actions" }, [run, progress]), error, resultSlot);
 
@@ -98,7 +101,8 @@ export function runnerView(
       setHidden(error, message === null);
     },
     showResult(result) {
-      resultSlot.replaceChildren(...(result && result.name === entry.name ? [resultView(ui, result, openSource)] : []));
+      const mine = result !== null && result.component === entry.component && result.name === entry.name;
+      resultSlot.replaceChildren(...(mine ? [resultView(ui, result, openSource)] : []));
     },
   };
 }

@@ -1,0 +1,3 @@
+import { itemFunctions } from "../../lib/item-functions";
+
+export const { insert, byKey } = itemFunctions();

@@ -1,0 +1,4 @@
+import { defineSchema } from "convex/server";
+import { itemsTable } from "../../lib/item-functions";
+
+export default defineSchema({ items: itemsTable });

@@ -113,7 +113,7 @@ async function main() {
   runOrThrow("node scripts/build.mjs", process.execPath, ["scripts/build.mjs"]);
   phase("build dist/");
   const { runDir, screenshotsDir } = freshRunFolders();
-  const vsix = packageVsix(runDir);
+  const vsix = await packageVsix(runDir);
   phase("package the .vsix (vsce)");
   console.log(`e2e: code-server ${tools.codeServerVersion}, ${chromium}, ${vsix.slice(REPO.length + 1)}`);
   const code = await runSuite({

@@ -2,6 +2,7 @@
 // does the work synchronously (sql.js is synchronous), so a call never interleaves with a commit.
 import type { DocumentJSON, JSONValue, QueryBatch, QueryPageResult, StorePort } from "./store-port";
 import { TRANSACTION_LIMITS, type OpenTransaction, type TransactionTable } from "./transactions";
+import type { SyscallArgs } from "../shared/protocol";
 
 function sizeOf(value: unknown): number {
   return JSON.stringify(value)?.length ?? 0;
@@ -15,9 +16,7 @@ function countRead(entry: OpenTransaction, docs: Array<DocumentJSON | null>): vo
   }
 }
 
-export interface CommitListener {
-  (info: { txId: number; ts: bigint }): void;
-}
+export type CommitListener = (info: { txId: number; ts: bigint }) => void
 
 export class DatabaseOps {
   /** Called after a transaction's writes are durable; e.g. the scheduler arms jobs it created. */
@@ -37,7 +36,7 @@ export class DatabaseOps {
   }
 
   /** Async ops; `args.txId` names the transaction. */
-  handle(worker: number, op: string, args: any): unknown {
+  handle(worker: number, op: string, args: SyscallArgs): unknown {
     switch (op) {
       case "tx/commit": {
         const tx = this.transactions.write(args.txId, worker);
@@ -119,7 +118,7 @@ export class DatabaseOps {
   }
 
   /** Sync ops (the worker is blocked on them). */
-  handleSync(worker: number, op: string, args: any): unknown {
+  handleSync(worker: number, op: string, args: SyscallArgs): unknown {
     switch (op) {
       case "db/normalizeId":
         return { id: this.transactions.get(args.txId, worker).tx.normalizeId(args.table, args.idString) };

@@ -90,7 +90,7 @@ export async function buildProject(opts: BuildOptions): Promise<BuildResult> {
     return fail(err.errors.map(toMessage), [...selection.warnings, ...err.warnings.map(toMessage)]);
   }
 
-  const builtFile = (file: string | null) => (file === null ? null : path.join(outDir, outName(file) + ".js"));
+  const builtFile = (file: string | null) => (file === null ? null : path.join(outDir, `${outName(file)}.js`));
   const modules: BuiltModule[] = selection.modules.map((m) => ({
     path: m.path,
     outFile: builtFile(m.file) as string,

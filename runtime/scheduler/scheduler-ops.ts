@@ -13,6 +13,7 @@ import { asJobDoc, canceledJob, JOBS_TABLE, pendingJob, statePatch } from "./job
 import type { JobExecutor } from "./job-executor";
 import type { JobRunner } from "./job-runner";
 import { checkScheduledTime, checkTargetExists, jobArgs, spendBudget, targetOf, type ScheduleBudget } from "./schedule-checks";
+import type { SyscallArgs } from "../shared/protocol";
 
 const SYSTEM = { isSystem: true } as const;
 
@@ -32,7 +33,7 @@ export class SchedulerOps implements ExtraOps {
     private readonly runner: JobRunner,
   ) {}
 
-  handle(op: string, args: any, context: OpContext): Promise<unknown> | undefined {
+  handle(op: string, args: SyscallArgs, context: OpContext): Promise<unknown> | undefined {
     switch (op) {
       case "1.0/schedule":
         return this.#inMutation(op, context, (tx, jobs) => this.#schedule(tx, jobs, args, context));
@@ -104,7 +105,7 @@ export class SchedulerOps implements ExtraOps {
     }
   }
 
-  #schedule(tx: WriteTransaction, jobs: TransactionJobs, args: any, context: OpContext): string {
+  #schedule(tx: WriteTransaction, jobs: TransactionJobs, args: SyscallArgs, context: OpContext): string {
     const now = Date.now();
     const target = targetOf(args);
     const ts = checkScheduledTime(args.ts, now / 1000);

@@ -64,6 +64,7 @@ async function askPathRest(route: RouteEntry, request: EditableRequest): Promise
   return rest === undefined ? undefined : { ...request, pathRest: rest };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: each command takes what VS Code passes it (a tree item, a URI, nothing), as registerCommand types it.
 export function createCommands(ctx: CommandContext): Record<string, (...args: any[]) => unknown> {
   const panels = new Map<string, ResponsePanel>();
   // One functions panel per window; it says itself when the runtime is stopped or untrusted.

@@ -26,7 +26,7 @@ export class StatusItem implements vscode.Disposable {
     const url = this.session.serving?.site.url;
     const views: Record<SessionState["kind"], [string, string]> = {
       starting: ["$(sync~spin) Convex Lens: starting", "Building and loading the project"],
-      ready: ["$(broadcast) Convex Lens: " + (url ?? "serving"), `HTTP actions on ${url}. Click for the output.`],
+      ready: [`$(broadcast) Convex Lens: ${url ?? "serving"}`, `HTTP actions on ${url}. Click for the output.`],
       "build-failed": ["$(error) Convex Lens: build failed", "The last good build keeps serving; see the Problems view"],
       stopped: ["$(circle-slash) Convex Lens: stopped", "Run 'Convex Lens: Start runtime' to serve the project"],
       failed: ["$(error) Convex Lens: failed to start", state.kind === "failed" ? state.message : ""],

@@ -1,14 +1,17 @@
-// `npm run test:e2e`: the end-to-end suite in a real VS Code (code-server) driven through Debian's
-// Chromium. Steps: check the machine's prerequisites, install Node 24 + code-server into
-// .e2e-cache/ on first use, build, package the .vsix exactly as it ships, then run
-// test/e2e/vscode.e2e.ts inside fresh network + PID namespaces: only loopback exists there, and
-// whatever the suite leaves running dies with the namespace.
+// `npm run test:e2e`: the end-to-end suite in a real VS Code (code-server) driven through a
+// headless Chromium. Steps: check the machine, install Node 24, code-server and Chromium from the
+// npm registry into the user cache folder on first use (scripts/e2e-install.mjs), build, package
+// the .vsix exactly as it ships, then run test/e2e/vscode.e2e.ts inside fresh network + PID
+// namespaces: only loopback exists there, and whatever the suite leaves running dies with the
+// namespace.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { e2eToolsInstalled, ensureE2eTools, MissingPrerequisite, REPO } from "./e2e-install.mjs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureE2eTools } from "./e2e-install.mjs";
 import { packageVsix, runOrThrow } from "./package-vsix.mjs";
 
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SUITE = "test/e2e/vscode.e2e.ts";
 const SUITE_TIMEOUT_MS = 9 * 60_000;
 const started = Date.now();
@@ -24,53 +27,29 @@ function which(command) {
   return spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" }).stdout.trim() || null;
 }
 
-function findChromium() {
-  const candidates = process.env.E2E_CHROMIUM ? [process.env.E2E_CHROMIUM] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
-  return candidates.find((path) => existsSync(path)) ?? null;
-}
-
 /** `unshare` arguments for a namespace with its own network (loopback only) and PID space. */
 function namespaceArgs() {
   const own = ["--net", "--pid", "--fork", "--kill-child", "--mount-proc"];
   return process.getuid?.() === 0 ? own : ["--map-root-user", ...own];
 }
 
+/** What the machine must have beyond Node and npm: Linux x64, and util-linux's `unshare` and
+ *  iproute2's `ip` (both in every Debian base system) with the right to make a namespace. */
 function checkPrerequisites() {
   const problems = [];
-  const packages = new Set();
   if (process.platform !== "linux" || process.arch !== "x64") problems.push(`this suite runs on Linux x64 only (this is ${process.platform}/${process.arch})`);
-  const chromiumPath = findChromium();
-  if (!chromiumPath) {
-    problems.push(`Chromium is missing (${process.env.E2E_CHROMIUM ? `E2E_CHROMIUM=${process.env.E2E_CHROMIUM}` : "/usr/bin/chromium"})`);
-    packages.add("chromium");
-  }
-  if (!e2eToolsInstalled() && !existsSync("/usr/include/gssapi/gssapi.h")) {
-    problems.push("the Kerberos headers are missing: code-server's native module `kerberos` cannot be built (first run only)");
-    packages.add("libkrb5-dev");
-  }
-  if (!which("unshare")) {
-    problems.push("`unshare` is missing (it isolates the run from the network)");
-    packages.add("util-linux");
-  }
-  if (!which("ip")) {
-    problems.push("`ip` is missing (it brings up loopback inside the isolated network)");
-    packages.add("iproute2");
-  }
+  if (!which("unshare")) problems.push("`unshare` (util-linux) is missing: it isolates the run from the network");
+  if (!which("ip")) problems.push("`ip` (iproute2) is missing: it brings up loopback inside the isolated network");
   if (problems.length === 0) {
     const probe = spawnSync("unshare", [...namespaceArgs(), "--", "sh", "-c", "ip link set lo up"], { encoding: "utf8" });
     if (probe.status !== 0) {
-      problems.push(`cannot create a network namespace with \`unshare ${namespaceArgs().join(" ")}\`: ${(probe.stderr || probe.error?.message || "").trim()}\n    run as root, or allow unprivileged user namespaces`);
+      problems.push(
+        `cannot create a network namespace with \`unshare ${namespaceArgs().join(" ")}\`: ${(probe.stderr || probe.error?.message || "").trim()}\n` +
+          "    run as root, or allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu kernel.apparmor_restrict_unprivileged_userns=0)",
+      );
     }
   }
-  if (problems.length > 0) {
-    // Chromium and libkrb5-dev are always named: they are what a fresh Debian machine lacks.
-    const install = new Set(["chromium", "libkrb5-dev", ...packages]);
-    throw new MissingPrerequisite(
-      `the end-to-end suite cannot run on this machine:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
-        `Install what is missing with:\n  apt-get update && apt-get install -y ${[...install].join(" ")}`,
-    );
-  }
-  return { chromium: chromiumPath };
+  if (problems.length > 0) throw new Error(`the end-to-end suite cannot run on this machine:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
 }
 
 /** A fresh run folder inside the repository (test/.tmp is git-ignored), older runs removed. */
@@ -106,21 +85,22 @@ async function runSuite(env) {
 }
 
 async function main() {
-  const { chromium } = checkPrerequisites();
+  checkPrerequisites();
   phase("check prerequisites");
-  const tools = ensureE2eTools((line) => console.log(line));
-  phase("tools in .e2e-cache (Node 24, code-server)");
+  const tools = await ensureE2eTools((line) => console.log(line));
+  phase("tools (Node 24, code-server, Chromium)");
   runOrThrow("node scripts/build.mjs", process.execPath, ["scripts/build.mjs"]);
   phase("build dist/");
   const { runDir, screenshotsDir } = freshRunFolders();
-  const vsix = packageVsix(runDir);
+  const vsix = await packageVsix(runDir);
   phase("package the .vsix (vsce)");
-  console.log(`e2e: code-server ${tools.codeServerVersion}, ${chromium}, ${vsix.slice(REPO.length + 1)}`);
+  console.log(`e2e: code-server ${tools.codeServerVersion}; ${tools.chromium.version} at ${tools.chromium.executable}; ${vsix.slice(REPO.length + 1)}`);
   const code = await runSuite({
     E2E_NODE24: tools.node24,
     E2E_CODE_SERVER_ENTRY: tools.codeServerEntry,
     E2E_VSIX: vsix,
-    E2E_CHROMIUM: chromium,
+    E2E_CHROMIUM: tools.chromium.executable,
+    E2E_CHROMIUM_ENV: JSON.stringify(tools.chromium.env),
     E2E_RUN_DIR: runDir,
     E2E_SCREENSHOTS_DIR: screenshotsDir,
   });

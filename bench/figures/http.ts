@@ -1,7 +1,7 @@
 // Figures 1–4 and 8: HTTP throughput through `convex-lens serve` against bare Hono and convex-test,
 // the cost of table size, an index range read, and the runtime's peak memory.
 import { callFunction, load, RUN_SECONDS, CONNECTIONS, seedServe, trimServe, warmUp, type LoadRun, type LoadTarget } from "../lib/load";
-import { newConvexTestApp, pairsPerSecond, rangeQuery, seedConvexTest, trimConvexTest, type ConvexTestApp } from "../lib/convex-test-app";
+import { pairsPerSecond, rangeQuery, seedConvexTest, trimConvexTest, type ConvexTestApp } from "../lib/convex-test-app";
 import { scratchDir, startBareHono, startServe, type ServeChild } from "../lib/processes";
 import { verdict, type Section } from "../lib/report";
 import { fmt, median } from "../lib/stats";
@@ -70,13 +70,13 @@ export async function trivialRoute(appDir: string): Promise<Section> {
         runsLine("serve CPU time per request (all threads of the serve process)", ourRuns.map((r) => r.cpuMicros), "µs"),
         runsLine("  of which on the host thread (HTTP, log store, database)", ourRuns.map((r) => r.mainThreadCpuMicros), "µs"),
         runsLine("bare Hono CPU time per request", baseRuns.map((r) => r.cpuMicros), "µs"),
-        runsLine(
+        `${runsLine(
           "one round trip between two threads and nothing else (a small message to a worker thread and its answer; CPU of both threads)",
           crossings.map((c) => c.cpuMicros),
           "µs",
-        ) + `; wall ${fmt(median(crossings.map((c) => c.wallMicros)))} µs`,
-        runsLine("serve latency p50", ourRuns.map((r) => r.latencyP50), "ms", 1) + `; p99 median ${fmt(median(ourRuns.map((r) => r.latencyP99)), 1)} ms`,
-        runsLine("bare Hono latency p50", baseRuns.map((r) => r.latencyP50), "ms", 1) + `; p99 median ${fmt(median(baseRuns.map((r) => r.latencyP99)), 1)} ms`,
+        )}; wall ${fmt(median(crossings.map((c) => c.wallMicros)))} µs`,
+        `${runsLine("serve latency p50", ourRuns.map((r) => r.latencyP50), "ms", 1)}; p99 median ${fmt(median(ourRuns.map((r) => r.latencyP99)), 1)} ms`,
+        `${runsLine("bare Hono latency p50", baseRuns.map((r) => r.latencyP50), "ms", 1)}; p99 median ${fmt(median(baseRuns.map((r) => r.latencyP99)), 1)} ms`,
         ...checkRuns("serve", ourRuns),
         ...checkRuns("bare Hono", baseRuns),
       ],

@@ -163,7 +163,9 @@ async function exchange(method: string, url: string, sent: Array<[string, string
     const response = await fetch(url, { method, headers: sent, body, redirect: "manual", signal });
     result.status = response.status;
     result.statusText = response.statusText;
-    response.headers.forEach((value, name) => result.headers.push([name, value]));
+    response.headers.forEach((value, name) => {
+      result.headers.push([name, value]);
+    });
     const text = await response.text();
     result.bodyStart = text.slice(0, 500);
   } catch (error) {

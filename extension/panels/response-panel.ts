@@ -70,7 +70,7 @@ export class ResponsePanel implements vscode.Disposable {
     this.#setState({ kind: "loading", request, target });
     this.deps.remember(this.route, request);
     const local = destination.kind === "runtime";
-    if (local && (!serving || !serving.runtime.ready)) {
+    if (local && (!serving?.runtime.ready)) {
       const message = serving ? "The project has not loaded yet (see the Problems view)." : "The Convex Lens runtime is stopped. Run 'Convex Lens: Start runtime'.";
       this.#setState({ kind: "error", request, target, message });
       throw new Error(message);

@@ -136,7 +136,7 @@ function hasArray(value: unknown): boolean {
 
 function mediaType(headers: Array<[string, string]>): string | null {
   const value = headers.find(([name]) => name.toLowerCase() === "content-type")?.[1];
-  const type = value?.split(";")[0]!.trim().toLowerCase();
+  const type = value?.split(";")[0]?.trim().toLowerCase();
   return type ? type : null;
 }
 

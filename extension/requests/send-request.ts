@@ -27,6 +27,7 @@ function classifyBody(contentType: string, bytes: Uint8Array): ResponseView["bod
       return { kind: "text", text };
     }
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters (but tab, newlines, form feed) are what marks a body as binary.
   const looksBinary = !type.startsWith("text/") && type !== "" && /[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 1024));
   if (looksBinary) return { kind: "binary", contentType: type, base64: Buffer.from(bytes).toString("base64") };
   return { kind: "text", text };
@@ -93,7 +94,9 @@ export async function sendRequest(siteUrl: string, request: EditableRequest, log
   const durationMs = Math.round(performance.now() - started);
   if (logs) await settled(logs, requestId);
   const responseHeaders: Array<[string, string]> = [];
-  response.headers.forEach((value, name) => responseHeaders.push([name, value]));
+  response.headers.forEach((value, name) => {
+    responseHeaders.push([name, value]);
+  });
   return {
     bytes,
     response: {

@@ -261,7 +261,7 @@ function hasOptionsRoute(declared: Declared[], runtimeRoutes: RuntimeRoute[] | n
   return options.some((option) => {
     if ("exact" in option) return route.path !== null && option.exact === route.path;
     if (route.path !== null) return route.path.startsWith(option.prefix);
-    return route.prefix !== null && route.prefix.startsWith(option.prefix);
+    return route.prefix?.startsWith(option.prefix);
   });
 }
 

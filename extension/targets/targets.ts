@@ -87,7 +87,7 @@ export function deploymentFromEnv(envLocal: string): Deployment | { problem: str
     if (!url.hostname.endsWith(".convex.cloud")) {
       return { problem: `${variable} (${cloud}) is not a *.convex.cloud URL, so its HTTP actions URL is unknown: add CONVEX_SITE_URL to .env.local` };
     }
-    url.hostname = url.hostname.slice(0, -".convex.cloud".length) + ".convex.site";
+    url.hostname = `${url.hostname.slice(0, -".convex.cloud".length)}.convex.site`;
     return { siteUrl: url.origin, name: nameOf(url.origin, env), source: variable };
   }
   return null;

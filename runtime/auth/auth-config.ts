@@ -38,7 +38,9 @@ export function parseAuthConfig(config: unknown, file: string): Provider[] {
   const providers = (config as { providers?: unknown }).providers;
   if (providers === undefined) throw schemaError(`missing field \`providers\`. ${ENV_HINT}`);
   if (!Array.isArray(providers)) throw schemaError(`\`providers\` must be an array, got ${kindOf(providers)}.`);
-  providers.forEach((provider, index) => checkCommonConfusions(provider, index, file, schemaError));
+  providers.forEach((provider, index) => {
+    checkCommonConfusions(provider, index, file, schemaError);
+  });
   return providers.map((provider, index) => parseProvider(provider as Record<string, unknown>, index, schemaError));
 }
 

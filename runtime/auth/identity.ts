@@ -94,7 +94,7 @@ function flatten(entries: Array<[string, unknown]>): Array<[string, unknown]> {
 function addCustomClaims(identity: Identity, claims: Array<[string, unknown]>): void {
   const sorted = [...claims].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [key, value] of sorted) {
-    if (value === undefined || Object.prototype.hasOwnProperty.call(identity, key)) continue;
+    if (value === undefined || Object.hasOwn(identity, key)) continue;
     identity[key] = value;
   }
 }
@@ -123,7 +123,7 @@ export function rfc3339(seconds: number): string {
   let fraction = "";
   if (nanos > 0) {
     const digits = String(nanos).padStart(9, "0");
-    fraction = "." + (nanos % 1e6 === 0 ? digits.slice(0, 3) : nanos % 1e3 === 0 ? digits.slice(0, 6) : digits);
+    fraction = `.${nanos % 1e6 === 0 ? digits.slice(0, 3) : nanos % 1e3 === 0 ? digits.slice(0, 6) : digits}`;
   }
   return `${base}${fraction}+00:00`;
 }

@@ -72,7 +72,7 @@ export class JwksCache {
   #load(url: string): Promise<JWK[]> {
     // Concurrent checks of tokens from one provider share one request.
     const pending = this.#inflight.get(url);
-    if (pending) return pending;
+    if (pending !== undefined) return pending;
     const load = (async () => {
       const result = await fetchJson(url, JWKS_MEDIA_TYPES);
       if (!result.ok) throw jwksFetchError(url, result.failure);

@@ -23,7 +23,7 @@ export class OidcDiscovery {
     const entry = this.#entries.get(issuer);
     if (entry && this.now() - entry.fetchedAt < this.ttlMs) return entry.jwksUri;
     const pending = this.#inflight.get(issuer);
-    if (pending) return pending;
+    if (pending !== undefined) return pending;
     const load = this.#discover(issuer).finally(() => this.#inflight.delete(issuer));
     this.#inflight.set(issuer, load);
     return load;

@@ -81,7 +81,7 @@ export class TokenVerifier {
     if (cached) return cached;
     // The functions of one request often ask at the same time: one check serves them all.
     const pending = this.#inflight.get(token);
-    if (pending) return pending;
+    if (pending !== undefined) return pending;
     const check: Promise<Identity> = this.#check(token).finally(() => {
       if (this.#inflight.get(token) === check) this.#inflight.delete(token);
     });

@@ -6,6 +6,7 @@ import { isSystemTableName } from "../store/catalog";
 import type { DocumentJSON, JSONValue, QueryBatch, QueryPageResult, StorePort } from "./store-port";
 import type { ReadTransaction } from "../store/types";
 import { TRANSACTION_LIMITS, type OpenTransaction, type TransactionTable } from "./transactions";
+import type { SyscallArgs } from "../shared/protocol";
 
 function sizeOf(value: unknown): number {
   return JSON.stringify(value)?.length ?? 0;
@@ -19,9 +20,7 @@ function countRead(entry: OpenTransaction, docs: Array<DocumentJSON | null>): vo
   }
 }
 
-export interface CommitListener {
-  (info: { txId: number; ts: bigint }): void;
-}
+export type CommitListener = (info: { txId: number; ts: bigint }) => void
 
 export class DatabaseOps {
   /** Called after a transaction's writes are durable; e.g. the scheduler arms jobs it created. */
@@ -41,7 +40,7 @@ export class DatabaseOps {
   }
 
   /** Async ops; `args.txId` names the transaction. */
-  handle(worker: number, op: string, args: any): unknown {
+  handle(worker: number, op: string, args: SyscallArgs): unknown {
     switch (op) {
       case "tx/commit": {
         const tx = this.transactions.write(args.txId, worker);
@@ -130,7 +129,7 @@ export class DatabaseOps {
   }
 
   /** Sync ops (the worker is blocked on them). */
-  handleSync(worker: number, op: string, args: any): unknown {
+  handleSync(worker: number, op: string, args: SyscallArgs): unknown {
     switch (op) {
       case "db/normalizeId":
         return { id: this.#documents(this.transactions.get(args.txId, worker).tx, args).normalizeId(args.table, args.idString) };

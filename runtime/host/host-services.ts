@@ -1,6 +1,6 @@
 // The host's side of every call a worker makes: transactions and documents through DatabaseOps,
 // identities, and a clear refusal for ops this runtime does not implement.
-import type { ExecutionEnd, ExecutionLog, ExecutionStart } from "../shared/protocol";
+import type { ExecutionEnd, ExecutionLog, ExecutionStart, SyscallArgs } from "../shared/protocol";
 import type { DatabaseOps } from "./database-ops";
 import type { ExecutionEvents } from "./execution-events";
 import type { TransactionTable } from "./transactions";
@@ -21,7 +21,7 @@ export interface OpContext {
 
 export interface ExtraOps {
   /** Returns undefined when it does not handle `op`. */
-  handle(op: string, args: any, context: OpContext): Promise<unknown> | undefined;
+  handle(op: string, args: SyscallArgs, context: OpContext): Promise<unknown> | undefined;
 }
 
 /** Turns a bearer token into the identity `ctx.auth.getUserIdentity()` returns, or throws why not. */
@@ -41,7 +41,7 @@ export class HostServices implements WorkerServices {
     private readonly events: ExecutionEvents,
   ) {}
 
-  async call(worker: number, _execId: string, op: string, args: any): Promise<unknown> {
+  async call(worker: number, _execId: string, op: string, args: SyscallArgs): Promise<unknown> {
     if (op === "tx/begin") return this.db.begin(worker, args.mode);
     if (op === "auth/getUserIdentity") return this.#identity(args.token);
     if (op === "op") {
@@ -57,7 +57,7 @@ export class HostServices implements WorkerServices {
     return result;
   }
 
-  callSync(worker: number, _execId: string, op: string, args: any): unknown {
+  callSync(worker: number, _execId: string, op: string, args: SyscallArgs): unknown {
     return this.db.handleSync(worker, op, args);
   }
 

@@ -172,11 +172,13 @@ export class Runtime extends EventEmitter {
     this.on("newListener", (event: string | symbol, listener: (text: string) => void) => {
       if (event !== "notice" || this.#unheardNotices.length === 0) return;
       const texts = this.#unheardNotices.splice(0);
-      queueMicrotask(() => texts.forEach((text) => listener(text)));
+      queueMicrotask(() => {
+        for (const text of texts) listener(text);
+      });
     });
   }
 
-  override emit(event: string | symbol, ...args: any[]): boolean {
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
     if (event === "notice" && this.listenerCount("notice") === 0) {
       this.#unheardNotices.push(String(args[0]));
       if (this.#unheardNotices.length > 50) this.#unheardNotices.shift();
@@ -224,7 +226,7 @@ export class Runtime extends EventEmitter {
 
   /** Builds and loads the project; on failure the previous build keeps serving. */
   reload(): Promise<void> {
-    if (this.#reloading) {
+    if (this.#reloading !== null) {
       this.#reloadAgain = true;
       return this.#reloading;
     }

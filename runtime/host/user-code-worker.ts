@@ -11,6 +11,7 @@ import type {
   LoadedProject,
   RunFunctionRequest,
   RunHttpRequest,
+  SyscallArgs,
   WireError,
   WorkerInit,
   WorkerToHost,
@@ -33,9 +34,9 @@ import type { WorkerBoot, WorkerStart } from "../shared/worker-boot";
 
 export interface WorkerServices {
   /** Async syscalls relayed from the worker. */
-  call(worker: number, execId: string, op: string, args: any): Promise<unknown>;
+  call(worker: number, execId: string, op: string, args: SyscallArgs): Promise<unknown>;
   /** Sync syscalls; the worker is blocked until this returns. */
-  callSync(worker: number, execId: string, op: string, args: any): unknown;
+  callSync(worker: number, execId: string, op: string, args: SyscallArgs): unknown;
   onExecutionStart(event: ExecutionStart): void;
   onExecutionLog(event: ExecutionLog): void;
   onExecutionEnd(event: ExecutionEnd): void;

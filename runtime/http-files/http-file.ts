@@ -225,7 +225,7 @@ export function serializeRequest(request: HttpRequestToWrite): string {
   const assertions = request.assertions ?? [];
   if (assertions.length > 0) out.push("", ...assertions.map((assertion) => `?? ${formatAssertion(assertion)}`));
   out.push("");
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }
 
 /** A whole file: variables first, then each request. */
@@ -236,7 +236,7 @@ export function serializeHttpFile(file: { header?: string[]; variables: Array<{ 
     if (!/^[A-Za-z_$][\w$.-]*$/.test(name)) throw new HttpFileWriteError(`"${name}" is not a variable name .http files accept`);
     out.push(`@${name} = ${oneLine(value)}`);
   }
-  const head = out.length > 0 ? out.join("\n") + "\n\n" : "";
+  const head = out.length > 0 ? `${out.join("\n")}\n\n` : "";
   return head + file.requests.map(serializeRequest).join("");
 }
 

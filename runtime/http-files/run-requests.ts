@@ -113,7 +113,9 @@ export async function runRequest(file: string, request: HttpRequestEntry, variab
     });
     text = await response.text();
     outcome.status = response.status;
-    response.headers.forEach((value, name) => responseHeaders.push([name, value]));
+    response.headers.forEach((value, name) => {
+    responseHeaders.push([name, value]);
+  });
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
     const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${options.timeoutMs ?? 30_000} ms` : `${error instanceof Error ? error.message : String(error)}${cause}`;

@@ -55,7 +55,7 @@ export function prepareOutDir(projectDir: string, functionsDir: string, outDir: 
 function writeBuildMarker(outDir: string, buildId: string): void {
   // The builder's pid: a folder whose process is gone (killed before it could clean up) is garbage.
   const pkg = { type: "module", private: true, [MARKER_FIELD]: buildId, [PID_FIELD]: process.pid };
-  fs.writeFileSync(path.join(outDir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+  fs.writeFileSync(path.join(outDir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
 }
 
 /**

@@ -50,7 +50,7 @@ export type SkipReason =
 export function skipReason(relPath: string): SkipReason | null {
   const base = path.basename(relPath);
   if (!ENTRY_EXTENSIONS.some((ext) => relPath.endsWith(ext))) return "not-js";
-  if (relPath.startsWith("_generated" + path.sep)) return "generated";
+  if (relPath.startsWith(`_generated${path.sep}`)) return "generated";
   if (base.startsWith(".")) return "dotfile";
   if (base.startsWith("#")) return "editor-temp";
   if (base === "schema.ts" || base === "schema.js") return "schema";
@@ -69,7 +69,7 @@ export function selectEntryPoints(functionsDir: string): EntryPointsResult {
     const relPath = path.relative(functionsDir, file);
     const base = path.basename(file);
 
-    if (relPath.startsWith("_deps" + path.sep)) {
+    if (relPath.startsWith(`_deps${path.sep}`)) {
       errors.push(
         fileMessage(file, `The path "${file}" is within the "_deps" directory, which is reserved for dependencies. Please move your code to another directory.`),
       );
@@ -100,7 +100,7 @@ export function selectEntryPoints(functionsDir: string): EntryPointsResult {
 /** The output path esbuild gives an entry point: same folders, extension replaced by `.js`. */
 export function outputPathOf(modulePath: string): string {
   const ext = path.posix.extname(modulePath);
-  return modulePath.slice(0, modulePath.length - ext.length) + ".js";
+  return `${modulePath.slice(0, modulePath.length - ext.length)}.js`;
 }
 
 /** The module defining HTTP routes (http.ts, http.js, …) at the top of a definition, or null. */

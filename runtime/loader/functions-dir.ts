@@ -49,7 +49,7 @@ export function findFunctionsDir(projectDir: string): FunctionsDirResult {
 export function findHttpFile(functionsDir: string): string | null {
   // The backend loads the module whose bundled path is `http.js`; any JS/TS source named http.* becomes that.
   for (const ext of [".ts", ".js", ".tsx", ".jsx", ".mts", ".mjs", ".cts", ".cjs"]) {
-    const candidate = path.join(functionsDir, "http" + ext);
+    const candidate = path.join(functionsDir, `http${ext}`);
     if (isFile(candidate)) return candidate;
   }
   return null;

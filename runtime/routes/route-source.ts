@@ -33,6 +33,7 @@ export interface RouteSourceResult {
 export type ReadFile = (path: string) => string | null;
 
 /** A Babel AST node (plain objects; fields read as needed). */
+// biome-ignore lint/suspicious/noExplicitAny: the walk reads whatever fields a node type has; each read checks `type` first.
 export type AstNode = { type: string; loc?: { start: { line: number; column: number }; end: { line: number; column: number } } } & Record<string, any>;
 type Node = AstNode;
 
@@ -109,7 +110,7 @@ function jsonFieldsOf(handler: Node | undefined): string[] | null {
     if (init?.type === "TSAsExpression") init = init.expression as Node;
     if (init?.type === "AwaitExpression") init = init.argument as Node;
     const callee = init?.type === "CallExpression" ? (init.callee as Node) : null;
-    if (!callee || callee.type !== "MemberExpression" || callee.property.type !== "Identifier" || callee.property.name !== "json") return;
+    if (callee?.type !== "MemberExpression" || callee.property.type !== "Identifier" || callee.property.name !== "json") return;
     fields = (node.id.properties as Node[])
       .filter((p) => p.type === "ObjectProperty")
       .map((p) => (p.key.type === "Identifier" ? (p.key.name as string) : literalString(p.key)))

@@ -65,6 +65,6 @@ export function statePatch(state: JobState, now: number): { [key: string]: JSONV
  * JsError`). Our wire error's stack is the message followed by those frames.
  */
 export function failureText(error: WireError): string {
-  const text = error.stack && error.stack.startsWith(error.message) ? error.stack : error.message;
+  const text = error.stack?.startsWith(error.message) ? error.stack : error.message;
   return text.endsWith("\n") ? text : `${text}\n`;
 }

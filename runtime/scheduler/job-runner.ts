@@ -38,7 +38,7 @@ export class JobRunner {
       return;
     }
     // Canceled, already run, or rolled back with the savepoint that created it.
-    if (!job || job.state.kind !== "pending") return;
+    if (job?.state.kind !== "pending") return;
     const project = this.runtime.project;
     if (!project) throw new Error("the project is not loaded");
     const componentPath = found!.component;

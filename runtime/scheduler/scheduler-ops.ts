@@ -15,6 +15,7 @@ import { recordJobTarget } from "./job-targets";
 import type { JobExecutor } from "./job-executor";
 import type { JobRunner } from "./job-runner";
 import { checkScheduledTime, checkTargetExists, jobArgs, spendBudget, targetOf, type ScheduleBudget } from "./schedule-checks";
+import type { SyscallArgs } from "../shared/protocol";
 
 const SYSTEM = { isSystem: true } as const;
 
@@ -34,7 +35,7 @@ export class SchedulerOps implements ExtraOps {
     private readonly runner: JobRunner,
   ) {}
 
-  handle(op: string, args: any, context: OpContext): Promise<unknown> | undefined {
+  handle(op: string, args: SyscallArgs, context: OpContext): Promise<unknown> | undefined {
     switch (op) {
       case "1.0/schedule":
         return this.#inMutation(op, context, (tx, jobs) => this.#schedule(tx, jobs, args, context));
@@ -106,7 +107,7 @@ export class SchedulerOps implements ExtraOps {
     }
   }
 
-  #schedule(tx: WriteTransaction, jobs: TransactionJobs, args: any, context: OpContext): string {
+  #schedule(tx: WriteTransaction, jobs: TransactionJobs, args: SyscallArgs, context: OpContext): string {
     const now = Date.now();
     const target = targetOf(args);
     const targetComponent: string = typeof args.targetComponent === "string" ? args.targetComponent : context.component;

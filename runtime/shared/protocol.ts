@@ -161,6 +161,14 @@ export interface ExecutionLog {
   line: { messages: string[]; level: "LOG" | "DEBUG" | "INFO" | "WARN" | "ERROR"; timestamp: number; isTruncated: boolean };
 }
 
+/**
+ * The arguments of a syscall: the JSON that the project's `convex` package passes to
+ * `globalThis.Convex`, which each handler checks field by field as the backend does (and answers
+ * the backend's error when a field is wrong). It is typed loosely on purpose, in this one place.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above; every op handler validates its own arguments.
+export type SyscallArgs = any;
+
 export type WorkerToHost =
   /** Several messages sent together, handled in order (see HostChannel). */
   | { type: "batch"; messages: WorkerToHost[] }
@@ -169,8 +177,8 @@ export type WorkerToHost =
   /** User code is ending this worker (a signal to its own process, process.abort()): `call` names how. */
   | { type: "ending"; call: string }
   /** `id` 0: nobody waits for the answer (a failure is reported by the host). */
-  | { type: "call"; id: number; execId: string; op: string; args: any }
-  | { type: "sync-call"; execId: string; op: string; args: any }
+  | { type: "call"; id: number; execId: string; op: string; args: SyscallArgs }
+  | { type: "sync-call"; execId: string; op: string; args: SyscallArgs }
   | ExecutionStart
   | ExecutionEnd
   | ExecutionLog

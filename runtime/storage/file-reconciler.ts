@@ -26,7 +26,10 @@ export class FileReconciler {
   /** A mutation's transaction stored or deleted `id`: check it when that transaction ends. */
   touch(txId: number, worker: number, id: string): void {
     let entry = this.#touched.get(txId);
-    if (!entry) this.#touched.set(txId, (entry = { worker, ids: new Set() }));
+    if (!entry) {
+      entry = { worker, ids: new Set() };
+      this.#touched.set(txId, entry);
+    }
     entry.ids.add(id);
   }
 

@@ -6,9 +6,10 @@ import type { ExtraOps, OpContext } from "../host/host-services";
 import { invalidArgument, invalidArguments, notInQueries } from "./messages";
 import { parseStorageIdArg } from "./storage-ids";
 import type { StorageService } from "./storage-service";
+import type { SyscallArgs } from "../shared/protocol";
 
 export function storageOps(service: StorageService): ExtraOps {
-  const handlers: Record<string, (args: any, ctx: OpContext) => Promise<unknown>> = {
+  const handlers: Record<string, (args: SyscallArgs, ctx: OpContext) => Promise<unknown>> = {
     "1.0/storageGetUrl": (args, ctx) => service.getUrl(ctx, parseStorageIdArg("storage.getUrl", args)),
     "1.0/storageGetMetadata": (args, ctx) => service.getMetadata(ctx, parseStorageIdArg("storage.getMetadata", args)),
     "1.0/storageGenerateUploadUrl": async (_args, ctx) => {

@@ -8,7 +8,7 @@ import type { JSONValue } from "./types";
 export function isUndefinedJson(value: JSONValue | undefined): boolean {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
   const keys = Object.keys(value);
-  return keys.length === 1 && keys[0] === "$undefined" && value["$undefined"] === null;
+  return keys.length === 1 && keys[0] === "$undefined" && value.$undefined === null;
 }
 
 /** Decodes a query value: `{"$undefined": null}` is `undefined` (a missing field). */
@@ -34,7 +34,7 @@ export function getFieldJson(doc: JSONValue, path: ReadonlyArray<string>): JSONV
     if (current === null || typeof current !== "object" || Array.isArray(current) || isEncodedScalar(current)) {
       return undefined;
     }
-    if (!Object.prototype.hasOwnProperty.call(current, step)) return undefined;
+    if (!Object.hasOwn(current, step)) return undefined;
     current = current[step];
   }
   return current;
@@ -67,7 +67,7 @@ export function jsonSize(value: JSONValue): number {
   if (keys.length === 1) {
     const only = keys[0]!;
     if (only === "$integer" || only === "$float" || only === "$commitTs") return 9;
-    if (only === "$bytes") return 2 + Buffer.from(String(value["$bytes"]), "base64").length;
+    if (only === "$bytes") return 2 + Buffer.from(String(value.$bytes), "base64").length;
   }
   let size = 2;
   for (const key of keys) size += utf8Length(key) + 1 + jsonSize(value[key]!);

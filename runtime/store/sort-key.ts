@@ -128,34 +128,47 @@ function writeString(w: ByteWriter, text: string): void {
 }
 
 function writeValue(w: ByteWriter, value: Value | undefined): void {
-  if (value === undefined) return w.byte(Tag.Undefined);
-  if (value === null) return w.byte(Tag.Null);
+  if (value === undefined) {
+    w.byte(Tag.Undefined);
+    return;
+  }
+  if (value === null) {
+    w.byte(Tag.Null);
+    return;
+  }
   switch (typeof value) {
     case "bigint":
       w.byte(Tag.Int64);
-      return w.u64(BigInt.asUintN(64, value) ^ SIGN_BIT);
+      w.u64(BigInt.asUintN(64, value) ^ SIGN_BIT);
+      return;
     case "number":
       w.byte(Tag.Float64);
-      return w.u64(floatBits(value));
+      w.u64(floatBits(value));
+      return;
     case "boolean":
-      return w.byte(value ? Tag.True : Tag.False);
+      w.byte(value ? Tag.True : Tag.False);
+      return;
     case "string":
       w.byte(Tag.String);
-      return writeString(w, value);
+      writeString(w, value);
+      return;
   }
   if (value instanceof CommitTsPlaceholder) {
     // Unresolved `db.vars.commitTs` compares as the largest int64 until commit, as in compareValues.
     w.byte(Tag.Int64);
-    return w.u64(BigInt.asUintN(64, MAX_INT64) ^ SIGN_BIT);
+    w.u64(BigInt.asUintN(64, MAX_INT64) ^ SIGN_BIT);
+    return;
   }
   if (value instanceof ArrayBuffer) {
     w.byte(Tag.Bytes);
-    return w.escaped(new Uint8Array(value));
+    w.escaped(new Uint8Array(value));
+    return;
   }
   if (Array.isArray(value)) {
     w.byte(Tag.Array);
     for (const element of value) writeValue(w, element);
-    return w.byte(TERMINATOR);
+    w.byte(TERMINATOR);
+    return;
   }
   // Objects compare as their (key, value) entries sorted by key, like compareValues
   // (which sorts with the default JS sort). Each entry starts with the string tag, so the

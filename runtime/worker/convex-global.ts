@@ -2,11 +2,12 @@
 // the execution that made it (found through AsyncLocalStorage); outside of one it fails the way
 // the backend's Node executor does.
 import { currentExecution, type Execution } from "./execution";
+import type { SyscallArgs } from "../shared/protocol";
 
 export interface SyscallHandlers {
-  syscall(execution: Execution, op: string, args: any): unknown;
-  asyncSyscall(execution: Execution, op: string, args: any): Promise<unknown>;
-  jsSyscall(execution: Execution, op: string, args: Record<string, any>): unknown;
+  syscall(execution: Execution, op: string, args: SyscallArgs): unknown;
+  asyncSyscall(execution: Execution, op: string, args: SyscallArgs): Promise<unknown>;
+  jsSyscall(execution: Execution, op: string, args: Record<string, SyscallArgs>): unknown;
 }
 
 /** The shape the package rejects with: `data` turns the rejection into a ConvexError. */
@@ -38,7 +39,7 @@ export function installConvexGlobal(handlers: SyscallHandlers): void {
       const result = await handlers.asyncSyscall(execution, op, JSON.parse(jsonArgs));
       return JSON.stringify(result === undefined ? null : result);
     },
-    jsSyscall(op: string, args: Record<string, any>): unknown {
+    jsSyscall(op: string, args: Record<string, SyscallArgs>): unknown {
       const execution = requireExecution(op);
       return handlers.jsSyscall(execution, op, args);
     },

@@ -163,7 +163,7 @@ function checkRouter(httpModule: string, value: unknown): HttpRouterLike {
   const file = `convex/${httpModule.replace(/\.(m|c)?(j|t)sx?$/, ".js")}`;
   if (value === undefined) throw new Error(`\`${file}\` must have a default export of a Router.`);
   const router = value as Partial<HttpRouterLike> | null;
-  if (!router || router.isRouter !== true || typeof router.lookup !== "function" || typeof router.getRoutes !== "function") {
+  if (router?.isRouter !== true || typeof router.lookup !== "function" || typeof router.getRoutes !== "function") {
     throw new Error(`The default export of \`${file}\` is not a Router.`);
   }
   return router as HttpRouterLike;

@@ -13,6 +13,7 @@ import type { ResolvedFunction } from "./function-registry";
 import { FunctionFailure, type FunctionRunner } from "./function-runner";
 import type { HostChannel } from "./host-channel";
 import type { HttpBridge } from "./http-bridge";
+import type { SyscallArgs } from "../shared/protocol";
 
 type UdfType = ResolvedFunction["udfType"];
 
@@ -37,7 +38,7 @@ export class SyscallRouter implements SyscallHandlers {
     this.#db = new DatabaseSyscalls(host);
   }
 
-  syscall(execution: Execution, op: string, args: any): unknown {
+  syscall(execution: Execution, op: string, args: SyscallArgs): unknown {
     switch (op) {
       case "1.0/queryStream":
         return this.#db.queryStream(execution, args, isSystemQuery(args.query));
@@ -52,7 +53,7 @@ export class SyscallRouter implements SyscallHandlers {
     }
   }
 
-  async asyncSyscall(execution: Execution, op: string, args: any): Promise<unknown> {
+  async asyncSyscall(execution: Execution, op: string, args: SyscallArgs): Promise<unknown> {
     this.runner.checkUserTime(execution);
     try {
       return await this.#dispatchAsync(execution, op, args);
@@ -64,7 +65,7 @@ export class SyscallRouter implements SyscallHandlers {
     }
   }
 
-  async #dispatchAsync(execution: Execution, op: string, args: any): Promise<unknown> {
+  async #dispatchAsync(execution: Execution, op: string, args: SyscallArgs): Promise<unknown> {
     switch (op) {
       case "1.0/get":
         return this.#db.get(execution, args);
@@ -121,7 +122,7 @@ export class SyscallRouter implements SyscallHandlers {
     }
   }
 
-  jsSyscall(execution: Execution, op: string, args: Record<string, any>): unknown {
+  jsSyscall(execution: Execution, op: string, args: Record<string, SyscallArgs>): unknown {
     switch (op) {
       case "requestFromConvexJson":
         return this.http.requestFromConvexJson(args.convexJson);

@@ -37,6 +37,7 @@ const claims = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: the JSON answer, whose fields the tests assert one by one.
 async function get(path: string, token?: string): Promise<{ status: number; body: any }> {
   const response = await server.get(path, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
   return { status: response.status, body: await response.json() };

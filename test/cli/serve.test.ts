@@ -29,7 +29,7 @@ test("serve prints both URLs and curl lines, logs like the Convex CLI, and stops
     const echo = (await (await fetch(`${site}/echo`)).json()) as { env: { custom: string } };
     assert.equal(echo.env.custom, "from the env file");
     await fetch(`${site}/log`, { method: "POST", body: JSON.stringify({ count: 1 }) }).then((r) => r.text());
-    await cli.waitFor(/\[CONVEX H\(POST \/log\)\] \[LOG\] 'line' 0 \{\n  n: 0\n\}/);
+    await cli.waitFor(/\[CONVEX H\(POST \/log\)\] \[LOG\] 'line' 0 \{\n {2}n: 0\n\}/);
     await cli.waitFor(/\[CONVEX H\(POST \/log\)\] \[WARN\] 'warned'/);
     await fetch(`${site}/boom`).then((r) => r.text());
     await cli.waitFor(/\[CONVEX H\(GET \/boom\)\] Uncaught Error: boom/);

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
-import { copyFixture, startServe, valueOf } from "../reliability/support";
+import { copyFixture, startServe, valueOfCall } from "../reliability/support";
 import { call, documents, waitFor } from "./published-support";
 
 /** What the fixture's writer appends (test/fixtures/text-streaming-app/convex/http.ts). */
@@ -132,7 +132,7 @@ test("the same through the `convex-lens serve` CLI: the function API and the sit
   const dataDir = mkdtempSync(join(tmpdir(), "convex-lens-text-streaming-"));
   const child = await startServe(project, dataDir);
   try {
-    const streamId = await valueOf<string>(child.api, "mutation", "streams:create");
+    const streamId = await valueOfCall<string>(child.api, "mutation", "streams:create");
     const response = await fetch(`${child.site}/chat-stream`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -141,15 +141,15 @@ test("the same through the `convex-lens serve` CLI: the function API and the sit
     assert.equal(response.status, 200);
     const reader = response.body!.getReader();
     assert.equal(await readAtLeast(reader, CHUNKS[0]!.length), CHUNKS[0]);
-    assert.deepEqual(await valueOf(child.api, "query", "streams:body", { streamId }), { text: CHUNKS[0], status: "streaming" });
-    await valueOf(child.api, "mutation", "streams:openGate", { streamId });
+    assert.deepEqual(await valueOfCall(child.api, "query", "streams:body", { streamId }), { text: CHUNKS[0], status: "streaming" });
+    await valueOfCall(child.api, "mutation", "streams:openGate", { streamId });
     assert.equal(await readToEnd(reader), CHUNKS.slice(1).join(""));
     await waitFor(
-      async () => (await valueOf<{ status: string }>(child.api, "query", "streams:body", { streamId })).status === "done",
+      async () => (await valueOfCall<{ status: string }>(child.api, "query", "streams:body", { streamId })).status === "done",
       15_000,
       () => "the stream to be done",
     );
-    assert.deepEqual(await valueOf(child.api, "query", "streams:body", { streamId }), { text: WHOLE, status: "done" });
+    assert.deepEqual(await valueOfCall(child.api, "query", "streams:body", { streamId }), { text: WHOLE, status: "done" });
   } finally {
     assert.equal(await child.stop(), 0, "stops cleanly");
     rmSync(project, { recursive: true, force: true });

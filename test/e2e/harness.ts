@@ -1,5 +1,6 @@
 // The end-to-end harness: one code-server (VS Code 1.139 in the browser, Node extension host)
-// with the packaged extension on a fresh copy of examples/chat, and helpers to observe it.
+// with the packaged extension on a fresh copy of examples/chat, the browser that drives it, and
+// helpers to observe them.
 // scripts/e2e.mjs prepares the tools and the .vsix and runs the suite inside a network namespace
 // with only loopback; this file only uses what it is handed through E2E_* variables.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -7,6 +8,7 @@ import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFile
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { chromium, type Browser } from "playwright-core";
 
 export const REPO = resolve(__dirname, "..", "..");
 
@@ -15,6 +17,8 @@ export interface E2eEnvironment {
   codeServerEntry: string;
   vsix: string;
   chromium: string;
+  /** Variables the browser needs in its environment (its own libraries, maybe its fonts). */
+  chromiumEnv: Record<string, string>;
   runDir: string;
   screenshotsDir: string;
 }
@@ -31,6 +35,7 @@ export function e2eEnvironment(): E2eEnvironment {
     codeServerEntry: get("E2E_CODE_SERVER_ENTRY"),
     vsix: get("E2E_VSIX"),
     chromium: get("E2E_CHROMIUM"),
+    chromiumEnv: JSON.parse(get("E2E_CHROMIUM_ENV")) as Record<string, string>,
     runDir: get("E2E_RUN_DIR"),
     screenshotsDir: get("E2E_SCREENSHOTS_DIR"),
   };
@@ -145,6 +150,26 @@ export async function stopProcessTree(pid: number, graceMs = 5000): Promise<void
       // raced with its exit
     }
   }
+}
+
+/** Launches the headless Chromium that scripts/e2e.mjs installed (never a system browser). */
+export async function launchBrowser(env: E2eEnvironment): Promise<Browser> {
+  return chromium.launch({
+    executablePath: env.chromium,
+    headless: true,
+    env: { ...process.env, ...env.chromiumEnv },
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      // Belt and braces on top of the network namespace: only loopback resolves.
+      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+    ],
+  });
 }
 
 export interface CodeServer {

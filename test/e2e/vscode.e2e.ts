@@ -1,5 +1,6 @@
 // End-to-end: the packaged extension in a real VS Code (code-server 4.139.1 = VS Code 1.139.1),
-// driven through Debian's Chromium by playwright-core, on a fresh copy of examples/chat.
+// driven through a headless Chromium (from the npm registry) by playwright-core, on a fresh copy
+// of examples/chat.
 // Run with `npm run test:e2e` (scripts/e2e.mjs): it installs the tools, packages the .vsix and
 // runs this file inside a network namespace that has only loopback.
 //
@@ -10,8 +11,8 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, 
 import { createServer, type Server } from "node:http";
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { chromium, type Browser, type Frame, type FrameLocator, type Locator, type Page } from "playwright-core";
-import { e2eEnvironment, prepareWorkspace, readMarker, startCodeServer, Timings, waitForMarker, type CodeServer, type E2eEnvironment } from "./harness";
+import type { Browser, Frame, FrameLocator, Locator, Page } from "playwright-core";
+import { e2eEnvironment, launchBrowser, prepareWorkspace, readMarker, startCodeServer, Timings, waitForMarker, type CodeServer, type E2eEnvironment } from "./harness";
 
 // examples/chat/convex/http.ts declares these 7 routes (the pathPrefix one is checked by prefix,
 // so that the extension may spell it `/messages/` or `/messages/*`).
@@ -248,22 +249,7 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     mkdirSync(markers, { recursive: true });
     timings.mark("copy examples/chat into the run folder");
     codeServer = await startCodeServer(env, { workspace, markersDir: markers, timings });
-    browser = await chromium.launch({
-      executablePath: env.chromium,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        // Belt and braces on top of the network namespace: only loopback resolves.
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-      ],
-    });
+    browser = await launchBrowser(env);
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: codeServer.url });
     page = await context.newPage();

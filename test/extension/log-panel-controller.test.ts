@@ -16,7 +16,8 @@ let clock = 1_760_000_000_000;
 function record(store: LogStore, options: { id?: string; requestId?: string; parentId?: string | null; udfType?: UdfType; identifier?: string; lines?: Array<[LogLevel, string]>; fail?: string } = {}): string {
   const execId = options.id ?? `x${++nextId}`;
   const requestId = options.requestId ?? `req-${execId}`;
-  const startedAt = (clock += 10);
+  clock += 10;
+  const startedAt = clock;
   store.recordExecution({ execId, parentId: options.parentId ?? null, requestId, udfType: options.udfType ?? "mutation", identifier: options.identifier ?? "messages:send", caller: "test", startedAt });
   const lines = options.lines ?? [["LOG", `'hello from ${execId}'`]];
   if (lines.length > 0) store.appendLines(execId, requestId, lines.map(([level, text], i) => ({ messages: [text], level, timestamp: startedAt + i, isTruncated: false })));
@@ -245,7 +246,11 @@ describe("the tail", () => {
         retention: () => 1,
         tailDelayMs: 0,
       });
-      controller.setSource({ reader: store, subscribe: (listener) => (subscriptions++, store.subscribe(listener)) }, { kind: "live" });
+      const subscribe = (listener: Parameters<typeof store.subscribe>[0]) => {
+        subscriptions++;
+        return store.subscribe(listener);
+      };
+      controller.setSource({ reader: store, subscribe }, { kind: "live" });
       assert.equal(subscriptions, 0);
       void controller.handle({ type: "logsLatest", id: 1, filter: ALL, floor: null, limit: 5 }).then(() => {
         assert.equal(subscriptions, 1);

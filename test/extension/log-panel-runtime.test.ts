@@ -27,7 +27,11 @@ function panel() {
       if (message.type === "reply") replies.set(message.id, message);
       if (message.type !== "logsRows") return;
       tailed.push(...message.rows);
-      for (const waiter of [...waiters]) if (waiter.done(tailed)) waiters.splice(waiters.indexOf(waiter), 1), waiter.resolve();
+      for (const waiter of [...waiters]) {
+        if (!waiter.done(tailed)) continue;
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
     },
     openSource: async () => {},
     retention: () => 100_000,

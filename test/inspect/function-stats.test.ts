@@ -78,7 +78,10 @@ describe("percentiles in SQL", () => {
   test("matches the reference on irregular data of every size from 1 to 40", async () => {
     const logs = await LogStore.open();
     let seed = 7;
-    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const random = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed / 2147483647;
+    };
     for (let n = 1; n <= 40; n++) {
       const values = Array.from({ length: n }, () => Math.round(random() * 5000) / 10);
       for (const ms of values) record(logs, `m:n${n}`, ms);

@@ -22,7 +22,11 @@ test("only touched functions are read again; invalidate and a new store read eve
   assert.deepEqual(callsOf(cache.current(logs)), { "a:one": 1, "b:two": 1 });
 
   const queries: unknown[] = [];
-  const counting = { executionStats: (query?: Parameters<LogStore["executionStats"]>[0]) => (queries.push(query), logs.executionStats(query)) };
+  const counting = { executionStats: (query?: Parameters<LogStore["executionStats"]>[0]) => {
+      queries.push(query);
+      return logs.executionStats(query);
+    },
+  };
   cache.current(counting); // a new source: a full read
   assert.deepEqual(queries, [undefined]);
 

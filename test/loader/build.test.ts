@@ -11,7 +11,9 @@ import { HTTP_TS, makeProject, type FixtureProject } from "./fixture-project.js"
 process.setSourceMapsEnabled(true);
 
 const projects: FixtureProject[] = [];
-after(() => projects.forEach((p) => p.remove()));
+after(() => {
+  for (const p of projects) p.remove();
+});
 function project(files: Record<string, string>, opts: { linkConvex?: boolean } = {}): FixtureProject {
   const p = makeProject(files, opts);
   projects.push(p);
@@ -29,6 +31,7 @@ async function buildOk(p: FixtureProject): Promise<BuildSuccess> {
 }
 
 // Relies on a fresh outDir per build: Node never re-evaluates a URL it has imported.
+// biome-ignore lint/suspicious/noExplicitAny: the exports of a built user module, called as the test needs.
 async function load(result: BuildSuccess, modulePath: string): Promise<Record<string, any>> {
   const mod = result.modules.find((m) => m.path === modulePath);
   assert.ok(mod, `no module ${modulePath}`);

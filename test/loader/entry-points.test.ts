@@ -5,7 +5,9 @@ import { selectEntryPoints, skipReason } from "../../runtime/loader/entry-points
 import { makeProject, type FixtureProject } from "./fixture-project.js";
 
 const projects: FixtureProject[] = [];
-after(() => projects.forEach((p) => p.remove()));
+after(() => {
+  for (const p of projects) p.remove();
+});
 
 function project(files: Record<string, string>): FixtureProject {
   const p = makeProject(files);

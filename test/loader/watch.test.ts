@@ -7,7 +7,9 @@ import { isEditorTempFile, watchProject } from "../../runtime/loader/watch.js";
 import { makeProject, type FixtureProject } from "./fixture-project.js";
 
 const projects: FixtureProject[] = [];
-after(() => projects.forEach((p) => p.remove()));
+after(() => {
+  for (const p of projects) p.remove();
+});
 
 // Waits until `calls` stops growing for `quietMs`, so a second batch would have been seen.
 async function settle(calls: string[][], quietMs = 300): Promise<void> {

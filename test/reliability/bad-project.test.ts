@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FIXTURES } from "../helpers/serve-fixture";
 import { recordFigures, Tally } from "./figures";
-import { callApi, copyFixture, poll, startServe, valueOf, type ServeChild } from "./support";
+import { callApi, copyFixture, poll, startServe, valueOfCall, type ServeChild } from "./support";
 
 const tally = new Tally();
 const project = copyFixture("faults-app");
@@ -30,7 +30,7 @@ const originals = new Map<string, string | null>();
 
 before(async () => {
   child = await startServe(project, newDataDir());
-  await valueOf(child.api, "mutation", "writes:bump", { name: "kept" });
+  await valueOfCall(child.api, "mutation", "writes:bump", { name: "kept" });
 });
 
 after(async () => {
@@ -54,7 +54,7 @@ async function printedAfter(mark: number, pattern: RegExp): Promise<string> {
 /** The last good build still answers on both origins, with the data it had. */
 async function lastGoodBuildServes(): Promise<void> {
   assert.equal(await (await fetch(`${child.site}/healthy`)).text(), "healthy");
-  assert.equal(await valueOf(child.api, "query", "writes:counter", { name: "kept" }), 1);
+  assert.equal(await valueOfCall(child.api, "query", "writes:counter", { name: "kept" }), 1);
   tally.requestsSent += 2;
 }
 

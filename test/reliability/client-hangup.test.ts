@@ -9,7 +9,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordFigures, Tally } from "./figures";
-import { copyFixture, delay, hostHeader, poll, startServe, valueOf, type ServeChild } from "./support";
+import { copyFixture, delay, hostHeader, poll, startServe, valueOfCall, type ServeChild } from "./support";
 import { LoadGate } from "./early-serve";
 
 const tally = new Tally();
@@ -65,7 +65,7 @@ function hangUp(port: number, head: string, body: Buffer | string = "", until = 
 
 async function uploadPath(): Promise<string> {
   tally.requestsSent++;
-  const url = new URL(await valueOf<string>(child.api, "mutation", "lifecycle:uploadUrl"));
+  const url = new URL(await valueOfCall<string>(child.api, "mutation", "lifecycle:uploadUrl"));
   return url.pathname + url.search;
 }
 
@@ -89,7 +89,7 @@ test("hang-ups on both origins print no stack trace; a cut-off upload is one qui
   }, `the two cut-off uploads reported:\n${child.cli.output()}`);
   // Still serving, on both origins.
   assert.equal(await (await fetch(`${child.site}/healthy`)).text(), "healthy");
-  assert.equal(await valueOf(child.api, "query", "lifecycle:ok"), "fine");
+  assert.equal(await valueOfCall(child.api, "query", "lifecycle:ok"), "fine");
   // Time for any late line about the hang-ups to be printed.
   await delay(200);
   const settled = child.cli.output();

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store } from "../../runtime/store/sqlite-store";
 import { recordFigures, Tally } from "./figures";
-import { callApi, copyFixture, delay, Rng, startServe, valueOf, type ServeChild } from "./support";
+import { callApi, copyFixture, delay, Rng, startServe, valueOfCall, type ServeChild } from "./support";
 
 const SEED = 0x5eed_c0de;
 const ROUNDS = 25;
@@ -61,9 +61,9 @@ class Expected {
 }
 
 async function checkAgainst(serve: ServeChild, expected: Expected): Promise<string[]> {
-  const rows = await valueOf<Array<[string, number, number, string]>>(serve.api, "query", "writes:all");
+  const rows = await valueOfCall<Array<[string, number, number, string]>>(serve.api, "query", "writes:all");
   tally.requestsSent += 1 + expected.counters.size;
-  return expected.lostIn(rows, (name) => valueOf<number>(serve.api, "query", "writes:counter", { name }));
+  return expected.lostIn(rows, (name) => valueOfCall<number>(serve.api, "query", "writes:counter", { name }));
 }
 
 /**
@@ -89,7 +89,7 @@ async function stream(
     while (!stopped) {
       const n = seq++;
       if (quiet && n === quiet.after) gate = delay(quiet.ms);
-      if (gate) await gate;
+      if (gate !== null) await gate;
       if (stopped) return;
       const pick = laneRng.next();
       tally.requestsSent++;
@@ -215,7 +215,7 @@ test("a second serve on the same data folder is refused (two runtimes on one fol
       return true;
     });
     tally.faultsInjected++;
-    for (let i = 0; i < 20; i++) await valueOf(first.api, "mutation", "writes:put", { round: -1, seq: i, value: `only-${i}` });
+    for (let i = 0; i < 20; i++) await valueOfCall(first.api, "mutation", "writes:put", { round: -1, seq: i, value: `only-${i}` });
     tally.requestsSent += 20;
   } finally {
     assert.equal(await first.stop(), 0);
@@ -223,7 +223,7 @@ test("a second serve on the same data folder is refused (two runtimes on one fol
   // Its lock is released on a clean stop (and taken over after a kill -9, as the rounds above show).
   const again = await startServe(project, folder);
   try {
-    assert.equal((await valueOf<unknown[]>(again.api, "query", "writes:all")).length, 20);
+    assert.equal((await valueOfCall<unknown[]>(again.api, "query", "writes:all")).length, 20);
   } finally {
     await again.stop();
     rmSync(folder, { recursive: true, force: true });

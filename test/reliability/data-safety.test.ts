@@ -13,7 +13,7 @@ import { runCli } from "../helpers/cli-process";
 import { processStartTime } from "../../runtime/shared/process-alive";
 import { decodeId, encodeId } from "../../runtime/store/ids";
 import { recordFigures, Tally } from "./figures";
-import { callApi, copyFixture, poll, startServe, valueOf, type ServeChild } from "./support";
+import { callApi, copyFixture, poll, startServe, valueOfCall, type ServeChild } from "./support";
 
 const tally = new Tally();
 const project = copyFixture("faults-app");
@@ -83,7 +83,7 @@ test("a full disk: commits are refused naming the disk, the log stays whole, wri
   assert.equal(viaHttp.status, 500);
   assert.match(await viaHttp.text(), /the disk is full/);
   // Refused commits are not visible.
-  const seen = await valueOf<Array<[string, number, number, string]>>(child.api, "query", "writes:all");
+  const seen = await valueOfCall<Array<[string, number, number, string]>>(child.api, "query", "writes:all");
   assert.deepEqual(seen.map((row) => row[2]), acknowledged);
   // The CLI said it once, not once per failure.
   await child.cli.waitFor(/\[convex-lens\] Convex Lens could not save this commit: the disk is full/);
@@ -99,7 +99,7 @@ test("a full disk: commits are refused naming the disk, the log stays whole, wri
   await child.kill9();
 
   const again = await serve(dataDir);
-  const rows = await valueOf<Array<[string, number, number, string]>>(again.api, "query", "writes:all");
+  const rows = await valueOfCall<Array<[string, number, number, string]>>(again.api, "query", "writes:all");
   const lost = acknowledged.filter((seq) => !rows.some((row) => row[2] === seq));
   tally.dataLost += lost.length;
   assert.deepEqual(lost, [], "every acknowledged write survived");

@@ -14,7 +14,7 @@ import { REPO } from "../helpers/cli-process";
 import { LogStore } from "../../runtime/logs/log-store";
 import { createFakeVscode, installFakeVscode, type FakeVscodeState } from "./fake-vscode";
 import { recordFigures, Tally } from "./figures";
-import { callApi, copyFixture, poll, startServe, valueOf } from "./support";
+import { callApi, copyFixture, poll, startServe, valueOfCall } from "./support";
 
 const nodeRequire = createRequire(__filename);
 const net = nodeRequire("node:net") as typeof import("node:net");
@@ -344,7 +344,9 @@ describe("SQL takes hostile text as data", () => {
   });
 
   test("the logs panel's queries (pages, tails, request traces, stats): hostile filters are data", async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: every exported query is called with hostile filters, whatever its signature.
     const queries = (await import("../../runtime/logs/log-queries")) as Record<string, any>;
+    // biome-ignore lint/suspicious/noExplicitAny: likewise every method of the store.
     const store = (await LogStore.open()) as LogStore & Record<string, any>;
     try {
       const texts = HOSTILE.filter((text) => !text.includes("\u0000"));
@@ -407,11 +409,11 @@ describe("SQL takes hostile text as data", () => {
       for (const text of HOSTILE) {
         tally.inputsTried++;
         tally.requestsSent += 2;
-        await valueOf(child.api, "mutation", "writes:addNote", { text, tag: text });
+        await valueOfCall(child.api, "mutation", "writes:addNote", { text, tag: text });
       }
       for (const text of HOSTILE) {
         tally.requestsSent++;
-        const found = await valueOf<{ byTag: string[]; byFilter: string[]; total: number }>(child.api, "query", "writes:findNotes", { text });
+        const found = await valueOfCall<{ byTag: string[]; byFilter: string[]; total: number }>(child.api, "query", "writes:findNotes", { text });
         assert.deepEqual(found, { byTag: [text], byFilter: [text], total: HOSTILE.length }, JSON.stringify(text));
       }
       // Hostile text where the API expects names: refused as input, nothing runs.
@@ -422,7 +424,7 @@ describe("SQL takes hostile text as data", () => {
         assert.equal(outcome.status, "error");
         assert.match(outcome.errorMessage!, /Could not find public function/);
       }
-      assert.equal((await valueOf<unknown[]>(child.api, "query", "writes:all")).length, 0);
+      assert.equal((await valueOfCall<unknown[]>(child.api, "query", "writes:all")).length, 0);
     } finally {
       await child.stop();
     }

@@ -3,6 +3,7 @@
 // catch-all stub for every other API (callable, constructible, any property), so the exposure
 // tests keep working while the extension grows new views. Installed by redirecting Node's
 // resolution of "vscode" (the tests run as CommonJS under tsx).
+// biome-ignore-all lint/suspicious/noExplicitAny: a stand-in for the vscode module, as loosely typed as the parts of its API that the code under test touches.
 import { readdirSync, readFileSync } from "node:fs";
 import Module from "node:module";
 import { join } from "node:path";
@@ -30,7 +31,7 @@ export interface FakeStatusBarItem {
 /** Callable, constructible, every property another stub; not a thenable, iterates as empty. */
 function stub(name: string): any {
   const cache = new Map<PropertyKey, unknown>();
-  const target = function () {} as unknown as object;
+  const target = (() => {}) as unknown as object;
   return new Proxy(target, {
     get(_, prop) {
       if (prop === "then") return undefined;
@@ -52,7 +53,9 @@ function stub(name: string): any {
 
 class Disposable {
   static from(...items: Array<{ dispose(): unknown }>): Disposable {
-    return new Disposable(() => items.forEach((item) => item.dispose()));
+    return new Disposable(() => {
+    for (const item of items) item.dispose();
+  });
   }
   constructor(private readonly onDispose: () => unknown = () => undefined) {}
   dispose(): void {

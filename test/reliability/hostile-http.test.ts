@@ -13,7 +13,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordFigures, Tally } from "./figures";
-import { assertServing, copyFixture, delay, hostHeader, rawRequest, startServe, valueOf, type RawResponse, type ServeChild } from "./support";
+import { assertServing, copyFixture, delay, hostHeader, rawRequest, startServe, valueOfCall, type RawResponse, type ServeChild } from "./support";
 
 const tally = new Tally();
 const project = copyFixture("faults-app");
@@ -141,7 +141,7 @@ describe("slow clients", () => {
     const lanes = Array.from({ length: 50 }, async (_, lane) => {
       for (let i = 0; i < 4; i++) {
         if ((lane + i) % 2 === 0) assert.equal(await (await fetch(`${child.site}/healthy`)).text(), "healthy");
-        else assert.equal(await valueOf(child.api, "query", "faults:ok"), "fine");
+        else assert.equal(await valueOfCall(child.api, "query", "faults:ok"), "fine");
         answered++;
       }
     });
@@ -207,7 +207,7 @@ describe("oversized bodies", () => {
   });
 
   test("a storage upload declared over 1 GiB: 413 FileTooLarge", async () => {
-    const url = new URL(await valueOf<string>(child.api, "mutation", "files:uploadUrl"));
+    const url = new URL(await valueOfCall<string>(child.api, "mutation", "files:uploadUrl"));
     const response = await raw(child.apiPort, `POST ${url.pathname}${url.search} HTTP/1.1\r\n${hostHeader(child.apiPort)}\r\nContent-Length: ${2 * 1024 ** 3}\r\n${close}\r\n`);
     assert.equal(response.status, 413);
     assert.equal(JSON.parse(response.body.toString()).code, "FileTooLarge");

@@ -17,7 +17,7 @@ import { makeFunctionReference } from "convex/server";
 import { DEV_JWKS_PATH } from "../../runtime/auth/dev-issuer";
 import { serveFixture } from "../helpers/serve-fixture";
 import { recordFigures, Tally } from "./figures";
-import { copyFixture, loopbackHost, rawRequest, startServe, valueOf, type ServeChild } from "./support";
+import { copyFixture, loopbackHost, rawRequest, startServe, valueOfCall, type ServeChild } from "./support";
 
 const tally = new Tally();
 const project = copyFixture("faults-app");
@@ -94,7 +94,7 @@ function preflight(target: ServeChild, path: string, origin: string, requestHead
 }
 
 async function writeCount(target: ServeChild): Promise<number> {
-  return (await valueOf<unknown[]>(target.api, "query", "writes:all")).length;
+  return (await valueOfCall<unknown[]>(target.api, "query", "writes:all")).length;
 }
 
 describe("DNS rebinding: both origins answer only to the loopback names with their own port", () => {
@@ -210,7 +210,7 @@ describe("DNS rebinding: both origins answer only to the loopback names with the
 
 describe("cross-site requests: the function API takes JSON, and CORS only from loopback pages", () => {
   test("a text/plain POST from another origin runs no mutation (it ran and committed)", async () => {
-    const before = await valueOf<number>(child.api, "query", "writes:counter", { name: "cross-site" });
+    const before = await valueOfCall<number>(child.api, "query", "writes:counter", { name: "cross-site" });
     const host = loopbackHost(child.apiPort);
     const attacks: Array<[string, Record<string, string>, string, string]> = [
       ["/api/mutation", { "content-type": "text/plain", origin: "https://evil.example" }, call("writes:bump", { name: "cross-site" }), "text/plain from evil.example"],
@@ -232,7 +232,7 @@ describe("cross-site requests: the function API takes JSON, and CORS only from l
     const plain = await send(child.apiPort, { method: "POST", path: "/api/mutation", host, headers: { "content-type": "text/plain" }, body: call("writes:bump", { name: "cross-site" }) });
     assert.equal(plain.status, 415);
     assert.match(plain.body, /application\/json/);
-    const committed = (await valueOf<number>(child.api, "query", "writes:counter", { name: "cross-site" })) - before;
+    const committed = (await valueOfCall<number>(child.api, "query", "writes:counter", { name: "cross-site" })) - before;
     tally.notes.push(`${attacks.length} cross-site posts without a JSON content type (text/plain, form, multipart, none): ${committed} committed`);
     assert.equal(committed, 0, "no attack committed");
     // What ConvexHttpClient sends is still served, with or without a charset.
@@ -270,8 +270,8 @@ describe("cross-site requests: the function API takes JSON, and CORS only from l
 
   test("a page on another origin is refused on /api/*: preflight, function call and upload; nothing runs", async () => {
     const host = loopbackHost(child.apiPort);
-    const before = await valueOf<number>(child.api, "query", "writes:counter", { name: "foreign" });
-    const uploadUrl = new URL(await valueOf<string>(child.api, "mutation", "files:uploadUrl"));
+    const before = await valueOfCall<number>(child.api, "query", "writes:counter", { name: "foreign" });
+    const uploadUrl = new URL(await valueOfCall<string>(child.api, "mutation", "files:uploadUrl"));
     const origins = ["https://evil.example", "null", "http://localhost.evil.example", "http://127.0.0.1.evil.example:5173", "chrome-extension://abc", "https://app.example"];
     for (const origin of origins) {
       tally.inputsTried++;
@@ -285,7 +285,7 @@ describe("cross-site requests: the function API takes JSON, and CORS only from l
       const upload = await send(child.apiPort, { method: "POST", path: `${uploadUrl.pathname}${uploadUrl.search}`, host, headers: { "content-type": "text/plain", origin }, body: "planted" });
       assert.equal(upload.status, 403, `upload from ${origin}: ${upload.body}`);
     }
-    const committed = (await valueOf<number>(child.api, "query", "writes:counter", { name: "foreign" })) - before;
+    const committed = (await valueOfCall<number>(child.api, "query", "writes:counter", { name: "foreign" })) - before;
     tally.notes.push(`pages on ${origins.length} foreign origins (preflight, JSON call, upload): ${committed} calls committed`);
     assert.equal(committed, 0);
   });

@@ -152,7 +152,7 @@ export async function callApi(
 }
 
 /** The value of a function call that must succeed. */
-export async function valueOf<T>(api: string, kind: "query" | "mutation" | "action", path: string, args: Record<string, unknown> = {}): Promise<T> {
+export async function valueOfCall<T>(api: string, kind: "query" | "mutation" | "action", path: string, args: Record<string, unknown> = {}): Promise<T> {
   const outcome = await callApi(api, kind, path, args);
   if (outcome.status !== "success") throw new Error(`${path} failed: ${outcome.errorMessage}`);
   return outcome.value as T;

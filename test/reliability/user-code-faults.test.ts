@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServing, type Serving } from "../../runtime/serve";
 import { recordFigures, Tally } from "./figures";
-import { assertServing, callApi, copyFixture, delay, poll, startServe, valueOf, type ApiOutcome, type ServeChild } from "./support";
+import { assertServing, callApi, copyFixture, delay, poll, startServe, valueOfCall, type ApiOutcome, type ServeChild } from "./support";
 
 const tally = new Tally();
 const QUERY_TIMEOUT_MS = 500;
@@ -91,8 +91,8 @@ describe("loops, exits and recursion", () => {
 
   test("a mutation that loops holding the write lock: stopped, its write rolled back, the lock released", async () => {
     failedWith(await fault("mutation", "faults:spinMutation"), /^Function execution timed out: mutation faults:spinMutation ran for more than/);
-    assert.equal(await valueOf(child.api, "mutation", "writes:bump", { name: "after-spin" }), 1);
-    const notes = await valueOf<{ byFilter: string[] }>(child.api, "query", "writes:findNotes", { text: "written by spinMutation, never committed" });
+    assert.equal(await valueOfCall(child.api, "mutation", "writes:bump", { name: "after-spin" }), 1);
+    const notes = await valueOfCall<{ byFilter: string[] }>(child.api, "query", "writes:findNotes", { text: "written by spinMutation, never committed" });
     assert.deepEqual(notes.byFilter, []);
     tally.requestsSent += 2;
   });
@@ -101,9 +101,9 @@ describe("loops, exits and recursion", () => {
     failedWith(await fault("query", "faults:exitInQuery"), /^The function runner exited \(code 1\) while this request was running$/);
     failedWith(await fault("mutation", "faults:exitInMutation"), /^The function runner exited \(code 2\) while this request was running$/);
     failedWith(await fault("action", "faults:exitInAction"), /^The function runner exited \(code 7\) while this request was running$/);
-    const notes = await valueOf<{ byFilter: string[] }>(child.api, "query", "writes:findNotes", { text: "written by exitInMutation, never committed" });
+    const notes = await valueOfCall<{ byFilter: string[] }>(child.api, "query", "writes:findNotes", { text: "written by exitInMutation, never committed" });
     assert.deepEqual(notes.byFilter, [], "the exiting mutation's write is rolled back");
-    assert.equal(await valueOf(child.api, "mutation", "writes:bump", { name: "after-exit" }), 1, "the write lock is free");
+    assert.equal(await valueOfCall(child.api, "mutation", "writes:bump", { name: "after-exit" }), 1, "the write lock is free");
     tally.requestsSent += 2;
   });
 
@@ -124,7 +124,7 @@ describe("loops, exits and recursion", () => {
       const behind = await Promise.all(Array.from({ length: 5 }, () => callApi(own.api, "query", "faults:ok")));
       assert.deepEqual(behind.map((o) => o.value), ["fine", "fine", "fine", "fine", "fine"]);
       for (let i = 0; i < 5; i++) await assertServing(own);
-      assert.equal(await valueOf(own.api, "mutation", "writes:bump", { name: "beside-spinning-action" }), 1);
+      assert.equal(await valueOfCall(own.api, "mutation", "writes:bump", { name: "beside-spinning-action" }), 1);
       tally.requestsSent += 17;
       abort.abort();
       assert.equal(await spinning, "aborted");
@@ -186,6 +186,7 @@ describe("logs", () => {
 });
 
 describe("faults inside HTTP actions", () => {
+  // biome-ignore lint/suspicious/noExplicitAny: the JSON answer, whose fields the tests assert one by one.
   async function site(path: string): Promise<{ status: number; body: any }> {
     tally.faultsInjected++;
     tally.requestsSent += 3;

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { startServing } from "../../runtime/serve";
 import { copyFixture } from "../helpers/cli-process";
 
+// biome-ignore lint/suspicious/noExplicitAny: each check reads the fields of the state it expects.
 async function withProject(edit: (dir: string) => void, check: (state: any, fetchText: (p: string) => Promise<string>) => Promise<void>) {
   const project = copyFixture("basic");
   const dataDir = mkdtempSync(join(tmpdir(), "convex-lens-bad-"));

@@ -55,9 +55,11 @@ async function eventually<T>(what: string, check: () => T | null | undefined | f
 
 const spareOf = (serving: Serving) => eventually("a spare worker booted", () => serving.runtime.workers.spare);
 
+// biome-ignore lint/suspicious/noExplicitAny: what the fixture function probe:info returns, read field by field.
 async function info(serving: Serving): Promise<Record<string, any>> {
   const outcome = await serving.runtime.runFunction("probe:info", {}, { udfType: "query" });
   assert.ok(outcome.ok, !outcome.ok ? outcome.error.message : "");
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
   return outcome.value as Record<string, any>;
 }
 

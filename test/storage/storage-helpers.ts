@@ -8,6 +8,7 @@ import type { JSONValue } from "../../runtime/store/types";
 
 type Kind = "query" | "mutation" | "action";
 
+// biome-ignore lint/suspicious/noExplicitAny: the value of a fixture function, read as each test expects it.
 export async function run(server: FixtureServer, name: string, args: JSONValue, udfType: Kind): Promise<any> {
   const outcome = await server.runtime.runFunction(name, args, { udfType });
   assert.ok(outcome.ok, `${name} failed: ${outcome.ok ? "" : outcome.error.message}`);

@@ -9,6 +9,7 @@
 //  * a page that fills up exactly at the end: convex-test reports `isDone: true`, the backend
 //    (and we) report `isDone: false`, and the next page is empty and done;
 //  * IDs: convex-test makes "<counter><table>" strings, we make real base32 IDs.
+// biome-ignore-all lint/suspicious/noExplicitAny: convex-test's API is typed for a generated `api`; this test drives it with runtime-built function references and specs.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { anyApi } from "convex/server";

@@ -53,7 +53,7 @@ test("rejects a changed character (checksum), bad length, bad alphabet and table
   assert.equal(decodeId(id.slice(1)), null);
   assert.equal(decodeId(id.slice(0, 20)), null);
   assert.deepEqual(decodeIdOrError("abc"), { error: "Unable to decode ID: Invalid ID length 3" });
-  assert.deepEqual(decodeIdOrError(id.slice(0, 31) + "u"), { error: "Unable to decode ID: ID wasn't valid base32" });
+  assert.deepEqual(decodeIdOrError(`${id.slice(0, 31)}u`), { error: "Unable to decode ID: ID wasn't valid base32" });
   assert.equal(decodeId(id.toUpperCase()), null);
   assert.equal(decodeId("0".repeat(31)), null); // table number 0
   assert.equal(tableNumberOfId("not an id"), null);

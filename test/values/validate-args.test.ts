@@ -32,13 +32,13 @@ describe("every validator kind accepts its values and rejects others", () => {
       for (const value of good) assert.equal(check(v.object({ x: validator }), { x: value }), null);
       for (const [value, shown] of bad) {
         const message = check(v.object({ x: validator }), { x: value });
-        assert.match(message ?? "", new RegExp(`^ArgumentValidationError: Value does not match validator\\.\\nPath: \\.x\\nValue: ${escape(shown)}\\n`));
+        assert.match(message ?? "", new RegExp(`^ArgumentValidationError: Value does not match validator\\.\\nPath: \\.x\\nValue: ${escapeRegExp(shown)}\\n`));
       }
     });
   }
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 

@@ -92,7 +92,8 @@ test("selecting a function opens the runner; Run posts the parsed JSON arguments
       id: request!.id,
       component: "",
       name: "tasks:add",
-      args: { title: "write tests", n: 12345678901234567890, nested: [null, true] },
+      // 12345678901234567890 as JSON.parse reads it: the nearest double, as JavaScript writes it.
+      args: { title: "write tests", n: 12345678901234567000, nested: [null, true] },
       authorization: null,
     });
     assert.ok(panel.get("#run").hasAttribute("disabled"), "one run at a time");

@@ -44,22 +44,32 @@ export function filterBar(ui: Ui, initial: LogFilterView, onChange: (filter: Log
   );
 
   const refreshToggles = () => {
-    LEVELS.forEach((level, i) => setPressed(levelButtons[i]!, filter.levels.includes(level)));
-    KINDS.forEach((kind, i) => setPressed(kindButtons[i]!, filter.kinds.includes(kind)));
+    LEVELS.forEach((level, i) => {
+    setPressed(levelButtons[i]!, filter.levels.includes(level));
+  });
+    KINDS.forEach((kind, i) => {
+    setPressed(kindButtons[i]!, filter.kinds.includes(kind));
+  });
   };
 
   const textInput = (id: string, label: string, placeholder: string, key: "text" | "requestId"): ValueElement => {
     const field = ui.textField({ id, value: filter[key], ariaLabel: label, placeholder });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const apply = () => {
-      if (timer !== undefined) timers.delete(timer), clearTimeout(timer);
+      if (timer !== undefined) {
+        timers.delete(timer);
+        clearTimeout(timer);
+      }
       timer = undefined;
       if (field.value === filter[key]) return;
       filter[key] = field.value;
       emit();
     };
     field.addEventListener("input", () => {
-      if (timer !== undefined) timers.delete(timer), clearTimeout(timer);
+      if (timer !== undefined) {
+        timers.delete(timer);
+        clearTimeout(timer);
+      }
       timer = setTimeout(apply, TYPING_PAUSE_MS);
       timers.add(timer);
     });

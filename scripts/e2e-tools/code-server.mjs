@@ -41,7 +41,7 @@ export async function ensureCodeServer(node24, log) {
   const logFile = join(e2eCacheDir(), `${name}.install.log`);
   const entryIn = (dir) => join(dir, "node_modules", "code-server", "out", "node", "entry.js");
   const { dir, installed } = await cachedTool(name, async (partial) => {
-    log(`e2e: code-server ${CODE_SERVER_VERSION} → ${join(e2eCacheDir(), name)} (one time: about 3 minutes on 2 cores, most of it compiling native modules; log: ${logFile})`);
+    log(`e2e: code-server ${CODE_SERVER_VERSION} → ${join(e2eCacheDir(), name)} (one time: 4–10 minutes on 2 cores, most of it compiling native modules; log: ${logFile})`);
     writeFileSync(logFile, "");
     writeFileSync(join(partial, "package.json"), `${JSON.stringify({ name: "convex-lens-e2e-code-server", private: true }, null, 2)}\n`);
     const env = npmEnv(node24.home);

@@ -33,16 +33,21 @@ type RouteArgument = string | { route?: RouteEntry } | undefined;
 const MEMORY_PREFIX = "convexLens.request:";
 
 function explainUntrusted(): void {
-  void vscode.window.showWarningMessage(
-    "Convex Lens runs this project's code only in a trusted workspace. Trust it to send requests.",
-    "Manage Workspace Trust",
-  ).then((choice) => choice && vscode.commands.executeCommand("workbench.trust.manage"));
+  void vscode.window
+    .showWarningMessage(
+      "Convex Lens runs this project's code only in a trusted workspace. Trust it to send requests.",
+      "Manage Workspace Trust",
+    )
+    .then((choice) => choice && vscode.commands.executeCommand("workbench.trust.manage"));
 }
 
 function resolveRoute(ctx: CommandContext, argument: RouteArgument): RouteEntry | undefined {
   const key = typeof argument === "string" ? argument : argument?.route ? routeKey(argument.route) : undefined;
   const route = key ? ctx.index.find(key) : undefined;
-  if (!route) void vscode.window.showWarningMessage(key ? `Convex Lens no longer knows the route ${key}; was it removed?` : "Pick a route in the Routes view or a CodeLens.");
+  if (!route)
+    void vscode.window.showWarningMessage(
+      key ? `Convex Lens no longer knows the route ${key}; was it removed?` : "Pick a route in the Routes view or a CodeLens.",
+    );
   return route;
 }
 
@@ -127,7 +132,14 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
               status,
             }),
           exportTest: (r, req, response, target) =>
-            exportTestFile({ functionsDir: ctx.index.functionsDir, projectDir: ctx.targets.projectDir, route: r, request: req, response, target }),
+            exportTestFile({
+              functionsDir: ctx.index.functionsDir,
+              projectDir: ctx.targets.projectDir,
+              route: r,
+              request: req,
+              response,
+              target,
+            }),
         },
         () => panels.delete(key),
       );
@@ -153,7 +165,10 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
     "convexLens.showOutput": () => ctx.output.show(),
     "convexLens.openFunctions": () => {
       if (functionsPanel) return functionsPanel.reveal();
-      functionsPanel = new FunctionsPanel({ extensionUri: ctx.extension.extensionUri, session: ctx.session, output: ctx.output }, () => (functionsPanel = null));
+      functionsPanel = new FunctionsPanel(
+        { extensionUri: ctx.extension.extensionUri, session: ctx.session, output: ctx.output },
+        () => (functionsPanel = null),
+      );
     },
     "convexLens.refreshRoutes": () => ctx.index.refresh(),
     "convexLens.copySiteUrl": async () => {
@@ -207,7 +222,8 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
     },
     "convexLens.revealRoute": async (argument: RouteArgument) => {
       const route = resolveRoute(ctx, argument);
-      if (!route?.source) return void vscode.window.showInformationMessage("This route is made by a helper: no literal route() call declares it.");
+      if (!route?.source)
+        return void vscode.window.showInformationMessage("This route is made by a helper: no literal route() call declares it.");
       const document = await vscode.workspace.openTextDocument(vscode.Uri.file(route.source.file));
       const at = new vscode.Position(route.source.line, route.source.column);
       await vscode.window.showTextDocument(document, { selection: new vscode.Range(at, at) });

@@ -17,7 +17,16 @@ export interface LensConfig {
 }
 
 /** Changing one of these takes effect only after the runtime restarts. */
-export const RESTART_SETTINGS = ["sitePort", "apiPort", "queryTimeoutMs", "envFiles", "logRetention", "devIssuer", "allowedHosts", "allowedOrigins"] as const;
+export const RESTART_SETTINGS = [
+  "sitePort",
+  "apiPort",
+  "queryTimeoutMs",
+  "envFiles",
+  "logRetention",
+  "devIssuer",
+  "allowedHosts",
+  "allowedOrigins",
+] as const;
 
 export const DEFAULT_LOG_RETENTION = 100_000;
 

@@ -65,7 +65,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     lenses,
     tree,
     vscode.languages.registerCodeLensProvider(
-      [{ scheme: "file", language: "typescript" }, { scheme: "file", language: "javascript" }],
+      [
+        { scheme: "file", language: "typescript" },
+        { scheme: "file", language: "javascript" },
+      ],
       lenses,
     ),
     vscode.window.createTreeView("convexLens.routes", { treeDataProvider: tree, showCollapseAll: true }),
@@ -81,7 +84,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     targets.onDidChange((target) => writeMarker("target", { kind: target.kind, label: target.label, siteUrl: target.siteUrl })),
   );
 
-  const logPanel = new LogPanelProvider({ extensionUri: context.extensionUri, session, projectDir: project.projectDir, retention: () => readConfig().logRetention });
+  const logPanel = new LogPanelProvider({
+    extensionUri: context.extensionUri,
+    session,
+    projectDir: project.projectDir,
+    retention: () => readConfig().logRetention,
+  });
   context.subscriptions.push(logPanel, vscode.window.registerWebviewViewProvider(LogPanelProvider.viewType, logPanel));
 
   const start = async (): Promise<void> => {
@@ -92,20 +100,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     try {
       await session.start();
     } catch (error) {
-      void vscode.window.showErrorMessage(`Convex Lens could not start: ${error instanceof Error ? error.message : String(error)}`, "Show output").then((choice) => choice && output.show());
+      void vscode.window
+        .showErrorMessage(`Convex Lens could not start: ${error instanceof Error ? error.message : String(error)}`, "Show output")
+        .then((choice) => choice && output.show());
     }
   };
-  for (const [id, handler] of Object.entries({ ...createCommands({ extension: context, index, session, output, start, targets }), ...logPanelCommands(logPanel) })) {
+  for (const [id, handler] of Object.entries({
+    ...createCommands({ extension: context, index, session, output, start, targets }),
+    ...logPanelCommands(logPanel),
+  })) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler));
   }
   // A trust grant mid-session needs a fresh activation to create the session: ask for a reload.
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      void vscode.window.showInformationMessage("Workspace trusted: reload the window to start Convex Lens.", "Reload").then((choice) => choice && vscode.commands.executeCommand("workbench.action.reloadWindow"));
+      void vscode.window
+        .showInformationMessage("Workspace trusted: reload the window to start Convex Lens.", "Reload")
+        .then((choice) => choice && vscode.commands.executeCommand("workbench.action.reloadWindow"));
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (session?.serving && RESTART_SETTINGS.some((key) => event.affectsConfiguration(`convexLens.${key}`))) {
-        void vscode.window.showInformationMessage("Convex Lens: restart the runtime to apply the new settings.", "Restart").then((choice) => choice && vscode.commands.executeCommand("convexLens.restart"));
+        void vscode.window
+          .showInformationMessage("Convex Lens: restart the runtime to apply the new settings.", "Restart")
+          .then((choice) => choice && vscode.commands.executeCommand("convexLens.restart"));
       }
     }),
   );

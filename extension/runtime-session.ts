@@ -76,7 +76,9 @@ export class RuntimeSession implements vscode.Disposable {
         onLog: (log, start) => start && this.output.info(formatLogLine(start.udfType, start.identifier, log.line)),
         onEnd: (end, start) => {
           if (start && end.error) {
-            this.output.error(formatErrorLine(start.startedAt + end.durationMs, start.udfType, start.identifier, end.error.stack ?? end.error.message));
+            this.output.error(
+              formatErrorLine(start.startedAt + end.durationMs, start.udfType, start.identifier, end.error.stack ?? end.error.message),
+            );
           }
         },
       });

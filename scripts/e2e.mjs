@@ -37,7 +37,8 @@ function namespaceArgs() {
  *  iproute2's `ip` (both in every Debian base system) with the right to make a namespace. */
 function checkPrerequisites() {
   const problems = [];
-  if (process.platform !== "linux" || process.arch !== "x64") problems.push(`this suite runs on Linux x64 only (this is ${process.platform}/${process.arch})`);
+  if (process.platform !== "linux" || process.arch !== "x64")
+    problems.push(`this suite runs on Linux x64 only (this is ${process.platform}/${process.arch})`);
   if (!which("unshare")) problems.push("`unshare` (util-linux) is missing: it isolates the run from the network");
   if (!which("ip")) problems.push("`ip` (iproute2) is missing: it brings up loopback inside the isolated network");
   if (problems.length === 0) {
@@ -49,7 +50,8 @@ function checkPrerequisites() {
       );
     }
   }
-  if (problems.length > 0) throw new Error(`the end-to-end suite cannot run on this machine:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  if (problems.length > 0)
+    throw new Error(`the end-to-end suite cannot run on this machine:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
 }
 
 /** A fresh run folder inside the repository (test/.tmp is git-ignored), older runs removed. */
@@ -94,7 +96,9 @@ async function main() {
   const { runDir, screenshotsDir } = freshRunFolders();
   const vsix = await packageVsix(runDir);
   phase("package the .vsix (vsce)");
-  console.log(`e2e: code-server ${tools.codeServerVersion}; ${tools.chromium.version} at ${tools.chromium.executable}; ${vsix.slice(REPO.length + 1)}`);
+  console.log(
+    `e2e: code-server ${tools.codeServerVersion}; ${tools.chromium.version} at ${tools.chromium.executable}; ${vsix.slice(REPO.length + 1)}`,
+  );
   const code = await runSuite({
     E2E_NODE24: tools.node24,
     E2E_CODE_SERVER_ENTRY: tools.codeServerEntry,

@@ -83,13 +83,18 @@ function stageSources(stage) {
 /** Runs vsce in `cwd`; rejects with its output when it fails. `started` gets its process. */
 function vsce(args, cwd, started) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(REPO, "node_modules", "@vscode", "vsce", "vsce"), ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(REPO, "node_modules", "@vscode", "vsce", "vsce"), ...args], {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     started(child);
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
     child.once("error", reject);
-    child.once("exit", (code, signal) => (code === 0 ? resolvePromise() : reject(new Error(`vsce ${args[0]} failed (${code ?? signal}):\n${output.trim()}`))));
+    child.once("exit", (code, signal) =>
+      code === 0 ? resolvePromise() : reject(new Error(`vsce ${args[0]} failed (${code ?? signal}):\n${output.trim()}`)),
+    );
   });
 }
 
@@ -116,9 +121,13 @@ export async function packageVsix(outDir) {
     stageSources(stage);
     stageProductionPackages(stage);
     // --allow-missing-repository / --skip-license: vsce would otherwise ask (and there is no stdin).
-    await vsce(["package", "--allow-missing-repository", "--skip-license", "--no-rewrite-relative-links", "--out", vsix], stage, (started) => {
-      child = started;
-    });
+    await vsce(
+      ["package", "--allow-missing-repository", "--skip-license", "--no-rewrite-relative-links", "--out", vsix],
+      stage,
+      (started) => {
+        child = started;
+      },
+    );
   } finally {
     for (const signal of SIGNALS) process.off(signal, onSignal);
     removeStage();

@@ -73,7 +73,8 @@ const apis = new WeakMap<object, VsCodeApi>();
 function vsCodeApiOf(win: HostWindow): VsCodeApi {
   let api = apis.get(win);
   if (!api) {
-    if (typeof win.acquireVsCodeApi !== "function") throw new Error("acquireVsCodeApi is missing: this page is not running in a VS Code webview");
+    if (typeof win.acquireVsCodeApi !== "function")
+      throw new Error("acquireVsCodeApi is missing: this page is not running in a VS Code webview");
     api = win.acquireVsCodeApi();
     apis.set(win, api);
   }

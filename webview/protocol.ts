@@ -296,8 +296,20 @@ export interface FunctionsReplies {
 }
 
 const FUNCTIONS_REQUEST_TYPES: ReadonlyArray<FunctionsRequest["type"]> = [
-  "runFunction", "openRoute", "runCron", "refreshFunctions", "listTables", "pageDocuments", "replaceDocument",
-  "deleteDocument", "copyText", "listFiles", "pageFiles", "previewFile", "downloadFile", "deleteFile",
+  "runFunction",
+  "openRoute",
+  "runCron",
+  "refreshFunctions",
+  "listTables",
+  "pageDocuments",
+  "replaceDocument",
+  "deleteDocument",
+  "copyText",
+  "listFiles",
+  "pageFiles",
+  "previewFile",
+  "downloadFile",
+  "deleteFile",
 ];
 
 export function isFunctionsRequest(message: WebviewMessage): message is FunctionsRequest {
@@ -466,7 +478,17 @@ export type WebviewMessage =
   | LogsRequest;
 
 const HOST_TYPES = new Set(["state", "reply", "functionsState", "logsStatus", "logsRows", "logsOverflow", "logsCommand"]);
-const WEBVIEW_TYPES = new Set(["ready", "send", "download", "openSource", "saveRequest", "exportTest", "signDevToken", ...FUNCTIONS_REQUEST_TYPES, ...LOGS_REQUEST_TYPES]);
+const WEBVIEW_TYPES = new Set([
+  "ready",
+  "send",
+  "download",
+  "openSource",
+  "saveRequest",
+  "exportTest",
+  "signDevToken",
+  ...FUNCTIONS_REQUEST_TYPES,
+  ...LOGS_REQUEST_TYPES,
+]);
 
 export function isHostMessage(value: unknown): value is HostMessage {
   return typeof value === "object" && value !== null && HOST_TYPES.has((value as { type?: unknown }).type as string);

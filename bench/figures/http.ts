@@ -52,7 +52,7 @@ export async function trivialRoute(appDir: string): Promise<Section> {
     for (let i = 0; i < 3; i++) crossings.push(await measureRoundTrip());
     const valid = checkRuns("serve", ourRuns).length + checkRuns("bare Hono", baseRuns).length === 0;
     return {
-      title: "1. Trivial HTTP action: `GET /ok` returning \"ok\"",
+      title: '1. Trivial HTTP action: `GET /ok` returning "ok"',
       rows: [
         {
           figure: "req/s, trivial `httpAction`, through `convex-lens serve`",
@@ -65,18 +65,48 @@ export async function trivialRoute(appDir: string): Promise<Section> {
       ],
       details: [
         `autocannon, ${CONNECTIONS} connections, ${RUN_SECONDS} s per run after a 2 s warm-up each, runs interleaved (baseline, ours, baseline, …); both servers are child processes on this machine.`,
-        runsLine("serve req/s", ourRuns.map((r) => r.rps), "req/s"),
-        runsLine("bare Hono req/s", baseRuns.map((r) => r.rps), "req/s"),
-        runsLine("serve CPU time per request (all threads of the serve process)", ourRuns.map((r) => r.cpuMicros), "µs"),
-        runsLine("  of which on the host thread (HTTP, log store, database)", ourRuns.map((r) => r.mainThreadCpuMicros), "µs"),
-        runsLine("bare Hono CPU time per request", baseRuns.map((r) => r.cpuMicros), "µs"),
+        runsLine(
+          "serve req/s",
+          ourRuns.map((r) => r.rps),
+          "req/s",
+        ),
+        runsLine(
+          "bare Hono req/s",
+          baseRuns.map((r) => r.rps),
+          "req/s",
+        ),
+        runsLine(
+          "serve CPU time per request (all threads of the serve process)",
+          ourRuns.map((r) => r.cpuMicros),
+          "µs",
+        ),
+        runsLine(
+          "  of which on the host thread (HTTP, log store, database)",
+          ourRuns.map((r) => r.mainThreadCpuMicros),
+          "µs",
+        ),
+        runsLine(
+          "bare Hono CPU time per request",
+          baseRuns.map((r) => r.cpuMicros),
+          "µs",
+        ),
         `${runsLine(
           "one round trip between two threads and nothing else (a small message to a worker thread and its answer; CPU of both threads)",
           crossings.map((c) => c.cpuMicros),
           "µs",
         )}; wall ${fmt(median(crossings.map((c) => c.wallMicros)))} µs`,
-        `${runsLine("serve latency p50", ourRuns.map((r) => r.latencyP50), "ms", 1)}; p99 median ${fmt(median(ourRuns.map((r) => r.latencyP99)), 1)} ms`,
-        `${runsLine("bare Hono latency p50", baseRuns.map((r) => r.latencyP50), "ms", 1)}; p99 median ${fmt(median(baseRuns.map((r) => r.latencyP99)), 1)} ms`,
+        `${runsLine(
+          "serve latency p50",
+          ourRuns.map((r) => r.latencyP50),
+          "ms",
+          1,
+        )}; p99 median ${fmt(median(ourRuns.map((r) => r.latencyP99)), 1)} ms`,
+        `${runsLine(
+          "bare Hono latency p50",
+          baseRuns.map((r) => r.latencyP50),
+          "ms",
+          1,
+        )}; p99 median ${fmt(median(baseRuns.map((r) => r.latencyP99)), 1)} ms`,
         ...checkRuns("serve", ourRuns),
         ...checkRuns("bare Hono", baseRuns),
       ],
@@ -129,12 +159,29 @@ export async function mutationQueryRoute(appDir: string, t: ConvexTestApp): Prom
       ],
       details: [
         `serve: autocannon over HTTP, ${CONNECTIONS} connections, ${RUN_SECONDS} s per run; convex-test: \`await t.fetch("/pair")\` one after another for ${CONVEX_TEST_SECONDS} s per run (it runs in this process and cannot go faster concurrently). Runs interleaved. After every run the documents the route inserted are deleted again (\`items:trim\`), so each run starts at ${fmt(docs)} documents.`,
-        runsLine("serve req/s", ourRuns.map((r) => r.rps), "req/s"),
+        runsLine(
+          "serve req/s",
+          ourRuns.map((r) => r.rps),
+          "req/s",
+        ),
         runsLine("convex-test req/s", theirs, "req/s", 1),
-        runsLine("serve CPU time per request (all threads)", ourRuns.map((r) => r.cpuMicros), "µs"),
-        runsLine("  of which on the host thread (HTTP, log store, database)", ourRuns.map((r) => r.mainThreadCpuMicros), "µs"),
+        runsLine(
+          "serve CPU time per request (all threads)",
+          ourRuns.map((r) => r.cpuMicros),
+          "µs",
+        ),
+        runsLine(
+          "  of which on the host thread (HTTP, log store, database)",
+          ourRuns.map((r) => r.mainThreadCpuMicros),
+          "µs",
+        ),
         runsLine("convex-test CPU time per request (this process, one thread)", theirCpu, "µs"),
-        runsLine("serve latency p50", ourRuns.map((r) => r.latencyP50), "ms", 1),
+        runsLine(
+          "serve latency p50",
+          ourRuns.map((r) => r.latencyP50),
+          "ms",
+          1,
+        ),
         `serve process peak RSS after this figure: ${rss === null ? "n/a" : `${fmt(rss)} MiB`}`,
         ...checkRuns("serve", ourRuns),
       ],
@@ -181,7 +228,8 @@ export async function largeTable(appDir: string, t: ConvexTestApp, log: (text: s
     const rangeFrom = (i: number) => ((i * 7919) % (large / 100 - 1)) * 100 + 37;
     const checkRange = (value: unknown, from: number) => {
       const docs = value as Array<{ n: number }>;
-      if (docs.length !== 100 || docs[0]!.n !== from || docs[99]!.n !== from + 99) throw new Error(`range(${from}) returned ${docs.length} documents`);
+      if (docs.length !== 100 || docs[0]!.n !== from || docs[99]!.n !== from + 99)
+        throw new Error(`range(${from}) returned ${docs.length} documents`);
     };
     for (let i = 0; i < 20; i++) checkRange(await callFunction(high.apiUrl, "query", "items:range", { from: rangeFrom(i) }), rangeFrom(i));
     const ourLatencies: number[] = [];
@@ -243,10 +291,26 @@ export async function largeTable(appDir: string, t: ConvexTestApp, log: (text: s
         ],
         details: [
           `Two serve processes (1,000 and 100,000 documents, seeded through the function API in batches of 1,000), runs interleaved, autocannon ${CONNECTIONS} connections, ${RUN_SECONDS} s per run; inserted documents are trimmed after every run.`,
-          runsLine("100,000 documents req/s", highRuns.map((r) => r.rps), "req/s"),
-          runsLine("1,000 documents req/s", lowRuns.map((r) => r.rps), "req/s"),
-          runsLine("CPU time per request, 100,000 documents", highRuns.map((r) => r.cpuMicros), "µs"),
-          runsLine("CPU time per request, 1,000 documents", lowRuns.map((r) => r.cpuMicros), "µs"),
+          runsLine(
+            "100,000 documents req/s",
+            highRuns.map((r) => r.rps),
+            "req/s",
+          ),
+          runsLine(
+            "1,000 documents req/s",
+            lowRuns.map((r) => r.rps),
+            "req/s",
+          ),
+          runsLine(
+            "CPU time per request, 100,000 documents",
+            highRuns.map((r) => r.cpuMicros),
+            "µs",
+          ),
+          runsLine(
+            "CPU time per request, 1,000 documents",
+            lowRuns.map((r) => r.cpuMicros),
+            "µs",
+          ),
           `seeding ${fmt(large + small)} documents through \`POST /api/mutation\` (\`items:seed\`, 1,000 per call) took ${fmt(seedSeconds, 1)} s`,
           ...checkRuns("100k", highRuns),
           ...checkRuns("1k", lowRuns),
@@ -268,7 +332,11 @@ export async function largeTable(appDir: string, t: ConvexTestApp, log: (text: s
           `Compared: per-query latency, one query at a time (the median of each run, then the median of the ${RUNS} runs). serve: ${queriesPerRun} queries per run over HTTP (the client's fetch round trip included); convex-test: ${ctQueriesPerRun} queries per run in-process. Each query reads a different range; every result is checked (100 documents, the right ones).`,
           runsLine("serve latency", ourLatencies, "ms", 2),
           runsLine("convex-test latency", theirLatencies, "ms", 1),
-          runsLine(`serve throughput (autocannon, ${CONNECTIONS} connections, same range each time)`, ourThroughput.map((r) => r.rps), "queries/s"),
+          runsLine(
+            `serve throughput (autocannon, ${CONNECTIONS} connections, same range each time)`,
+            ourThroughput.map((r) => r.rps),
+            "queries/s",
+          ),
           ...checkRuns("range throughput", ourThroughput),
         ],
       },

@@ -133,7 +133,15 @@ async function ingestOneByOne(store: LogStore, total: number): Promise<number> {
   for (let i = 0; i < total; i++) {
     if (i % 10 === 0) {
       if (execId) store.finishExecution({ execId, outcome: "success", durationMs: 1, status: 200, error: null });
-      execId = store.recordExecution({ execId: "", parentId: null, requestId: `req-${i}`, udfType: "httpAction", identifier: "POST /pair", caller: "http", startedAt: Date.now() });
+      execId = store.recordExecution({
+        execId: "",
+        parentId: null,
+        requestId: `req-${i}`,
+        udfType: "httpAction",
+        identifier: "POST /pair",
+        caller: "http",
+        startedAt: Date.now(),
+      });
     }
     store.appendLines(execId, `req-${i}`, [line(i)]);
   }

@@ -56,7 +56,12 @@ export function warmUp(target: LoadTarget): Promise<LoadRun> {
 }
 
 /** Calls a public function through the function API (`/api/query`, `/api/mutation`). */
-export async function callFunction(apiUrl: string, kind: "query" | "mutation", path: string, args: Record<string, unknown>): Promise<unknown> {
+export async function callFunction(
+  apiUrl: string,
+  kind: "query" | "mutation",
+  path: string,
+  args: Record<string, unknown>,
+): Promise<unknown> {
   const response = await fetch(`${apiUrl}/api/${kind}`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -22,7 +22,10 @@ function git(args: string[]): string {
 }
 
 export function loadAverage(): string {
-  return os.loadavg().map((n) => n.toFixed(2)).join(" / ");
+  return os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" / ");
 }
 
 export function describeMachine(startedAt: Date, loadAtStart: string): string[] {

@@ -25,6 +25,9 @@ export function verdict(ok: boolean, valid = true): Verdict {
 
 export function table(rows: FigureRow[]): string {
   const lines = ["| figure | value | baseline, same run | ratio | goal | result |", "|---|---|---|---|---|---|"];
-  for (const r of rows) lines.push(`| ${r.figure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.goal} | ${r.verdict === "pass" ? "**pass**" : r.verdict === "miss" ? "**miss**" : r.verdict} |`);
+  for (const r of rows)
+    lines.push(
+      `| ${r.figure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.goal} | ${r.verdict === "pass" ? "**pass**" : r.verdict === "miss" ? "**miss**" : r.verdict} |`,
+    );
   return lines.join("\n");
 }

@@ -29,16 +29,24 @@ export function tokenReportMarkdown(explanation: TokenExplanation): string {
     out.push(`## ❌ Refused${text(check)}\n\n\`ctx.auth.getUserIdentity()\` throws:\n\n${block(verdict.message)}`);
   }
   if (explanation.fromDevIssuer) {
-    out.push("> Signed by Convex Lens's local dev issuer (Act as a user): accepted only by the local Convex Lens runtime, never valid on a deployment.");
+    out.push(
+      "> Signed by Convex Lens's local dev issuer (Act as a user): accepted only by the local Convex Lens runtime, never valid on a deployment.",
+    );
   }
-  out.push(`## Checks\n\n${table(["Check", "Outcome", "Why"], explanation.findings.map((f) => [CHECK_NAMES[f.check], OUTCOMES[f.outcome], cell(text(f.message))]))}`);
+  out.push(
+    `## Checks\n\n${table(
+      ["Check", "Outcome", "Why"],
+      explanation.findings.map((f) => [CHECK_NAMES[f.check], OUTCOMES[f.outcome], cell(text(f.message))]),
+    )}`,
+  );
   if (explanation.providers.length > 0) {
     const yesNo = (value: boolean | null) => (value === null ? "not checked" : value ? "✅" : "❌");
     out.push(
       `## Providers\n\n${table(
         ["Provider", "Issuer / domain", "applicationID", "iss matches", "aud matches"],
         explanation.providers.map((p) => [
-          cell(text(p.dev ? "Convex Lens dev issuer" : `#${p.index} ${p.kind}`)) + (explanation.checked?.index === p.index ? " (checked)" : ""),
+          cell(text(p.dev ? "Convex Lens dev issuer" : `#${p.index} ${p.kind}`)) +
+            (explanation.checked?.index === p.index ? " (checked)" : ""),
           cell(code(p.issuer)),
           p.applicationId === null ? "_(none)_" : cell(code(p.applicationId)),
           yesNo(p.issuerMatches),
@@ -48,10 +56,17 @@ export function tokenReportMarkdown(explanation: TokenExplanation): string {
     );
   }
   if (explanation.times.length > 0) {
-    out.push(`## Times\n\n${table(["Claim", "When", ""], explanation.times.map((t) => [t.claim, cell(code(t.iso)), t.relative]))}`);
+    out.push(
+      `## Times\n\n${table(
+        ["Claim", "When", ""],
+        explanation.times.map((t) => [t.claim, cell(code(t.iso)), t.relative]),
+      )}`,
+    );
   }
   if (explanation.header) out.push(`## Header\n\n${block(JSON.stringify(explanation.header, null, 2), "json")}`);
   if (explanation.claims) out.push(`## Claims\n\n${block(JSON.stringify(explanation.claims, null, 2), "json")}`);
-  out.push("---\nDecoded and checked by Convex Lens the way its runtime checks an `Authorization: Bearer` token. The token was not sent anywhere; only the providers' key sets (and OIDC discovery documents) were fetched.");
+  out.push(
+    "---\nDecoded and checked by Convex Lens the way its runtime checks an `Authorization: Bearer` token. The token was not sent anywhere; only the providers' key sets (and OIDC discovery documents) were fetched.",
+  );
   return `${out.join("\n\n")}\n`;
 }

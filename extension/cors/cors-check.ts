@@ -19,14 +19,40 @@ export type HeaderList = ReadonlyArray<readonly [string, string]>;
 
 const SAFELISTED_METHODS = ["GET", "HEAD", "POST"];
 /** Response headers page scripts can always read (CORS-safelisted response-header names). */
-const SAFELISTED_RESPONSE_HEADERS = ["cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"];
+const SAFELISTED_RESPONSE_HEADERS = [
+  "cache-control",
+  "content-language",
+  "content-length",
+  "content-type",
+  "expires",
+  "last-modified",
+  "pragma",
+];
 /** Headers the transport adds that no page would look for; left out of "cannot read" notes. */
 const TRANSPORT_HEADERS = ["date", "connection", "keep-alive", "transfer-encoding", "server"];
 /** Forbidden request-header names: the browser sets these itself, a script cannot. */
 const FORBIDDEN_REQUEST_HEADERS = [
-  "accept-charset", "accept-encoding", "access-control-request-headers", "access-control-request-method", "connection",
-  "content-length", "cookie", "cookie2", "date", "dnt", "expect", "host", "keep-alive", "origin", "referer", "set-cookie",
-  "te", "trailer", "transfer-encoding", "upgrade", "via",
+  "accept-charset",
+  "accept-encoding",
+  "access-control-request-headers",
+  "access-control-request-method",
+  "connection",
+  "content-length",
+  "cookie",
+  "cookie2",
+  "date",
+  "dnt",
+  "expect",
+  "host",
+  "keep-alive",
+  "origin",
+  "referer",
+  "set-cookie",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "via",
 ];
 /** Browsers' caps on Access-Control-Max-Age, in seconds. */
 export const MAX_AGE_CAPS = { chromium: 7200, firefox: 86400 };
@@ -118,7 +144,10 @@ export function headerValue(headers: HeaderList, name: string): string | null {
 /** A comma-separated header list (Access-Control-Allow-Methods, -Headers); null if absent, "failure" if malformed. */
 export function parseList(value: string | null): string[] | null | "failure" {
   if (value === null) return null;
-  const items = value.split(",").map((item) => item.trim()).filter((item) => item !== "");
+  const items = value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
   return items.every((item) => /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(item)) ? items : "failure";
 }
 
@@ -130,7 +159,8 @@ export function corsCheck(headers: HeaderList, origin: string, credentials: bool
   const allowOrigin = headerValue(headers, "access-control-allow-origin");
   const allowCredentials = headerValue(headers, "access-control-allow-credentials");
   const checks: HeaderCheck[] = [];
-  const acao = (outcome: Outcome, message: string) => checks.push({ header: "Access-Control-Allow-Origin", value: allowOrigin, outcome, message });
+  const acao = (outcome: Outcome, message: string) =>
+    checks.push({ header: "Access-Control-Allow-Origin", value: allowOrigin, outcome, message });
   if (allowOrigin === null) {
     acao("error", `Missing: the browser blocks the response because it does not name the page's origin ${origin} (or *).`);
     return checks;
@@ -140,7 +170,10 @@ export function corsCheck(headers: HeaderList, origin: string, credentials: bool
       acao("ok", "* allows any origin (for requests without credentials).");
       return checks;
     }
-    acao("error", "* is not allowed with credentials (cookies, credentials: 'include'): answer with the exact origin and Access-Control-Allow-Credentials: true.");
+    acao(
+      "error",
+      "* is not allowed with credentials (cookies, credentials: 'include'): answer with the exact origin and Access-Control-Allow-Credentials: true.",
+    );
     return checks;
   }
   if (allowOrigin !== origin) {
@@ -158,7 +191,12 @@ export function corsCheck(headers: HeaderList, origin: string, credentials: bool
   acao("ok", `Names the page's origin ${origin}.`);
   if (!credentials) return checks;
   if (allowCredentials === "true") {
-    checks.push({ header: "Access-Control-Allow-Credentials", value: allowCredentials, outcome: "ok", message: "true: credentials are allowed." });
+    checks.push({
+      header: "Access-Control-Allow-Credentials",
+      value: allowCredentials,
+      outcome: "ok",
+      message: "true: credentials are allowed.",
+    });
   } else {
     checks.push({
       header: "Access-Control-Allow-Credentials",
@@ -196,9 +234,19 @@ export function checkPreflight(input: PreflightInput): HeaderCheck[] {
       message: `Convex answered 404 "No matching routes found": http.ts has no OPTIONS route for ${input.path}. Add http.route({ path: "${input.path}", method: "OPTIONS", handler: … }) that answers with the CORS headers.`,
     });
   } else if (status >= 300 && status < 400) {
-    checks.push({ header: "status", value: String(status), outcome: "error", message: `A preflight must not redirect (${status}); browsers treat it as a failure.` });
+    checks.push({
+      header: "status",
+      value: String(status),
+      outcome: "error",
+      message: `A preflight must not redirect (${status}); browsers treat it as a failure.`,
+    });
   } else if (status < 200 || status > 299) {
-    checks.push({ header: "status", value: String(status), outcome: "error", message: `The preflight must answer with a 2xx status; ${status} fails it even with the right headers.` });
+    checks.push({
+      header: "status",
+      value: String(status),
+      outcome: "error",
+      message: `The preflight must answer with a 2xx status; ${status} fails it even with the right headers.`,
+    });
   } else {
     checks.push({ header: "status", value: String(status), outcome: "ok", message: `${status} is an ok status.` });
   }
@@ -206,25 +254,33 @@ export function checkPreflight(input: PreflightInput): HeaderCheck[] {
 
   const methodsValue = headerValue(headers, "access-control-allow-methods");
   const methods = parseList(methodsValue);
-  const acam = (outcome: Outcome, message: string) => checks.push({ header: "Access-Control-Allow-Methods", value: methodsValue, outcome, message });
+  const acam = (outcome: Outcome, message: string) =>
+    checks.push({ header: "Access-Control-Allow-Methods", value: methodsValue, outcome, message });
   if (methods === "failure") {
     acam("error", "Not a comma-separated list of method names: the browser rejects the preflight.");
   } else if (methods?.includes(method)) {
     acam("ok", `Allows ${method}.`);
   } else if (isSafelistedMethod(method)) {
-    acam("ok", `${method} is always allowed (CORS-safelisted method)${methods === null ? "" : `; the header is only needed for other methods`}.`);
+    acam(
+      "ok",
+      `${method} is always allowed (CORS-safelisted method)${methods === null ? "" : `; the header is only needed for other methods`}.`,
+    );
   } else if (methods?.includes("*") && !credentials) {
     acam("ok", `* allows ${method} (for requests without credentials).`);
   } else {
     const caseHint = methods?.some((m) => m.toUpperCase() === method) ? ` Method names are case-sensitive: write ${method}.` : "";
     const starHint = methods?.includes("*") ? " * does not count with credentials." : "";
-    acam("error", `${methods === null ? "Missing" : `Does not list ${method}`}: the browser refuses a ${method} request.${caseHint}${starHint}`);
+    acam(
+      "error",
+      `${methods === null ? "Missing" : `Does not list ${method}`}: the browser refuses a ${method} request.${caseHint}${starHint}`,
+    );
   }
 
   const headersValue = headerValue(headers, "access-control-allow-headers");
   const allowed = parseList(headersValue);
   const requested = corsUnsafeHeaderNames(input.requestHeaders);
-  const acah = (outcome: Outcome, message: string) => checks.push({ header: "Access-Control-Allow-Headers", value: headersValue, outcome, message });
+  const acah = (outcome: Outcome, message: string) =>
+    checks.push({ header: "Access-Control-Allow-Headers", value: headersValue, outcome, message });
   if (allowed === "failure") {
     acah("error", "Not a comma-separated list of header names: the browser rejects the preflight.");
   } else {
@@ -236,20 +292,31 @@ export function checkPreflight(input: PreflightInput): HeaderCheck[] {
     } else if (missing.length === 0) {
       acah("ok", `Allows ${requested.join(", ")}.`);
     } else {
-      const authorization = missing.includes("authorization") && lower.includes("*") ? " * never covers Authorization: list it by name." : "";
-      acah("error", `${allowed === null ? "Missing" : `Does not list ${missing.join(", ")}`}: the browser refuses to send ${missing.join(", ")}.${authorization}`);
+      const authorization =
+        missing.includes("authorization") && lower.includes("*") ? " * never covers Authorization: list it by name." : "";
+      acah(
+        "error",
+        `${allowed === null ? "Missing" : `Does not list ${missing.join(", ")}`}: the browser refuses to send ${missing.join(", ")}.${authorization}`,
+      );
     }
   }
 
   const maxAgeValue = headerValue(headers, "access-control-max-age");
   const maxAge = maxAgeValue === null ? null : /^\d+$/.test(maxAgeValue.trim()) ? Number(maxAgeValue.trim()) : NaN;
-  const acma = (outcome: Outcome, message: string) => checks.push({ header: "Access-Control-Max-Age", value: maxAgeValue, outcome, message });
+  const acma = (outcome: Outcome, message: string) =>
+    checks.push({ header: "Access-Control-Max-Age", value: maxAgeValue, outcome, message });
   if (maxAge === null) {
-    acma("info", `Missing: browsers cache this preflight for ${DEFAULT_MAX_AGE_SECONDS} seconds, so most requests pay for an extra OPTIONS round trip.`);
+    acma(
+      "info",
+      `Missing: browsers cache this preflight for ${DEFAULT_MAX_AGE_SECONDS} seconds, so most requests pay for an extra OPTIONS round trip.`,
+    );
   } else if (Number.isNaN(maxAge)) {
     acma("warning", `Not a number of seconds: browsers use the default of ${DEFAULT_MAX_AGE_SECONDS} seconds.`);
   } else if (maxAge > MAX_AGE_CAPS.chromium) {
-    acma("info", `${maxAge} s; Chromium caps it at ${MAX_AGE_CAPS.chromium} s (2 h)${maxAge > MAX_AGE_CAPS.firefox ? `, Firefox at ${MAX_AGE_CAPS.firefox} s (24 h)` : ""}.`);
+    acma(
+      "info",
+      `${maxAge} s; Chromium caps it at ${MAX_AGE_CAPS.chromium} s (2 h)${maxAge > MAX_AGE_CAPS.firefox ? `, Firefox at ${MAX_AGE_CAPS.firefox} s (24 h)` : ""}.`,
+    );
   } else {
     acma("ok", `The preflight is cached for ${maxAge} s.`);
   }
@@ -283,7 +350,8 @@ export function checkActualResponse(input: ActualInput): HeaderCheck[] {
         header: "Vary",
         value: vary,
         outcome: "warning",
-        message: "No Vary: Origin while Access-Control-Allow-Origin names one origin: a cache (the browser's or a CDN's) may serve this response to a page of another origin, which then fails.",
+        message:
+          "No Vary: Origin while Access-Control-Allow-Origin names one origin: a cache (the browser's or a CDN's) may serve this response to a page of another origin, which then fails.",
       });
     } else {
       checks.push({ header: "Vary", value: vary, outcome: "ok", message: "Varies by Origin." });
@@ -296,7 +364,12 @@ export function checkActualResponse(input: ActualInput): HeaderCheck[] {
     const all = list.includes("*") && !input.credentials;
     const hidden = [...new Set(input.headers.map(([name]) => name.toLowerCase()))].filter(
       (name) =>
-        !SAFELISTED_RESPONSE_HEADERS.includes(name) && !TRANSPORT_HEADERS.includes(name) && !name.startsWith("access-control-") && name !== "vary" && !all && !list.includes(name),
+        !SAFELISTED_RESPONSE_HEADERS.includes(name) &&
+        !TRANSPORT_HEADERS.includes(name) &&
+        !name.startsWith("access-control-") &&
+        name !== "vary" &&
+        !all &&
+        !list.includes(name),
     );
     if (hidden.length > 0) {
       checks.push({

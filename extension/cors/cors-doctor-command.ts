@@ -27,13 +27,22 @@ export async function pickRoute(routes: readonly RouteEntry[], title: string): P
     return undefined;
   }
   const choice = await vscode.window.showQuickPick(
-    routes.map((route) => ({ label: routeKey(route), description: route.source ? vscode.workspace.asRelativePath(route.source.file) : "made by a helper", route })),
+    routes.map((route) => ({
+      label: routeKey(route),
+      description: route.source ? vscode.workspace.asRelativePath(route.source.file) : "made by a helper",
+      route,
+    })),
     { title, placeHolder: "Pick a route" },
   );
   return choice?.route;
 }
 
-export async function corsDoctorForRoute(deps: CorsDoctorDeps, route: RouteEntry, request: EditableRequest, siteUrl: string): Promise<void> {
+export async function corsDoctorForRoute(
+  deps: CorsDoctorDeps,
+  route: RouteEntry,
+  request: EditableRequest,
+  siteUrl: string,
+): Promise<void> {
   const key = routeKey(route);
   const typed = await vscode.window.showInputBox({
     title: `CORS doctor: ${key}`,
@@ -72,11 +81,14 @@ export async function corsDoctorForRoute(deps: CorsDoctorDeps, route: RouteEntry
       summary: report.summary,
       preflightStatus: report.preflight.exchange?.status ?? null,
       status: report.actual.status,
-      errors: [...(report.preflight.exchange?.checks ?? []), ...report.actual.checks].filter((c) => c.outcome === "error").map((c) => c.header),
+      errors: [...(report.preflight.exchange?.checks ?? []), ...report.actual.checks]
+        .filter((c) => c.outcome === "error")
+        .map((c) => c.header),
     });
     await deps.reports.show(`cors:${key}`, `CORS doctor: ${key}`, corsReportMarkdown(report, key));
   } catch (error) {
-    if (error instanceof RequestError || error instanceof CorsDoctorError) void vscode.window.showErrorMessage(`CORS doctor: ${error.message}`);
+    if (error instanceof RequestError || error instanceof CorsDoctorError)
+      void vscode.window.showErrorMessage(`CORS doctor: ${error.message}`);
     else throw error;
   }
 }

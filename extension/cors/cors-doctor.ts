@@ -85,7 +85,12 @@ export async function runCorsDoctor(input: CorsDoctorInput): Promise<CorsReport>
   for (const [name, value] of input.headers) {
     if (name.trim() === "") continue;
     if (isForbiddenRequestHeader(name)) {
-      requestNotes.push({ header: name, value, outcome: "warning", message: `A page cannot set ${name}: the browser sets it itself (forbidden request-header), so it is left out here.` });
+      requestNotes.push({
+        header: name,
+        value,
+        outcome: "warning",
+        message: `A page cannot set ${name}: the browser sets it itself (forbidden request-header), so it is left out here.`,
+      });
       continue;
     }
     headers.push([name, value]);
@@ -93,7 +98,12 @@ export async function runCorsDoctor(input: CorsDoctorInput): Promise<CorsReport>
   const path = new URL(input.url).pathname;
   const sameOrigin = new URL(input.url).origin === origin;
   if (sameOrigin) {
-    requestNotes.push({ header: "Origin", value: origin, outcome: "info", message: "The page is on the site's own origin: CORS does not apply, the browser allows everything." });
+    requestNotes.push({
+      header: "Origin",
+      value: origin,
+      outcome: "info",
+      message: "The page is on the site's own origin: CORS does not apply, the browser allows everything.",
+    });
   }
 
   const reasons = preflightReasons(method, headers);
@@ -107,7 +117,16 @@ export async function runCorsDoctor(input: CorsDoctorInput): Promise<CorsReport>
     if (unsafe.length > 0) sent.push(["Access-Control-Request-Headers", unsafe.join(",")]);
     preflight = await exchange("OPTIONS", input.url, sent, null, input.signal);
     if (preflight.status !== null) {
-      preflight.checks = checkPreflight({ method, requestHeaders: headers, origin, credentials, status: preflight.status, headers: preflight.headers, body: preflight.bodyStart, path });
+      preflight.checks = checkPreflight({
+        method,
+        requestHeaders: headers,
+        origin,
+        credentials,
+        status: preflight.status,
+        headers: preflight.headers,
+        body: preflight.bodyStart,
+        path,
+      });
     }
   }
 
@@ -130,7 +149,16 @@ export async function runCorsDoctor(input: CorsDoctorInput): Promise<CorsReport>
   if (!credentials && !sameOrigin && networkError === null) {
     const again = [
       ...(preflight?.status != null
-        ? checkPreflight({ method, requestHeaders: headers, origin, credentials: true, status: preflight.status, headers: preflight.headers, body: preflight.bodyStart, path })
+        ? checkPreflight({
+            method,
+            requestHeaders: headers,
+            origin,
+            credentials: true,
+            status: preflight.status,
+            headers: preflight.headers,
+            body: preflight.bodyStart,
+            path,
+          })
         : []),
       ...(actual.status !== null ? corsCheck(actual.headers, origin, true) : []),
     ];
@@ -157,7 +185,13 @@ function describe(check: HeaderCheck): string {
   return check.header === "status" ? check.message : `${check.header}: ${check.message}`;
 }
 
-async function exchange(method: string, url: string, sent: Array<[string, string]>, body: string | null, signal?: AbortSignal): Promise<CorsExchange> {
+async function exchange(
+  method: string,
+  url: string,
+  sent: Array<[string, string]>,
+  body: string | null,
+  signal?: AbortSignal,
+): Promise<CorsExchange> {
   const result: CorsExchange = { method, url, sent, status: null, statusText: "", headers: [], bodyStart: "", error: null, checks: [] };
   try {
     const response = await fetch(url, { method, headers: sent, body, redirect: "manual", signal });

@@ -32,7 +32,10 @@ export const FILE_PAGE_SIZE = 25;
 
 /** The runtime as the panel sees it: no session in an untrusted workspace. */
 export interface FunctionsSource {
-  readonly session: { readonly state: SessionState; readonly serving: { readonly runtime: Runtime; readonly crons?: CronService } | null } | null;
+  readonly session: {
+    readonly state: SessionState;
+    readonly serving: { readonly runtime: Runtime; readonly crons?: CronService } | null;
+  } | null;
 }
 
 /** What only VS Code can do. Each returns once the user has answered. */
@@ -106,7 +109,11 @@ export async function handleFunctionsRequest<T extends FunctionsRequest>(
   return (await dispatch(message, source, effects)) as FunctionsReplies[T["type"]];
 }
 
-async function dispatch(message: FunctionsRequest, source: FunctionsSource, effects: FunctionsEffects): Promise<FunctionsReplies[FunctionsRequest["type"]]> {
+async function dispatch(
+  message: FunctionsRequest,
+  source: FunctionsSource,
+  effects: FunctionsEffects,
+): Promise<FunctionsReplies[FunctionsRequest["type"]]> {
   switch (message.type) {
     case "refreshFunctions":
       return null;
@@ -138,7 +145,13 @@ async function dispatch(message: FunctionsRequest, source: FunctionsSource, effe
     case "pageDocuments":
       return pageDocuments(requireRuntime(source).store, message.component, message.table, message.cursor, DOCUMENT_PAGE_SIZE);
     case "replaceDocument":
-      return replaceDocument(requireRuntime(source).store, message.component, message.table, message.documentId, message.fields as JSONValue);
+      return replaceDocument(
+        requireRuntime(source).store,
+        message.component,
+        message.table,
+        message.documentId,
+        message.fields as JSONValue,
+      );
     case "deleteDocument": {
       const runtime = requireRuntime(source);
       const where = message.component === "" ? message.table : `${message.table} of ${installName(message.component)}`;
@@ -161,7 +174,8 @@ async function dispatch(message: FunctionsRequest, source: FunctionsSource, effe
     case "deleteFile": {
       const runtime = requireRuntime(source);
       const of = message.component === "" ? "" : ` of ${installName(message.component)}`;
-      if (!(await effects.confirm(`Delete file ${message.storageId}${of}? Its bytes are removed too; this cannot be undone.`, "Delete"))) return false;
+      if (!(await effects.confirm(`Delete file ${message.storageId}${of}? Its bytes are removed too; this cannot be undone.`, "Delete")))
+        return false;
       await deleteFile(runtime, message.component, message.storageId);
       return true;
     }
@@ -177,7 +191,12 @@ function checkRequest(message: FunctionsRequest): void {
   const ok = (() => {
     switch (message.type) {
       case "runFunction":
-        return isString(fields.component) && isString(fields.name) && (fields.authorization === null || isString(fields.authorization)) && fields.args !== undefined;
+        return (
+          isString(fields.component) &&
+          isString(fields.name) &&
+          (fields.authorization === null || isString(fields.authorization)) &&
+          fields.args !== undefined
+        );
       case "openRoute":
         return isString(fields.route);
       case "runCron":

@@ -63,7 +63,12 @@ export class FunctionsPanel implements vscode.Disposable {
     private readonly deps: FunctionsPanelDependencies,
     private readonly onDispose: () => void,
   ) {
-    this.#panel = vscode.window.createWebviewPanel(FunctionsPanel.viewType, "Convex functions", vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    this.#panel = vscode.window.createWebviewPanel(
+      FunctionsPanel.viewType,
+      "Convex functions",
+      vscode.ViewColumn.Active,
+      webviewOptions(deps.extensionUri),
+    );
     this.#panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, "media", "convex-lens.svg");
     this.#panel.webview.html = webviewHtml(this.#panel.webview, deps.extensionUri, "functions", "Convex functions");
     this.#effects = {
@@ -147,10 +152,13 @@ export class FunctionsPanel implements vscode.Disposable {
 
   #scheduleRefresh(): void {
     if (this.#refreshTimer || this.#disposed) return;
-    this.#refreshTimer = setTimeout(() => {
-      this.#refreshTimer = null;
-      if (this.#panel.visible) this.#postState();
-    }, Math.max(STATS_REFRESH_MS, 10 * this.#lastStateMs));
+    this.#refreshTimer = setTimeout(
+      () => {
+        this.#refreshTimer = null;
+        if (this.#panel.visible) this.#postState();
+      },
+      Math.max(STATS_REFRESH_MS, 10 * this.#lastStateMs),
+    );
   }
 
   async #handle(message: WebviewMessage): Promise<void> {
@@ -168,7 +176,10 @@ export class FunctionsPanel implements vscode.Disposable {
         await this.#openSource(message.file, message.line);
       } else if (message.type === "signDevToken") {
         // "Act as a user": functions run on the embedded runtime, whose dev issuer signs the token.
-        value = await devTokenFor(message.actAs, this.deps.session?.serving?.devIssuer ?? null, { local: true, label: "the local Convex Lens runtime" });
+        value = await devTokenFor(message.actAs, this.deps.session?.serving?.devIssuer ?? null, {
+          local: true,
+          label: "the local Convex Lens runtime",
+        });
       } else {
         throw new Error(`The functions panel does not handle "${message.type}".`);
       }

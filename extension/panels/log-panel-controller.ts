@@ -22,8 +22,25 @@ import {
   type LogReader,
   type LogRow,
 } from "../../runtime/logs/log-queries";
-import { isLogsRequest, type HostMessage, type LogsReplies, type LogsRequest, type LogsSourceView, type WebviewMessage } from "../../webview/protocol";
-import { cursorFromView, cursorView, drilldownView, filterFromView, limitFromView, LogRequestError, pageView, requestIdFromView, rowView } from "./log-panel-messages";
+import {
+  isLogsRequest,
+  type HostMessage,
+  type LogsReplies,
+  type LogsRequest,
+  type LogsSourceView,
+  type WebviewMessage,
+} from "../../webview/protocol";
+import {
+  cursorFromView,
+  cursorView,
+  drilldownView,
+  filterFromView,
+  limitFromView,
+  LogRequestError,
+  pageView,
+  requestIdFromView,
+  rowView,
+} from "./log-panel-messages";
 
 /** Where the panel's rows come from. */
 export interface LogPanelSource {
@@ -108,7 +125,8 @@ export class LogPanelController {
     let lines: LogRow[];
     let executions: LogRow[];
     try {
-      lines = tail.newestLine > tail.sentLine ? linesBetween(source.reader, tail.filter, tail.sentLine, tail.newestLine, MAX_TAIL_ROWS + 1) : [];
+      lines =
+        tail.newestLine > tail.sentLine ? linesBetween(source.reader, tail.filter, tail.sentLine, tail.newestLine, MAX_TAIL_ROWS + 1) : [];
       executions = tail.finished.size > 0 ? finishedExecutions(source.reader, tail.filter, [...tail.finished], tail.floor?.exec) : [];
     } catch {
       // The store closed under us: the runtime is stopping, and a new source follows.
@@ -146,7 +164,14 @@ export class LogPanelController {
         const before = cursorFromView(request.before);
         if (before === null) throw new LogRequestError("The log panel asked for older rows without a cursor.");
         const floor = cursorFromView(request.floor);
-        return pageView(pageRows(reader, { filter: filterFromView(request.filter), before, floor: floor ?? undefined, limit: limitFromView(request.limit) }));
+        return pageView(
+          pageRows(reader, {
+            filter: filterFromView(request.filter),
+            before,
+            floor: floor ?? undefined,
+            limit: limitFromView(request.limit),
+          }),
+        );
       }
       case "logsClear":
         return cursorView(newestCursor(reader));
@@ -199,7 +224,10 @@ export class LogPanelController {
   }
 
   #postStatus(): void {
-    this.#post({ type: "logsStatus", status: { source: this.#sourceView, sourceId: this.#sourceId, retention: this.#options.retention() } });
+    this.#post({
+      type: "logsStatus",
+      status: { source: this.#sourceView, sourceId: this.#sourceId, retention: this.#options.retention() },
+    });
   }
 
   #post(message: HostMessage): void {

@@ -86,7 +86,10 @@ export function rowView(row: LogRow): LogRowView {
   };
 }
 
-export const cursorView = (cursor: LogCursor): LogCursorView => ({ line: cursor.line, exec: { end: cursor.exec.end, seq: cursor.exec.seq } });
+export const cursorView = (cursor: LogCursor): LogCursorView => ({
+  line: cursor.line,
+  exec: { end: cursor.exec.end, seq: cursor.exec.seq },
+});
 
 export function pageView(page: LogPage): LogPageView {
   return { rows: page.rows.map(rowView), older: cursorView(page.older), hasOlder: page.hasOlder };
@@ -117,7 +120,8 @@ export function drilldownView(trace: RequestTrace): RequestDrilldownView {
       caller: execution.caller,
     });
   }
-  for (const line of trace.lines) views.get(line.executionId)?.lines.push({ level: line.level, message: line.message, timestamp: line.timestamp });
+  for (const line of trace.lines)
+    views.get(line.executionId)?.lines.push({ level: line.level, message: line.message, timestamp: line.timestamp });
 
   const children = new Map<string, DrilldownExecutionView[]>();
   const roots: DrilldownExecutionView[] = [];

@@ -20,7 +20,8 @@ export interface SourceChoice {
 }
 
 export const UNTRUSTED_MESSAGE = "Convex Lens shows logs in a trusted workspace only: trust the workspace to run the runtime.";
-export const NO_LOGS_MESSAGE = "The runtime is stopped and has stored no logs yet. Start it (Convex Lens: Start runtime) and call a function.";
+export const NO_LOGS_MESSAGE =
+  "The runtime is stopped and has stored no logs yet. Start it (Convex Lens: Start runtime) and call a function.";
 export const STORED_MESSAGE = "The runtime is stopped: these are the logs stored in the data folder. Start it to follow new ones.";
 export const STARTING_MESSAGE = "The runtime is starting…";
 
@@ -37,13 +38,20 @@ export class LogSourceTracker {
   #queue: Promise<void> = Promise.resolve();
   #disposed = false;
 
-  constructor(session: SessionLike | null, projectDir: string, onChange: (choice: SourceChoice) => void, open: Opener = (file) => LogStore.open({ file })) {
+  constructor(
+    session: SessionLike | null,
+    projectDir: string,
+    onChange: (choice: SourceChoice) => void,
+    open: Opener = (file) => LogStore.open({ file }),
+  ) {
     this.#session = session;
     this.#onChange = onChange;
     this.#open = open;
     // The runtime's default; the running runtime says where it really is.
     this.#dataDir = join(projectDir, ".convex-lens");
-    this.#choice = session ? { source: null, view: { kind: "none", message: STARTING_MESSAGE } } : { source: null, view: { kind: "none", message: UNTRUSTED_MESSAGE } };
+    this.#choice = session
+      ? { source: null, view: { kind: "none", message: STARTING_MESSAGE } }
+      : { source: null, view: { kind: "none", message: UNTRUSTED_MESSAGE } };
   }
 
   current(): SourceChoice {
@@ -99,7 +107,10 @@ export class LogSourceTracker {
       this.#snapshot = snapshot;
       this.#set({ source: { reader: snapshot }, view: { kind: "stored", message: STORED_MESSAGE } });
     } catch (error) {
-      this.#set({ source: null, view: { kind: "none", message: `The stored logs cannot be read: ${error instanceof Error ? error.message : String(error)}` } });
+      this.#set({
+        source: null,
+        view: { kind: "none", message: `The stored logs cannot be read: ${error instanceof Error ? error.message : String(error)}` },
+      });
     }
   }
 

@@ -23,7 +23,10 @@ export class ReportPanels implements vscode.Disposable {
     }
     let panel = this.#panels.get(key);
     if (!panel) {
-      panel = vscode.window.createWebviewPanel(ReportPanels.viewType, title, vscode.ViewColumn.Beside, { enableScripts: false, localResourceRoots: [] });
+      panel = vscode.window.createWebviewPanel(ReportPanels.viewType, title, vscode.ViewColumn.Beside, {
+        enableScripts: false,
+        localResourceRoots: [],
+      });
       const created = panel;
       created.onDidDispose(() => {
         if (this.#panels.get(key) === created) this.#panels.delete(key);

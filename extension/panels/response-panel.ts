@@ -2,7 +2,16 @@
 // executions it caused, lets the user edit and resend. One panel per route, reused.
 import * as vscode from "vscode";
 import { decodeJwt } from "jose";
-import { isWebviewMessage, type ActAsIdentity, type DevTokenView, type EditableRequest, type HostMessage, type PanelState, type ResponseView, type WebviewMessage } from "../../webview/protocol";
+import {
+  isWebviewMessage,
+  type ActAsIdentity,
+  type DevTokenView,
+  type EditableRequest,
+  type HostMessage,
+  type PanelState,
+  type ResponseView,
+  type WebviewMessage,
+} from "../../webview/protocol";
 import { sendRequest, type SendResult } from "../requests/send-request";
 import { actAsTargetOf, signActAs, withActAs, type ActAsTarget } from "../requests/act-as";
 import { logsUnavailableNote, type Target } from "../targets/targets";
@@ -48,7 +57,12 @@ export class ResponsePanel implements vscode.Disposable {
   ) {
     this.onDispose = onDispose;
     this.#state = { kind: "loading", request, target: deps.target().label };
-    this.#panel = vscode.window.createWebviewPanel(ResponsePanel.viewType, `Response: ${routeKey(route)}`, vscode.ViewColumn.Beside, webviewOptions(deps.extensionUri));
+    this.#panel = vscode.window.createWebviewPanel(
+      ResponsePanel.viewType,
+      `Response: ${routeKey(route)}`,
+      vscode.ViewColumn.Beside,
+      webviewOptions(deps.extensionUri),
+    );
     this.#panel.webview.html = webviewHtml(this.#panel.webview, deps.extensionUri, "response", `Response: ${routeKey(route)}`);
     this.#subscriptions.push(
       this.#panel.webview.onDidReceiveMessage((message: unknown) => {
@@ -70,8 +84,10 @@ export class ResponsePanel implements vscode.Disposable {
     this.#setState({ kind: "loading", request, target });
     this.deps.remember(this.route, request);
     const local = destination.kind === "runtime";
-    if (local && (!serving?.runtime.ready)) {
-      const message = serving ? "The project has not loaded yet (see the Problems view)." : "The Convex Lens runtime is stopped. Run 'Convex Lens: Start runtime'.";
+    if (local && !serving?.runtime.ready) {
+      const message = serving
+        ? "The project has not loaded yet (see the Problems view)."
+        : "The Convex Lens runtime is stopped. Run 'Convex Lens: Start runtime'.";
       this.#setState({ kind: "error", request, target, message });
       throw new Error(message);
     }
@@ -91,10 +107,17 @@ export class ResponsePanel implements vscode.Disposable {
       this.#answeredBy = destination;
       this.#setState({ kind: "ready", request, target, response });
       this.deps.onStatus(this.route, response.status);
-      writeMarker("last-response", { status: response.status, requestId: response.requestId, method: request.method, path: response.url, target });
+      writeMarker("last-response", {
+        status: response.status,
+        requestId: response.requestId,
+        method: request.method,
+        path: response.url,
+        target,
+      });
       return { response, bytes };
     } catch (error) {
-      const message = error instanceof RequestError ? error.message : `The request failed: ${error instanceof Error ? error.message : String(error)}`;
+      const message =
+        error instanceof RequestError ? error.message : `The request failed: ${error instanceof Error ? error.message : String(error)}`;
       this.#setState({ kind: "error", request, target, message });
       throw new Error(message);
     }
@@ -144,7 +167,9 @@ export class ResponsePanel implements vscode.Disposable {
     const expiresAt = decodeJwt(token).exp ?? 0;
     if (copy) {
       await vscode.env.clipboard.writeText(token);
-      void vscode.window.showInformationMessage(`Copied a dev token for '${actAs.subject.trim()}', valid for one hour on the local Convex Lens runtime only.`);
+      void vscode.window.showInformationMessage(
+        `Copied a dev token for '${actAs.subject.trim()}', valid for one hour on the local Convex Lens runtime only.`,
+      );
     }
     return { token, expiresAt };
   }

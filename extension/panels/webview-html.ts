@@ -3,7 +3,12 @@
 import * as vscode from "vscode";
 import { randomBytes } from "node:crypto";
 
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, panel: "response" | "logs" | "functions", title: string): string {
+export function webviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  panel: "response" | "logs" | "functions",
+  title: string,
+): string {
   const nonce = randomBytes(16).toString("base64");
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview.js"));
   const csp = [

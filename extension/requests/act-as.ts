@@ -83,7 +83,9 @@ export async function withActAs(request: EditableRequest, signer: DevTokenSigner
   if (!actAs?.enabled) return request;
   const own = request.headers.find((header) => header.name.trim().toLowerCase() === "authorization" && !isPlaceholder(header.value));
   if (own) {
-    throw new RequestError('The request has its own Authorization header and "Act as a user" is on: remove the header, or choose "Anonymous".');
+    throw new RequestError(
+      'The request has its own Authorization header and "Act as a user" is on: remove the header, or choose "Anonymous".',
+    );
   }
   const token = await signActAs(actAs, signer, target);
   const headers = request.headers.filter((header) => header.name.trim().toLowerCase() !== "authorization");

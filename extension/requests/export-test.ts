@@ -95,8 +95,16 @@ function decodeJwtPayload(token: string): Record<string, unknown> | null {
 /** JWT claims → the `UserIdentity` fields convex-test takes (as Convex maps them). */
 export function identityFromClaims(claims: Record<string, unknown>): Record<string, unknown> {
   const renamed: Record<string, string> = {
-    sub: "subject", iss: "issuer", given_name: "givenName", family_name: "familyName", preferred_username: "preferredUsername",
-    picture: "pictureUrl", email_verified: "emailVerified", phone_number: "phoneNumber", phone_number_verified: "phoneNumberVerified", updated_at: "updatedAt",
+    sub: "subject",
+    iss: "issuer",
+    given_name: "givenName",
+    family_name: "familyName",
+    preferred_username: "preferredUsername",
+    picture: "pictureUrl",
+    email_verified: "emailVerified",
+    phone_number: "phoneNumber",
+    phone_number_verified: "phoneNumberVerified",
+    updated_at: "updatedAt",
   };
   const dropped = new Set(["aud", "exp", "iat", "nbf", "jti", "azp", "kid"]);
   const identity: Record<string, unknown> = {};
@@ -165,7 +173,9 @@ export function generateConvexTest(input: ExportTestInput): ExportedTest {
       const token = /^\s*Bearer\s+(\S+)\s*$/i.exec(value)?.[1];
       const claims = token ? decodeJwtPayload(token) : null;
       if (claims) identity = identityFromClaims(claims);
-      else identityNote = "The request's Authorization header is not a JWT: set an identity with .withIdentity({ subject: … }) if the handler needs one.";
+      else
+        identityNote =
+          "The request's Authorization header is not a JWT: set an identity with .withIdentity({ subject: … }) if the handler needs one.";
       continue;
     }
     headers[name] = value;
@@ -179,7 +189,12 @@ export function generateConvexTest(input: ExportTestInput): ExportedTest {
     } catch {
       custom = {};
     }
-    identity = { subject: subject.trim(), ...(name.trim() ? { name: name.trim() } : {}), ...(email.trim() ? { email: email.trim() } : {}), ...custom };
+    identity = {
+      subject: subject.trim(),
+      ...(name.trim() ? { name: name.trim() } : {}),
+      ...(email.trim() ? { email: email.trim() } : {}),
+      ...custom,
+    };
   }
   const init: string[] = [];
   if (request.method !== "GET") init.push(`method: ${JSON.stringify(request.method)},`);

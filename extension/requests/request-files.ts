@@ -21,7 +21,11 @@ function inside(parent: string, child: string): boolean {
 async function openAt(file: string, line: number): Promise<void> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const at = new vscode.Position(line, 0);
-  await vscode.window.showTextDocument(document, { selection: new vscode.Range(at, at), viewColumn: vscode.ViewColumn.One, preview: false });
+  await vscode.window.showTextDocument(document, {
+    selection: new vscode.Range(at, at),
+    viewColumn: vscode.ViewColumn.One,
+    preview: false,
+  });
 }
 
 export interface SaveRequestOptions {
@@ -39,7 +43,9 @@ export async function saveRequestFile(options: SaveRequestOptions): Promise<void
   const { projectDir, config, route, request } = options;
   const folder = resolve(projectDir, config.requestsFolder);
   if (!inside(projectDir, folder)) {
-    throw new Error(`The setting convexLens.requestsFolder ("${config.requestsFolder}") leads outside the project: use a folder inside it, like convex-requests.`);
+    throw new Error(
+      `The setting convexLens.requestsFolder ("${config.requestsFolder}") leads outside the project: use a folder inside it, like convex-requests.`,
+    );
   }
   const file = join(folder, httpFileName(route.method, route.path));
   const open = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === file);
@@ -66,7 +72,9 @@ export async function saveRequestFile(options: SaveRequestOptions): Promise<void
   writeMarker("saved-request", { file, line: result.line, alreadySaved: result.alreadySaved });
   const notes: string[] = [];
   if (saved.credentialVariable) {
-    notes.push(`The Authorization value is saved as {{${saved.credentialVariable}}}, not the secret itself: Convex Lens asks for it when sending; convex-lens run takes --var ${saved.credentialVariable}=….`);
+    notes.push(
+      `The Authorization value is saved as {{${saved.credentialVariable}}}, not the secret itself: Convex Lens asks for it when sending; convex-lens run takes --var ${saved.credentialVariable}=….`,
+    );
   }
   if (request.actAs?.enabled) notes.push('"Act as a user" is not part of .http files: the saved request is anonymous.');
   const head = result.alreadySaved ? `${saved.entry.name} is already in ${shown}.` : `Saved ${saved.entry.name} to ${shown}.`;

@@ -38,7 +38,10 @@ export function pathAndQuery(request: EditableRequest): string {
  * token becomes `{{token}}`, the body when the method sends one, and `?? status == <status>` when
  * asked (httpYac and `convex-lens run` check it).
  */
-export function toSavedRequest(request: EditableRequest, options: { status?: number | null; statusAssertion?: boolean } = {}): SavedRequest {
+export function toSavedRequest(
+  request: EditableRequest,
+  options: { status?: number | null; statusAssertion?: boolean } = {},
+): SavedRequest {
   const target = pathAndQuery(request);
   let credentialVariable: string | null = null;
   const headers = requestHeaders(request).map(([name, value]) => {
@@ -76,7 +79,10 @@ export interface AppendResult {
 export function appendRequest(existing: string | null, saved: HttpRequestToWrite, siteUrl: string, routeKey: string): AppendResult {
   if (existing === null || existing.trim() === "") {
     const text = serializeHttpFile({
-      header: [`Requests for ${routeKey}, saved by Convex Lens. Send them with the "Send with Convex Lens" CodeLens,`, "REST Client or httpYac, or run them all: npx convex-lens run <this file> --site <URL>"],
+      header: [
+        `Requests for ${routeKey}, saved by Convex Lens. Send them with the "Send with Convex Lens" CodeLens,`,
+        "REST Client or httpYac, or run them all: npx convex-lens run <this file> --site <URL>",
+      ],
       variables: [{ name: "site", value: siteUrl }],
       requests: [saved],
     });

@@ -85,13 +85,26 @@ export async function sendHttpFileRequest(deps: SendHttpFileDependencies, uri?: 
   const result = await deps.open(send.route, send.request);
   if (!result || entry.assertions.length === 0) return;
   const { response, bytes } = result;
-  const answer = { status: response.status, headers: response.headers, text: Buffer.from(bytes).toString("utf8"), durationMs: response.durationMs };
+  const answer = {
+    status: response.status,
+    headers: response.headers,
+    text: Buffer.from(bytes).toString("utf8"),
+    durationMs: response.durationMs,
+  };
   const outcomes = entry.assertions.map((assertion) => evaluateAssertion(assertion, answer, evaluateJsInVm));
   const failed = outcomes.filter((outcome) => !outcome.ok);
-  writeMarker("http-file-send", { file, line: entry.line, status: response.status, assertions: outcomes.map((o) => ({ ok: o.ok, message: o.message })) });
+  writeMarker("http-file-send", {
+    file,
+    line: entry.line,
+    status: response.status,
+    assertions: outcomes.map((o) => ({ ok: o.ok, message: o.message })),
+  });
   const shown = `${send.request.method} ${pathAndQuery(send.request)}`;
   if (failed.length === 0) {
-    vscode.window.setStatusBarMessage(`$(pass) Convex Lens: ${outcomes.length} assertion${outcomes.length === 1 ? "" : "s"} held for ${shown}`, 8000);
+    vscode.window.setStatusBarMessage(
+      `$(pass) Convex Lens: ${outcomes.length} assertion${outcomes.length === 1 ? "" : "s"} held for ${shown}`,
+      8000,
+    );
   } else {
     void vscode.window.showWarningMessage(`✗ ${shown} on ${target.label}: ${failed.map((outcome) => outcome.message).join("; ")}`);
   }

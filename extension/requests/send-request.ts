@@ -51,7 +51,8 @@ export function executionsOf(logs: LogStore, requestId: string): ExecutionView[]
       lines: [],
     });
   }
-  for (const line of lines) views.get(line.executionId)?.lines.push({ level: line.level, message: line.message, timestamp: line.timestamp });
+  for (const line of lines)
+    views.get(line.executionId)?.lines.push({ level: line.level, message: line.message, timestamp: line.timestamp });
   const ordered: ExecutionView[] = [];
   const visit = (parentId: string | null) => {
     for (const view of [...views.values()].filter((v) => v.parentId === parentId)) {
@@ -75,7 +76,12 @@ async function settled(logs: LogStore, requestId: string, timeoutMs = 1000): Pro
   }
 }
 
-export async function sendRequest(siteUrl: string, request: EditableRequest, logs: LogStore | null, signal?: AbortSignal): Promise<SendResult> {
+export async function sendRequest(
+  siteUrl: string,
+  request: EditableRequest,
+  logs: LogStore | null,
+  signal?: AbortSignal,
+): Promise<SendResult> {
   const url = requestUrl(siteUrl, request);
   const requestId = randomBytes(8).toString("hex");
   const headers = new Headers(requestHeaders(request));

@@ -18,7 +18,14 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       if (!route.source || route.source.file !== document.uri.fsPath) continue;
       const at = new vscode.Range(route.source.line, route.source.column, route.source.line, route.source.column);
       const key = routeKey(route);
-      lenses.push(new vscode.CodeLens(at, { title: "Send request", command: "convexLens.sendRequest", arguments: [key], tooltip: `Send ${key} to the local runtime` }));
+      lenses.push(
+        new vscode.CodeLens(at, {
+          title: "Send request",
+          command: "convexLens.sendRequest",
+          arguments: [key],
+          tooltip: `Send ${key} to the local runtime`,
+        }),
+      );
       lenses.push(new vscode.CodeLens(at, { title: "Copy as cURL", command: "convexLens.copyCurl", arguments: [key] }));
       if (route.method === "GET") {
         lenses.push(new vscode.CodeLens(at, { title: "Open in browser", command: "convexLens.openInBrowser", arguments: [key] }));

@@ -83,7 +83,8 @@ export class RouteIndex implements vscode.Disposable {
 function mountedComponentSources(routes: RouteInfo[]): Map<string, SourceRoute[]> {
   const files = new Map<string, string>();
   for (const route of routes) {
-    if (route.component && route.source && !route.source.file.split(/[\\/]/).includes("node_modules")) files.set(route.component, route.source.file);
+    if (route.component && route.source && !route.source.file.split(/[\\/]/).includes("node_modules"))
+      files.set(route.component, route.source.file);
   }
   const sources = new Map<string, SourceRoute[]>();
   for (const [component, file] of files) sources.set(component, findRouteSources(file, readCurrentText).routes);

@@ -47,14 +47,25 @@ export class RouteLintDiagnostics implements vscode.Disposable {
       diagnostic.source = LINT_COLLECTION;
       diagnostic.code = finding.code;
       diagnostic.relatedInformation = finding.related.map(
-        (related) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(related.file), toRange(related.range)), related.message),
+        (related) =>
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(vscode.Uri.file(related.file), toRange(related.range)),
+            related.message,
+          ),
       );
       byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), diagnostic]);
     }
     for (const [file, diagnostics] of byFile) this.#collection.set(vscode.Uri.file(file), diagnostics);
     writeMarker(
       "route-lint",
-      findings.map((f) => ({ code: f.code, severity: f.severity, file: f.file, line: f.range.line, column: f.range.column, message: f.message })),
+      findings.map((f) => ({
+        code: f.code,
+        severity: f.severity,
+        file: f.file,
+        line: f.range.line,
+        column: f.range.column,
+        message: f.message,
+      })),
     );
   }
 

@@ -95,7 +95,9 @@ export function lintRoutes(modules: ScannedModule[], read: ReadFile, runtimeRout
   findings.push(...duplicateFindings(declared));
   findings.push(...prefixCoverFindings(declared, runtimeRoutes));
   findings.push(...corsFindings(declared, runtimeRoutes, read));
-  return findings.sort((a, b) => (a.file === b.file ? a.range.line - b.range.line || a.range.column - b.range.column : a.file < b.file ? -1 : 1));
+  return findings.sort((a, b) =>
+    a.file === b.file ? a.range.line - b.range.line || a.range.column - b.range.column : a.file < b.file ? -1 : 1,
+  );
 }
 
 function rangeOf(node: AstNode | undefined, call: RouteCall): LintRange {
@@ -104,7 +106,14 @@ function rangeOf(node: AstNode | undefined, call: RouteCall): LintRange {
   return { line: loc.start.line - 1, column: loc.start.column, endLine: loc.end.line - 1, endColumn: loc.end.column };
 }
 
-function finding(route: Declared, node: AstNode | undefined, code: LintCode, severity: LintFinding["severity"], message: string, related: LintRelated[] = []): LintFinding {
+function finding(
+  route: Declared,
+  node: AstNode | undefined,
+  code: LintCode,
+  severity: LintFinding["severity"],
+  message: string,
+  related: LintRelated[] = [],
+): LintFinding {
   return { code, severity, message, file: route.call.file, range: rangeOf(node, route.call), related };
 }
 
@@ -118,20 +127,40 @@ function shapeFindings(route: Declared): LintFinding[] {
       : method.toUpperCase() === "HEAD"
         ? " HEAD requests run the GET route."
         : "";
-    out.push(finding(route, route.methodNode, "method-not-allowed", "error", `'${method}' is not an allowed HTTP method (like GET, POST, PUT etc.)${hint}`));
+    out.push(
+      finding(
+        route,
+        route.methodNode,
+        "method-not-allowed",
+        "error",
+        `'${method}' is not an allowed HTTP method (like GET, POST, PUT etc.)${hint}`,
+      ),
+    );
   }
   const hasSpread = (route.call.spec.properties as AstNode[]).some((p) => p.type === "SpreadElement");
   if (route.pathNode && route.prefixNode) {
-    out.push(finding(route, route.prefixNode, "path-and-prefix", "error", "Invalid httpRouter route: cannot contain both 'path' and 'pathPrefix'"));
+    out.push(
+      finding(route, route.prefixNode, "path-and-prefix", "error", "Invalid httpRouter route: cannot contain both 'path' and 'pathPrefix'"),
+    );
     return out;
   }
   if (!route.pathNode && !route.prefixNode && !hasSpread) {
-    out.push(finding(route, route.call.spec, "no-path", "error", "Invalid httpRouter route entry: must contain either field 'path' or 'pathPrefix'"));
+    out.push(
+      finding(
+        route,
+        route.call.spec,
+        "no-path",
+        "error",
+        "Invalid httpRouter route entry: must contain either field 'path' or 'pathPrefix'",
+      ),
+    );
     return out;
   }
   if (path !== null) {
-    if (!path.startsWith("/")) out.push(finding(route, route.pathNode, "path-leading-slash", "error", `path '${path}' does not start with a /`));
-    if (path.startsWith("/.files/") || path === "/.files") out.push(finding(route, route.pathNode, "reserved-path", "error", `path '${path}' is reserved`));
+    if (!path.startsWith("/"))
+      out.push(finding(route, route.pathNode, "path-leading-slash", "error", `path '${path}' does not start with a /`));
+    if (path.startsWith("/.files/") || path === "/.files")
+      out.push(finding(route, route.pathNode, "reserved-path", "error", `path '${path}' is reserved`));
     if (path.includes("*")) {
       const cut = path.slice(0, path.indexOf("*"));
       const suggestion = cut.slice(0, cut.lastIndexOf("/") + 1) || "/";
@@ -147,11 +176,21 @@ function shapeFindings(route: Declared): LintFinding[] {
     }
   }
   if (prefix !== null) {
-    if (!prefix.startsWith("/")) out.push(finding(route, route.prefixNode, "path-leading-slash", "error", `pathPrefix '${prefix}' does not start with a /`));
+    if (!prefix.startsWith("/"))
+      out.push(finding(route, route.prefixNode, "path-leading-slash", "error", `pathPrefix '${prefix}' does not start with a /`));
     if (!prefix.endsWith("/")) {
-      out.push(finding(route, route.prefixNode, "prefix-trailing-slash", "error", `pathPrefix ${prefix} must end with a /. As written it would also match '${prefix}-anything'; write "${prefix}/".`));
+      out.push(
+        finding(
+          route,
+          route.prefixNode,
+          "prefix-trailing-slash",
+          "error",
+          `pathPrefix ${prefix} must end with a /. As written it would also match '${prefix}-anything'; write "${prefix}/".`,
+        ),
+      );
     }
-    if (prefix.startsWith("/.files/")) out.push(finding(route, route.prefixNode, "reserved-path", "error", `pathPrefix '${prefix}' is reserved`));
+    if (prefix.startsWith("/.files/"))
+      out.push(finding(route, route.prefixNode, "reserved-path", "error", `pathPrefix '${prefix}' is reserved`));
   }
   return out;
 }
@@ -177,7 +216,10 @@ function duplicateFindings(declared: Declared[]): LintFinding[] {
       continue;
     }
     const node = route.path !== null ? route.pathNode : route.prefixNode;
-    const message = route.path !== null ? `Path '${route.path}' for method ${route.method} already in use` : `${route.method} pathPrefix ${route.prefix} is already defined`;
+    const message =
+      route.path !== null
+        ? `Path '${route.path}' for method ${route.method} already in use`
+        : `${route.method} pathPrefix ${route.prefix} is already defined`;
     const earlierNode = earlier.path !== null ? earlier.pathNode : earlier.prefixNode;
     out.push(finding(route, node, "duplicate-route", "error", message, [locationOf(earlier, earlierNode, "first declared here")]));
   }
@@ -285,9 +327,14 @@ function corsFindings(declared: Declared[], runtimeRoutes: RuntimeRoute[] | null
       ? `GET ${shown} sets Access-Control-Allow-Origin but no OPTIONS route matches ${shown}. Fine for simple GET requests; a request with an Authorization or a JSON Content-Type header is preflighted, gets 404 from Convex, and the browser blocks it.`
       : `${route.method} ${shown} sets Access-Control-Allow-Origin but no OPTIONS route matches ${shown}: a browser's preflight gets 404 (No matching routes found) and the request is blocked. Add http.route({ ${spec}, method: "OPTIONS", handler: … }) answering with Access-Control-Allow-Methods and -Headers.`;
     out.push(
-      finding(route, route.path !== null ? route.pathNode : route.prefixNode, "missing-options-route", simple ? "information" : "warning", message, [
-        { file: where.file, range: where.range, message: "Access-Control-Allow-Origin is set here" },
-      ]),
+      finding(
+        route,
+        route.path !== null ? route.pathNode : route.prefixNode,
+        "missing-options-route",
+        simple ? "information" : "warning",
+        message,
+        [{ file: where.file, range: where.range, message: "Access-Control-Allow-Origin is set here" }],
+      ),
     );
   }
   return out;
@@ -314,13 +361,21 @@ class HeaderSearch {
       const names = new Set<string>();
       walk(item.node, (node) => {
         if (hit) return;
-        const text = node.type === "StringLiteral" ? (node.value as string) : node.type === "TemplateElement" ? (node.value?.cooked as string | undefined) : undefined;
+        const text =
+          node.type === "StringLiteral"
+            ? (node.value as string)
+            : node.type === "TemplateElement"
+              ? (node.value?.cooked as string | undefined)
+              : undefined;
         if (typeof text === "string" && text.toLowerCase().includes(CORS_HEADER)) hit = node;
         else if (node.type === "Identifier") names.add(node.name as string);
       });
       if (hit) {
         const loc = (hit as AstNode).loc!;
-        return { file: item.file, range: { line: loc.start.line - 1, column: loc.start.column, endLine: loc.end.line - 1, endColumn: loc.end.column } };
+        return {
+          file: item.file,
+          range: { line: loc.start.line - 1, column: loc.start.column, endLine: loc.end.line - 1, endColumn: loc.end.column },
+        };
       }
       for (const name of names) queue.push(...this.#resolve(name, item.file, item.ast));
     }

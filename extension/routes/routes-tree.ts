@@ -55,9 +55,21 @@ export class RoutesTreeProvider implements vscode.TreeDataProvider<Item>, vscode
         command: { title: "Show Problems", command: "workbench.actions.view.problems" },
       });
     } else if (state?.kind === "failed") {
-      top.push({ kind: "notice", label: `Runtime failed to start: ${state.message}`, detail: "", icon: "error", command: { title: "Show output", command: "convexLens.showOutput" } });
+      top.push({
+        kind: "notice",
+        label: `Runtime failed to start: ${state.message}`,
+        detail: "",
+        icon: "error",
+        command: { title: "Show output", command: "convexLens.showOutput" },
+      });
     } else if (state?.kind === "stopped") {
-      top.push({ kind: "notice", label: "Runtime stopped", detail: "click to start", icon: "debug-start", command: { title: "Start", command: "convexLens.start" } });
+      top.push({
+        kind: "notice",
+        label: "Runtime stopped",
+        detail: "click to start",
+        icon: "debug-start",
+        command: { title: "Start", command: "convexLens.start" },
+      });
     }
     for (const group of groupByPath(this.index.routes)) top.push({ kind: "path", path: group.path, routes: group.routes });
     return top;
@@ -85,7 +97,10 @@ export class RoutesTreeProvider implements vscode.TreeDataProvider<Item>, vscode
     const status = this.index.lastStatus(route);
     tree.description = [status !== undefined ? String(status) : null, routeOriginLabel(route)].filter(Boolean).join(" ");
     tree.tooltip = `${key}${route.source ? `\n${vscode.workspace.asRelativePath(route.source.file)}:${route.source.line + 1}` : ""}${status !== undefined ? `\nlast status ${status}` : ""}`;
-    tree.iconPath = new vscode.ThemeIcon(METHOD_ICONS[route.method] ?? "symbol-method", status !== undefined && status >= 400 ? new vscode.ThemeColor("errorForeground") : undefined);
+    tree.iconPath = new vscode.ThemeIcon(
+      METHOD_ICONS[route.method] ?? "symbol-method",
+      status !== undefined && status >= 400 ? new vscode.ThemeColor("errorForeground") : undefined,
+    );
     tree.contextValue = route.source ? "route.withSource" : "route";
     tree.command = { title: "Send request", command: "convexLens.sendRequest", arguments: [key] };
     tree.id = `route:${key}`;

@@ -85,7 +85,9 @@ export function deploymentFromEnv(envLocal: string): Deployment | { problem: str
     if (!cloud) return { problem: `${variable} in .env.local is not an http(s) URL: "${value}"` };
     const url = new URL(cloud);
     if (!url.hostname.endsWith(".convex.cloud")) {
-      return { problem: `${variable} (${cloud}) is not a *.convex.cloud URL, so its HTTP actions URL is unknown: add CONVEX_SITE_URL to .env.local` };
+      return {
+        problem: `${variable} (${cloud}) is not a *.convex.cloud URL, so its HTTP actions URL is unknown: add CONVEX_SITE_URL to .env.local`,
+      };
     }
     url.hostname = `${url.hostname.slice(0, -".convex.cloud".length)}.convex.site`;
     return { siteUrl: url.origin, name: nameOf(url.origin, env), source: variable };
@@ -106,7 +108,13 @@ export function resolveTarget(kind: TargetKind, context: TargetContext): Target 
       };
     }
     case "localBackend":
-      return { kind, label: `Convex local backend — ${LOCAL_BACKEND_SITE_URL}`, siteUrl: LOCAL_BACKEND_SITE_URL, unavailable: null, hasLogs: false };
+      return {
+        kind,
+        label: `Convex local backend — ${LOCAL_BACKEND_SITE_URL}`,
+        siteUrl: LOCAL_BACKEND_SITE_URL,
+        unavailable: null,
+        hasLogs: false,
+      };
     case "deployment": {
       const found = context.envLocal === null ? null : deploymentFromEnv(context.envLocal);
       if (found === null) {
@@ -127,20 +135,30 @@ export function resolveTarget(kind: TargetKind, context: TargetContext): Target 
 
 /** Said in the Logs tab when the target keeps its own logs. */
 export function logsUnavailableNote(target: Target): string {
-  if (target.kind === "deployment") return "Logs are only available for the local runtime. This deployment's logs are in the Convex dashboard or `npx convex logs`.";
+  if (target.kind === "deployment")
+    return "Logs are only available for the local runtime. This deployment's logs are in the Convex dashboard or `npx convex logs`.";
   return "Logs are only available for the local runtime. The local backend prints its logs where it runs.";
 }
 
 /** The quick pick's rows: every target with what it would send to, the current one marked. */
-export function targetChoices(current: TargetKind, context: TargetContext): Array<{ target: TargetKind; label: string; description: string; detail: string; picked: boolean }> {
-  const titles: Record<TargetKind, string> = { runtime: "Local runtime", localBackend: "Convex local backend", deployment: "Deployment from .env.local" };
+export function targetChoices(
+  current: TargetKind,
+  context: TargetContext,
+): Array<{ target: TargetKind; label: string; description: string; detail: string; picked: boolean }> {
+  const titles: Record<TargetKind, string> = {
+    runtime: "Local runtime",
+    localBackend: "Convex local backend",
+    deployment: "Deployment from .env.local",
+  };
   return TARGET_KINDS.map((kind) => {
     const target = resolveTarget(kind, context);
     return {
       target: kind,
       label: titles[kind],
       description: target.siteUrl ?? (kind === "runtime" ? "stopped" : "unavailable"),
-      detail: target.unavailable ?? (target.hasLogs ? "Responses with their executions and log lines" : "Responses only: logs stay with that backend"),
+      detail:
+        target.unavailable ??
+        (target.hasLogs ? "Responses with their executions and log lines" : "Responses only: logs stay with that backend"),
       picked: kind === current,
     };
   });

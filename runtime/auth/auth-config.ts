@@ -21,17 +21,13 @@ export type Provider =
 const SEE_AUTH_DOCS = "To learn more, see the auth documentation at https://docs.convex.dev/auth.";
 // Convex evaluates auth.config.ts with the deployment's env vars; here a variable that is not set
 // makes its field disappear from the JSON, which the schema error alone would not explain.
-const ENV_HINT =
-  "If this value comes from process.env, that variable is not set for Convex Lens (pass it with --env-file).";
+const ENV_HINT = "If this value comes from process.env, that variable is not set for Convex Lens (pass it with --env-file).";
 
 /** `file` is how messages name the config file, e.g. "convex/auth.config.ts". */
 export function parseAuthConfig(config: unknown, file: string): Provider[] {
   if (config === null || config === undefined) return [];
   const schemaError = (detail: string) =>
-    new AuthError(
-      "AuthConfigNotMatchingSchemaError",
-      `${file}: auth config file must include a list of provider credentials: ${detail}`,
-    );
+    new AuthError("AuthConfigNotMatchingSchemaError", `${file}: auth config file must include a list of provider credentials: ${detail}`);
   if (typeof config !== "object" || Array.isArray(config)) {
     throw schemaError(`the default export must be an object like { providers: [...] }, got ${kindOf(config)}. ${SEE_AUTH_DOCS}`);
   }
@@ -49,12 +45,7 @@ export function missingExportError(file: string): AuthError {
   return new AuthError("AuthConfigMissingExportError", `${file}: auth config file is missing default export. ${SEE_AUTH_DOCS}`);
 }
 
-function checkCommonConfusions(
-  provider: unknown,
-  index: number,
-  file: string,
-  schemaError: (detail: string) => AuthError,
-): void {
+function checkCommonConfusions(provider: unknown, index: number, file: string, schemaError: (detail: string) => AuthError): void {
   if (typeof provider !== "object" || provider === null || Array.isArray(provider)) {
     throw schemaError(`Provider at index ${index} must be an object, got ${kindOf(provider)}.`);
   }
@@ -85,7 +76,8 @@ function parseProvider(obj: Record<string, unknown>, index: number, schemaError:
   const requireString = (field: string): string => {
     const value = obj[field];
     if (value === undefined) throw schemaError(`Provider at index ${index} is missing the '${field}' field. ${ENV_HINT}`);
-    if (typeof value !== "string") throw schemaError(`Provider at index ${index} has a '${field}' that is not a string (got ${kindOf(value)}).`);
+    if (typeof value !== "string")
+      throw schemaError(`Provider at index ${index} has a '${field}' that is not a string (got ${kindOf(value)}).`);
     return value;
   };
   const toUrl = (field: string): string => {

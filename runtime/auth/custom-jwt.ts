@@ -28,7 +28,9 @@ export async function verifyCustomJwt(
   const { header, payload } = jwt;
   const alg = header.alg;
   if (alg === undefined || alg.toLowerCase() === "none") {
-    throw invalid(`Could not decode token. The JWT is not signed ('alg' is '${alg ?? "missing"}'); this provider only accepts ${provider.algorithm} signatures.`);
+    throw invalid(
+      `Could not decode token. The JWT is not signed ('alg' is '${alg ?? "missing"}'); this provider only accepts ${provider.algorithm} signatures.`,
+    );
   }
   if (alg !== provider.algorithm) {
     throw invalid(

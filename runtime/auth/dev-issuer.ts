@@ -55,7 +55,7 @@ export function checkDevIdentity(identity: DevIdentity): void {
   }
   const claims = identity.claims ?? {};
   if (typeof claims !== "object" || claims === null || Array.isArray(claims)) {
-    throw new DevIdentityError("Act as a user: custom claims must be a JSON object, like {\"role\": \"admin\"}.");
+    throw new DevIdentityError('Act as a user: custom claims must be a JSON object, like {"role": "admin"}.');
   }
   const reserved = Object.keys(claims).filter((key) => RESERVED_CLAIMS.includes(key));
   if (reserved.length > 0) {
@@ -98,7 +98,14 @@ export class DevIssuer {
 
   /** The dev issuer as a custom JWT provider; `jwksUrl` is where the API origin serves its keys. */
   provider(jwksUrl: string): CustomJwtProvider {
-    return { kind: "customJwt", index: DEV_PROVIDER_INDEX, issuer: this.issuer, jwks: jwksUrl, algorithm: ALGORITHM, applicationId: DEV_AUDIENCE };
+    return {
+      kind: "customJwt",
+      index: DEV_PROVIDER_INDEX,
+      issuer: this.issuer,
+      jwks: jwksUrl,
+      algorithm: ALGORITHM,
+      applicationId: DEV_AUDIENCE,
+    };
   }
 
   /** A token for `identity`, valid `ttlSeconds` (1 hour) from `nowMs`. */

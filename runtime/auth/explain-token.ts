@@ -20,11 +20,23 @@ import { verifySignature, type AllowedAlgorithm } from "./verify-signature";
 /** The auth config to explain against: what auth.config.ts exports (null: no such file), or why it is unknown. */
 export type AuthConfigInput =
   /** `exists`: the file is there (a null `config` then means it exports nothing usable). */
-  | { kind: "loaded"; config: unknown; file: string; exists?: boolean }
-  | { kind: "unavailable"; reason: string };
+  { kind: "loaded"; config: unknown; file: string; exists?: boolean } | { kind: "unavailable"; reason: string };
 
 /** The checks, in the order findings are listed. */
-export const TOKEN_CHECKS = ["format", "config", "provider", "iss", "aud", "alg", "keys", "kid", "signature", "exp", "nbf", "claims"] as const;
+export const TOKEN_CHECKS = [
+  "format",
+  "config",
+  "provider",
+  "iss",
+  "aud",
+  "alg",
+  "keys",
+  "kid",
+  "signature",
+  "exp",
+  "nbf",
+  "claims",
+] as const;
 export type TokenCheck = (typeof TOKEN_CHECKS)[number];
 
 export interface TokenFinding {
@@ -104,7 +116,11 @@ export async function explainToken(
     verdict: { ok: false, check: "format", message: NOT_A_JWT },
   };
   if (!header || !claims) {
-    add("format", "fail", header ? NOT_A_JWT : "Could not decode token. The JWT header is not base64url-encoded JSON (or the token does not have three parts).");
+    add(
+      "format",
+      "fail",
+      header ? NOT_A_JWT : "Could not decode token. The JWT header is not base64url-encoded JSON (or the token does not have three parts).",
+    );
     return explanation;
   }
   add("format", "pass", "Three base64url parts; the header and the claims are JSON.");
@@ -119,7 +135,13 @@ export async function explainToken(
     try {
       if ((authConfig.config === null || authConfig.config === undefined) && authConfig.exists) throw missingExportError(authConfig.file);
       providers = parseAuthConfig(authConfig.config, authConfig.file);
-      add("config", "pass", providers.length === 0 ? `${authConfig.file} configures no providers.` : `${authConfig.file} configures ${providers.length} provider${providers.length === 1 ? "" : "s"}.`);
+      add(
+        "config",
+        "pass",
+        providers.length === 0
+          ? `${authConfig.file} configures no providers.`
+          : `${authConfig.file} configures ${providers.length} provider${providers.length === 1 ? "" : "s"}.`,
+      );
     } catch (error) {
       configError = error instanceof AuthError ? error : new AuthError("AuthConfigNotMatchingSchemaError", String(error));
       add("config", "fail", configError.message);
@@ -130,7 +152,11 @@ export async function explainToken(
   const iss = claims.iss;
   const audiences = audiencesOf(claims.aud);
   if (typeof iss !== "string") {
-    add("iss", "fail", "Missing issuer claim ('iss') in JWT payload. The JWT must include an 'iss' claim that matches one of your configured auth providers.");
+    add(
+      "iss",
+      "fail",
+      "Missing issuer claim ('iss') in JWT payload. The JWT must include an 'iss' claim that matches one of your configured auth providers.",
+    );
   }
   const issuer = typeof iss === "string" ? iss : "";
   explanation.fromDevIssuer = isDevIssuerUrl(issuer);
@@ -143,13 +169,23 @@ export async function explainToken(
   const chosen = typeof iss === "string" ? choose(candidates, explanation.providers, issuer, audiences) : null;
   if (typeof iss === "string") {
     if (explanation.fromDevIssuer && !dev) {
-      add("provider", "fail", "Signed by a Convex Lens local dev issuer, which the runtime does not trust now (it is stopped, or the dev issuer is off). Dev tokens are never valid on a deployment.");
+      add(
+        "provider",
+        "fail",
+        "Signed by a Convex Lens local dev issuer, which the runtime does not trust now (it is stopped, or the dev issuer is off). Dev tokens are never valid on a deployment.",
+      );
     } else if (chosen?.exact) {
       add("provider", "pass", `Matches ${labelOf(chosen.provider)} by iss and aud.`);
     } else if (chosen) {
       add("provider", "warn", `No provider matches both iss and aud. Closest: ${labelOf(chosen.provider)}; see the iss and aud checks.`);
     } else if (candidates.length === 0) {
-      add("provider", "fail", authConfig.kind === "unavailable" ? "No provider to check against." : "No auth provider found matching the given token (no providers configured).");
+      add(
+        "provider",
+        "fail",
+        authConfig.kind === "unavailable"
+          ? "No provider to check against."
+          : "No auth provider found matching the given token (no providers configured).",
+      );
     } else {
       add("provider", "fail", `No provider has the token's iss '${issuer}' or its aud ${debugList(audiences)}.`);
     }
@@ -186,7 +222,8 @@ function compare(provider: Provider, issuer: string, audiences: readonly string[
 }
 
 export function labelOf(provider: Provider): string {
-  if (provider.index === DEV_PROVIDER_INDEX) return `the Convex Lens dev issuer (${provider.kind === "customJwt" ? provider.issuer : provider.domain})`;
+  if (provider.index === DEV_PROVIDER_INDEX)
+    return `the Convex Lens dev issuer (${provider.kind === "customJwt" ? provider.issuer : provider.domain})`;
   return provider.kind === "oidc"
     ? `provider #${provider.index} (OIDC, domain ${provider.domain})`
     : `provider #${provider.index} (customJwt, issuer ${provider.issuer})`;
@@ -225,17 +262,31 @@ async function checkAgainst(
 ): Promise<void> {
   const providerIssuer = provider.kind === "oidc" ? provider.domain : provider.issuer;
   const issuerMatches = trimSlashes(providerIssuer) === trimSlashes(withScheme(issuer));
-  add("iss", issuerMatches ? "pass" : "fail", issuerMatches ? `iss '${issuer}' is the provider's ${provider.kind === "oidc" ? "domain" : "issuer"}.` : `Invalid issuer: ${issuer} != ${providerIssuer}`);
+  add(
+    "iss",
+    issuerMatches ? "pass" : "fail",
+    issuerMatches
+      ? `iss '${issuer}' is the provider's ${provider.kind === "oidc" ? "domain" : "issuer"}.`
+      : `Invalid issuer: ${issuer} != ${providerIssuer}`,
+  );
 
   if (provider.applicationId === null) {
     add("aud", "skip", "The provider has no applicationID: aud is not checked.");
   } else if (claims.aud === undefined) {
-    add("aud", "fail", "Missing audience claim ('aud') in JWT payload. The JWT must include an 'aud' claim that matches your configured application ID.");
+    add(
+      "aud",
+      "fail",
+      "Missing audience claim ('aud') in JWT payload. The JWT must include an 'aud' claim that matches your configured application ID.",
+    );
   } else if (!audiences.includes(provider.applicationId)) {
     add("aud", "fail", `Invalid audience: ${provider.applicationId} not in ${debugList(audiences)}`);
   } else if (provider.kind === "oidc" && audiences.some((a) => a !== provider.applicationId)) {
     const untrusted = audiences.find((a) => a !== provider.applicationId)!;
-    add("aud", "fail", `Invalid audiences: \`${untrusted}\` is not a trusted audience (only the applicationID \`${provider.applicationId}\` is).`);
+    add(
+      "aud",
+      "fail",
+      `Invalid audiences: \`${untrusted}\` is not a trusted audience (only the applicationID \`${provider.applicationId}\` is).`,
+    );
   } else {
     add("aud", "pass", `aud ${debugList(audiences)} contains the applicationID '${provider.applicationId}'.`);
   }
@@ -244,22 +295,49 @@ async function checkAgainst(
   const allowed: readonly string[] = provider.kind === "oidc" ? OIDC_ALGORITHMS : [provider.algorithm];
   const algOk = alg !== undefined && allowed.includes(alg);
   if (alg === undefined || alg.toLowerCase() === "none") add("alg", "fail", `The token is not signed: 'alg' is '${alg ?? "missing"}'.`);
-  else if (!algOk) add("alg", "fail", provider.kind === "oidc" ? `The token is signed with '${alg}'; OIDC tokens are accepted with ${OIDC_ALGORITHMS.join(" or ")} only.` : `The JWT is signed with '${alg}', but this provider's algorithm is '${allowed[0]}'.`);
+  else if (!algOk)
+    add(
+      "alg",
+      "fail",
+      provider.kind === "oidc"
+        ? `The token is signed with '${alg}'; OIDC tokens are accepted with ${OIDC_ALGORITHMS.join(" or ")} only.`
+        : `The JWT is signed with '${alg}', but this provider's algorithm is '${allowed[0]}'.`,
+    );
   else add("alg", "pass", `Signed with ${alg}, which the provider accepts.`);
 
-  await checkKeys(provider, token, alg, algOk, issuerMatches, issuer, typeof header.kid === "string" ? header.kid : undefined, jwks, discovery, add);
+  await checkKeys(
+    provider,
+    token,
+    alg,
+    algOk,
+    issuerMatches,
+    issuer,
+    typeof header.kid === "string" ? header.kid : undefined,
+    jwks,
+    discovery,
+    add,
+  );
 
   const exp = claims.exp;
   const nbf = claims.nbf;
   const expLeeway = provider.kind === "oidc" ? 0 : LEEWAY_SECONDS;
-  if (exp === undefined) add("exp", "fail", provider.kind === "oidc" ? "The 'exp' claim is missing: an OIDC ID token must have one." : "Missing expiry: the token has no 'exp' claim.");
+  if (exp === undefined)
+    add(
+      "exp",
+      "fail",
+      provider.kind === "oidc"
+        ? "The 'exp' claim is missing: an OIDC ID token must have one."
+        : "Missing expiry: the token has no 'exp' claim.",
+    );
   else if (typeof exp !== "number") add("exp", "fail", "'exp' is not a number.");
-  else if (provider.kind === "oidc" ? nowSeconds >= exp : nowSeconds - exp > expLeeway) add("exp", "fail", `Token expired ${Math.floor(nowSeconds - exp)} seconds ago (at ${iso(exp)}).`);
+  else if (provider.kind === "oidc" ? nowSeconds >= exp : nowSeconds - exp > expLeeway)
+    add("exp", "fail", `Token expired ${Math.floor(nowSeconds - exp)} seconds ago (at ${iso(exp)}).`);
   else add("exp", "pass", `Valid until ${iso(exp)} (${relative(exp, nowSeconds)}).`);
   const nbfLeeway = provider.kind === "oidc" ? NBF_LEEWAY_SECONDS : LEEWAY_SECONDS;
   if (nbf === undefined) add("nbf", "skip", "No 'nbf' claim.");
   else if (typeof nbf !== "number") add("nbf", "fail", "'nbf' is not a number.");
-  else if (nbf - nowSeconds > nbfLeeway) add("nbf", "fail", `Token will be valid in ${Math.floor(nbf - nowSeconds)} seconds (not before ${iso(nbf)}).`);
+  else if (nbf - nowSeconds > nbfLeeway)
+    add("nbf", "fail", `Token will be valid in ${Math.floor(nbf - nowSeconds)} seconds (not before ${iso(nbf)}).`);
   else add("nbf", "pass", `Valid since ${iso(nbf)}.`);
 
   const missing: string[] = [];
@@ -309,7 +387,11 @@ async function checkKeys(
   add("keys", "pass", `${keys.length} key${keys.length === 1 ? "" : "s"} at ${url.startsWith("data:") ? "an inline data: URL" : url}.`);
   const outcome = await verifySignature(token, alg as AllowedAlgorithm, kid, keys, provider.kind === "customJwt");
   if (outcome.ok) {
-    add("kid", "pass", kid === undefined ? "No 'kid' header; a key of the provider's JWKS fits." : `kid '${kid}' is in the provider's JWKS.`);
+    add(
+      "kid",
+      "pass",
+      kid === undefined ? "No 'kid' header; a key of the provider's JWKS fits." : `kid '${kid}' is in the provider's JWKS.`,
+    );
     add("signature", "pass", "The signature verifies.");
     return;
   }
@@ -319,7 +401,11 @@ async function checkKeys(
       add("signature", "skip", "Not checked: no key to check it with.");
       return;
     case "no-key":
-      add("kid", "fail", `Unknown kid '${kid ?? "none"}': the JWKS at '${url}' has ${outcome.available.length > 0 ? `the keys ${debugList(outcome.available)}` : "no keys"}.`);
+      add(
+        "kid",
+        "fail",
+        `Unknown kid '${kid ?? "none"}': the JWKS at '${url}' has ${outcome.available.length > 0 ? `the keys ${debugList(outcome.available)}` : "no keys"}.`,
+      );
       add("signature", "skip", "Not checked: no key to check it with.");
       return;
     case "bad-signature":
@@ -372,7 +458,8 @@ function timeClaims(claims: Record<string, unknown>, nowSeconds: number): TimeCl
   const out: TimeClaim[] = [];
   for (const claim of ["iat", "nbf", "exp"] as const) {
     const value = claims[claim];
-    if (typeof value === "number" && Number.isFinite(value)) out.push({ claim, seconds: value, iso: iso(value), relative: relative(value, nowSeconds) });
+    if (typeof value === "number" && Number.isFinite(value))
+      out.push({ claim, seconds: value, iso: iso(value), relative: relative(value, nowSeconds) });
   }
   return out;
 }
@@ -388,6 +475,12 @@ export function relative(seconds: number, nowSeconds: number): string {
   if (delta === 0) return "now";
   const size = Math.abs(delta);
   const text =
-    size < 120 ? `${size} s` : size < 7200 ? `${Math.round(size / 60)} min` : size < 172_800 ? `${Math.round(size / 3600)} h` : `${Math.round(size / 86_400)} days`;
+    size < 120
+      ? `${size} s`
+      : size < 7200
+        ? `${Math.round(size / 60)} min`
+        : size < 172_800
+          ? `${Math.round(size / 3600)} h`
+          : `${Math.round(size / 86_400)} days`;
   return delta > 0 ? `in ${text}` : `${text} ago`;
 }

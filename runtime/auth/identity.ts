@@ -33,11 +33,27 @@ const LATER_STRING_CLAIMS: Array<[claim: string, field: string]> = [
 // the openidconnect crate), the standard claims above, and those from_token drops on purpose
 // because they change on every refresh (jti, nbf, Clerk's fva).
 const OIDC_NOT_CUSTOM = new Set([
-  "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "at_hash", "c_hash", "sub",
+  "iss",
+  "aud",
+  "exp",
+  "iat",
+  "auth_time",
+  "nonce",
+  "acr",
+  "amr",
+  "azp",
+  "at_hash",
+  "c_hash",
+  "sub",
   ...STRING_CLAIMS.map(([claim]) => claim),
   ...LATER_STRING_CLAIMS.map(([claim]) => claim),
-  "email_verified", "phone_number_verified", "address", "updated_at",
-  "jti", "nbf", "fva",
+  "email_verified",
+  "phone_number_verified",
+  "address",
+  "updated_at",
+  "jti",
+  "nbf",
+  "fva",
 ]);
 
 // A custom JWT's registered claims are consumed by the JWT library; the rest are custom claims.
@@ -61,7 +77,10 @@ export function oidcIdentity(payload: JWTPayload, issuer: string, subject: strin
     identity.updatedAt = rfc3339(updatedAt);
   }
   const custom = Object.keys(payload).filter((key) => !OIDC_NOT_CUSTOM.has(key));
-  addCustomClaims(identity, custom.map((key) => [key, payload[key]]));
+  addCustomClaims(
+    identity,
+    custom.map((key) => [key, payload[key]]),
+  );
   return identity;
 }
 

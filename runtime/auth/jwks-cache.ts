@@ -97,7 +97,10 @@ function readKeySet(value: unknown): JWK[] | null {
 function jwksFetchError(url: string, failure: FetchFailure): AuthError {
   if (failure.kind === "too-large") {
     const where = url.startsWith("data:") ? "the data URL" : `URL '${url}'`;
-    return new AuthError("InvalidAuthHeader", `Could not fetch JWKS from ${where}: the document is larger than ${PROVIDER_DOCUMENT_LIMIT_TEXT}.`);
+    return new AuthError(
+      "InvalidAuthHeader",
+      `Could not fetch JWKS from ${where}: the document is larger than ${PROVIDER_DOCUMENT_LIMIT_TEXT}.`,
+    );
   }
   if (url.startsWith("data:")) {
     return new AuthError(

@@ -30,10 +30,7 @@ export async function verifyOidcToken(
   const { header, payload, issuer } = jwt;
   const jwksUrl = await discovery.jwksUri(issuer);
   const notIdToken = (detail: string) =>
-    new AuthError(
-      "InvalidAuthHeader",
-      `Could not parse as OIDC ID token. Token might not be an OIDC-compliant JWT. (${detail})`,
-    );
+    new AuthError("InvalidAuthHeader", `Could not parse as OIDC ID token. Token might not be an OIDC-compliant JWT. (${detail})`);
   if (typeof payload.sub !== "string") throw notIdToken("the 'sub' claim is missing or not a string");
   if (payload.aud === undefined || jwt.audiences.length === 0) throw notIdToken("the 'aud' claim is missing");
   if (typeof payload.exp !== "number") throw notIdToken("the 'exp' claim is missing or not a number");
@@ -77,7 +74,9 @@ export async function verifyOidcToken(
   }
   const untrusted = jwt.audiences.find((aud) => aud !== provider.applicationId);
   if (untrusted !== undefined) {
-    throw unverified(`Invalid audiences: \`${untrusted}\` is not a trusted audience (only the applicationID \`${provider.applicationId}\` is).`);
+    throw unverified(
+      `Invalid audiences: \`${untrusted}\` is not a trusted audience (only the applicationID \`${provider.applicationId}\` is).`,
+    );
   }
   if (nowSeconds >= payload.exp) {
     throw unverified(`Expired: ID token expired at ${isoSeconds(payload.exp)} (current time is ${isoSeconds(nowSeconds)}).`);

@@ -67,7 +67,17 @@ exits with 1 when one fails — usable in CI.
   --var name=value  a variable, over the files' own definitions (repeatable)
   --timeout MS      time limit of each request (default 30000)`;
 
-const SERVE_OPTIONS = ["port", "api-port", "data", "env-file", "query-timeout", "client-gone-timeout", "quiet", "allow-host", "allow-origin"];
+const SERVE_OPTIONS = [
+  "port",
+  "api-port",
+  "data",
+  "env-file",
+  "query-timeout",
+  "client-gone-timeout",
+  "quiet",
+  "allow-host",
+  "allow-origin",
+];
 const RUN_OPTIONS = ["site", "var", "timeout"];
 
 function port(value: string | undefined, flag: string, fallback: number): number {
@@ -155,7 +165,8 @@ function runArgs(files: string[], values: { site?: string; var?: string[]; timeo
     } catch {
       throw new UsageError(`--site takes a URL like http://127.0.0.1:3311, got "${values.site}"`);
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--site takes an http:// or https:// URL, got "${values.site}"`);
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new UsageError(`--site takes an http:// or https:// URL, got "${values.site}"`);
     site = values.site.replace(/\/+$/, "");
   }
   const vars: Record<string, string> = {};
@@ -170,7 +181,8 @@ function runArgs(files: string[], values: { site?: string; var?: string[]; timeo
   let timeoutMs = 30_000;
   if (values.timeout !== undefined) {
     timeoutMs = Number(values.timeout);
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout takes a whole number of milliseconds above 0, got "${values.timeout}"`);
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+      throw new UsageError(`--timeout takes a whole number of milliseconds above 0, got "${values.timeout}"`);
   }
   return { command: "run", files: files.map((file) => resolve(file)), site, vars, timeoutMs };
 }

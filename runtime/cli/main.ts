@@ -49,7 +49,7 @@ async function serve(args: ServeArgs): Promise<void> {
   runtime.on("state", (state) => {
     if (state.kind === "ready" && !first) console.log(`[convex-lens] reloaded in ${state.buildMs} ms`);
     if (state.kind === "build-failed") {
-      console.error("[convex-lens] build failed; the last good build keeps serving:" );
+      console.error("[convex-lens] build failed; the last good build keeps serving:");
       for (const e of state.errors) console.error(`  ${whereInProject(e, args.projectDir)}: ${e.text}`);
     }
   });
@@ -84,7 +84,10 @@ async function run(args: RunArgs): Promise<number> {
     try {
       return { file, text: readFileSync(file, "utf8") };
     } catch (error) {
-      throw new UsageError(`Cannot read ${relative(process.cwd(), file) || file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, false);
+      throw new UsageError(
+        `Cannot read ${relative(process.cwd(), file) || file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        false,
+      );
     }
   });
   const outcomes: FileOutcome[] = [];
@@ -93,7 +96,8 @@ async function run(args: RunArgs): Promise<number> {
     if (texts.length > 1) console.log(shown);
     const outcome = await runHttpFile(file, text, { site: args.site, vars: args.vars, timeoutMs: args.timeoutMs });
     for (const problem of outcome.problems) console.log(`${shown}:${problem.line + 1}: ${problem.message}`);
-    if (outcome.requests.length === 0 && outcome.problems.length === 0) console.log(`${shown}: no requests (a request line looks like "GET {{site}}/path")`);
+    if (outcome.requests.length === 0 && outcome.problems.length === 0)
+      console.log(`${shown}: no requests (a request line looks like "GET {{site}}/path")`);
     for (const request of outcome.requests) console.log(formatOutcome(request, { color }));
     outcomes.push(outcome);
   }
@@ -111,7 +115,8 @@ async function main(): Promise<void> {
     else if (args.command === "run") process.exitCode = await run(args);
     else await serve(args);
   } catch (error) {
-    if (error instanceof UsageError) console.error(error.showUsage ? `convex-lens: ${error.message}\n\n${USAGE}` : `convex-lens: ${error.message}`);
+    if (error instanceof UsageError)
+      console.error(error.showUsage ? `convex-lens: ${error.message}\n\n${USAGE}` : `convex-lens: ${error.message}`);
     else console.error(`convex-lens: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(error instanceof UsageError ? 2 : 1);
   }

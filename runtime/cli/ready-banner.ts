@@ -98,7 +98,8 @@ export function describeReady(serving: Serving, projectDir: string): string {
   for (const route of project.routes) lines.push(`  ${route.method.padEnd(7)} ${route.path}`);
   lines.push("", "Try:");
   const fields = jsonFieldsByRoute(projectDir);
-  for (const route of project.routes.slice(0, 6)) lines.push(`  ${curlLine(site.url, route, fields.get(`${route.method} ${route.path}`) ?? null)}`);
+  for (const route of project.routes.slice(0, 6))
+    lines.push(`  ${curlLine(site.url, route, fields.get(`${route.method} ${route.path}`) ?? null)}`);
   lines.push("", "Watching for changes. Ctrl+C stops and saves.");
   return lines.join("\n");
 }

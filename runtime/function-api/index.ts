@@ -46,7 +46,8 @@ export function attachFunctionApi(runtime: Runtime, api: Hono): RuntimeFeature {
       if (!runtime.ready) await runtime.whenServing();
     } catch (error) {
       if (!(error instanceof NotServingError)) throw error;
-      if (error.reason === "build-failed") return failed({ status: "error", errorMessage: `[Request ID: ${requestId}] Server Error\n${error.message}`, logLines: [] });
+      if (error.reason === "build-failed")
+        return failed({ status: "error", errorMessage: `[Request ID: ${requestId}] Server Error\n${error.message}`, logLines: [] });
       return c.text(error.message, 503, error.reason === "still-loading" ? { "retry-after": "1" } : {});
     }
     const udfType = kind ?? runtime.project?.functions.find((f) => f.name === call.name)?.udfType ?? "query";
@@ -62,7 +63,10 @@ export function attachFunctionApi(runtime: Runtime, api: Hono): RuntimeFeature {
     }
     const body: Record<string, unknown> = {
       status: "error",
-      errorMessage: outcome.error.data === undefined ? `[Request ID: ${requestId}] Server Error\n${outcome.error.stack ?? outcome.error.message}` : outcome.error.message,
+      errorMessage:
+        outcome.error.data === undefined
+          ? `[Request ID: ${requestId}] Server Error\n${outcome.error.stack ?? outcome.error.message}`
+          : outcome.error.message,
       logLines: outcome.logLines,
     };
     if (outcome.error.data !== undefined) body.errorData = outcome.error.data;

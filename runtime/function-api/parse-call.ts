@@ -32,9 +32,10 @@ export function parseFunctionCall(text: string, pathFromUrl: string | null): Fun
     try {
       body = JSON.parse(text) as Record<string, unknown>;
     } catch {
-      throw new FunctionCallError("The request body must be JSON like {\"path\": \"messages:list\", \"args\": {}, \"format\": \"json\"}");
+      throw new FunctionCallError('The request body must be JSON like {"path": "messages:list", "args": {}, "format": "json"}');
     }
-    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new FunctionCallError("The request body must be a JSON object");
+    if (typeof body !== "object" || body === null || Array.isArray(body))
+      throw new FunctionCallError("The request body must be a JSON object");
   }
   const format = body.format ?? "json";
   if (format !== "json" && format !== "convex_encoded_json") {
@@ -44,7 +45,8 @@ export function parseFunctionCall(text: string, pathFromUrl: string | null): Fun
   if (typeof name !== "string" || name === "") throw new FunctionCallError('Missing "path": the function to run, like "messages:list"');
   let args = (body.args ?? {}) as JSONValue;
   if (Array.isArray(args)) {
-    if (args.length !== 1) throw new FunctionCallError(`"args" must be an object, or an array holding one object; got ${args.length} elements`);
+    if (args.length !== 1)
+      throw new FunctionCallError(`"args" must be an object, or an array holding one object; got ${args.length} elements`);
     args = args[0]!;
   }
   if (typeof args !== "object" || args === null || Array.isArray(args)) throw new FunctionCallError('"args" must be a JSON object');

@@ -20,7 +20,7 @@ function countRead(entry: OpenTransaction, docs: Array<DocumentJSON | null>): vo
   }
 }
 
-export type CommitListener = (info: { txId: number; ts: bigint }) => void
+export type CommitListener = (info: { txId: number; ts: bigint }) => void;
 
 export class DatabaseOps {
   /** Called after a transaction's writes are durable; e.g. the scheduler arms jobs it created. */
@@ -84,7 +84,9 @@ export class DatabaseOps {
       case "db/queryBatch": {
         const entry = this.transactions.get(args.txId, worker);
         if (args.position === null) entry.metrics.databaseQueries += 1;
-        const batch: QueryBatch = this.#documents(entry.tx, args).queryBatch(args.query, args.position, args.maxDocs, { isSystem: args.isSystem });
+        const batch: QueryBatch = this.#documents(entry.tx, args).queryBatch(args.query, args.position, args.maxDocs, {
+          isSystem: args.isSystem,
+        });
         countRead(entry, batch.docs);
         return batch;
       }

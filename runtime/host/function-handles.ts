@@ -5,7 +5,7 @@
 // that disappears keeps its row with a deletion time, so its handles fail with the backend's
 // error, and come back to life if the function does.
 import type { ExtraOps, OpContext } from "./host-services";
-import type { LoadedComponent } from "../shared/protocol";
+import type { LoadedComponent, SyscallArgs } from "../shared/protocol";
 import type { StorePort } from "./store-port";
 import type { DocumentJSON, WriteTransaction } from "../store/types";
 import { canonicalName, parseFunctionPath, runtimeName } from "../scheduler/function-path";
@@ -32,7 +32,7 @@ export class FunctionHandles implements ExtraOps {
 
   constructor(private readonly store: StorePort) {}
 
-  handle(op: string, args: any, _context: OpContext): Promise<unknown> | undefined {
+  handle(op: string, args: SyscallArgs, _context: OpContext): Promise<unknown> | undefined {
     if (op === "handles/create") return Promise.resolve(this.create(args.component, args.name));
     if (op === "handles/resolve") return Promise.resolve(this.resolve(args.handle));
     return undefined;

@@ -46,7 +46,13 @@ export class HostServices implements WorkerServices {
     if (op === "auth/getUserIdentity") return this.#identity(args.token);
     if (op === "op") {
       for (const extra of this.extraOps) {
-        const context = { worker, udfType: args.udfType, txId: args.txId, requestId: args.requestId ?? "", component: args.component ?? "" };
+        const context = {
+          worker,
+          udfType: args.udfType,
+          txId: args.txId,
+          requestId: args.requestId ?? "",
+          component: args.component ?? "",
+        };
         const handled = extra.handle(args.op, args.args, context);
         if (handled !== undefined) return handled;
       }
@@ -65,7 +71,7 @@ export class HostServices implements WorkerServices {
   async #identity(token: string | null): Promise<unknown> {
     if (!token) return null;
     const checked = this.requestIdentities.outcomeOf(token);
-    if (checked) return checked;
+    if (checked !== null) return checked;
     if (this.identity) return this.identity.resolve(token);
     throw new Error(
       "Could not verify the token in the Authorization header: this project's convex/auth.config.ts has no provider that Convex Lens can check it against.",

@@ -18,11 +18,17 @@ export class NotServingError extends Error {
 
   static buildFailed(errors: BuildMessage[], projectDir: string): NotServingError {
     const lines = errors.map((e) => `${whereInProject(e, projectDir)}: ${e.text}`);
-    return new NotServingError("build-failed", `Convex Lens cannot run this request: the project does not build:\n${lines.join("\n")}\nFix it and save: it reloads by itself.`);
+    return new NotServingError(
+      "build-failed",
+      `Convex Lens cannot run this request: the project does not build:\n${lines.join("\n")}\nFix it and save: it reloads by itself.`,
+    );
   }
 
   static stillLoading(): NotServingError {
-    return new NotServingError("still-loading", `Convex Lens cannot run this request yet: the project was still loading after ${LOAD_WAIT_MS / 1000} s. Try again in a moment.`);
+    return new NotServingError(
+      "still-loading",
+      `Convex Lens cannot run this request yet: the project was still loading after ${LOAD_WAIT_MS / 1000} s. Try again in a moment.`,
+    );
   }
 
   static stopped(): NotServingError {

@@ -35,7 +35,12 @@ export class PersistenceHealth {
       if (!failing) return;
       this.#failing.delete(part);
       const times = failing.failures === 1 ? "once" : `${failing.failures} times`;
-      this.#emit({ kind: "recovered", part, failures: failing.failures, message: `Saving the ${part} works again (it had failed ${times}).` });
+      this.#emit({
+        kind: "recovered",
+        part,
+        failures: failing.failures,
+        message: `Saving the ${part} works again (it had failed ${times}).`,
+      });
       return;
     }
     if (failing) {

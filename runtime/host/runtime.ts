@@ -82,7 +82,14 @@ async function settlesWithin(work: Promise<unknown>, stop: Promise<void>, ms: nu
     timer.unref();
   });
   try {
-    return await Promise.race([work.then(() => true, () => true), stop.then(() => true), late]);
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      stop.then(() => true),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -282,7 +289,11 @@ export class Runtime extends EventEmitter {
       if (!(error instanceof ComponentEnvError)) throw error;
       this.#pruneOwnBuilds();
       const configFile = ["convex.config.ts", "convex.config.js"].map((n) => join(build.functionsDir, n)).find((f) => existsSync(f));
-      this.state = { kind: "build-failed", errors: [{ file: configFile ?? build.functionsDir, line: 1, column: 1, text: error.message }], serving: this.#pool !== null };
+      this.state = {
+        kind: "build-failed",
+        errors: [{ file: configFile ?? build.functionsDir, line: 1, column: 1, text: error.message }],
+        serving: this.#pool !== null,
+      };
       this.emit("state", this.state);
       return;
     }
@@ -412,7 +423,9 @@ export class Runtime extends EventEmitter {
    */
   async #drain(pool: WorkerPool, buildDir: string | null): Promise<void> {
     this.#draining.set(pool, buildDir);
-    const deadline = Date.now() + Math.max(this.options.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS, this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS);
+    const deadline =
+      Date.now() +
+      Math.max(this.options.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS, this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS);
     while (!pool.idle && Date.now() < deadline && !this.#stopped()) await new Promise((r) => setTimeout(r, 20));
     // close() stops the pools still draining itself.
     if (!this.#draining.delete(pool)) return;
@@ -428,17 +441,19 @@ export class Runtime extends EventEmitter {
     const pool = this.#pool ?? (await this.whenServing());
     const componentPath = options.componentPath ?? "";
     const functions = this.#project?.components.find((c) => c.path === componentPath)?.functions ?? [];
-    return pool.send((worker) => worker.runFunction({
-      componentPath,
-      name,
-      udfType: options.udfType ?? functions.find((f) => f.name === name)?.udfType ?? "query",
-      args,
-      requestId: options.requestId ?? newRequestId(),
-      caller: options.caller ?? "api",
-      publicOnly: options.publicOnly ?? false,
-      authToken: token,
-      scheduledFunctionId: options.scheduledFunctionId ?? null,
-    }));
+    return pool.send((worker) =>
+      worker.runFunction({
+        componentPath,
+        name,
+        udfType: options.udfType ?? functions.find((f) => f.name === name)?.udfType ?? "query",
+        args,
+        requestId: options.requestId ?? newRequestId(),
+        caller: options.caller ?? "api",
+        publicOnly: options.publicOnly ?? false,
+        authToken: token,
+        scheduledFunctionId: options.scheduledFunctionId ?? null,
+      }),
+    );
   }
 
   /** Runs an HTTP action request. The caller has already read and size-checked the body. */

@@ -44,9 +44,7 @@ export interface WorkerServices {
   onWorkerGone(worker: number): void;
 }
 
-export type FunctionOutcome =
-  | { ok: true; value: JSONValue; logLines: string[] }
-  | { ok: false; error: WireError; logLines: string[] };
+export type FunctionOutcome = { ok: true; value: JSONValue; logLines: string[] } | { ok: false; error: WireError; logLines: string[] };
 
 /**
  * An HTTP action's answer as the worker sent it. A complete body (nearly every action) comes
@@ -172,7 +170,8 @@ export class UserCodeWorker {
     this.#worker.on("message", (message: WorkerToHost) => this.#onMessage(message, resolveLoaded, rejectLoaded));
     this.#worker.on("error", (error) => {
       // V8's heap limit (resourceLimits), the last resort behind the per-execution budget.
-      if ((error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY") this.#exitReason ??= { message: outOfMemoryMessage(this.memory().limitMib) };
+      if ((error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY")
+        this.#exitReason ??= { message: outOfMemoryMessage(this.memory().limitMib) };
       this.#exitReason ??= { message: `The function runner crashed: ${error instanceof Error ? error.message : String(error)}` };
       rejectLoaded(this.#exitReason);
     });
@@ -267,7 +266,8 @@ export class UserCodeWorker {
     const requestId = this.#streams.get(oldest.id)!.requestId;
     const starts = [...this.#running.values()];
     const execution = starts.find((start) => start.requestId === requestId && start.parentId === null);
-    const alone = this.#calls.size === 0 && this.#streams.size === this.#abandoned.size && starts.every((start) => requestIds.has(start.requestId));
+    const alone =
+      this.#calls.size === 0 && this.#streams.size === this.#abandoned.size && starts.every((start) => requestIds.has(start.requestId));
     return { identifier: execution?.identifier ?? "(not started)", goneForMs: now - oldest.since, alone };
   }
 
@@ -393,7 +393,11 @@ export class UserCodeWorker {
         const resolve = this.#calls.get(message.id);
         this.#calls.delete(message.id);
         this.#unclaimed.delete(message.id);
-        resolve?.(message.ok ? { ok: true, value: message.value, logLines: message.logLines } : { ok: false, error: message.error, logLines: message.logLines });
+        resolve?.(
+          message.ok
+            ? { ok: true, value: message.value, logLines: message.logLines }
+            : { ok: false, error: message.error, logLines: message.logLines },
+        );
         return;
       }
       case "http-head": {

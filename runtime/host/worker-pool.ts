@@ -110,7 +110,9 @@ export class WorkerPool {
     // Through send(): while they wait for the new worker to load, the pool is not idle.
     for (const entry of requests) {
       if (entry.kind === "function") {
-        this.send((worker) => worker.runFunction(entry.request)).then(entry.resolve, (error: WireError) => entry.resolve({ ok: false, error, logLines: [] }));
+        this.send((worker) => worker.runFunction(entry.request)).then(entry.resolve, (error: WireError) =>
+          entry.resolve({ ok: false, error, logLines: [] }),
+        );
       } else {
         this.send((worker) => worker.runHttp(entry.request, entry.onClientGone)).then(entry.resolveHead, entry.rejectHead);
       }
@@ -206,7 +208,9 @@ export class WorkerPool {
       if (!execution && worker.idle && stalled > this.options.queryTimeoutMs) {
         // A timer or callback left behind by a function that already returned is looping: it
         // holds a CPU and no request, so the worker goes now.
-        this.options.onNotice?.("User code kept running after its function returned (a timer or callback that never yields): its function runner was stopped.");
+        this.options.onNotice?.(
+          "User code kept running after its function returned (a timer or callback that never yields): its function runner was stopped.",
+        );
         this.#stop(worker, { message: "stopped: user code looped after its function returned" });
         continue;
       }

@@ -26,11 +26,27 @@ export interface Assertion {
 }
 
 const BINARY: Record<string, string> = {
-  "==": "==", equals: "==", "!=": "!=", ">": ">", ">=": ">=", "<": "<", "<=": "<=",
-  startsWith: "startsWith", endsWith: "endsWith", includes: "includes", contains: "includes", matches: "matches",
+  "==": "==",
+  equals: "==",
+  "!=": "!=",
+  ">": ">",
+  ">=": ">=",
+  "<": "<",
+  "<=": "<=",
+  startsWith: "startsWith",
+  endsWith: "endsWith",
+  includes: "includes",
+  contains: "includes",
+  matches: "matches",
 };
 const UNARY: Record<string, string> = {
-  exists: "exists", isTrue: "exists", isFalse: "isFalse", isNumber: "isNumber", isBoolean: "isBoolean", isString: "isString", isArray: "isArray",
+  exists: "exists",
+  isTrue: "exists",
+  isFalse: "isFalse",
+  isNumber: "isNumber",
+  isBoolean: "isBoolean",
+  isString: "isString",
+  isArray: "isArray",
 };
 const SUBJECTS = ["status", "header", "body", "duration", "js"] as const;
 
@@ -92,7 +108,9 @@ export function parseAssertion(line: string, lineNumber: number): Assertion | { 
 
 /** The assertion as written after `?? `. */
 export function formatAssertion(assertion: Pick<Assertion, "subject" | "argument" | "predicate" | "expected">): string {
-  return [assertion.subject, assertion.argument, assertion.predicate, assertion.expected].filter((part) => part !== null && part !== "").join(" ");
+  return [assertion.subject, assertion.argument, assertion.predicate, assertion.expected]
+    .filter((part) => part !== null && part !== "")
+    .join(" ");
 }
 
 // ---- evaluation ----
@@ -171,9 +189,17 @@ function actualValue(assertion: Assertion, response: AssertableResponse, evaluat
     case "js": {
       if (!evaluateJs) throw new Error("?? js assertions are not available here");
       const headers: Record<string, string> = {};
-      for (const [name, value] of response.headers) headers[name.toLowerCase()] = headers[name.toLowerCase()] ? `${headers[name.toLowerCase()]}, ${value}` : value;
+      for (const [name, value] of response.headers)
+        headers[name.toLowerCase()] = headers[name.toLowerCase()] ? `${headers[name.toLowerCase()]}, ${value}` : value;
       return evaluateJs(assertion.argument!, {
-        response: { statusCode: response.status, status: response.status, headers, body: response.text, parsedBody: parsedBodyOf(response), duration: response.durationMs },
+        response: {
+          statusCode: response.status,
+          status: response.status,
+          headers,
+          body: response.text,
+          parsedBody: parsedBodyOf(response),
+          duration: response.durationMs,
+        },
       });
     }
   }

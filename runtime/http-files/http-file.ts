@@ -98,7 +98,14 @@ export function parseHttpFile(text: string): ParsedHttpFile {
   lines.forEach((line, index) => {
     if (SEPARATOR.test(line)) {
       finish();
-      draft = { name: line.replace(SEPARATOR, "").trim() || null, metaName: null, startLine: index, request: null, section: "preamble", bodyLines: [] };
+      draft = {
+        name: line.replace(SEPARATOR, "").trim() || null,
+        metaName: null,
+        startLine: index,
+        request: null,
+        section: "preamble",
+        bodyLines: [],
+      };
       return;
     }
     const request = draft.request;
@@ -160,7 +167,11 @@ export function parseHttpFile(text: string): ParsedHttpFile {
       }
       const header = HEADER.exec(line);
       if (header) request.headers.push({ name: header[1]!, value: header[2]! });
-      else problems.push({ line: index, message: `Expected a header like "Name: value" (or a blank line before the body), got "${line.trim()}"` });
+      else
+        problems.push({
+          line: index,
+          message: `Expected a header like "Name: value" (or a blank line before the body), got "${line.trim()}"`,
+        });
       return;
     }
     if (COMMENT.test(line)) return;
@@ -206,11 +217,14 @@ export class HttpFileWriteError extends Error {}
  */
 export function serializeRequest(request: HttpRequestToWrite): string {
   const out: string[] = [request.name ? `### ${oneLine(request.name)}` : "###"];
-  if (!/^\S+$/.test(request.url)) throw new HttpFileWriteError(`The URL "${request.url}" has spaces; encode them as %20 to save it in a .http file`);
-  if (!(METHODS as readonly string[]).includes(request.method.toUpperCase())) throw new HttpFileWriteError(`${request.method} is not a method .http files can hold`);
+  if (!/^\S+$/.test(request.url))
+    throw new HttpFileWriteError(`The URL "${request.url}" has spaces; encode them as %20 to save it in a .http file`);
+  if (!(METHODS as readonly string[]).includes(request.method.toUpperCase()))
+    throw new HttpFileWriteError(`${request.method} is not a method .http files can hold`);
   out.push(`${request.method.toUpperCase()} ${request.url} ${request.httpVersion ?? "HTTP/1.1"}`);
   for (const { name, value } of request.headers) {
-    if (!HEADER.test(`${name}: x`) || /[\r\n]/.test(value)) throw new HttpFileWriteError(`The header "${name}" cannot be written on one line`);
+    if (!HEADER.test(`${name}: x`) || /[\r\n]/.test(value))
+      throw new HttpFileWriteError(`The header "${name}" cannot be written on one line`);
     out.push(value === "" ? `${name}:` : `${name}: ${value}`);
   }
   const body = request.body.replace(/\r\n/g, "\n").replace(/\n+$/, "");
@@ -218,7 +232,9 @@ export function serializeRequest(request: HttpRequestToWrite): string {
     const bodyLines = body.split("\n");
     const bad = bodyLines.find((line) => SEPARATOR.test(line) || COMMENT.test(line) || ASSERTION.test(line));
     if (bad !== undefined) {
-      throw new HttpFileWriteError(`The body has a line starting with "${bad.trim().slice(0, 3)}", which .http files read as a separator, a comment or an assertion`);
+      throw new HttpFileWriteError(
+        `The body has a line starting with "${bad.trim().slice(0, 3)}", which .http files read as a separator, a comment or an assertion`,
+      );
     }
     out.push("", ...bodyLines);
   }
@@ -229,7 +245,11 @@ export function serializeRequest(request: HttpRequestToWrite): string {
 }
 
 /** A whole file: variables first, then each request. */
-export function serializeHttpFile(file: { header?: string[]; variables: Array<{ name: string; value: string }>; requests: HttpRequestToWrite[] }): string {
+export function serializeHttpFile(file: {
+  header?: string[];
+  variables: Array<{ name: string; value: string }>;
+  requests: HttpRequestToWrite[];
+}): string {
   const out: string[] = [];
   for (const line of file.header ?? []) out.push(`# ${oneLine(line)}`.trimEnd());
   for (const { name, value } of file.variables) {

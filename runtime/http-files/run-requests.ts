@@ -63,7 +63,12 @@ function displayTarget(url: string, site: string | undefined): string {
 
 const DROPPED_HEADERS = new Set(["content-length", "host", "connection"]);
 
-export async function runRequest(file: string, request: HttpRequestEntry, variables: Map<string, string>, options: RunOptions): Promise<RequestOutcome> {
+export async function runRequest(
+  file: string,
+  request: HttpRequestEntry,
+  variables: Map<string, string>,
+  options: RunOptions,
+): Promise<RequestOutcome> {
   const overrides: Record<string, string> = { ...(options.vars ?? {}) };
   if (options.site !== undefined) overrides.site = options.site;
   const sources = {
@@ -79,7 +84,16 @@ export async function runRequest(file: string, request: HttpRequestEntry, variab
   } catch {
     site = undefined;
   }
-  const outcome: RequestOutcome = { file, request, target: request.url, status: null, durationMs: null, assertions: [], error: null, ok: false };
+  const outcome: RequestOutcome = {
+    file,
+    request,
+    target: request.url,
+    status: null,
+    durationMs: null,
+    assertions: [],
+    error: null,
+    ok: false,
+  };
   let url: string;
   let headers: Headers;
   let body: string | null;
@@ -96,7 +110,8 @@ export async function runRequest(file: string, request: HttpRequestEntry, variab
     body = request.body !== "" && request.method !== "GET" && request.method !== "HEAD" ? resolveVariables(request.body, sources) : null;
   } catch (error) {
     outcome.error = error instanceof Error ? error.message : String(error);
-    if (error instanceof VariableError && error.missing && !error.message.includes("$")) outcome.error += ` or pass --var ${error.missing}=…`;
+    if (error instanceof VariableError && error.missing && !error.message.includes("$"))
+      outcome.error += ` or pass --var ${error.missing}=…`;
     return outcome;
   }
 
@@ -114,11 +129,14 @@ export async function runRequest(file: string, request: HttpRequestEntry, variab
     text = await response.text();
     outcome.status = response.status;
     response.headers.forEach((value, name) => {
-    responseHeaders.push([name, value]);
-  });
+      responseHeaders.push([name, value]);
+    });
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${options.timeoutMs ?? 30_000} ms` : `${error instanceof Error ? error.message : String(error)}${cause}`;
+    const reason =
+      error instanceof Error && error.name === "TimeoutError"
+        ? `no answer within ${options.timeoutMs ?? 30_000} ms`
+        : `${error instanceof Error ? error.message : String(error)}${cause}`;
     outcome.error = reason;
     outcome.durationMs = Math.round(performance.now() - started);
     return outcome;
@@ -166,7 +184,8 @@ export function formatOutcome(outcome: RequestOutcome, options: { color?: boolea
   // Saved requests are named after their method and path; repeating that adds nothing.
   const plain = [`${outcome.request.method} ${outcome.target}`, `${outcome.request.method} ${outcome.target.split("?")[0]}`];
   if (name && !plain.includes(name)) parts.push(paint("2", `(${name})`));
-  const failures = outcome.error !== null ? [outcome.error] : outcome.assertions.filter((result) => !result.ok).map((result) => result.message);
+  const failures =
+    outcome.error !== null ? [outcome.error] : outcome.assertions.filter((result) => !result.ok).map((result) => result.message);
   const head = parts.join(" ");
   if (failures.length === 0) return head;
   return [`${head} ${paint("31", failures[0]!)}`, ...failures.slice(1).map((failure) => `    ${paint("31", failure)}`)].join("\n");

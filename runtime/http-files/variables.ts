@@ -67,11 +67,14 @@ function system(expression: string, sources: VariableSources): string {
       return String(Math.floor(Date.now() / 1000));
     case "$randomInt": {
       const [min, max] = args.map(Number);
-      if (!Number.isInteger(min) || !Number.isInteger(max) || max! <= min!) throw new VariableError("{{$randomInt min max}} needs two integers, min below max");
+      if (!Number.isInteger(min) || !Number.isInteger(max) || max! <= min!)
+        throw new VariableError("{{$randomInt min max}} needs two integers, min below max");
       return String(randomInt(min!, max!));
     }
     default:
-      throw new VariableError(`{{${expression}}} is not a variable Convex Lens knows ($dotenv, $processEnv, $guid, $timestamp, $randomInt)`);
+      throw new VariableError(
+        `{{${expression}}} is not a variable Convex Lens knows ($dotenv, $processEnv, $guid, $timestamp, $randomInt)`,
+      );
   }
 }
 
@@ -83,7 +86,8 @@ export function resolveVariables(text: string, sources: VariableSources, depth =
     const encode = inner.startsWith("%");
     const name = encode ? inner.slice(1).trim() : inner;
     const raw = lookup(sources, name);
-    if (raw === undefined) throw new VariableError(`The variable {{${name}}} has no value: define it with "@${name} = …" in the file`, name);
+    if (raw === undefined)
+      throw new VariableError(`The variable {{${name}}} has no value: define it with "@${name} = …" in the file`, name);
     const value = resolveVariables(raw, sources, depth + 1);
     return encode ? encodeURIComponent(value) : value;
   });

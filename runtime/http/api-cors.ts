@@ -41,7 +41,10 @@ function refused(origin: string): Response {
     `To allow this page, start with --allow-origin ${shown}, or add it to the VS Code setting convexLens.allowedOrigins.`,
     "",
   ].join("\n");
-  return new Response(text, { status: 403, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", vary: VARY } });
+  return new Response(text, {
+    status: 403,
+    headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", vary: VARY },
+  });
 }
 
 /** `allowedOrigins` as allowedNamesOf gives them: serialized origins, or "*" for all. */

@@ -37,7 +37,9 @@ function splitHost(host: string): HostParts | null {
 
 function answersTo(parts: HostParts, localPort: number | undefined, allowedHosts: readonly string[]): boolean {
   if (LOOPBACK_NAMES.includes(parts.name) && (parts.port ?? HTTP_DEFAULT_PORT) === localPort) return true;
-  return allowedHosts.some((allowed) => (allowed.startsWith(".") ? parts.name === allowed.slice(1) || parts.name.endsWith(allowed) : parts.name === allowed));
+  return allowedHosts.some((allowed) =>
+    allowed.startsWith(".") ? parts.name === allowed.slice(1) || parts.name.endsWith(allowed) : parts.name === allowed,
+  );
 }
 
 function refusal(status: number, text: string): Response {

@@ -73,7 +73,10 @@ export async function listTables(store: InspectableStore): Promise<TableSummary[
       return { component, name: table, documents: tx.count(stored), system: isSystemTableName(stored) };
     });
     return summaries.sort(
-      (a, b) => compareInstalls(a.component, b.component) || Number(a.system) - Number(b.system) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+      (a, b) =>
+        compareInstalls(a.component, b.component) ||
+        Number(a.system) - Number(b.system) ||
+        (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
     );
   } finally {
     tx.end();
@@ -81,7 +84,13 @@ export async function listTables(store: InspectableStore): Promise<TableSummary[
 }
 
 /** A page of `table` of install `component`, newest first; `cursor` is the previous page's `continueCursor`. */
-export async function pageDocuments(store: InspectableStore, component: string, table: string, cursor: string | null, pageSize: number): Promise<DocumentPage> {
+export async function pageDocuments(
+  store: InspectableStore,
+  component: string,
+  table: string,
+  cursor: string | null,
+  pageSize: number,
+): Promise<DocumentPage> {
   const page = await newestFirst(store, requireTable(store, component, table), cursor, pageSize);
   return { component, table, documents: page.documents.map(documentEntry), continueCursor: page.continueCursor };
 }
@@ -116,10 +125,16 @@ export async function newestFirst(
  * Replaces the document's fields (`_id` and `_creationTime` stay; the store refuses other values
  * for them) and returns the document as saved. Schema validation errors are the store's.
  */
-export async function replaceDocument(store: InspectableStore, component: string, table: string, id: string, fields: JSONValue): Promise<DocumentEntry> {
+export async function replaceDocument(
+  store: InspectableStore,
+  component: string,
+  table: string,
+  id: string,
+  fields: JSONValue,
+): Promise<DocumentEntry> {
   requireUserTable(store, component, table, "edited");
   if (fields === null || typeof fields !== "object" || Array.isArray(fields)) {
-    throw new InspectError("A document is a JSON object of its fields, like {\"name\": \"ada\"}.");
+    throw new InspectError('A document is a JSON object of its fields, like {"name": "ada"}.');
   }
   return write(store, component, (documents) => documentEntry(documents.replace(id, fields, { table })));
 }
@@ -144,7 +159,9 @@ function requireTable(store: InspectableStore, component: string, table: string)
   // A plain name: "a/b" would name a table of another install.
   const stored = table.includes("/") ? null : storedTableName(component, table);
   if (stored === null || LENS_TABLES.has(stored) || !store.listTables().some(({ name }) => name === stored)) {
-    throw new InspectError(`There is no table named ${JSON.stringify(table)} in ${installName(component)} (any more): refresh the table list.`);
+    throw new InspectError(
+      `There is no table named ${JSON.stringify(table)} in ${installName(component)} (any more): refresh the table list.`,
+    );
   }
   return stored;
 }
@@ -152,7 +169,9 @@ function requireTable(store: InspectableStore, component: string, table: string)
 function requireUserTable(store: InspectableStore, component: string, table: string, what: string): void {
   requireTable(store, component, table);
   if (isSystemTableName(table)) {
-    throw new InspectError(`${table} is a system table and cannot be ${what} here; its documents are managed by Convex (use the Files tab for _storage).`);
+    throw new InspectError(
+      `${table} is a system table and cannot be ${what} here; its documents are managed by Convex (use the Files tab for _storage).`,
+    );
   }
 }
 

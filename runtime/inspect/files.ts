@@ -83,9 +83,16 @@ function storageOp(runtime: StorageRuntime, component: string, op: string, args:
 }
 
 /** The bytes and content type of a file of the install, or null when it has no such file. */
-export async function readFile(runtime: StorageRuntime, component: string, id: string): Promise<{ bytes: Uint8Array; contentType: string | null } | null> {
+export async function readFile(
+  runtime: StorageRuntime,
+  component: string,
+  id: string,
+): Promise<{ bytes: Uint8Array; contentType: string | null } | null> {
   const storageId = requireStorageId(id);
-  const found = (await storageOp(runtime, component, "storage/getBlob", { storageId })) as { bytes: ArrayBuffer; contentType: string | null } | null;
+  const found = (await storageOp(runtime, component, "storage/getBlob", { storageId })) as {
+    bytes: ArrayBuffer;
+    contentType: string | null;
+  } | null;
   return found && { bytes: new Uint8Array(found.bytes), contentType: found.contentType };
 }
 
@@ -104,7 +111,8 @@ export async function previewFile(runtime: StorageRuntime, component: string, id
   const storageId = requireStorageId(id);
   const entry = await findFile(runtime.store, component, storageId);
   if (entry === null) throw noSuchFile(component, storageId);
-  if (entry.size > PREVIEW_LIMIT) return { kind: "none", reason: `The file is larger than ${PREVIEW_LIMIT / 1024 / 1024} MiB: download it to open it.` };
+  if (entry.size > PREVIEW_LIMIT)
+    return { kind: "none", reason: `The file is larger than ${PREVIEW_LIMIT / 1024 / 1024} MiB: download it to open it.` };
   const file = await readFile(runtime, component, storageId);
   if (!file) throw noSuchFile(component, storageId);
   const type = (file.contentType ?? "").split(";")[0]!.trim().toLowerCase();
@@ -118,7 +126,9 @@ export async function previewFile(runtime: StorageRuntime, component: string, id
 }
 
 function isTextType(type: string): boolean {
-  return type.startsWith("text/") || type === "application/json" || type.endsWith("+json") || type === "application/xml" || type.endsWith("+xml");
+  return (
+    type.startsWith("text/") || type === "application/json" || type.endsWith("+json") || type === "application/xml" || type.endsWith("+xml")
+  );
 }
 
 /** One file's entry, or null when the install has no such file (a file of another install included). */

@@ -88,16 +88,20 @@ export function functionCatalog(project: LoadedProject, stats: readonly Executio
       };
     }),
   );
-  functions.sort((a, b) => compareInstalls(a.component, b.component) || compareText(a.module, b.module) || compareText(a.functionName, b.functionName));
-  const routes = project.routes.map((route): RouteEntry => ({
-    method: route.method,
-    path: route.path,
-    kind: route.kind,
-    component: route.component ?? null,
-    addedBy: route.addedBy ?? null,
-    // HTTP actions are recorded as `METHOD /path`, the route as declared.
-    stats: statsOf("httpAction", `${route.method} ${route.path}`),
-  }));
+  functions.sort(
+    (a, b) => compareInstalls(a.component, b.component) || compareText(a.module, b.module) || compareText(a.functionName, b.functionName),
+  );
+  const routes = project.routes.map(
+    (route): RouteEntry => ({
+      method: route.method,
+      path: route.path,
+      kind: route.kind,
+      component: route.component ?? null,
+      addedBy: route.addedBy ?? null,
+      // HTTP actions are recorded as `METHOD /path`, the route as declared.
+      stats: statsOf("httpAction", `${route.method} ${route.path}`),
+    }),
+  );
   routes.sort((a, b) => compareText(a.path, b.path) || compareText(a.method, b.method));
   return { functions, routes };
 }

@@ -59,7 +59,16 @@ export async function runForInspector(runtime: RunnableRuntime, call: InspectorC
   const recorded = runtime.logs.listExecutions({ requestId, limit: 500 }).find((e) => e.parentId === null)?.durationMs;
   const durationMs = typeof recorded === "number" ? recorded : Math.round(wallMs);
   if (outcome.ok) {
-    return { requestId, component: call.component, name: call.name, outcome: "success", result: prettyJson(outcome.value), error: null, errorData: null, durationMs };
+    return {
+      requestId,
+      component: call.component,
+      name: call.name,
+      outcome: "success",
+      result: prettyJson(outcome.value),
+      error: null,
+      errorData: null,
+      durationMs,
+    };
   }
   const { error } = outcome;
   // As the function API answers (runtime/function-api): a ConvexError's message and data, or the

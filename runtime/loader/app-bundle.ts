@@ -32,16 +32,28 @@ export type AppBundleResult =
     }
   | { ok: false; errors: BuildMessage[]; warnings: BuildMessage[] };
 
-export async function buildApp({ esbuild, projectDir, functionsDir, outDir, selection, bundleConvexFrom }: AppBundleOptions): Promise<AppBundleResult> {
+export async function buildApp({
+  esbuild,
+  projectDir,
+  functionsDir,
+  outDir,
+  selection,
+  bundleConvexFrom,
+}: AppBundleOptions): Promise<AppBundleResult> {
   const outName = (file: string) => outputPathOf(path.relative(functionsDir, file).split(path.sep).join("/")).slice(0, -".js".length);
   const entryPoints = [...selection.modules.map((m) => m.file), selection.schemaFile, selection.authConfigFile]
     .filter((file): file is string => file !== null)
     .map((file) => ({ in: file, out: outName(file) }));
 
-  const built = await runEsbuild(esbuild, esbuildOptions({ projectDir, functionsDir, outDir, entryPoints, bundleConvexFrom }), projectDir, projectDir);
+  const built = await runEsbuild(
+    esbuild,
+    esbuildOptions({ projectDir, functionsDir, outDir, entryPoints, bundleConvexFrom }),
+    projectDir,
+    projectDir,
+  );
   if (!built.ok) return { ok: false, errors: built.errors, warnings: [...selection.warnings, ...built.warnings] };
 
-  const builtFile = (file: string | null) => (file === null ? null : path.join(outDir, outName(file) + ".js"));
+  const builtFile = (file: string | null) => (file === null ? null : path.join(outDir, `${outName(file)}.js`));
   const modules: BuiltModule[] = selection.modules.map((m) => ({
     path: m.path,
     outFile: builtFile(m.file) as string,

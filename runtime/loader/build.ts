@@ -57,12 +57,21 @@ export async function buildProject(opts: BuildOptions): Promise<BuildResult> {
 
   const convex = findWorkspaceConvex(projectDir) ?? findOwnConvex();
   if (convex === null) {
-    return fail([fileMessage(path.join(projectDir, "package.json"), "The `convex` package is not installed. Run `npm install convex` in your project.")]);
+    return fail([
+      fileMessage(
+        path.join(projectDir, "package.json"),
+        "The `convex` package is not installed. Run `npm install convex` in your project.",
+      ),
+    ]);
   }
 
   let loaded: LoadedEsbuild;
   try {
-    loaded = loadEsbuild({ projectDir, convexDir: convex.source === "workspace" ? convex.dir : null, ...(opts.esbuildPath ? { esbuildPath: opts.esbuildPath } : {}) });
+    loaded = loadEsbuild({
+      projectDir,
+      convexDir: convex.source === "workspace" ? convex.dir : null,
+      ...(opts.esbuildPath ? { esbuildPath: opts.esbuildPath } : {}),
+    });
   } catch (err) {
     return fail([fileMessage(opts.esbuildPath ?? projectDir, `Could not load esbuild: ${errorText(err)}`)]);
   }
@@ -113,4 +122,3 @@ export async function buildProject(opts: BuildOptions): Promise<BuildResult> {
     inputs: [...new Set([...app.inputs, ...(tree.tree?.inputs ?? []), ...instances.inputs])].sort(),
   };
 }
-

@@ -58,7 +58,7 @@ export async function buildDefinition(opts: DefinitionBuildOptions): Promise<Def
   return {
     ok: true,
     modules: selection.modules.map((m) => ({ path: m.path, environment: m.environment })),
-    schemaOutput: selection.schemaFile === null ? null : outName(selection.schemaFile) + ".js",
+    schemaOutput: selection.schemaFile === null ? null : `${outName(selection.schemaFile)}.js`,
     inputs: sourceInputs(built.result.metafile, opts.projectDir),
     warnings: [...selection.warnings, ...built.warnings],
   };

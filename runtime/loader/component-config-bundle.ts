@@ -31,9 +31,7 @@ export interface ConfigBundle {
   imports: Array<{ dir: string; specifier: string; importer: string }>;
 }
 
-export type ConfigBundleResult =
-  | { ok: true; bundles: Map<string, ConfigBundle>; inputs: string[] }
-  | { ok: false; errors: BuildMessage[] };
+export type ConfigBundleResult = { ok: true; bundles: Map<string, ConfigBundle>; inputs: string[] } | { ok: false; errors: BuildMessage[] };
 
 export interface ConfigBundleOptions {
   esbuild: Esbuild;
@@ -61,7 +59,7 @@ export async function bundleConfigs(opts: ConfigBundleOptions): Promise<ConfigBu
   while (level.length > 0) {
     const built = await bundleLevel(opts, level, bundles.size);
     if (!built.ok) return built;
-    built.inputs.forEach((file) => inputs.add(file));
+    for (const file of built.inputs) inputs.add(file);
     for (const bundle of built.bundles) bundles.set(bundle.dir, bundle);
     const next = new Map<string, { dir: string; file: string }>();
     for (const imported of built.bundles.flatMap((bundle) => bundle.imports)) {
@@ -119,13 +117,20 @@ async function bundleLevel(opts: ConfigBundleOptions, level: Array<{ dir: string
     const outputKey = path.relative(opts.projectDir, jsPath).split(path.sep).join("/");
     // Which synthetic modules went into this entry's output: its child definitions.
     const importedDirs = Object.keys(metafile.outputs[outputKey]?.inputs ?? {})
-      .filter((key) => key.startsWith(NAMESPACE + ":"))
+      .filter((key) => key.startsWith(`${NAMESPACE}:`))
       .map((key) => key.slice(NAMESPACE.length + 1));
     const imports = importedDirs.map((dir) => {
       const named = found.find((imported) => imported.dir === dir);
       return { dir, specifier: named?.specifier ?? dir, importer: named?.importer ?? config.file };
     });
-    return { dir: config.dir, file: config.file, code: output(""), map: JSON.parse(output(".map") || "{}") as object, mapDir: outdir, imports };
+    return {
+      dir: config.dir,
+      file: config.file,
+      code: output(""),
+      map: JSON.parse(output(".map") || "{}") as object,
+      mapDir: outdir,
+      imports,
+    };
   });
   return { ok: true, bundles, files, inputs: sourceInputs(metafile, opts.projectDir) };
 }
@@ -140,14 +145,20 @@ function componentImportPlugin(found: ComponentImport[]): Plugin {
         let resolved: string | null = null;
         let resolveErrors: string[] = [];
         for (const candidate of candidatesFor(args.path)) {
-          const result = await build.resolve(candidate, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: RESOLVING });
+          const result = await build.resolve(candidate, {
+            kind: args.kind,
+            resolveDir: args.resolveDir,
+            importer: args.importer,
+            pluginData: RESOLVING,
+          });
           if (result.errors.length === 0 && result.path !== "") {
             resolved = result.path;
             break;
           }
           if (candidate === args.path) resolveErrors = result.errors.map((e) => e.text);
         }
-        if (resolved === null) return { errors: [{ text: notResolvedText(args.path, args.resolveDir), notes: resolveErrors.map((text) => ({ text })) }] };
+        if (resolved === null)
+          return { errors: [{ text: notResolvedText(args.path, args.resolveDir), notes: resolveErrors.map((text) => ({ text })) }] };
 
         const dir = path.dirname(resolved);
         // Only the definition file itself makes a component import; `./convex.config.helpers` is code.
@@ -168,9 +179,9 @@ function componentImportPlugin(found: ComponentImport[]): Plugin {
 // The CLI's candidates: the specifier, then with `.js` swapped for `.ts`, or with either added.
 function candidatesFor(specifier: string): string[] {
   const ext = path.posix.extname(specifier);
-  if (ext === ".js") return [specifier, specifier.slice(0, -".js".length) + ".ts"];
+  if (ext === ".js") return [specifier, `${specifier.slice(0, -".js".length)}.ts`];
   if (ext === ".ts") return [specifier];
-  return [specifier, specifier + ".js", specifier + ".ts"];
+  return [specifier, `${specifier}.js`, `${specifier}.ts`];
 }
 
 function notResolvedText(specifier: string, resolveDir: string): string {

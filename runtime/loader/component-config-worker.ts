@@ -70,9 +70,16 @@ function evaluateAll(input: EvaluationInput, post: (message: ConfigWorkerMessage
   for (const [index, config] of input.configs.entries()) {
     post({ type: "evaluating", index });
     const outcome = evaluate(config, input, evaluated);
-    if (!outcome.ok) return post({ type: "failed", index, failure: outcome.failure });
+    if (!outcome.ok) {
+      post({ type: "failed", index, failure: outcome.failure });
+      return;
+    }
     const name = (outcome.analysis as { name?: unknown } | null)?.name;
-    evaluated.set(config.dir, { definitionPath: config.definitionPath, defaultName: typeof name === "string" ? name : "", analysis: outcome.analysis });
+    evaluated.set(config.dir, {
+      definitionPath: config.definitionPath,
+      defaultName: typeof name === "string" ? name : "",
+      analysis: outcome.analysis,
+    });
     post({ type: "evaluated", index, analysis: outcome.analysis, useSites: outcome.useSites });
   }
 }
@@ -130,7 +137,13 @@ function evaluate(config: ConfigToEvaluate, input: EvaluationInput, evaluated: M
   const exported = run(`JSON.stringify(${CONFIG_EXPORTS_GLOBAL}.default.export())`);
   if (!exported.ok) return exported;
   if (typeof exported.value !== "string") {
-    return { ok: false, failure: { kind: "invalid-export", detail: "`app.export()` (where `app` is the default export of `convex.config.ts`) doesn’t return an object" } };
+    return {
+      ok: false,
+      failure: {
+        kind: "invalid-export",
+        detail: "`app.export()` (where `app` is the default export of `convex.config.ts`) doesn’t return an object",
+      },
+    };
   }
   const analysis: unknown = JSON.parse(exported.value);
   // Checked before a parent can import it: use() would misread an app as a nameless component.

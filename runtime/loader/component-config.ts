@@ -8,7 +8,13 @@ import { SourceMap, type SourceMapPayload } from "node:module";
 import { fileMessage, type BuildMessage } from "./build-message.js";
 import { identifierProblem, readAnalysis, type DefinitionAnalysis } from "./component-analysis.js";
 import { bothDefinitionFiles, bundleConfigs, definitionFileIn, type ConfigBundle } from "./component-config-bundle.js";
-import { CONFIG_MEMORY_LIMIT_MB, CONFIG_TIMEOUT_MS, runConfigWorker, type EvaluatedConfig, type RunFailure } from "./component-config-run.js";
+import {
+  CONFIG_MEMORY_LIMIT_MB,
+  CONFIG_TIMEOUT_MS,
+  runConfigWorker,
+  type EvaluatedConfig,
+  type RunFailure,
+} from "./component-config-run.js";
 import type { BundlePosition, ConfigToEvaluate } from "./component-config-worker.js";
 import type { Esbuild } from "./esbuild-loader.js";
 import { messageAt, messageAtText } from "./source-location.js";
@@ -141,7 +147,12 @@ function cycleMessage(cycle: ConfigBundle[], shown: (file: string) => string): B
  * Each `use` must get an imported definition, and a name that is an identifier and unique within
  * its parent; defineComponent's name must be an identifier too.
  */
-function childProblems(bundle: ConfigBundle, analysis: DefinitionAnalysis, useSites: Array<Location | null>, knownPaths: Set<string>): BuildMessage[] {
+function childProblems(
+  bundle: ConfigBundle,
+  analysis: DefinitionAnalysis,
+  useSites: Array<Location | null>,
+  knownPaths: Set<string>,
+): BuildMessage[] {
   const errors: BuildMessage[] = [];
   const at = (i: number, text: string) => {
     const site = useSites[i];
@@ -150,18 +161,30 @@ function childProblems(bundle: ConfigBundle, analysis: DefinitionAnalysis, useSi
   if (analysis.kind === "component") {
     const problem = identifierProblem(analysis.name);
     if (problem !== null) {
-      errors.push(messageAtText(bundle.file, ["defineComponent("], `Invalid component name "${analysis.name}" in defineComponent: ${problem}`));
+      errors.push(
+        messageAtText(bundle.file, ["defineComponent("], `Invalid component name "${analysis.name}" in defineComponent: ${problem}`),
+      );
     }
   }
   const seen = new Set<string>();
   for (const [i, child] of analysis.childComponents.entries()) {
     const problem = identifierProblem(child.name);
     if (!knownPaths.has(child.path)) {
-      errors.push(at(i, `use() was given something other than the default export of a convex.config file (componentDefinitionPath "${child.path}"). Import the component's convex.config and pass that.`));
+      errors.push(
+        at(
+          i,
+          `use() was given something other than the default export of a convex.config file (componentDefinitionPath "${child.path}"). Import the component's convex.config and pass that.`,
+        ),
+      );
     } else if (problem !== null) {
       errors.push(at(i, `Invalid component name "${child.name}": ${problem}. Pass a valid one with use(component, { name: "…" }).`));
     } else if (seen.has(child.name)) {
-      errors.push(at(i, `A component named "${child.name}" is already installed here: each use() needs its own name. Pass a different one with use(component, { name: "…" }).`));
+      errors.push(
+        at(
+          i,
+          `A component named "${child.name}" is already installed here: each use() needs its own name. Pass a different one with use(component, { name: "…" }).`,
+        ),
+      );
     }
     seen.add(child.name);
   }
@@ -181,7 +204,11 @@ interface Location {
 function userFrame(bundle: ConfigBundle, frames: BundlePosition[]): Location | null {
   const map = new SourceMap(bundle.map as SourceMapPayload);
   for (const frame of frames) {
-    const entry = map.findEntry(frame.line - 1, frame.column - 1) as Partial<{ originalSource: string; originalLine: number; originalColumn: number }>;
+    const entry = map.findEntry(frame.line - 1, frame.column - 1) as Partial<{
+      originalSource: string;
+      originalLine: number;
+      originalColumn: number;
+    }>;
     if (entry.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) continue;
     const file = path.resolve(bundle.mapDir, entry.originalSource);
     if (file.split(path.sep).join("/").includes("/node_modules/convex/")) continue;
@@ -191,7 +218,13 @@ function userFrame(bundle: ConfigBundle, frames: BundlePosition[]): Location | n
 }
 
 /** `shown`: the failing config `file` as the user reads it (relative to the project). */
-function failureMessage(failure: RunFailure, bundle: ConfigBundle | null, definitionPath: string | null, file: string, shown: string): BuildMessage {
+function failureMessage(
+  failure: RunFailure,
+  bundle: ConfigBundle | null,
+  definitionPath: string | null,
+  file: string,
+  shown: string,
+): BuildMessage {
   switch (failure.kind) {
     case "threw": {
       const text = `Uncaught ${failure.text} (while evaluating ${shown})`;

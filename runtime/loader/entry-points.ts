@@ -34,14 +34,7 @@ const ENTRY_EXTENSIONS = [".js", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", 
 // The CLI refuses a "use node" directive in these, because the backend runs them in the isolate.
 const ISOLATE_ONLY = ["http", "crons", "schema", "auth.config"];
 
-export type SkipReason =
-  | "not-js"
-  | "generated"
-  | "dotfile"
-  | "editor-temp"
-  | "schema"
-  | "multiple-dots"
-  | "space";
+export type SkipReason = "not-js" | "generated" | "dotfile" | "editor-temp" | "schema" | "multiple-dots" | "space";
 
 /**
  * Why the CLI would not deploy a file as a module, or null if it would. `relPath` uses the
@@ -71,13 +64,19 @@ export function selectEntryPoints(functionsDir: string): EntryPointsResult {
 
     if (relPath.startsWith(`_deps${path.sep}`)) {
       errors.push(
-        fileMessage(file, `The path "${file}" is within the "_deps" directory, which is reserved for dependencies. Please move your code to another directory.`),
+        fileMessage(
+          file,
+          `The path "${file}" is within the "_deps" directory, which is reserved for dependencies. Please move your code to another directory.`,
+        ),
       );
       continue;
     }
     if (depth === 0 && base.toLowerCase().startsWith("https.") && importsHttpRouter(file)) {
       warnings.push(
-        fileMessage(file, `Found ${base}. HTTP action routes will not be imported from this file. Did you mean to include http${path.extname(base).toLowerCase()}?`),
+        fileMessage(
+          file,
+          `Found ${base}. HTTP action routes will not be imported from this file. Did you mean to include http${path.extname(base).toLowerCase()}?`,
+        ),
       );
     }
     if (skipReason(relPath) !== null) continue;

@@ -29,7 +29,9 @@ export async function runEsbuild<T extends BuildOptions>(
 }
 
 function isEsbuildFailure(err: unknown): err is BuildFailure {
-  return typeof err === "object" && err !== null && Array.isArray((err as BuildFailure).errors) && Array.isArray((err as BuildFailure).warnings);
+  return (
+    typeof err === "object" && err !== null && Array.isArray((err as BuildFailure).errors) && Array.isArray((err as BuildFailure).warnings)
+  );
 }
 
 export function errorText(err: unknown): string {

@@ -3,6 +3,4 @@
 // CommonJS for the extension host (where import.meta is empty but __filename exists).
 import { createRequire } from "node:module";
 
-export const ownRequire: NodeJS.Require = createRequire(
-  typeof __filename === "string" ? __filename : import.meta.url,
-);
+export const ownRequire: NodeJS.Require = createRequire(typeof __filename === "string" ? __filename : import.meta.url);

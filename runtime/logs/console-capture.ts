@@ -73,7 +73,10 @@ export class LogCollector {
   }
 
   makeConsole(): CapturedConsole {
-    const message = (level: LogLevel) => (...args: unknown[]) => this.log(level, inspectArgs(args));
+    const message =
+      (level: LogLevel) =>
+      (...args: unknown[]) =>
+        this.log(level, inspectArgs(args));
     const capturedConsole: CapturedConsole = {
       log: message("LOG"),
       info: message("INFO"),

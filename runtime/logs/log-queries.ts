@@ -63,7 +63,13 @@ export const NEWEST: LogCursor = { line: Number.MAX_SAFE_INTEGER, exec: { end: N
 export const OLDEST: LogCursor = { line: 0, exec: { end: -Number.MAX_VALUE, seq: 0 } };
 
 export type LineRow = StoredLogLine & { kind: "line" };
-export type ExecutionRow = ExecutionRecord & { kind: "execution"; seq: number; endedAt: number; durationMs: number; outcome: "success" | "failure" };
+export type ExecutionRow = ExecutionRecord & {
+  kind: "execution";
+  seq: number;
+  endedAt: number;
+  durationMs: number;
+  outcome: "success" | "failure";
+};
 export type LogRow = LineRow | ExecutionRow;
 
 export interface LogPage {
@@ -162,7 +168,10 @@ function executionFilterIsSelective(reader: LogReader, filter: LogFilter): boole
   if (!hasExecutionFilter(filter)) return false;
   const where = new Where();
   addExecutionFilter(where, filter, true);
-  const row = reader.select(`SELECT count(*) AS n FROM (SELECT 1 FROM executions e ${where} LIMIT ?)`, [...where.params, SELECTIVE_EXECUTIONS + 1])[0];
+  const row = reader.select(`SELECT count(*) AS n FROM (SELECT 1 FROM executions e ${where} LIMIT ?)`, [
+    ...where.params,
+    SELECTIVE_EXECUTIONS + 1,
+  ])[0];
   return Number(row?.n ?? 0) <= SELECTIVE_EXECUTIONS;
 }
 
@@ -294,7 +303,14 @@ export function compareExec(a: ExecPosition, b: ExecPosition): number {
 }
 
 /** Lines older than `below` (newest first), each level through its own index when levels are filtered. */
-function olderLines(reader: LogReader, filter: LogFilter, selective: boolean, below: number, above: number | undefined, limit: number): LineRow[] {
+function olderLines(
+  reader: LogReader,
+  filter: LogFilter,
+  selective: boolean,
+  below: number,
+  above: number | undefined,
+  limit: number,
+): LineRow[] {
   const base = { below, above, order: "desc" as const, limit };
   let rows: Row[];
   if (filter.requestId !== undefined) {
@@ -361,7 +377,9 @@ export function pageRows(reader: LogReader, options: PageOptions): LogPage {
 /** Lines with `above < id <= upTo`, oldest first: what arrived since the tail last looked. */
 export function linesBetween(reader: LogReader, filter: LogFilter, above: number, upTo: number, limit: number): LineRow[] {
   // The id range is what is new, so the primary key drives even when a level or kind is filtered.
-  return run(reader, lineQuery(normalizeFilter(filter), { above, below: upTo + 1, order: "asc", limit, drive: { kind: "id" } })).map(toLineRow);
+  return run(reader, lineQuery(normalizeFilter(filter), { above, below: upTo + 1, order: "asc", limit, drive: { kind: "id" } })).map(
+    toLineRow,
+  );
 }
 
 /** Those of `ids` that have finished and match, oldest end first. */
@@ -402,13 +420,16 @@ export interface RequestTrace {
 /** Every execution of a request and their lines: the panel's drilldown. */
 export function requestTrace(reader: LogReader, requestId: string, limits = { executions: 500, lines: 5000 }): RequestTrace {
   const executions = reader
-    .select("SELECT e.* FROM executions e WHERE e.request_id = ? ORDER BY e.started_at, e.rowid LIMIT ?", [requestId, limits.executions + 1])
+    .select("SELECT e.* FROM executions e WHERE e.request_id = ? ORDER BY e.started_at, e.rowid LIMIT ?", [
+      requestId,
+      limits.executions + 1,
+    ])
     .map(toExecution);
   const lines = reader
-    .select(`SELECT ${LINE_COLUMNS} FROM log_lines l CROSS JOIN executions e ON e.id = l.execution_id WHERE l.request_id = ? ORDER BY l.id LIMIT ?`, [
-      requestId,
-      limits.lines + 1,
-    ])
+    .select(
+      `SELECT ${LINE_COLUMNS} FROM log_lines l CROSS JOIN executions e ON e.id = l.execution_id WHERE l.request_id = ? ORDER BY l.id LIMIT ?`,
+      [requestId, limits.lines + 1],
+    )
     .map(toStoredLine);
   return {
     requestId,
@@ -427,6 +448,8 @@ export interface FunctionSummary {
 /** Functions and routes that have stored executions, for the function filter. */
 export function loggedFunctions(reader: LogReader): FunctionSummary[] {
   return reader
-    .select("SELECT e.udf_type, e.identifier, count(*) AS n FROM executions e GROUP BY e.udf_type, e.identifier ORDER BY e.identifier, e.udf_type")
+    .select(
+      "SELECT e.udf_type, e.identifier, count(*) AS n FROM executions e GROUP BY e.udf_type, e.identifier ORDER BY e.identifier, e.udf_type",
+    )
     .map((row) => ({ udfType: row.udf_type as UdfType, identifier: String(row.identifier), executions: Number(row.n) }));
 }

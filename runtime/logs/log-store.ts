@@ -66,7 +66,8 @@ const OUTCOMES = new Set<string>(["success", "failure"]);
 const INSERT_EXECUTION = `INSERT INTO executions
   (id, request_id, parent_id, udf_type, identifier, caller, started_at, duration_ms, outcome, http_status, error_message, error_stack)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const FINISH_EXECUTION = "UPDATE executions SET duration_ms = ?, outcome = ?, http_status = ?, error_message = ?, error_stack = ? WHERE id = ?";
+const FINISH_EXECUTION =
+  "UPDATE executions SET duration_ms = ?, outcome = ?, http_status = ?, error_message = ?, error_stack = ? WHERE id = ?";
 const INSERT_LINE = `INSERT INTO log_lines (id, execution_id, request_id, timestamp, level, message, is_truncated, system_code)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
 const SELECT_EXECUTION = "SELECT * FROM executions WHERE id = ?";
@@ -472,7 +473,15 @@ export class LogStore {
     for (const { record, insert } of executions) {
       try {
         if (insert) this.#sql.run(INSERT_EXECUTION, executionValues(record));
-        else this.#sql.run(FINISH_EXECUTION, [record.durationMs, record.outcome, record.status, record.errorMessage, record.errorStack, record.id]);
+        else
+          this.#sql.run(FINISH_EXECUTION, [
+            record.durationMs,
+            record.outcome,
+            record.status,
+            record.errorMessage,
+            record.errorStack,
+            record.id,
+          ]);
       } catch (error) {
         refuse(`execution ${record.id}`, error);
         if (!insert) continue;

@@ -33,8 +33,11 @@ export interface RouteSourceResult {
 export type ReadFile = (path: string) => string | null;
 
 /** A Babel AST node (plain objects; fields read as needed). */
-// biome-ignore lint/suspicious/noExplicitAny: the walk reads whatever fields a node type has; each read checks `type` first.
-export type AstNode = { type: string; loc?: { start: { line: number; column: number }; end: { line: number; column: number } } } & Record<string, any>;
+export type AstNode = { type: string; loc?: { start: { line: number; column: number }; end: { line: number; column: number } } } & Record<
+  string,
+  // biome-ignore lint/suspicious/noExplicitAny: the walk reads whatever fields a node type has; each read checks `type` first.
+  any
+>;
 type Node = AstNode;
 
 const EXTENSIONS = ["", ".ts", ".tsx", ".js", ".mjs", ".jsx", "/index.ts", "/index.js"];
@@ -57,9 +60,7 @@ export function parseModule(file: string, text: string): { ast: Node | null; pro
       errorRecovery: true,
     }) as unknown as Node & { errors?: Array<{ message: string; loc?: { line: number; column: number } }> };
     const first = ast.errors?.[0];
-    const problem = first
-      ? { file, line: (first.loc?.line ?? 1) - 1, column: first.loc?.column ?? 0, message: first.message }
-      : null;
+    const problem = first ? { file, line: (first.loc?.line ?? 1) - 1, column: first.loc?.column ?? 0, message: first.message } : null;
     return { ast, problem };
   } catch (error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc;
@@ -94,7 +95,8 @@ export function walk(node: unknown, visit: (node: Node) => void): void {
   const current = node as Node;
   if (typeof current.type === "string") visit(current);
   for (const key of Object.keys(current)) {
-    if (key === "loc" || key === "start" || key === "end" || key === "extra" || key === "leadingComments" || key === "trailingComments") continue;
+    if (key === "loc" || key === "start" || key === "end" || key === "extra" || key === "leadingComments" || key === "trailingComments")
+      continue;
     walk(current[key], visit);
   }
 }
@@ -224,7 +226,13 @@ export function scanRouteModules(entryFile: string, read: ReadFile): { modules: 
       const spec = node.arguments[0] as Node | undefined;
       if (spec?.type !== "ObjectExpression") return;
       const at = callee.property.loc!.start;
-      module.calls.push({ file, spec, line: at.line - 1, column: at.column, handler: resolveHandler(file, ast, propertyNamed(spec, "handler")) });
+      module.calls.push({
+        file,
+        spec,
+        line: at.line - 1,
+        column: at.column,
+        handler: resolveHandler(file, ast, propertyNamed(spec, "handler")),
+      });
     });
     // Routes can be declared in helpers that http.ts imports (a router built elsewhere, a loop).
     for (const statement of ast.program.body as Node[]) {

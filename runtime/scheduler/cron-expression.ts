@@ -87,7 +87,15 @@ const MONTH: Field = {
   names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"],
 };
 // Values 0-6 (Convex's fork), while the crate's bounds for steps stayed at 1 and 7.
-const WEEKDAY: Field = { first: 0, last: 6, offset: 0, wrapStart: 1, wrapEnd: 7, stepMax: 6, names: ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] };
+const WEEKDAY: Field = {
+  first: 0,
+  last: 6,
+  offset: 0,
+  wrapStart: 1,
+  wrapEnd: 7,
+  stepMax: 6,
+  names: ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"],
+};
 
 /** Reads a cron expression, or throws CronParseError. */
 export function parseCronExpression(text: string): CronPattern {
@@ -150,7 +158,10 @@ class Reader {
 }
 
 /** One item of a list: a value (or `*` for the first value), then maybe `/step` or `-end[/step]`. */
-type Item = { kind: "one"; value: number } | { kind: "range"; start: number; end: number } | { kind: "step"; start: number; end: number; step: number };
+type Item =
+  | { kind: "one"; value: number }
+  | { kind: "range"; start: number; end: number }
+  | { kind: "step"; start: number; end: number; step: number };
 
 function item(reader: Reader, field: Field): Item {
   return itemFrom(reader, field, reader.take("*") ? field.first : reader.value(field));

@@ -33,7 +33,8 @@ export function cronTarget(runtime: Pick<Runtime, "project">, component: string,
   const info = functions.find((f) => f.name === name);
   // Loading refuses crons.ts files that name such functions; this is for a job whose code is gone.
   if (!info) return { kind: "fail", message: `Cron job target ${udfPath} does not exist in the loaded code` };
-  if (info.udfType === "query") return { kind: "fail", message: `Cron job target ${udfPath} is a query; only mutations and actions can run as cron jobs` };
+  if (info.udfType === "query")
+    return { kind: "fail", message: `Cron job target ${udfPath} is a query; only mutations and actions can run as cron jobs` };
   return { kind: "run", component, name, udfType: info.udfType };
 }
 
@@ -55,12 +56,22 @@ export class CronRunner {
   async run(job: CronJob): Promise<void> {
     const target = cronTarget(this.runtime, job.component, job.cronSpec.udfPath);
     if (job.state.type === "inProgress") {
-      await this.#complete(job, target, { requestId: job.state.requestId, status: { type: "err", error: INTERRUPTED_ACTION }, logLines: [], executionTime: 0 });
+      await this.#complete(job, target, {
+        requestId: job.state.requestId,
+        status: { type: "err", error: INTERRUPTED_ACTION },
+        logLines: [],
+        executionTime: 0,
+      });
       this.runtime.emit("notice", `cron job "${job.name}" (${job.cronSpec.udfPath}) was cut off while running: recorded as failed`);
       return;
     }
     if (target.kind === "fail") {
-      await this.#complete(job, target, { requestId: newRequestId(), status: { type: "err", error: target.message }, logLines: [], executionTime: 0 });
+      await this.#complete(job, target, {
+        requestId: newRequestId(),
+        status: { type: "err", error: target.message },
+        logLines: [],
+        executionTime: 0,
+      });
       this.runtime.emit("notice", `cron job "${job.name}" failed: ${target.message}`);
       return;
     }
@@ -93,7 +104,12 @@ export class CronRunner {
     const completion = completeRun(job.cronSpec.cronSchedule, job.nextTs, now);
     const runs: CronRunFields[] = [runRecord(job, job.nextTs, outcome, false)];
     if (completion.firstSkipped !== null) {
-      const canceled: CronRunOutcome = { ...outcome, status: { type: "canceled", numCanceled: completion.skipped }, logLines: [], executionTime: 0 };
+      const canceled: CronRunOutcome = {
+        ...outcome,
+        status: { type: "canceled", numCanceled: completion.skipped },
+        logLines: [],
+        executionTime: 0,
+      };
       runs.push(runRecord(job, completion.firstSkipped, canceled, false));
     }
     const next: CronJob = { ...job, state: { type: "pending" }, prevTs: completion.previous, nextTs: completion.next };
@@ -108,7 +124,17 @@ export class CronRunner {
     const udfType = target.kind === "run" ? target.udfType : "action";
     const name = runtimeName(parseFunctionPath(job.cronSpec.udfPath));
     const identifier = job.component === "" ? name : `${job.component}/${name}`;
-    this.runtime.events.start({ type: "exec-start", execId, parentId: null, requestId, udfType, identifier, caller: "cron", startedAt: Date.now(), slot: 0 });
+    this.runtime.events.start({
+      type: "exec-start",
+      execId,
+      parentId: null,
+      requestId,
+      udfType,
+      identifier,
+      caller: "cron",
+      startedAt: Date.now(),
+      slot: 0,
+    });
     this.runtime.events.end({ type: "exec-end", execId, outcome: "failure", durationMs: 0, status: null, error: { message } });
   }
 }

@@ -33,7 +33,10 @@ export class JobQueue {
   /** Removes and returns up to `max` jobs due at `now`, earliest first. */
   takeDue(now: number, max: number): string[] {
     if (max <= 0) return [];
-    const due = [...this.#due].filter(([, at]) => at <= now).sort((a, b) => a[1] - b[1]).slice(0, max);
+    const due = [...this.#due]
+      .filter(([, at]) => at <= now)
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, max);
     for (const [id] of due) this.#due.delete(id);
     return due.map(([id]) => id);
   }

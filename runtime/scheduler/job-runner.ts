@@ -68,7 +68,14 @@ export class JobRunner {
     }
   }
 
-  #call(componentPath: string, name: string, args: unknown, udfType: "mutation" | "action", requestId: string, jobId: string): Promise<FunctionOutcome> {
+  #call(
+    componentPath: string,
+    name: string,
+    args: unknown,
+    udfType: "mutation" | "action",
+    requestId: string,
+    jobId: string,
+  ): Promise<FunctionOutcome> {
     return this.runtime.runFunction(name, args as never, {
       componentPath,
       udfType,

@@ -4,9 +4,7 @@
 import type { FunctionInfo } from "../shared/protocol";
 import { type FunctionPath, moduleFile, parseFunctionPath, runtimeName } from "./function-path";
 
-export type JobTarget =
-  | { kind: "run"; name: string; udfType: "mutation" | "action" }
-  | { kind: "fail"; message: string };
+export type JobTarget = { kind: "run"; name: string; udfType: "mutation" | "action" } | { kind: "fail"; message: string };
 
 const LABEL = { query: "Query", mutation: "Mutation", action: "Action" } as const;
 

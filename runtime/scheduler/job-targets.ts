@@ -31,5 +31,9 @@ export function forgetJobTargets(tx: WriteTransaction, jobIds: Set<string>): voi
 }
 
 function targetRows(tx: ReadTransaction): Array<{ id: string; job: string; component: string }> {
-  return readWholeTable(tx, JOB_TARGETS_TABLE, SYSTEM).map((doc) => ({ id: doc._id, job: String(doc.job), component: String(doc.component) }));
+  return readWholeTable(tx, JOB_TARGETS_TABLE, SYSTEM).map((doc) => ({
+    id: doc._id,
+    job: String(doc.job),
+    component: String(doc.component),
+  }));
 }

@@ -45,7 +45,9 @@ export function attachStorage(runtime: Runtime, api: Hono): RuntimeFeature {
   const onLoaded = (project: LoadedProject) => {
     for (const component of project.components) {
       if (component.path === "") continue;
-      void ensureStorageTable(runtime.store, component.path).catch((error: unknown) => runtime.emit("notice", `File storage of ${component.path}: ${String(error)}`));
+      void ensureStorageTable(runtime.store, component.path).catch((error: unknown) =>
+        runtime.emit("notice", `File storage of ${component.path}: ${String(error)}`),
+      );
     }
   };
   runtime.on("loaded", onLoaded);
@@ -94,7 +96,10 @@ function sweepAtStart(runtime: Runtime, files: FileStore, reconciler: FileReconc
     (removed) => {
       if (removed.length === 0) return;
       const shown = removed.slice(0, 10).join(", ") + (removed.length > 10 ? ` and ${removed.length - 10} more` : "");
-      runtime.emit("notice", `Removed ${removed.length} stored file(s) from ${files.dir} that no _storage document refers to (uploads whose mutation did not commit): ${shown}`);
+      runtime.emit(
+        "notice",
+        `Removed ${removed.length} stored file(s) from ${files.dir} that no _storage document refers to (uploads whose mutation did not commit): ${shown}`,
+      );
     },
     () => undefined, // the next start sweeps again
   );

@@ -45,9 +45,7 @@ export function sha256Mismatch(expected: string, actual: string): string {
  * has no writing methods at all; only a hand-made syscall reaches here.
  */
 export function notInQueries(method: string): Error {
-  return new Error(
-    `ctx.storage.${method}() cannot be called from a query: queries are read-only. Call it from a mutation or an action.`,
-  );
+  return new Error(`ctx.storage.${method}() cannot be called from a query: queries are read-only. Call it from a mutation or an action.`);
 }
 
 /** Ours: the `_storage` document exists but its bytes are gone from the data folder. */

@@ -125,7 +125,12 @@ export class StorageService {
    * Inserts the document, then renames the bytes into place, in the write transaction: the file
    * exists before the document can commit, and a document never names missing bytes.
    */
-  async #place(tx: WriteTransaction, temp: TempFile, contentType: string | null, ctx: OpContext | { component: string; txId: null }): Promise<string> {
+  async #place(
+    tx: WriteTransaction,
+    temp: TempFile,
+    contentType: string | null,
+    ctx: OpContext | { component: string; txId: null },
+  ): Promise<string> {
     const table = this.#table(ctx);
     const id = insertEntry(tx, table, temp, contentType);
     if (ctx.txId !== null && "worker" in ctx) this.reconciler.touch(ctx.txId, ctx.worker, id);
@@ -181,7 +186,11 @@ export class StorageService {
    * Like #read, writing: a mutation's transaction commits later (the reconciler settles its
    * files then); an own transaction commits here, and `undo` cleans up after a failed one.
    */
-  async #write<T>(ctx: { txId: number | null; worker?: number } | null, fn: (tx: WriteTransaction) => T | Promise<T>, undo?: () => Promise<void>): Promise<T> {
+  async #write<T>(
+    ctx: { txId: number | null; worker?: number } | null,
+    fn: (tx: WriteTransaction) => T | Promise<T>,
+    undo?: () => Promise<void>,
+  ): Promise<T> {
     if (ctx?.txId != null) return fn(this.runtime.transactions.write(ctx.txId, ctx.worker!));
     const tx = await this.runtime.store.beginWrite();
     let result: T;

@@ -55,9 +55,7 @@ export class Catalog {
       this.byName.set(info.name, info);
       this.byNumber.set(info.number, info);
     }
-    for (const [id, tableNumber, name, keyFields] of this.sql.all(
-      "SELECT id, table_number, name, key_fields FROM indexes ORDER BY id",
-    )) {
+    for (const [id, tableNumber, name, keyFields] of this.sql.all("SELECT id, table_number, name, key_fields FROM indexes ORDER BY id")) {
       this.addIndexToCache({
         id: id as number,
         tableNumber: tableNumber as number,

@@ -109,7 +109,8 @@ export class ComponentDocuments {
   #query(query: SerializedQuery): SerializedQuery {
     const source = query.source;
     if (source.type === "FullTableScan") return { ...query, source: { ...source, tableName: this.#table("db.query", source.tableName) } };
-    if (source.indexName.includes("/")) throw invalidArgument("db.query", "index", `Invalid index name ${JSON.stringify(source.indexName)}`);
+    if (source.indexName.includes("/"))
+      throw invalidArgument("db.query", "index", `Invalid index name ${JSON.stringify(source.indexName)}`);
     return { ...query, source: { ...source, indexName: storedIndexName(this.component, source.indexName) } };
   }
 

@@ -34,7 +34,11 @@ export class DocumentWriter {
    * Inserts or replaces a document (its table must be registered). Callers that already have the
    * parsed document, or know the previous version (null: a new document), pass them to save work.
    */
-  put(doc: StoredDocument, next: DocumentJSON = JSON.parse(doc.json) as DocumentJSON, previous?: { stored: StoredDocument; doc: DocumentJSON } | null): void {
+  put(
+    doc: StoredDocument,
+    next: DocumentJSON = JSON.parse(doc.json) as DocumentJSON,
+    previous?: { stored: StoredDocument; doc: DocumentJSON } | null,
+  ): void {
     if (previous === undefined) {
       const stored = this.read(doc.id);
       previous = stored ? { stored, doc: JSON.parse(stored.json) as DocumentJSON } : null;

@@ -39,10 +39,7 @@ export function indexNotFound(indexName: string): StoreError {
 
 /** crates/common/src/bootstrap_model/index (index_staged_error). */
 export function indexStaged(indexName: string): StoreError {
-  return new StoreError(
-    "IndexStagedError",
-    `Index ${indexName} is currently staged and not available to query until it is enabled.`,
-  );
+  return new StoreError("IndexStagedError", `Index ${indexName} is currently staged and not available to query until it is enabled.`);
 }
 
 /** crates/common/src/query.rs, already_defined_bound_error. `field` is already quoted. */

@@ -104,9 +104,7 @@ export function compileExpr(expr: JSONValue): CompiledExpr {
       if (typeof a === "bigint" && typeof b === "bigint") return checkedInt(arithmetic.ints(a, b), `${arithmetic.verb} ${a} and ${b}`);
       if (typeof a === "number" && typeof b === "number") return arithmetic.floats(a, b);
       // crates/common/src/query.rs, binary_arithmetic
-      throw evalError(
-        `Cannot ${arithmetic.verb} ${displayValue(a)} (type ${typeName(a)}) and ${displayValue(b)} (type ${typeName(b)})`,
-      );
+      throw evalError(`Cannot ${arithmetic.verb} ${displayValue(a)} (type ${typeName(a)}) and ${displayValue(b)} (type ${typeName(b)})`);
     };
   }
   switch (op) {

@@ -7,12 +7,7 @@
 //     must be a prefix of the index fields (the declared ones, then _creationTime, then _id).
 // The first violation found is reported with the backend's error text.
 import type { Value } from "convex/values";
-import {
-  alreadyDefinedBound,
-  boundsOnMultipleFields,
-  fieldNotInIndex,
-  invalidIndexRange,
-} from "./errors";
+import { alreadyDefinedBound, boundsOnMultipleFields, fieldNotInIndex, invalidIndexRange } from "./errors";
 import { decodeMaybeUndefined } from "./json-values";
 import { afterPrefix, concatBytes, encodeTuple, encodeValue } from "./sort-key";
 import type { RangeExpression } from "./types";
@@ -51,11 +46,7 @@ function compareFieldPaths(a: string, b: string): number {
  * @param indexName "table.index", as printed in errors
  * @param keyFields the index key: declared fields, then "_creationTime" and "_id" as the index has them
  */
-export function compileIndexRange(
-  indexName: string,
-  keyFields: ReadonlyArray<string>,
-  range: ReadonlyArray<RangeExpression>,
-): KeyInterval {
+export function compileIndexRange(indexName: string, keyFields: ReadonlyArray<string>, range: ReadonlyArray<RangeExpression>): KeyInterval {
   // Step 1: split into equalities and one inequality (IndexRange::split).
   const equalities = new Map<string, Value | undefined>();
   let inequalityField: string | null = null;

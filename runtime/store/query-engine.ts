@@ -101,7 +101,8 @@ export class QueryEngine {
   /** The next batch of a streamed query, continuing after `position` (null: from the start). */
   queryBatch(query: SerializedQuery, position: string | null, maxDocs: number, isSystem: boolean): QueryBatch {
     const plan = planQuery(this.ctx, query, isSystem);
-    const state = position === null ? { after: null, limitCounts: new Array<number>(limitCount(plan)).fill(0) } : decodeStreamPosition(position);
+    const state =
+      position === null ? { after: null, limitCounts: new Array<number>(limitCount(plan)).fill(0) } : decodeStreamPosition(position);
     if (state.limitCounts.length !== limitCount(plan)) throw new Error("This query position belongs to another query");
     const docs: DocumentJSON[] = [];
     const result = (done: boolean): QueryBatch => ({ docs, position: encodeStreamPosition(state), done });

@@ -18,7 +18,8 @@ export const STORE_FORMAT = "convex-lens-store/1";
  * journal only needs to support ROLLBACK / savepoints (durability is ours: persistence.ts). A
  * journal in memory and a larger page cache roughly halve the cost of a write.
  */
-export const CONNECTION_PRAGMAS = "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;";
+export const CONNECTION_PRAGMAS =
+  "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;";
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -123,9 +123,7 @@ export class ReadTx implements ReadTransaction {
    */
   normalizeId(table: string, idString: string): string | null {
     this.checkOpen();
-    const info = /^[0-9]+$/.test(table)
-      ? this.host.catalog.tableByNumber(Number(table))
-      : this.host.catalog.table(table);
+    const info = /^[0-9]+$/.test(table) ? this.host.catalog.tableByNumber(Number(table)) : this.host.catalog.table(table);
     if (!info) return null;
     const decoded = decodeId(idString);
     if (decoded) return decoded.tableNumber === info.number ? encodeId(info.number, decoded.internalId) : null;

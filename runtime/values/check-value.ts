@@ -51,9 +51,7 @@ export function checkValue(
         : { kind: "TableNamesDoNotMatch", id: value, foundTableName: found, validatorTable: validator.tableName, path };
     }
     case "literal":
-      return literalEquals(validator.value, value)
-        ? null
-        : { kind: "LiteralValuesDoNotMatch", value, literal: validator.value, path };
+      return literalEquals(validator.value, value) ? null : { kind: "LiteralValuesDoNotMatch", value, literal: validator.value, path };
     case "array": {
       if (!Array.isArray(value)) return noMatch();
       for (let i = 0; i < value.length; i++) {

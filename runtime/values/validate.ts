@@ -56,12 +56,7 @@ export function validateReturns(returnsValidatorJson: string, value: JSONValue, 
  * `v.any()` when the table has no validator). `doc` may include `_id` / `_creationTime`.
  * The backend enforces this only when the schema's `schemaValidation` is on; so should callers.
  */
-export function validateDocument(
-  tableName: string,
-  documentType: JSONValue,
-  doc: JSONValue,
-  ctx: CheckContext,
-): string | null {
+export function validateDocument(tableName: string, documentType: JSONValue, doc: JSONValue, ctx: CheckContext): string | null {
   if (documentType === null) return null;
   const schema = cachedDocumentValidator(documentType);
   if (schema === null) return null;

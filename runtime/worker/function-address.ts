@@ -17,8 +17,7 @@ export interface FunctionAddress {
 
 export type AddressTarget =
   /** `reference`: the callee must be public (a child's internal functions are not exported). */
-  | { kind: "function"; component: string; name: string; publicOnly: boolean }
-  | { kind: "handle"; handle: string };
+  { kind: "function"; component: string; name: string; publicOnly: boolean } | { kind: "handle"; handle: string };
 
 const CHILD_PREFIX = "_reference/childComponent/";
 const FUNCTION_PREFIX = "_reference/function/";

@@ -75,13 +75,19 @@ export class FunctionRegistry {
   /** Where each HTTP handler was stored from (see route-origins.ts). */
   readonly #origins = new RouteOrigins();
 
-  async load(modules: Array<{ path: string; outFile: string; environment?: "isolate" | "node" }>, httpModule: string | null): Promise<void> {
+  async load(
+    modules: Array<{ path: string; outFile: string; environment?: "isolate" | "node" }>,
+    httpModule: string | null,
+  ): Promise<void> {
     for (const module of modules) {
       const name = modulePathToName(module.path);
       if (module.environment === "node") this.#nodeModules.add(name);
       try {
         const url = pathToFileURL(module.outFile).href;
-        const exports = (module.path === httpModule ? await this.#origins.record(() => import(url)) : await import(url)) as Record<string, unknown>;
+        const exports = (module.path === httpModule ? await this.#origins.record(() => import(url)) : await import(url)) as Record<
+          string,
+          unknown
+        >;
         this.modules.set(name, exports);
       } catch (error) {
         this.loadErrors.push({ component: this.component, module: module.path, message: describeLoadError(error) });

@@ -109,8 +109,7 @@ export class FunctionRunner {
         await this.host.call(execId, "tx/commit", { txId: ownTx.id }).catch((error: WireError) => {
           throw new FunctionFailure({ message: error.message });
         });
-      }
-      else if (ownTx) this.host.notify(execId, "tx/end", { txId: ownTx.id });
+      } else if (ownTx) this.host.notify(execId, "tx/end", { txId: ownTx.id });
       else if (savepoint !== null && nestedInTx) {
         await this.host.call(execId, "tx/release", { txId: nestedInTx.id, savepoint });
       }
@@ -149,7 +148,9 @@ export class FunctionRunner {
       if (resolved.udfType === "mutation") return fn.invokeMutation!(argsStr);
       return fn.invokeAction!(execution.requestId, argsStr);
     });
-    const resultStr = execution.isTransactional ? await withSystemTimeout(invocation, execution.identifier, this.systemTimeoutMs) : await invocation;
+    const resultStr = execution.isTransactional
+      ? await withSystemTimeout(invocation, execution.identifier, this.systemTimeoutMs)
+      : await invocation;
     this.checkUserTime(execution);
     const value = JSON.parse(resultStr) as JSONValue;
     const returnsProblem = validateReturns(resolved.fn.exportReturns?.() ?? "null", value, validation);
@@ -227,7 +228,11 @@ function withSystemTimeout<T>(promise: Promise<T>, identifier: string, limitMs: 
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeoutOutsideExecution(() => {
-      reject(new FunctionFailure({ message: `Function ${identifier} did not finish within ${limitMs / 1000} s: it is waiting on something that never settles (a promise without a result?).` }));
+      reject(
+        new FunctionFailure({
+          message: `Function ${identifier} did not finish within ${limitMs / 1000} s: it is waiting on something that never settles (a promise without a result?).`,
+        }),
+      );
     }, limitMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

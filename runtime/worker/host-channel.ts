@@ -107,4 +107,3 @@ export class HostChannel {
     this.flush();
   }
 }
-

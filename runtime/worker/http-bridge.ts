@@ -232,8 +232,12 @@ export class HttpBridge {
   /** A body over the limit, known before the head: the backend's error, as a 500 like an uncaught error's. */
   #tooLarge(message: RunHttpRequest, execution: Execution): { status: number; error: WireError } {
     execution.log.collector.system("ERROR", [RESPONSE_TOO_LARGE], "error:httpAction");
-    const body = new TextEncoder().encode(JSON.stringify({ code: `[Request ID: ${message.requestId}] Server Error: ${RESPONSE_TOO_LARGE}` }));
-    this.host.send({ type: "http-head", id: message.id, status: 500, headers: [["content-type", "application/json"]], body }, [body.buffer as ArrayBuffer]);
+    const body = new TextEncoder().encode(
+      JSON.stringify({ code: `[Request ID: ${message.requestId}] Server Error: ${RESPONSE_TOO_LARGE}` }),
+    );
+    this.host.send({ type: "http-head", id: message.id, status: 500, headers: [["content-type", "application/json"]], body }, [
+      body.buffer as ArrayBuffer,
+    ]);
     return { status: 500, error: { message: RESPONSE_TOO_LARGE } };
   }
 

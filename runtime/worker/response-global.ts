@@ -19,9 +19,9 @@ export function installConvexResponse(): void {
     }
 
     static override json(data: unknown, init?: ResponseInit): Response {
-      if (!hasNoContent(init)) return super.json(data, init) as Response;
+      if (!hasNoContent(init)) return NodeResponse.json(data, init) as Response;
       // Node's own checks (data that is not JSON) and headers, then the same status without content.
-      const checked = super.json(data, { ...init, status: 200 });
+      const checked = NodeResponse.json(data, { ...init, status: 200 });
       return new Response(null, { ...init, headers: checked.headers });
     }
 

@@ -156,9 +156,10 @@ export class SyscallRouter implements SyscallHandlers {
 
   /** `ctx.storage.get(id)` in actions: a Blob with the stored content type, or null. */
   async #getBlob(execution: Execution, args: { storageId: string }): Promise<Blob | null> {
-    const found = (await this.#hostOp(execution, "storage/getBlob", { storageId: args.storageId })) as
-      | { bytes: ArrayBuffer; contentType: string | null }
-      | null;
+    const found = (await this.#hostOp(execution, "storage/getBlob", { storageId: args.storageId })) as {
+      bytes: ArrayBuffer;
+      contentType: string | null;
+    } | null;
     if (!found) return null;
     return new Blob([found.bytes], found.contentType ? { type: found.contentType } : {});
   }
@@ -279,4 +280,3 @@ function toRejection(error: unknown): { message: string; data?: JSONValue } {
   }
   return { message: String(error) };
 }
-

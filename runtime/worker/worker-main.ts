@@ -43,7 +43,10 @@ async function receiveBuild(): Promise<WorkerInit> {
   const start = new Promise<WorkerStart>((resolve) => boot.startPort.once("message", resolve));
   // Only a cache: without it (no `convex` installed, the file gone) the build imports `convex` itself.
   if (boot.prewarm) {
-    const imported = await import(boot.prewarm).then(() => true, () => false);
+    const imported = await import(boot.prewarm).then(
+      () => true,
+      () => false,
+    );
     if (imported) boot.startPort.postMessage("prewarmed");
   }
   const { init: build, hostEnv } = await start;
@@ -143,8 +146,7 @@ async function main(): Promise<void> {
       if (claim(message.id)) void runFunction(runner, message);
     } else if (message.type === "run-http") {
       if (claim(message.id)) void http.handle(message);
-    }
-    else if (message.type === "cancel-http") http.cancel(message.id);
+    } else if (message.type === "cancel-http") http.cancel(message.id);
   });
 }
 

@@ -47,7 +47,10 @@ export async function cachedTool(name, install) {
   const started = Date.now();
   try {
     await install(partial, dir);
-    writeFileSync(join(partial, STAMP), `${JSON.stringify({ name, installedAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000) })}\n`);
+    writeFileSync(
+      join(partial, STAMP),
+      `${JSON.stringify({ name, installedAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000) })}\n`,
+    );
     // A folder without its stamp is not one of ours any more (or was touched by hand): replace it.
     if (existsSync(dir) && !existsSync(join(dir, STAMP))) rmSync(dir, { recursive: true, force: true });
     try {

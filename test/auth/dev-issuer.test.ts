@@ -110,7 +110,12 @@ describe("dev tokens through the real runtime", () => {
     const devIssuer = server.devIssuer!;
     assert.ok(devIssuer, "startServing({ devIssuer: true }) exposes the issuer");
     assert.equal(devIssuer.issuer, `${server.api.url}/convex-lens-dev-issuer`);
-    const token = await devIssuer.sign({ subject: "dev-user", name: "Grace Hopper", email: "grace@example.com", claims: { role: "admin", org: { id: "o1" } } });
+    const token = await devIssuer.sign({
+      subject: "dev-user",
+      name: "Grace Hopper",
+      email: "grace@example.com",
+      claims: { role: "admin", org: { id: "o1" } },
+    });
     const expected = {
       tokenIdentifier: `${devIssuer.issuer}|dev-user`,
       issuer: devIssuer.issuer,
@@ -134,7 +139,13 @@ describe("dev tokens through the real runtime", () => {
   });
 
   test("auth.config.ts's providers are still trusted beside it", async () => {
-    const token = await testIssuer.sign({ iss: testIssuer.customIssuer, aud: "convex-lens-test", sub: "real-user", iat: nowSeconds(), exp: nowSeconds() + 60 });
+    const token = await testIssuer.sign({
+      iss: testIssuer.customIssuer,
+      aud: "convex-lens-test",
+      sub: "real-user",
+      iat: nowSeconds(),
+      exp: nowSeconds() + 60,
+    });
     const { value } = await whoami(server, token);
     assert.equal((value as { subject?: string }).subject, "real-user");
   });
@@ -145,7 +156,10 @@ describe("dev tokens through the real runtime", () => {
     assert.match((await whoami(server, expired)).error ?? "", /^Could not validate token: Token expired \d+ seconds ago$/);
     const stranger = await DevIssuer.open(join(tempDir(), "dev-issuer"), devIssuer.issuer);
     const forged = await stranger.sign({ subject: "mallory" });
-    assert.match((await whoami(server, forged)).error ?? "", /^Could not decode token\. The JWT's 'kid' \(key ID\) header is '[^']+', does this key match any key/);
+    assert.match(
+      (await whoami(server, forged)).error ?? "",
+      /^Could not decode token\. The JWT's 'kid' \(key ID\) header is '[^']+', does this key match any key/,
+    );
   });
 
   test("with the dev issuer off, dev tokens are refused and the error says why", async () => {

@@ -40,7 +40,9 @@ const claims = (extra: Record<string, unknown> = {}) => ({
 
 /** check → outcome, for the findings that are not "pass". */
 function problems(explanation: TokenExplanation): Record<string, string> {
-  return Object.fromEntries(explanation.findings.filter((f) => f.outcome !== "pass" && f.outcome !== "skip").map((f) => [f.check, f.outcome]));
+  return Object.fromEntries(
+    explanation.findings.filter((f) => f.outcome !== "pass" && f.outcome !== "skip").map((f) => [f.check, f.outcome]),
+  );
 }
 
 function finding(explanation: TokenExplanation, check: string) {
@@ -55,7 +57,10 @@ describe("explainToken", () => {
     const explanation = await explainToken(`Bearer ${token}`, config, now);
     assert.deepEqual(explanation.header, { alg: "ES256", kid: "key-1", typ: "JWT" });
     assert.equal(explanation.claims?.sub, "user-42");
-    assert.deepEqual(explanation.times.map((t) => t.claim), ["iat", "exp"]);
+    assert.deepEqual(
+      explanation.times.map((t) => t.claim),
+      ["iat", "exp"],
+    );
     assert.equal(explanation.times[1]!.relative, "in 10 min");
     assert.equal(explanation.checked?.index, 0);
     assert.deepEqual(
@@ -68,7 +73,20 @@ describe("explainToken", () => {
     assert.deepEqual(problems(explanation), {});
     assert.deepEqual(
       explanation.findings.map((f) => `${f.check}:${f.outcome}`),
-      ["format:pass", "config:pass", "provider:pass", "iss:pass", "aud:pass", "alg:pass", "keys:pass", "kid:pass", "signature:pass", "exp:pass", "nbf:skip", "claims:pass"],
+      [
+        "format:pass",
+        "config:pass",
+        "provider:pass",
+        "iss:pass",
+        "aud:pass",
+        "alg:pass",
+        "keys:pass",
+        "kid:pass",
+        "signature:pass",
+        "exp:pass",
+        "nbf:skip",
+        "claims:pass",
+      ],
     );
     assert.deepEqual(explanation.verdict, {
       ok: true,
@@ -173,7 +191,11 @@ describe("explainToken", () => {
       assert.equal(explanation.checked?.index, 1);
       assert.deepEqual(problems(explanation), {});
       assert.equal(explanation.verdict.ok, true);
-      const expired = await explainToken(await issuer.sign(claims({ iss: issuer.oidcDomain, aud: "convex-lens-oidc", exp: nowSeconds() - 1 }), ed), config, Date.now());
+      const expired = await explainToken(
+        await issuer.sign(claims({ iss: issuer.oidcDomain, aud: "convex-lens-oidc", exp: nowSeconds() - 1 }), ed),
+        config,
+        Date.now(),
+      );
       assert.equal(finding(expired, "exp").outcome, "fail", "OIDC has no leeway on exp");
     } finally {
       issuer.keys.pop();
@@ -182,7 +204,10 @@ describe("explainToken", () => {
 
   test("not a JWT; no providers; auth.config.ts unknown; a broken auth.config.ts", async () => {
     const garbage = await explainToken("not-a-jwt", config, now);
-    assert.deepEqual(garbage.findings.map((f) => `${f.check}:${f.outcome}`), ["format:fail"]);
+    assert.deepEqual(
+      garbage.findings.map((f) => `${f.check}:${f.outcome}`),
+      ["format:fail"],
+    );
     assert.deepEqual(garbage.verdict.ok ? null : garbage.verdict.check, "format");
 
     const token = await issuer.sign(claims());
@@ -192,12 +217,25 @@ describe("explainToken", () => {
 
     const unknown = await explainToken(token, { kind: "unavailable", reason: "the runtime is stopped" }, now);
     assert.equal(finding(unknown, "config").outcome, "warn");
-    assert.deepEqual(unknown.verdict, { ok: false, check: "config", message: "Could not check the token against auth.config.ts: the runtime is stopped" });
+    assert.deepEqual(unknown.verdict, {
+      ok: false,
+      check: "config",
+      message: "Could not check the token against auth.config.ts: the runtime is stopped",
+    });
 
     const noExport = await explainToken(token, { kind: "loaded", config: null, file: "convex/auth.config.ts", exists: true }, now);
-    assert.deepEqual(noExport.verdict, { ok: false, check: "config", message: "convex/auth.config.ts: auth config file is missing default export. To learn more, see the auth documentation at https://docs.convex.dev/auth." });
+    assert.deepEqual(noExport.verdict, {
+      ok: false,
+      check: "config",
+      message:
+        "convex/auth.config.ts: auth config file is missing default export. To learn more, see the auth documentation at https://docs.convex.dev/auth.",
+    });
 
-    const broken = await explainToken(token, { kind: "loaded", file: "convex/auth.config.ts", config: { providers: [{ type: "customJwt", issuer: issuer.customIssuer }] } }, now);
+    const broken = await explainToken(
+      token,
+      { kind: "loaded", file: "convex/auth.config.ts", config: { providers: [{ type: "customJwt", issuer: issuer.customIssuer }] } },
+      now,
+    );
     assert.equal(broken.verdict.ok ? null : broken.verdict.check, "config");
     assert.match(finding(broken, "config").message, /Provider at index 0 is missing the 'jwks' field/);
   });

@@ -164,12 +164,32 @@ describe("refused tokens: the request runs, getUserIdentity() throws why", () =>
     const cases: Array<[string, string, RegExp]> = [
       ["expired", await issuer.sign(claims({ exp: now - 60 })), /^Could not validate token: Token expired \d+ seconds ago$/],
       ["not yet valid", await issuer.sign(claims({ nbf: now + 120 })), /^Could not validate token: Token will be valid in \d+ seconds$/],
-      ["wrong iss", await issuer.sign(claims({ iss: "https://accounts.example.com" })), /^No auth provider found matching the given token\. .*The token has iss 'https:\/\/accounts\.example\.com'/],
-      ["wrong aud", await issuer.sign(claims({ aud: "another-app" })), /^No auth provider found matching the given token\. .*aud \["another-app"\]\.$/],
-      ["bad signature", await issuer.sign(claims(), otherKey), /^Could not decode token\. Invalid signature: the JWT does not verify with the key 'key-1'/],
-      ["unknown kid", await issuer.sign(claims(), unknownKey), /^Could not decode token\. The JWT's 'kid' \(key ID\) header is 'key-nobody-published', does this key match any key in the provider's JWKS\?/],
+      [
+        "wrong iss",
+        await issuer.sign(claims({ iss: "https://accounts.example.com" })),
+        /^No auth provider found matching the given token\. .*The token has iss 'https:\/\/accounts\.example\.com'/,
+      ],
+      [
+        "wrong aud",
+        await issuer.sign(claims({ aud: "another-app" })),
+        /^No auth provider found matching the given token\. .*aud \["another-app"\]\.$/,
+      ],
+      [
+        "bad signature",
+        await issuer.sign(claims(), otherKey),
+        /^Could not decode token\. Invalid signature: the JWT does not verify with the key 'key-1'/,
+      ],
+      [
+        "unknown kid",
+        await issuer.sign(claims(), unknownKey),
+        /^Could not decode token\. The JWT's 'kid' \(key ID\) header is 'key-nobody-published', does this key match any key in the provider's JWKS\?/,
+      ],
       ["alg none", unsignedToken(claims()), /^Could not decode token\. The JWT is not signed \('alg' is 'none'\)/],
-      ["HS256 with the public key", hs256, /^Could not decode token\. The JWT is signed with 'HS256', but this provider's algorithm in auth\.config\.ts is 'ES256'\.$/],
+      [
+        "HS256 with the public key",
+        hs256,
+        /^Could not decode token\. The JWT is signed with 'HS256', but this provider's algorithm in auth\.config\.ts is 'ES256'\.$/,
+      ],
       ["garbage", "not-a-jwt", /^Could not parse JWT payload\./],
     ];
     for (const [name, token, expected] of cases) {
@@ -196,7 +216,9 @@ describe("a broken auth.config.ts", () => {
       // The first load's notice reaches the first listener too (startServing loads before anyone can subscribe).
       assert.equal(notices.length, 2);
       for (const notice of notices) assert.match(notice, expected);
-      const response = await broken.get("/whoami", { headers: { authorization: `Bearer ${await i.sign(claims({ iss: i.customIssuer }))}` } });
+      const response = await broken.get("/whoami", {
+        headers: { authorization: `Bearer ${await i.sign(claims({ iss: i.customIssuer }))}` },
+      });
       assert.match(((await response.json()) as { error: string }).error, expected);
       assert.deepEqual(await (await broken.get("/whoami")).json(), { value: null }, "no token: still no identity, no error");
     } finally {

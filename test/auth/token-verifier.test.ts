@@ -167,7 +167,10 @@ describe("identities", () => {
       i.keys.push(ed, es);
       const verifier = verifierFor(i);
       assert.equal((await verifier.verify(await i.sign(oidc(i), ed))).subject, "user-2");
-      assert.match(await failure(verifier.verify(await i.sign(oidc(i), es))), /signed with 'ES256'; OIDC tokens are accepted with RS256 or EdDSA only/);
+      assert.match(
+        await failure(verifier.verify(await i.sign(oidc(i), es))),
+        /signed with 'ES256'; OIDC tokens are accepted with RS256 or EdDSA only/,
+      );
     } finally {
       await i.close();
     }
@@ -180,11 +183,17 @@ describe("identities", () => {
       i.keys.push(es);
       const verifier = new TokenVerifier();
       verifier.setProviders(
-        parseAuthConfig({ providers: [{ type: "customJwt", issuer: i.customIssuer, jwks: i.customJwks, algorithm: "ES256" }] }, "auth.config.ts"),
+        parseAuthConfig(
+          { providers: [{ type: "customJwt", issuer: i.customIssuer, jwks: i.customJwks, algorithm: "ES256" }] },
+          "auth.config.ts",
+        ),
       );
       const identity = await verifier.verify(await i.sign(custom(i, { aud: undefined }), es));
       assert.equal(identity.subject, "user-1");
-      assert.match(await failure(verifier.verify(await i.sign(custom(i)))), /signed with 'RS256', but this provider's algorithm in auth.config.ts is 'ES256'/);
+      assert.match(
+        await failure(verifier.verify(await i.sign(custom(i)))),
+        /signed with 'RS256', but this provider's algorithm in auth.config.ts is 'ES256'/,
+      );
     } finally {
       await i.close();
     }
@@ -193,7 +202,9 @@ describe("identities", () => {
   test("a JWKS given inline as a data: URL", async () => {
     const jwks = `data:text/plain;charset=utf-8;base64,${Buffer.from(JSON.stringify({ keys: [issuer.keys[0]!.publicJwk] })).toString("base64")}`;
     const verifier = new TokenVerifier();
-    verifier.setProviders(parseAuthConfig({ providers: [{ type: "customJwt", issuer: issuer.customIssuer, jwks, algorithm: "RS256" }] }, "a"));
+    verifier.setProviders(
+      parseAuthConfig({ providers: [{ type: "customJwt", issuer: issuer.customIssuer, jwks, algorithm: "RS256" }] }, "a"),
+    );
     assert.equal((await verifier.verify(await issuer.sign(custom(issuer)))).subject, "user-1");
   });
 });
@@ -205,8 +216,16 @@ describe("refused tokens, each with the check that failed", () => {
     const cases: Array<[string, Record<string, unknown>, RegExp]> = [
       ["expired", { exp: now - 60 }, /^Could not validate token: Token expired 6\d seconds ago$/],
       ["not yet valid", { nbf: now + 60 }, /^Could not validate token: Token will be valid in (59|60) seconds$/],
-      ["wrong iss", { iss: "https://evil.example.com" }, /^No auth provider found matching the given token\. Check that your JWT's issuer and audience match one of your configured providers: \[CustomJWT\(issuer=http:\/\/127\.0\.0\.1:\d+\/custom, app_id=app-custom\), OIDC.*The token has iss 'https:\/\/evil\.example\.com' and aud \["app-custom"\]\.$/],
-      ["wrong aud", { aud: "someone-else" }, /^No auth provider found matching the given token\..*The token has iss '.*\/custom' and aud \["someone-else"\]\.$/],
+      [
+        "wrong iss",
+        { iss: "https://evil.example.com" },
+        /^No auth provider found matching the given token\. Check that your JWT's issuer and audience match one of your configured providers: \[CustomJWT\(issuer=http:\/\/127\.0\.0\.1:\d+\/custom, app_id=app-custom\), OIDC.*The token has iss 'https:\/\/evil\.example\.com' and aud \["app-custom"\]\.$/,
+      ],
+      [
+        "wrong aud",
+        { aud: "someone-else" },
+        /^No auth provider found matching the given token\..*The token has iss '.*\/custom' and aud \["someone-else"\]\.$/,
+      ],
       ["no aud", { aud: undefined }, /No auth provider found matching the given token\..* and aud \[\]\.$/],
       ["no iss", { iss: undefined }, /^Missing issuer claim \('iss'\) in JWT payload\./],
       ["no sub", { sub: undefined }, /^Could not verify token claim\. .*\(Missing subject\)$/],
@@ -225,18 +244,28 @@ describe("refused tokens, each with the check that failed", () => {
     const impostor = await impostorKey;
     const stranger = renamed(issuer.keys[0]!, "key-unknown");
     const publicPem = await exportSPKI(issuer.keys[0]!.publicKey);
-    const hs256 = await new SignJWT(claims)
-      .setProtectedHeader({ alg: "HS256", kid: "key-1" })
-      .sign(new TextEncoder().encode(publicPem));
+    const hs256 = await new SignJWT(claims).setProtectedHeader({ alg: "HS256", kid: "key-1" }).sign(new TextEncoder().encode(publicPem));
 
-    assert.match(await failure(v.verify(await issuer.sign(claims, impostor))), /^Could not decode token\. Invalid signature: the JWT does not verify with the key 'key-1' of the provider's JWKS at 'http:.*\/custom\/jwks\.json'\.$/);
+    assert.match(
+      await failure(v.verify(await issuer.sign(claims, impostor))),
+      /^Could not decode token\. Invalid signature: the JWT does not verify with the key 'key-1' of the provider's JWKS at 'http:.*\/custom\/jwks\.json'\.$/,
+    );
     assert.match(
       await failure(v.verify(await issuer.sign(claims, stranger))),
       /^Could not decode token\. The JWT's 'kid' \(key ID\) header is 'key-unknown', does this key match any key in the provider's JWKS\? The JWKS at '.*' has the keys \["key-1"\]\.$/,
     );
-    assert.match(await failure(v.verify(unsignedToken(claims))), /^Could not decode token\. The JWT is not signed \('alg' is 'none'\); this provider only accepts RS256 signatures\.$/);
-    assert.match(await failure(v.verify(hs256)), /^Could not decode token\. The JWT is signed with 'HS256', but this provider's algorithm in auth\.config\.ts is 'RS256'\.$/);
-    assert.match(await failure(v.verify(await issuer.sign(claims, undefined, { kid: undefined }))), /^Could not decode token\. JWT may be missing a 'kid' \(key ID\) header\.$/);
+    assert.match(
+      await failure(v.verify(unsignedToken(claims))),
+      /^Could not decode token\. The JWT is not signed \('alg' is 'none'\); this provider only accepts RS256 signatures\.$/,
+    );
+    assert.match(
+      await failure(v.verify(hs256)),
+      /^Could not decode token\. The JWT is signed with 'HS256', but this provider's algorithm in auth\.config\.ts is 'RS256'\.$/,
+    );
+    assert.match(
+      await failure(v.verify(await issuer.sign(claims, undefined, { kid: undefined }))),
+      /^Could not decode token\. JWT may be missing a 'kid' \(key ID\) header\.$/,
+    );
     assert.match(await failure(v.verify("garbage")), /^Could not parse JWT payload\. Check that the token is a valid JWT format/);
     assert.match(await failure(v.verify("a.b.c")), /^Could not parse JWT payload\./);
   });
@@ -253,10 +282,19 @@ describe("refused tokens, each with the check that failed", () => {
     await expect(await issuer.sign(oidc(issuer, { exp: now - 1 })), /\(Expired: ID token expired at .* \(current time is .*\)\.\)$/);
     await expect(await issuer.sign(oidc(issuer, { nbf: now + 60 })), /\(The token is not valid before /);
     await expect(await issuer.sign(oidc(issuer, { aud: ["app-oidc", "other"] })), /`other` is not a trusted audience/);
-    await expect(await issuer.sign(oidc(issuer), impostorKey), /\(Invalid signature: the token does not verify with the keys of the JWKS at '.*\/oidc\/jwks\.json'\.\)$/);
-    await expect(await issuer.sign(oidc(issuer), renamed(issuer.keys[0]!, "nope")), /No key of the JWKS at '.*' matches the token \(kid 'nope', RS256\); its keys are \["key-1"\]\./);
+    await expect(
+      await issuer.sign(oidc(issuer), impostorKey),
+      /\(Invalid signature: the token does not verify with the keys of the JWKS at '.*\/oidc\/jwks\.json'\.\)$/,
+    );
+    await expect(
+      await issuer.sign(oidc(issuer), renamed(issuer.keys[0]!, "nope")),
+      /No key of the JWKS at '.*' matches the token \(kid 'nope', RS256\); its keys are \["key-1"\]\./,
+    );
     await expect(unsignedToken(oidc(issuer)), /\(The token is not signed: 'alg' is 'none'\.\)$/);
-    assert.match(await failure(v.verify(await issuer.sign(oidc(issuer, { iat: undefined })))), /^Could not parse as OIDC ID token\. Token might not be an OIDC-compliant JWT\. \(the 'iat' claim is missing or not a number\)$/);
+    assert.match(
+      await failure(v.verify(await issuer.sign(oidc(issuer, { iat: undefined })))),
+      /^Could not parse as OIDC ID token\. Token might not be an OIDC-compliant JWT\. \(the 'iat' claim is missing or not a number\)$/,
+    );
     assert.match(await failure(v.verify(await issuer.sign(oidc(issuer, { email: 42 })))), /\('email' must be a string\)$/);
     // The token names the issuer with a slash, the discovery document without: they must be equal.
     assert.match(
@@ -271,22 +309,43 @@ describe("refused tokens, each with the check that failed", () => {
       const v = verifierFor(i);
       const token = await i.sign(custom(i));
       i.overrides.set("/custom/jwks.json", (_q, r) => r.writeHead(500, { "content-type": "application/json" }).end("{}"));
-      assert.equal(await failure(v.verify(token)), `Could not fetch JWKS from URL '${i.customJwks}': HTTP 500 Internal Server Error. Check that the URL is correct and accessible.`);
+      assert.equal(
+        await failure(v.verify(token)),
+        `Could not fetch JWKS from URL '${i.customJwks}': HTTP 500 Internal Server Error. Check that the URL is correct and accessible.`,
+      );
       i.overrides.set("/custom/jwks.json", (_q, r) => r.writeHead(200, { "content-type": "text/html" }).end("<html>"));
-      assert.equal(await failure(v.verify(token)), `Invalid Content-Type 'text/html' when fetching JWKS from '${i.customJwks}'. Expected 'application/json' or 'application/jwk-set+json'.`);
+      assert.equal(
+        await failure(v.verify(token)),
+        `Invalid Content-Type 'text/html' when fetching JWKS from '${i.customJwks}'. Expected 'application/json' or 'application/jwk-set+json'.`,
+      );
       i.overrides.set("/custom/jwks.json", (_q, r) => r.writeHead(200, { "content-type": "application/jwk-set+json" }).end("[1]"));
-      assert.equal(await failure(v.verify(token)), `Invalid JWKS response body from '${i.customJwks}'. The response is not valid JSON or doesn't match the expected JWKS format.`);
-      i.overrides.set("/oidc/.well-known/openid-configuration", (_q, r) => r.writeHead(404, { "content-type": "text/plain" }).end("no such issuer"));
-      assert.equal(await failure(v.verify(await i.sign(oidc(i)))), `Auth provider discovery of ${i.oidcDomain} failed: 404 Not Found no such issuer`);
+      assert.equal(
+        await failure(v.verify(token)),
+        `Invalid JWKS response body from '${i.customJwks}'. The response is not valid JSON or doesn't match the expected JWKS format.`,
+      );
+      i.overrides.set("/oidc/.well-known/openid-configuration", (_q, r) =>
+        r.writeHead(404, { "content-type": "text/plain" }).end("no such issuer"),
+      );
+      assert.equal(
+        await failure(v.verify(await i.sign(oidc(i)))),
+        `Auth provider discovery of ${i.oidcDomain} failed: 404 Not Found no such issuer`,
+      );
     } finally {
       await i.close();
     }
     // The provider is gone altogether.
     const gone = new TokenVerifier();
-    gone.setProviders(parseAuthConfig({ providers: [{ type: "customJwt", issuer: issuer.customIssuer, jwks: `${i.url}/custom/jwks.json`, algorithm: "RS256" }] }, "a"));
+    gone.setProviders(
+      parseAuthConfig(
+        { providers: [{ type: "customJwt", issuer: issuer.customIssuer, jwks: `${i.url}/custom/jwks.json`, algorithm: "RS256" }] },
+        "a",
+      ),
+    );
     assert.match(
       await failure(gone.verify(await issuer.sign(custom(issuer)))),
-      new RegExp(`^Could not fetch JWKS from URL '${i.url}/custom/jwks.json': fetch failed: .*ECONNREFUSED.*\\. Check that the URL is correct and accessible\\.$`),
+      new RegExp(
+        `^Could not fetch JWKS from URL '${i.url}/custom/jwks.json': fetch failed: .*ECONNREFUSED.*\\. Check that the URL is correct and accessible\\.$`,
+      ),
     );
   });
 });
@@ -333,7 +392,11 @@ describe("keys and caches", () => {
       assert.deepEqual(await v.verify(token), first[0]);
       assert.equal(jwksHits(), 1, "served from the cache, no fetch");
       clock += 60_000;
-      assert.match(await failure(v.verify(token)), /^Could not validate token: Token expired 3\d seconds ago$/, "checked again once expired");
+      assert.match(
+        await failure(v.verify(token)),
+        /^Could not validate token: Token expired 3\d seconds ago$/,
+        "checked again once expired",
+      );
       assert.equal(jwksHits(), 2);
       for (const sub of ["a", "b", "c"]) await v.verify(await i.sign(custom(i, { sub })));
       assert.equal(v.cachedIdentities, 2);
@@ -354,21 +417,50 @@ describe("auth.config.ts", () => {
   const prefix = "convex/auth.config.ts: auth config file must include a list of provider credentials: ";
 
   test("broken files are named with the field that is wrong", () => {
-    assert.equal(parse({}), `${prefix}missing field \`providers\`. If this value comes from process.env, that variable is not set for Convex Lens (pass it with --env-file).`);
+    assert.equal(
+      parse({}),
+      `${prefix}missing field \`providers\`. If this value comes from process.env, that variable is not set for Convex Lens (pass it with --env-file).`,
+    );
     assert.equal(parse({ providers: {} }), `${prefix}\`providers\` must be an array, got object.`);
-    assert.match(String(parse({ providers: [{ applicationID: "a" }] })), /^convex\/auth\.config\.ts: .*Provider at index 0 is missing the 'domain' field\./);
-    assert.match(String(parse({ providers: [{ type: "customJwt", issuer: "https://a.com", algorithm: "RS256" }] })), /Provider at index 0 is missing the 'jwks' field/);
-    assert.equal(parse({ providers: [{ domain: "https://a.com", applicationId: "x" }] }), `${prefix}Provider at index 0 must have applicationID property spelled lowercase 'application', capital I, capital D.`);
+    assert.match(
+      String(parse({ providers: [{ applicationID: "a" }] })),
+      /^convex\/auth\.config\.ts: .*Provider at index 0 is missing the 'domain' field\./,
+    );
+    assert.match(
+      String(parse({ providers: [{ type: "customJwt", issuer: "https://a.com", algorithm: "RS256" }] })),
+      /Provider at index 0 is missing the 'jwks' field/,
+    );
+    assert.equal(
+      parse({ providers: [{ domain: "https://a.com", applicationId: "x" }] }),
+      `${prefix}Provider at index 0 must have applicationID property spelled lowercase 'application', capital I, capital D.`,
+    );
     assert.equal(parse({ providers: [{ type: "saml" }] }), `${prefix}Provider at index 0 has unexpected 'type' value 'saml'`);
-    assert.equal(parse({ providers: [{ type: "customJwt", domain: "x" }] }), `${prefix}Provider at index 0 is a customJwt so cannot have a 'domain' specified`);
-    assert.equal(parse({ providers: [{ domain: "https://a.com", issuer: "x", applicationID: "a" }] }), `${prefix}Provider at index 0 is oidc so cannot have an 'issuer' specified.`);
-    assert.match(String(parse({ providers: [{ type: "customJwt", issuer: "https://a.com", jwks: "https://a.com/j", algorithm: "HS256" }] })), /Invalid signature algorithm \(only RS256 and ES256 are supported\): HS256$/);
-    assert.match(String(parse({ providers: [{ domain: "ftp://a.com", applicationID: "a" }] })), /Invalid provider domain URL "ftp:\/\/a\.com": must use HTTPS$/);
+    assert.equal(
+      parse({ providers: [{ type: "customJwt", domain: "x" }] }),
+      `${prefix}Provider at index 0 is a customJwt so cannot have a 'domain' specified`,
+    );
+    assert.equal(
+      parse({ providers: [{ domain: "https://a.com", issuer: "x", applicationID: "a" }] }),
+      `${prefix}Provider at index 0 is oidc so cannot have an 'issuer' specified.`,
+    );
+    assert.match(
+      String(parse({ providers: [{ type: "customJwt", issuer: "https://a.com", jwks: "https://a.com/j", algorithm: "HS256" }] })),
+      /Invalid signature algorithm \(only RS256 and ES256 are supported\): HS256$/,
+    );
+    assert.match(
+      String(parse({ providers: [{ domain: "ftp://a.com", applicationID: "a" }] })),
+      /Invalid provider domain URL "ftp:\/\/a\.com": must use HTTPS$/,
+    );
     assert.match(String(parse({ providers: [{ domain: "foobar123", applicationID: "a" }] })), /Does not look like a URL/);
   });
 
   test("domains without a scheme get https://, http:// is allowed", () => {
-    const providers = parse({ providers: [{ domain: "example.com", applicationID: "a" }, { domain: "http://localhost:3211", applicationID: "b" }] });
+    const providers = parse({
+      providers: [
+        { domain: "example.com", applicationID: "a" },
+        { domain: "http://localhost:3211", applicationID: "b" },
+      ],
+    });
     assert.deepEqual(providers, [
       { kind: "oidc", index: 0, domain: "https://example.com", applicationId: "a" },
       { kind: "oidc", index: 1, domain: "http://localhost:3211", applicationId: "b" },

@@ -8,7 +8,10 @@ import type { CronSchedule } from "../../runtime/scheduler/cron-schedule";
 
 test("a POST route's curl line sends the fields its handler reads", () => {
   const line = curlLine("http://127.0.0.1:3311", { method: "POST", path: "/postMessage", kind: "exact" }, ["author", "body"]);
-  assert.equal(line, `curl -i -X POST -H 'content-type: application/json' -d '{"author":"","body":""}' 'http://127.0.0.1:3311/postMessage'`);
+  assert.equal(
+    line,
+    `curl -i -X POST -H 'content-type: application/json' -d '{"author":"","body":""}' 'http://127.0.0.1:3311/postMessage'`,
+  );
 });
 
 test("without known fields the body is an empty object; quotes in field names never break the shell line", () => {
@@ -23,7 +26,15 @@ test("prefix routes get a sample rest of the path", () => {
 test("the cron jobs, aligned: name (after its component), schedule in words, next run in UTC", () => {
   const now = Date.UTC(2026, 0, 2, 3, 4, 5);
   const snapshot = (component: string, name: string, cronSchedule: CronSchedule, nextTs: number, running = false): CronJobSnapshot => ({
-    job: { _id: name, component, name, cronSpec: { udfPath: "jobs.js:run", udfArgs: "[{}]", cronSchedule }, state: { type: "pending" }, prevTs: null, nextTs },
+    job: {
+      _id: name,
+      component,
+      name,
+      cronSpec: { udfPath: "jobs.js:run", udfArgs: "[{}]", cronSchedule },
+      state: { type: "pending" },
+      prevTs: null,
+      nextTs,
+    },
     running,
     runs: [],
   });

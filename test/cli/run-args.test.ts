@@ -5,14 +5,23 @@ import { resolve } from "node:path";
 import { parseCli, UsageError } from "../../runtime/cli/args";
 
 test("run takes files, --site, repeated --var and --timeout", () => {
-  assert.deepEqual(parseCli(["run", "a.http", "b.http", "--site", "https://x.convex.site/", "--var", "token=a=b", "--var", "name=", "--timeout", "500"]), {
+  assert.deepEqual(
+    parseCli(["run", "a.http", "b.http", "--site", "https://x.convex.site/", "--var", "token=a=b", "--var", "name=", "--timeout", "500"]),
+    {
+      command: "run",
+      files: [resolve("a.http"), resolve("b.http")],
+      site: "https://x.convex.site",
+      vars: { token: "a=b", name: "" },
+      timeoutMs: 500,
+    },
+  );
+  assert.deepEqual(parseCli(["run", "a.http"]), {
     command: "run",
-    files: [resolve("a.http"), resolve("b.http")],
-    site: "https://x.convex.site",
-    vars: { token: "a=b", name: "" },
-    timeoutMs: 500,
+    files: [resolve("a.http")],
+    site: undefined,
+    vars: {},
+    timeoutMs: 30_000,
   });
-  assert.deepEqual(parseCli(["run", "a.http"]), { command: "run", files: [resolve("a.http")], site: undefined, vars: {}, timeoutMs: 30_000 });
 });
 
 test("options of one command are refused by the other", () => {

@@ -100,7 +100,15 @@ test("errors count as failures: nobody listening, a variable without value, a pr
   assert.equal(down.code, 1);
   assert.match(down.lines[0]!, /^✗ GET \/echo \d+ms fetch failed: connect ECONNREFUSED/);
 
-  const broken = write("broken.http", ["GET {{site}}/echo", "Authorization: Bearer {{token}}", "", "?? status 200", "", "###", "GET {{site}}/echo"]);
+  const broken = write("broken.http", [
+    "GET {{site}}/echo",
+    "Authorization: Bearer {{token}}",
+    "",
+    "?? status 200",
+    "",
+    "###",
+    "GET {{site}}/echo",
+  ]);
   const other = write("other.http", ["GET {{site}}/files/exact", "", "?? status == 200"]);
   const result = await run([broken, other, "--site", server.site.url]);
   assert.equal(result.code, 1);

@@ -43,9 +43,15 @@ test("serve lists the cron jobs with their next run and prints each run; a resta
     while (Date.now() < stoppedAt + 4100) await new Promise((resolve) => setTimeout(resolve, 200));
     const second = await serve(project, dataDir);
     try {
-      await second.cli.waitFor(/\[CONVEX M\(jobs:record\)\] Skipping \d+ run\(s\) of job \w+ because multiple scheduled runs are in the past/, 30_000);
+      await second.cli.waitFor(
+        /\[CONVEX M\(jobs:record\)\] Skipping \d+ run\(s\) of job \w+ because multiple scheduled runs are in the past/,
+        30_000,
+      );
       const rows = (await callApi(second.api, "query", "jobs:runs", { label: "interval" })).value as Array<{ at: number }>;
-      assert.ok(rows.some((row) => row.at > stoppedAt), "the missed time ran after the start");
+      assert.ok(
+        rows.some((row) => row.at > stoppedAt),
+        "the missed time ran after the start",
+      );
     } finally {
       await stop(second.cli);
     }

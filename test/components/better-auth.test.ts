@@ -60,15 +60,12 @@ describe("@convex-dev/better-auth", () => {
     const state = server.runtime.state;
     assert.equal(state.kind, "ready");
     const routes = state.project.routes.map((r) => [r.method, r.path, r.kind, r.addedBy ?? null]);
-    assert.deepEqual(
-      routes.filter(([, path]) => path !== "/whoami").sort(),
-      [
-        ["GET", "/.well-known/openid-configuration", "exact", "@convex-dev/better-auth"],
-        ["GET", "/api/auth/*", "prefix", "@convex-dev/better-auth"],
-        ["OPTIONS", "/api/auth/*", "prefix", "@convex-dev/better-auth"],
-        ["POST", "/api/auth/*", "prefix", "@convex-dev/better-auth"],
-      ],
-    );
+    assert.deepEqual(routes.filter(([, path]) => path !== "/whoami").sort(), [
+      ["GET", "/.well-known/openid-configuration", "exact", "@convex-dev/better-auth"],
+      ["GET", "/api/auth/*", "prefix", "@convex-dev/better-auth"],
+      ["OPTIONS", "/api/auth/*", "prefix", "@convex-dev/better-auth"],
+      ["POST", "/api/auth/*", "prefix", "@convex-dev/better-auth"],
+    ]);
   });
 
   test("a CORS preflight from the trusted site origin is allowed with credentials", async () => {
@@ -95,8 +92,14 @@ describe("@convex-dev/better-auth", () => {
     assert.equal(body.user.name, ADA.name);
     userId = body.user.id;
     const setCookies = response.headers.getSetCookie();
-    assert.ok(setCookies.some((c) => c.startsWith("better-auth.session_token=")), setCookies.join("\n"));
-    assert.ok(setCookies.some((c) => c.startsWith("better-auth.convex_jwt=")), setCookies.join("\n"));
+    assert.ok(
+      setCookies.some((c) => c.startsWith("better-auth.session_token=")),
+      setCookies.join("\n"),
+    );
+    assert.ok(
+      setCookies.some((c) => c.startsWith("better-auth.convex_jwt=")),
+      setCookies.join("\n"),
+    );
 
     const stored = await new ConvexHttpClient(server.api.url).query(storedFor, { email: ADA.email });
     assert.ok(stored);
@@ -120,7 +123,10 @@ describe("@convex-dev/better-auth", () => {
     );
     assert.ok(outcome.ok, JSON.stringify(outcome));
     const users = (outcome.value as { page: Row[] }).page;
-    assert.deepEqual(users.map((u) => [u._id, u.email]), [[userId, ADA.email]]);
+    assert.deepEqual(
+      users.map((u) => [u._id, u.email]),
+      [[userId, ADA.email]],
+    );
   });
 
   test("a second sign-up with the same email is refused", async () => {

@@ -15,7 +15,11 @@ async function call<T = unknown>(name: string, args: Record<string, unknown> = {
   return outcome.value as T;
 }
 
-async function failure(name: string, args: Record<string, unknown> = {}, options: RunFunctionOptions = {}): Promise<{ message: string; data?: unknown }> {
+async function failure(
+  name: string,
+  args: Record<string, unknown> = {},
+  options: RunFunctionOptions = {},
+): Promise<{ message: string; data?: unknown }> {
   const outcome = await server.runtime.runFunction(name, args as never, options);
   if (outcome.ok) throw new Error(`${name} was expected to fail but returned ${JSON.stringify(outcome.value)}`);
   return outcome.error;
@@ -54,8 +58,16 @@ describe("the component tree", () => {
     const mounted = routes.find((r) => r.path === "/counter2/hello")!;
     assert.equal(mounted.component, "counter2");
     assert.equal(mounted.localPath, "/hello");
-    assert.match(mounted.source!.file, /component-calls\/convex\/counter\/http\.ts$/, "the copy's source map leads back to the component's own file");
-    assert.equal(routes.some((r) => r.path === "/hello"), false, "the unmounted install adds no route");
+    assert.match(
+      mounted.source!.file,
+      /component-calls\/convex\/counter\/http\.ts$/,
+      "the copy's source map leads back to the component's own file",
+    );
+    assert.equal(
+      routes.some((r) => r.path === "/hello"),
+      false,
+      "the unmounted install adds no route",
+    );
   });
 });
 
@@ -162,8 +174,16 @@ describe("function handles", () => {
 describe("the scheduler", () => {
   test("jobs scheduled into a component, and by it, run there", async () => {
     await call("app:scheduleInComponent", { name: "later" });
-    await waitFor(async () => (await call("public:count", { name: "later" }, { componentPath: "counter" })) === 1000, 10_000, () => "the app's job in counter");
-    await waitFor(async () => (await call("public:count", { name: "later-later" }, { componentPath: "counter" })) === 1, 10_000, () => "counter's own job");
+    await waitFor(
+      async () => (await call("public:count", { name: "later" }, { componentPath: "counter" })) === 1000,
+      10_000,
+      () => "the app's job in counter",
+    );
+    await waitFor(
+      async () => (await call("public:count", { name: "later-later" }, { componentPath: "counter" })) === 1,
+      10_000,
+      () => "counter's own job",
+    );
     assert.equal(await call<Record<string, unknown>>("app:totals", { name: "later" }).then((t) => t.app), null);
   });
 });
@@ -171,20 +191,31 @@ describe("the scheduler", () => {
 describe("crons", () => {
   test("each install runs its own crons.ts on its own data, logged under the install's name", async () => {
     for (const componentPath of ["counter", "counter2", "wrapper/counter"]) {
-      await waitFor(async () => ((await call<number | null>("public:count", { name: "ticks" }, { componentPath })) ?? 0) >= 1, 15_000, () => `a tick in ${componentPath}`);
+      await waitFor(
+        async () => ((await call<number | null>("public:count", { name: "ticks" }, { componentPath })) ?? 0) >= 1,
+        15_000,
+        () => `a tick in ${componentPath}`,
+      );
     }
     assert.equal((await call<Record<string, unknown>>("app:totals", { name: "ticks" })).app, null, "the app's own table got none");
     const jobs = server.crons.list().map(({ job }) => `${job.component}:${job.name}`);
     assert.deepEqual(jobs.sort(), ["counter2:tick", "counter:tick", "wrapper/counter:tick"]);
     await server.runtime.logs.flush();
     const runs = server.runtime.logs.listExecutions({ limit: 1000 }).filter((e) => e.caller === "cron");
-    assert.ok(runs.some((e) => e.identifier === "counter2/public:tick" && e.outcome === "success"), JSON.stringify(runs.map((e) => e.identifier)));
+    assert.ok(
+      runs.some((e) => e.identifier === "counter2/public:tick" && e.outcome === "success"),
+      JSON.stringify(runs.map((e) => e.identifier)),
+    );
   });
 });
 
 describe("HTTP", () => {
   test("an app route calls into a component", async () => {
-    const response = await server.get("/bump", { method: "POST", body: JSON.stringify({ name: "http" }), headers: { "content-type": "application/json" } });
+    const response = await server.get("/bump", {
+      method: "POST",
+      body: JSON.stringify({ name: "http" }),
+      headers: { "content-type": "application/json" },
+    });
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { value: 1 });
   });

@@ -51,7 +51,10 @@ async function scenario(side: Side): Promise<Array<[string, unknown]>> {
   await record("handle callback", side.mutation("app:viaHandle", { note: "first" }));
   await record("callbacks", side.query("app:callbacks", {}));
   const handle = await side.mutation("app:handleOfComponentFunction", {});
-  await record("run a component handle", handle.ok ? side.action("app:runHandle", { handle: handle.value, args: { name: "beans" } }) : Promise.resolve(handle));
+  await record(
+    "run a component handle",
+    handle.ok ? side.action("app:runHandle", { handle: handle.value, args: { name: "beans" } }) : Promise.resolve(handle),
+  );
   await record("no identity in components", side.query("app:whoAmI", {}));
   return steps;
 }
@@ -59,7 +62,9 @@ async function scenario(side: Side): Promise<Array<[string, unknown]>> {
 /** IDs and handles differ in form between the two; errors are compared by their first line's gist. */
 function normalize(outcome: Outcome): unknown {
   if (!outcome.ok) return { error: /the caller failed/.test(outcome.error) ? "the caller failed" : outcome.error.split("\n")[0] };
-  return JSON.parse(JSON.stringify(outcome.value), (_key, value: unknown) => (typeof value === "string" && value.startsWith("function://") ? "<handle>" : value));
+  return JSON.parse(JSON.stringify(outcome.value), (_key, value: unknown) =>
+    typeof value === "string" && value.startsWith("function://") ? "<handle>" : value,
+  );
 }
 
 let server: FixtureServer;
@@ -86,10 +91,12 @@ test("the same calls give the same results in Convex Lens and in convex-test", a
     mutation: (name, args) => settle(t.mutation(ref(name) as FunctionReference<"mutation">, args)),
     action: (name, args) => settle(t.action(ref(name) as FunctionReference<"action">, args)),
   });
-  const lens = (udfType: "query" | "mutation" | "action") => async (name: string, args: Record<string, unknown>): Promise<Outcome> => {
-    const outcome = await server.runtime.runFunction(name, args as never, { udfType });
-    return outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error.message };
-  };
+  const lens =
+    (udfType: "query" | "mutation" | "action") =>
+    async (name: string, args: Record<string, unknown>): Promise<Outcome> => {
+      const outcome = await server.runtime.runFunction(name, args as never, { udfType });
+      return outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error.message };
+    };
   const ours = await scenario({ query: lens("query"), mutation: lens("mutation"), action: lens("action") });
   assert.equal(ours.length, theirs.length);
   for (let i = 0; i < ours.length; i++) {
@@ -103,6 +110,6 @@ test("the same calls give the same results in Convex Lens and in convex-test", a
     assert.deepEqual(value, theirValue, `${label}: Convex Lens ${JSON.stringify(value)}, convex-test ${JSON.stringify(theirValue)}`);
   }
   // Agreement on failures alone would prove little: the scenario's reads have real values.
-  assert.deepEqual(Object.fromEntries(ours)["totals"], { app: 200, appTableSize: 1, counter: 2, counter2: 20, wrapped: null });
-  assert.deepEqual(Object.fromEntries(ours)["callbacks"], ["first"]);
+  assert.deepEqual(Object.fromEntries(ours).totals, { app: 200, appTableSize: 1, counter: 2, counter2: 20, wrapped: null });
+  assert.deepEqual(Object.fromEntries(ours).callbacks, ["first"]);
 });

@@ -132,7 +132,7 @@ export function polarSubscription(s: SubscriptionFields): Record<string, unknown
     },
     product: polarProduct(s.product),
     discount: null,
-    prices: (polarProduct(s.product).prices as unknown[]),
+    prices: polarProduct(s.product).prices as unknown[],
     meters: [],
     pending_update: null,
   };

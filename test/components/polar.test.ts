@@ -9,7 +9,15 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { RunFunctionOptions } from "../../runtime/host/runtime";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
-import { polarEvent, polarProduct, polarSubscription, signPolarDelivery, type ProductFields, type SignedDelivery, type SubscriptionFields } from "./polar-webhooks";
+import {
+  polarEvent,
+  polarProduct,
+  polarSubscription,
+  signPolarDelivery,
+  type ProductFields,
+  type SignedDelivery,
+  type SubscriptionFields,
+} from "./polar-webhooks";
 
 const WEBHOOK_SECRET = "polar_whs_0123456789abcdefghijklmnopqrstuvwxyzABCDEF";
 /** The deployment's variables, as `--env-file` would give them (dummy token: nothing calls Polar). */
@@ -71,13 +79,19 @@ after(async () => {
 describe("@convex-dev/polar", () => {
   test("the component is installed and registerRoutes(http) put POST /polar/events on the app's router", () => {
     const project = server.runtime.project!;
-    assert.deepEqual(project.components.map((c) => c.path), ["", "polar"]);
+    assert.deepEqual(
+      project.components.map((c) => c.path),
+      ["", "polar"],
+    );
     const routes = project.routes.filter((r) => r.addedBy === "@convex-dev/polar").map((r) => `${r.method} ${r.path}`);
     assert.deepEqual(routes, ["POST /polar/events"]);
   });
 
   test("a signed product.created is accepted (202), stored by the component, then passed to the app's handler", async () => {
-    const answer = await deliver(signPolarDelivery(polarEvent("product.created", polarProduct(premium)), WEBHOOK_SECRET), "polar-product-1");
+    const answer = await deliver(
+      signPolarDelivery(polarEvent("product.created", polarProduct(premium)), WEBHOOK_SECRET),
+      "polar-product-1",
+    );
     assert.deepEqual(answer, { status: 202, text: "Accepted" });
 
     const products = await call<StoredProduct[]>("example:listAllProducts");
@@ -88,22 +102,48 @@ describe("@convex-dev/polar", () => {
     assert.equal(product!.createdAt, "2025-05-01T08:00:00.000Z", "the SDK parsed the date and the package stored it as ISO text");
     assert.equal(product!.isRecurring, true);
     assert.deepEqual(
-      product!.prices.map(({ id, amountType, priceAmount, priceCurrency, type, recurringInterval }) => ({ id, amountType, priceAmount, priceCurrency, type, recurringInterval })),
-      [{ id: "price_premium_monthly", amountType: "fixed", priceAmount: 1500, priceCurrency: "usd", type: "recurring", recurringInterval: "month" }],
+      product!.prices.map(({ id, amountType, priceAmount, priceCurrency, type, recurringInterval }) => ({
+        id,
+        amountType,
+        priceAmount,
+        priceCurrency,
+        type,
+        recurringInterval,
+      })),
+      [
+        {
+          id: "price_premium_monthly",
+          amountType: "fixed",
+          priceAmount: 1500,
+          priceCurrency: "usd",
+          type: "recurring",
+          recurringInterval: "month",
+        },
+      ],
     );
     const configured = await call<Record<string, { id: string } | undefined>>("example:getConfiguredProducts");
     assert.equal(configured.premiumMonthly?.id, "prod_premium_monthly");
 
     assert.deepEqual(await call("example:events"), [{ type: "product.created", objectId: "prod_premium_monthly", detail: "Premium" }]);
-    const ran = server.runtime.logs.listExecutions({ requestId: "polar-product-1" }).map((e) => `${e.udfType} ${e.identifier} ${e.outcome}`).sort();
-    assert.deepEqual(ran, ["httpAction POST /polar/events success", "mutation example:recordEvent success", "mutation polar/lib:createProduct success"]);
+    const ran = server.runtime.logs
+      .listExecutions({ requestId: "polar-product-1" })
+      .map((e) => `${e.udfType} ${e.identifier} ${e.outcome}`)
+      .sort();
+    assert.deepEqual(ran, [
+      "httpAction POST /polar/events success",
+      "mutation example:recordEvent success",
+      "mutation polar/lib:createProduct success",
+    ]);
   });
 
   test("the same delivery again (Polar retries) is accepted and leaves one product", async () => {
     const delivery = signPolarDelivery(polarEvent("product.created", polarProduct(premium)), WEBHOOK_SECRET);
     assert.equal((await deliver(delivery)).status, 202);
     assert.equal((await deliver(delivery)).status, 202);
-    assert.deepEqual((await call<StoredProduct[]>("example:listAllProducts")).map((p) => p.id), ["prod_premium_monthly"]);
+    assert.deepEqual(
+      (await call<StoredProduct[]>("example:listAllProducts")).map((p) => p.id),
+      ["prod_premium_monthly"],
+    );
   });
 
   test("subscription.created for a linked customer becomes the user's current subscription", async () => {
@@ -123,27 +163,42 @@ describe("@convex-dev/polar", () => {
 
     // polar.api()'s query finds the user through getUserInfo, an app query the component client runs.
     const all = await call<Array<{ id: string; product: { id: string } | null }>>("example:listAllSubscriptions");
-    assert.deepEqual(all.map((s) => [s.id, s.product?.id]), [["sub_0001", "prod_premium_monthly"]]);
+    assert.deepEqual(
+      all.map((s) => [s.id, s.product?.id]),
+      [["sub_0001", "prod_premium_monthly"]],
+    );
     const events = await call<Array<{ type: string; detail: string }>>("example:events");
     assert.deepEqual(events.at(-1), { type: "subscription.created", objectId: "sub_0001", detail: "ada@example.com → Premium" });
   });
 
   test("subscription.updated stores the cancellation; an older update delivered late is ignored by the component", async () => {
     const canceled = { ...subscription, modifiedAt: "2025-06-10T12:00:00Z", cancelAtPeriodEnd: true, cancellationReason: "too_expensive" };
-    assert.equal((await deliver(signPolarDelivery(polarEvent("subscription.updated", polarSubscription(canceled)), WEBHOOK_SECRET))).status, 202);
+    assert.equal(
+      (await deliver(signPolarDelivery(polarEvent("subscription.updated", polarSubscription(canceled)), WEBHOOK_SECRET))).status,
+      202,
+    );
     let current = await call<Record<string, unknown>>("example:currentSubscription");
     assert.equal(current.cancelAtPeriodEnd, true);
     assert.equal(current.customerCancellationReason, "too_expensive");
     assert.equal(current.modifiedAt, "2025-06-10T12:00:00.000Z");
 
     const stale = { ...subscription, modifiedAt: "2025-06-05T09:00:00Z", status: "past_due" };
-    assert.equal((await deliver(signPolarDelivery(polarEvent("subscription.updated", polarSubscription(stale)), WEBHOOK_SECRET))).status, 202);
+    assert.equal(
+      (await deliver(signPolarDelivery(polarEvent("subscription.updated", polarSubscription(stale)), WEBHOOK_SECRET))).status,
+      202,
+    );
     current = await call<Record<string, unknown>>("example:currentSubscription");
     assert.equal(current.status, "active");
     assert.equal(current.cancelAtPeriodEnd, true);
 
-    const handled = (await call<Array<{ type: string; detail: string }>>("example:events")).filter((e) => e.type === "subscription.updated");
-    assert.deepEqual(handled.map((e) => e.detail), ["too_expensive", "no reason"], "the app's handler runs for every verified event");
+    const handled = (await call<Array<{ type: string; detail: string }>>("example:events")).filter(
+      (e) => e.type === "subscription.updated",
+    );
+    assert.deepEqual(
+      handled.map((e) => e.detail),
+      ["too_expensive", "no reason"],
+      "the app's handler runs for every verified event",
+    );
   });
 
   test("deliveries that fail verification are refused with 403 Forbidden and store nothing", async () => {

@@ -25,8 +25,10 @@ after(async () => {
   await server?.stop();
 });
 
-const consume = (install: string, name: string, key?: string) => call<Status>(server, "limits:consume", { install, name, ...(key ? { key } : {}) });
-const peek = (install: string, name: string, key?: string) => call<Status>(server, "limits:peek", { install, name, ...(key ? { key } : {}) });
+const consume = (install: string, name: string, key?: string) =>
+  call<Status>(server, "limits:consume", { install, name, ...(key ? { key } : {}) });
+const peek = (install: string, name: string, key?: string) =>
+  call<Status>(server, "limits:peek", { install, name, ...(key ? { key } : {}) });
 
 test("both installs and their nested batchWorkers are loaded", () => {
   const paths = server.runtime.project!.components.map((c) => c.path);
@@ -41,7 +43,10 @@ describe("from a mutation", () => {
     const elapsed = Date.now() - before;
     assert.equal(refused.ok, false);
     // A whole token is missing, less what has refilled since the third call.
-    assert.ok(refused.retryAfter! <= TOKEN_MS && refused.retryAfter! >= TOKEN_MS - elapsed, `retryAfter ${refused.retryAfter} after ${elapsed} ms`);
+    assert.ok(
+      refused.retryAfter! <= TOKEN_MS && refused.retryAfter! >= TOKEN_MS - elapsed,
+      `retryAfter ${refused.retryAfter} after ${elapsed} ms`,
+    );
     // check() answers the same without consuming.
     const checked = await peek("rateLimiter", "sendMessage", "ada");
     assert.equal(checked.ok, false);
@@ -70,7 +75,10 @@ describe("from a mutation", () => {
     assert.equal((await consume("rateLimiter", "sendMessage", "carol")).ok, false);
     assert.deepEqual(await peek("loginLimiter", "sendMessage", "carol"), { ok: true });
     assert.deepEqual(await consume("loginLimiter", "sendMessage", "carol"), { ok: true });
-    const values = await call<{ rateLimiter: number; loginLimiter: number }>(server, "limits:values", { name: "sendMessage", key: "carol" });
+    const values = await call<{ rateLimiter: number; loginLimiter: number }>(server, "limits:values", {
+      name: "sendMessage",
+      key: "carol",
+    });
     assert.ok(values.rateLimiter < 1, `rateLimiter has no token left (${values.rateLimiter})`);
     assert.equal(values.loginLimiter, 2);
   });
@@ -106,7 +114,11 @@ describe("the nested batchWorker", () => {
     for (let i = 0; i < 3; i++) assert.deepEqual(await consume("rateLimiter", "bulkImport", "erin"), { ok: true });
     // The batchWorker's loop (scheduled in rateLimiter/batchWorker) runs the component's work query
     // and mutation through the function handles it was given, and drains `pendingUpdates`.
-    await waitFor(async () => (await documents(server, "rateLimiter/pendingUpdates")).length === 0, 20_000, () => "the pending updates to be applied");
+    await waitFor(
+      async () => (await documents(server, "rateLimiter/pendingUpdates")).length === 0,
+      20_000,
+      () => "the pending updates to be applied",
+    );
     await waitFor(
       async () => (await call<{ rateLimiter: number }>(server, "limits:values", { name: "bulkImport", key: "erin" })).rateLimiter <= 8,
       20_000,
@@ -128,7 +140,10 @@ describe("the app's own `rateLimits` table", () => {
     await consume("loginLimiter", "sendMessage", "gina");
     await call(server, "limits:addNote", { note: "the app's row" });
     assert.deepEqual(await call(server, "limits:notes"), ["the app's row"]);
-    assert.deepEqual((await documents(server, "rateLimits")).map((doc) => doc.note), ["the app's row"]);
+    assert.deepEqual(
+      (await documents(server, "rateLimits")).map((doc) => doc.note),
+      ["the app's row"],
+    );
 
     const rateLimiterRows = await documents(server, "rateLimiter/rateLimits");
     const loginLimiterRows = await documents(server, "loginLimiter/rateLimits");

@@ -37,13 +37,22 @@ test("increments from a mutation and an action add up; a query counts them", asy
 test("the shards live in the component's table, at most as many as configured per key", async () => {
   const visits = await shardsOf("visits");
   assert.ok(visits.length >= 1 && visits.length <= 4, `${visits.length} shards for visits`);
-  assert.equal(visits.reduce((sum, doc) => sum + (doc.value as number), 0), 11);
+  assert.equal(
+    visits.reduce((sum, doc) => sum + (doc.value as number), 0),
+    11,
+  );
   for (const doc of visits) assert.ok(Number.isInteger(doc.shard) && (doc.shard as number) >= 0 && (doc.shard as number) < 4);
   const beans = await shardsOf("beans");
   assert.ok(beans.length >= 1 && beans.length <= 2, `${beans.length} shards for beans`);
-  assert.equal(beans.reduce((sum, doc) => sum + (doc.value as number), 0), 5);
+  assert.equal(
+    beans.reduce((sum, doc) => sum + (doc.value as number), 0),
+    5,
+  );
   // The app's `counters` holds the app's rows only.
-  assert.deepEqual((await documents(server, "counters")).map((doc) => doc.label), ["added 7 beans"]);
+  assert.deepEqual(
+    (await documents(server, "counters")).map((doc) => doc.label),
+    ["added 7 beans"],
+  );
 });
 
 test("rebalance spreads a count evenly over every shard; reset clears a key", async () => {

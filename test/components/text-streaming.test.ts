@@ -29,7 +29,12 @@ after(async () => {
 });
 
 const startStream = (streamId: string, signal?: AbortSignal) =>
-  server.get("/chat-stream", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ streamId }), signal });
+  server.get("/chat-stream", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ streamId }),
+    signal,
+  });
 const bodyOf = (streamId: string) => call<{ text: string; status: string }>(server, "streams:body", { streamId });
 
 /** Reads from `reader` until at least `length` characters have come. */
@@ -71,7 +76,11 @@ test("the response streams: the first chunk arrives while the writer still waits
   await call(server, "streams:openGate", { streamId });
   assert.equal(await readToEnd(reader), CHUNKS.slice(1).join(""));
 
-  await waitFor(async () => (await bodyOf(streamId)).status === "done", 15_000, () => "the stream to be done");
+  await waitFor(
+    async () => (await bodyOf(streamId)).status === "done",
+    15_000,
+    () => "the stream to be done",
+  );
   assert.deepEqual(await bodyOf(streamId), { text: WHOLE, status: "done" });
   // Stored at the ends of sentences, then a final (empty) flush that marks it done.
   const chunks = (await documents(server, "persistentTextStreaming/chunks")).filter((doc) => doc.streamId === streamId);
@@ -99,7 +108,11 @@ test("a client that goes away does not stop the writer: the whole text is still 
   await readAtLeast(response.body!.getReader(), CHUNKS[0]!.length);
   abort.abort();
   await call(server, "streams:openGate", { streamId });
-  await waitFor(async () => (await bodyOf(streamId)).status === "done", 15_000, () => "the stream to be done");
+  await waitFor(
+    async () => (await bodyOf(streamId)).status === "done",
+    15_000,
+    () => "the stream to be done",
+  );
   assert.deepEqual(await bodyOf(streamId), { text: WHOLE, status: "done" });
 });
 
@@ -109,19 +122,29 @@ test("deleting a stream removes it, and the component's scheduled `.paginate()` 
   await readAtLeast(reader, CHUNKS[0]!.length);
   await call(server, "streams:openGate", { streamId });
   await readToEnd(reader);
-  await waitFor(async () => (await bodyOf(streamId)).status === "done", 15_000, () => "the stream to be done");
+  await waitFor(
+    async () => (await bodyOf(streamId)).status === "done",
+    15_000,
+    () => "the stream to be done",
+  );
 
   await call(server, "streams:remove", { streamId });
   const chunksOfStream = async () => (await documents(server, "persistentTextStreaming/chunks")).filter((doc) => doc.streamId === streamId);
-  await waitFor(async () => (await chunksOfStream()).length === 0, 15_000, () => "the stream's chunks to be deleted");
+  await waitFor(
+    async () => (await chunksOfStream()).length === 0,
+    15_000,
+    () => "the stream's chunks to be deleted",
+  );
   assert.ok(!(await documents(server, "persistentTextStreaming/streams")).some((doc) => doc._id === streamId));
   // The job ran in the component and is recorded there (its completion is written just after its commit).
   let jobs: Array<Record<string, unknown>> = [];
+  const refreshJobs = async () => {
+    jobs = await documents(server, "persistentTextStreaming/_scheduled_functions");
+    return jobs;
+  };
   await waitFor(
     async () =>
-      (jobs = await documents(server, "persistentTextStreaming/_scheduled_functions")).some(
-        (job) => job.name === "lib.js:_deleteChunksPage" && (job.state as { kind: string }).kind === "success",
-      ),
+      (await refreshJobs()).some((job) => job.name === "lib.js:_deleteChunksPage" && (job.state as { kind: string }).kind === "success"),
     15_000,
     () => `the _deleteChunksPage job to succeed (${JSON.stringify(jobs)})`,
   );

@@ -59,7 +59,11 @@ function twilioMessage(sid: string, direction: "inbound" | "outbound-api", from:
 
 /** What sendMessage stores once Twilio has accepted the message. */
 async function storeSent(sid: string, body: string): Promise<void> {
-  await call("messages:insert", { message: twilioMessage(sid, "outbound-api", OUR_NUMBER, JENNY, body) }, { componentPath: "twilio", udfType: "mutation" });
+  await call(
+    "messages:insert",
+    { message: twilioMessage(sid, "outbound-api", OUR_NUMBER, JENNY, body) },
+    { componentPath: "twilio", udfType: "mutation" },
+  );
 }
 
 /** The status callback parameters Twilio posts for an outbound message. */
@@ -79,11 +83,17 @@ function statusParams(sid: string, status: string): Array<[string, string]> {
 /** X-Twilio-Signature as Twilio computes it: HMAC-SHA1(auth token, URL + sorted name/value pairs). */
 function twilioSignature(url: string, params: Array<[string, string]>, token = AUTH_TOKEN): string {
   const sorted = [...params].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return createHmac("sha1", token).update(url + sorted.map(([name, value]) => name + value).join("")).digest("base64");
+  return createHmac("sha1", token)
+    .update(url + sorted.map(([name, value]) => name + value).join(""))
+    .digest("base64");
 }
 
 /** POSTs a webhook the way Twilio does: form-encoded, signed for the URL it is sent to. */
-function postWebhook(path: string, params: Array<[string, string]>, init: { signature?: string; requestId?: string } = {}): Promise<Response> {
+function postWebhook(
+  path: string,
+  params: Array<[string, string]>,
+  init: { signature?: string; requestId?: string } = {},
+): Promise<Response> {
   const url = `${server.site.url}${path}`;
   return fetch(url, {
     method: "POST",
@@ -114,7 +124,10 @@ after(async () => {
 describe("@convex-dev/twilio", () => {
   test("the component is installed and registerRoutes(http) put its two webhooks on the app's router", () => {
     const project = server.runtime.project!;
-    assert.deepEqual(project.components.map((c) => c.path), ["", "twilio"]);
+    assert.deepEqual(
+      project.components.map((c) => c.path),
+      ["", "twilio"],
+    );
     const twilioRoutes = project.routes.filter((r) => r.addedBy === "@convex-dev/twilio").map((r) => `${r.method} ${r.path}`);
     assert.deepEqual(twilioRoutes.sort(), ["POST /twilio/incoming-message", "POST /twilio/message-status"]);
   });
@@ -130,8 +143,13 @@ describe("@convex-dev/twilio", () => {
     assert.equal(stored.status, "delivered");
     assert.equal(stored.body, "Hey Jenny");
     assert.equal(stored.counterparty, JENNY, "insert set the counterparty of an outbound message to its recipient");
-    const { sentMessages, receivedMessages } = await call<{ sentMessages: Array<{ sid: string }>; receivedMessages: unknown[] }>("example:list");
-    assert.deepEqual(sentMessages.map((m) => m.sid), ["SM0000000000000000000000000000001"]);
+    const { sentMessages, receivedMessages } = await call<{ sentMessages: Array<{ sid: string }>; receivedMessages: unknown[] }>(
+      "example:list",
+    );
+    assert.deepEqual(
+      sentMessages.map((m) => m.sid),
+      ["SM0000000000000000000000000000001"],
+    );
     assert.deepEqual(receivedMessages, []);
 
     const executions = server.runtime.logs.listExecutions({ requestId: "twilio-status-1" });
@@ -162,13 +180,23 @@ describe("@convex-dev/twilio", () => {
 
   test("a callback without MessageSid and MessageStatus is answered 200 and changes nothing, as the package does", async () => {
     await storeSent("SM0000000000000000000000000000003", "Untouched");
-    const response = await postWebhook("/twilio/message-status", [["AccountSid", ACCOUNT_SID], ["SmsStatus", "failed"]], { requestId: "twilio-status-bad" });
+    const response = await postWebhook(
+      "/twilio/message-status",
+      [
+        ["AccountSid", ACCOUNT_SID],
+        ["SmsStatus", "failed"],
+      ],
+      { requestId: "twilio-status-bad" },
+    );
     assert.equal(response.status, 200);
     await response.arrayBuffer();
     const stored = await call<{ status: string }>("example:getMessageBySid", { sid: "SM0000000000000000000000000000003" });
     assert.equal(stored.status, "queued");
     const lines = server.runtime.logs.queryLines({ requestId: "twilio-status-bad", limit: 10 });
-    assert.deepEqual(lines.map((l) => l.message), [`'Invalid request: AccountSid=${ACCOUNT_SID}&SmsStatus=failed'`]);
+    assert.deepEqual(
+      lines.map((l) => l.message),
+      [`'Invalid request: AccountSid=${ACCOUNT_SID}&SmsStatus=failed'`],
+    );
   });
 
   test("an incoming message stored by the component calls the app's incomingMessageCallback through a function handle", async () => {
@@ -177,15 +205,24 @@ describe("@convex-dev/twilio", () => {
     const message = twilioMessage("SM0000000000000000000000000000004", "inbound", JENNY, OUR_NUMBER, "Hi back");
     await call("messages:insert", { message, callback: handle }, { componentPath: "twilio", udfType: "mutation" });
     const inbox = await call<Array<{ sid: string }>>("example:inbox");
-    assert.deepEqual(inbox.filter((row) => row.sid === "SM0000000000000000000000000000004"), [{ sid: "SM0000000000000000000000000000004", from: JENNY, body: "Hi back" }]);
+    assert.deepEqual(
+      inbox.filter((row) => row.sid === "SM0000000000000000000000000000004"),
+      [{ sid: "SM0000000000000000000000000000004", from: JENNY, body: "Hi back" }],
+    );
     const { receivedMessages } = await call<{ receivedMessages: Array<{ sid: string; counterparty: string }> }>("example:list");
-    assert.deepEqual(receivedMessages.map((m) => [m.sid, m.counterparty]), [["SM0000000000000000000000000000004", JENNY]]);
+    assert.deepEqual(
+      receivedMessages.map((m) => [m.sid, m.counterparty]),
+      [["SM0000000000000000000000000000004", JENNY]],
+    );
   });
 
   test("when the app's callback throws, the component's insert rolls back with it", async () => {
     const handle = await call<string>("example:incomingCallbackHandle");
     const message = twilioMessage("SM0000000000000000000000000000006", "inbound", JENNY, OUR_NUMBER, "  ");
-    const outcome = await server.runtime.runFunction("messages:insert", { message, callback: handle } as never, { componentPath: "twilio", udfType: "mutation" });
+    const outcome = await server.runtime.runFunction("messages:insert", { message, callback: handle } as never, {
+      componentPath: "twilio",
+      udfType: "mutation",
+    });
     assert.equal(outcome.ok, false);
     assert.match(outcome.ok ? "" : outcome.error.message, /Refusing an empty message/);
     assert.equal(await call("example:getMessageBySid", { sid: "SM0000000000000000000000000000006" }), null);
@@ -197,17 +234,25 @@ describe("@convex-dev/twilio", () => {
     await storeSent("SM0000000000000000000000000000005", "Signed");
     const params = statusParams("SM0000000000000000000000000000005", "delivered");
 
-    const forged = await postWebhook("/sms/verified-status", params, { signature: twilioSignature(`${server.site.url}/sms/verified-status`, params, "not-the-token") });
+    const forged = await postWebhook("/sms/verified-status", params, {
+      signature: twilioSignature(`${server.site.url}/sms/verified-status`, params, "not-the-token"),
+    });
     assert.equal(forged.status, 403);
     assert.equal(await forged.text(), "Invalid Twilio signature");
     const notBase64 = await postWebhook("/sms/verified-status", params, { signature: "%%%" });
     assert.equal(notBase64.status, 403);
     await notBase64.arrayBuffer();
-    assert.equal((await call<{ status: string }>("example:getMessageBySid", { sid: "SM0000000000000000000000000000005" })).status, "queued");
+    assert.equal(
+      (await call<{ status: string }>("example:getMessageBySid", { sid: "SM0000000000000000000000000000005" })).status,
+      "queued",
+    );
 
     const signed = await postWebhook("/sms/verified-status", params);
     assert.equal(signed.status, 204);
     await signed.arrayBuffer();
-    assert.equal((await call<{ status: string }>("example:getMessageBySid", { sid: "SM0000000000000000000000000000005" })).status, "delivered");
+    assert.equal(
+      (await call<{ status: string }>("example:getMessageBySid", { sid: "SM0000000000000000000000000000005" })).status,
+      "delivered",
+    );
   });
 });

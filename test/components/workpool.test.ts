@@ -38,7 +38,10 @@ after(async () => {
 async function completionsOf(target: FixtureServer, count: number): Promise<Map<string, Completion>> {
   let seen: Completion[] = [];
   await waitFor(
-    async () => (seen = await call<Completion[]>(target, "work:completions")).length >= count,
+    async () => {
+      seen = await call<Completion[]>(target, "work:completions");
+      return seen.length >= count;
+    },
     30_000,
     () => `${count} onComplete calls (so far: ${JSON.stringify(seen)})`,
   );
@@ -64,11 +67,18 @@ describe("enqueued work runs and onComplete gets its result", () => {
   });
 
   test("the component's state: finished work is gone, and its report counts it", async () => {
-    await waitFor(async () => (await documents(server, "workpool/work")).length === 0, 30_000, () => "the work table to empty");
+    await waitFor(
+      async () => (await documents(server, "workpool/work")).length === 0,
+      30_000,
+      () => "the work table to empty",
+    );
     // The loop counts completions when it next runs.
     let state: Record<string, unknown> | undefined;
     await waitFor(
-      async () => ((state = (await documents(server, "workpool/internalState"))[0])?.report as { completed?: number } | undefined)?.completed === 4,
+      async () => {
+        state = (await documents(server, "workpool/internalState"))[0];
+        return (state?.report as { completed?: number } | undefined)?.completed === 4;
+      },
       30_000,
       () => `the report to count 4 completions (${JSON.stringify(state)})`,
     );
@@ -120,7 +130,11 @@ describe("workpool/batchWorker's environment", () => {
       assert.ok(build.ok, JSON.stringify(!build.ok && build.errors));
       const inits = componentInits(build.components, { LOG_LEVEL: "DEBUG" }, { siteUrl: "http://site", cloudUrl: "http://cloud" });
       const envOf = (path: string) => inits.find((init) => init.path === path)?.env;
-      assert.deepEqual(envOf("workpool/batchWorker"), { LOG_LEVEL: "REPORT", CONVEX_SITE_URL: "http://site", CONVEX_CLOUD_URL: "http://cloud" });
+      assert.deepEqual(envOf("workpool/batchWorker"), {
+        LOG_LEVEL: "REPORT",
+        CONVEX_SITE_URL: "http://site",
+        CONVEX_CLOUD_URL: "http://cloud",
+      });
       assert.deepEqual(envOf("workpool"), { CONVEX_SITE_URL: "http://site", CONVEX_CLOUD_URL: "http://cloud" });
     } finally {
       rmSync(outDir, { recursive: true, force: true });

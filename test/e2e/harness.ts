@@ -49,7 +49,9 @@ export class Timings {
 
   mark(label: string): void {
     const now = Date.now();
-    this.#marks.push(`${label.padEnd(58)} ${((now - this.#last) / 1000).toFixed(1).padStart(6)} s   (at ${((now - this.#start) / 1000).toFixed(1)} s)`);
+    this.#marks.push(
+      `${label.padEnd(58)} ${((now - this.#last) / 1000).toFixed(1).padStart(6)} s   (at ${((now - this.#start) / 1000).toFixed(1)} s)`,
+    );
     this.#last = now;
   }
 
@@ -330,7 +332,9 @@ export async function waitForMarker<T = Record<string, unknown>>(
       }
     }
     if (Date.now() > deadline) {
-      throw new Error(`expected the extension to write ${name}.json with ${expectation} (CONVEX_LENS_E2E_DIR) within ${timeoutMs / 1000} s; last content: ${last}`);
+      throw new Error(
+        `expected the extension to write ${name}.json with ${expectation} (CONVEX_LENS_E2E_DIR) within ${timeoutMs / 1000} s; last content: ${last}`,
+      );
     }
     await sleep(150);
   }

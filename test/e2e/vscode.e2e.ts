@@ -12,7 +12,17 @@ import { createServer, type Server } from "node:http";
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Browser, Frame, FrameLocator, Locator, Page } from "playwright-core";
-import { e2eEnvironment, launchBrowser, prepareWorkspace, readMarker, startCodeServer, Timings, waitForMarker, type CodeServer, type E2eEnvironment } from "./harness";
+import {
+  e2eEnvironment,
+  launchBrowser,
+  prepareWorkspace,
+  readMarker,
+  startCodeServer,
+  Timings,
+  waitForMarker,
+  type CodeServer,
+  type E2eEnvironment,
+} from "./harness";
 
 // examples/chat/convex/http.ts declares these 7 routes (the pathPrefix one is checked by prefix,
 // so that the extension may spell it `/messages/` or `/messages/*`).
@@ -45,7 +55,8 @@ async function eventually(expected: string, check: () => Promise<boolean | strin
     } catch (error) {
       detail = error instanceof Error ? error.message.split("\n")[0]! : String(error);
     }
-    if (Date.now() > deadline) throw new Error(`expected ${expected} within ${timeoutMs / 1000} s${detail ? `; last seen: ${detail}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`expected ${expected} within ${timeoutMs / 1000} s${detail ? `; last seen: ${detail}` : ""}`);
     await sleep(200);
   }
 }
@@ -72,7 +83,10 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
 
   const screenshot = async (name: string): Promise<void> => {
     // Not while the command palette fades out over the picture.
-    await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: 5_000 }).catch(() => {});
+    await page
+      .locator(".quick-input-widget")
+      .waitFor({ state: "hidden", timeout: 5_000 })
+      .catch(() => {});
     await page.screenshot({ path: join(env.screenshotsDir, `${name}.png`) });
   };
 
@@ -84,7 +98,10 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
         timings.mark(name);
       } catch (error) {
         timings.mark(`${name} (FAILED)`);
-        const file = `failed-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase().slice(0, 60)}`;
+        const file = `failed-${name
+          .replace(/[^a-z0-9]+/gi, "-")
+          .toLowerCase()
+          .slice(0, 60)}`;
         await screenshot(file).catch(() => {});
         // Close what the failed step may have left open (a menu, a quick pick), so that the
         // next steps start from the workbench, not from its leftovers.
@@ -95,7 +112,8 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     });
 
   const sidebarRows = (): Locator => page.locator(".part.sidebar .monaco-list-row");
-  const lenses = (title: string): Locator => page.locator(".editor-group-container.active .monaco-editor .codelens-decoration a", { hasText: title });
+  const lenses = (title: string): Locator =>
+    page.locator(".editor-group-container.active .monaco-editor .codelens-decoration a", { hasText: title });
 
   /** Focuses the editor of a workspace file: a click on its tab when it is open (keys pressed
    *  while a webview has the focus go to the webview), else Quick Open (Control+P). */
@@ -116,24 +134,32 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     const group = page.locator(".editor-group-container.active");
     await group.locator(".tab.active", { hasText: name }).waitFor({ state: "visible", timeout: 15_000 });
     await group.locator(".monaco-editor .view-lines", { hasText: expectedText }).waitFor({ state: "visible", timeout: 15_000 });
-    await eventually(`the editor of ${name} to have the keyboard focus`, async () => page.evaluate(() => document.activeElement?.closest(".monaco-editor") != null), 10_000);
+    await eventually(
+      `the editor of ${name} to have the keyboard focus`,
+      async () => page.evaluate(() => document.activeElement?.closest(".monaco-editor") != null),
+      10_000,
+    );
   };
 
   /** The inner document of the webview that has `selector` (webviews are two nested iframes). */
   const webviewWith = async (selector: string, timeoutMs = 30_000): Promise<FrameLocator> => {
     let found: FrameLocator | undefined;
-    await eventually(`a webview (iframe.webview.ready > iframe#active-frame) containing ${selector}`, async () => {
-      const outer = page.locator("iframe.webview.ready");
-      const count = await outer.count();
-      for (let i = 0; i < count; i++) {
-        const inner = page.frameLocator("iframe.webview.ready").nth(i).frameLocator("iframe#active-frame");
-        if ((await inner.locator(selector).count()) > 0) {
-          found = inner;
-          return true;
+    await eventually(
+      `a webview (iframe.webview.ready > iframe#active-frame) containing ${selector}`,
+      async () => {
+        const outer = page.locator("iframe.webview.ready");
+        const count = await outer.count();
+        for (let i = 0; i < count; i++) {
+          const inner = page.frameLocator("iframe.webview.ready").nth(i).frameLocator("iframe#active-frame");
+          if ((await inner.locator(selector).count()) > 0) {
+            found = inner;
+            return true;
+          }
         }
-      }
-      return `${count} webview iframe(s), none with ${selector}`;
-    }, timeoutMs);
+        return `${count} webview iframe(s), none with ${selector}`;
+      },
+      timeoutMs,
+    );
     return found!;
   };
 
@@ -152,19 +178,31 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
    *  the highlighted row once it is that command. */
   const runCommand = async (title: string): Promise<void> => {
     // The palette of the previous command may still be closing: a key pressed then is lost.
-    await quickInput().waitFor({ state: "hidden", timeout: 10_000 }).catch(() => page.keyboard.press("Escape"));
-    await eventually("the command palette to open on F1", async () => {
-      if (await quickInput().isVisible()) return true;
-      await focusWorkbench();
-      await page.keyboard.press("F1");
-      await quickInput().waitFor({ state: "visible", timeout: 3_000 }).catch(() => {});
-      return (await quickInput().isVisible()) || "not open yet";
-    }, 20_000);
+    await quickInput()
+      .waitFor({ state: "hidden", timeout: 10_000 })
+      .catch(() => page.keyboard.press("Escape"));
+    await eventually(
+      "the command palette to open on F1",
+      async () => {
+        if (await quickInput().isVisible()) return true;
+        await focusWorkbench();
+        await page.keyboard.press("F1");
+        await quickInput()
+          .waitFor({ state: "visible", timeout: 3_000 })
+          .catch(() => {});
+        return (await quickInput().isVisible()) || "not open yet";
+      },
+      20_000,
+    );
     await quickInput().fill(`>${title}`);
-    await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: title }).first().waitFor({ state: "visible", timeout: 15_000 }).catch(async () => {
-      const rows = await page.locator(".quick-input-list .monaco-list-row").allTextContents();
-      throw new Error(`expected the command palette to offer "${title}" first; rows: ${rows.join(" | ") || "(none)"}`);
-    });
+    await page
+      .locator(".quick-input-list .monaco-list-row.focused", { hasText: title })
+      .first()
+      .waitFor({ state: "visible", timeout: 15_000 })
+      .catch(async () => {
+        const rows = await page.locator(".quick-input-list .monaco-list-row").allTextContents();
+        throw new Error(`expected the command palette to offer "${title}" first; rows: ${rows.join(" | ") || "(none)"}`);
+      });
     await page.keyboard.press("Enter");
   };
 
@@ -182,16 +220,26 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
   const clearNotifications = async (): Promise<void> => {
     if ((await page.locator(".notifications-toasts .notification-toast").count()) === 0) return;
     await runCommand("Notifications: Clear All Notifications");
-    await eventually("the notification toasts to close", async () => (await page.locator(".notifications-toasts .notification-toast:visible").count()) === 0, 10_000);
+    await eventually(
+      "the notification toasts to close",
+      async () => (await page.locator(".notifications-toasts .notification-toast:visible").count()) === 0,
+      10_000,
+    );
   };
 
   /** Picks the row `label` of the quick pick (or input box) titled `title` that is open now. */
   const pickQuickItem = async (title: string, label: string): Promise<void> => {
-    await page.locator(".quick-input-widget .quick-input-title", { hasText: title }).waitFor({ state: "visible", timeout: 15_000 }).catch(() => {
-      throw new Error(`expected a quick pick titled "${title}"`);
-    });
+    await page
+      .locator(".quick-input-widget .quick-input-title", { hasText: title })
+      .waitFor({ state: "visible", timeout: 15_000 })
+      .catch(() => {
+        throw new Error(`expected a quick pick titled "${title}"`);
+      });
     await quickInput().fill(label);
-    await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: label }).first().waitFor({ state: "visible", timeout: 15_000 });
+    await page
+      .locator(".quick-input-list .monaco-list-row.focused", { hasText: label })
+      .first()
+      .waitFor({ state: "visible", timeout: 15_000 });
     await page.keyboard.press("Enter");
   };
 
@@ -200,23 +248,33 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
   const frameWith = async (selector: string, hasText?: string | RegExp, timeoutMs = 30_000): Promise<Frame> => {
     let found: Frame | undefined;
     const what = `a webview containing ${selector}${hasText === undefined ? "" : ` with text ${String(hasText)}`}`;
-    await eventually(what, async () => {
-      const frames = page.frames();
-      for (const frame of frames) {
-        if (frame === page.mainFrame() || frame.isDetached()) continue;
-        const located = hasText === undefined ? frame.locator(selector) : frame.locator(selector, { hasText });
-        if ((await located.count().catch(() => 0)) > 0) {
-          found = frame;
-          return true;
+    await eventually(
+      what,
+      async () => {
+        const frames = page.frames();
+        for (const frame of frames) {
+          if (frame === page.mainFrame() || frame.isDetached()) continue;
+          const located = hasText === undefined ? frame.locator(selector) : frame.locator(selector, { hasText });
+          if ((await located.count().catch(() => 0)) > 0) {
+            found = frame;
+            return true;
+          }
         }
-      }
-      return `${frames.length} frames, none with it`;
-    }, timeoutMs);
+        return `${frames.length} frames, none with it`;
+      },
+      timeoutMs,
+    );
     return found!;
   };
 
   /** Retries `check` on the webview found by `selector` (re-found on every try). */
-  const eventuallyIn = async (selector: string, hasText: string | RegExp | undefined, expected: string, check: (frame: Frame) => Promise<boolean | string>, timeoutMs = 30_000): Promise<void> => {
+  const eventuallyIn = async (
+    selector: string,
+    hasText: string | RegExp | undefined,
+    expected: string,
+    check: (frame: Frame) => Promise<boolean | string>,
+    timeoutMs = 30_000,
+  ): Promise<void> => {
     await eventually(expected, async () => check(await frameWith(selector, hasText, 5_000)), timeoutMs);
   };
 
@@ -280,7 +338,13 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
 
   step("the extension activates on the Convex project (activated.json)", async () => {
     need("workbench");
-    await waitForMarker<{ projectDir?: string }>(markers, "activated", `{"projectDir": "${workspace}"}`, (data) => data.projectDir === workspace, 60_000);
+    await waitForMarker<{ projectDir?: string }>(
+      markers,
+      "activated",
+      `{"projectDir": "${workspace}"}`,
+      (data) => data.projectDir === workspace,
+      60_000,
+    );
     reached.activated = true;
     await screenshot("01-workbench");
   });
@@ -308,19 +372,29 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     need("activated");
     const container = page.locator('.part.activitybar .action-item a[aria-label^="Convex Lens"]');
     await container.waitFor({ state: "visible", timeout: 30_000 }).catch(() => {
-      throw new Error('expected an activity-bar item whose aria-label starts with "Convex Lens" (viewsContainers.activitybar title "Convex Lens")');
+      throw new Error(
+        'expected an activity-bar item whose aria-label starts with "Convex Lens" (viewsContainers.activitybar title "Convex Lens")',
+      );
     });
     await container.click();
     // Routes are grouped under path rows (/postMessage, /sendImage, …), each route row is `METHOD /path`.
-    await sidebarRows().filter({ hasText: "POST /postMessage" }).first().waitFor({ state: "visible", timeout: 30_000 }).catch(() => {
-      throw new Error('expected a row "POST /postMessage" in the Routes view (convexLens.routes)');
-    });
-    await eventually(`rows for ${[...EXACT_ROUTES, `${PREFIX_ROUTE}…`].join(", ")} and path rows /postMessage, /sendImage`, async () => {
-      const texts = (await sidebarRows().allTextContents()).map((text) => text.trim());
-      const routeRows = [...EXACT_ROUTES, PREFIX_ROUTE].every((key) => texts.some((text) => text.startsWith(key)));
-      const pathRows = ["/postMessage", "/sendImage"].every((path) => texts.includes(path));
-      return (routeRows && pathRows) || texts.join(" | ");
-    }, 10_000);
+    await sidebarRows()
+      .filter({ hasText: "POST /postMessage" })
+      .first()
+      .waitFor({ state: "visible", timeout: 30_000 })
+      .catch(() => {
+        throw new Error('expected a row "POST /postMessage" in the Routes view (convexLens.routes)');
+      });
+    await eventually(
+      `rows for ${[...EXACT_ROUTES, `${PREFIX_ROUTE}…`].join(", ")} and path rows /postMessage, /sendImage`,
+      async () => {
+        const texts = (await sidebarRows().allTextContents()).map((text) => text.trim());
+        const routeRows = [...EXACT_ROUTES, PREFIX_ROUTE].every((key) => texts.some((text) => text.startsWith(key)));
+        const pathRows = ["/postMessage", "/sendImage"].every((path) => texts.includes(path));
+        return (routeRows && pathRows) || texts.join(" | ");
+      },
+      10_000,
+    );
     reached.routesView = true;
     await screenshot("02-routes-view");
   });
@@ -335,11 +409,19 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     try {
       const routeCalls = httpSource.split("http.route(").length - 1;
       assertEqual(routeCalls, ROUTE_COUNT, "http.route( calls in examples/chat/convex/http.ts");
-      for (const [title, count] of [["Send request", ROUTE_COUNT], ["Copy as cURL", ROUTE_COUNT], ["Open in browser", GET_ROUTE_COUNT]] as const) {
-        await eventually(`${count} "${title}" CodeLens in convex/http.ts`, async () => {
-          const found = await lenses(title).count();
-          return found === count || `${found}`;
-        }, 30_000);
+      for (const [title, count] of [
+        ["Send request", ROUTE_COUNT],
+        ["Copy as cURL", ROUTE_COUNT],
+        ["Open in browser", GET_ROUTE_COUNT],
+      ] as const) {
+        await eventually(
+          `${count} "${title}" CodeLens in convex/http.ts`,
+          async () => {
+            const found = await lenses(title).count();
+            return found === count || `${found}`;
+          },
+          30_000,
+        );
       }
     } finally {
       await page.setViewportSize(viewport);
@@ -355,23 +437,27 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     await page.keyboard.press("Control+Home");
     const line = page.locator(".editor-group-container.active .monaco-editor .view-line", { hasText: `path: "${path}"` }).first();
     let chosen = -1;
-    await eventually(`a "${title}" CodeLens just above the route with path "${path}"`, async () => {
-      const lineBox = await line.boundingBox();
-      if (!lineBox) return `no visible line with path: "${path}"`;
-      const all = lenses(title);
-      const count = await all.count();
-      let bestY = -Infinity;
-      chosen = -1;
-      for (let i = 0; i < count; i++) {
-        const box = await all.nth(i).boundingBox();
-        // Above the line, and no more than a few lines above it.
-        if (box && box.height > 0 && box.y < lineBox.y && lineBox.y - box.y < 6 * lineBox.height && box.y > bestY) {
-          bestY = box.y;
-          chosen = i;
+    await eventually(
+      `a "${title}" CodeLens just above the route with path "${path}"`,
+      async () => {
+        const lineBox = await line.boundingBox();
+        if (!lineBox) return `no visible line with path: "${path}"`;
+        const all = lenses(title);
+        const count = await all.count();
+        let bestY = -Infinity;
+        chosen = -1;
+        for (let i = 0; i < count; i++) {
+          const box = await all.nth(i).boundingBox();
+          // Above the line, and no more than a few lines above it.
+          if (box && box.height > 0 && box.y < lineBox.y && lineBox.y - box.y < 6 * lineBox.height && box.y > bestY) {
+            bestY = box.y;
+            chosen = i;
+          }
         }
-      }
-      return chosen >= 0 || `${count} "${title}" lenses, none just above line y=${lineBox.y}`;
-    }, 30_000);
+        return chosen >= 0 || `${count} "${title}" lenses, none just above line y=${lineBox.y}`;
+      },
+      30_000,
+    );
     return lenses(title).nth(chosen);
   };
 
@@ -379,18 +465,26 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     need("editor", "ready");
     await page.evaluate(() => navigator.clipboard.writeText(""));
     await (await routeLens("Copy as cURL", "/postMessage")).click();
-    await eventually(`the clipboard to hold a curl line for ${siteUrl}/postMessage`, async () => {
-      const text = await page.evaluate(() => navigator.clipboard.readText());
-      return (text.includes("curl") && text.includes(`${siteUrl}/postMessage`)) || JSON.stringify(text);
-    }, 15_000);
+    await eventually(
+      `the clipboard to hold a curl line for ${siteUrl}/postMessage`,
+      async () => {
+        const text = await page.evaluate(() => navigator.clipboard.readText());
+        return (text.includes("curl") && text.includes(`${siteUrl}/postMessage`)) || JSON.stringify(text);
+      },
+      15_000,
+    );
   });
 
   step("Send request on POST /postMessage shows 200 OK and the handler's log", async () => {
     need("editor", "ready");
     await (await routeLens("Send request", "/postMessage")).click();
-    await page.locator(".tab", { hasText: "Response: POST /postMessage" }).first().waitFor({ state: "visible", timeout: 30_000 }).catch(() => {
-      throw new Error('expected a webview panel titled "Response: POST /postMessage"');
-    });
+    await page
+      .locator(".tab", { hasText: "Response: POST /postMessage" })
+      .first()
+      .waitFor({ state: "visible", timeout: 30_000 })
+      .catch(() => {
+        throw new Error('expected a webview panel titled "Response: POST /postMessage"');
+      });
     // The body template comes from the handler's `const { author, body } = await request.json()`:
     // {"author": "", "body": ""}. The handler answers 400 unless both are strings, so 200 proves it.
     const marker = await waitForMarker<{ status?: number; method?: string; path?: string; requestId?: string }>(
@@ -418,31 +512,63 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     need("sent");
     const sent = readMarker<{ requestId?: string }>(markers, "last-response");
     await runCommand("Convex Lens: Show logs");
-    await waitForMarker<{ resolved?: boolean; source?: string }>(markers, "logs-view", '{"resolved": true, "source": "live"}', (data) => data.resolved === true && data.source === "live", 30_000);
-    const logRow = (frame: Frame): Locator => frame.locator("#log-rows tr.log-row", { has: frame.locator(".col-message", { hasText: "'stored message'" }) });
+    await waitForMarker<{ resolved?: boolean; source?: string }>(
+      markers,
+      "logs-view",
+      '{"resolved": true, "source": "live"}',
+      (data) => data.resolved === true && data.source === "live",
+      30_000,
+    );
+    const logRow = (frame: Frame): Locator =>
+      frame.locator("#log-rows tr.log-row", { has: frame.locator(".col-message", { hasText: "'stored message'" }) });
     await eventuallyIn("#log-table", undefined, `a row #log-rows tr.log-row whose .col-message has 'stored message'`, async (frame) => {
       const count = await logRow(frame).count();
-      return count > 0 || `rows: ${(await frame.locator("#log-rows tr.log-row .col-message").allTextContents()).join(" | ").slice(0, 300) || "(none)"}; status: ${await textOf(frame.locator("#log-status"))}`;
+      return (
+        count > 0 ||
+        `rows: ${(await frame.locator("#log-rows tr.log-row .col-message").allTextContents()).join(" | ").slice(0, 300) || "(none)"}; status: ${await textOf(frame.locator("#log-status"))}`
+      );
     });
     const logs = await frameWith("#log-table");
     await logRow(logs).last().click();
-    await logs.locator("#drilldown[data-state=ready]").waitFor({ state: "visible", timeout: 30_000 }).catch(async () => {
-      const state = await logs.locator("#drilldown").getAttribute("data-state").catch(() => null);
-      throw new Error(`expected #drilldown[data-state=ready] after a click on the log row; #drilldown data-state: ${state ?? "(no #drilldown)"}`);
-    });
-    const identifiers = (await logs.locator("#drilldown #executions li.execution .execution-identifier").allTextContents()).map((text) => text.trim());
+    await logs
+      .locator("#drilldown[data-state=ready]")
+      .waitFor({ state: "visible", timeout: 30_000 })
+      .catch(async () => {
+        const state = await logs
+          .locator("#drilldown")
+          .getAttribute("data-state")
+          .catch(() => null);
+        throw new Error(
+          `expected #drilldown[data-state=ready] after a click on the log row; #drilldown data-state: ${state ?? "(no #drilldown)"}`,
+        );
+      });
+    const identifiers = (await logs.locator("#drilldown #executions li.execution .execution-identifier").allTextContents()).map((text) =>
+      text.trim(),
+    );
     for (const expected of ["POST /postMessage", "messages:sendOne"]) {
-      if (!identifiers.includes(expected)) throw new Error(`expected an execution ${expected} in the drilldown's #executions; saw ${JSON.stringify(identifiers)}`);
+      if (!identifiers.includes(expected))
+        throw new Error(`expected an execution ${expected} in the drilldown's #executions; saw ${JSON.stringify(identifiers)}`);
     }
-    if (sent?.requestId) assertEqual(await logs.locator("#drilldown").getAttribute("data-request-id"), sent.requestId, "the drilldown's request id (last-response.json requestId of Send request)");
+    if (sent?.requestId)
+      assertEqual(
+        await logs.locator("#drilldown").getAttribute("data-request-id"),
+        sent.requestId,
+        "the drilldown's request id (last-response.json requestId of Send request)",
+      );
     // For the README: the panel maximized, nothing over it.
     await clearNotifications();
     await runCommand("View: Toggle Maximized Panel");
     try {
-      await eventuallyIn("#drilldown[data-state=ready]", undefined, "the log view to fill the maximized panel", async (frame) => {
-        const height = await frame.evaluate(() => window.innerHeight);
-        return height > 600 || `webview height ${height}`;
-      }, 15_000);
+      await eventuallyIn(
+        "#drilldown[data-state=ready]",
+        undefined,
+        "the log view to fill the maximized panel",
+        async (frame) => {
+          const height = await frame.evaluate(() => window.innerHeight);
+          return height > 600 || `webview height ${height}`;
+        },
+        15_000,
+      );
       await screenshot("06-logs");
     } finally {
       await runCommand("View: Toggle Maximized Panel");
@@ -453,28 +579,48 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     need("sent");
     await runCommand("Convex Lens: Open functions panel");
     const select = (frame: Frame): Locator => frame.locator('.function-row[data-function="messages:list"] .function-select');
-    await eventuallyIn("#function-list", undefined, 'a row .function-row[data-function="messages:list"] in the functions panel', async (frame) => (await select(frame).count()) > 0 || "no such row yet");
+    await eventuallyIn(
+      "#function-list",
+      undefined,
+      'a row .function-row[data-function="messages:list"] in the functions panel',
+      async (frame) => (await select(frame).count()) > 0 || "no such row yet",
+    );
     const panel = await frameWith("#function-list");
     await select(panel).click();
-    await eventually("#selected-function to name messages:list", async () => (await textOf(panel.locator("#selected-function"))) === "messages:list" || "other");
+    await eventually(
+      "#selected-function to name messages:list",
+      async () => (await textOf(panel.locator("#selected-function"))) === "messages:list" || "other",
+    );
     // #args is a toolkit text area: its native <textarea> is in its (open) shadow root.
     await panel.locator("#args textarea").fill("{}");
     await panel.locator("#run").click();
-    await panel.locator("#result-outcome").waitFor({ state: "visible", timeout: 30_000 }).catch(async () => {
-      throw new Error(`expected #result-outcome after Run; #run-error: ${await textOf(panel.locator("#run-error")).catch(() => "")}`);
-    });
+    await panel
+      .locator("#result-outcome")
+      .waitFor({ state: "visible", timeout: 30_000 })
+      .catch(async () => {
+        throw new Error(`expected #result-outcome after Run; #run-error: ${await textOf(panel.locator("#run-error")).catch(() => "")}`);
+      });
     assertEqual(await textOf(panel.locator("#result-outcome")), "Success", "#result-outcome of messages:list({})");
     const result = await textOf(panel.locator("#result"));
-    if (!result.includes("Sent via HTTP action")) throw new Error(`expected #result to hold the message stored by Send request ("Sent via HTTP action: …"); got ${result.slice(0, 300)}`);
+    if (!result.includes("Sent via HTTP action"))
+      throw new Error(
+        `expected #result to hold the message stored by Send request ("Sent via HTTP action: …"); got ${result.slice(0, 300)}`,
+      );
     // For the README: the panel's group maximized, the result in view, nothing over it.
     await clearNotifications();
     await runCommand("View: Toggle Panel Visibility");
     await runCommand("View: Toggle Maximize Editor Group");
     try {
-      await eventuallyIn("#run-result", undefined, "the functions panel to fill the maximized editor group (the bottom panel hidden)", async (frame) => {
-        const [width, height] = await frame.evaluate(() => [window.innerWidth, window.innerHeight]);
-        return (width! > 900 && height! > 700) || `webview ${width}×${height}`;
-      }, 15_000);
+      await eventuallyIn(
+        "#run-result",
+        undefined,
+        "the functions panel to fill the maximized editor group (the bottom panel hidden)",
+        async (frame) => {
+          const [width, height] = await frame.evaluate(() => [window.innerWidth, window.innerHeight]);
+          return (width! > 900 && height! > 700) || `webview ${width}×${height}`;
+        },
+        15_000,
+      );
       const shown = await frameWith("#run-result");
       await shown.locator("#run-result").scrollIntoViewIfNeeded();
       await screenshot("07-functions");
@@ -502,12 +648,16 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     if (!relativePath.startsWith("convex-requests/")) throw new Error(`expected the saved request under convex-requests/; got ${file}`);
     if (!existsSync(file)) throw new Error(`saved-request.json names ${file}, which does not exist`);
     const text = readFileSync(file, "utf8");
-    if (!/POST \{\{site\}\}\/postMessage/.test(text)) throw new Error(`expected "POST {{site}}/postMessage" in ${relativePath}; it holds:\n${text}`);
+    if (!/POST \{\{site\}\}\/postMessage/.test(text))
+      throw new Error(`expected "POST {{site}}/postMessage" in ${relativePath}; it holds:\n${text}`);
     await openFile(relativePath, "postMessage");
     const lens = lenses("Send with Convex Lens");
-    await lens.first().waitFor({ state: "visible", timeout: 30_000 }).catch(() => {
-      throw new Error(`expected a "Send with Convex Lens" CodeLens in ${relativePath}`);
-    });
+    await lens
+      .first()
+      .waitFor({ state: "visible", timeout: 30_000 })
+      .catch(() => {
+        throw new Error(`expected a "Send with Convex Lens" CodeLens in ${relativePath}`);
+      });
     await lens.last().click();
     const sent = await waitForMarker<{ status?: number; assertions?: Array<{ ok: boolean; message: string }> }>(
       markers,
@@ -518,7 +668,8 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     );
     assertEqual(sent.status, 200, `http-file-send.json status of ${relativePath}`);
     const failed = (sent.assertions ?? []).filter((assertion) => !assertion.ok);
-    if ((sent.assertions ?? []).length === 0 || failed.length > 0) throw new Error(`expected the saved status assertion to hold; assertions: ${JSON.stringify(sent.assertions)}`);
+    if ((sent.assertions ?? []).length === 0 || failed.length > 0)
+      throw new Error(`expected the saved status assertion to hold; assertions: ${JSON.stringify(sent.assertions)}`);
     await closeTab(relativePath.split("/").pop()!);
   });
 
@@ -544,35 +695,57 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
       await waitForMarker<{ kind?: string }>(markers, "target", '{"kind": "localBackend"}', (data) => data.kind === "localBackend", 15_000);
       const panel = await showRequestTab("POST /postMessage", /\/postMessage/);
       await panel.locator("#send").click();
-      await eventuallyIn("#request-line", /127\.0\.0\.1:3211\/postMessage/, "the response panel to show the local backend's 200 for POST /postMessage", async (frame) => {
-        const status = await textOf(frame.locator("#status"));
-        const target = await textOf(frame.locator("#target"));
-        return (status.includes("200 OK") && target.includes("Convex local backend") && target.includes("127.0.0.1:3211")) || `#status ${JSON.stringify(status)}, #target ${JSON.stringify(target)}`;
-      });
+      await eventuallyIn(
+        "#request-line",
+        /127\.0\.0\.1:3211\/postMessage/,
+        "the response panel to show the local backend's 200 for POST /postMessage",
+        async (frame) => {
+          const status = await textOf(frame.locator("#status"));
+          const target = await textOf(frame.locator("#target"));
+          return (
+            (status.includes("200 OK") && target.includes("Convex local backend") && target.includes("127.0.0.1:3211")) ||
+            `#status ${JSON.stringify(status)}, #target ${JSON.stringify(target)}`
+          );
+        },
+      );
       const answered = await frameWith("#request-line", /127\.0\.0\.1:3211\/postMessage/);
       const note = await textOf(answered.locator("#logs-note"));
-      if (!note.includes("Logs are only available for the local runtime")) throw new Error(`expected #logs-note to say logs are only available for the local runtime; got ${JSON.stringify(note)}`);
-      if (!received.includes("POST /postMessage")) throw new Error(`expected the fake local backend to get POST /postMessage; it got ${JSON.stringify(received)}`);
+      if (!note.includes("Logs are only available for the local runtime"))
+        throw new Error(`expected #logs-note to say logs are only available for the local runtime; got ${JSON.stringify(note)}`);
+      if (!received.includes("POST /postMessage"))
+        throw new Error(`expected the fake local backend to get POST /postMessage; it got ${JSON.stringify(received)}`);
     } finally {
       await new Promise<void>((resolve) => backend.close(() => resolve()));
     }
     await runCommand("Convex Lens: Switch target");
     await pickQuickItem("Convex Lens: send requests to", "Local runtime");
-    await waitForMarker<{ kind?: string; siteUrl?: string }>(markers, "target", `{"kind": "runtime", "siteUrl": "${siteUrl}"}`, (data) => data.kind === "runtime" && data.siteUrl === siteUrl, 15_000);
+    await waitForMarker<{ kind?: string; siteUrl?: string }>(
+      markers,
+      "target",
+      `{"kind": "runtime", "siteUrl": "${siteUrl}"}`,
+      (data) => data.kind === "runtime" && data.siteUrl === siteUrl,
+      15_000,
+    );
     // The next send goes to the runtime again, with its executions.
     const panel = await showRequestTab("POST /postMessage", /\/postMessage/);
     await panel.locator("#send").click();
     await eventuallyIn("#request-line", `${siteUrl}/postMessage`, "a 200 from the local runtime again", async (frame) => {
       const status = await textOf(frame.locator("#status"));
       const target = await textOf(frame.locator("#target"));
-      return (status.includes("200 OK") && target.startsWith("Local runtime")) || `#status ${JSON.stringify(status)}, #target ${JSON.stringify(target)}`;
+      return (
+        (status.includes("200 OK") && target.startsWith("Local runtime")) ||
+        `#status ${JSON.stringify(status)}, #target ${JSON.stringify(target)}`
+      );
     });
   });
 
   step("Act as a user: GET /me with a dev token for e2e-user answers 200 with that subject", async () => {
     need("ready", "routesView");
     // The Routes view's item runs Send request; anonymous, /me answers 401.
-    await sidebarRows().filter({ hasText: /^\s*GET \/me\b/ }).first().click();
+    await sidebarRows()
+      .filter({ hasText: /^\s*GET \/me\b/ })
+      .first()
+      .click();
     const mePath = /\/me(\?|$)/;
     await eventuallyIn("#request-line", mePath, "the first, anonymous GET /me to answer 401", async (frame) => {
       const status = await textOf(frame.locator("#status"));
@@ -587,7 +760,10 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     await eventuallyIn("#request-line", mePath, '#status "200 OK" and a body with "e2e-user"', async (frame) => {
       const status = await textOf(frame.locator("#status"));
       const body = await textOf(frame.locator("#body"));
-      return (status.includes("200 OK") && body.includes("e2e-user")) || `#status ${JSON.stringify(status)}, #body ${JSON.stringify(body.slice(0, 200))}`;
+      return (
+        (status.includes("200 OK") && body.includes("e2e-user")) ||
+        `#status ${JSON.stringify(status)}, #body ${JSON.stringify(body.slice(0, 200))}`
+      );
     });
     const marker = readMarker<{ status?: number; method?: string; path?: string }>(markers, "last-response");
     assertEqual(`${marker?.method} ${marker?.status}`, "GET 200", "last-response.json of GET /me as e2e-user");
@@ -600,19 +776,36 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     const panel = await showRequestTab("GET /me", /\/me(\?|$)/);
     await panel.locator("#act-as-copy").click();
     let token = "";
-    await eventually("the clipboard to hold the dev token (a JWT) from #act-as-copy", async () => {
-      token = (await page.evaluate(() => navigator.clipboard.readText())).trim();
-      return /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token) || JSON.stringify(token.slice(0, 60));
-    }, 15_000);
+    await eventually(
+      "the clipboard to hold the dev token (a JWT) from #act-as-copy",
+      async () => {
+        token = (await page.evaluate(() => navigator.clipboard.readText())).trim();
+        return /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token) || JSON.stringify(token.slice(0, 60));
+      },
+      15_000,
+    );
     await runCommand("Convex Lens: Decode token");
-    await page.locator(".quick-input-widget .quick-input-title", { hasText: "Convex Lens: Decode token" }).waitFor({ state: "visible", timeout: 15_000 });
+    await page
+      .locator(".quick-input-widget .quick-input-title", { hasText: "Convex Lens: Decode token" })
+      .waitFor({ state: "visible", timeout: 15_000 });
     await quickInput().fill(token);
     await page.keyboard.press("Enter");
-    const explained = await waitForMarker<{ ok?: boolean; message?: string | null }>(markers, "token-explanation", '{"ok": true}', (data) => typeof data.ok === "boolean", 30_000);
-    if (explained.ok !== true) throw new Error(`expected the dev token to be accepted; token-explanation.json: ${JSON.stringify(explained)}`);
-    await page.locator(".tab", { hasText: "Token: e2e-user" }).first().waitFor({ state: "visible", timeout: 30_000 }).catch(() => {
-      throw new Error('expected a report titled "Token: e2e-user"');
-    });
+    const explained = await waitForMarker<{ ok?: boolean; message?: string | null }>(
+      markers,
+      "token-explanation",
+      '{"ok": true}',
+      (data) => typeof data.ok === "boolean",
+      30_000,
+    );
+    if (explained.ok !== true)
+      throw new Error(`expected the dev token to be accepted; token-explanation.json: ${JSON.stringify(explained)}`);
+    await page
+      .locator(".tab", { hasText: "Token: e2e-user" })
+      .first()
+      .waitFor({ state: "visible", timeout: 30_000 })
+      .catch(() => {
+        throw new Error('expected a report titled "Token: e2e-user"');
+      });
     await eventuallyIn("body[data-report]", undefined, "the token report to say Accepted", async (frame) => {
       const text = await textOf(frame.locator("body"));
       return text.includes("Accepted") || JSON.stringify(text.slice(0, 200));
@@ -623,23 +816,41 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
   step("CORS doctor on POST /sendImage (Routes view context menu): allowed for http://localhost:5173", async () => {
     need("ready", "routesView");
     // On the label: a narrow row's inline actions cover its middle.
-    await sidebarRows().filter({ hasText: /^\s*POST \/sendImage\b/ }).first().locator(".label-name").click({ button: "right" });
+    await sidebarRows()
+      .filter({ hasText: /^\s*POST \/sendImage\b/ })
+      .first()
+      .locator(".label-name")
+      .click({ button: "right" });
     const item = page.locator(".context-view .monaco-menu .action-item", { hasText: "CORS doctor" });
-    await item.first().waitFor({ state: "visible", timeout: 15_000 }).catch(() => {
-      throw new Error('expected "CORS doctor" in the context menu of the Routes view item POST /sendImage');
-    });
+    await item
+      .first()
+      .waitFor({ state: "visible", timeout: 15_000 })
+      .catch(() => {
+        throw new Error('expected "CORS doctor" in the context menu of the Routes view item POST /sendImage');
+      });
     // A menu item ignores mouse-ups for its first 100 ms (so the right-click's own mouse-up does
     // not pick it): click again while the menu is still open.
     const originBox = page.locator(".quick-input-widget .quick-input-title", { hasText: "CORS doctor: POST /sendImage" });
-    await eventually('the CORS doctor to ask for the origin (an input box titled "CORS doctor: POST /sendImage")', async () => {
-      if (await originBox.isVisible()) return true;
-      if (await item.first().isVisible()) await item.first().click({ timeout: 2_000 });
-      await originBox.waitFor({ state: "visible", timeout: 2_000 }).catch(() => {});
-      return (await originBox.isVisible()) || "not yet";
-    }, 20_000);
+    await eventually(
+      'the CORS doctor to ask for the origin (an input box titled "CORS doctor: POST /sendImage")',
+      async () => {
+        if (await originBox.isVisible()) return true;
+        if (await item.first().isVisible()) await item.first().click({ timeout: 2_000 });
+        await originBox.waitFor({ state: "visible", timeout: 2_000 }).catch(() => {});
+        return (await originBox.isVisible()) || "not yet";
+      },
+      20_000,
+    );
     assertEqual(await quickInput().inputValue(), "http://localhost:5173", "the CORS doctor's default origin");
     await page.keyboard.press("Enter");
-    const report = await waitForMarker<{ route?: string; origin?: string; blocked?: boolean; preflightStatus?: number | null; status?: number | null; errors?: string[] }>(
+    const report = await waitForMarker<{
+      route?: string;
+      origin?: string;
+      blocked?: boolean;
+      preflightStatus?: number | null;
+      status?: number | null;
+      errors?: string[];
+    }>(
       markers,
       "cors-report",
       '{"route": "POST /sendImage", "origin": "http://localhost:5173", "blocked": false}',
@@ -647,11 +858,17 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
       30_000,
     );
     if (report.origin !== "http://localhost:5173" || report.blocked !== false || report.preflightStatus !== 200) {
-      throw new Error(`expected the preflight (200) and the request to pass for http://localhost:5173; cors-report.json: ${JSON.stringify(report)}`);
+      throw new Error(
+        `expected the preflight (200) and the request to pass for http://localhost:5173; cors-report.json: ${JSON.stringify(report)}`,
+      );
     }
-    await page.locator(".tab", { hasText: "CORS doctor: POST /sendImage" }).first().waitFor({ state: "visible", timeout: 30_000 }).catch(() => {
-      throw new Error('expected a report titled "CORS doctor: POST /sendImage"');
-    });
+    await page
+      .locator(".tab", { hasText: "CORS doctor: POST /sendImage" })
+      .first()
+      .waitFor({ state: "visible", timeout: 30_000 })
+      .catch(() => {
+        throw new Error('expected a report titled "CORS doctor: POST /sendImage"');
+      });
     await eventuallyIn("body[data-report]", "CORS doctor", "the CORS report to say Allowed", async (frame) => {
       const text = await textOf(frame.locator("body"));
       return text.includes("Allowed") || JSON.stringify(text.slice(0, 200));
@@ -668,35 +885,75 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     await page.keyboard.press("Enter");
     await page.keyboard.type("const x = ;");
     await page.keyboard.press("Control+S");
-    await eventually("the editor to save `const x = ;` into convex/http.ts", async () => readFileSync(file, "utf8").includes("const x = ;"), 15_000);
-    await waitForMarker<RuntimeMarker>(markers, "runtime", 'state "build-failed" (the runtime should rebuild when a file of convex/ is saved)', (data) => data.state === "build-failed", 30_000);
+    await eventually(
+      "the editor to save `const x = ;` into convex/http.ts",
+      async () => readFileSync(file, "utf8").includes("const x = ;"),
+      15_000,
+    );
+    await waitForMarker<RuntimeMarker>(
+      markers,
+      "runtime",
+      'state "build-failed" (the runtime should rebuild when a file of convex/ is saved)',
+      (data) => data.state === "build-failed",
+      30_000,
+    );
 
     // The diagnostic, in the Problems view on http.ts (TypeScript's own validation is off in this
     // run, so it comes from Convex Lens).
     await page.keyboard.press("Control+Shift+M");
     const problems = page.locator(".markers-panel .monaco-list-row");
-    await problems.filter({ hasText: "http.ts" }).first().waitFor({ state: "visible", timeout: 30_000 }).catch(() => {
-      throw new Error("expected a problem on convex/http.ts in the Problems view");
-    });
+    await problems
+      .filter({ hasText: "http.ts" })
+      .first()
+      .waitFor({ state: "visible", timeout: 30_000 })
+      .catch(() => {
+        throw new Error("expected a problem on convex/http.ts in the Problems view");
+      });
     // A click on the problem (the row under the file's row) reveals its line: the squiggle shows.
     await problems.nth(1).click();
-    await eventually("an error squiggle in the editor of convex/http.ts", async () => (await page.locator(".editor-group-container.active .monaco-editor .squiggly-error").count()) > 0, 15_000);
+    await eventually(
+      "an error squiggle in the editor of convex/http.ts",
+      async () => (await page.locator(".editor-group-container.active .monaco-editor .squiggly-error").count()) > 0,
+      15_000,
+    );
     if (reached.routesView) {
-      await sidebarRows().filter({ hasText: /^\s*Build failed/ }).first().waitFor({ state: "visible", timeout: 30_000 }).catch(async () => {
-        throw new Error(`expected a row starting with "Build failed" in the Routes view; rows: ${(await sidebarRows().allTextContents()).join(" | ")}`);
-      });
+      await sidebarRows()
+        .filter({ hasText: /^\s*Build failed/ })
+        .first()
+        .waitFor({ state: "visible", timeout: 30_000 })
+        .catch(async () => {
+          throw new Error(
+            `expected a row starting with "Build failed" in the Routes view; rows: ${(await sidebarRows().allTextContents()).join(" | ")}`,
+          );
+        });
     }
     await screenshot("05-build-failed");
 
     // Fix it from outside the editor (the file is saved, so the editor reloads it).
     writeFileSync(file, httpSource);
-    await waitForMarker<RuntimeMarker>(markers, "runtime", `state "ready" with the ${ROUTE_COUNT} routes again`, (data) => data.state === "ready" && hasAllRoutes(data.routes), 30_000);
-    await eventually("the problem on convex/http.ts to clear", async () => (await problems.filter({ hasText: "http.ts" }).count()) === 0, 30_000);
+    await waitForMarker<RuntimeMarker>(
+      markers,
+      "runtime",
+      `state "ready" with the ${ROUTE_COUNT} routes again`,
+      (data) => data.state === "ready" && hasAllRoutes(data.routes),
+      30_000,
+    );
+    await eventually(
+      "the problem on convex/http.ts to clear",
+      async () => (await problems.filter({ hasText: "http.ts" }).count()) === 0,
+      30_000,
+    );
     if (reached.routesView) {
-      await eventually('the Routes view without "Build failed" and with POST /postMessage', async () => {
-        const texts = (await sidebarRows().allTextContents()).map((t) => t.trim());
-        return (!texts.some((t) => t.startsWith("Build failed")) && texts.some((t) => t.startsWith("POST /postMessage"))) || texts.join(" | ");
-      }, 30_000);
+      await eventually(
+        'the Routes view without "Build failed" and with POST /postMessage',
+        async () => {
+          const texts = (await sidebarRows().allTextContents()).map((t) => t.trim());
+          return (
+            (!texts.some((t) => t.startsWith("Build failed")) && texts.some((t) => t.startsWith("POST /postMessage"))) || texts.join(" | ")
+          );
+        },
+        30_000,
+      );
     } else {
       throw new Error("the Routes view was not checked (its step failed)");
     }
@@ -709,37 +966,72 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     const file = join(workspace, "convex", "http.ts");
     // A second copy of the GET /getImage route, written from outside the editor (the editor has no
     // unsaved changes, so it reloads the file).
-    const start = httpSource.indexOf("http.route({\n  path: \"/getImage\"");
+    const start = httpSource.indexOf('http.route({\n  path: "/getImage"');
     const end = httpSource.indexOf("\n});\n", start) + "\n});\n".length;
     if (start < 0 || end <= start) throw new Error("examples/chat/convex/http.ts has no GET /getImage route to copy");
-    const duplicate = httpSource.replace("export default http;", `// A duplicate, for the lint.\n${httpSource.slice(start, end)}\nexport default http;`);
-    interface Finding { code: string; source?: string; line: number; message: string }
+    const duplicate = httpSource.replace(
+      "export default http;",
+      `// A duplicate, for the lint.\n${httpSource.slice(start, end)}\nexport default http;`,
+    );
+    interface Finding {
+      code: string;
+      source?: string;
+      line: number;
+      message: string;
+    }
     const duplicates = (data: Finding[]) => (Array.isArray(data) ? data.filter((finding) => finding.code === "duplicate-route") : []);
     writeFileSync(file, duplicate);
     try {
-      const findings = await waitForMarker<Finding[]>(markers, "route-lint", 'a "duplicate-route" finding', (data) => duplicates(data).length > 0, 30_000);
+      const findings = await waitForMarker<Finding[]>(
+        markers,
+        "route-lint",
+        'a "duplicate-route" finding',
+        (data) => duplicates(data).length > 0,
+        30_000,
+      );
       const finding = duplicates(findings)[0]!;
-      if (!finding.message.includes("/getImage")) throw new Error(`expected the duplicate-route finding to name /getImage; got ${JSON.stringify(finding)}`);
+      if (!finding.message.includes("/getImage"))
+        throw new Error(`expected the duplicate-route finding to name /getImage; got ${JSON.stringify(finding)}`);
       await focusWorkbench();
       await page.keyboard.press("Control+Shift+M");
       const lintRows = page.locator(".markers-panel .monaco-list-row", { hasText: "Convex Lens lint" });
-      await lintRows.first().waitFor({ state: "visible", timeout: 30_000 }).catch(async () => {
-        const rows = await page.locator(".markers-panel .monaco-list-row").allTextContents();
-        throw new Error(`expected a Problems row from "Convex Lens lint"; rows: ${rows.join(" | ") || "(none)"}`);
-      });
+      await lintRows
+        .first()
+        .waitFor({ state: "visible", timeout: 30_000 })
+        .catch(async () => {
+          const rows = await page.locator(".markers-panel .monaco-list-row").allTextContents();
+          throw new Error(`expected a Problems row from "Convex Lens lint"; rows: ${rows.join(" | ") || "(none)"}`);
+        });
       const texts = await lintRows.allTextContents();
-      if (!texts.some((text) => text.includes("already in use"))) throw new Error(`expected the lint problem to say the path is already in use; rows: ${texts.join(" | ")}`);
+      if (!texts.some((text) => text.includes("already in use")))
+        throw new Error(`expected the lint problem to say the path is already in use; rows: ${texts.join(" | ")}`);
       await screenshot("08-route-lint");
     } finally {
       writeFileSync(file, httpSource);
     }
-    await waitForMarker<Finding[]>(markers, "route-lint", "no duplicate-route finding once the copy is removed", (data) => duplicates(data).length === 0, 30_000);
-    await eventually('the "Convex Lens lint" problems to clear', async () => {
-      const count = await page.locator(".markers-panel .monaco-list-row", { hasText: "already in use" }).count();
-      return count === 0 || `${count} row(s) still say "already in use"`;
-    }, 30_000);
+    await waitForMarker<Finding[]>(
+      markers,
+      "route-lint",
+      "no duplicate-route finding once the copy is removed",
+      (data) => duplicates(data).length === 0,
+      30_000,
+    );
+    await eventually(
+      'the "Convex Lens lint" problems to clear',
+      async () => {
+        const count = await page.locator(".markers-panel .monaco-list-row", { hasText: "already in use" }).count();
+        return count === 0 || `${count} row(s) still say "already in use"`;
+      },
+      30_000,
+    );
     // The duplicate also failed the runtime's build; it is serving the 7 routes again.
-    await waitForMarker<RuntimeMarker>(markers, "runtime", `state "ready" with the ${ROUTE_COUNT} routes again`, (data) => data.state === "ready" && hasAllRoutes(data.routes), 30_000);
+    await waitForMarker<RuntimeMarker>(
+      markers,
+      "runtime",
+      `state "ready" with the ${ROUTE_COUNT} routes again`,
+      (data) => data.state === "ready" && hasAllRoutes(data.routes),
+      30_000,
+    );
   });
 });
 

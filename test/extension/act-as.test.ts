@@ -20,16 +20,43 @@ after(() => rmSync(folder, { recursive: true, force: true }));
 const issuerPromise = DevIssuer.open(folder, "http://127.0.0.1:3310/convex-lens-dev-issuer");
 
 const LOCAL = { local: true, label: "the local Convex Lens runtime" };
-const identity: ActAsIdentity = { enabled: true, subject: " user_1 ", name: "Ada", email: "", claims: '{"role":"admin","org":{"id":"o1"}}' };
+const identity: ActAsIdentity = {
+  enabled: true,
+  subject: " user_1 ",
+  name: "Ada",
+  email: "",
+  claims: '{"role":"admin","org":{"id":"o1"}}',
+};
 
 function request(overrides: Partial<EditableRequest> = {}): EditableRequest {
-  return { method: "GET", routePath: "/me", pathRest: "", query: "", headers: [{ name: "Accept", value: "application/json" }], body: "", actAs: identity, ...overrides };
+  return {
+    method: "GET",
+    routePath: "/me",
+    pathRest: "",
+    query: "",
+    headers: [{ name: "Accept", value: "application/json" }],
+    body: "",
+    actAs: identity,
+    ...overrides,
+  };
 }
 
 test("the identity becomes a signed dev token in Authorization, replacing a placeholder header", async () => {
   const issuer = await issuerPromise;
-  const sent = await withActAs(request({ headers: [{ name: "Accept", value: "*/*" }, { name: "authorization", value: "Bearer " }] }), issuer, LOCAL);
-  assert.deepEqual(sent.headers.map((h) => h.name), ["Accept", "Authorization"]);
+  const sent = await withActAs(
+    request({
+      headers: [
+        { name: "Accept", value: "*/*" },
+        { name: "authorization", value: "Bearer " },
+      ],
+    }),
+    issuer,
+    LOCAL,
+  );
+  assert.deepEqual(
+    sent.headers.map((h) => h.name),
+    ["Accept", "Authorization"],
+  );
   const claims = decodeJwt(sent.headers[1]!.value.replace(/^Bearer /, ""));
   assert.equal(claims.sub, "user_1");
   assert.equal(claims.name, "Ada");
@@ -52,11 +79,20 @@ test("refused: another target, no dev issuer, a real Authorization header, bad c
   assert.equal(actAsTargetOf({ kind: "runtime", label: "Local runtime" }).local, true);
   await assert.rejects(withActAs(request(), issuer, deployment), (error: Error) => {
     assert.ok(error instanceof RequestError);
-    assert.match(error.message, /^Act as a user works only with the local Convex Lens runtime: tokens of its dev issuer are never valid on Deployment happy-animal-123/);
+    assert.match(
+      error.message,
+      /^Act as a user works only with the local Convex Lens runtime: tokens of its dev issuer are never valid on Deployment happy-animal-123/,
+    );
     return true;
   });
-  await assert.rejects(withActAs(request(), null, LOCAL), /needs the runtime's local dev issuer: start the runtime, and check that the setting convexLens\.devIssuer is on/);
-  await assert.rejects(withActAs(request({ headers: [{ name: "Authorization", value: "Bearer abc" }] }), issuer, LOCAL), /has its own Authorization header and "Act as a user" is on/);
+  await assert.rejects(
+    withActAs(request(), null, LOCAL),
+    /needs the runtime's local dev issuer: start the runtime, and check that the setting convexLens\.devIssuer is on/,
+  );
+  await assert.rejects(
+    withActAs(request({ headers: [{ name: "Authorization", value: "Bearer abc" }] }), issuer, LOCAL),
+    /has its own Authorization header and "Act as a user" is on/,
+  );
   await assert.rejects(signActAs({ ...identity, claims: "{role: admin}" }, issuer, LOCAL), /the custom claims are not valid JSON/);
   await assert.rejects(signActAs({ ...identity, claims: "[1]" }, issuer, LOCAL), /must be a JSON object/);
   await assert.rejects(signActAs({ ...identity, claims: '{"sub":"x"}' }, issuer, LOCAL), /custom claims cannot set 'sub'/);
@@ -74,13 +110,20 @@ test("findJwt picks the token out of a selection", () => {
 test("the Decode token report: verdict, checks, providers, claims", async () => {
   const issuer = await issuerPromise;
   const token = await issuer.sign({ subject: "user_1", claims: { role: "admin" } });
-  const pinned = { provider: issuer.provider("http://127.0.0.1:3310/convex-lens-dev-issuer/.well-known/jwks.json"), keys: issuer.jwks.keys };
-  const accepted = tokenReportMarkdown(await explainToken(token, { kind: "loaded", config: null, file: "convex/auth.config.ts" }, Date.now(), { devIssuer: pinned }));
+  const pinned = {
+    provider: issuer.provider("http://127.0.0.1:3310/convex-lens-dev-issuer/.well-known/jwks.json"),
+    keys: issuer.jwks.keys,
+  };
+  const accepted = tokenReportMarkdown(
+    await explainToken(token, { kind: "loaded", config: null, file: "convex/auth.config.ts" }, Date.now(), { devIssuer: pinned }),
+  );
   assert.match(accepted, /^# Decode token\n\n## ✅ Accepted\n/);
   assert.match(accepted, /"tokenIdentifier": "http:\/\/127\.0\.0\.1:3310\/convex-lens-dev-issuer\|user_1"/);
   assert.match(accepted, /> Signed by Convex Lens's local dev issuer/);
   assert.match(accepted, /\| Convex Lens dev issuer \(checked\) \|/);
-  const refused = tokenReportMarkdown(await explainToken(token, { kind: "loaded", config: null, file: "convex/auth.config.ts" }, Date.now()));
+  const refused = tokenReportMarkdown(
+    await explainToken(token, { kind: "loaded", config: null, file: "convex/auth.config.ts" }, Date.now()),
+  );
   assert.match(refused, /## ❌ Refused \(provider \(by iss and aud\)\)/);
   assert.match(refused, /\| provider \(by iss and aud\) \| ❌ fail \| Signed by a Convex Lens local dev issuer/);
 });

@@ -7,12 +7,34 @@ function from(values: Record<string, unknown>) {
 }
 
 test("defaults match Convex Lens's documented ports and limits", () => {
-  assert.deepEqual(mapConfig(from({})), { autoStart: true, sitePort: 3311, apiPort: 3310, queryTimeoutMs: 1000, envFiles: [], logRetention: 100_000, devIssuer: true, allowedHosts: [], allowedOrigins: [] });
+  assert.deepEqual(mapConfig(from({})), {
+    autoStart: true,
+    sitePort: 3311,
+    apiPort: 3310,
+    queryTimeoutMs: 1000,
+    envFiles: [],
+    logRetention: 100_000,
+    devIssuer: true,
+    allowedHosts: [],
+    allowedOrigins: [],
+  });
 });
 
 test("user values pass through", () => {
-  const config = mapConfig(from({ autoStart: false, sitePort: 4000, apiPort: 4001, queryTimeoutMs: 5000, envFiles: [".env", ".env.test"] }));
-  assert.deepEqual(config, { autoStart: false, sitePort: 4000, apiPort: 4001, queryTimeoutMs: 5000, envFiles: [".env", ".env.test"], logRetention: 100_000, devIssuer: true, allowedHosts: [], allowedOrigins: [] });
+  const config = mapConfig(
+    from({ autoStart: false, sitePort: 4000, apiPort: 4001, queryTimeoutMs: 5000, envFiles: [".env", ".env.test"] }),
+  );
+  assert.deepEqual(config, {
+    autoStart: false,
+    sitePort: 4000,
+    apiPort: 4001,
+    queryTimeoutMs: 5000,
+    envFiles: [".env", ".env.test"],
+    logRetention: 100_000,
+    devIssuer: true,
+    allowedHosts: [],
+    allowedOrigins: [],
+  });
 });
 
 test("invalid values fall back instead of breaking the runtime", () => {

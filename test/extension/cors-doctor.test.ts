@@ -28,18 +28,32 @@ describe("which requests need a preflight (Fetch: CORS-safelisted methods and re
   });
 
   test("unsafe names are lowercase, sorted, once each; over 1024 bytes of safelisted values, those count too", () => {
-    assert.deepEqual(corsUnsafeHeaderNames([["X-Trace", "1"], ["Authorization", "Bearer t"], ["Accept", "*/*"], ["x-trace", "2"]]), ["authorization", "x-trace"]);
+    assert.deepEqual(
+      corsUnsafeHeaderNames([
+        ["X-Trace", "1"],
+        ["Authorization", "Bearer t"],
+        ["Accept", "*/*"],
+        ["x-trace", "2"],
+      ]),
+      ["authorization", "x-trace"],
+    );
     const big = Array.from({ length: 9 }, (_, i) => [`Accept${i === 0 ? "" : "-Language"}`, "a".repeat(120)] as [string, string]);
     assert.deepEqual(corsUnsafeHeaderNames(big), ["accept", "accept-language"]);
   });
 
   test("reasons name the method and each header", () => {
     assert.deepEqual(preflightReasons("GET", [["Accept", "application/json"]]), []);
-    assert.deepEqual(preflightReasons("PUT", [["Content-Type", "application/json"], ["Authorization", "Bearer t"]]), [
-      "the method PUT is not GET, HEAD or POST",
-      "the authorization header is not CORS-safelisted",
-      "Content-Type: application/json is not one of application/x-www-form-urlencoded, multipart/form-data, text/plain",
-    ]);
+    assert.deepEqual(
+      preflightReasons("PUT", [
+        ["Content-Type", "application/json"],
+        ["Authorization", "Bearer t"],
+      ]),
+      [
+        "the method PUT is not GET, HEAD or POST",
+        "the authorization header is not CORS-safelisted",
+        "Content-Type: application/json is not one of application/x-www-form-urlencoded, multipart/form-data, text/plain",
+      ],
+    );
   });
 
   test("origins are normalized; a URL with a path is cut to its origin; garbage is refused", () => {
@@ -81,7 +95,10 @@ async function loopback(answer: (method: string) => Answer): Promise<{ url: stri
   };
 }
 
-async function doctor(answer: (method: string) => Answer, request: { method?: string; headers?: Array<[string, string]>; credentials?: boolean; origin?: string } = {}) {
+async function doctor(
+  answer: (method: string) => Answer,
+  request: { method?: string; headers?: Array<[string, string]>; credentials?: boolean; origin?: string } = {},
+) {
   const server = await loopback(answer);
   try {
     const report = await runCorsDoctor({
@@ -107,13 +124,19 @@ const goodPreflight: Answer = {
     "Access-Control-Max-Age": "600",
   },
 };
-const goodResponse: Answer = { headers: { "Access-Control-Allow-Origin": ORIGIN, Vary: "Origin", "Content-Type": "application/json" }, body: "{}" };
+const goodResponse: Answer = {
+  headers: { "Access-Control-Allow-Origin": ORIGIN, Vary: "Origin", "Content-Type": "application/json" },
+  body: "{}",
+};
 const setup = (preflight: Answer, response: Answer) => (method: string) => (method === "OPTIONS" ? preflight : response);
 
 /** "header outcome" for every check that is not ok, preflight then request. */
 function problems(report: CorsReport): string[] {
   const list = (checks: HeaderCheck[]) => checks.filter((c) => c.outcome !== "ok").map((c) => `${c.header} ${c.outcome}`);
-  return [...list(report.preflight.exchange?.checks ?? []).map((p) => `preflight: ${p}`), ...list(report.actual.checks).map((p) => `request: ${p}`)];
+  return [
+    ...list(report.preflight.exchange?.checks ?? []).map((p) => `preflight: ${p}`),
+    ...list(report.actual.checks).map((p) => `request: ${p}`),
+  ];
 }
 
 function check(report: CorsReport, where: "preflight" | "request", header: string): HeaderCheck {
@@ -125,7 +148,12 @@ function check(report: CorsReport, where: "preflight" | "request", header: strin
 
 describe("the real preflight and request against loopback servers", () => {
   test("a correct setup: allowed; the preflight asks for the unsafe headers the way a browser does", async () => {
-    const { report, seen } = await doctor(setup(goodPreflight, goodResponse), { headers: [["Content-Type", "application/json"], ["Authorization", "Bearer t"]] });
+    const { report, seen } = await doctor(setup(goodPreflight, goodResponse), {
+      headers: [
+        ["Content-Type", "application/json"],
+        ["Authorization", "Bearer t"],
+      ],
+    });
     assert.equal(report.blocked, false, report.summary);
     assert.deepEqual(problems(report), []);
     assert.equal(seen[0]!.method, "OPTIONS");
@@ -136,13 +164,19 @@ describe("the real preflight and request against loopback servers", () => {
     assert.equal(seen[1]!.method, "POST");
     assert.equal(seen[1]!.headers.origin, ORIGIN);
     assert.equal(seen[1]!.headers.authorization, "Bearer t");
-    assert.match(report.summary, /^A page on http:\/\/localhost:5173 can call POST \/upload and read the response \(after a successful preflight\)\.$/);
+    assert.match(
+      report.summary,
+      /^A page on http:\/\/localhost:5173 can call POST \/upload and read the response \(after a successful preflight\)\.$/,
+    );
   });
 
   test("a simple GET needs no preflight", async () => {
     const { report, seen } = await doctor(setup(goodPreflight, goodResponse), { method: "GET", headers: [["Accept", "application/json"]] });
     assert.equal(report.preflight.needed, false);
-    assert.deepEqual(seen.map((s) => s.method), ["GET"]);
+    assert.deepEqual(
+      seen.map((s) => s.method),
+      ["GET"],
+    );
     assert.equal(report.blocked, false);
   });
 
@@ -155,12 +189,22 @@ describe("the real preflight and request against loopback servers", () => {
   });
 
   test("a mismatched origin; a trailing slash; two values", async () => {
-    const mismatched = await doctor(setup({ ...goodPreflight, headers: { ...goodPreflight.headers, "Access-Control-Allow-Origin": "http://localhost:3000" } }, goodResponse));
+    const mismatched = await doctor(
+      setup(
+        { ...goodPreflight, headers: { ...goodPreflight.headers, "Access-Control-Allow-Origin": "http://localhost:3000" } },
+        goodResponse,
+      ),
+    );
     assert.deepEqual(problems(mismatched.report), ["preflight: Access-Control-Allow-Origin error"]);
-    assert.equal(check(mismatched.report, "preflight", "Access-Control-Allow-Origin").message, "'http://localhost:3000' is not the page's origin 'http://localhost:5173'.");
+    assert.equal(
+      check(mismatched.report, "preflight", "Access-Control-Allow-Origin").message,
+      "'http://localhost:3000' is not the page's origin 'http://localhost:5173'.",
+    );
     const slash = await doctor(setup(goodPreflight, { headers: { "Access-Control-Allow-Origin": `${ORIGIN}/`, Vary: "Origin" } }));
     assert.match(check(slash.report, "request", "Access-Control-Allow-Origin").message, /\(an origin has no trailing slash\)/);
-    const two = await doctor(setup(goodPreflight, { headers: { "Access-Control-Allow-Origin": [ORIGIN, "http://other.test"], Vary: "Origin" } }));
+    const two = await doctor(
+      setup(goodPreflight, { headers: { "Access-Control-Allow-Origin": [ORIGIN, "http://other.test"], Vary: "Origin" } }),
+    );
     assert.match(check(two.report, "request", "Access-Control-Allow-Origin").message, /^Several values/);
   });
 
@@ -172,26 +216,56 @@ describe("the real preflight and request against loopback servers", () => {
     assert.ok(plain.report.withCredentials.some((line) => /\* is not allowed with credentials/.test(line)));
     const credentialed = await doctor(setup(star, starResponse), { credentials: true });
     assert.equal(credentialed.report.blocked, true);
-    assert.deepEqual(problems(credentialed.report), ["preflight: Access-Control-Allow-Origin error", "request: Access-Control-Allow-Origin error"]);
-    const echoed = await doctor(setup({ status: 204, headers: { ...goodPreflight.headers, "Access-Control-Allow-Credentials": "true" } }, goodResponse), { credentials: true });
+    assert.deepEqual(problems(credentialed.report), [
+      "preflight: Access-Control-Allow-Origin error",
+      "request: Access-Control-Allow-Origin error",
+    ]);
+    const echoed = await doctor(
+      setup({ status: 204, headers: { ...goodPreflight.headers, "Access-Control-Allow-Credentials": "true" } }, goodResponse),
+      { credentials: true },
+    );
     assert.deepEqual(problems(echoed.report), ["request: Access-Control-Allow-Credentials error"]);
   });
 
   test("a method not in Access-Control-Allow-Methods (case-sensitive)", async () => {
-    const { report } = await doctor(setup({ status: 204, headers: { ...goodPreflight.headers, "Access-Control-Allow-Methods": "get, post, delete" } }, goodResponse), { method: "DELETE" });
+    const { report } = await doctor(
+      setup({ status: 204, headers: { ...goodPreflight.headers, "Access-Control-Allow-Methods": "get, post, delete" } }, goodResponse),
+      { method: "DELETE" },
+    );
     assert.deepEqual(problems(report), ["preflight: Access-Control-Allow-Methods error"]);
-    assert.equal(check(report, "preflight", "Access-Control-Allow-Methods").message, "Does not list DELETE: the browser refuses a DELETE request. Method names are case-sensitive: write DELETE.");
+    assert.equal(
+      check(report, "preflight", "Access-Control-Allow-Methods").message,
+      "Does not list DELETE: the browser refuses a DELETE request. Method names are case-sensitive: write DELETE.",
+    );
   });
 
   test("request headers not allowed; * never covers Authorization", async () => {
-    const narrow = await doctor(setup({ status: 204, headers: { ...goodPreflight.headers, "Access-Control-Allow-Headers": "content-type" } }, goodResponse), {
-      headers: [["Content-Type", "application/json"], ["X-Trace", "1"]],
-    });
-    assert.equal(check(narrow.report, "preflight", "Access-Control-Allow-Headers").message, "Does not list x-trace: the browser refuses to send x-trace.");
-    const star = await doctor(setup({ status: 204, headers: { ...goodPreflight.headers, "Access-Control-Allow-Headers": "*" } }, goodResponse), {
-      headers: [["Content-Type", "application/json"], ["Authorization", "Bearer t"]],
-    });
-    assert.match(check(star.report, "preflight", "Access-Control-Allow-Headers").message, /Does not list authorization.*\* never covers Authorization/);
+    const narrow = await doctor(
+      setup({ status: 204, headers: { ...goodPreflight.headers, "Access-Control-Allow-Headers": "content-type" } }, goodResponse),
+      {
+        headers: [
+          ["Content-Type", "application/json"],
+          ["X-Trace", "1"],
+        ],
+      },
+    );
+    assert.equal(
+      check(narrow.report, "preflight", "Access-Control-Allow-Headers").message,
+      "Does not list x-trace: the browser refuses to send x-trace.",
+    );
+    const star = await doctor(
+      setup({ status: 204, headers: { ...goodPreflight.headers, "Access-Control-Allow-Headers": "*" } }, goodResponse),
+      {
+        headers: [
+          ["Content-Type", "application/json"],
+          ["Authorization", "Bearer t"],
+        ],
+      },
+    );
+    assert.match(
+      check(star.report, "preflight", "Access-Control-Allow-Headers").message,
+      /Does not list authorization.*\* never covers Authorization/,
+    );
   });
 
   test("no Vary: Origin with a specific origin is a warning, not a refusal", async () => {
@@ -202,11 +276,18 @@ describe("the real preflight and request against loopback servers", () => {
   });
 
   test("Convex's 404 for a missing OPTIONS route; a missing and a too long Max-Age", async () => {
-    const { report } = await doctor(setup({ status: 404, headers: { "Content-Type": "text/plain" }, body: "No matching routes found" }, goodResponse));
+    const { report } = await doctor(
+      setup({ status: 404, headers: { "Content-Type": "text/plain" }, body: "No matching routes found" }, goodResponse),
+    );
     assert.equal(report.blocked, true);
-    assert.match(check(report, "preflight", "status").message, /^Convex answered 404 "No matching routes found": http\.ts has no OPTIONS route for \/upload\. Add http\.route\(\{ path: "\/upload", method: "OPTIONS"/);
+    assert.match(
+      check(report, "preflight", "status").message,
+      /^Convex answered 404 "No matching routes found": http\.ts has no OPTIONS route for \/upload\. Add http\.route\(\{ path: "\/upload", method: "OPTIONS"/,
+    );
     assert.equal(check(report, "preflight", "Access-Control-Max-Age").outcome, "info");
-    const long = await doctor(setup({ status: 204, headers: { ...goodPreflight.headers, "Access-Control-Max-Age": "86400" } }, goodResponse));
+    const long = await doctor(
+      setup({ status: 204, headers: { ...goodPreflight.headers, "Access-Control-Max-Age": "86400" } }, goodResponse),
+    );
     assert.equal(check(long.report, "preflight", "Access-Control-Max-Age").message, "86400 s; Chromium caps it at 7200 s (2 h).");
   });
 
@@ -216,7 +297,10 @@ describe("the real preflight and request against loopback servers", () => {
     assert.match(markdown, /^# CORS doctor: POST \/upload\n/);
     assert.match(markdown, /## ❌ Blocked/);
     assert.match(markdown, /\| Access-Control-Allow-Origin \| `http:\/\/x\.test\\\|y` \| ❌ refused \|/);
-    assert.match(markdown, /```http\nOrigin: http:\/\/localhost:5173\nAccess-Control-Request-Method: POST\nAccess-Control-Request-Headers: content-type\n```/);
+    assert.match(
+      markdown,
+      /```http\nOrigin: http:\/\/localhost:5173\nAccess-Control-Request-Method: POST\nAccess-Control-Request-Headers: content-type\n```/,
+    );
   });
 });
 
@@ -241,7 +325,9 @@ describe("the example app's /sendImage through the real runtime", () => {
       origin: ORIGIN,
     });
     assert.equal(report.blocked, false, report.summary);
-    assert.deepEqual(report.preflight.reasons, ["Content-Type: image/png is not one of application/x-www-form-urlencoded, multipart/form-data, text/plain"]);
+    assert.deepEqual(report.preflight.reasons, [
+      "Content-Type: image/png is not one of application/x-www-form-urlencoded, multipart/form-data, text/plain",
+    ]);
     assert.equal(report.preflight.exchange?.status, 200);
     assert.deepEqual(problems(report), ["preflight: Access-Control-Max-Age info"]);
     assert.equal(report.actual.status, 200);
@@ -249,9 +335,18 @@ describe("the example app's /sendImage through the real runtime", () => {
   });
 
   test("another origin is refused, and a route without OPTIONS gets Convex's 404 preflight", async () => {
-    const other = await runCorsDoctor({ url: `${serving.site.url}/sendImage`, method: "POST", headers: [["Content-Type", "image/png"]], body: "x", origin: "http://localhost:3000" });
+    const other = await runCorsDoctor({
+      url: `${serving.site.url}/sendImage`,
+      method: "POST",
+      headers: [["Content-Type", "image/png"]],
+      body: "x",
+      origin: "http://localhost:3000",
+    });
     assert.equal(other.blocked, true);
-    assert.equal(check(other, "preflight", "Access-Control-Allow-Origin").message, "'http://localhost:5173' is not the page's origin 'http://localhost:3000'.");
+    assert.equal(
+      check(other, "preflight", "Access-Control-Allow-Origin").message,
+      "'http://localhost:5173' is not the page's origin 'http://localhost:3000'.",
+    );
     const noOptions = await runCorsDoctor({
       url: `${serving.site.url}/postMessage`,
       method: "POST",

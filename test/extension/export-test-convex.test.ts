@@ -24,7 +24,10 @@ before(async () => {
   project = copyFixture("basic");
   // What `npx convex codegen` would write, reduced to the values convex-test needs.
   mkdirSync(join(project, "convex", "_generated"));
-  writeFileSync(join(project, "convex", "_generated", "api.ts"), 'import { anyApi } from "convex/server";\nexport const api = anyApi;\nexport const internal = anyApi;\n');
+  writeFileSync(
+    join(project, "convex", "_generated", "api.ts"),
+    'import { anyApi } from "convex/server";\nexport const api = anyApi;\nexport const internal = anyApi;\n',
+  );
   writeFileSync(
     join(project, "convex", "_generated", "server.ts"),
     'export { queryGeneric as query, mutationGeneric as mutation, actionGeneric as action, internalQueryGeneric as internalQuery, internalMutationGeneric as internalMutation, internalActionGeneric as internalAction, httpActionGeneric as httpAction } from "convex/server";\n',
@@ -81,7 +84,14 @@ test("generated tests of real responses pass under convex-test", async () => {
   }
   assert.deepEqual(
     written.map((file) => relative(dir, file)),
-    ["post-increment.test.ts", "get-files-exact.test.ts", "get-files-special.test.ts", "post-size.test.ts", "get-boom.test.ts", "get-convex-error.test.ts"],
+    [
+      "post-increment.test.ts",
+      "get-files-exact.test.ts",
+      "get-files-special.test.ts",
+      "post-size.test.ts",
+      "get-boom.test.ts",
+      "get-convex-error.test.ts",
+    ],
   );
   for (const file of written) await import(pathToFileURL(file).href);
   assert.equal(registered.length, requests.length);

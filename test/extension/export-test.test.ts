@@ -1,7 +1,14 @@
 // The convex-test file "Export as test" writes, for each kind of answer.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { expectedShape, exportTestFileName, generateConvexTest, identityFromClaims, tsLiteral, type ExportTestInput } from "../../extension/requests/export-test";
+import {
+  expectedShape,
+  exportTestFileName,
+  generateConvexTest,
+  identityFromClaims,
+  tsLiteral,
+  type ExportTestInput,
+} from "../../extension/requests/export-test";
 import type { EditableRequest, ResponseView } from "../../webview/protocol";
 
 const SITE = "http://127.0.0.1:3311";
@@ -66,7 +73,16 @@ test("a JSON answer: the header the docs use, t.fetch with the same request, sta
 test("volatile values become matchers: ids, creation times, timestamps, local URLs", () => {
   const shape = expectedShape(
     [
-      { _id: "x", _creationTime: 1764000000000.5, author: "ada", storageId: "kg2abc", sentAt: 1764000000000, count: 3, url: `${SITE}/api/storage/1`, other: "http://localhost:3310/x" },
+      {
+        _id: "x",
+        _creationTime: 1764000000000.5,
+        author: "ada",
+        storageId: "kg2abc",
+        sentAt: 1764000000000,
+        count: 3,
+        url: `${SITE}/api/storage/1`,
+        other: "http://localhost:3310/x",
+      },
     ],
     SITE,
   );
@@ -87,12 +103,18 @@ test("volatile values become matchers: ids, creation times, timestamps, local UR
       "]",
     ].join("\n"),
   );
-  assert.equal(tsLiteral({ "content-type": "x", ok: true, none: null, list: [] }), '{\n  "content-type": "x",\n  ok: true,\n  none: null,\n  list: [],\n}');
+  assert.equal(
+    tsLiteral({ "content-type": "x", ok: true, none: null, list: [] }),
+    '{\n  "content-type": "x",\n  ok: true,\n  none: null,\n  list: [],\n}',
+  );
 });
 
 test("a GET listing data says that convex-test starts empty; the query goes into the path", () => {
   const { text, fileName } = generateConvexTest(
-    input({ method: "GET", routePath: "/getMessagesByAuthor", query: "author=ada" }, { body: json([{ author: "ada" }]), headers: [["content-type", "application/json"]] }),
+    input(
+      { method: "GET", routePath: "/getMessagesByAuthor", query: "author=ada" },
+      { body: json([{ author: "ada" }]), headers: [["content-type", "application/json"]] },
+    ),
   );
   assert.equal(fileName, "get-getMessagesByAuthor.test.ts");
   assert.match(text, /const response = await t\.fetch\("\/getMessagesByAuthor\?author=ada"\);/);
@@ -101,7 +123,13 @@ test("a GET listing data says that convex-test starts empty; the query goes into
 });
 
 test("text, empty and binary answers; a prefix route's path; no schema", () => {
-  const textAnswer = generateConvexTest(input({ method: "GET", routePath: "/files/*", pathRest: "a.txt" }, { body: { kind: "text", text: "exact" }, headers: [["content-type", "text/plain;charset=UTF-8"]] }, false));
+  const textAnswer = generateConvexTest(
+    input(
+      { method: "GET", routePath: "/files/*", pathRest: "a.txt" },
+      { body: { kind: "text", text: "exact" }, headers: [["content-type", "text/plain;charset=UTF-8"]] },
+      false,
+    ),
+  );
   assert.equal(exportTestFileName({ method: "GET", routePath: "/files/*" }), "get-files.test.ts");
   assert.match(textAnswer.text, /t\.fetch\("\/files\/a\.txt"\)/);
   assert.match(textAnswer.text, /toContain\("text\/plain"\)/);
@@ -112,7 +140,12 @@ test("text, empty and binary answers; a prefix route's path; no schema", () => {
   assert.match(noSchema.text, /convexTest\(undefined, modules\)/);
   assert.match(noSchema.text, /expect\(await response\.text\(\)\)\.toBe\(""\);/);
 
-  const image = generateConvexTest(input({}, { body: { kind: "image", contentType: "image/png", base64: "AAAA" }, sizeBytes: 3, headers: [["content-type", "image/png"]] }));
+  const image = generateConvexTest(
+    input(
+      {},
+      { body: { kind: "image", contentType: "image/png", base64: "AAAA" }, sizeBytes: 3, headers: [["content-type", "image/png"]] },
+    ),
+  );
   assert.match(image.text, /byteLength\)\.toBe\(3\)/);
 
   const local = generateConvexTest(input({}, { body: { kind: "text", text: `see ${SITE}/x` } }));
@@ -121,14 +154,20 @@ test("text, empty and binary answers; a prefix route's path; no schema", () => {
 
 test("a 500 with Convex's error body expects t.fetch to reject with the error's message", () => {
   const thrown = generateConvexTest(
-    input({ method: "GET", routePath: "/boom" }, { status: 500, body: json({ code: "[Request ID: 1] Server Error: Uncaught Error: boom", trace: "…" }) }),
+    input(
+      { method: "GET", routePath: "/boom" },
+      { status: 500, body: json({ code: "[Request ID: 1] Server Error: Uncaught Error: boom", trace: "…" }) },
+    ),
   );
   assert.match(thrown.text, /await expect\(t\.fetch\("\/boom"\)\)\.rejects\.toThrow\("boom"\);/);
   assert.doesNotMatch(thrown.text, /response\.status/);
   const convexError = generateConvexTest(
     input(
       { method: "GET", routePath: "/convex-error" },
-      { status: 500, body: json({ code: '[Request ID: 1] Server Error: Uncaught ConvexError: {"code":7}', data: { code: 7, reason: "not allowed" } }) },
+      {
+        status: 500,
+        body: json({ code: '[Request ID: 1] Server Error: Uncaught ConvexError: {"code":7}', data: { code: 7, reason: "not allowed" } }),
+      },
     ),
   );
   assert.match(convexError.text, /await expect\(t\.fetch\("\/convex-error"\)\)\.rejects\.toThrow\("\{\\"code\\":7\}"\);/);
@@ -138,10 +177,25 @@ test("a 500 with Convex's error body expects t.fetch to reject with the error's 
 });
 
 test("a Bearer JWT becomes withIdentity with the token's claims; other Authorization values are left out with a note", () => {
-  const payload = Buffer.from(JSON.stringify({ sub: "user_1", iss: "https://issuer.example", aud: "app", exp: 1, name: "Ada", email_verified: true, role: "admin" })).toString("base64url");
+  const payload = Buffer.from(
+    JSON.stringify({ sub: "user_1", iss: "https://issuer.example", aud: "app", exp: 1, name: "Ada", email_verified: true, role: "admin" }),
+  ).toString("base64url");
   const jwt = `eyJhbGciOiJSUzI1NiJ9.${payload}.c2ln`;
-  const withToken = generateConvexTest(input({ headers: [{ name: "Authorization", value: `Bearer ${jwt}` }, { name: "X-Other", value: "1" }] }, {}));
-  assert.match(withToken.text, /const t = convexTest\(schema, modules\)\.withIdentity\(\{\n {4}subject: "user_1",\n {4}issuer: "https:\/\/issuer\.example",\n {4}name: "Ada",\n {4}emailVerified: true,\n {4}role: "admin",\n {2}\}\);/);
+  const withToken = generateConvexTest(
+    input(
+      {
+        headers: [
+          { name: "Authorization", value: `Bearer ${jwt}` },
+          { name: "X-Other", value: "1" },
+        ],
+      },
+      {},
+    ),
+  );
+  assert.match(
+    withToken.text,
+    /const t = convexTest\(schema, modules\)\.withIdentity\(\{\n {4}subject: "user_1",\n {4}issuer: "https:\/\/issuer\.example",\n {4}name: "Ada",\n {4}emailVerified: true,\n {4}role: "admin",\n {2}\}\);/,
+  );
   assert.doesNotMatch(withToken.text, /Authorization|eyJ/);
   assert.match(withToken.text, /"X-Other": "1"/);
   const opaque = generateConvexTest(input({ headers: [{ name: "Authorization", value: "Basic abc" }] }, {}));

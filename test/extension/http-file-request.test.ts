@@ -7,7 +7,13 @@ import { VariableError } from "../../runtime/http-files/variables";
 import { httpFileSend, matchRoute } from "../../extension/requests/http-file-request";
 import type { RouteEntry } from "../../extension/routes/route-model";
 
-const route = (method: string, path: string): RouteEntry => ({ method, path, kind: path.endsWith("*") ? "prefix" : "exact", source: null, live: true });
+const route = (method: string, path: string): RouteEntry => ({
+  method,
+  path,
+  kind: path.endsWith("*") ? "prefix" : "exact",
+  source: null,
+  live: true,
+});
 const routes = [route("POST", "/postMessage"), route("GET", "/files/*"), route("GET", "/files/special/*"), route("GET", "/files/exact")];
 
 test("exact paths first, then the longest prefix; unknown routes are made up", () => {
@@ -19,7 +25,16 @@ test("exact paths first, then the longest prefix; unknown routes are made up", (
 
 test("{{site}} is the target's URL whatever the file says; variables fill headers and body", () => {
   const file = parseHttpFile(
-    ["@site = https://prod.example", "@author = ada", "###", "POST {{site}}/postMessage?x=1", "Content-Type: application/json", "X-Who: {{author}}", "", '{"author":"{{author}}"}'].join("\n"),
+    [
+      "@site = https://prod.example",
+      "@author = ada",
+      "###",
+      "POST {{site}}/postMessage?x=1",
+      "Content-Type: application/json",
+      "X-Who: {{author}}",
+      "",
+      '{"author":"{{author}}"}',
+    ].join("\n"),
   );
   const send = httpFileSend(file, file.requests[0]!, { siteUrl: "http://127.0.0.1:3311", routes });
   assert.equal(send.route, routes[0]);
@@ -52,6 +67,10 @@ test("a variable without value is a VariableError naming it; overrides (typed va
     () => httpFileSend(file, file.requests[0]!, { siteUrl: "http://127.0.0.1:3311", routes }),
     (error: unknown) => error instanceof VariableError && error.missing === "token",
   );
-  const send = httpFileSend(file, file.requests[0]!, { siteUrl: "http://127.0.0.1:3311", routes, sources: { overrides: { token: "abc" } } });
+  const send = httpFileSend(file, file.requests[0]!, {
+    siteUrl: "http://127.0.0.1:3311",
+    routes,
+    sources: { overrides: { token: "abc" } },
+  });
   assert.deepEqual(send.request.headers, [{ name: "Authorization", value: "Bearer abc" }]);
 });

@@ -9,20 +9,58 @@ import type { UdfType } from "../../runtime/logs/cli-format";
 import { LogPanelController, MAX_TAIL_ROWS, type LogPanelSource } from "../../extension/panels/log-panel-controller";
 import type { HostMessage, LogFilterView, LogRowView, LogsLatestView, RequestDrilldownView, WebviewMessage } from "../../webview/protocol";
 
-const ALL: LogFilterView = { levels: ["DEBUG", "LOG", "INFO", "WARN", "ERROR"], kinds: ["query", "mutation", "action", "httpAction"], identifier: "", text: "", requestId: "" };
+const ALL: LogFilterView = {
+  levels: ["DEBUG", "LOG", "INFO", "WARN", "ERROR"],
+  kinds: ["query", "mutation", "action", "httpAction"],
+  identifier: "",
+  text: "",
+  requestId: "",
+};
 let nextId = 0;
 let clock = 1_760_000_000_000;
 
-function record(store: LogStore, options: { id?: string; requestId?: string; parentId?: string | null; udfType?: UdfType; identifier?: string; lines?: Array<[LogLevel, string]>; fail?: string } = {}): string {
+function record(
+  store: LogStore,
+  options: {
+    id?: string;
+    requestId?: string;
+    parentId?: string | null;
+    udfType?: UdfType;
+    identifier?: string;
+    lines?: Array<[LogLevel, string]>;
+    fail?: string;
+  } = {},
+): string {
   const execId = options.id ?? `x${++nextId}`;
   const requestId = options.requestId ?? `req-${execId}`;
   clock += 10;
   const startedAt = clock;
-  store.recordExecution({ execId, parentId: options.parentId ?? null, requestId, udfType: options.udfType ?? "mutation", identifier: options.identifier ?? "messages:send", caller: "test", startedAt });
+  store.recordExecution({
+    execId,
+    parentId: options.parentId ?? null,
+    requestId,
+    udfType: options.udfType ?? "mutation",
+    identifier: options.identifier ?? "messages:send",
+    caller: "test",
+    startedAt,
+  });
   const lines = options.lines ?? [["LOG", `'hello from ${execId}'`]];
-  if (lines.length > 0) store.appendLines(execId, requestId, lines.map(([level, text], i) => ({ messages: [text], level, timestamp: startedAt + i, isTruncated: false })));
-  const error = options.fail ? { message: `Uncaught Error: ${options.fail}`, stack: `Uncaught Error: ${options.fail}\n    at handler (../convex/messages.ts:12:3)` } : null;
-  store.finishExecution({ execId, outcome: error ? "failure" : "success", durationMs: 5, status: options.udfType === "httpAction" ? (error ? 500 : 200) : null, error });
+  if (lines.length > 0)
+    store.appendLines(
+      execId,
+      requestId,
+      lines.map(([level, text], i) => ({ messages: [text], level, timestamp: startedAt + i, isTruncated: false })),
+    );
+  const error = options.fail
+    ? { message: `Uncaught Error: ${options.fail}`, stack: `Uncaught Error: ${options.fail}\n    at handler (../convex/messages.ts:12:3)` }
+    : null;
+  store.finishExecution({
+    execId,
+    outcome: error ? "failure" : "success",
+    durationMs: 5,
+    status: options.udfType === "httpAction" ? (error ? 500 : 200) : null,
+    error,
+  });
   return execId;
 }
 
@@ -66,7 +104,14 @@ async function harness(options: { source?: "live" | "stored" | "none"; subscribe
                 }
               : undefined,
         };
-  controller.setSource(source, kind === "live" ? { kind: "live" } : kind === "stored" ? { kind: "stored", message: "stored logs" } : { kind: "none", message: "Trust the workspace." });
+  controller.setSource(
+    source,
+    kind === "live"
+      ? { kind: "live" }
+      : kind === "stored"
+        ? { kind: "stored", message: "stored logs" }
+        : { kind: "none", message: "Trust the workspace." },
+  );
   let id = 0;
   return {
     store,
@@ -107,13 +152,27 @@ describe("requests", () => {
 
   test("logsLatest: the newest page, filtered, with a generation; logsOlder continues it", async () => {
     const h = await harness();
-    for (let i = 0; i < 30; i++) record(h.store, { lines: [["LOG", `'n${i}'`], ["WARN", `'w${i}'`]] });
+    for (let i = 0; i < 30; i++)
+      record(h.store, {
+        lines: [
+          ["LOG", `'n${i}'`],
+          ["WARN", `'w${i}'`],
+        ],
+      });
     const latest = value<LogsLatestView>(await h.ask({ type: "logsLatest", filter: { ...ALL, levels: ["WARN"] }, floor: null, limit: 10 }));
-    assert.deepEqual(messagesOf(latest.rows), Array.from({ length: 10 }, (_, i) => `'w${20 + i}'`));
+    assert.deepEqual(
+      messagesOf(latest.rows),
+      Array.from({ length: 10 }, (_, i) => `'w${20 + i}'`),
+    );
     assert.equal(latest.hasOlder, true);
     assert.equal(latest.generation, 1);
-    const older = value<LogsLatestView>(await h.ask({ type: "logsOlder", filter: { ...ALL, levels: ["WARN"] }, floor: null, before: latest.older, limit: 25 }));
-    assert.deepEqual(messagesOf(older.rows), Array.from({ length: 20 }, (_, i) => `'w${i}'`));
+    const older = value<LogsLatestView>(
+      await h.ask({ type: "logsOlder", filter: { ...ALL, levels: ["WARN"] }, floor: null, before: latest.older, limit: 25 }),
+    );
+    assert.deepEqual(
+      messagesOf(older.rows),
+      Array.from({ length: 20 }, (_, i) => `'w${i}'`),
+    );
     assert.equal(older.hasOlder, false);
     await h.close();
   });
@@ -141,8 +200,18 @@ describe("requests", () => {
     record(h.store, { id: "grandchild", requestId: "r1", parentId: "child", udfType: "query", identifier: "messages:count", lines: [] });
     record(h.store, { id: "other", requestId: "r2" });
     const drilldown = value<RequestDrilldownView>(await h.ask({ type: "logsDrilldown", requestId: "r1" }));
-    assert.deepEqual(drilldown.executions.map((e) => [e.id, e.parentId, e.outcome]), [["root", null, "success"], ["child", "root", "failure"], ["grandchild", "child", "success"]]);
-    assert.deepEqual(drilldown.executions[0]!.lines.map((l) => l.message), ["'in http'"]);
+    assert.deepEqual(
+      drilldown.executions.map((e) => [e.id, e.parentId, e.outcome]),
+      [
+        ["root", null, "success"],
+        ["child", "root", "failure"],
+        ["grandchild", "child", "success"],
+      ],
+    );
+    assert.deepEqual(
+      drilldown.executions[0]!.lines.map((l) => l.message),
+      ["'in http'"],
+    );
     assert.equal(drilldown.executions[1]!.error, "Uncaught Error: boom\n    at handler (../convex/messages.ts:12:3)");
     assert.equal(drilldown.executions[0]!.caller, "test");
     assert.equal(drilldown.truncated, false);
@@ -160,10 +229,22 @@ describe("requests", () => {
 
   test("malformed and hostile requests get an error or a bounded answer, never a throw", async () => {
     const h = await harness();
-    record(h.store, { lines: [["LOG", "'a'"], ["LOG", "'b'"]] });
+    record(h.store, {
+      lines: [
+        ["LOG", "'a'"],
+        ["LOG", "'b'"],
+      ],
+    });
     const before = { lines: h.store.select("SELECT count(*) AS n FROM log_lines")[0]!.n };
     const hostile = "'; DROP TABLE log_lines; --";
-    const weird = value<LogsLatestView>(await h.ask({ type: "logsLatest", filter: { levels: "LOG", kinds: [1, "query", "nope"], identifier: 5, text: hostile, requestId: { x: 1 } }, floor: null, limit: 1e9 }));
+    const weird = value<LogsLatestView>(
+      await h.ask({
+        type: "logsLatest",
+        filter: { levels: "LOG", kinds: [1, "query", "nope"], identifier: 5, text: hostile, requestId: { x: 1 } },
+        floor: null,
+        limit: 1e9,
+      }),
+    );
     assert.deepEqual(weird.rows, [], "the text filter applies and matches nothing; bad fields are ignored");
     const unbounded = value<LogsLatestView>(await h.ask({ type: "logsLatest", filter: null, floor: null, limit: "all" }));
     assert.equal(unbounded.rows.length, 3, "no filter: two lines and the execution");
@@ -191,7 +272,14 @@ describe("the tail", () => {
     value(await h.ask({ type: "logsLatest", filter: { ...ALL, kinds: ["query", "httpAction"] }, floor: null, limit: 10 }));
     h.controller.flushTail();
     assert.deepEqual(h.pushes(), [], "nothing new, nothing pushed");
-    record(h.store, { udfType: "query", identifier: "messages:list", lines: [["INFO", "'q1'"], ["DEBUG", "'q2'"]] });
+    record(h.store, {
+      udfType: "query",
+      identifier: "messages:list",
+      lines: [
+        ["INFO", "'q1'"],
+        ["DEBUG", "'q2'"],
+      ],
+    });
     record(h.store, { udfType: "mutation", lines: [["LOG", "'not a query'"]] });
     record(h.store, { udfType: "httpAction", identifier: "GET /x", lines: [["ERROR", "'h'"]], fail: "bad" });
     h.controller.flushTail();
@@ -210,12 +298,23 @@ describe("the tail", () => {
   test("an execution that finishes later is pushed when it finishes; its lines as they come", async () => {
     const h = await harness();
     value(await h.ask({ type: "logsLatest", filter: ALL, floor: null, limit: 10 }));
-    h.store.recordExecution({ execId: "slow", parentId: null, requestId: "r", udfType: "action", identifier: "jobs:run", caller: "test", startedAt: clock });
+    h.store.recordExecution({
+      execId: "slow",
+      parentId: null,
+      requestId: "r",
+      udfType: "action",
+      identifier: "jobs:run",
+      caller: "test",
+      startedAt: clock,
+    });
     h.store.appendLines("slow", "r", [{ messages: ["'working'"], level: "LOG", timestamp: clock + 1, isTruncated: false }]);
     h.controller.flushTail();
     h.store.finishExecution({ execId: "slow", outcome: "success", durationMs: 900, status: null, error: null });
     h.controller.flushTail();
-    assert.deepEqual(h.pushes().map((p) => messagesOf((p as { rows: LogRowView[] }).rows)), [["'working'"], ["jobs:run success"]]);
+    assert.deepEqual(
+      h.pushes().map((p) => messagesOf((p as { rows: LogRowView[] }).rows)),
+      [["'working'"], ["jobs:run success"]],
+    );
     await h.close();
   });
 
@@ -224,7 +323,12 @@ describe("the tail", () => {
     value(await h.ask({ type: "logsLatest", filter: ALL, floor: null, limit: 10 }));
     const second = value<LogsLatestView>(await h.ask({ type: "logsLatest", filter: { ...ALL, text: "needle" }, floor: null, limit: 10 }));
     assert.equal(second.generation, 2);
-    record(h.store, { lines: [["LOG", "'hay'"], ["LOG", "'needle'"]] });
+    record(h.store, {
+      lines: [
+        ["LOG", "'hay'"],
+        ["LOG", "'needle'"],
+      ],
+    });
     h.controller.flushTail();
     assert.deepEqual(h.pushes(), [{ type: "logsRows", generation: 2, rows: (h.pushes()[0] as { rows: LogRowView[] }).rows }]);
     assert.deepEqual(messagesOf((h.pushes()[0] as { rows: LogRowView[] }).rows), ["'needle'"]);

@@ -7,7 +7,13 @@ import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
 import { LogPanelController } from "../../extension/panels/log-panel-controller";
 import type { HostMessage, LogFilterView, LogRowView, LogsLatestView, RequestDrilldownView } from "../../webview/protocol";
 
-const ALL: LogFilterView = { levels: ["DEBUG", "LOG", "INFO", "WARN", "ERROR"], kinds: ["query", "mutation", "action", "httpAction"], identifier: "", text: "", requestId: "" };
+const ALL: LogFilterView = {
+  levels: ["DEBUG", "LOG", "INFO", "WARN", "ERROR"],
+  kinds: ["query", "mutation", "action", "httpAction"],
+  identifier: "",
+  text: "",
+  requestId: "",
+};
 
 let server: FixtureServer;
 before(async () => {
@@ -43,7 +49,8 @@ function panel() {
   return {
     controller,
     tailed,
-    until: (done: (rows: LogRowView[]) => boolean) => new Promise<void>((resolve) => (done(tailed) ? resolve() : waiters.push({ done, resolve }))),
+    until: (done: (rows: LogRowView[]) => boolean) =>
+      new Promise<void>((resolve) => (done(tailed) ? resolve() : waiters.push({ done, resolve }))),
     async ask<T>(message: Record<string, unknown>): Promise<T> {
       const requestId = ++id;
       await controller.handle({ ...message, id: requestId } as never);
@@ -62,23 +69,34 @@ test("requests show in the tail: their log lines, then one row per finished exec
   const boom = await fetch(`${server.site.url}/boom`);
   await boom.text();
   await p.until((rows) => rows.some((row) => row.kind === "execution" && row.identifier === "GET /boom"));
-  const shown = p.tailed.map((row) => (row.kind === "line" ? `${row.identifier} ${row.level} ${row.message}` : `${row.identifier} ${row.status ?? row.outcome}`));
+  const shown = p.tailed.map((row) =>
+    row.kind === "line" ? `${row.identifier} ${row.level} ${row.message}` : `${row.identifier} ${row.status ?? row.outcome}`,
+  );
   assert.deepEqual(shown, ["counter:increment success", "POST /increment 200", "GET /boom LOG 'about to fail'", "GET /boom 500"]);
   const failed = p.tailed.at(-1)!;
   assert.ok(failed.kind === "execution");
   assert.equal(failed.error, "Uncaught Error: boom");
 
   const drilldown = await p.ask<RequestDrilldownView>({ type: "logsDrilldown", requestId: failed.requestId });
-  assert.deepEqual(drilldown.executions.map((e) => [e.udfType, e.identifier, e.outcome, e.status]), [["httpAction", "GET /boom", "failure", 500]]);
+  assert.deepEqual(
+    drilldown.executions.map((e) => [e.udfType, e.identifier, e.outcome, e.status]),
+    [["httpAction", "GET /boom", "failure", 500]],
+  );
   assert.match(drilldown.executions[0]!.error ?? "", /Uncaught Error: boom\n\s+at .*\(\.\.\/convex\/http\.ts:\d+:\d+\)/);
-  assert.deepEqual(drilldown.executions[0]!.lines.map((l) => l.message), ["'about to fail'"]);
+  assert.deepEqual(
+    drilldown.executions[0]!.lines.map((l) => l.message),
+    ["'about to fail'"],
+  );
 
   const nested = p.tailed.find((row) => row.identifier === "POST /increment")!;
   const tree = await p.ask<RequestDrilldownView>({ type: "logsDrilldown", requestId: nested.requestId });
-  assert.deepEqual(tree.executions.map((e) => [e.identifier, e.parentId === null ? "root" : tree.executions.find((p) => p.id === e.parentId)?.identifier]), [
-    ["POST /increment", "root"],
-    ["counter:increment", "POST /increment"],
-  ]);
+  assert.deepEqual(
+    tree.executions.map((e) => [e.identifier, e.parentId === null ? "root" : tree.executions.find((p) => p.id === e.parentId)?.identifier]),
+    [
+      ["POST /increment", "root"],
+      ["counter:increment", "POST /increment"],
+    ],
+  );
   p.controller.dispose();
 });
 
@@ -88,8 +106,16 @@ test("filters apply to the tail as to pages: only matching rows are pushed", asy
   await (await fetch(`${server.site.url}/increment?name=filtered`, { method: "POST" })).text();
   await (await fetch(`${server.site.url}/boom`)).text();
   await p.until((rows) => rows.length > 0);
-  assert.deepEqual(p.tailed.map((row) => [row.kind, row.identifier]), [["execution", "GET /boom"]]);
-  const page = await p.ask<LogsLatestView>({ type: "logsLatest", filter: { ...ALL, identifier: "counter:increment" }, floor: null, limit: 50 });
+  assert.deepEqual(
+    p.tailed.map((row) => [row.kind, row.identifier]),
+    [["execution", "GET /boom"]],
+  );
+  const page = await p.ask<LogsLatestView>({
+    type: "logsLatest",
+    filter: { ...ALL, identifier: "counter:increment" },
+    floor: null,
+    limit: 50,
+  });
   assert.ok(page.rows.length >= 2);
   assert.ok(page.rows.every((row) => row.identifier === "counter:increment"));
   p.controller.dispose();

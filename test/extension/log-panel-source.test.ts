@@ -7,7 +7,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LogStore } from "../../runtime/logs/log-store";
 import { pageRows } from "../../runtime/logs/log-queries";
-import { LogSourceTracker, NO_LOGS_MESSAGE, STARTING_MESSAGE, STORED_MESSAGE, UNTRUSTED_MESSAGE, type SessionLike, type SourceChoice } from "../../extension/panels/log-panel-source";
+import {
+  LogSourceTracker,
+  NO_LOGS_MESSAGE,
+  STARTING_MESSAGE,
+  STORED_MESSAGE,
+  UNTRUSTED_MESSAGE,
+  type SessionLike,
+  type SourceChoice,
+} from "../../extension/panels/log-panel-source";
 
 class SessionFake implements SessionLike {
   serving: { runtime: { logs: LogStore; dataDir: string } } | null = null;
@@ -25,7 +33,15 @@ async function withDataDir(run: (dir: string) => Promise<void>): Promise<void> {
 
 async function storeWithALine(file: string): Promise<void> {
   const store = await LogStore.open({ file });
-  store.recordExecution({ execId: "e1", parentId: null, requestId: "r1", udfType: "query", identifier: "messages:list", caller: "test", startedAt: 1 });
+  store.recordExecution({
+    execId: "e1",
+    parentId: null,
+    requestId: "r1",
+    udfType: "query",
+    identifier: "messages:list",
+    caller: "test",
+    startedAt: 1,
+  });
   store.appendLines("e1", "r1", [{ messages: ["'stored line'"], level: "LOG", timestamp: 2, isTruncated: false }]);
   store.finishExecution({ execId: "e1", outcome: "success", durationMs: 3, status: null, error: null });
   await store.close();
@@ -63,7 +79,15 @@ test("stopped without a log file, then starting, then live, then stopped with th
     assert.equal(typeof tracker.current().source?.subscribe, "function");
     assert.equal(changes.length, 3, "a refresh that changes nothing reports nothing");
 
-    logs.recordExecution({ execId: "e9", parentId: null, requestId: "r9", udfType: "action", identifier: "jobs:run", caller: "test", startedAt: 5 });
+    logs.recordExecution({
+      execId: "e9",
+      parentId: null,
+      requestId: "r9",
+      udfType: "action",
+      identifier: "jobs:run",
+      caller: "test",
+      startedAt: 5,
+    });
     logs.appendLines("e9", "r9", [{ messages: ["'from the live store'"], level: "INFO", timestamp: 6, isTruncated: false }]);
     logs.finishExecution({ execId: "e9", outcome: "success", durationMs: 1, status: null, error: null });
     session.serving = null;
@@ -74,7 +98,10 @@ test("stopped without a log file, then starting, then live, then stopped with th
     assert.deepEqual(stored.view, { kind: "stored", message: STORED_MESSAGE });
     assert.equal(stored.source?.subscribe, undefined, "no tail on a stopped runtime");
     const page = pageRows(stored.source!.reader, { filter: {}, limit: 10 });
-    assert.deepEqual(page.rows.map((row) => (row.kind === "line" ? row.message : row.identifier)), ["'from the live store'", "jobs:run"]);
+    assert.deepEqual(
+      page.rows.map((row) => (row.kind === "line" ? row.message : row.identifier)),
+      ["'from the live store'", "jobs:run"],
+    );
     await tracker.dispose();
   }));
 
@@ -104,11 +131,19 @@ test("the stored snapshot is never written and is closed when the runtime runs a
 
 test("a log file that cannot be read is reported, not thrown", () =>
   withDataDir(async (dir) => {
-    const tracker = new LogSourceTracker(new SessionFake(), dir, () => {}, async () => {
-      throw new Error("not a Convex Lens log");
-    });
+    const tracker = new LogSourceTracker(
+      new SessionFake(),
+      dir,
+      () => {},
+      async () => {
+        throw new Error("not a Convex Lens log");
+      },
+    );
     await storeWithALine(join(dir, ".convex-lens", "logs.sqlite"));
     await tracker.refresh();
-    assert.deepEqual(tracker.current(), { source: null, view: { kind: "none", message: "The stored logs cannot be read: not a Convex Lens log" } });
+    assert.deepEqual(tracker.current(), {
+      source: null,
+      view: { kind: "none", message: "The stored logs cannot be read: not a Convex Lens log" },
+    });
     await tracker.dispose();
   }));

@@ -8,7 +8,15 @@ const post: RouteEntry = {
   path: "/postMessage",
   kind: "exact",
   live: true,
-  source: { method: "POST", path: "/postMessage", kind: "exact", file: "/p/convex/http.ts", line: 3, column: 5, jsonFields: ["author", "body"] },
+  source: {
+    method: "POST",
+    path: "/postMessage",
+    kind: "exact",
+    file: "/p/convex/http.ts",
+    line: 3,
+    column: 5,
+    jsonFields: ["author", "body"],
+  },
 };
 const prefix: RouteEntry = { method: "GET", path: "/files/*", kind: "prefix", live: true, source: null };
 const helperMade: RouteEntry = { method: "PUT", path: "/made", kind: "exact", live: true, source: null };

@@ -13,7 +13,9 @@ function lint(files: Record<string, string>, runtimeRoutes: RuntimeRoute[] | nul
 
 /** Each finding as `code severity line:column-endLine:endColumn file`. */
 function where(findings: LintFinding[]): string[] {
-  return findings.map((f) => `${f.code} ${f.severity} ${f.range.line}:${f.range.column}-${f.range.endLine}:${f.range.endColumn} ${f.file.split("/").pop()}`);
+  return findings.map(
+    (f) => `${f.code} ${f.severity} ${f.range.line}:${f.range.column}-${f.range.endLine}:${f.range.endColumn} ${f.file.split("/").pop()}`,
+  );
 }
 
 const header = `import { httpRouter } from "convex/server";
@@ -42,7 +44,10 @@ http.route({ pathPrefix: "/p/", method: "GET", handler: h });
     const findings = lint({ [HTTP]: source });
     assert.deepEqual(where(findings), ["duplicate-route error 6:19-6:23 http.ts", "duplicate-route error 8:25-8:30 http.ts"]);
     assert.equal(findings[0]!.message, "Path '/a' for method GET already in use");
-    assert.deepEqual(findings[0]!.related.map((r) => [r.range.line, r.range.column, r.message]), [[4, 19, "first declared here"]]);
+    assert.deepEqual(
+      findings[0]!.related.map((r) => [r.range.line, r.range.column, r.message]),
+      [[4, 19, "first declared here"]],
+    );
     assert.equal(findings[1]!.message, "GET pathPrefix /p/ is already defined");
     assert.equal(findings[1]!.related[0]!.range.line, 7);
   });
@@ -53,9 +58,18 @@ http.route({ pathPrefix: "/api/users/", method: "GET", handler: h });
 http.route({ pathPrefix: "/api/admin/", method: "POST", handler: h });
 `;
     const findings = lint({ [HTTP]: source });
-    assert.deepEqual(where(findings), ["prefix-covers-prefix information 4:25-4:32 http.ts", "prefix-covers-prefix information 5:25-5:38 http.ts"]);
-    assert.equal(findings[0]!.message, "pathPrefix /api/ also covers /api/users/, but requests under /api/users/ go to GET pathPrefix /api/users/: the longest prefix wins.");
-    assert.equal(findings[1]!.message, "pathPrefix /api/users/ is inside GET pathPrefix /api/; this route takes the requests under /api/users/ (the longest prefix wins).");
+    assert.deepEqual(where(findings), [
+      "prefix-covers-prefix information 4:25-4:32 http.ts",
+      "prefix-covers-prefix information 5:25-5:38 http.ts",
+    ]);
+    assert.equal(
+      findings[0]!.message,
+      "pathPrefix /api/ also covers /api/users/, but requests under /api/users/ go to GET pathPrefix /api/users/: the longest prefix wins.",
+    );
+    assert.equal(
+      findings[1]!.message,
+      "pathPrefix /api/users/ is inside GET pathPrefix /api/; this route takes the requests under /api/users/ (the longest prefix wins).",
+    );
     assert.equal(findings[1]!.related[0]!.range.line, 4);
   });
 
@@ -82,7 +96,10 @@ http.route({ path: "/.filesystem", method: "GET", handler: h });
       "reserved-path error 5:19-5:30 http.ts",
       "reserved-path error 6:25-6:35 http.ts",
     ]);
-    assert.deepEqual(findings.map((f) => f.message), ["path '/.files' is reserved", "path '/.files/x' is reserved", "pathPrefix '/.files/' is reserved"]);
+    assert.deepEqual(
+      findings.map((f) => f.message),
+      ["path '/.files' is reserved", "path '/.files/x' is reserved", "pathPrefix '/.files/' is reserved"],
+    );
   });
 
   test("a pathPrefix without its trailing slash; paths not starting with a slash", () => {
@@ -121,7 +138,10 @@ http.route({ path: "/files/*", method: "GET", handler: h });
       "no-path error 7:11-7:40 http.ts",
       "literal-wildcard warning 9:19-9:29 http.ts",
     ]);
-    assert.equal(findings[0]!.message, `'get' is not an allowed HTTP method (like GET, POST, PUT etc.) Write "GET": the router compares methods as written.`);
+    assert.equal(
+      findings[0]!.message,
+      `'get' is not an allowed HTTP method (like GET, POST, PUT etc.) Write "GET": the router compares methods as written.`,
+    );
     assert.match(findings[1]!.message, /HEAD requests run the GET route/);
     assert.equal(findings[2]!.message, "Invalid httpRouter route: cannot contain both 'path' and 'pathPrefix'");
     assert.equal(findings[3]!.message, "Invalid httpRouter route entry: must contain either field 'path' or 'pathPrefix'");
@@ -155,9 +175,18 @@ http.route({ path: "/plain", method: "POST", handler: h });
         "missing-options-route warning 11:8-11:17 http.ts",
         "missing-options-route information 19:19-19:26 http.ts",
       ]);
-      assert.match(findings[0]!.message, /^POST \/upload sets Access-Control-Allow-Origin but no OPTIONS route matches \/upload: a browser's preflight gets 404/);
-      assert.deepEqual(findings[0]!.related.map((r) => [r.range.line, r.range.column, r.range.endColumn]), [[4, 22, 51]]);
-      assert.deepEqual(findings[1]!.related.map((r) => [r.range.line, r.range.column]), [[15, 16]]);
+      assert.match(
+        findings[0]!.message,
+        /^POST \/upload sets Access-Control-Allow-Origin but no OPTIONS route matches \/upload: a browser's preflight gets 404/,
+      );
+      assert.deepEqual(
+        findings[0]!.related.map((r) => [r.range.line, r.range.column, r.range.endColumn]),
+        [[4, 22, 51]],
+      );
+      assert.deepEqual(
+        findings[1]!.related.map((r) => [r.range.line, r.range.column]),
+        [[15, 16]],
+      );
       assert.match(findings[2]!.message, /Fine for simple GET requests/);
     });
 

@@ -4,8 +4,24 @@ import assert from "node:assert/strict";
 import { joinRoutes, type RuntimeRoute } from "../../extension/routes/route-model";
 import type { SourceRoute } from "../../runtime/routes/route-source";
 
-const appSource: SourceRoute = { method: "POST", path: "/bump", kind: "exact", file: "/p/convex/http.ts", line: 4, column: 2, jsonFields: ["name"] };
-const componentSource: SourceRoute = { method: "GET", path: "/hello", kind: "exact", file: "/p/convex/counter/http.ts", line: 6, column: 2, jsonFields: null };
+const appSource: SourceRoute = {
+  method: "POST",
+  path: "/bump",
+  kind: "exact",
+  file: "/p/convex/http.ts",
+  line: 4,
+  column: 2,
+  jsonFields: ["name"],
+};
+const componentSource: SourceRoute = {
+  method: "GET",
+  path: "/hello",
+  kind: "exact",
+  file: "/p/convex/counter/http.ts",
+  line: 6,
+  column: 2,
+  jsonFields: null,
+};
 
 test("a mounted component's route gets the line of its own http.ts, and keeps the site path the lens sends to", () => {
   const runtime: RuntimeRoute[] = [

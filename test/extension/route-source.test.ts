@@ -42,11 +42,14 @@ const CORS = `export function addCors(http) {
 `;
 
 test("finds literal routes, their position, and fields the handler reads from the JSON body", () => {
-  const { routes, problems } = findRouteSources("/p/convex/http.ts", files({
-    "/p/convex/http.ts": HTTP,
-    "/p/convex/handlers.ts": HANDLERS,
-    "/p/convex/cors.ts": CORS,
-  }));
+  const { routes, problems } = findRouteSources(
+    "/p/convex/http.ts",
+    files({
+      "/p/convex/http.ts": HTTP,
+      "/p/convex/handlers.ts": HANDLERS,
+      "/p/convex/cors.ts": CORS,
+    }),
+  );
   assert.deepEqual(problems, []);
   const summary = routes.map((r) => [r.method, r.path, r.kind, r.file.split("/").pop(), r.line, r.column, r.jsonFields]);
   assert.deepEqual(summary, [
@@ -78,11 +81,14 @@ test("the runtime's list wins: helper-made routes appear without a position", ()
     ],
     routes,
   );
-  assert.deepEqual(joined.map((r) => [r.method, r.path, r.source?.line ?? null, r.live]), [
-    ["GET", "/a", null, true],
-    ["POST", "/postMessage", 6, true],
-    ["GET", "/files/*", 14, true],
-  ]);
+  assert.deepEqual(
+    joined.map((r) => [r.method, r.path, r.source?.line ?? null, r.live]),
+    [
+      ["GET", "/a", null, true],
+      ["POST", "/postMessage", 6, true],
+      ["GET", "/files/*", 14, true],
+    ],
+  );
 });
 
 test("without a runtime the parsed routes are shown, not live", () => {
@@ -104,8 +110,11 @@ test("routes group by path with methods in a stable order", () => {
       [],
     ),
   );
-  assert.deepEqual(groups.map((g) => [g.path, g.routes.map((r) => r.method)]), [
-    ["/a", ["GET"]],
-    ["/x", ["GET", "POST", "OPTIONS"]],
-  ]);
+  assert.deepEqual(
+    groups.map((g) => [g.path, g.routes.map((r) => r.method)]),
+    [
+      ["/a", ["GET"]],
+      ["/x", ["GET", "POST", "OPTIONS"]],
+    ],
+  );
 });

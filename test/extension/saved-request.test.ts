@@ -34,7 +34,10 @@ test("a request becomes {{site}} + path, its headers, its body and the status it
     body: post.body,
     assertions: [{ subject: "status", argument: null, predicate: "==", expected: "200" }],
   });
-  const prefix = toSavedRequest({ ...post, method: "GET", routePath: "/messages/*", pathRest: "abc", query: "?x=1", body: "ignored" }, { status: 404, statusAssertion: false });
+  const prefix = toSavedRequest(
+    { ...post, method: "GET", routePath: "/messages/*", pathRest: "abc", query: "?x=1", body: "ignored" },
+    { status: 404, statusAssertion: false },
+  );
   assert.equal(prefix.entry.url, "{{site}}/messages/abc?x=1");
   assert.equal(prefix.entry.name, "GET /messages/abc?x=1");
   assert.equal(prefix.entry.body, "");
@@ -52,7 +55,12 @@ test("tokens are not written: Authorization becomes a variable", () => {
 });
 
 test("a new file starts with @site and reads back as the request; saving again appends; the same request is not repeated", () => {
-  const first = appendRequest(null, toSavedRequest(post, { status: 200, statusAssertion: true }).entry, "http://127.0.0.1:3311", "POST /postMessage");
+  const first = appendRequest(
+    null,
+    toSavedRequest(post, { status: 200, statusAssertion: true }).entry,
+    "http://127.0.0.1:3311",
+    "POST /postMessage",
+  );
   assert.equal(
     first.text,
     [
@@ -78,26 +86,48 @@ test("a new file starts with @site and reads back as the request; saving again a
   assert.equal(first.alreadySaved, false);
 
   const other = { ...post, body: '{"author":"bob","body":"hi"}' };
-  const second = appendRequest(first.text, toSavedRequest(other, { status: 200, statusAssertion: true }).entry, "http://ignored", "POST /postMessage");
+  const second = appendRequest(
+    first.text,
+    toSavedRequest(other, { status: 200, statusAssertion: true }).entry,
+    "http://ignored",
+    "POST /postMessage",
+  );
   assert.ok(second.text.startsWith(first.text));
   const parsed = parseHttpFile(second.text);
   assert.deepEqual(parsed.problems, []);
-  assert.deepEqual(parsed.requests.map((r) => r.body), [post.body, other.body]);
+  assert.deepEqual(
+    parsed.requests.map((r) => r.body),
+    [post.body, other.body],
+  );
   assert.equal(second.line, parsed.requests[1]!.line);
 
-  const again = appendRequest(second.text, toSavedRequest(other, { status: 500, statusAssertion: true }).entry, "http://ignored", "POST /postMessage");
+  const again = appendRequest(
+    second.text,
+    toSavedRequest(other, { status: 500, statusAssertion: true }).entry,
+    "http://ignored",
+    "POST /postMessage",
+  );
   assert.equal(again.alreadySaved, true);
   assert.equal(again.text, second.text);
   assert.equal(again.line, parsed.requests[1]!.line);
 
   // A file the user edited by hand (no final newline) still gets a clean separation.
   const edited = appendRequest("@site = http://x\nGET {{site}}/a", toSavedRequest(post).entry, "http://ignored", "POST /postMessage");
-  assert.deepEqual(parseHttpFile(edited.text).requests.map((r) => r.url), ["{{site}}/a", "{{site}}/postMessage"]);
+  assert.deepEqual(
+    parseHttpFile(edited.text).requests.map((r) => r.url),
+    ["{{site}}/a", "{{site}}/postMessage"],
+  );
 });
 
 test("settings of saved requests: a folder inside the project, the status assertion on by default", () => {
-  const get = (values: Record<string, unknown>) => <T>(key: string, fallback: T): T => (key in values ? (values[key] as T) : fallback);
+  const get =
+    (values: Record<string, unknown>) =>
+    <T>(key: string, fallback: T): T =>
+      key in values ? (values[key] as T) : fallback;
   assert.deepEqual(mapRequestsConfig(get({})), { requestsFolder: "convex-requests", saveStatusAssertion: true });
-  assert.deepEqual(mapRequestsConfig(get({ requestsFolder: " api/requests ", saveStatusAssertion: false })), { requestsFolder: "api/requests", saveStatusAssertion: false });
+  assert.deepEqual(mapRequestsConfig(get({ requestsFolder: " api/requests ", saveStatusAssertion: false })), {
+    requestsFolder: "api/requests",
+    saveStatusAssertion: false,
+  });
   assert.equal(mapRequestsConfig(get({ requestsFolder: 3 })).requestsFolder, "convex-requests");
 });

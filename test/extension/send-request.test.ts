@@ -35,7 +35,10 @@ test("log lines and failures are attached to the execution that produced them", 
   assert.equal(response.status, 500);
   const [http] = response.executions;
   assert.equal(http!.outcome, "failure");
-  assert.deepEqual(http!.lines.map((l) => `${l.level} ${l.message}`), ["LOG 'about to fail'"]);
+  assert.deepEqual(
+    http!.lines.map((l) => `${l.level} ${l.message}`),
+    ["LOG 'about to fail'"],
+  );
   assert.match(http!.error ?? "", /Uncaught Error: boom/);
 });
 

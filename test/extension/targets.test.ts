@@ -47,13 +47,21 @@ test("CONVEX_SITE_URL wins; CONVEX_URL and NEXT_PUBLIC_CONVEX_URL are read too; 
     name: "happy-animal-123",
     source: "CONVEX_SITE_URL",
   });
-  assert.deepEqual(deploymentFromEnv("CONVEX_URL=https://tidy-fox-9.convex.cloud"), { siteUrl: "https://tidy-fox-9.convex.site", name: "tidy-fox-9", source: "CONVEX_URL" });
+  assert.deepEqual(deploymentFromEnv("CONVEX_URL=https://tidy-fox-9.convex.cloud"), {
+    siteUrl: "https://tidy-fox-9.convex.site",
+    name: "tidy-fox-9",
+    source: "CONVEX_URL",
+  });
   assert.deepEqual(deploymentFromEnv('NEXT_PUBLIC_CONVEX_URL="https://tidy-fox-9.eu-west-1.convex.cloud"'), {
     siteUrl: "https://tidy-fox-9.eu-west-1.convex.site",
     name: "tidy-fox-9",
     source: "NEXT_PUBLIC_CONVEX_URL",
   });
-  assert.deepEqual(deploymentFromEnv("CONVEX_SITE_URL=https://api.example.com"), { siteUrl: "https://api.example.com", name: "api.example.com", source: "CONVEX_SITE_URL" });
+  assert.deepEqual(deploymentFromEnv("CONVEX_SITE_URL=https://api.example.com"), {
+    siteUrl: "https://api.example.com",
+    name: "api.example.com",
+    source: "CONVEX_SITE_URL",
+  });
 });
 
 test("a deployment that cannot be used says what to do", () => {
@@ -62,7 +70,10 @@ test("a deployment that cannot be used says what to do", () => {
   assert.match(none.unavailable!, /no \.env\.local.*npx convex dev.*CONVEX_SITE_URL/);
   const empty = resolveTarget("deployment", { runtimeSiteUrl: null, envLocal: "OTHER=1" });
   assert.match(empty.unavailable!, /names no deployment/);
-  const local = resolveTarget("deployment", { runtimeSiteUrl: null, envLocal: "CONVEX_DEPLOYMENT=local:x\nVITE_CONVEX_URL=http://127.0.0.1:3210" });
+  const local = resolveTarget("deployment", {
+    runtimeSiteUrl: null,
+    envLocal: "CONVEX_DEPLOYMENT=local:x\nVITE_CONVEX_URL=http://127.0.0.1:3210",
+  });
   assert.match(local.unavailable!, /not a \*\.convex\.cloud URL.*add CONVEX_SITE_URL/);
   const bad = resolveTarget("deployment", { runtimeSiteUrl: null, envLocal: "CONVEX_SITE_URL=not a url" });
   assert.match(bad.unavailable!, /not an http\(s\) URL/);
@@ -70,11 +81,14 @@ test("a deployment that cannot be used says what to do", () => {
 
 test("the quick pick lists every target, marks the current one, and explains the unusable ones", () => {
   const rows = targetChoices("localBackend", { runtimeSiteUrl: "http://127.0.0.1:3311", envLocal: null });
-  assert.deepEqual(rows.map((row) => [row.target, row.label, row.description, row.picked]), [
-    ["runtime", "Local runtime", "http://127.0.0.1:3311", false],
-    ["localBackend", "Convex local backend", "http://127.0.0.1:3211", true],
-    ["deployment", "Deployment from .env.local", "unavailable", false],
-  ]);
+  assert.deepEqual(
+    rows.map((row) => [row.target, row.label, row.description, row.picked]),
+    [
+      ["runtime", "Local runtime", "http://127.0.0.1:3311", false],
+      ["localBackend", "Convex local backend", "http://127.0.0.1:3211", true],
+      ["deployment", "Deployment from .env.local", "unavailable", false],
+    ],
+  );
   assert.match(rows[2]!.detail, /no \.env\.local/);
   assert.ok(isTargetKind("deployment"));
   assert.ok(!isTargetKind("prod"));

@@ -33,9 +33,19 @@ test("without setAuth there is no identity", async () => {
 
 test("setAuth's token is the identity in queries, mutations and nested calls from actions", async () => {
   const client = new ConvexHttpClient(server.api.url);
-  const token = await issuer.sign({ iss: issuer.customIssuer, aud: "convex-lens-test", sub: "client-user", iat: nowSeconds(), exp: nowSeconds() + 600 });
+  const token = await issuer.sign({
+    iss: issuer.customIssuer,
+    aud: "convex-lens-test",
+    sub: "client-user",
+    iat: nowSeconds(),
+    exp: nowSeconds() + 600,
+  });
   client.setAuth(token);
-  for (const identity of [await client.query(whoamiQuery, {}), await client.mutation(whoamiMutation, {}), await client.action(actionThroughQuery, {})]) {
+  for (const identity of [
+    await client.query(whoamiQuery, {}),
+    await client.mutation(whoamiMutation, {}),
+    await client.action(actionThroughQuery, {}),
+  ]) {
     assert.equal(identity?.subject, "client-user");
     assert.equal(identity?.tokenIdentifier, `${issuer.customIssuer}|client-user`);
   }
@@ -43,7 +53,13 @@ test("setAuth's token is the identity in queries, mutations and nested calls fro
 
 test("an expired token never yields an identity: the function's getUserIdentity() throws", async () => {
   const client = new ConvexHttpClient(server.api.url);
-  const token = await issuer.sign({ iss: issuer.customIssuer, aud: "convex-lens-test", sub: "late", iat: nowSeconds() - 1000, exp: nowSeconds() - 600 });
+  const token = await issuer.sign({
+    iss: issuer.customIssuer,
+    aud: "convex-lens-test",
+    sub: "late",
+    iat: nowSeconds() - 1000,
+    exp: nowSeconds() - 600,
+  });
   client.setAuth(token);
   await assert.rejects(() => client.query(whoamiQuery, {}), /Token expired/);
 });

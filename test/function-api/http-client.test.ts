@@ -41,10 +41,7 @@ test("a ConvexError reaches the client with its data", async () => {
 });
 
 test("internal functions are refused with the backend's message", async () => {
-  await assert.rejects(
-    () => client.mutation(secret, {}),
-    /Could not find public function for 'counter:secret'/,
-  );
+  await assert.rejects(() => client.mutation(secret, {}), /Could not find public function for 'counter:secret'/);
 });
 
 test("argument validation errors reach the client", async () => {
@@ -67,7 +64,11 @@ test("/api/run/<module>/<function> with plain JSON", async () => {
 });
 
 test("a malformed body is a 400 that says what to send", async () => {
-  const response = await fetch(`${server.api.url}/api/query`, { method: "POST", headers: { "content-type": "application/json" }, body: "not json" });
+  const response = await fetch(`${server.api.url}/api/query`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "not json",
+  });
   assert.equal(response.status, 400);
   assert.match(await response.text(), /must be JSON/);
 });

@@ -63,32 +63,39 @@ export function limitDiskSpace(folder: string, control: string): void {
 
   const fds = new Set<number>();
   const openSync = fs.openSync;
-  fs.openSync = function (file: fs.PathLike, ...rest: unknown[]) {
+  fs.openSync = ((file: fs.PathLike, ...rest: unknown[]) => {
     const fd = (openSync as (...args: unknown[]) => number)(file, ...rest);
     if (limited(file)) fds.add(fd);
     return fd;
-  } as typeof fs.openSync;
+  }) as typeof fs.openSync;
   const closeSync = fs.closeSync;
   fs.closeSync = (fd: number) => {
     fds.delete(fd);
     closeSync(fd);
   };
   const writeSync = fs.writeSync;
-  fs.writeSync = function (fd: number, data: unknown, ...rest: unknown[]) {
+  fs.writeSync = ((fd: number, data: unknown, ...rest: unknown[]) => {
     const write = writeSync as (...args: unknown[]) => number;
     if (!fds.has(fd)) return write(fd, data, ...rest);
     // Strings are written as their UTF-8 bytes, so that a short write can cut them anywhere.
-    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from((data as NodeJS.ArrayBufferView).buffer, (data as NodeJS.ArrayBufferView).byteOffset, (data as NodeJS.ArrayBufferView).byteLength);
+    const bytes =
+      typeof data === "string"
+        ? Buffer.from(data, "utf8")
+        : Buffer.from(
+            (data as NodeJS.ArrayBufferView).buffer,
+            (data as NodeJS.ArrayBufferView).byteOffset,
+            (data as NodeJS.ArrayBufferView).byteLength,
+          );
     const offset = typeof data === "string" ? 0 : ((rest[0] as number | undefined) ?? 0);
     const length = typeof data === "string" ? bytes.length : ((rest[1] as number | undefined) ?? bytes.length - offset);
     const position = typeof data === "string" ? (rest[0] as number | null | undefined) : (rest[2] as number | null | undefined);
     const written = write(fd, bytes, offset, allowance(length), position ?? null);
     used += written;
     return written;
-  } as typeof fs.writeSync;
+  }) as typeof fs.writeSync;
 
   const promisesOpen = fs.promises.open;
-  fs.promises.open = async function (file: fs.PathLike | fs.promises.FileHandle, ...rest: unknown[]) {
+  fs.promises.open = (async (file: fs.PathLike | fs.promises.FileHandle, ...rest: unknown[]) => {
     const handle = await (promisesOpen as (...args: unknown[]) => Promise<fs.promises.FileHandle>)(file, ...rest);
     if (!limited(file)) return handle;
     const write = handle.write.bind(handle) as (...args: unknown[]) => Promise<{ bytesWritten: number }>;
@@ -102,7 +109,7 @@ export function limitDiskSpace(folder: string, control: string): void {
       }
     };
     return handle;
-  } as typeof fs.promises.open;
+  }) as typeof fs.promises.open;
 }
 
 /**
@@ -112,6 +119,14 @@ export function limitDiskSpace(folder: string, control: string): void {
 export function diskSpacePreload(folder: string, control: string, outDir: string): { execArgv: string[]; env: Record<string, string> } {
   const esbuild = require("esbuild") as typeof import("esbuild");
   const outfile = path.join(outDir, "disk-space-preload.cjs");
-  esbuild.buildSync({ entryPoints: [path.join(__dirname, "disk-space-preload.ts")], bundle: true, platform: "node", format: "cjs", outfile, external: ["esbuild"], logLevel: "warning" });
+  esbuild.buildSync({
+    entryPoints: [path.join(__dirname, "disk-space-preload.ts")],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    outfile,
+    external: ["esbuild"],
+    logLevel: "warning",
+  });
   return { execArgv: ["--require", outfile], env: { DISK_SPACE_FOLDER: folder, DISK_SPACE_CONTROL: control } };
 }

@@ -16,7 +16,14 @@ export interface FixtureServer extends Serving {
 
 export async function serveFixture(
   name: string,
-  options: { dataDir?: string; env?: Record<string, string>; queryTimeoutMs?: number; memoryLimitMb?: number; systemTimeoutMs?: number; devIssuer?: boolean } = {},
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    queryTimeoutMs?: number;
+    memoryLimitMb?: number;
+    systemTimeoutMs?: number;
+    devIssuer?: boolean;
+  } = {},
 ): Promise<FixtureServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "convex-lens-test-"));
   const serving = await startServing({

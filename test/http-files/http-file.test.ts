@@ -79,7 +79,10 @@ test("requests, headers, bodies, names, comments, query lines and assertions", (
   assert.equal(get!.url, "{{site}}/getMessagesByAuthor?author={{author}}&limit=2");
   assert.equal(get!.body, "");
   assert.equal(get!.httpVersion, null);
-  assert.deepEqual(get!.assertions.map((a) => [a.subject, a.predicate]), [["body", "isArray"]]);
+  assert.deepEqual(
+    get!.assertions.map((a) => [a.subject, a.predicate]),
+    [["body", "isArray"]],
+  );
 
   assert.equal(plain!.name, "plain");
   assert.equal(plain!.method, "GET");
@@ -89,7 +92,13 @@ test("requests, headers, bodies, names, comments, query lines and assertions", (
 test("a request sees the variables defined above it; requestAtLine finds a request's block", () => {
   const file = parseHttpFile("@a = 1\n###\nGET /x\n\n###\n@a = 2\n@b = 3\nGET /y\n");
   assert.deepEqual([...variablesFor(file, file.requests[0]!)], [["a", "1"]]);
-  assert.deepEqual([...variablesFor(file, file.requests[1]!)], [["a", "2"], ["b", "3"]]);
+  assert.deepEqual(
+    [...variablesFor(file, file.requests[1]!)],
+    [
+      ["a", "2"],
+      ["b", "3"],
+    ],
+  );
   assert.equal(requestAtLine(file, 0), undefined);
   assert.equal(requestAtLine(file, 2)!.url, "/x");
   assert.equal(requestAtLine(file, 6)!.url, "/y");
@@ -104,7 +113,9 @@ test("a file without separators is one request; methods are case-insensitive; CR
 });
 
 test("problems name their line: a bad request line, a bad header, a bad assertion, an assertion before its request", () => {
-  const file = parseHttpFile(["?? status == 200", "###", "hello there", "###", "GET /a", "not a header", "", "?? status ~= 1", "?? xpath /a exists"].join("\n"));
+  const file = parseHttpFile(
+    ["?? status == 200", "###", "hello there", "###", "GET /a", "not a header", "", "?? status ~= 1", "?? xpath /a exists"].join("\n"),
+  );
   assert.deepEqual(
     file.problems.map((p) => p.line),
     [0, 2, 5, 7, 8],
@@ -125,22 +136,48 @@ const written: HttpRequestToWrite[] = [
     assertions: [{ subject: "status", argument: null, predicate: "==", expected: "200" }],
   },
   { name: "GET /messages/abc", method: "GET", url: "{{site}}/messages/abc?x=1", headers: [], body: "" },
-  { name: null, method: "DELETE", url: "{{site}}/x", headers: [{ name: "X-Empty", value: "" }], body: "", assertions: [{ subject: "js", argument: "response.parsedBody.id", predicate: "exists", expected: null }] },
+  {
+    name: null,
+    method: "DELETE",
+    url: "{{site}}/x",
+    headers: [{ name: "X-Empty", value: "" }],
+    body: "",
+    assertions: [{ subject: "js", argument: "response.parsedBody.id", predicate: "exists", expected: null }],
+  },
 ];
 
 test("writing: separators, request line with HTTP/1.1, headers, blank line, body, assertions", () => {
   assert.equal(
     serializeRequest(written[0]!),
-    ["### POST /postMessage", "POST {{site}}/postMessage HTTP/1.1", "Content-Type: application/json", "", "{", '  "author": "ada"', "}", "", "?? status == 200", "", ""].join("\n"),
+    [
+      "### POST /postMessage",
+      "POST {{site}}/postMessage HTTP/1.1",
+      "Content-Type: application/json",
+      "",
+      "{",
+      '  "author": "ada"',
+      "}",
+      "",
+      "?? status == 200",
+      "",
+      "",
+    ].join("\n"),
   );
   assert.equal(serializeRequest(written[1]!), "### GET /messages/abc\nGET {{site}}/messages/abc?x=1 HTTP/1.1\n\n");
 });
 
 test("round trip: what we write reads back as the same requests and variables", () => {
-  const text = serializeHttpFile({ header: ["Saved by Convex Lens"], variables: [{ name: "site", value: "http://127.0.0.1:3311" }], requests: written });
+  const text = serializeHttpFile({
+    header: ["Saved by Convex Lens"],
+    variables: [{ name: "site", value: "http://127.0.0.1:3311" }],
+    requests: written,
+  });
   const file = parseHttpFile(text);
   assert.deepEqual(file.problems, []);
-  assert.deepEqual(file.variables.map(({ name, value }) => ({ name, value })), [{ name: "site", value: "http://127.0.0.1:3311" }]);
+  assert.deepEqual(
+    file.variables.map(({ name, value }) => ({ name, value })),
+    [{ name: "site", value: "http://127.0.0.1:3311" }],
+  );
   assert.deepEqual(
     file.requests.map(({ name, method, url, headers, body, assertions }) => ({
       name,
@@ -166,7 +203,10 @@ test("round trip of the sample: parse → write → parse keeps every request", 
   const second = parseHttpFile(serializeHttpFile({ variables: first.variables, requests: first.requests }));
   // Positions move, and a request line without a version is written with HTTP/1.1.
   const strip = (file: typeof first) =>
-    file.requests.map(({ line: _l, startLine: _s, httpVersion: _v, assertions, ...rest }) => ({ ...rest, assertions: assertions.map(({ line: _a, ...a }) => a) }));
+    file.requests.map(({ line: _l, startLine: _s, httpVersion: _v, assertions, ...rest }) => ({
+      ...rest,
+      assertions: assertions.map(({ line: _a, ...a }) => a),
+    }));
   assert.deepEqual(strip(second), strip(first));
 });
 

@@ -18,7 +18,16 @@ test("a variable without a value is an error naming it; loops are errors too", (
     () => resolveVariables("Bearer {{token}}", {}),
     (error: unknown) => error instanceof VariableError && error.missing === "token" && /@token = …/.test(error.message),
   );
-  assert.throws(() => resolveVariables("{{a}}", { file: new Map([["a", "{{b}}"], ["b", "{{a}}"]]) }), /loop/);
+  assert.throws(
+    () =>
+      resolveVariables("{{a}}", {
+        file: new Map([
+          ["a", "{{b}}"],
+          ["b", "{{a}}"],
+        ]),
+      }),
+    /loop/,
+  );
 });
 
 test("$dotenv, $processEnv and the generated values", () => {

@@ -5,10 +5,23 @@
 // component cron jobs, the routes' origins, and the log panel's function filter.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { handleFunctionsRequest, panelState, type FunctionsEffects, type FunctionsSource } from "../../extension/panels/functions-panel-requests";
+import {
+  handleFunctionsRequest,
+  panelState,
+  type FunctionsEffects,
+  type FunctionsSource,
+} from "../../extension/panels/functions-panel-requests";
 import { LogPanelController } from "../../extension/panels/log-panel-controller";
 import { InspectError, readFile } from "../../runtime/inspect";
-import type { DocumentView, FunctionsRequest, HostMessage, LogFilterView, LogFunctionView, LogsLatestView, RunResultView } from "../../webview/protocol";
+import type {
+  DocumentView,
+  FunctionsRequest,
+  HostMessage,
+  LogFilterView,
+  LogFunctionView,
+  LogsLatestView,
+  RunResultView,
+} from "../../webview/protocol";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
 
 let server: FixtureServer;
@@ -19,7 +32,9 @@ before(async () => {
 });
 after(() => server?.stop());
 
-const live = (): FunctionsSource => ({ session: { state: server.runtime.state, serving: { runtime: server.runtime, crons: server.crons } } });
+const live = (): FunctionsSource => ({
+  session: { state: server.runtime.state, serving: { runtime: server.runtime, crons: server.crons } },
+});
 
 const confirmed: Array<[string, string]> = [];
 const effects: FunctionsEffects = {
@@ -54,7 +69,16 @@ test("functions are grouped by install, the app first, and their stats are the i
   const add = (component: string) => panelState(live()).functions.find((f) => f.component === component && f.name === "public:add")!;
   assert.deepEqual(
     { ...add("counter"), stats: null },
-    { component: "counter", name: "public:add", module: "public", functionName: "add", udfType: "mutation", visibility: "public", args: "v.object({count: v.float64(), name: v.string()})", stats: null },
+    {
+      component: "counter",
+      name: "public:add",
+      module: "public",
+      functionName: "add",
+      udfType: "mutation",
+      visibility: "public",
+      args: "v.object({count: v.float64(), name: v.string()})",
+      stats: null,
+    },
   );
   assert.equal(before.find((f) => f.component === "counter" && f.name === "public:secret")!.visibility, "internal");
   const counter2Calls = add("counter2").stats.calls;
@@ -63,7 +87,11 @@ test("functions are grouped by install, the app first, and their stats are the i
   const result = await run("counter", "public:add", { name: "stats", count: 2 });
   assert.equal(result.outcome, "success", result.error ?? "");
   assert.equal(result.component, "counter");
-  assert.deepEqual(result.executions.map((e) => [e.identifier, e.outcome]), [["counter/public:add", "success"]], "named as the backend logs it");
+  assert.deepEqual(
+    result.executions.map((e) => [e.identifier, e.outcome]),
+    [["counter/public:add", "success"]],
+    "named as the backend logs it",
+  );
   assert.ok(add("counter").stats.calls >= 1, "the run counts for counter's public:add");
   assert.equal(add("counter2").stats.calls, counter2Calls, "not for the same function of another install");
   assert.equal(add("wrapper/counter").stats.calls, wrappedCalls);
@@ -79,14 +107,20 @@ test("a component's functions run in their install, with arguments validated the
 
   const invalid = await run("counter", "public:add", { name: "x", count: "many" });
   assert.equal(invalid.outcome, "failure");
-  assert.match(invalid.error!, /^\[Request ID: [0-9a-f]+\] Server Error\nArgumentValidationError: Value does not match validator\.\nPath: \.count/);
+  assert.match(
+    invalid.error!,
+    /^\[Request ID: [0-9a-f]+\] Server Error\nArgumentValidationError: Value does not match validator\.\nPath: \.count/,
+  );
 
   // The dashboard runs a component's internal functions with the admin key; so does the panel.
   assert.equal(await value("counter", "public:secret"), "internal only");
   const refused = await server.runtime.runFunction("public:secret", {}, { componentPath: "counter", publicOnly: true });
   assert.equal(refused.ok, false, "the same function stays out of reach of outside callers");
 
-  await assert.rejects(run("counter", "public:nothing", {}), (error: unknown) => error instanceof InspectError && /Component counter has no function named "public:nothing"/.test(error.message));
+  await assert.rejects(
+    run("counter", "public:nothing", {}),
+    (error: unknown) => error instanceof InspectError && /Component counter has no function named "public:nothing"/.test(error.message),
+  );
   await assert.rejects(run("nowhere", "public:add", {}), /There is no component "nowhere" \(any more\)/);
   await assert.rejects(run("", "public:add", {}), /The project has no function named "public:add"/, "the app has no such function");
 });
@@ -98,20 +132,52 @@ test("the Data tab lists every install's tables under their own names, the app f
   const tables = await ask({ type: "listTables" });
   const installs = [...new Set(tables.map((t) => t.component))];
   assert.deepEqual(installs.slice(0, 2), ["", "counter"]);
-  assert.deepEqual(installs, [...installs].sort((a, b) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : 1)), "then by path");
+  assert.deepEqual(
+    installs,
+    [...installs].sort((a, b) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : 1)),
+    "then by path",
+  );
   const of = (component: string) => tables.filter((t) => t.component === component);
-  assert.deepEqual(of("").filter((t) => !t.system).map((t) => t.name), ["callbacks", "counters", "handles"]);
-  assert.deepEqual(of("counter").filter((t) => !t.system).map((t) => t.name), ["counters", "log"]);
-  assert.ok(tables.every((t) => !t.name.includes("/")), "plain names, the install apart");
+  assert.deepEqual(
+    of("")
+      .filter((t) => !t.system)
+      .map((t) => t.name),
+    ["callbacks", "counters", "handles"],
+  );
+  assert.deepEqual(
+    of("counter")
+      .filter((t) => !t.system)
+      .map((t) => t.name),
+    ["counters", "log"],
+  );
+  assert.ok(
+    tables.every((t) => !t.name.includes("/")),
+    "plain names, the install apart",
+  );
   const appCounters = of("").find((t) => t.name === "counters")!;
   const counter2Counters = of("counter2").find((t) => t.name === "counters")!;
   assert.ok(appCounters.documents >= 1 && counter2Counters.documents >= 1);
   const hidden = ["_cron_jobs", "_cron_job_logs", "_function_handles", "_scheduled_job_targets"];
-  assert.ok(hidden.every((name) => server.runtime.store.listTables().some((t) => t.name === name)), "the runtime keeps them");
-  assert.deepEqual(tables.filter((t) => hidden.includes(t.name)), []);
-  await assert.rejects(ask({ type: "pageDocuments", component: "", table: "_cron_jobs", cursor: null }), /no table named "_cron_jobs" in the app/);
-  await assert.rejects(ask({ type: "pageDocuments", component: "", table: "counter/counters", cursor: null }), /no table named "counter\/counters" in the app/);
-  await assert.rejects(ask({ type: "pageDocuments", component: "counter", table: "callbacks", cursor: null }), /no table named "callbacks" in component counter/);
+  assert.ok(
+    hidden.every((name) => server.runtime.store.listTables().some((t) => t.name === name)),
+    "the runtime keeps them",
+  );
+  assert.deepEqual(
+    tables.filter((t) => hidden.includes(t.name)),
+    [],
+  );
+  await assert.rejects(
+    ask({ type: "pageDocuments", component: "", table: "_cron_jobs", cursor: null }),
+    /no table named "_cron_jobs" in the app/,
+  );
+  await assert.rejects(
+    ask({ type: "pageDocuments", component: "", table: "counter/counters", cursor: null }),
+    /no table named "counter\/counters" in the app/,
+  );
+  await assert.rejects(
+    ask({ type: "pageDocuments", component: "counter", table: "callbacks", cursor: null }),
+    /no table named "callbacks" in component counter/,
+  );
 });
 
 test("documents are browsed, edited against the install's schema, and deleted per install", async () => {
@@ -125,8 +191,16 @@ test("documents are browsed, edited against the install's schema, and deleted pe
   assert.deepEqual([fields(app).value, fields(counter).value, fields(counter2).value], [100, 1, 10]);
 
   await assert.rejects(
-    ask({ type: "replaceDocument", component: "counter", table: "counters", documentId: counter.id, fields: { name: "edit", value: "ten" } }),
-    (error: Error) => /Failed to insert or update a document in table "counters" because it does not match the schema/.test(error.message) && !error.message.includes("counter/"),
+    ask({
+      type: "replaceDocument",
+      component: "counter",
+      table: "counters",
+      documentId: counter.id,
+      fields: { name: "edit", value: "ten" },
+    }),
+    (error: Error) =>
+      /Failed to insert or update a document in table "counters" because it does not match the schema/.test(error.message) &&
+      !error.message.includes("counter/"),
   );
   await assert.rejects(
     ask({ type: "replaceDocument", component: "counter", table: "counters", documentId: app.id, fields: { name: "edit", value: 0 } }),
@@ -137,7 +211,13 @@ test("documents are browsed, edited against the install's schema, and deleted pe
     ask({ type: "replaceDocument", component: "counter", table: "_storage", documentId: counter.id, fields: {} }),
     /system table/,
   );
-  const saved = await ask({ type: "replaceDocument", component: "counter", table: "counters", documentId: counter.id, fields: { name: "edit", value: 5 } });
+  const saved = await ask({
+    type: "replaceDocument",
+    component: "counter",
+    table: "counters",
+    documentId: counter.id,
+    fields: { name: "edit", value: 5 },
+  });
   assert.deepEqual(fields(saved), { name: "edit", value: 5 });
   assert.equal(await value("counter", "public:count", { name: "edit" }), 5, "the component's own functions see the edit");
   assert.equal(fields(await find("")).value, 100, "the app's document of the same table name is untouched");
@@ -154,29 +234,63 @@ test("the Files tab groups files by install; preview, download and delete go thr
   const { appFile, componentFile } = await value<{ appFile: string; componentFile: string }>("", "app:fileRoundTrip");
   const groups = await ask({ type: "listFiles" });
   assert.equal(groups[0]!.component, "", "the app first");
-  assert.deepEqual(groups.map((g) => g.component), ["", "counter"], "components without files are left out");
+  assert.deepEqual(
+    groups.map((g) => g.component),
+    ["", "counter"],
+    "components without files are left out",
+  );
   assert.ok(groups[0]!.files.some((f) => f.id === appFile));
-  assert.deepEqual(groups[1]!.files.map((f) => f.id), [componentFile]);
+  assert.deepEqual(
+    groups[1]!.files.map((f) => f.id),
+    [componentFile],
+  );
   const more = await ask({ type: "pageFiles", component: "counter", cursor: null });
-  assert.deepEqual(more.files.map((f) => f.id), [componentFile]);
-  assert.deepEqual(await ask({ type: "pageFiles", component: "counter2", cursor: null }), { component: "counter2", files: [], continueCursor: null });
+  assert.deepEqual(
+    more.files.map((f) => f.id),
+    [componentFile],
+  );
+  assert.deepEqual(await ask({ type: "pageFiles", component: "counter2", cursor: null }), {
+    component: "counter2",
+    files: [],
+    continueCursor: null,
+  });
 
-  assert.equal((await ask({ type: "previewFile", component: "counter", storageId: componentFile })).kind, "none", "stored without a content type");
+  assert.equal(
+    (await ask({ type: "previewFile", component: "counter", storageId: componentFile })).kind,
+    "none",
+    "stored without a content type",
+  );
   assert.equal(new TextDecoder().decode((await readFile(server.runtime, "counter", componentFile))!.bytes), "component bytes");
   await assert.rejects(ask({ type: "previewFile", component: "", storageId: componentFile }), /There is no file .* in the app/);
   await assert.rejects(ask({ type: "previewFile", component: "counter", storageId: appFile }), /in component counter/);
 
   const downloads: Array<[string, string]> = [];
-  const download: FunctionsEffects = { ...effects, download: async (id, url) => (downloads.push([id, url]), true) };
-  assert.equal(await handleFunctionsRequest({ type: "downloadFile", id: nextId++, component: "counter", storageId: componentFile }, live(), download), true);
+  const download: FunctionsEffects = {
+    ...effects,
+    download: async (id, url) => {
+      downloads.push([id, url]);
+      return true;
+    },
+  };
+  assert.equal(
+    await handleFunctionsRequest({ type: "downloadFile", id: nextId++, component: "counter", storageId: componentFile }, live(), download),
+    true,
+  );
   assert.equal(await (await fetch(downloads[0]![1])).text(), "component bytes");
 
   confirmed.length = 0;
   assert.equal(await ask({ type: "deleteFile", component: "counter", storageId: componentFile }), true);
   assert.match(confirmed[0]![0], /of component counter\?/);
-  assert.deepEqual((await ask({ type: "listFiles" })).map((g) => g.component), [""]);
+  assert.deepEqual(
+    (await ask({ type: "listFiles" })).map((g) => g.component),
+    [""],
+  );
   assert.equal((await fetch(downloads[0]![1])).status, 404);
-  await assert.rejects(ask({ type: "deleteFile", component: "counter", storageId: appFile }), /not found/, "the app's file is not counter's");
+  await assert.rejects(
+    ask({ type: "deleteFile", component: "counter", storageId: appFile }),
+    /not found/,
+    "the app's file is not counter's",
+  );
   assert.ok((await ask({ type: "listFiles" }))[0]!.files.some((f) => f.id === appFile));
 });
 
@@ -225,7 +339,13 @@ test("the log panel lists a component's functions by their qualified name and fi
     const functions = await request<LogFunctionView[]>({ type: "logsFunctions" });
     const identifiers = functions.map((f) => f.identifier);
     assert.ok(identifiers.includes("counter/public:add") && identifiers.includes("counter2/public:add"), identifiers.join(", "));
-    const filter: LogFilterView = { levels: ["DEBUG", "LOG", "INFO", "WARN", "ERROR"], kinds: ["query", "mutation", "action", "httpAction"], identifier: "counter/public:add", text: "", requestId: "" };
+    const filter: LogFilterView = {
+      levels: ["DEBUG", "LOG", "INFO", "WARN", "ERROR"],
+      kinds: ["query", "mutation", "action", "httpAction"],
+      identifier: "counter/public:add",
+      text: "",
+      requestId: "",
+    };
     const page = await request<LogsLatestView>({ type: "logsLatest", filter, floor: null, limit: 200 });
     assert.ok(page.rows.length > 0);
     assert.deepEqual([...new Set(page.rows.map((row) => row.identifier))], ["counter/public:add"]);

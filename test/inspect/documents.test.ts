@@ -30,10 +30,16 @@ test("tables with their document counts, user tables first, system tables marked
   const tables = await listTables(server.runtime.store);
   const tasks = tables.find((t) => t.name === "tasks");
   assert.deepEqual(tasks, { component: "", name: "tasks", documents: 3, system: false });
-  assert.deepEqual(tables.find((t) => t.name === "notes"), { component: "", name: "notes", documents: 0, system: false });
+  assert.deepEqual(
+    tables.find((t) => t.name === "notes"),
+    { component: "", name: "notes", documents: 0, system: false },
+  );
   assert.deepEqual(tables.find((t) => t.name === "_storage")?.system, true);
   const firstSystem = tables.findIndex((t) => t.system);
-  assert.ok(tables.slice(firstSystem).every((t) => t.system), "system tables come last");
+  assert.ok(
+    tables.slice(firstSystem).every((t) => t.system),
+    "system tables come last",
+  );
 });
 
 test("pages are newest first and the cursors walk every document exactly once", async () => {
@@ -57,7 +63,10 @@ test("pages are newest first and the cursors walk every document exactly once", 
   } while (cursor !== null);
   assert.deepEqual(seen, [...ids].reverse(), "newest first, no repeats, none missing");
   assert.deepEqual(sizes.slice(0, 2), [3, 3]);
-  assert.equal(sizes.reduce((a, b) => a + b), 7);
+  assert.equal(
+    sizes.reduce((a, b) => a + b),
+    7,
+  );
   const first = await pageDocuments(server.runtime.store, "", "tasks", null, 3);
   assert.ok(first.documents[0]!.creationTime >= first.documents[1]!.creationTime);
   // A cursor is tied to its query: one from another table is refused, not misread.
@@ -71,7 +80,9 @@ test("an edit is validated against the schema: an invalid one is refused and cha
   const [id] = await addTasks(["original"]);
   await assert.rejects(
     replaceDocument(server.runtime.store, "", "tasks", id!, { title: "edited", done: "yes" }),
-    (error: Error) => /Failed to insert or update a document in table "tasks" because it does not match the schema/.test(error.message) && /done/.test(error.message),
+    (error: Error) =>
+      /Failed to insert or update a document in table "tasks" because it does not match the schema/.test(error.message) &&
+      /done/.test(error.message),
   );
   await assert.rejects(replaceDocument(server.runtime.store, "", "tasks", id!, { title: "edited", done: true, extra: 1 }), /extra/);
   let page = await pageDocuments(server.runtime.store, "", "tasks", null, 10);
@@ -105,7 +116,10 @@ test("a document can be deleted; deleting it again fails", async () => {
   const [keep, remove] = await addTasks(["keep", "remove"]);
   await deleteDocument(server.runtime.store, "", "tasks", remove!);
   const page = await pageDocuments(server.runtime.store, "", "tasks", null, 10);
-  assert.deepEqual(page.documents.map((d) => d.id), [keep]);
+  assert.deepEqual(
+    page.documents.map((d) => d.id),
+    [keep],
+  );
   assert.equal((await listTables(server.runtime.store)).find((t) => t.name === "tasks")!.documents, 1);
   await assert.rejects(deleteDocument(server.runtime.store, "", "tasks", remove!), /nonexistent document/);
 });

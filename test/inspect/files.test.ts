@@ -28,10 +28,16 @@ test("files are listed newest first with size, content type and digest, page by 
   const image = await store("files:storeBase64", { base64: PNG, type: "image/png" });
   const untyped = await store("files:storeText", { text: "<b>bold</b>", type: "" });
   const first = await pageFiles(server.runtime.store, "", null, 2);
-  assert.deepEqual(first.files.map((f) => f.id), [untyped, image]);
+  assert.deepEqual(
+    first.files.map((f) => f.id),
+    [untyped, image],
+  );
   assert.ok(first.continueCursor);
   const second = await pageFiles(server.runtime.store, "", first.continueCursor, 2);
-  assert.deepEqual(second.files.map((f) => f.id), [text]);
+  assert.deepEqual(
+    second.files.map((f) => f.id),
+    [text],
+  );
   assert.equal(second.continueCursor, null);
   const [pngEntry] = first.files.filter((f) => f.id === image);
   assert.equal(pngEntry!.size, Buffer.from(PNG, "base64").byteLength);

@@ -28,7 +28,8 @@ function record(
     startedAt: options.startedAt ?? 1_700_000_000_000 + next,
   };
   logs.recordExecution(start);
-  if (durationMs !== null) logs.finishExecution({ execId: start.execId, outcome: options.outcome ?? "success", durationMs, status: null, error: null });
+  if (durationMs !== null)
+    logs.finishExecution({ execId: start.execId, outcome: options.outcome ?? "success", durationMs, status: null, error: null });
 }
 
 /** The p-th percentile by linear interpolation, computed the slow and obvious way. */
@@ -99,7 +100,14 @@ describe("percentiles in SQL", () => {
     record(logs, "m:mixed", 30, { outcome: "failure" });
     record(logs, "m:running", null);
     assert.deepEqual(statsOf(logs, "m:mixed"), { udfType: "query", identifier: "m:mixed", calls: 3, errors: 1, p50Ms: 20, p95Ms: 29 });
-    assert.deepEqual(statsOf(logs, "m:running"), { udfType: "query", identifier: "m:running", calls: 1, errors: 0, p50Ms: null, p95Ms: null });
+    assert.deepEqual(statsOf(logs, "m:running"), {
+      udfType: "query",
+      identifier: "m:running",
+      calls: 1,
+      errors: 0,
+      p50Ms: null,
+      p95Ms: null,
+    });
     await logs.close();
   });
 
@@ -108,8 +116,14 @@ describe("percentiles in SQL", () => {
     const hostile = "x') OR 1=1; DROP TABLE executions; --";
     record(logs, hostile, 5, { udfType: "action", startedAt: 2_000 });
     record(logs, "m:old", 5, { startedAt: 1_000 });
-    assert.deepEqual(logs.executionStats({ udfTypes: ["action"] }).map((s) => s.identifier), [hostile]);
-    assert.deepEqual(logs.executionStats({ since: 1_500 }).map((s) => s.identifier), [hostile]);
+    assert.deepEqual(
+      logs.executionStats({ udfTypes: ["action"] }).map((s) => s.identifier),
+      [hostile],
+    );
+    assert.deepEqual(
+      logs.executionStats({ since: 1_500 }).map((s) => s.identifier),
+      [hostile],
+    );
     assert.deepEqual(logs.executionStats({ udfTypes: [] }), []);
     assert.equal(logs.executionStats().length, 2, "the table is still there");
     await logs.close();
@@ -120,7 +134,8 @@ test("the catalog of a real project: functions by module with their kind, visibi
   const server = await serveFixture("inspect-app");
   try {
     const { runtime } = server;
-    for (const title of ["a", "b"]) await runForInspector(runtime, { component: "", name: "tasks:add", args: { title }, authorization: null });
+    for (const title of ["a", "b"])
+      await runForInspector(runtime, { component: "", name: "tasks:add", args: { title }, authorization: null });
     await runForInspector(runtime, { component: "", name: "tasks:add", args: { title: 1 }, authorization: null });
     await runForInspector(runtime, { component: "", name: "tasks:count", args: {}, authorization: null });
     // Known durations for one route, recorded as the site origin records HTTP actions.

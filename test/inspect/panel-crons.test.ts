@@ -3,7 +3,12 @@
 // "cron", no identity, the job's arguments) without moving the schedule.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { handleFunctionsRequest, panelState, type FunctionsEffects, type FunctionsSource } from "../../extension/panels/functions-panel-requests";
+import {
+  handleFunctionsRequest,
+  panelState,
+  type FunctionsEffects,
+  type FunctionsSource,
+} from "../../extension/panels/functions-panel-requests";
 import { cronCatalog } from "../../runtime/inspect";
 import type { CronJobSnapshot } from "../../runtime/scheduler/cron-service";
 import type { CronRunLog } from "../../runtime/scheduler/cron-docs";
@@ -17,7 +22,9 @@ test.before(async () => {
 });
 test.after(() => server.stop());
 
-const live = (): FunctionsSource => ({ session: { state: server.runtime.state, serving: { runtime: server.runtime, crons: server.crons } } });
+const live = (): FunctionsSource => ({
+  session: { state: server.runtime.state, serving: { runtime: server.runtime, crons: server.crons } },
+});
 
 const effects: FunctionsEffects = {
   openRoute: async () => undefined,
@@ -51,7 +58,10 @@ test("Run now runs the job's function with its arguments as a cron run, and leav
   const run = await ask({ type: "runCron", component: "", identifier: "nightly cleanup" });
   assert.equal(run.outcome, "success");
   assert.equal(run.error, null);
-  assert.deepEqual(run.executions.map((e) => [e.identifier, e.udfType, e.outcome, e.lines.map((l) => l.message)]), [["jobs:record", "mutation", "success", ["'recorded' 'nightly'"]]]);
+  assert.deepEqual(
+    run.executions.map((e) => [e.identifier, e.udfType, e.outcome, e.lines.map((l) => l.message)]),
+    [["jobs:record", "mutation", "success", ["'recorded' 'nightly'"]]],
+  );
   assert.deepEqual(
     server.runtime.logs.listExecutions({ requestId: run.requestId }).map((e) => [e.identifier, e.caller]),
     [["jobs:record", "cron"]],
@@ -59,7 +69,11 @@ test("Run now runs the job's function with its arguments as a cron run, and leav
   );
   const rows = await server.runtime.runFunction("jobs:runs", { label: "nightly" });
   assert.ok(rows.ok);
-  assert.deepEqual((rows.value as Array<{ identity: unknown }>).map((row) => row.identity), [null], "no identity, as a scheduled run");
+  assert.deepEqual(
+    (rows.value as Array<{ identity: unknown }>).map((row) => row.identity),
+    [null],
+    "no identity, as a scheduled run",
+  );
 
   const after = server.crons.list().find((entry) => entry.job.name === "nightly cleanup")!;
   assert.equal(after.job.nextTs, before.job.nextTs);
@@ -70,10 +84,17 @@ test("Run now runs the job's function with its arguments as a cron run, and leav
 });
 
 test("Run now of a job that does not exist, or a malformed request, fails with a message", async () => {
-  await assert.rejects(ask({ type: "runCron", component: "", identifier: "no such job" }), /There is no cron job "no such job" \(any more\)/);
+  await assert.rejects(
+    ask({ type: "runCron", component: "", identifier: "no such job" }),
+    /There is no cron job "no such job" \(any more\)/,
+  );
   await assert.rejects(ask({ type: "runCron", component: "", identifier: 7 as never }), /malformed "runCron"/);
   await assert.rejects(
-    handleFunctionsRequest({ type: "runCron", id: nextId++, component: "", identifier: "x" }, { session: { state: { kind: "stopped" }, serving: null } }, effects),
+    handleFunctionsRequest(
+      { type: "runCron", id: nextId++, component: "", identifier: "x" },
+      { session: { state: { kind: "stopped" }, serving: null } },
+      effects,
+    ),
     /stopped/,
   );
 });
@@ -94,9 +115,15 @@ test("the last run skips over skip records and counts the missed runs after it",
     manual,
   });
   const snapshot = (runs: CronRunLog[]): CronJobSnapshot[] => [{ job, running: false, runs }];
-  const [skipped] = cronCatalog(snapshot([run(3000, { type: "canceled", numCanceled: 4 }), run(1000, { type: "err", error: "Uncaught Error: boom" })]), server.runtime.project);
+  const [skipped] = cronCatalog(
+    snapshot([run(3000, { type: "canceled", numCanceled: 4 }), run(1000, { type: "err", error: "Uncaught Error: boom" })]),
+    server.runtime.project,
+  );
   assert.deepEqual(skipped!.lastRun, { at: 1000, outcome: "failure", error: "Uncaught Error: boom", manual: false, skipped: 4 });
-  const [plain] = cronCatalog(snapshot([run(5000, { type: "success", result: "null" }, true), run(3000, { type: "canceled", numCanceled: 4 })]), null);
+  const [plain] = cronCatalog(
+    snapshot([run(5000, { type: "success", result: "null" }, true), run(3000, { type: "canceled", numCanceled: 4 })]),
+    null,
+  );
   assert.deepEqual(plain!.lastRun, { at: 5000, outcome: "success", error: null, manual: true, skipped: 0 });
   assert.equal(plain!.udfType, null, "without loaded code the function's kind is unknown");
 });

@@ -2,7 +2,13 @@
 // answered over a real runtime with fake effects (dialogs, clipboard, commands).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { handleFunctionsRequest, panelState, runtimeView, type FunctionsEffects, type FunctionsSource } from "../../extension/panels/functions-panel-requests";
+import {
+  handleFunctionsRequest,
+  panelState,
+  runtimeView,
+  type FunctionsEffects,
+  type FunctionsSource,
+} from "../../extension/panels/functions-panel-requests";
 import type { FunctionsRequest, RunResultView } from "../../webview/protocol";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
 
@@ -35,40 +41,72 @@ class EffectsFake implements FunctionsEffects {
 }
 
 let nextId = 1;
-const ask = <T extends FunctionsRequest["type"]>(message: Omit<Extract<FunctionsRequest, { type: T }>, "id"> & { type: T }, effects = new EffectsFake(), source = live()) =>
-  handleFunctionsRequest({ ...message, id: nextId++ } as Extract<FunctionsRequest, { type: T }>, source, effects);
+const ask = <T extends FunctionsRequest["type"]>(
+  message: Omit<Extract<FunctionsRequest, { type: T }>, "id"> & { type: T },
+  effects = new EffectsFake(),
+  source = live(),
+) => handleFunctionsRequest({ ...message, id: nextId++ } as Extract<FunctionsRequest, { type: T }>, source, effects);
 
 test("the runtime status: untrusted, stopped, starting, failed builds, serving an older build", () => {
   assert.deepEqual(runtimeView({ session: null }), { kind: "untrusted" });
   assert.deepEqual(runtimeView({ session: { state: { kind: "stopped" }, serving: null } }), { kind: "stopped" });
   assert.deepEqual(runtimeView({ session: { state: { kind: "starting" }, serving: null } }), { kind: "starting" });
-  assert.deepEqual(runtimeView({ session: { state: { kind: "failed", message: "EADDRINUSE" }, serving: null } }), { kind: "failed", message: "EADDRINUSE" });
+  assert.deepEqual(runtimeView({ session: { state: { kind: "failed", message: "EADDRINUSE" }, serving: null } }), {
+    kind: "failed",
+    message: "EADDRINUSE",
+  });
   assert.equal(runtimeView({ session: { state: { kind: "build-failed", errors: [], serving: false }, serving: null } }).kind, "failed");
-  const olderBuild = runtimeView({ session: { state: { kind: "build-failed", errors: [], serving: true }, serving: { runtime: server.runtime } } });
+  const olderBuild = runtimeView({
+    session: { state: { kind: "build-failed", errors: [], serving: true }, serving: { runtime: server.runtime } },
+  });
   assert.equal(olderBuild.kind, "ready");
-  assert.match(olderBuild.kind === "ready" ? olderBuild.notice ?? "" : "", /previous build keeps serving/);
+  assert.match(olderBuild.kind === "ready" ? (olderBuild.notice ?? "") : "", /previous build keeps serving/);
   assert.deepEqual(panelState({ session: null }), { runtime: { kind: "untrusted" }, functions: [], routes: [], crons: [] });
   const state = panelState(live());
   assert.deepEqual(state.runtime, { kind: "ready", notice: null });
   assert.ok(state.functions.some((f) => f.name === "tasks:add" && f.args === "v.object({title: v.string()})"));
-  assert.deepEqual(state.routes.map((r) => `${r.method} ${r.path}`), ["GET /hello", "POST /items/*"]);
+  assert.deepEqual(
+    state.routes.map((r) => `${r.method} ${r.path}`),
+    ["GET /hello", "POST /items/*"],
+  );
 });
 
 test("without a running runtime, requests fail with a message saying what to do", async () => {
-  await assert.rejects(ask({ type: "runFunction", component: "", name: "tasks:list", args: {}, authorization: null }, undefined, { session: null }), /trusted workspace/);
-  await assert.rejects(ask({ type: "listTables" }, undefined, { session: { state: { kind: "stopped" }, serving: null } }), /stopped.*Start runtime/);
+  await assert.rejects(
+    ask({ type: "runFunction", component: "", name: "tasks:list", args: {}, authorization: null }, undefined, { session: null }),
+    /trusted workspace/,
+  );
+  await assert.rejects(
+    ask({ type: "listTables" }, undefined, { session: { state: { kind: "stopped" }, serving: null } }),
+    /stopped.*Start runtime/,
+  );
 });
 
 test("a run answers with the result and the executions with their log lines", async () => {
-  const result = (await ask({ type: "runFunction", component: "", name: "tasks:add", args: { title: "from the panel" }, authorization: null })) as RunResultView;
+  const result = (await ask({
+    type: "runFunction",
+    component: "",
+    name: "tasks:add",
+    args: { title: "from the panel" },
+    authorization: null,
+  })) as RunResultView;
   assert.equal(result.outcome, "success");
-  assert.deepEqual(result.executions.map((e) => [e.identifier, e.outcome, e.lines.map((l) => l.message)]), [["tasks:add", "success", ["'adding' 'from the panel'"]]]);
+  assert.deepEqual(
+    result.executions.map((e) => [e.identifier, e.outcome, e.lines.map((l) => l.message)]),
+    [["tasks:add", "success", ["'adding' 'from the panel'"]]],
+  );
   const after = panelState(live()).functions.find((f) => f.name === "tasks:add")!;
   assert.ok(after.stats.calls >= 1, "the stats count the run");
 });
 
 test("deletes ask first; a cancelled delete deletes nothing", async () => {
-  const added = (await ask({ type: "runFunction", component: "", name: "tasks:add", args: { title: "maybe" }, authorization: null })) as RunResultView;
+  const added = (await ask({
+    type: "runFunction",
+    component: "",
+    name: "tasks:add",
+    args: { title: "maybe" },
+    authorization: null,
+  })) as RunResultView;
   const id = JSON.parse(added.result!) as string;
   const effects = new EffectsFake();
   effects.answer = false;
@@ -83,14 +121,23 @@ test("deletes ask first; a cancelled delete deletes nothing", async () => {
 });
 
 test("files: a download gets the API URL and the content type; routes and copies go to VS Code", async () => {
-  const stored = (await ask({ type: "runFunction", component: "", name: "files:storeText", args: { text: "hi", type: "text/plain" }, authorization: null })) as RunResultView;
+  const stored = (await ask({
+    type: "runFunction",
+    component: "",
+    name: "files:storeText",
+    args: { text: "hi", type: "text/plain" },
+    authorization: null,
+  })) as RunResultView;
   const storageId = JSON.parse(stored.result!) as string;
   const effects = new EffectsFake();
   assert.equal(await ask({ type: "downloadFile", component: "", storageId }, effects), true);
   assert.deepEqual(effects.calls, [["download", storageId, `${server.api.url}/api/storage/${storageId}`, "text/plain"]]);
   await ask({ type: "openRoute", route: "GET /hello" }, effects);
   await ask({ type: "copyText", text: storageId }, effects);
-  assert.deepEqual(effects.calls.slice(1), [["openRoute", "GET /hello"], ["copyText", storageId]]);
+  assert.deepEqual(effects.calls.slice(1), [
+    ["openRoute", "GET /hello"],
+    ["copyText", storageId],
+  ]);
   const [app] = await ask({ type: "listFiles" });
   assert.equal(app!.component, "");
   assert.ok(app!.files.some((f) => f.id === storageId));
@@ -101,7 +148,10 @@ test("files: a download gets the API URL and the content type; routes and copies
 
 test("a malformed request is refused by name", async () => {
   await assert.rejects(ask({ type: "pageDocuments", component: "", table: 42 as never, cursor: null }), /malformed "pageDocuments"/);
-  await assert.rejects(ask({ type: "runFunction", component: "", name: "tasks:list", args: {}, authorization: 7 as never }), /malformed "runFunction"/);
+  await assert.rejects(
+    ask({ type: "runFunction", component: "", name: "tasks:list", args: {}, authorization: 7 as never }),
+    /malformed "runFunction"/,
+  );
   await assert.rejects(ask({ type: "deleteFile", component: "", storageId: null as never }), /malformed "deleteFile"/);
   // A request without its install is refused, not read as the app's.
   await assert.rejects(ask({ type: "pageDocuments", table: "tasks", cursor: null } as never), /malformed "pageDocuments"/);

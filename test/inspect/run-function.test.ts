@@ -24,8 +24,14 @@ test("a mutation's result is pretty JSON, with its duration and its log lines un
   const [execution] = server.runtime.logs.listExecutions({ requestId: outcome.requestId });
   assert.equal(execution!.durationMs, outcome.durationMs, "the duration is the recorded one");
   const executions = executionsOf(server.runtime.logs, outcome.requestId);
-  assert.deepEqual(executions.map((e) => [e.identifier, e.outcome]), [["tasks:add", "success"]]);
-  assert.deepEqual(executions[0]!.lines.map((l) => [l.level, l.message]), [["LOG", "'adding' 'write tests'"]]);
+  assert.deepEqual(
+    executions.map((e) => [e.identifier, e.outcome]),
+    [["tasks:add", "success"]],
+  );
+  assert.deepEqual(
+    executions[0]!.lines.map((l) => [l.level, l.message]),
+    [["LOG", "'adding' 'write tests'"]],
+  );
 
   const echoed = await run("tasks:echo", { value: { nested: [1, "two", null] } });
   assert.equal(echoed.result, '{\n  "nested": [\n    1,\n    "two",\n    null\n  ]\n}');
@@ -45,9 +51,15 @@ test("arguments are validated by the runtime, and the error reads as a Convex cl
 
 test("an uncaught error keeps its stack; a ConvexError brings its data", async () => {
   const crash = await run("tasks:crash", {});
-  assert.match(crash.error!, /^\[Request ID: [0-9a-f]+\] Server Error\nUncaught Error: crashed on purpose\n {4}at handler \(\.\.\/convex\/tasks\.ts:\d+:\d+\)/);
+  assert.match(
+    crash.error!,
+    /^\[Request ID: [0-9a-f]+\] Server Error\nUncaught Error: crashed on purpose\n {4}at handler \(\.\.\/convex\/tasks\.ts:\d+:\d+\)/,
+  );
   const lines = executionsOf(server.runtime.logs, crash.requestId)[0]!.lines;
-  assert.deepEqual(lines.map((l) => [l.level, l.message]), [["WARN", "'about to crash'"]]);
+  assert.deepEqual(
+    lines.map((l) => [l.level, l.message]),
+    [["WARN", "'about to crash'"]],
+  );
 
   const refused = await run("tasks:refuse", {});
   assert.equal(refused.outcome, "failure");
@@ -78,5 +90,8 @@ test("the Authorization token reaches ctx.auth; without one there is no identity
 });
 
 test("a function the project does not have is an InspectError that says what to do", async () => {
-  await assert.rejects(run("tasks:gone", {}), (error: unknown) => error instanceof InspectError && /refresh the functions panel/.test(error.message));
+  await assert.rejects(
+    run("tasks:gone", {}),
+    (error: unknown) => error instanceof InspectError && /refresh the functions panel/.test(error.message),
+  );
 });

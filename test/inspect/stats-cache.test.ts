@@ -22,7 +22,8 @@ test("only touched functions are read again; invalidate and a new store read eve
   assert.deepEqual(callsOf(cache.current(logs)), { "a:one": 1, "b:two": 1 });
 
   const queries: unknown[] = [];
-  const counting = { executionStats: (query?: Parameters<LogStore["executionStats"]>[0]) => {
+  const counting = {
+    executionStats: (query?: Parameters<LogStore["executionStats"]>[0]) => {
       queries.push(query);
       return logs.executionStats(query);
     },
@@ -55,8 +56,14 @@ test("the identifier filter is a bound parameter and matches exactly", async () 
   run(logs, "a:one", 1);
   run(logs, "a:one2", 1);
   run(logs, "x' OR '1'='1", 1);
-  assert.deepEqual(logs.executionStats({ identifiers: ["a:one"] }).map((s) => s.identifier), ["a:one"]);
-  assert.deepEqual(logs.executionStats({ identifiers: ["x' OR '1'='1"] }).map((s) => s.identifier), ["x' OR '1'='1"]);
+  assert.deepEqual(
+    logs.executionStats({ identifiers: ["a:one"] }).map((s) => s.identifier),
+    ["a:one"],
+  );
+  assert.deepEqual(
+    logs.executionStats({ identifiers: ["x' OR '1'='1"] }).map((s) => s.identifier),
+    ["x' OR '1'='1"],
+  );
   assert.deepEqual(logs.executionStats({ identifiers: [] }), []);
   await logs.close();
 });

@@ -67,7 +67,10 @@ export default defineSchema({ messages: defineTable({ body: v.string() }).index(
   });
 
   test("reports what it built and with which packages", () => {
-    assert.deepEqual(result.modules.map((m) => m.path), ["boomAtImport.ts", "dir/sub.ts", "http.ts", "messages.ts"]);
+    assert.deepEqual(
+      result.modules.map((m) => m.path),
+      ["boomAtImport.ts", "dir/sub.ts", "http.ts", "messages.ts"],
+    );
     assert.equal(result.buildId, path.basename(result.outDir));
     assert.equal(result.outDir, path.join(p.dir, BUILD_ROOT, result.buildId));
     assert.equal(result.functionsDir, path.join(p.dir, "convex"));
@@ -89,8 +92,14 @@ export default defineSchema({ messages: defineTable({ body: v.string() }).index(
     const http = (await load(result, "http.ts")).default;
     assert.equal(http.isRouter, true);
     assert.deepEqual(
-      http.getRoutes().map((route: unknown[]) => route.slice(0, 2)).sort(),
-      [["/boom", "GET"], ["/hello", "GET"]],
+      http
+        .getRoutes()
+        .map((route: unknown[]) => route.slice(0, 2))
+        .sort(),
+      [
+        ["/boom", "GET"],
+        ["/hello", "GET"],
+      ],
     );
   });
 
@@ -139,7 +148,8 @@ describe("a project with convex installed", () => {
     assert.equal(result.convexVersion, "1.48.0");
     // esbuild is found through the project's convex, as in a real install.
     assert.equal(result.esbuildSource, "workspace");
-    const output = fs.readdirSync(result.outDir, { recursive: true, encoding: "utf8" })
+    const output = fs
+      .readdirSync(result.outDir, { recursive: true, encoding: "utf8" })
       .filter((f) => f.endsWith(".js"))
       .map((f) => fs.readFileSync(path.join(result.outDir, f), "utf8"))
       .join("\n");
@@ -190,7 +200,9 @@ describe("bundling details", () => {
 
   test("with our fallback convex, other packages stay external rather than taken from our node_modules", async () => {
     // hono is in our node_modules, not the project's: the user's import must not silently get ours.
-    const p = project({ "convex/a.ts": `import { Hono } from "hono";\nimport { v } from "convex/values";\nexport const make = () => [Hono, v];\n` });
+    const p = project({
+      "convex/a.ts": `import { Hono } from "hono";\nimport { v } from "convex/values";\nexport const make = () => [Hono, v];\n`,
+    });
     const result = await buildOk(p);
     assert.equal(result.convexSource, "bundled");
     const output = fs.readFileSync(path.join(result.outDir, "a.js"), "utf8");

@@ -6,7 +6,13 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { buildProject, type BuildFailure, type BuildResult, type BuildSuccess, type ComponentInstanceBuild } from "../../runtime/loader/build.js";
+import {
+  buildProject,
+  type BuildFailure,
+  type BuildResult,
+  type BuildSuccess,
+  type ComponentInstanceBuild,
+} from "../../runtime/loader/build.js";
 import { newBuildDir } from "../../runtime/loader/build-dirs.js";
 import { makeProject, type FixtureProject } from "./fixture-project.js";
 
@@ -19,7 +25,9 @@ const FIXTURE_CONVEX = path.join(FIXTURE, "convex");
 const NODE_MODULES = path.join(REPO, "node_modules");
 
 const cleanups: Array<() => void> = [];
-after(() => cleanups.forEach((cleanup) => cleanup()));
+after(() => {
+  for (const cleanup of cleanups) cleanup();
+});
 
 function project(files: Record<string, string>): FixtureProject {
   const p = makeProject(files, { linkConvex: true });
@@ -97,7 +105,18 @@ describe("the components-app fixture", () => {
   test("lists every install, the app first and parents before children", () => {
     assert.deepEqual(
       result.components.map((c) => c.path),
-      ["", "counter", "counter2", "shelf", "shelf/items", "rateLimiter", "rateLimiter/batchWorker", "rateLimiter2", "rateLimiter2/batchWorker", "twilio"],
+      [
+        "",
+        "counter",
+        "counter2",
+        "shelf",
+        "shelf/items",
+        "rateLimiter",
+        "rateLimiter/batchWorker",
+        "rateLimiter2",
+        "rateLimiter2/batchWorker",
+        "twilio",
+      ],
     );
   });
 
@@ -108,7 +127,10 @@ describe("the components-app fixture", () => {
     assert.equal(app.defaultName, "");
     assert.equal(app.outDir, result.outDir);
     assert.deepEqual(app.modules, result.modules);
-    assert.deepEqual(app.modules.map((m) => m.path), ["messages.ts"]);
+    assert.deepEqual(
+      app.modules.map((m) => m.path),
+      ["messages.ts"],
+    );
     assert.equal(app.schemaFile, result.schemaFile);
     assert.equal(app.httpModule, null);
     assert.deepEqual(app.children, {
@@ -133,7 +155,10 @@ describe("the components-app fixture", () => {
       assert.equal(c.definitionDir, path.join(FIXTURE_CONVEX, "counter"));
       assert.equal(c.defaultName, "counter");
       assert.deepEqual(c.declaredEnv, [{ name: "START", optional: true }]);
-      assert.deepEqual(c.modules.map((m) => m.path), ["http.ts", "public.ts", "state.ts"]);
+      assert.deepEqual(
+        c.modules.map((m) => m.path),
+        ["http.ts", "public.ts", "state.ts"],
+      );
       assert.equal(c.httpModule, "http.ts");
       assert.deepEqual(c.children, {});
       assert.ok(c.schemaFile !== null && fs.existsSync(c.schemaFile));
@@ -153,7 +178,10 @@ describe("the components-app fixture", () => {
     assert.deepEqual(shelf.children, { items: "shelf/items" });
     assert.deepEqual(shelf.httpMounts, { "/items/": "shelf/items" });
     assert.equal(shelf.schemaFile, null);
-    assert.deepEqual(shelf.modules.map((m) => m.path), ["books.ts"]);
+    assert.deepEqual(
+      shelf.modules.map((m) => m.path),
+      ["books.ts"],
+    );
 
     const items = instance(result, "shelf/items");
     assert.equal(items.definitionPath, "counter");
@@ -172,7 +200,10 @@ describe("the components-app fixture", () => {
       assert.ok(rl.definitionPath?.startsWith("../") && rl.definitionPath.endsWith("node_modules/@convex-dev/rate-limiter/dist/component"));
       assert.equal(rl.defaultName, "rateLimiter");
       assert.deepEqual(rl.children, { batchWorker: `${name}/batchWorker` });
-      assert.deepEqual(rl.modules.map((m) => m.path), ["internal.js", "lib.js", "time.js", "worker.js"]);
+      assert.deepEqual(
+        rl.modules.map((m) => m.path),
+        ["internal.js", "lib.js", "time.js", "worker.js"],
+      );
 
       const bw = instance(result, `${name}/batchWorker`);
       assert.equal(bw.definitionDir, batchWorkerDir);
@@ -183,21 +214,27 @@ describe("the components-app fixture", () => {
     const twilio = instance(result, "twilio");
     assert.equal(twilio.definitionDir, path.join(NODE_MODULES, "@convex-dev/twilio/dist/component"));
     assert.equal(twilio.defaultName, "twilio");
-    assert.deepEqual(twilio.modules.map((m) => m.path), ["messages.js", "phone_numbers.js", "utils.js"]);
+    assert.deepEqual(
+      twilio.modules.map((m) => m.path),
+      ["messages.js", "phone_numbers.js", "utils.js"],
+    );
     assert.ok(twilio.schemaFile !== null && fs.existsSync(twilio.schemaFile));
   });
 
   test("each definition is bundled once, however many times it is installed", () => {
     // The builds that write files: the app's, then one per definition (configs are bundled in memory).
     const written = esbuild.builds.filter((options) => options.write !== false).map((options) => options.outbase as string);
-    assert.deepEqual([...written].sort(), [
-      FIXTURE_CONVEX,
-      path.join(FIXTURE_CONVEX, "counter"),
-      path.join(FIXTURE_CONVEX, "shelf"),
-      instance(result, "rateLimiter/batchWorker").definitionDir,
-      instance(result, "rateLimiter").definitionDir,
-      instance(result, "twilio").definitionDir,
-    ].sort());
+    assert.deepEqual(
+      [...written].sort(),
+      [
+        FIXTURE_CONVEX,
+        path.join(FIXTURE_CONVEX, "counter"),
+        path.join(FIXTURE_CONVEX, "shelf"),
+        instance(result, "rateLimiter/batchWorker").definitionDir,
+        instance(result, "rateLimiter").definitionDir,
+        instance(result, "twilio").definitionDir,
+      ].sort(),
+    );
   });
 
   test("each install has its own copy of the files", () => {
@@ -213,11 +250,15 @@ describe("the components-app fixture", () => {
   });
 
   test("importing two installs gives two module instances", async () => {
-    const [a, b] = await Promise.all(["counter", "counter2"].map((p) => import(pathToFileURL(outFile(instance(result, p), "state.ts")).href)));
+    const [a, b] = await Promise.all(
+      ["counter", "counter2"].map((p) => import(pathToFileURL(outFile(instance(result, p), "state.ts")).href)),
+    );
     assert.notEqual(a, b);
     assert.equal(a.timesLoaded(), 1);
     assert.equal(b.timesLoaded(), 1);
-    const [publicA, publicB] = await Promise.all(["counter", "counter2"].map((p) => import(pathToFileURL(outFile(instance(result, p), "public.ts")).href)));
+    const [publicA, publicB] = await Promise.all(
+      ["counter", "counter2"].map((p) => import(pathToFileURL(outFile(instance(result, p), "public.ts")).href)),
+    );
     assert.notEqual(publicA.add, publicB.add);
     assert.equal(typeof publicA.add.invokeMutation, "function");
     // An npm component's modules load too, with their dependencies bundled in.
@@ -231,14 +272,22 @@ describe("the components-app fixture", () => {
     assert.throws(
       () => state.fail(),
       (err: Error) => {
-        assert.match(err.stack ?? "", new RegExp(`${escape(path.join(FIXTURE_CONVEX, "counter", "state.ts"))}:11:`));
+        assert.match(err.stack ?? "", new RegExp(`${escapeRegExp(path.join(FIXTURE_CONVEX, "counter", "state.ts"))}:11:`));
         return true;
       },
     );
   });
 
   test("the watcher inputs include the configs and local component sources, not node_modules", () => {
-    for (const file of ["convex.config.ts", "counter/convex.config.ts", "counter/state.ts", "counter/schema.ts", "shelf/convex.config.ts", "shelf/books.ts", "messages.ts"]) {
+    for (const file of [
+      "convex.config.ts",
+      "counter/convex.config.ts",
+      "counter/state.ts",
+      "counter/schema.ts",
+      "shelf/convex.config.ts",
+      "shelf/books.ts",
+      "messages.ts",
+    ]) {
       assert.ok(result.inputs.includes(path.join(FIXTURE_CONVEX, file)), `inputs include ${file}`);
     }
     assert.ok(result.inputs.every((file) => !file.includes(`${path.sep}node_modules${path.sep}`)));
@@ -282,7 +331,10 @@ export default app;
       "convex/counter/get.ts": COUNTER_MODULE,
     });
     const result = await buildOk(p.dir, { env: { COUNTER_NAME: "fromEnv" } });
-    assert.deepEqual(result.components.map((c) => c.path), ["", "fromEnv"]);
+    assert.deepEqual(
+      result.components.map((c) => c.path),
+      ["", "fromEnv"],
+    );
     assert.equal(result.components[0]?.httpPrefix, "/api/");
   });
 
@@ -293,7 +345,13 @@ export default app;
       "components/counter/get.ts": COUNTER_MODULE,
     });
     const result = await buildOk(p.dir);
-    assert.deepEqual(result.components.map((c) => [c.path, c.definitionPath]), [["", null], ["counter", "../components/counter"]]);
+    assert.deepEqual(
+      result.components.map((c) => [c.path, c.definitionPath]),
+      [
+        ["", null],
+        ["counter", "../components/counter"],
+      ],
+    );
     assert.ok(result.inputs.includes(path.join(p.dir, "components/counter/get.ts")));
     assert.ok(result.inputs.includes(path.join(p.dir, "components/counter/convex.config.js")));
   });
@@ -328,7 +386,10 @@ describe("config errors", () => {
     });
     const { errors } = await buildFails(p);
     assert.equal(errors.length, 1);
-    assert.equal(errors[0]?.text, 'Could not resolve "@convex-dev/not-installed/convex.config.js": is it installed? Run `npm install @convex-dev/not-installed`');
+    assert.equal(
+      errors[0]?.text,
+      'Could not resolve "@convex-dev/not-installed/convex.config.js": is it installed? Run `npm install @convex-dev/not-installed`',
+    );
     assert.equal(errors[0]?.file, path.join(p.dir, "convex/convex.config.ts"));
     assert.equal(errors[0]?.line, 2);
     assert.equal(errors[0]?.column, 21);
@@ -344,7 +405,10 @@ export default component;
     });
     const { errors } = await buildFails(p);
     assert.equal(errors.length, 1);
-    assert.match(errors[0]?.text ?? "", /^Uncaught TypeError: the counter is broken \(while evaluating convex\/counter\/convex\.config\.ts\)$/);
+    assert.match(
+      errors[0]?.text ?? "",
+      /^Uncaught TypeError: the counter is broken \(while evaluating convex\/counter\/convex\.config\.ts\)$/,
+    );
     assert.equal(errors[0]?.file, path.join(p.dir, "convex/counter/convex.config.ts"));
     assert.equal(errors[0]?.line, 3);
     assert.equal(errors[0]?.lineText, `if (component) throw new TypeError("the counter is broken");`);
@@ -353,7 +417,10 @@ export default component;
   test("an error convex raises in use() points at the use() call", async () => {
     const p = counterProject(`app.use(counter, { httpPrefix: "count" });`);
     const { errors } = await buildFails(p);
-    assert.equal(errors[0]?.text, 'Uncaught Error: httpPrefix must start with "/". Received: "count" (while evaluating convex/convex.config.ts)');
+    assert.equal(
+      errors[0]?.text,
+      'Uncaught Error: httpPrefix must start with "/". Received: "count" (while evaluating convex/convex.config.ts)',
+    );
     assert.equal(errors[0]?.file, path.join(p.dir, "convex/convex.config.ts"));
     assert.equal(errors[0]?.line, 4);
   });
@@ -441,7 +508,9 @@ export default b;
         "Please make sure that the component is exporting the return value of `defineComponent()` (`import { defineComponent } from 'convex/server'`).",
     );
 
-    const twoExports = project({ "convex/convex.config.ts": `import { defineApp } from "convex/server";\nexport const extra = 1;\nexport default defineApp();\n` });
+    const twoExports = project({
+      "convex/convex.config.ts": `import { defineApp } from "convex/server";\nexport const extra = 1;\nexport default defineApp();\n`,
+    });
     assert.match((await buildFails(twoExports)).errors[0]?.text ?? "", /\(`convex\.config\.ts` has more than one export\)/);
   });
 
@@ -452,15 +521,25 @@ export default defineComponent(process.env.COUNTER_NAME ?? "counter");
 `,
     });
     const { errors } = await buildFails(p, { COUNTER_NAME: "x" });
-    assert.equal(errors[0]?.text, "Uncaught Error: Environment variables are only supported in the app's convex.config.ts. (while evaluating convex/counter/convex.config.ts)");
+    assert.equal(
+      errors[0]?.text,
+      "Uncaught Error: Environment variables are only supported in the app's convex.config.ts. (while evaluating convex/counter/convex.config.ts)",
+    );
     assert.equal(errors[0]?.file, path.join(p.dir, "convex/counter/convex.config.ts"));
     assert.equal(errors[0]?.line, 2);
   });
 
   test("a config that reads the clock or Math.random", async () => {
-    const random = project({ "convex/convex.config.ts": `import { defineApp } from "convex/server";\nexport default Math.random() > 2 ? null : defineApp();\n` });
-    assert.match((await buildFails(random)).errors[0]?.text ?? "", /^Uncaught Error: Math\.random unsupported when evaluating app definition/);
-    const clock = project({ "convex/convex.config.ts": `import { defineApp } from "convex/server";\nconst at = Date.now();\nexport default defineApp();\n` });
+    const random = project({
+      "convex/convex.config.ts": `import { defineApp } from "convex/server";\nexport default Math.random() > 2 ? null : defineApp();\n`,
+    });
+    assert.match(
+      (await buildFails(random)).errors[0]?.text ?? "",
+      /^Uncaught Error: Math\.random unsupported when evaluating app definition/,
+    );
+    const clock = project({
+      "convex/convex.config.ts": `import { defineApp } from "convex/server";\nconst at = Date.now();\nexport default defineApp();\n`,
+    });
     assert.match((await buildFails(clock)).errors[0]?.text ?? "", /^Uncaught Error: Date unsupported when evaluating app definition/);
   });
 
@@ -470,7 +549,10 @@ export default defineComponent(process.env.COUNTER_NAME ?? "counter");
     });
     const { errors } = await buildFails(p);
     assert.equal(errors.length, 1);
-    assert.equal(errors[0]?.text, `"use node" directive is not supported in components. Remove it from the component at: ${path.join(p.dir, "convex/counter")}.`);
+    assert.equal(
+      errors[0]?.text,
+      `"use node" directive is not supported in components. Remove it from the component at: ${path.join(p.dir, "convex/counter")}.`,
+    );
     assert.equal(errors[0]?.file, path.join(p.dir, "convex/counter/act.ts"));
   });
 
@@ -480,7 +562,10 @@ export default defineComponent(process.env.COUNTER_NAME ?? "counter");
       "convex/convex.config.js": appUsing("", ""),
     });
     const { errors } = await buildFails(p);
-    assert.equal(errors[0]?.text, `Found both ${path.join(p.dir, "convex/convex.config.js")} and ${path.join(p.dir, "convex/convex.config.ts")}, choose one.`);
+    assert.equal(
+      errors[0]?.text,
+      `Found both ${path.join(p.dir, "convex/convex.config.js")} and ${path.join(p.dir, "convex/convex.config.ts")}, choose one.`,
+    );
   });
 
   test("a config that allocates without end fails with the memory limit", async () => {
@@ -499,7 +584,9 @@ export default defineApp();
   });
 
   test("an endless loop fails with a time limit, evaluated outside the caller's process", async () => {
-    const p = project({ "convex/convex.config.ts": `import { defineApp } from "convex/server";\nwhile (true) {}\nexport default defineApp();\n` });
+    const p = project({
+      "convex/convex.config.ts": `import { defineApp } from "convex/server";\nwhile (true) {}\nexport default defineApp();\n`,
+    });
     // esbuild's own service process is started first, so the next process to start is the evaluator.
     await (createRequire(import.meta.url)("esbuild") as typeof import("esbuild")).transform("");
     // A process starts for the evaluation, and this thread keeps turning its event loop while the
@@ -526,6 +613,6 @@ export default defineApp();
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

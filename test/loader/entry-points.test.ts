@@ -96,18 +96,25 @@ describe("selectEntryPoints", () => {
     });
     const result = selectEntryPoints(path.join(p.dir, "convex"));
     assert.ok(!result.ok);
-    assert.deepEqual(result.errors.map((e) => e.text), ['"use node" directive is not allowed for http.ts.']);
+    assert.deepEqual(
+      result.errors.map((e) => e.text),
+      ['"use node" directive is not allowed for http.ts.'],
+    );
 
     p.write("convex/http.ts", "export default 1;\n");
     const fixed = selectEntryPoints(path.join(p.dir, "convex"));
     assert.ok(fixed.ok);
     assert.deepEqual(
       fixed.modules.map((m) => [m.path, m.environment]),
-      [["http.ts", "isolate"], ["nodeAction.ts", "node"], ["plain.ts", "isolate"]],
+      [
+        ["http.ts", "isolate"],
+        ["nodeAction.ts", "node"],
+        ["plain.ts", "isolate"],
+      ],
     );
   });
 
-  test("actions/ without \"use node\" is an error, as in the CLI", () => {
+  test('actions/ without "use node" is an error, as in the CLI', () => {
     const p = project({ "convex/actions/send.ts": MODULE });
     const result = selectEntryPoints(path.join(p.dir, "convex"));
     assert.ok(!result.ok);

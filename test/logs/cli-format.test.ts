@@ -16,10 +16,7 @@ const line = (messages: string[], extra: Partial<LogLine> = {}): LogLine => ({
 });
 
 test("letters are the first character of the CLI's udfType names", () => {
-  assert.deepEqual(
-    (["query", "mutation", "action", "httpAction"] as const).map(udfTypeLetter),
-    ["Q", "M", "A", "H"],
-  );
+  assert.deepEqual((["query", "mutation", "action", "httpAction"] as const).map(udfTypeLetter), ["Q", "M", "A", "H"]);
 });
 
 test("console lines: prefix with the line's own time, level, messages joined by spaces", () => {
@@ -38,10 +35,7 @@ test("console lines: prefix with the line's own time, level, messages joined by 
 });
 
 test("the default timestamp is the locale string, as the CLI prints it", () => {
-  assert.equal(
-    formatLogLine("action", "jobs:run", line(["1"])),
-    `${new Date(at).toLocaleString()} [CONVEX A(jobs:run)] [LOG] 1`,
-  );
+  assert.equal(formatLogLine("action", "jobs:run", line(["1"])), `${new Date(at).toLocaleString()} [CONVEX A(jobs:run)] [LOG] 1`);
 });
 
 test("error and success lines", () => {
@@ -57,10 +51,7 @@ test("error and success lines", () => {
 
 test("colours only when asked: cyan prefix, red error (per line), green success", () => {
   const color = { ...fixedTime, color: true };
-  assert.equal(
-    formatLogLine("query", "q", line(["1"]), color),
-    "\u001b[36m2026-01-02T03:04:05.000Z [CONVEX Q(q)] [LOG]\u001b[39m 1",
-  );
+  assert.equal(formatLogLine("query", "q", line(["1"]), color), "\u001b[36m2026-01-02T03:04:05.000Z [CONVEX Q(q)] [LOG]\u001b[39m 1");
   assert.equal(
     formatErrorLine(at, "query", "q", "Uncaught Error: x\n    at f", color),
     "\u001b[31m2026-01-02T03:04:05.000Z [CONVEX Q(q)] Uncaught Error: x\u001b[39m\n\u001b[31m    at f\u001b[39m",

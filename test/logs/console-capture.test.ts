@@ -49,7 +49,13 @@ describe("formatting", () => {
     console.debug("d");
     assert.deepEqual(
       seen.map((l) => [l.level, l.messages]),
-      [["LOG", []], ["INFO", ["'i'"]], ["WARN", ["'w'"]], ["ERROR", ["'e'"]], ["DEBUG", ["'d'"]]],
+      [
+        ["LOG", []],
+        ["INFO", ["'i'"]],
+        ["WARN", ["'w'"]],
+        ["ERROR", ["'e'"]],
+        ["DEBUG", ["'d'"]],
+      ],
     );
     assert.ok(seen.every((l) => l.timestamp === 1_700_000_000_000 && l.isTruncated === false));
   });

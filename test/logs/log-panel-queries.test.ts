@@ -25,7 +25,7 @@ import {
   type LogRow,
 } from "../../runtime/logs/log-queries";
 
-const HOSTILE = ["'; DROP TABLE log_lines; --", "%", "_", "'", '"', "\\", "100%_done", "O'Brien \"quoted\""];
+const HOSTILE = ["'; DROP TABLE log_lines; --", "%", "_", "'", '"', "\\", "100%_done", 'O\'Brien "quoted"'];
 const KINDS: UdfType[] = ["httpAction", "mutation", "query", "action"];
 const LEVELS: LogLevel[] = ["LOG", "INFO", "DEBUG", "WARN", "LOG", "INFO", "LOG", "ERROR"];
 const BASE = 1_750_000_000_000;
@@ -33,7 +33,15 @@ const BASE = 1_750_000_000_000;
 /** What the test inserted, to check the store's answers against. */
 interface Expected {
   lines: Array<{ id: number; time: number; level: LogLevel; message: string; udfType: UdfType; identifier: string; requestId: string }>;
-  executions: Array<{ seq: number; end: number; outcome: "success" | "failure"; error: string | null; udfType: UdfType; identifier: string; requestId: string }>;
+  executions: Array<{
+    seq: number;
+    end: number;
+    outcome: "success" | "failure";
+    error: string | null;
+    udfType: UdfType;
+    identifier: string;
+    requestId: string;
+  }>;
 }
 
 /**
@@ -49,22 +57,49 @@ function fill(store: LogStore, count: number, linesPerExecution: number): Expect
     const identifier = i % 997 === 5 ? "rare:one" : udfType === "httpAction" ? `POST /route${i % 3}` : `mod${i % 5}:fn`;
     const startedAt = BASE + i * 10;
     const execId = `x${i}`;
-    store.recordExecution({ execId, parentId: i % 4 === 0 ? null : `x${i - (i % 4)}`, requestId, udfType, identifier, caller: "test", startedAt });
+    store.recordExecution({
+      execId,
+      parentId: i % 4 === 0 ? null : `x${i - (i % 4)}`,
+      requestId,
+      udfType,
+      identifier,
+      caller: "test",
+      startedAt,
+    });
     const lines = Array.from({ length: linesPerExecution }, (_, j) => {
       const n = i * linesPerExecution + j;
       const hostile = n % 211 === 7 ? ` ${HOSTILE[n % HOSTILE.length]} ` : "";
-      return { messages: [`'line ${n}${n % 101 === 3 ? " Needle" : ""}${hostile}'`], level: LEVELS[n % LEVELS.length]!, timestamp: startedAt + j, isTruncated: false };
+      return {
+        messages: [`'line ${n}${n % 101 === 3 ? " Needle" : ""}${hostile}'`],
+        level: LEVELS[n % LEVELS.length]!,
+        timestamp: startedAt + j,
+        isTruncated: false,
+      };
     });
     const stored = store.appendLines(execId, requestId, lines);
     for (const line of stored) {
       expected.lines.push({ id: line.id, time: line.timestamp, level: line.level, message: line.message, udfType, identifier, requestId });
     }
     // Ends: 0..24 ms after the last line; every seventh at exactly the last line's millisecond.
-    const durationMs = i % 7 === 0 ? linesPerExecution - 1 : linesPerExecution + (i * 7) % 25;
+    const durationMs = i % 7 === 0 ? linesPerExecution - 1 : linesPerExecution + ((i * 7) % 25);
     const failed = i % 9 === 4;
     const error = failed ? (i % 18 === 4 ? `Uncaught Error: ${HOSTILE[i % HOSTILE.length]}` : "Uncaught Error: boom") : null;
-    store.finishExecution({ execId, outcome: failed ? "failure" : "success", durationMs, status: udfType === "httpAction" ? (failed ? 500 : 200) : null, error: error === null ? null : { message: error, stack: `${error}\n    at h (../convex/http.ts:12:3)` } });
-    expected.executions.push({ seq: i + 1, end: startedAt + durationMs, outcome: failed ? "failure" : "success", error, udfType, identifier, requestId });
+    store.finishExecution({
+      execId,
+      outcome: failed ? "failure" : "success",
+      durationMs,
+      status: udfType === "httpAction" ? (failed ? 500 : 200) : null,
+      error: error === null ? null : { message: error, stack: `${error}\n    at h (../convex/http.ts:12:3)` },
+    });
+    expected.executions.push({
+      seq: i + 1,
+      end: startedAt + durationMs,
+      outcome: failed ? "failure" : "success",
+      error,
+      udfType,
+      identifier,
+      requestId,
+    });
   }
   return expected;
 }
@@ -183,7 +218,13 @@ describe("paging 20,000 lines with filters", () => {
   });
 
   test("filters that match nothing", () => {
-    for (const filter of [{ levels: [] }, { kinds: [] }, { identifier: "nope:nope" }, { requestId: "zzz" }, { text: "no such text anywhere" }] as LogFilter[]) {
+    for (const filter of [
+      { levels: [] },
+      { kinds: [] },
+      { identifier: "nope:nope" },
+      { requestId: "zzz" },
+      { text: "no such text anywhere" },
+    ] as LogFilter[]) {
       const page = pageRows(store, { filter, limit: 100 });
       assert.deepEqual([page.rows.length, page.hasOlder], [0, false], JSON.stringify(filter));
     }
@@ -194,10 +235,15 @@ describe("paging 20,000 lines with filters", () => {
     const execution = page.find((row) => row.kind === "execution");
     const line = page.find((row) => row.kind === "line");
     assert.ok(execution?.kind === "execution" && line?.kind === "line");
-    assert.deepEqual([execution.udfType, execution.identifier, execution.requestId, execution.status, execution.outcome], ["httpAction", "POST /route2", "req00002", 200, "success"]);
+    assert.deepEqual(
+      [execution.udfType, execution.identifier, execution.requestId, execution.status, execution.outcome],
+      ["httpAction", "POST /route2", "req00002", 200, "success"],
+    );
     assert.equal(execution.endedAt, execution.startedAt + execution.durationMs);
     assert.deepEqual([line.udfType, line.identifier, line.requestId], ["httpAction", "POST /route2", "req00002"]);
-    const failed = pageRows(store, { filter: { levels: ["ERROR"], kinds: ["httpAction"] }, limit: 5 }).rows.find((row) => row.kind === "execution");
+    const failed = pageRows(store, { filter: { levels: ["ERROR"], kinds: ["httpAction"] }, limit: 5 }).rows.find(
+      (row) => row.kind === "execution",
+    );
     assert.ok(failed?.kind === "execution");
     assert.deepEqual([failed.outcome, failed.status], ["failure", 500]);
     assert.match(failed.errorStack ?? "", /\.\.\/convex\/http\.ts:12:3/);
@@ -210,7 +256,11 @@ describe("paging 20,000 lines with filters", () => {
       const { keys } = pageAll(store, filter, 1000);
       assert.deepEqual(keys, reference(expected, filter), `text ${JSON.stringify(text)}`);
       assert.ok(keys.length > 0, `the fixture has ${JSON.stringify(text)}`);
-      for (const other of [{ identifier: text }, { requestId: text }, { identifier: text, requestId: text, text, kinds: ["query"], levels: ["LOG"] }] as LogFilter[]) {
+      for (const other of [
+        { identifier: text },
+        { requestId: text },
+        { identifier: text, requestId: text, text, kinds: ["query"], levels: ["LOG"] },
+      ] as LogFilter[]) {
         assert.deepEqual(pageRows(store, { filter: other, limit: 10 }).rows, [], JSON.stringify(other));
       }
     }
@@ -229,7 +279,10 @@ describe("the SQL text", () => {
       lineQuery(filter, { order: "desc", limit: 10, below: 5, drive: { kind: "id" } }),
       lineQuery(filter, { order: "desc", limit: 10, drive: { kind: "level", level: "WARN" } }),
       lineQuery(filter, { order: "asc", limit: 10, above: 1, drive: { kind: "executions" } }),
-      executionQuery({ ...filter, levels: ["ERROR"] }, { order: "desc", limit: 10, below: { end: 1, seq: 1 }, ids: [marker], indexedFilter: true }),
+      executionQuery(
+        { ...filter, levels: ["ERROR"] },
+        { order: "desc", limit: 10, below: { end: 1, seq: 1 }, ids: [marker], indexedFilter: true },
+      ),
     ];
     for (const query of queries) {
       assert.ok(query);
@@ -244,7 +297,10 @@ describe("the SQL text", () => {
     const store = await LogStore.open();
     fill(store, 200, 3);
     const plan = (query: { sql: string; params: Array<string | number | null> } | null) =>
-      store.select(`EXPLAIN QUERY PLAN ${query!.sql}`, query!.params).map((row) => String(row.detail)).join(" | ");
+      store
+        .select(`EXPLAIN QUERY PLAN ${query!.sql}`, query!.params)
+        .map((row) => String(row.detail))
+        .join(" | ");
     const filter: LogFilter = { kinds: ["query"] };
     const byId = plan(lineQuery(filter, { order: "desc", limit: 10, below: 100, drive: { kind: "id" } }));
     assert.match(byId, /SEARCH l USING INTEGER PRIMARY KEY/);
@@ -257,7 +313,9 @@ describe("the SQL text", () => {
     const throughExecutions = plan(lineQuery({ identifier: "rare:one" }, { order: "desc", limit: 10, drive: { kind: "executions" } }));
     assert.match(throughExecutions, /USING INDEX log_lines_by_execution/);
     assert.match(throughExecutions, /USING INDEX executions_by_identifier/);
-    const executions = plan(executionQuery(filter, { order: "desc", limit: 10, below: { end: BASE + 500, seq: 10 }, indexedFilter: false }));
+    const executions = plan(
+      executionQuery(filter, { order: "desc", limit: 10, below: { end: BASE + 500, seq: 10 }, indexedFilter: false }),
+    );
     assert.match(executions, /SEARCH e USING INDEX executions_by_end/);
     assert.doesNotMatch(executions, /TEMP B-TREE/);
     await store.close();
@@ -271,16 +329,32 @@ describe("tail, drilldown and functions", () => {
     const upTo = expected.lines.at(-1)!.id;
     const filter: LogFilter = { levels: ["LOG", "ERROR"], kinds: ["query", "httpAction"] };
     const lines = linesBetween(store, filter, 10, upTo, 1000);
-    const want = expected.lines.filter((l) => l.id > 10 && filter.levels!.includes(l.level) && filter.kinds!.includes(l.udfType)).map((l) => l.id);
-    assert.deepEqual(lines.map((l) => l.id), want);
+    const want = expected.lines
+      .filter((l) => l.id > 10 && filter.levels!.includes(l.level) && filter.kinds!.includes(l.udfType))
+      .map((l) => l.id);
+    assert.deepEqual(
+      lines.map((l) => l.id),
+      want,
+    );
     assert.deepEqual(linesBetween(store, filter, upTo, upTo, 1000), []);
     assert.equal(linesBetween(store, {}, 0, upTo, 5).length, 5);
 
     const ids = ["x3", "x4", "x13", "x22", "x31", "unknown"];
     const finished = finishedExecutions(store, { levels: ["ERROR"] }, ids);
-    assert.deepEqual(finished.map((e) => e.id), ["x4", "x13", "x22", "x31"]);
+    assert.deepEqual(
+      finished.map((e) => e.id),
+      ["x4", "x13", "x22", "x31"],
+    );
     assert.ok(finished.every((e) => e.outcome === "failure"));
-    store.recordExecution({ execId: "running", parentId: null, requestId: "r", udfType: "action", identifier: "a:b", caller: "test", startedAt: BASE });
+    store.recordExecution({
+      execId: "running",
+      parentId: null,
+      requestId: "r",
+      udfType: "action",
+      identifier: "a:b",
+      caller: "test",
+      startedAt: BASE,
+    });
     assert.deepEqual(finishedExecutions(store, {}, ["running"]), [], "a running execution has no row yet");
     await store.close();
   });
@@ -298,8 +372,19 @@ describe("tail, drilldown and functions", () => {
     const store = await LogStore.open();
     fill(store, 12, 3);
     const trace = requestTrace(store, "req00001");
-    assert.deepEqual(trace.executions.map((e) => [e.id, e.parentId]), [["x4", null], ["x5", "x4"], ["x6", "x4"], ["x7", "x4"]]);
-    assert.deepEqual(trace.lines.map((l) => l.executionId), ["x4", "x4", "x4", "x5", "x5", "x5", "x6", "x6", "x6", "x7", "x7", "x7"]);
+    assert.deepEqual(
+      trace.executions.map((e) => [e.id, e.parentId]),
+      [
+        ["x4", null],
+        ["x5", "x4"],
+        ["x6", "x4"],
+        ["x7", "x4"],
+      ],
+    );
+    assert.deepEqual(
+      trace.lines.map((l) => l.executionId),
+      ["x4", "x4", "x4", "x5", "x5", "x5", "x6", "x6", "x6", "x7", "x7", "x7"],
+    );
     assert.equal(trace.truncated, false);
     const cut = requestTrace(store, "req00001", { executions: 2, lines: 4 });
     assert.deepEqual([cut.executions.length, cut.lines.length, cut.truncated], [2, 4, true]);
@@ -340,7 +425,9 @@ describe("stores and files", () => {
       const SQL = await initSqlJs();
       const db = new SQL.Database();
       db.exec(LOG_STORE_SCHEMA);
-      db.run("INSERT INTO executions (id, request_id, udf_type, identifier, caller, started_at, duration_ms, outcome) VALUES ('a', 'r', 'query', 'q:q', 'test', 10, 5, 'success')");
+      db.run(
+        "INSERT INTO executions (id, request_id, udf_type, identifier, caller, started_at, duration_ms, outcome) VALUES ('a', 'r', 'query', 'q:q', 'test', 10, 5, 'success')",
+      );
       db.run("INSERT INTO log_lines (execution_id, request_id, timestamp, level, message) VALUES ('a', 'r', 11, 'LOG', 'old line')");
       const file = path.join(dir, "logs.sqlite");
       await writeFile(file, db.export());

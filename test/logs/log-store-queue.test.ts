@@ -17,7 +17,16 @@ import {
 import type { LogLine } from "../../runtime/logs/log-line.js";
 
 function start(execId: string, overrides: Partial<ExecutionStartRecord> = {}): ExecutionStartRecord {
-  return { execId, parentId: null, requestId: `req-${execId}`, udfType: "query", identifier: "messages:list", caller: "test", startedAt: 1_700_000_000_000, ...overrides };
+  return {
+    execId,
+    parentId: null,
+    requestId: `req-${execId}`,
+    udfType: "query",
+    identifier: "messages:list",
+    caller: "test",
+    startedAt: 1_700_000_000_000,
+    ...overrides,
+  };
 }
 
 function end(execId: string, overrides: Partial<ExecutionEndRecord> = {}): ExecutionEndRecord {
@@ -42,7 +51,9 @@ describe("queued writes are seen by every read", () => {
   test("started and finished in the same turn: one row with the final values", async () => {
     const store = await LogStore.open();
     store.recordExecution(start("a", { udfType: "httpAction", identifier: "POST /x", caller: "http" }));
-    store.finishExecution(end("a", { outcome: "failure", durationMs: 7, status: 500, error: { message: "boom", stack: "Error: boom\n    at h" } }));
+    store.finishExecution(
+      end("a", { outcome: "failure", durationMs: 7, status: 500, error: { message: "boom", stack: "Error: boom\n    at h" } }),
+    );
     assert.deepEqual(store.select("SELECT id, duration_ms, outcome, http_status, error_message, error_stack FROM executions"), [
       { id: "a", duration_ms: 7, outcome: "failure", http_status: 500, error_message: "boom", error_stack: "Error: boom\n    at h" },
     ]);
@@ -108,7 +119,10 @@ describe("queued writes are seen by every read", () => {
     // "old" was started here and never finished, but it was pruned: it is unknown now.
     assert.throws(() => store.appendLines("old", "req-old", [line("too late")]), /unknown execution old/);
     store.finishExecution(end("old"));
-    assert.deepEqual(store.listExecutions().map((e) => [e.id, e.outcome]), [["new", null]]);
+    assert.deepEqual(
+      store.listExecutions().map((e) => [e.id, e.outcome]),
+      [["new", null]],
+    );
     await store.close();
   });
 
@@ -146,10 +160,16 @@ describe("line ids", () => {
       for (let i = 0; i < 4; i++) ids.push(...store.appendLines("a", "req-a", [line(`a${i}`), line(`a${i}'`)]).map((l) => l.id));
       await queueWritten();
       ids.push(...store.appendLines("a", "req-a", [line("a-late")]).map((l) => l.id));
-      assert.deepEqual(ids, [...ids].sort((x, y) => x - y));
+      assert.deepEqual(
+        ids,
+        [...ids].sort((x, y) => x - y),
+      );
       assert.equal(new Set(ids).size, ids.length);
       // Retention 3: the newest three, under the ids appendLines gave.
-      assert.deepEqual(store.queryLines({ limit: 10 }).map((l) => l.id), ids.slice(-3).reverse());
+      assert.deepEqual(
+        store.queryLines({ limit: 10 }).map((l) => l.id),
+        ids.slice(-3).reverse(),
+      );
 
       // Two newer executions without lines prune "a" and with it every line.
       store.recordExecution(start("b"));
@@ -166,7 +186,10 @@ describe("line ids", () => {
       const reopened = await LogStore.open({ file });
       const [afterReopen] = reopened.appendLines("e", "req-e", [line("e0")]);
       assert.equal(afterReopen!.id, afterPrune!.id + 1);
-      assert.deepEqual(reopened.queryLines({ limit: 10 }).map((l) => [l.id, l.message]), [[afterReopen!.id, "e0"]]);
+      assert.deepEqual(
+        reopened.queryLines({ limit: 10 }).map((l) => [l.id, l.message]),
+        [[afterReopen!.id, "e0"]],
+      );
       await reopened.close();
     });
   });
@@ -183,11 +206,20 @@ describe("persistence", () => {
       store.recordExecution(start("still-running"));
       await store.close();
       const reopened = await LogStore.open({ file });
-      assert.deepEqual(reopened.listExecutions().map((e) => [e.id, e.outcome, e.durationMs]).sort(), [
-        ["q", "success", 9],
-        ["still-running", null, null],
-      ]);
-      assert.deepEqual(reopened.queryLines({ limit: 10 }).map((l) => [l.id, l.message]), [[stored!.id, "'queued'"]]);
+      assert.deepEqual(
+        reopened
+          .listExecutions()
+          .map((e) => [e.id, e.outcome, e.durationMs])
+          .sort(),
+        [
+          ["q", "success", 9],
+          ["still-running", null, null],
+        ],
+      );
+      assert.deepEqual(
+        reopened.queryLines({ limit: 10 }).map((l) => [l.id, l.message]),
+        [[stored!.id, "'queued'"]],
+      );
       await reopened.close();
     });
   });
@@ -201,7 +233,13 @@ describe("persistence", () => {
       store.recordExecution(start("second"));
       await writing;
       const copy = await LogStore.open({ file });
-      assert.deepEqual(copy.listExecutions().map((e) => e.id).sort(), ["first", "second"]);
+      assert.deepEqual(
+        copy
+          .listExecutions()
+          .map((e) => e.id)
+          .sort(),
+        ["first", "second"],
+      );
       await copy.close();
       await store.close();
     });
@@ -215,7 +253,10 @@ describe("events", () => {
     store.subscribe((event) => events.push(structuredClone(event)));
     store.recordExecution(start("s", { parentId: "p", udfType: "mutation", identifier: "messages:send" }));
     assert.equal(events.length, 1, "executionStarted before recordExecution returns");
-    const stored = store.appendLines("s", "req-s", [line("one"), { messages: ["two", "2"], level: "WARN", timestamp: 5, isTruncated: true, systemMetadata: { code: "c" } }]);
+    const stored = store.appendLines("s", "req-s", [
+      line("one"),
+      { messages: ["two", "2"], level: "WARN", timestamp: 5, isTruncated: true, systemMetadata: { code: "c" } },
+    ]);
     assert.equal(events.length, 2, "lines before appendLines returns");
     const runningRead = store.getExecution("s");
     store.finishExecution(end("s", { outcome: "failure", error: { message: "m", stack: "s" }, status: 400 }));
@@ -264,9 +305,18 @@ describe("events", () => {
     assert.equal(errors.length, 0, "reported when the queue is written, not when queued");
     await queueWritten();
     assert.equal(errors.length, 1, "the queue is written on its own, without a read");
-    assert.deepEqual(store.listExecutions().map((e) => e.id).sort(), ["after", "before", "dup"]);
+    assert.deepEqual(
+      store
+        .listExecutions()
+        .map((e) => e.id)
+        .sort(),
+      ["after", "before", "dup"],
+    );
     assert.equal(store.getExecution("dup")?.identifier, "messages:list");
-    assert.deepEqual(store.queryLines({ limit: 10 }).map((l) => l.message), ["kept"]);
+    assert.deepEqual(
+      store.queryLines({ limit: 10 }).map((l) => l.message),
+      ["kept"],
+    );
     assert.equal(errors.length, 1);
     assert.ok(errors[0] instanceof LogWriteError);
     assert.match((errors[0] as Error).message, /execution dup \(.*UNIQUE/);
@@ -287,9 +337,15 @@ describe("retention", () => {
       store.finishExecution(end(`x${i}`));
     }
     const keptExecutions = Array.from({ length: 20 }, (_, k) => `x${999 - k}`);
-    assert.deepEqual(store.listExecutions({ limit: 100 }).map((e) => e.id), keptExecutions);
+    assert.deepEqual(
+      store.listExecutions({ limit: 100 }).map((e) => e.id),
+      keptExecutions,
+    );
     assert.equal(count(store, "log_lines"), 50);
-    assert.deepEqual(store.queryLines({ limit: 1 }).map((l) => l.message), ["999c"]);
+    assert.deepEqual(
+      store.queryLines({ limit: 1 }).map((l) => l.message),
+      ["999c"],
+    );
 
     // The counts behind pruning stayed exact: later batches prune exactly to the bounds again.
     // Ten more executions of one line each drop x980..x989 and their lines: x990..x999 keep 30.
@@ -300,7 +356,10 @@ describe("retention", () => {
     }
     assert.equal(count(store, "executions"), 20);
     assert.equal(count(store, "log_lines"), 30 + 10);
-    assert.deepEqual(store.queryLines({ limit: 1, after: 0 }).map((l) => l.message), ["990a"]);
+    assert.deepEqual(
+      store.queryLines({ limit: 1, after: 0 }).map((l) => l.message),
+      ["990a"],
+    );
     await store.close();
   });
 });

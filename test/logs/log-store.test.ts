@@ -22,7 +22,12 @@ function start(overrides: Partial<ExecutionStartRecord> = {}): ExecutionStartRec
   };
 }
 
-const line = (text: string, level: LogLevel = "LOG"): LogLine => ({ messages: [text], level, timestamp: 1_700_000_000_000, isTruncated: false });
+const line = (text: string, level: LogLevel = "LOG"): LogLine => ({
+  messages: [text],
+  level,
+  timestamp: 1_700_000_000_000,
+  isTruncated: false,
+});
 
 async function tempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), "convex-lens-logs-"));
@@ -37,18 +42,29 @@ async function poll(check: () => boolean): Promise<void> {
 describe("recording executions and lines", () => {
   test("an execution from start to finish, with its lines", async () => {
     const store = await LogStore.open();
-    const id = store.recordExecution(start({ execId: "e1", requestId: "r1", udfType: "httpAction", identifier: "POST /postMessage", caller: "http" }));
+    const id = store.recordExecution(
+      start({ execId: "e1", requestId: "r1", udfType: "httpAction", identifier: "POST /postMessage", caller: "http" }),
+    );
     assert.equal(id, "e1");
     const stored = store.appendLines("e1", "r1", [
       { messages: ["'hello'", "1"], level: "INFO", timestamp: 5, isTruncated: true },
       { messages: ["'sys'"], level: "WARN", timestamp: 6, isTruncated: false, systemMetadata: { code: "warn:x" } },
     ]);
-    assert.deepEqual(stored.map((l) => [l.message, l.level, l.isTruncated, l.systemCode]), [
-      ["'hello' 1", "INFO", true, null],
-      ["'sys'", "WARN", false, "warn:x"],
-    ]);
+    assert.deepEqual(
+      stored.map((l) => [l.message, l.level, l.isTruncated, l.systemCode]),
+      [
+        ["'hello' 1", "INFO", true, null],
+        ["'sys'", "WARN", false, "warn:x"],
+      ],
+    );
     assert.ok(stored[1]!.id > stored[0]!.id);
-    store.finishExecution({ execId: "e1", outcome: "failure", durationMs: 12.5, status: 500, error: { message: "Uncaught Error: boom", stack: "Error: boom\n    at h" } });
+    store.finishExecution({
+      execId: "e1",
+      outcome: "failure",
+      durationMs: 12.5,
+      status: 500,
+      error: { message: "Uncaught Error: boom", stack: "Error: boom\n    at h" },
+    });
     const [execution] = store.listExecutions({ requestId: "r1" });
     assert.deepEqual(execution, {
       id: "e1",
@@ -65,23 +81,31 @@ describe("recording executions and lines", () => {
       errorStack: "Error: boom\n    at h",
     });
     const lines = store.queryLines({ executionId: "e1", limit: 10 });
-    assert.deepEqual(lines.map((l) => [l.udfType, l.identifier, l.requestId]), [
-      ["httpAction", "POST /postMessage", "r1"],
-      ["httpAction", "POST /postMessage", "r1"],
-    ]);
+    assert.deepEqual(
+      lines.map((l) => [l.udfType, l.identifier, l.requestId]),
+      [
+        ["httpAction", "POST /postMessage", "r1"],
+        ["httpAction", "POST /postMessage", "r1"],
+      ],
+    );
     await store.close();
   });
 
   test("nested executions share the request id", async () => {
     const store = await LogStore.open();
     store.recordExecution(start({ execId: "outer", requestId: "rq", udfType: "action", identifier: "jobs:run" }));
-    store.recordExecution(start({ execId: "inner", parentId: "outer", requestId: "rq", caller: "nested", udfType: "query", identifier: "jobs:get" }));
+    store.recordExecution(
+      start({ execId: "inner", parentId: "outer", requestId: "rq", caller: "nested", udfType: "query", identifier: "jobs:get" }),
+    );
     store.recordExecution(start({ execId: "other", requestId: "elsewhere" }));
     const executions = store.listExecutions({ requestId: "rq" });
-    assert.deepEqual(executions.map((e) => [e.id, e.parentId]), [
-      ["inner", "outer"],
-      ["outer", null],
-    ]);
+    assert.deepEqual(
+      executions.map((e) => [e.id, e.parentId]),
+      [
+        ["inner", "outer"],
+        ["outer", null],
+      ],
+    );
     assert.equal(store.listExecutions().length, 3);
     await store.close();
   });
@@ -108,9 +132,15 @@ describe("queries", () => {
   test("newest first, paged with `before`", async () => {
     const store = await seeded();
     const first = store.queryLines({ limit: 5 });
-    assert.deepEqual(first.map((l) => l.message), ["'plain'", "'it''s'", "'a_b'", "'100% done'", "'broke'"]);
+    assert.deepEqual(
+      first.map((l) => l.message),
+      ["'plain'", "'it''s'", "'a_b'", "'100% done'", "'broke'"],
+    );
     const second = store.queryLines({ limit: 5, before: first.at(-1)!.id });
-    assert.deepEqual(second.map((l) => l.message), ["'careful'", "'sent'", "'query 9'", "'query 8'", "'query 7'"]);
+    assert.deepEqual(
+      second.map((l) => l.message),
+      ["'careful'", "'sent'", "'query 9'", "'query 8'", "'query 7'"],
+    );
     const all: string[] = [];
     let before: number | undefined;
     for (;;) {
@@ -127,19 +157,28 @@ describe("queries", () => {
     const store = await seeded();
     const newest = store.queryLines({ limit: 3 });
     const tail = store.queryLines({ limit: 2, after: newest[2]!.id });
-    assert.deepEqual(tail.map((l) => l.message), ["'it''s'", "'plain'"]);
+    assert.deepEqual(
+      tail.map((l) => l.message),
+      ["'it''s'", "'plain'"],
+    );
     await store.close();
   });
 
   test("filters by level, function type, identifier and request id", async () => {
     const store = await seeded();
-    assert.deepEqual(store.queryLines({ limit: 50, level: ["WARN", "ERROR"] }).map((l) => l.message), ["'broke'", "'careful'"]);
+    assert.deepEqual(
+      store.queryLines({ limit: 50, level: ["WARN", "ERROR"] }).map((l) => l.message),
+      ["'broke'", "'careful'"],
+    );
     assert.equal(store.queryLines({ limit: 50, level: [] }).length, 0);
     assert.equal(store.queryLines({ limit: 50, udfType: "query" }).length, 10);
     assert.equal(store.queryLines({ limit: 50, identifier: "messages:send" }).length, 3);
     assert.equal(store.queryLines({ limit: 50, udfType: "httpAction", identifier: "POST /postMessage" }).length, 4);
     assert.equal(store.queryLines({ limit: 50, udfType: "query", identifier: "messages:send" }).length, 0);
-    assert.deepEqual(store.queryLines({ limit: 50, requestId: "rm", level: ["INFO"] }).map((l) => l.message), ["'sent'"]);
+    assert.deepEqual(
+      store.queryLines({ limit: 50, requestId: "rm", level: ["INFO"] }).map((l) => l.message),
+      ["'sent'"],
+    );
     await store.close();
   });
 
@@ -165,7 +204,10 @@ describe("queries", () => {
     // And stored verbatim when it is the payload.
     store.recordExecution(start({ execId: hostile, requestId: hostile, identifier: hostile }));
     store.appendLines(hostile, hostile, [line(hostile)]);
-    assert.deepEqual(store.queryLines({ limit: 10, text: hostile }).map((l) => [l.message, l.identifier]), [[hostile, hostile]]);
+    assert.deepEqual(
+      store.queryLines({ limit: 10, text: hostile }).map((l) => [l.message, l.identifier]),
+      [[hostile, hostile]],
+    );
     assert.equal(store.queryLines({ limit: 100 }).length, 18);
     await store.close();
   });
@@ -177,7 +219,10 @@ describe("retention", () => {
     store.recordExecution(start({ execId: "e" }));
     for (let i = 0; i < 8; i++) store.appendLines("e", "req-1", [line(String(i))]);
     store.appendLines("e", "req-1", [line("8"), line("9"), line("10")]);
-    assert.deepEqual(store.queryLines({ limit: 100 }).map((l) => l.message), ["10", "9", "8", "7", "6"]);
+    assert.deepEqual(
+      store.queryLines({ limit: 100 }).map((l) => l.message),
+      ["10", "9", "8", "7", "6"],
+    );
     await store.close();
   });
 
@@ -187,8 +232,14 @@ describe("retention", () => {
       store.recordExecution(start({ execId }));
       store.appendLines(execId, "req-1", [line(execId)]);
     }
-    assert.deepEqual(store.listExecutions().map((e) => e.id), ["c", "b"]);
-    assert.deepEqual(store.queryLines({ limit: 10 }).map((l) => l.message), ["c", "b"]);
+    assert.deepEqual(
+      store.listExecutions().map((e) => e.id),
+      ["c", "b"],
+    );
+    assert.deepEqual(
+      store.queryLines({ limit: 10 }).map((l) => l.message),
+      ["c", "b"],
+    );
     await store.close();
   });
 });
@@ -226,7 +277,10 @@ describe("persistence", () => {
       store.finishExecution({ execId: "p", outcome: "success", durationMs: 2, status: null, error: null });
       await store.close();
       const reopened = await LogStore.open({ file });
-      assert.deepEqual(reopened.queryLines({ limit: 10 }).map((l) => [l.message, l.identifier]), [["'kept'", "persist:me"]]);
+      assert.deepEqual(
+        reopened.queryLines({ limit: 10 }).map((l) => [l.message, l.identifier]),
+        [["'kept'", "persist:me"]],
+      );
       assert.equal(reopened.listExecutions()[0]!.outcome, "success");
       // Ids keep increasing after a reload.
       const [next] = reopened.appendLines("p", "req-1", [line("'more'")]);
@@ -263,7 +317,10 @@ describe("persistence", () => {
       await assert.rejects(LogStore.open({ file }), (error: unknown) => {
         assert.ok(error instanceof LogStoreFileError);
         assert.equal(error.file, file);
-        assert.match(error.message, new RegExp(`log file ${file.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}: it is not a readable SQLite database`));
+        assert.match(
+          error.message,
+          new RegExp(`log file ${file.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}: it is not a readable SQLite database`),
+        );
         return true;
       });
       assert.deepEqual(await readFile(file), garbage);
@@ -310,13 +367,19 @@ describe("persistence", () => {
       await poll(() => events.length > 0);
       const failure = events[0]!;
       assert.equal(failure.kind, "persistError");
-      assert.match(String((failure as { error: Error }).error.message), /^Convex Lens could not save the log file: .*\(writing .*\.logs\.sqlite\.\d+\.[0-9a-f]+\.tmp\)\. Function logs are kept in memory/);
+      assert.match(
+        String((failure as { error: Error }).error.message),
+        /^Convex Lens could not save the log file: .*\(writing .*\.logs\.sqlite\.\d+\.[0-9a-f]+\.tmp\)\. Function logs are kept in memory/,
+      );
       assert.deepEqual((await readdir(dir)).sort(), ["logs.sqlite"], "no temp file is left");
       // Nothing else is recorded: the retry alone notices that the file can be written again.
       await rm(file, { recursive: true });
       await poll(() => events.some((event) => event.kind === "persistRecovered"));
       const reopened = await LogStore.open({ file });
-      assert.deepEqual(reopened.listExecutions().map((e) => e.id), ["kept"]);
+      assert.deepEqual(
+        reopened.listExecutions().map((e) => e.id),
+        ["kept"],
+      );
       await Promise.all([store.close(), reopened.close()]);
     } finally {
       await rm(dir, { recursive: true, force: true });

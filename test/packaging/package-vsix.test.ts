@@ -25,7 +25,11 @@ interface Run {
 
 /** Starts `node scripts/package-vsix.mjs outDir` with its own empty temp folder. */
 function startPackaging(outDir: string, tempDir: string): Run {
-  const child = spawn(process.execPath, [SCRIPT, outDir], { cwd: REPO, env: { ...process.env, TMPDIR: tempDir }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [SCRIPT, outDir], {
+    cwd: REPO,
+    env: { ...process.env, TMPDIR: tempDir },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk) => {
     output += chunk;
@@ -96,7 +100,9 @@ test("packages the .vsix while node_modules holds files no lockfile knows (a too
     ]) {
       assert.ok(entries.includes(shipped), `the .vsix should ship ${shipped}`);
     }
-    const unwanted = entries.filter((entry) => /node_modules\/(\.cache|convex-lens-package-test|esbuild)|dist\/esm\/(cli|bundler|react)\/|\.map$/.test(entry));
+    const unwanted = entries.filter((entry) =>
+      /node_modules\/(\.cache|convex-lens-package-test|esbuild)|dist\/esm\/(cli|bundler|react)\/|\.map$/.test(entry),
+    );
     assert.deepEqual(unwanted, [], "files that must not ship");
     assert.deepEqual(readdirSync(tempDir), [], "the staging folder is removed");
     assert.deepEqual(strayStagingFolders(), []);

@@ -77,7 +77,10 @@ test("the control: valid tokens of both providers do yield an identity on both o
   assert.deepEqual(await identities(await issuer.sign(custom())), { site: "user-42", api: "user-42" });
   assert.deepEqual(await identities(await issuer.sign(oidc({ sub: "oidc-user" }), oidcKey)), { site: "oidc-user", api: "oidc-user" });
   // The hand-made signature used for the `crit` attack below is a valid one without `crit`.
-  assert.deepEqual(await identities(await signRaw({ alg: "ES256", kid: "key-1" }, custom({ sub: "raw" }), issuer.keys[0]!)), { site: "raw", api: "raw" });
+  assert.deepEqual(await identities(await signRaw({ alg: "ES256", kid: "key-1" }, custom({ sub: "raw" }), issuer.keys[0]!)), {
+    site: "raw",
+    api: "raw",
+  });
 });
 
 test("forged, misaddressed and broken tokens: no identity, for either provider, on either origin", async () => {
@@ -103,20 +106,38 @@ test("forged, misaddressed and broken tokens: no identity, for either provider, 
     ["HS256 keyed with the provider's public key (PEM)", hmac(custom(), publicPem)],
     ["HS256 keyed with the provider's public JWK", hmac(custom(), publicJwkText)],
     ["HS256 keyed with the public key, OIDC", hmac(oidc(), publicPem, "oidc-key")],
-    ["RS256 with a key of our own, kid of a published key", new SignJWT(custom()).setProtectedHeader({ alg: "RS256", kid: "key-1" }).sign(rsa.privateKey)],
+    [
+      "RS256 with a key of our own, kid of a published key",
+      new SignJWT(custom()).setProtectedHeader({ alg: "RS256", kid: "key-1" }).sign(rsa.privateKey),
+    ],
     // Keys the token brings along.
     [
       "an embedded jwk header with the attacker's key",
-      (async () => new SignJWT(custom()).setProtectedHeader({ alg: "ES256", kid: "key-1", jwk: await exportJWK(foreign.publicKey) }).sign(foreign.privateKey))(),
+      (async () =>
+        new SignJWT(custom())
+          .setProtectedHeader({ alg: "ES256", kid: "key-1", jwk: await exportJWK(foreign.publicKey) })
+          .sign(foreign.privateKey))(),
     ],
-    ["a jku header pointing at the attacker's key set", new SignJWT(custom()).setProtectedHeader({ alg: "ES256", kid: "key-1", jku: attacker.customJwks }).sign(foreign.privateKey)],
-    ["an x5u header pointing at the attacker", new SignJWT(custom()).setProtectedHeader({ alg: "ES256", kid: "key-1", x5u: `${attacker.url}/cert.pem` }).sign(foreign.privateKey)],
+    [
+      "a jku header pointing at the attacker's key set",
+      new SignJWT(custom()).setProtectedHeader({ alg: "ES256", kid: "key-1", jku: attacker.customJwks }).sign(foreign.privateKey),
+    ],
+    [
+      "an x5u header pointing at the attacker",
+      new SignJWT(custom()).setProtectedHeader({ alg: "ES256", kid: "key-1", x5u: `${attacker.url}/cert.pem` }).sign(foreign.privateKey),
+    ],
     ["signed by the attacker under the provider's issuer", attacker.sign(custom(), foreign)],
-    ["a crit header the verifier does not know", signRaw({ alg: "ES256", kid: "key-1", crit: ["x-unknown"], "x-unknown": true }, custom(), es256)],
+    [
+      "a crit header the verifier does not know",
+      signRaw({ alg: "ES256", kid: "key-1", crit: ["x-unknown"], "x-unknown": true }, custom(), es256),
+    ],
     // Tampering with a valid token.
     ["a valid signature over another payload", `${validHeader}.${b64(custom({ sub: "attacker" }))}.${validSignature}`],
     ["a valid token with its signature cut off", `${validHeader}.${b64(custom())}.`],
-    ["a valid header and payload, signature of another token", `${validHeader}.${b64(custom({ sub: "victim", exp: now + 9999 }))}.${validSignature}`],
+    [
+      "a valid header and payload, signature of another token",
+      `${validHeader}.${b64(custom({ sub: "victim", exp: now + 9999 }))}.${validSignature}`,
+    ],
     // Addressed to someone else, or out of time.
     ["the attacker's issuer", attacker.sign({ ...custom(), iss: attacker.customIssuer }, foreign)],
     ["wrong iss", issuer.sign(custom({ iss: "https://accounts.example.com" }))],
@@ -149,7 +170,9 @@ test("forged, misaddressed and broken tokens: no identity, for either provider, 
     if (seen.site !== null || seen.api !== null) leaks.push(`${name}: ${JSON.stringify(seen)}`);
   }
   const fetched = [...attacker.hits.values()].reduce((a, b) => a + b, 0);
-  tally.notes.push(`${attacks.length} hostile tokens × 2 origins (HTTP action and function API): ${leaks.length} identities; ${fetched} fetches of URLs the tokens named`);
+  tally.notes.push(
+    `${attacks.length} hostile tokens × 2 origins (HTTP action and function API): ${leaks.length} identities; ${fetched} fetches of URLs the tokens named`,
+  );
   assert.deepEqual(leaks, [], "tokens that yielded an identity");
   assert.equal(fetched, 0, "no URL named by a token (jku, x5u, foreign iss) was fetched");
   // And the valid token still works afterwards (the refusals did not poison a cache).

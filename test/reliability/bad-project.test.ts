@@ -45,10 +45,14 @@ after(async () => {
 
 /** Output printed since `mark`, once `pattern` shows up there. */
 async function printedAfter(mark: number, pattern: RegExp): Promise<string> {
-  return poll(() => {
-    const printed = child.cli.output().slice(mark);
-    return pattern.test(printed) ? printed : undefined;
-  }, `${pattern} in the output of serve:\n${child.cli.output().slice(mark)}`, 600);
+  return poll(
+    () => {
+      const printed = child.cli.output().slice(mark);
+      return pattern.test(printed) ? printed : undefined;
+    },
+    `${pattern} in the output of serve:\n${child.cli.output().slice(mark)}`,
+    600,
+  );
 }
 
 /** The last good build still answers on both origins, with the data it had. */
@@ -169,7 +173,10 @@ describe("saved into a running project: named by file, the last good build keeps
     tally.inputsTried++;
     const mark = child.cli.output().length;
     writeFileSync(file("auth.config.ts"), "export default { providers: [{ domain: 42 }] };\n");
-    await printedAfter(mark, /\[convex-lens\] convex\/auth\.config\.ts: auth config file must include a list of provider credentials: Provider at index 0 has a 'domain' that is not a string \(got number\)\./);
+    await printedAfter(
+      mark,
+      /\[convex-lens\] convex\/auth\.config\.ts: auth config file must include a list of provider credentials: Provider at index 0 has a 'domain' that is not a string \(got number\)\./,
+    );
     await printedAfter(mark, /reloaded in \d+ ms/);
     await lastGoodBuildServes();
     const restored = child.cli.output().length;
@@ -208,7 +215,9 @@ describe("at startup", () => {
       const outcome = await callApi(serve.api, "mutation", "writes:bump", { name: "bundled" });
       assert.equal(outcome.value, 1);
       tally.requestsSent += 2;
-      tally.notes.push("a project without node_modules/convex runs on Convex Lens's own convex package, with a notice saying so and how to install it");
+      tally.notes.push(
+        "a project without node_modules/convex runs on Convex Lens's own convex package, with a notice saying so and how to install it",
+      );
     } finally {
       assert.equal(await serve.stop(), 0);
       rmSync(dir, { recursive: true, force: true });

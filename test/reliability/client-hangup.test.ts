@@ -75,9 +75,21 @@ test("hang-ups on both origins print no stack trace; a cut-off upload is one qui
   const stored = (await (await fetch(`${child.api}${await uploadPath()}`, { method: "POST", body: big })).json()) as { storageId: string };
   tally.requestsSent++;
 
-  await hangUp(child.apiPort, `POST ${await uploadPath()} HTTP/1.1\n${hostHeader(child.apiPort)}\nContent-Length: 100000\n\n`, Buffer.alloc(10, 1));
-  await hangUp(child.apiPort, `POST ${await uploadPath()} HTTP/1.1\n${hostHeader(child.apiPort)}\nTransfer-Encoding: chunked\n\n`, "5\r\nhello\r\n");
-  await hangUp(child.apiPort, `POST /api/query HTTP/1.1\n${hostHeader(child.apiPort)}\nContent-Type: application/json\nContent-Length: 1000\n\n`, '{"path":');
+  await hangUp(
+    child.apiPort,
+    `POST ${await uploadPath()} HTTP/1.1\n${hostHeader(child.apiPort)}\nContent-Length: 100000\n\n`,
+    Buffer.alloc(10, 1),
+  );
+  await hangUp(
+    child.apiPort,
+    `POST ${await uploadPath()} HTTP/1.1\n${hostHeader(child.apiPort)}\nTransfer-Encoding: chunked\n\n`,
+    "5\r\nhello\r\n",
+  );
+  await hangUp(
+    child.apiPort,
+    `POST /api/query HTTP/1.1\n${hostHeader(child.apiPort)}\nContent-Type: application/json\nContent-Length: 1000\n\n`,
+    '{"path":',
+  );
   await hangUp(child.sitePort, `POST /healthy HTTP/1.1\n${hostHeader(child.sitePort)}\nContent-Length: 1000\n\n`, "half");
   await hangUp(child.sitePort, `GET /hold?until=never HTTP/1.1\n${hostHeader(child.sitePort)}\n\n`);
   await hangUp(child.sitePort, `GET /body/slow-chunks?mib=10 HTTP/1.1\n${hostHeader(child.sitePort)}\n\n`, "", 2 * 1024 * 1024);

@@ -49,7 +49,8 @@ class Expected {
       if (this.uncertain.has(id)) continue;
       const row = found.get(id);
       if (!row) lost.push(`acknowledged insert ${id} (round ${ack.round}, #${ack.seq}) is missing`);
-      else if (row.value !== ack.value || row.seq !== ack.seq) lost.push(`${id} has ${JSON.stringify(row)}, acknowledged ${JSON.stringify(ack)}`);
+      else if (row.value !== ack.value || row.seq !== ack.seq)
+        lost.push(`${id} has ${JSON.stringify(row)}, acknowledged ${JSON.stringify(ack)}`);
     }
     for (const id of this.deleted) if (found.has(id)) lost.push(`acknowledged delete of ${id} was undone`);
     for (const [name, atLeast] of this.counters) {
@@ -97,7 +98,8 @@ async function stream(
         if (pick < 0.55) {
           const value = `r${round}-n${n}-${laneRng.int(1e9).toString(36)}`;
           const outcome = await callApi(serve.api, "mutation", "writes:put", { round, seq: n, value });
-          if (outcome.httpStatus === 200 && outcome.status === "success") expected.present.set(outcome.value as string, { round, seq: n, value });
+          if (outcome.httpStatus === 200 && outcome.status === "success")
+            expected.present.set(outcome.value as string, { round, seq: n, value });
         } else if (pick < 0.75) {
           const value = `r${round}-h${n}`;
           const response = await fetch(`${serve.site}/write`, { method: "POST", body: JSON.stringify({ round, seq: n, value }) });
@@ -185,7 +187,9 @@ test(`kill -9 during a stream of mutations, ${ROUNDS} times: every acknowledged 
         if (!expected.uncertain.has(id)) assert.ok(read.get(id), `${id} is in the database file`);
       }
       for (const id of expected.deleted) assert.equal(read.get(id), null);
-      tally.notes.push(`${read.count("writes")} documents in the writes table after the last round, ${expected.present.size} of them acknowledged inserts`);
+      tally.notes.push(
+        `${read.count("writes")} documents in the writes table after the last round, ${expected.present.size} of them acknowledged inserts`,
+      );
     } finally {
       read.end();
     }
@@ -210,7 +214,12 @@ test("a second serve on the same data folder is refused (two runtimes on one fol
   try {
     await assert.rejects(startServe(project, folder), (error: Error) => {
       assert.match(error.message, /exited with code 1 before serving/);
-      assert.match(error.message, new RegExp(`convex-lens: The data folder ${folder.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is in use by another Convex Lens runtime \\(process ${first.pid}\\)`));
+      assert.match(
+        error.message,
+        new RegExp(
+          `convex-lens: The data folder ${folder.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is in use by another Convex Lens runtime \\(process ${first.pid}\\)`,
+        ),
+      );
       assert.match(error.message, /Stop the other one, or give this one its own folder \(--data <folder>\)/);
       return true;
     });

@@ -5,7 +5,7 @@
 // be saved in the background, and a lock whose pid now belongs to another process.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { diskSpacePreload, setFreeSpace } from "../helpers/disk-space";
@@ -84,7 +84,10 @@ test("a full disk: commits are refused naming the disk, the log stays whole, wri
   assert.match(await viaHttp.text(), /the disk is full/);
   // Refused commits are not visible.
   const seen = await valueOfCall<Array<[string, number, number, string]>>(child.api, "query", "writes:all");
-  assert.deepEqual(seen.map((row) => row[2]), acknowledged);
+  assert.deepEqual(
+    seen.map((row) => row[2]),
+    acknowledged,
+  );
   // The CLI said it once, not once per failure.
   await child.cli.waitFor(/\[convex-lens\] Convex Lens could not save this commit: the disk is full/);
   assert.equal(count(child.cli.output(), /could not save this commit/), 1, child.cli.output());
@@ -103,9 +106,15 @@ test("a full disk: commits are refused naming the disk, the log stays whole, wri
   const lost = acknowledged.filter((seq) => !rows.some((row) => row[2] === seq));
   tally.dataLost += lost.length;
   assert.deepEqual(lost, [], "every acknowledged write survived");
-  assert.deepEqual(rows.map((row) => row[2]), acknowledged, "and nothing that was refused");
+  assert.deepEqual(
+    rows.map((row) => row[2]),
+    acknowledged,
+    "and nothing that was refused",
+  );
   await again.stop();
-  tally.notes.push(`full disk: ${acknowledged.length} acknowledged writes (20 after space came back) all there after kill -9; 7 refused commits named the disk, 1 CLI line`);
+  tally.notes.push(
+    `full disk: ${acknowledged.length} acknowledged writes (20 after space came back) all there after kill -9; 7 refused commits named the disk, 1 CLI line`,
+  );
 });
 
 test("an empty data.sqlite is damage: serve refuses to start, and no stored file is deleted or overwritten", async () => {
@@ -183,7 +192,9 @@ test("saving failures in the background reach the CLI: one line when a file cann
   }
   tally.faultsInjected += 2;
   for (let seq = 0; seq < 3; seq++) assert.equal((await put(child, seq)).status, "success");
-  await child.cli.waitFor(/\[convex-lens\] Convex Lens could not save the database file: .*data\.sqlite\.tmp-\d+\)\. Every commit is kept in the commit log/);
+  await child.cli.waitFor(
+    /\[convex-lens\] Convex Lens could not save the database file: .*data\.sqlite\.tmp-\d+\)\. Every commit is kept in the commit log/,
+  );
   await child.cli.waitFor(/\[convex-lens\] Convex Lens could not save the log file: .*logs\.sqlite.*Function logs are kept in memory/);
   // Repeated failures (a retry, more commits) are not printed again.
   for (let seq = 3; seq < 6; seq++) assert.equal((await put(child, seq)).status, "success");
@@ -204,7 +215,10 @@ test("a stale lock whose pid now belongs to another process does not block the s
   mkdirSync(dataDir, { recursive: true });
   const lock = join(dataDir, "convex-lens.lock");
   const lockOf = (started: string | undefined) =>
-    writeFileSync(lock, JSON.stringify({ pid: process.pid, since: new Date().toISOString(), ...(started === undefined ? {} : { started }) }));
+    writeFileSync(
+      lock,
+      JSON.stringify({ pid: process.pid, since: new Date().toISOString(), ...(started === undefined ? {} : { started }) }),
+    );
 
   // The pid is alive (this test process), but it started at another time than the lock's owner.
   lockOf("1");

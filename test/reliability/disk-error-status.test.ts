@@ -67,7 +67,9 @@ test("a log file that cannot be saved: 'disk error' in the status bar, one notif
     rmSync(logFile, { recursive: true, force: true });
     await poll(() => (status.text.includes(siteUrl) ? true : undefined), "the status bar to show the URL again", 1200);
     assert.equal(told().length, 1, state.messages.join("\n"));
-    tally.notes.push("a log file that could not be saved: status bar 'disk error', 1 notification over repeated failures, back to the URL after");
+    tally.notes.push(
+      "a log file that could not be saved: status bar 'disk error', 1 notification over repeated failures, back to the URL after",
+    );
   } finally {
     await extension.deactivate();
     for (const disposable of fake.context.subscriptions.splice(0)) disposable.dispose();

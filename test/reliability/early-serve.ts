@@ -13,10 +13,14 @@ import { poll } from "./support";
 /** `n` ports free on 127.0.0.1 right now (held together while chosen, so they differ). */
 export async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const server = createServer();
-      server.listen(0, "127.0.0.1", () => resolve(server));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve) => {
+          const server = createServer();
+          server.listen(0, "127.0.0.1", () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((server) => (server.address() as { port: number }).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
@@ -110,4 +114,8 @@ export function queryAttempt(api: string, path: string): Promise<Attempt> {
 
 /** The site's and the API's answers that mean "served for real" in lifecycle-app. */
 export const REAL_SITE_ANSWER = { kind: "answered", status: 200, body: "healthy" } as const;
-export const REAL_API_ANSWER = { kind: "answered", status: 200, body: JSON.stringify({ status: "success", value: "fine", logLines: [] }) } as const;
+export const REAL_API_ANSWER = {
+  kind: "answered",
+  status: 200,
+  body: JSON.stringify({ status: "success", value: "fine", logLines: [] }),
+} as const;

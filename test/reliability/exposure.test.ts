@@ -81,7 +81,10 @@ describe("both origins listen on loopback only", () => {
     const project = copyFixture("faults-app");
     const dataDir = mkdtempSync(join(tmpdir(), "convex-lens-exposure-"));
     const child = await startServe(project, dataDir);
-    cleanups.push(() => rmSync(project, { recursive: true, force: true }), () => rmSync(dataDir, { recursive: true, force: true }));
+    cleanups.push(
+      () => rmSync(project, { recursive: true, force: true }),
+      () => rmSync(dataDir, { recursive: true, force: true }),
+    );
     try {
       const own = socketInodes(child.pid);
       const listening = listeningSockets().filter((socket) => own.has(socket.inode));
@@ -91,7 +94,9 @@ describe("both origins listen on loopback only", () => {
         "the two origins, and nothing else, listen",
       );
       for (const socket of listening) assert.equal(socket.address, "127.0.0.1", `port ${socket.port} listens on ${socket.address}`);
-      tally.notes.push(`serve listens on exactly ${listening.map((s) => `${s.address}:${s.port === child.sitePort ? "site" : "api"}`).join(" and ")} (from /proc/net/tcp and the child's file descriptors)`);
+      tally.notes.push(
+        `serve listens on exactly ${listening.map((s) => `${s.address}:${s.port === child.sitePort ? "site" : "api"}`).join(" and ")} (from /proc/net/tcp and the child's file descriptors)`,
+      );
 
       // From the outside: every other address of this machine refuses both ports.
       const others = Object.values(networkInterfaces())
@@ -148,7 +153,10 @@ function cspOf(html: string): Map<string, string[]> {
 }
 
 describe("webview HTML: a strict CSP, scripts only with it", () => {
-  const webview = { cspSource: "https://file+.vscode-resource.vscode-cdn.net", asWebviewUri: (u: { fsPath: string }) => `https://file+.vscode-resource.vscode-cdn.net${u.fsPath}` };
+  const webview = {
+    cspSource: "https://file+.vscode-resource.vscode-cdn.net",
+    asWebviewUri: (u: { fsPath: string }) => `https://file+.vscode-resource.vscode-cdn.net${u.fsPath}`,
+  };
 
   test("the panels' page: default-src 'none', one nonce-bound script from the extension, nothing inline or eval'd", async () => {
     const { webviewHtml, webviewOptions } = await import("../../extension/panels/webview-html");
@@ -172,7 +180,9 @@ describe("webview HTML: a strict CSP, scripts only with it", () => {
     const nonce = /'nonce-([^']+)'/.exec(scriptSrc![0]!)![1]!;
     assert.notEqual(nonce, /'nonce-([^']+)'/.exec(cspOf(second).get("script-src")![0]!)![1], "a fresh nonce for each page");
     const scripts = [...first.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
-    assert.deepEqual(scripts, [`<script nonce="${nonce}" src="https://file+.vscode-resource.vscode-cdn.net${join(REPO, "dist", "webview.js")}">`]);
+    assert.deepEqual(scripts, [
+      `<script nonce="${nonce}" src="https://file+.vscode-resource.vscode-cdn.net${join(REPO, "dist", "webview.js")}">`,
+    ]);
     assert.ok(!first.includes("<script>alert(1)</script>") && first.includes("&lt;script&gt;"), "the title is escaped");
     const options = webviewOptions(fake.module.Uri.file(REPO));
     assert.equal(options.enableScripts, true);
@@ -186,7 +196,11 @@ describe("webview HTML: a strict CSP, scripts only with it", () => {
   test("pages without scripts (reports) allow none", async () => {
     const panels = (await import("../../extension/panels/webview-html")) as Record<string, unknown>;
     if (typeof panels.reportHtml !== "function") return;
-    const html = (panels.reportHtml as (w: unknown, title: string, body: string) => string)(webview, "Report <b>", "<p>body</p><script>alert(1)</script>");
+    const html = (panels.reportHtml as (w: unknown, title: string, body: string) => string)(
+      webview,
+      "Report <b>",
+      "<p>body</p><script>alert(1)</script>",
+    );
     const csp = cspOf(html);
     tally.inputsTried++;
     assert.deepEqual(csp.get("default-src"), ["'none'"]);
@@ -202,18 +216,24 @@ describe("webview HTML: a strict CSP, scripts only with it", () => {
       for (const match of text.matchAll(/\.webview\.html\s*=\s*([A-Za-z_$][\w$]*)\(/g)) {
         if (!["webviewHtml", "reportHtml"].includes(match[1]!)) problems.push(`${name}: webview.html set by ${match[1]}()`);
       }
-      for (const match of text.matchAll(/\.webview\.html\s*=\s*[`'"]/g)) problems.push(`${name}: webview.html set to a literal at ${match.index}`);
-      if (/enableScripts:\s*true/.test(text) && !name.endsWith("webview-html.ts")) problems.push(`${name}: enableScripts: true outside webviewOptions`);
+      for (const match of text.matchAll(/\.webview\.html\s*=\s*[`'"]/g))
+        problems.push(`${name}: webview.html set to a literal at ${match.index}`);
+      if (/enableScripts:\s*true/.test(text) && !name.endsWith("webview-html.ts"))
+        problems.push(`${name}: enableScripts: true outside webviewOptions`);
       for (const match of text.matchAll(/createWebviewPanel\(([^;]*?)\);/gs)) {
         const call = match[1]!;
-        if (!/webviewOptions\(/.test(call) && !/enableScripts:\s*false/.test(call)) problems.push(`${name}: a webview panel with options other than webviewOptions() or enableScripts: false`);
+        if (!/webviewOptions\(/.test(call) && !/enableScripts:\s*false/.test(call))
+          problems.push(`${name}: a webview panel with options other than webviewOptions() or enableScripts: false`);
       }
       for (const match of text.matchAll(/\.webview\.options\s*=\s*([^;]+);/g)) {
-        if (!/^webviewOptions\(/.test(match[1]!.trim()) && !/enableScripts:\s*false/.test(match[1]!)) problems.push(`${name}: webview.options = ${match[1]}`);
+        if (!/^webviewOptions\(/.test(match[1]!.trim()) && !/enableScripts:\s*false/.test(match[1]!))
+          problems.push(`${name}: webview.options = ${match[1]}`);
       }
     }
     assert.deepEqual(problems, []);
-    tally.notes.push(`webviews: ${sources.length} extension sources checked; every webview's HTML comes from webviewHtml/reportHtml (CSP default-src 'none', script-src nonce only)`);
+    tally.notes.push(
+      `webviews: ${sources.length} extension sources checked; every webview's HTML comes from webviewHtml/reportHtml (CSP default-src 'none', script-src nonce only)`,
+    );
   });
 });
 
@@ -232,7 +252,10 @@ describe("an untrusted workspace runs no project code", () => {
     cleanups.push(() => rmSync(project, { recursive: true, force: true }));
     const marker = join(project, "user-code-ran.txt");
     // A module whose mere loading leaves a mark: it runs only if the runtime loads the project.
-    writeFileSync(join(project, "convex", "marker.ts"), `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(marker)}, "loaded");\nexport const x = 1;\n`);
+    writeFileSync(
+      join(project, "convex", "marker.ts"),
+      `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(marker)}, "loaded");\nexport const x = 1;\n`,
+    );
     extensionState.workspaceFolders = [project];
     extensionState.settings = { "convexLens.sitePort": 0, "convexLens.apiPort": 0, "convexLens.autoStart": true };
 
@@ -272,11 +295,16 @@ describe("an untrusted workspace runs no project code", () => {
         }
       }
       const loaded = existsSync(marker);
-      tally.notes.push(`untrusted workspace: activate() and all ${commands.length} commands ran; ${listens} servers, ${workers} worker threads, the project's modules ${loaded ? "loaded" : "never loaded"}`);
+      tally.notes.push(
+        `untrusted workspace: activate() and all ${commands.length} commands ran; ${listens} servers, ${workers} worker threads, the project's modules ${loaded ? "loaded" : "never loaded"}`,
+      );
       assert.equal(listens, 0, "no server listened");
       assert.equal(workers, 0, "no worker thread was created");
       assert.equal(loaded, false, "no module of the project was loaded");
-      assert.ok(extensionState.messages.some((m) => /only in a trusted workspace/.test(m)), `told why: ${extensionState.messages.join(" | ")}`);
+      assert.ok(
+        extensionState.messages.some((m) => /only in a trusted workspace/.test(m)),
+        `told why: ${extensionState.messages.join(" | ")}`,
+      );
     } finally {
       await extension.deactivate();
       for (const disposable of fake.context.subscriptions.splice(0)) disposable.dispose();
@@ -298,9 +326,15 @@ describe("an untrusted workspace runs no project code", () => {
   test("the extension starts the runtime in one place only, behind the trust check", () => {
     const sources = listFiles(join(REPO, "extension")).filter((file) => file.endsWith(".ts"));
     const starters = sources.filter((file) => /\bstartServing\b|\bRuntime\.open\b|new WorkerPool\b/.test(readFileSync(file, "utf8")));
-    assert.deepEqual(starters.map((f) => relative(REPO, f)), [join("extension", "runtime-session.ts")]);
+    assert.deepEqual(
+      starters.map((f) => relative(REPO, f)),
+      [join("extension", "runtime-session.ts")],
+    );
     const constructing = sources.filter((file) => /new RuntimeSession\(/.test(readFileSync(file, "utf8")));
-    assert.deepEqual(constructing.map((f) => relative(REPO, f)), [join("extension", "main.ts")]);
+    assert.deepEqual(
+      constructing.map((f) => relative(REPO, f)),
+      [join("extension", "main.ts")],
+    );
     assert.match(readFileSync(join(REPO, "extension", "main.ts"), "utf8"), /isTrusted[\s\S]{0,200}\?\s*new RuntimeSession\(/);
   });
 });
@@ -309,7 +343,7 @@ describe("an untrusted workspace runs no project code", () => {
 
 const HOSTILE = [
   "'; DROP TABLE log_lines; --",
-  "\" OR 1=1 --",
+  '" OR 1=1 --',
   "x' UNION SELECT sql FROM sqlite_master --",
   "%",
   "_",
@@ -324,13 +358,31 @@ describe("SQL takes hostile text as data", () => {
   test("log store: every query with hostile filters finds only what matches literally", async () => {
     const store = await LogStore.open();
     try {
-      store.recordExecution({ execId: "e1", requestId: "r1", parentId: null, udfType: "query", identifier: "m:f", caller: "api", startedAt: 1 });
+      store.recordExecution({
+        execId: "e1",
+        requestId: "r1",
+        parentId: null,
+        udfType: "query",
+        identifier: "m:f",
+        caller: "api",
+        startedAt: 1,
+      });
       // NUL is left out here: sql.js binds strings as C strings, so "\u0000" searches for "" (all).
       const texts = HOSTILE.filter((text) => !text.includes("\u0000"));
-      store.appendLines("e1", "r1", texts.map((text, i) => ({ messages: [text], level: "LOG", timestamp: i, isTruncated: false })));
+      store.appendLines(
+        "e1",
+        "r1",
+        texts.map((text, i) => ({ messages: [text], level: "LOG", timestamp: i, isTruncated: false })),
+      );
       for (const text of texts) {
         tally.inputsTried++;
-        assert.deepEqual(store.queryLines({ limit: 50, text }).map((l) => l.message).filter((m) => m !== text && !m.includes(text)), []);
+        assert.deepEqual(
+          store
+            .queryLines({ limit: 50, text })
+            .map((l) => l.message)
+            .filter((m) => m !== text && !m.includes(text)),
+          [],
+        );
         assert.deepEqual(store.queryLines({ limit: 50, identifier: text }), []);
         assert.deepEqual(store.queryLines({ limit: 50, requestId: text }), []);
         assert.deepEqual(store.queryLines({ limit: 50, executionId: text }), []);
@@ -350,8 +402,20 @@ describe("SQL takes hostile text as data", () => {
     const store = (await LogStore.open()) as LogStore & Record<string, any>;
     try {
       const texts = HOSTILE.filter((text) => !text.includes("\u0000"));
-      store.recordExecution({ execId: "e1", requestId: "r1", parentId: null, udfType: "query", identifier: "m:f", caller: "api", startedAt: 1 });
-      store.appendLines("e1", "r1", texts.map((text, i) => ({ messages: [text], level: "LOG", timestamp: i, isTruncated: false })));
+      store.recordExecution({
+        execId: "e1",
+        requestId: "r1",
+        parentId: null,
+        udfType: "query",
+        identifier: "m:f",
+        caller: "api",
+        startedAt: 1,
+      });
+      store.appendLines(
+        "e1",
+        "r1",
+        texts.map((text, i) => ({ messages: [text], level: "LOG", timestamp: i, isTruncated: false })),
+      );
       store.finishExecution({ execId: "e1", durationMs: 5, outcome: "failure", status: null, error: { message: HOSTILE[0]! } });
       const tried: string[] = [];
       for (const text of texts) {
@@ -361,7 +425,11 @@ describe("SQL takes hostile text as data", () => {
           if (typeof queries.pageRows === "function") {
             const page = queries.pageRows(store, { filter, limit: 100 }) as { rows: Array<{ kind: string; message?: string }> };
             const lines = page.rows.filter((row) => row.kind === "line").map((row) => row.message!);
-            if ("text" in filter) assert.ok(lines.every((m) => m.includes(text)), `text ${JSON.stringify(text)}: ${JSON.stringify(lines)}`);
+            if ("text" in filter)
+              assert.ok(
+                lines.every((m) => m.includes(text)),
+                `text ${JSON.stringify(text)}: ${JSON.stringify(lines)}`,
+              );
             else assert.deepEqual(lines, [], JSON.stringify(filter));
             tried.push("pageRows");
           }
@@ -378,7 +446,10 @@ describe("SQL takes hostile text as data", () => {
         }
         if (typeof queries.requestTrace === "function") {
           const trace = queries.requestTrace(store, text) as Record<string, unknown[]>;
-          assert.ok(Object.values(trace).every((value) => !Array.isArray(value) || value.length === 0), JSON.stringify(trace));
+          assert.ok(
+            Object.values(trace).every((value) => !Array.isArray(value) || value.length === 0),
+            JSON.stringify(trace),
+          );
           tried.push("requestTrace");
         }
         if (typeof store.executionStats === "function") {
@@ -404,7 +475,10 @@ describe("SQL takes hostile text as data", () => {
     const project = copyFixture("faults-app");
     const dataDir = mkdtempSync(join(tmpdir(), "convex-lens-sql-"));
     const child = await startServe(project, dataDir);
-    cleanups.push(() => rmSync(project, { recursive: true, force: true }), () => rmSync(dataDir, { recursive: true, force: true }));
+    cleanups.push(
+      () => rmSync(project, { recursive: true, force: true }),
+      () => rmSync(dataDir, { recursive: true, force: true }),
+    );
     try {
       for (const text of HOSTILE) {
         tally.inputsTried++;
@@ -413,7 +487,9 @@ describe("SQL takes hostile text as data", () => {
       }
       for (const text of HOSTILE) {
         tally.requestsSent++;
-        const found = await valueOfCall<{ byTag: string[]; byFilter: string[]; total: number }>(child.api, "query", "writes:findNotes", { text });
+        const found = await valueOfCall<{ byTag: string[]; byFilter: string[]; total: number }>(child.api, "query", "writes:findNotes", {
+          text,
+        });
         assert.deepEqual(found, { byTag: [text], byFilter: [text], total: HOSTILE.length }, JSON.stringify(text));
       }
       // Hostile text where the API expects names: refused as input, nothing runs.

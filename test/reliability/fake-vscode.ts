@@ -54,8 +54,8 @@ function stub(name: string): any {
 class Disposable {
   static from(...items: Array<{ dispose(): unknown }>): Disposable {
     return new Disposable(() => {
-    for (const item of items) item.dispose();
-  });
+      for (const item of items) item.dispose();
+    });
   }
   constructor(private readonly onDispose: () => unknown = () => undefined) {}
   dispose(): void {
@@ -104,12 +104,24 @@ const noEvent = () => new Disposable();
 /** What the extension gets from createStatusBarItem: its properties read and write `item`. */
 function statusBarItemSurface(item: Record<string, unknown>): Record<string, unknown> {
   const surface: Record<string, unknown> = {
-    show: () => void (item.visible = true),
-    hide: () => void (item.visible = false),
-    dispose: () => void (item.visible = false),
+    show: () => {
+      item.visible = true;
+    },
+    hide: () => {
+      item.visible = false;
+    },
+    dispose: () => {
+      item.visible = false;
+    },
   };
   for (const key of ["text", "tooltip", "name", "command"]) {
-    Object.defineProperty(surface, key, { get: () => item[key], set: (value: unknown) => void (item[key] = value), enumerable: true });
+    Object.defineProperty(surface, key, {
+      get: () => item[key],
+      set: (value: unknown) => {
+        item[key] = value;
+      },
+      enumerable: true,
+    });
   }
   return surface;
 }
@@ -130,7 +142,11 @@ export function createFakeVscode(state: FakeVscodeState): any {
   };
   const memento = () => {
     const values = new Map<string, unknown>();
-    return { get: (key: string, fallback?: unknown) => (values.has(key) ? values.get(key) : fallback), update: async (key: string, value: unknown) => void values.set(key, value), keys: () => [...values.keys()] };
+    return {
+      get: (key: string, fallback?: unknown) => (values.has(key) ? values.get(key) : fallback),
+      update: async (key: string, value: unknown) => void values.set(key, value),
+      keys: () => [...values.keys()],
+    };
   };
   const explicit: Record<string, unknown> = {
     Uri,
@@ -212,7 +228,11 @@ function namesUsedBy(dir: string): Set<string> {
         for (const match of text.matchAll(/\bvscode\.([A-Za-z_$][\w$]*)/g)) names.add(match[1]!);
         for (const match of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*["']vscode["']/g)) {
           for (const part of match[1]!.split(",")) {
-            const name = part.trim().replace(/^type\s+/, "").split(/\s+as\s+/)[0]!.trim();
+            const name = part
+              .trim()
+              .replace(/^type\s+/, "")
+              .split(/\s+as\s+/)[0]!
+              .trim();
             if (name) names.add(name);
           }
         }

@@ -46,7 +46,9 @@ function literalFigures(file: string): string[] {
 
 test("no section of the report passes a literal figure: each comes from what its test counted", () => {
   const dir = join(REPO, "test", "reliability");
-  const files = readdirSync(dir).filter((name) => name.endsWith(".test.ts")).map((name) => join(dir, name));
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith(".test.ts"))
+    .map((name) => join(dir, name));
   const callers = files.filter((file) => readFileSync(file, "utf8").includes("recordFigures("));
   assert.ok(callers.length >= 8, `the sections are found (${callers.length} files call recordFigures)`);
   assert.deepEqual(callers.flatMap(literalFigures), [], "literal numbers given to recordFigures");
@@ -61,7 +63,12 @@ test("a figure a section did not count is shown as not measured, never as 0", ()
     counted: figures.sectionOf({ title: "counts requests and lost data", tally: counted }, "2026-01-01T00:00:00Z"),
     quiet: figures.sectionOf({ title: "counts nothing", tally: quiet }, "2026-01-01T00:00:00Z"),
   });
-  const row = (key: string) => text.split("\n").find((line) => line.startsWith(`| ${key} |`))!.split("|").map((cell) => cell.trim());
+  const row = (key: string) =>
+    text
+      .split("\n")
+      .find((line) => line.startsWith(`| ${key} |`))!
+      .split("|")
+      .map((cell) => cell.trim());
   // | key | title | runs | faults | requests | inputs | data lost | date |
   assert.deepEqual(row("counted").slice(3, 8), ["–", "–", "3", "–", "0"]);
   assert.deepEqual(row("quiet").slice(3, 8), ["–", "–", "–", "–", "–"]);

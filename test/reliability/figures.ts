@@ -31,6 +31,7 @@ const NOT_MEASURED = "–";
  */
 // The class's own interface: one number property per figure, defined by the static block below.
 export interface Tally extends Record<Figure, number> {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the static block defines every property the interface declares.
 export class Tally {
   readonly #counted = new Map<Figure, number>();
   readonly notes: string[] = [];
@@ -131,7 +132,11 @@ export function renderReport(stored: Stored): string {
     const measured = sections.map(([, s]) => s.figures[figure]).filter((value): value is number => value !== undefined);
     return measured.length === 0 ? NOT_MEASURED : `**${measured.reduce((sum, value) => sum + value, 0)}**`;
   };
-  const latest = sections.map(([, s]) => s.date).sort().at(-1) ?? "never";
+  const latest =
+    sections
+      .map(([, s]) => s.date)
+      .sort()
+      .at(-1) ?? "never";
   const lines = [
     "# Reliability and security figures",
     "",

@@ -31,14 +31,104 @@ after(async () => {
   });
 });
 
-const METHODS = ["GET", "GET", "POST", "POST", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "FOO", "get", "PROPFIND", "TRACE", "M-SEARCH"];
+const METHODS = [
+  "GET",
+  "GET",
+  "POST",
+  "POST",
+  "POST",
+  "PUT",
+  "PATCH",
+  "DELETE",
+  "HEAD",
+  "OPTIONS",
+  "FOO",
+  "get",
+  "PROPFIND",
+  "TRACE",
+  "M-SEARCH",
+];
 // Routes of test/fixtures/faults-app that return (the looping and exiting ones are left out:
 // they are faults, covered by user-code-faults.test.ts, not random input).
-const SITE_PATHS = ["/healthy", "/write", "/echo/", "/echo/a/b", "/json", "/store", "/fault/throw-string", "/fault/throw-undefined", "/fault/not-a-response", "/fault/recursion", "/nowhere", "/"];
-const API_PATHS = ["/api/query", "/api/mutation", "/api/action", "/api/query_ts", "/api/query_at_ts", "/api/run/faults/ok", "/api/run/writes/put", "/api/run/", "/api/storage/", "/api/storage/upload", "/api/", "/"];
-const FUNCTIONS = ["faults:ok", "writes:put", "writes:bump", "writes:all", "writes:counter", "writes:addNote", "writes:findNotes", "faults:throwString", "faults:throwObject", "faults:returnFunction", "faults:deepRecursion", "files:uploadUrl", "nope:nope", "writes", ":", "", "../../etc/passwd:x", "__proto__:constructor"];
-const TAILS = ["", "", "..", "%2e%2e", "%2F", "%00", "%", "%zz", "a".repeat(300), "x/y/z", "//", ";a=b", "*", "?x=1&y=%", "?%%", "?a[]=1&a[]=2", "%E0%A4%A", "%ff%fe", "~", "!$&'()*+,=@"];
-const CONTENT_TYPES = ["application/json", "text/plain", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "image/png", "garbage/;;;", ""];
+const SITE_PATHS = [
+  "/healthy",
+  "/write",
+  "/echo/",
+  "/echo/a/b",
+  "/json",
+  "/store",
+  "/fault/throw-string",
+  "/fault/throw-undefined",
+  "/fault/not-a-response",
+  "/fault/recursion",
+  "/nowhere",
+  "/",
+];
+const API_PATHS = [
+  "/api/query",
+  "/api/mutation",
+  "/api/action",
+  "/api/query_ts",
+  "/api/query_at_ts",
+  "/api/run/faults/ok",
+  "/api/run/writes/put",
+  "/api/run/",
+  "/api/storage/",
+  "/api/storage/upload",
+  "/api/",
+  "/",
+];
+const FUNCTIONS = [
+  "faults:ok",
+  "writes:put",
+  "writes:bump",
+  "writes:all",
+  "writes:counter",
+  "writes:addNote",
+  "writes:findNotes",
+  "faults:throwString",
+  "faults:throwObject",
+  "faults:returnFunction",
+  "faults:deepRecursion",
+  "files:uploadUrl",
+  "nope:nope",
+  "writes",
+  ":",
+  "",
+  "../../etc/passwd:x",
+  "__proto__:constructor",
+];
+const TAILS = [
+  "",
+  "",
+  "..",
+  "%2e%2e",
+  "%2F",
+  "%00",
+  "%",
+  "%zz",
+  "a".repeat(300),
+  "x/y/z",
+  "//",
+  ";a=b",
+  "*",
+  "?x=1&y=%",
+  "?%%",
+  "?a[]=1&a[]=2",
+  "%E0%A4%A",
+  "%ff%fe",
+  "~",
+  "!$&'()*+,=@",
+];
+const CONTENT_TYPES = [
+  "application/json",
+  "text/plain",
+  "multipart/form-data; boundary=x",
+  "application/x-www-form-urlencoded",
+  "image/png",
+  "garbage/;;;",
+  "",
+];
 
 function randomJson(rng: Rng, depth = 0): unknown {
   const pick = rng.int(depth > 3 ? 5 : 8);
@@ -57,7 +147,11 @@ function randomJson(rng: Rng, depth = 0): unknown {
       return Array.from({ length: rng.int(4) }, () => randomJson(rng, depth + 1));
     default: {
       const object: Record<string, unknown> = {};
-      for (let i = rng.int(4); i > 0; i--) object[rng.pick(["name", "round", "seq", "value", "text", "tag", "$weird", "_id", "__proto__", "a b"])] = randomJson(rng, depth + 1);
+      for (let i = rng.int(4); i > 0; i--)
+        object[rng.pick(["name", "round", "seq", "value", "text", "tag", "$weird", "_id", "__proto__", "a b"])] = randomJson(
+          rng,
+          depth + 1,
+        );
       return object;
     }
   }
@@ -70,12 +164,16 @@ function randomBody(rng: Rng, api: boolean): Buffer {
     case 1:
     case 2: {
       const call = api
-        ? { path: rng.pick(FUNCTIONS), args: rng.chance(0.8) ? randomJson(rng) : [randomJson(rng)], format: rng.pick(["json", "convex_encoded_json", "xml", 7]) }
+        ? {
+            path: rng.pick(FUNCTIONS),
+            args: rng.chance(0.8) ? randomJson(rng) : [randomJson(rng)],
+            format: rng.pick(["json", "convex_encoded_json", "xml", 7]),
+          }
         : randomJson(rng);
       return Buffer.from(JSON.stringify(call) ?? "null");
     }
     case 3:
-      return Buffer.from(rng.pick(["{", "[1,", "{\"path\":", "nul", "\"unterminated", "{}}"]));
+      return Buffer.from(rng.pick(["{", "[1,", '{"path":', "nul", '"unterminated', "{}}"]));
     case 4:
       return rng.bytes(rng.int(2000));
     default:
@@ -86,9 +184,13 @@ function randomBody(rng: Rng, api: boolean): Buffer {
 function randomHeaders(rng: Rng): string[] {
   const headers: string[] = [];
   if (rng.chance(0.6)) headers.push(`Content-Type: ${rng.pick(CONTENT_TYPES)}`);
-  if (rng.chance(0.2)) headers.push(`Authorization: ${rng.pick(["Bearer garbage", "Bearer ", "Bearer a.b.c", "Basic dXNlcjpwdw==", `bearer ${"x".repeat(2000)}`, "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."])}`);
+  if (rng.chance(0.2))
+    headers.push(
+      `Authorization: ${rng.pick(["Bearer garbage", "Bearer ", "Bearer a.b.c", "Basic dXNlcjpwdw==", `bearer ${"x".repeat(2000)}`, "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."])}`,
+    );
   if (rng.chance(0.2)) headers.push(`Convex-Request-Id: ${rng.pick(["abc", "x".repeat(500), "../../", "<script>", "%00"])}`);
-  if (rng.chance(0.1)) headers.push(`Range: ${rng.pick(["bytes=0-1", "bytes=-5", "bytes=9-1", "bytes=0-0,5-9", "garbage", "bytes=99999999999999999999-"])}`);
+  if (rng.chance(0.1))
+    headers.push(`Range: ${rng.pick(["bytes=0-1", "bytes=-5", "bytes=9-1", "bytes=0-0,5-9", "garbage", "bytes=99999999999999999999-"])}`);
   if (rng.chance(0.1)) headers.push(`Digest: ${rng.pick(["sha-256=abc", "sha-256=", "md5=x", "garbage"])}`);
   if (rng.chance(0.1)) headers.push(`Origin: ${rng.pick(["http://evil.example", "null", "x"])}`);
   if (rng.chance(0.1)) headers.push(`Accept-Encoding: ${rng.pick(["gzip", "br, deflate", "*", "garbage;q=x"])}`);
@@ -100,7 +202,8 @@ function randomHeaders(rng: Rng): string[] {
 function randomRequest(rng: Rng, api: boolean, port: number): { method: string; path: string; bytes: Buffer } {
   // Mostly requests the routes take (POST for the function API), with hostile tails now and then.
   const method = api && rng.chance(0.6) ? "POST" : rng.pick(METHODS);
-  const path = rng.pick(api ? API_PATHS : SITE_PATHS) + (rng.chance(0.35) ? rng.pick(TAILS) : "") + (rng.chance(0.1) ? rng.pick(TAILS) : "");
+  const path =
+    rng.pick(api ? API_PATHS : SITE_PATHS) + (rng.chance(0.35) ? rng.pick(TAILS) : "") + (rng.chance(0.1) ? rng.pick(TAILS) : "");
   const body = ["GET", "HEAD", "get"].includes(method) && rng.chance(0.8) ? Buffer.alloc(0) : randomBody(rng, api);
   const headers = [hostHeader(port), "Connection: close", ...randomHeaders(rng)];
   let framed: Buffer;
@@ -108,7 +211,10 @@ function randomRequest(rng: Rng, api: boolean, port: number): { method: string; 
     headers.push("Transfer-Encoding: chunked");
     const cut = rng.int(body.length);
     const parts = [body.subarray(0, cut), body.subarray(cut)].filter((p) => p.length > 0);
-    framed = Buffer.concat([...parts.flatMap((p) => [Buffer.from(`${p.length.toString(16)}\r\n`), p, Buffer.from("\r\n")]), Buffer.from("0\r\n\r\n")]);
+    framed = Buffer.concat([
+      ...parts.flatMap((p) => [Buffer.from(`${p.length.toString(16)}\r\n`), p, Buffer.from("\r\n")]),
+      Buffer.from("0\r\n\r\n"),
+    ]);
   } else {
     if (body.length > 0 || rng.chance(0.5)) headers.push(`Content-Length: ${body.length}`);
     framed = body;
@@ -162,8 +268,17 @@ test(`${REQUESTS} random requests (seed ${SEED}): answered, no undocumented 5xx,
   assert.deepEqual(broken, [], "requests broke the invariant");
   assert.equal(serve.cli.child.exitCode, null, "the server is still running");
   for (let i = 0; i < 5; i++) await assertServing(serve);
-  assert.doesNotMatch(serve.cli.output(), /Internal Server Error|Error: aborted|TypeError|RangeError: Invalid/, "no request error reached the log");
+  assert.doesNotMatch(
+    serve.cli.output(),
+    /Internal Server Error|Error: aborted|TypeError|RangeError: Invalid/,
+    "no request error reached the log",
+  );
   tally.requestsSent += 10;
   tally.runs = 1;
-  tally.notes.push(`answers: ${[...statuses].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}: ${n}`).join(", ")}`);
+  tally.notes.push(
+    `answers: ${[...statuses]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, n]) => `${k}: ${n}`)
+      .join(", ")}`,
+  );
 });

@@ -13,7 +13,17 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordFigures, Tally } from "./figures";
-import { assertServing, copyFixture, delay, hostHeader, rawRequest, startServe, valueOfCall, type RawResponse, type ServeChild } from "./support";
+import {
+  assertServing,
+  copyFixture,
+  delay,
+  hostHeader,
+  rawRequest,
+  startServe,
+  valueOfCall,
+  type RawResponse,
+  type ServeChild,
+} from "./support";
 
 const tally = new Tally();
 const project = copyFixture("faults-app");
@@ -60,7 +70,11 @@ describe("malformed requests get a 4xx (or a closed connection), never a crash",
     ["binary noise", "\x00\x01\x02\x03\xff\xfe\r\n\r\n", 400],
     ["no Host header in HTTP/1.1", `GET /healthy HTTP/1.1\r\n${close}\r\n`, 400],
     ["the asterisk form", `GET * HTTP/1.1\r\nHost: x\r\n${close}\r\n`, 400],
-    ["Transfer-Encoding and Content-Length together (smuggling)", `POST /echo/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n${close}\r\n0\r\n\r\n`, 400],
+    [
+      "Transfer-Encoding and Content-Length together (smuggling)",
+      `POST /echo/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n${close}\r\n0\r\n\r\n`,
+      400,
+    ],
     ["a Content-Length that is not a number", `POST /echo/x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n${close}\r\n`, 400],
     ["a header line without a colon", `GET /healthy HTTP/1.1\r\nHost: x\r\nBadHeader\r\n${close}\r\n`, 400],
     ["a NUL byte in a header value", `GET /healthy HTTP/1.1\r\nHost: x\r\nX: a\x00b\r\n${close}\r\n`, 400],
@@ -84,14 +98,20 @@ describe("malformed requests get a 4xx (or a closed connection), never a crash",
 
   test("edge forms that are valid are answered normally", async () => {
     assert.equal((await raw(child.sitePort, `GET /healthy HTTP/1.0\r\n\r\n`)).body.toString(), "healthy");
-    const absolute = await raw(child.sitePort, `GET http://elsewhere.example/echo/abs HTTP/1.1\r\n${hostHeader(child.sitePort)}\r\n${close}\r\n`);
+    const absolute = await raw(
+      child.sitePort,
+      `GET http://elsewhere.example/echo/abs HTTP/1.1\r\n${hostHeader(child.sitePort)}\r\n${close}\r\n`,
+    );
     assert.equal(absolute.status, 200);
     assert.equal(JSON.parse(absolute.body.toString()).path, "/echo/abs");
     // An empty Host falls back to the address the request came in on (it was read as the path).
     const emptyHost = await raw(child.sitePort, `GET /echo/empty-host HTTP/1.1\r\nHost: \r\n${close}\r\n`);
     assert.equal(emptyHost.status, 200);
     assert.equal(JSON.parse(emptyHost.body.toString()).path, "/echo/empty-host");
-    const malformedEscape = await raw(child.apiPort, `POST /api/run/%E0%A4%A/x HTTP/1.1\r\n${hostHeader(child.apiPort)}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n${close}\r\n{}`);
+    const malformedEscape = await raw(
+      child.apiPort,
+      `POST /api/run/%E0%A4%A/x HTTP/1.1\r\n${hostHeader(child.apiPort)}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n${close}\r\n{}`,
+    );
     assert.equal(malformedEscape.status, 400, "a malformed %-escape in /api/run is the caller's error (it was a 500)");
     await assertServing(child);
   });
@@ -102,7 +122,10 @@ describe("header floods", () => {
     const many = Array.from({ length: 3000 }, (_, i) => `X-Flood-${i}: v`).join("\r\n");
     for (const port of [child.sitePort, child.apiPort]) {
       assert.equal((await raw(port, `GET /healthy HTTP/1.1\r\n${hostHeader(port)}\r\n${many}\r\n${close}\r\n`)).status, 431);
-      assert.equal((await raw(port, `GET /healthy HTTP/1.1\r\n${hostHeader(port)}\r\nX-Big: ${"a".repeat(20_000)}\r\n${close}\r\n`)).status, 431);
+      assert.equal(
+        (await raw(port, `GET /healthy HTTP/1.1\r\n${hostHeader(port)}\r\nX-Big: ${"a".repeat(20_000)}\r\n${close}\r\n`)).status,
+        431,
+      );
     }
     const ordinary = Array.from({ length: 100 }, (_, i) => `X-Ok-${i}: ${"v".repeat(50)}`).join("\r\n");
     const response = await raw(child.sitePort, `GET /healthy HTTP/1.1\r\n${hostHeader(child.sitePort)}\r\n${ordinary}\r\n${close}\r\n`);
@@ -123,9 +146,15 @@ describe("slow clients", () => {
         socket.on("error", () => undefined);
         sockets.push(socket);
       });
-    const heads = await Promise.all(Array.from({ length: 32 }, (_, i) => open(i % 2 ? child.apiPort : child.sitePort, `GET /healthy HTTP/1.1\r\n${hostHeader(i % 2 ? child.apiPort : child.sitePort)}\r\n`)));
+    const heads = await Promise.all(
+      Array.from({ length: 32 }, (_, i) =>
+        open(i % 2 ? child.apiPort : child.sitePort, `GET /healthy HTTP/1.1\r\n${hostHeader(i % 2 ? child.apiPort : child.sitePort)}\r\n`),
+      ),
+    );
     const bodies = await Promise.all(
-      Array.from({ length: 32 }, () => open(child.sitePort, `POST /echo/slow HTTP/1.1\r\n${hostHeader(child.sitePort)}\r\nContent-Length: 1000\r\n${close}\r\n`)),
+      Array.from({ length: 32 }, () =>
+        open(child.sitePort, `POST /echo/slow HTTP/1.1\r\n${hostHeader(child.sitePort)}\r\nContent-Length: 1000\r\n${close}\r\n`),
+      ),
     );
     tally.inputsTried += 64;
     // Trickle: one header line or ten body bytes per connection, five times.
@@ -169,7 +198,10 @@ describe("slow clients", () => {
 
 describe("oversized bodies", () => {
   test("an HTTP action body declared over 20 MiB: 413 before it is sent", async () => {
-    const response = await raw(child.sitePort, `POST /echo/big HTTP/1.1\r\n${hostHeader(child.sitePort)}\r\nContent-Length: ${25 * 1024 * 1024}\r\n${close}\r\n`);
+    const response = await raw(
+      child.sitePort,
+      `POST /echo/big HTTP/1.1\r\n${hostHeader(child.sitePort)}\r\nContent-Length: ${25 * 1024 * 1024}\r\n${close}\r\n`,
+    );
     assert.equal(response.status, 413);
     assert.match(response.body.toString(), /larger than the HTTP action limit of 20971520 bytes \(20 MiB\)/);
   });
@@ -201,14 +233,20 @@ describe("oversized bodies", () => {
   });
 
   test("a function API body over 20 MiB: 413 (it was read into memory whole, without a limit)", async () => {
-    const response = await raw(child.apiPort, `POST /api/query HTTP/1.1\r\n${hostHeader(child.apiPort)}\r\nContent-Type: application/json\r\nContent-Length: ${64 * 1024 * 1024}\r\n${close}\r\n`);
+    const response = await raw(
+      child.apiPort,
+      `POST /api/query HTTP/1.1\r\n${hostHeader(child.apiPort)}\r\nContent-Type: application/json\r\nContent-Length: ${64 * 1024 * 1024}\r\n${close}\r\n`,
+    );
     assert.equal(response.status, 413);
     assert.match(response.body.toString(), /larger than the function API limit/);
   });
 
   test("a storage upload declared over 1 GiB: 413 FileTooLarge", async () => {
     const url = new URL(await valueOfCall<string>(child.api, "mutation", "files:uploadUrl"));
-    const response = await raw(child.apiPort, `POST ${url.pathname}${url.search} HTTP/1.1\r\n${hostHeader(child.apiPort)}\r\nContent-Length: ${2 * 1024 ** 3}\r\n${close}\r\n`);
+    const response = await raw(
+      child.apiPort,
+      `POST ${url.pathname}${url.search} HTTP/1.1\r\n${hostHeader(child.apiPort)}\r\nContent-Length: ${2 * 1024 ** 3}\r\n${close}\r\n`,
+    );
     assert.equal(response.status, 413);
     assert.equal(JSON.parse(response.body.toString()).code, "FileTooLarge");
     await assertServing(child);
@@ -253,13 +291,18 @@ describe("traversal in storage ids and paths", () => {
       const response = await raw(child.apiPort, `GET /api/storage/${rest} HTTP/1.1\r\n${hostHeader(child.apiPort)}\r\n${close}\r\n`);
       const body = response.body.toString("latin1");
       assert.ok(response.status !== null && response.status < 500, `${rest}: ${response.head}`);
-      assert.ok(!body.includes(SECRET) && !body.includes("root:") && !body.includes("SQLite format 3"), `${rest} leaked: ${body.slice(0, 100)}`);
+      assert.ok(
+        !body.includes(SECRET) && !body.includes("root:") && !body.includes("SQLite format 3"),
+        `${rest} leaked: ${body.slice(0, 100)}`,
+      );
       if (response.status === 200) {
         files++;
         assert.equal(body, storedBytes.toString("latin1"), `${rest} served something else than the stored file`);
       } else assert.ok([400, 404].includes(response.status!), `${rest}: ${response.status}`);
     }
-    tally.notes.push(`${traversals().length} traversal spellings on /api/storage/: ${files} reached the stored file by its own id, the rest 400/404, no byte from outside`);
+    tally.notes.push(
+      `${traversals().length} traversal spellings on /api/storage/: ${files} reached the stored file by its own id, the rest 400/404, no byte from outside`,
+    );
   });
 
   test("the same spellings as whole paths, on both origins: nothing is read from disk", async () => {

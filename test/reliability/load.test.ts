@@ -119,10 +119,15 @@ test(`${REQUESTS} requests with ${IN_FLIGHT} in flight: all 200, no lost write, 
 
   // Memory: back under baseline + margin once the load is over (bounded wait for GC to settle).
   let settled = rssOf(serve.pid);
-  await poll(() => {
-    settled = rssOf(serve.pid);
-    return settled < baseline + RSS_MARGIN ? true : undefined;
-  }, `RSS of serve to drop under ${mib(baseline + RSS_MARGIN)} (baseline ${mib(baseline)}, peak ${mib(peak)}, now ${mib(settled)})`, 100, 100);
+  await poll(
+    () => {
+      settled = rssOf(serve.pid);
+      return settled < baseline + RSS_MARGIN ? true : undefined;
+    },
+    `RSS of serve to drop under ${mib(baseline + RSS_MARGIN)} (baseline ${mib(baseline)}, peak ${mib(peak)}, now ${mib(settled)})`,
+    100,
+    100,
+  );
   assert.equal((await fetch(`${serve.site}/getMessagesByAuthor?author=${author(0)}`)).status, 200, "still serving");
   tally.requestsSent++;
   tally.runs = 1;

@@ -63,15 +63,27 @@ interface Answer {
 }
 
 /** One request with exactly the Host (and other headers) given, as a browser or a proxy would send it. */
-function send(port: number, options: { method?: string; path: string; host: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
+function send(
+  port: number,
+  options: { method?: string; path: string; host: string; headers?: Record<string, string>; body?: string },
+): Promise<Answer> {
   tally.requestsSent++;
   return new Promise((resolve, reject) => {
     const outgoing = request(
-      { host: "127.0.0.1", port, method: options.method ?? "GET", path: options.path, agent: false, headers: { host: options.host, ...options.headers } },
+      {
+        host: "127.0.0.1",
+        port,
+        method: options.method ?? "GET",
+        path: options.path,
+        agent: false,
+        headers: { host: options.host, ...options.headers },
+      },
       (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-        incoming.on("end", () => resolve({ status: incoming.statusCode!, headers: incoming.headers, body: Buffer.concat(chunks).toString() }));
+        incoming.on("end", () =>
+          resolve({ status: incoming.statusCode!, headers: incoming.headers, body: Buffer.concat(chunks).toString() }),
+        );
         incoming.on("error", reject);
       },
     );
@@ -107,21 +119,41 @@ describe("DNS rebinding: both origins answer only to the loopback names with the
       assert.match(health.body, /Host/);
       assert.match(health.body, new RegExp(`127\\.0\\.0\\.1:${child.sitePort}`), "the body names the hosts it answers to");
       assert.match(health.body, /--allow-host/, "the body says how to allow a name");
-      const write = await send(child.sitePort, { method: "POST", path: "/write", host, headers: json, body: JSON.stringify({ round: 1, seq: 1, value: "rebound" }) });
+      const write = await send(child.sitePort, {
+        method: "POST",
+        path: "/write",
+        host,
+        headers: json,
+        body: JSON.stringify({ round: 1, seq: 1, value: "rebound" }),
+      });
       assert.equal(write.status, 403, `site POST /write with Host ${host}`);
     }
     for (const host of ["evil.example", `evil.example:${child.apiPort}`]) {
       tally.inputsTried++;
-      const mutation = await send(child.apiPort, { method: "POST", path: "/api/mutation", host, headers: json, body: call("writes:put", { round: 1, seq: 2, value: "rebound" }) });
+      const mutation = await send(child.apiPort, {
+        method: "POST",
+        path: "/api/mutation",
+        host,
+        headers: json,
+        body: call("writes:put", { round: 1, seq: 2, value: "rebound" }),
+      });
       assert.equal(mutation.status, 403, `POST /api/mutation with Host ${host}: ${mutation.body}`);
       const query = await send(child.apiPort, { method: "POST", path: "/api/query", host, headers: json, body: call("writes:all", {}) });
       assert.equal(query.status, 403, `POST /api/query with Host ${host}`);
       assert.doesNotMatch(query.body, /"status"/, "no query result in the refusal");
-      const run = await send(child.apiPort, { method: "POST", path: "/api/run/writes/put", host, headers: json, body: JSON.stringify({ args: { round: 1, seq: 3, value: "rebound" } }) });
+      const run = await send(child.apiPort, {
+        method: "POST",
+        path: "/api/run/writes/put",
+        host,
+        headers: json,
+        body: JSON.stringify({ args: { round: 1, seq: 3, value: "rebound" } }),
+      });
       assert.equal(run.status, 403, `POST /api/run with Host ${host}`);
     }
     const after = await writeCount(child);
-    tally.notes.push(`Host: evil.example on both origins (HTTP action, /api/mutation, /api/query, /api/run): ${after - before} writes went through`);
+    tally.notes.push(
+      `Host: evil.example on both origins (HTTP action, /api/mutation, /api/query, /api/run): ${after - before} writes went through`,
+    );
     assert.equal(after, before, "no write went through");
   });
 
@@ -179,7 +211,10 @@ describe("DNS rebinding: both origins answer only to the loopback names with the
       }
       // Two Host headers (one of them good) are a malformed request, not a loopback one.
       tally.inputsTried++;
-      const twice = await rawRequest(port, `GET ${path} HTTP/1.1\r\nHost: ${loopbackHost(port)}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`);
+      const twice = await rawRequest(
+        port,
+        `GET ${path} HTTP/1.1\r\nHost: ${loopbackHost(port)}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`,
+      );
       tally.requestsSent++;
       assert.equal(twice.status, 400, twice.head);
       // No Host at all (HTTP/1.0): no browser sends that, so it cannot be a rebound page.
@@ -188,14 +223,23 @@ describe("DNS rebinding: both origins answer only to the loopback names with the
       tally.requestsSent++;
       assert.ok(hostless.body.toString().includes(expected), `HTTP/1.0 without Host: ${hostless.head}`);
     }
-    tally.notes.push(`Host spellings on both origins: ${refusedCount} refused with 403, ${servedCount} loopback ones served; a doubled Host is a 400`);
+    tally.notes.push(
+      `Host spellings on both origins: ${refusedCount} refused with 403, ${servedCount} loopback ones served; a doubled Host is a 400`,
+    );
   });
 
   test("--allow-host adds names (and, with a leading dot, their subdomains) for a tunnel or proxy, on any port", async () => {
     const widened = await widenedServer();
     for (const port of [widened.sitePort, widened.apiPort]) {
       const path = port === widened.sitePort ? "/healthy" : "/api/storage/nope";
-      for (const host of ["tunnel.example", "tunnel.example:443", "TUNNEL.example", "abc.tunnels.example", "tunnels.example:8080", `127.0.0.1:${port}`]) {
+      for (const host of [
+        "tunnel.example",
+        "tunnel.example:443",
+        "TUNNEL.example",
+        "abc.tunnels.example",
+        "tunnels.example:8080",
+        `127.0.0.1:${port}`,
+      ]) {
         tally.inputsTried++;
         const answer = await send(port, { path, host });
         assert.notEqual(answer.status, 403, `Host ${host}: ${answer.body}`);
@@ -213,13 +257,38 @@ describe("cross-site requests: the function API takes JSON, and CORS only from l
     const before = await valueOfCall<number>(child.api, "query", "writes:counter", { name: "cross-site" });
     const host = loopbackHost(child.apiPort);
     const attacks: Array<[string, Record<string, string>, string, string]> = [
-      ["/api/mutation", { "content-type": "text/plain", origin: "https://evil.example" }, call("writes:bump", { name: "cross-site" }), "text/plain from evil.example"],
-      ["/api/run/writes/bump", { "content-type": "text/plain;charset=UTF-8", origin: "https://evil.example" }, JSON.stringify({ args: { name: "cross-site" } }), "text/plain to /api/run"],
+      [
+        "/api/mutation",
+        { "content-type": "text/plain", origin: "https://evil.example" },
+        call("writes:bump", { name: "cross-site" }),
+        "text/plain from evil.example",
+      ],
+      [
+        "/api/run/writes/bump",
+        { "content-type": "text/plain;charset=UTF-8", origin: "https://evil.example" },
+        JSON.stringify({ args: { name: "cross-site" } }),
+        "text/plain to /api/run",
+      ],
       ["/api/mutation", { "content-type": "text/plain" }, call("writes:bump", { name: "cross-site" }), "text/plain without Origin"],
-      ["/api/mutation", { "content-type": "application/x-www-form-urlencoded" }, call("writes:bump", { name: "cross-site" }), "a form body"],
-      ["/api/mutation", { "content-type": "multipart/form-data; boundary=x" }, call("writes:bump", { name: "cross-site" }), "a multipart body"],
+      [
+        "/api/mutation",
+        { "content-type": "application/x-www-form-urlencoded" },
+        call("writes:bump", { name: "cross-site" }),
+        "a form body",
+      ],
+      [
+        "/api/mutation",
+        { "content-type": "multipart/form-data; boundary=x" },
+        call("writes:bump", { name: "cross-site" }),
+        "a multipart body",
+      ],
       ["/api/mutation", {}, call("writes:bump", { name: "cross-site" }), "no content type"],
-      ["/api/action", { "content-type": "text/plain", origin: "http://localhost:5173" }, call("faults:ok", {}), "text/plain from a loopback page"],
+      [
+        "/api/action",
+        { "content-type": "text/plain", origin: "http://localhost:5173" },
+        call("faults:ok", {}),
+        "text/plain from a loopback page",
+      ],
       ["/api/run/files/uploadUrl", {}, "", "an empty body without content type"],
     ];
     for (const [path, headers, body, what] of attacks) {
@@ -229,15 +298,29 @@ describe("cross-site requests: the function API takes JSON, and CORS only from l
       assert.doesNotMatch(answer.body, /"status":"success"/, `${what} ran`);
     }
     // Without a foreign Origin, the refusal is the content type's, and it says what to send.
-    const plain = await send(child.apiPort, { method: "POST", path: "/api/mutation", host, headers: { "content-type": "text/plain" }, body: call("writes:bump", { name: "cross-site" }) });
+    const plain = await send(child.apiPort, {
+      method: "POST",
+      path: "/api/mutation",
+      host,
+      headers: { "content-type": "text/plain" },
+      body: call("writes:bump", { name: "cross-site" }),
+    });
     assert.equal(plain.status, 415);
     assert.match(plain.body, /application\/json/);
     const committed = (await valueOfCall<number>(child.api, "query", "writes:counter", { name: "cross-site" })) - before;
-    tally.notes.push(`${attacks.length} cross-site posts without a JSON content type (text/plain, form, multipart, none): ${committed} committed`);
+    tally.notes.push(
+      `${attacks.length} cross-site posts without a JSON content type (text/plain, form, multipart, none): ${committed} committed`,
+    );
     assert.equal(committed, 0, "no attack committed");
     // What ConvexHttpClient sends is still served, with or without a charset.
     for (const type of ["application/json", "application/json; charset=utf-8"]) {
-      const ok = await send(child.apiPort, { method: "POST", path: "/api/query", host, headers: { "content-type": type }, body: call("faults:ok", {}) });
+      const ok = await send(child.apiPort, {
+        method: "POST",
+        path: "/api/query",
+        host,
+        headers: { "content-type": type },
+        body: call("faults:ok", {}),
+      });
       assert.equal(ok.status, 200, `${type}: ${ok.body}`);
     }
   });
@@ -261,7 +344,13 @@ describe("cross-site requests: the function API takes JSON, and CORS only from l
       assert.match(String(asked.headers["access-control-allow-methods"]), /\bPOST\b/);
       assert.equal(asked.headers["access-control-allow-headers"], "authorization,content-type");
       assert.equal(asked.headers["access-control-max-age"], "86400");
-      const actual = await send(child.apiPort, { method: "POST", path: "/api/query", host, headers: { ...json, origin }, body: call("faults:ok", {}) });
+      const actual = await send(child.apiPort, {
+        method: "POST",
+        path: "/api/query",
+        host,
+        headers: { ...json, origin },
+        body: call("faults:ok", {}),
+      });
       assert.equal(actual.status, 200, actual.body);
       assert.equal(actual.headers["access-control-allow-origin"], origin);
       assert.match(String(actual.headers.vary), /origin/i);
@@ -272,17 +361,36 @@ describe("cross-site requests: the function API takes JSON, and CORS only from l
     const host = loopbackHost(child.apiPort);
     const before = await valueOfCall<number>(child.api, "query", "writes:counter", { name: "foreign" });
     const uploadUrl = new URL(await valueOfCall<string>(child.api, "mutation", "files:uploadUrl"));
-    const origins = ["https://evil.example", "null", "http://localhost.evil.example", "http://127.0.0.1.evil.example:5173", "chrome-extension://abc", "https://app.example"];
+    const origins = [
+      "https://evil.example",
+      "null",
+      "http://localhost.evil.example",
+      "http://127.0.0.1.evil.example:5173",
+      "chrome-extension://abc",
+      "https://app.example",
+    ];
     for (const origin of origins) {
       tally.inputsTried++;
       const asked = await preflight(child, "/api/mutation", origin);
       assert.equal(asked.status, 403, `preflight from ${origin}`);
       assert.equal(asked.headers["access-control-allow-origin"], undefined);
       assert.match(asked.body, /--allow-origin/, "the refusal says how to allow the page");
-      const mutation = await send(child.apiPort, { method: "POST", path: "/api/mutation", host, headers: { ...json, origin }, body: call("writes:bump", { name: "foreign" }) });
+      const mutation = await send(child.apiPort, {
+        method: "POST",
+        path: "/api/mutation",
+        host,
+        headers: { ...json, origin },
+        body: call("writes:bump", { name: "foreign" }),
+      });
       assert.equal(mutation.status, 403, `POST /api/mutation from ${origin}: ${mutation.body}`);
       assert.equal(mutation.headers["access-control-allow-origin"], undefined);
-      const upload = await send(child.apiPort, { method: "POST", path: `${uploadUrl.pathname}${uploadUrl.search}`, host, headers: { "content-type": "text/plain", origin }, body: "planted" });
+      const upload = await send(child.apiPort, {
+        method: "POST",
+        path: `${uploadUrl.pathname}${uploadUrl.search}`,
+        host,
+        headers: { "content-type": "text/plain", origin },
+        body: "planted",
+      });
       assert.equal(upload.status, 403, `upload from ${origin}: ${upload.body}`);
     }
     const committed = (await valueOfCall<number>(child.api, "query", "writes:counter", { name: "foreign" })) - before;
@@ -296,7 +404,11 @@ describe("cross-site requests: the function API takes JSON, and CORS only from l
     const allowed = await preflight(widened, "/api/query", "https://app.example");
     assert.equal(allowed.status, 200);
     assert.equal(allowed.headers["access-control-allow-origin"], "https://app.example");
-    assert.equal((await preflight(widened, "/api/query", "http://localhost:5173")).headers["access-control-allow-origin"], "http://localhost:5173", "loopback pages still work");
+    assert.equal(
+      (await preflight(widened, "/api/query", "http://localhost:5173")).headers["access-control-allow-origin"],
+      "http://localhost:5173",
+      "loopback pages still work",
+    );
     assert.equal((await preflight(widened, "/api/query", "https://evil.example")).status, 403);
   });
 
@@ -304,11 +416,22 @@ describe("cross-site requests: the function API takes JSON, and CORS only from l
     const host = loopbackHost(child.sitePort);
     for (const origin of ["https://evil.example", "http://localhost:5173"]) {
       tally.inputsTried++;
-      const echo = await send(child.sitePort, { method: "POST", path: "/echo/cors", host, headers: { "content-type": "text/plain", origin }, body: "hello" });
+      const echo = await send(child.sitePort, {
+        method: "POST",
+        path: "/echo/cors",
+        host,
+        headers: { "content-type": "text/plain", origin },
+        body: "hello",
+      });
       assert.equal(echo.status, 200, echo.body);
       assert.equal((JSON.parse(echo.body) as { bytes: number }).bytes, 5);
       assert.equal(echo.headers["access-control-allow-origin"], undefined);
-      const preflight = await send(child.sitePort, { method: "OPTIONS", path: "/echo/cors", host, headers: { origin, "access-control-request-method": "POST" } });
+      const preflight = await send(child.sitePort, {
+        method: "OPTIONS",
+        path: "/echo/cors",
+        host,
+        headers: { origin, "access-control-request-method": "POST" },
+      });
       assert.equal(preflight.status, 404, "no OPTIONS route: the backend's 404");
       assert.equal(preflight.body, "No matching routes found");
     }

@@ -72,7 +72,10 @@ test("a 100 MB JWKS is not read whole: getUserIdentity() throws an error naming 
   issuer.overrides.set("/custom/jwks.json", hugeJson(jwks.slice(0, -1), "}", HUGE, sent, false));
   const body = await whoami(await issuer.sign(claims(issuer.customIssuer, "convex-lens-test")));
   assert.equal(body.value, undefined);
-  assert.equal(body.error, `Could not fetch JWKS from URL '${issuer.customJwks}': the document is larger than 1 MiB, the limit for auth provider documents.`);
+  assert.equal(
+    body.error,
+    `Could not fetch JWKS from URL '${issuer.customJwks}': the document is larger than 1 MiB, the limit for auth provider documents.`,
+  );
   assert.ok(sent.bytes < 16 * 1024 * 1024, `the provider sent ${sent.bytes} bytes before the runtime stopped reading`);
   issuer.overrides.delete("/custom/jwks.json");
 });

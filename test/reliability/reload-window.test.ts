@@ -132,7 +132,13 @@ test("a stream of requests on both origins across five reloads: every answer is 
     stop = true;
     await Promise.all(clients);
   }
-  assert.deepEqual(site.filter((outcome) => JSON.stringify(outcome) !== JSON.stringify(REAL_SITE_ANSWER)), []);
-  assert.deepEqual(api.filter((outcome) => JSON.stringify(outcome) !== JSON.stringify(REAL_API_ANSWER)), []);
+  assert.deepEqual(
+    site.filter((outcome) => JSON.stringify(outcome) !== JSON.stringify(REAL_SITE_ANSWER)),
+    [],
+  );
+  assert.deepEqual(
+    api.filter((outcome) => JSON.stringify(outcome) !== JSON.stringify(REAL_API_ANSWER)),
+    [],
+  );
   tally.notes.push(`${site.length + api.length} requests on both origins across 5 reloads, all answered by a build`);
 });

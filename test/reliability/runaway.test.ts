@@ -81,10 +81,13 @@ describe("memory beyond Convex's limit", () => {
     }
     await assertServing(child);
     const bound = rssServing + 128 * MIB;
-    const after = await poll(() => {
-      const now = rssOf(child.pid);
-      return now < bound ? now : undefined;
-    }, `serve's RSS to fall below ${Math.round(bound / MIB)} MiB after ${what}`);
+    const after = await poll(
+      () => {
+        const now = rssOf(child.pid);
+        return now < bound ? now : undefined;
+      },
+      `serve's RSS to fall below ${Math.round(bound / MIB)} MiB after ${what}`,
+    );
     const mib = (bytes: number) => `${Math.round(bytes / MIB)} MiB`;
     t.diagnostic(`${what}: serve's RSS ${mib(rssServing)} before, ${mib(peak)} at most while it ran, ${mib(after)} after`);
     return result;
@@ -96,7 +99,9 @@ describe("memory beyond Convex's limit", () => {
   test("an action that allocates 1 GiB of ArrayBuffers while yielding: Convex's error, serve serves on, the memory comes back", async (t) => {
     const outcome = await runaway(t, "1 GiB while yielding", () => callApi(child.api, "action", "runaway:hogYielding", HOG));
     failedWith(outcome, OUT_OF_MEMORY);
-    await child.cli.waitFor(/Out of memory: user code held \d+ MiB in a function runner where 1 execution ran, over their limit \(64 MiB per execution, as on Convex\)/);
+    await child.cli.waitFor(
+      /Out of memory: user code held \d+ MiB in a function runner where 1 execution ran, over their limit \(64 MiB per execution, as on Convex\)/,
+    );
   });
 
   test("an action that allocates 1 GiB in a loop that never yields: stopped the same way", async (t) => {
@@ -108,10 +113,13 @@ describe("memory beyond Convex's limit", () => {
     const response = await runaway(t, "1 GiB in an HTTP action", () => fetch(`${child.site}/hog?mb=${HOG.mb}&holdMs=${HOG.holdMs}`));
     assert.equal(response.status, 500);
     const body = (await response.json()) as { code: string };
-    assert.match(body.code, /^\[Request ID: [0-9a-f]+\] Server Error: JavaScript execution ran out of memory \(maximum memory usage: 64 MB\)$/);
+    assert.match(
+      body.code,
+      /^\[Request ID: [0-9a-f]+\] Server Error: JavaScript execution ran out of memory \(maximum memory usage: 64 MB\)$/,
+    );
   });
 
-  test("within the limits: 32 MiB in an action, 128 MiB in a \"use node\" action (Node's limit is 512 MiB)", async () => {
+  test('within the limits: 32 MiB in an action, 128 MiB in a "use node" action (Node\'s limit is 512 MiB)', async () => {
     assert.equal((await callApi(child.api, "action", "runaway:hogYielding", { mb: 32, holdMs: 500 })).value, 32);
     assert.equal((await callApi(child.api, "action", "nodeMemory:allocate", { mb: 128, holdMs: 500 })).value, 128);
     await assertServing(child);
@@ -119,7 +127,11 @@ describe("memory beyond Convex's limit", () => {
 
   test("two executions running side by side share their budget: 40 MiB each passes", async () => {
     const both = await Promise.all([1, 2].map(() => callApi(child.api, "action", "runaway:hogYielding", { mb: 40, holdMs: 1000 })));
-    assert.deepEqual(both.map((o) => o.value), [40, 40], JSON.stringify(both));
+    assert.deepEqual(
+      both.map((o) => o.value),
+      [40, 40],
+      JSON.stringify(both),
+    );
   });
 });
 

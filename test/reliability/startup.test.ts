@@ -52,7 +52,14 @@ async function setUp() {
     gate.remove();
   });
   tally.runs++;
-  return { project, dataDir, gate, ports: { site: site!, api: api! }, siteUrl: `http://127.0.0.1:${site}`, apiUrl: `http://127.0.0.1:${api}` };
+  return {
+    project,
+    dataDir,
+    gate,
+    ports: { site: site!, api: api! },
+    siteUrl: `http://127.0.0.1:${site}`,
+    apiUrl: `http://127.0.0.1:${api}`,
+  };
 }
 
 function start(setup: Awaited<ReturnType<typeof setUp>>): CliRun {
@@ -95,11 +102,16 @@ test("requests every 20 ms from the moment serve starts: it keeps running, and e
   assert.ok(isRunning(cli), `serve exited:\n${cli.output()}`);
   assert.doesNotMatch(cli.output(), /matcher is already built/);
   // The ten rounds sent while the load waited at the gate were all answered, nothing broke.
-  assert.ok(siteAnswers.length >= 10 && apiAnswers.length >= 10, `answered: ${siteAnswers.length} site, ${apiAnswers.length} API of ${sentDuringLoad} rounds`);
+  assert.ok(
+    siteAnswers.length >= 10 && apiAnswers.length >= 10,
+    `answered: ${siteAnswers.length} site, ${apiAnswers.length} API of ${sentDuringLoad} rounds`,
+  );
   for (const outcome of await Promise.all([...site, ...api])) assert.notEqual(outcome.kind, "failed", JSON.stringify(outcome));
   for (const outcome of siteAnswers) assert.deepEqual(outcome, REAL_SITE_ANSWER);
   for (const outcome of apiAnswers) assert.deepEqual(outcome, REAL_API_ANSWER);
-  tally.notes.push(`${sentDuringLoad} rounds (site + API) sent every 20 ms from the start; ${siteAnswers.length + apiAnswers.length} answered, all with the real answer`);
+  tally.notes.push(
+    `${sentDuringLoad} rounds (site + API) sent every 20 ms from the start; ${siteAnswers.length + apiAnswers.length} answered, all with the real answer`,
+  );
   cli.child.kill("SIGTERM");
   assert.equal(await cli.exited, 0);
 });

@@ -59,9 +59,15 @@ test("an HTTP action and an action running when serve stops are told that Convex
   assert.equal(await exit, 0);
 
   assert.equal(siteAnswer.status, 500);
-  assert.match((JSON.parse(siteAnswer.body) as { code: string }).code, /^\[Request ID: [0-9a-f]{16}\] Server Error: Convex Lens stopped while this request was running\.$/);
+  assert.match(
+    (JSON.parse(siteAnswer.body) as { code: string }).code,
+    /^\[Request ID: [0-9a-f]{16}\] Server Error: Convex Lens stopped while this request was running\.$/,
+  );
   assert.equal(apiAnswer.status, 560);
-  assert.match((JSON.parse(apiAnswer.body) as { errorMessage: string }).errorMessage, /Convex Lens stopped while this request was running\./);
+  assert.match(
+    (JSON.parse(apiAnswer.body) as { errorMessage: string }).errorMessage,
+    /Convex Lens stopped while this request was running\./,
+  );
 });
 
 test("a request waiting for a load when serve stops is told that it is stopping", async () => {

@@ -51,7 +51,12 @@ export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Calls `check` until it returns a value other than undefined, at most `attempts` times. A guard
  * against hanging, never a statement about speed: tests assert what happened, not how fast.
  */
-export async function poll<T>(check: () => Promise<T | undefined> | T | undefined, what: string, attempts = 200, intervalMs = 50): Promise<T> {
+export async function poll<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  attempts = 200,
+  intervalMs = 50,
+): Promise<T> {
   let last: unknown;
   for (let i = 0; i < attempts; i++) {
     try {
@@ -152,7 +157,12 @@ export async function callApi(
 }
 
 /** The value of a function call that must succeed. */
-export async function valueOfCall<T>(api: string, kind: "query" | "mutation" | "action", path: string, args: Record<string, unknown> = {}): Promise<T> {
+export async function valueOfCall<T>(
+  api: string,
+  kind: "query" | "mutation" | "action",
+  path: string,
+  args: Record<string, unknown> = {},
+): Promise<T> {
   const outcome = await callApi(api, kind, path, args);
   if (outcome.status !== "success") throw new Error(`${path} failed: ${outcome.errorMessage}`);
   return outcome.value as T;

@@ -56,7 +56,11 @@ describe("thrown values that are not Errors", () => {
     ["faults:throwSymbol", "query", /^Uncaught Symbol\(thrown symbol\)$/],
     ["faults:throwCyclic", "query", /^Uncaught <ref \*1> \{ name: 'cyclic', self: \[Circular \*1\] \}$/],
     // Reading what was thrown throws: still an "Uncaught" error, and the execution still ends.
-    ["faults:throwBadMessage", "query", /^Uncaught Error: the message getter throws \(thrown while reading the value the function threw\)$/],
+    [
+      "faults:throwBadMessage",
+      "query",
+      /^Uncaught Error: the message getter throws \(thrown while reading the value the function threw\)$/,
+    ],
     ["faults:throwHostileProxy", "query", /^Uncaught Error: hostile trap/],
   ];
   for (const [path, kind, expected] of cases) {
@@ -72,7 +76,11 @@ describe("results that are not Convex values", () => {
     ["faults:returnClassInstance", "query", /^Uncaught Error: Point \{"x":1,"y":2\} is not a supported Convex type\.$/],
     ["faults:returnCyclic", "query", /^Uncaught RangeError: Maximum call stack size exceeded$/],
     ["faults:returnSymbol", "mutation", /^Uncaught Error: Symbol "Symbol\(result\)" is not a supported Convex type\.$/],
-    ["faults:returnNestedFunction", "action", /^Uncaught Error: Function "\[Function\]" is not a supported Convex type \(present at path \.list\[1\]\.f in original object/],
+    [
+      "faults:returnNestedFunction",
+      "action",
+      /^Uncaught Error: Function "\[Function\]" is not a supported Convex type \(present at path \.list\[1\]\.f in original object/,
+    ],
   ];
   for (const [path, kind, expected] of cases) {
     test(`${path} (${kind})`, async () => {
@@ -85,14 +93,21 @@ describe("loops, exits and recursion", () => {
   test("an infinite loop in a query is stopped at --query-timeout", async () => {
     failedWith(
       await fault("query", "faults:spinQuery"),
-      new RegExp(`^Function execution timed out: query faults:spinQuery ran for more than ${QUERY_TIMEOUT_MS / 1000}s of execution time \\(the limit for a query\\)\\.$`),
+      new RegExp(
+        `^Function execution timed out: query faults:spinQuery ran for more than ${QUERY_TIMEOUT_MS / 1000}s of execution time \\(the limit for a query\\)\\.$`,
+      ),
     );
   });
 
   test("a mutation that loops holding the write lock: stopped, its write rolled back, the lock released", async () => {
-    failedWith(await fault("mutation", "faults:spinMutation"), /^Function execution timed out: mutation faults:spinMutation ran for more than/);
+    failedWith(
+      await fault("mutation", "faults:spinMutation"),
+      /^Function execution timed out: mutation faults:spinMutation ran for more than/,
+    );
     assert.equal(await valueOfCall(child.api, "mutation", "writes:bump", { name: "after-spin" }), 1);
-    const notes = await valueOfCall<{ byFilter: string[] }>(child.api, "query", "writes:findNotes", { text: "written by spinMutation, never committed" });
+    const notes = await valueOfCall<{ byFilter: string[] }>(child.api, "query", "writes:findNotes", {
+      text: "written by spinMutation, never committed",
+    });
     assert.deepEqual(notes.byFilter, []);
     tally.requestsSent += 2;
   });
@@ -101,7 +116,9 @@ describe("loops, exits and recursion", () => {
     failedWith(await fault("query", "faults:exitInQuery"), /^The function runner exited \(code 1\) while this request was running$/);
     failedWith(await fault("mutation", "faults:exitInMutation"), /^The function runner exited \(code 2\) while this request was running$/);
     failedWith(await fault("action", "faults:exitInAction"), /^The function runner exited \(code 7\) while this request was running$/);
-    const notes = await valueOfCall<{ byFilter: string[] }>(child.api, "query", "writes:findNotes", { text: "written by exitInMutation, never committed" });
+    const notes = await valueOfCall<{ byFilter: string[] }>(child.api, "query", "writes:findNotes", {
+      text: "written by exitInMutation, never committed",
+    });
     assert.deepEqual(notes.byFilter, [], "the exiting mutation's write is rolled back");
     assert.equal(await valueOfCall(child.api, "mutation", "writes:bump", { name: "after-exit" }), 1, "the write lock is free");
     tally.requestsSent += 2;
@@ -122,7 +139,10 @@ describe("loops, exits and recursion", () => {
       // Requests sent right behind it wait in the looping worker's queue until the pool sets that
       // worker aside; then they run on the fresh one (they used to wait for the loop to end).
       const behind = await Promise.all(Array.from({ length: 5 }, () => callApi(own.api, "query", "faults:ok")));
-      assert.deepEqual(behind.map((o) => o.value), ["fine", "fine", "fine", "fine", "fine"]);
+      assert.deepEqual(
+        behind.map((o) => o.value),
+        ["fine", "fine", "fine", "fine", "fine"],
+      );
       for (let i = 0; i < 5; i++) await assertServing(own);
       assert.equal(await valueOfCall(own.api, "mutation", "writes:bump", { name: "beside-spinning-action" }), 1);
       tally.requestsSent += 17;
@@ -160,7 +180,9 @@ describe("promises and timers nobody waits for", () => {
 test("a timer that loops after its action returned: the runner is replaced and then stopped", async () => {
   const outcome = await fault("action", "faults:loopAfterReturn");
   assert.equal(outcome.value, "returned");
-  await child.cli.waitFor(/User code kept running after its function returned \(a timer or callback that never yields\): its function runner was stopped\./);
+  await child.cli.waitFor(
+    /User code kept running after its function returned \(a timer or callback that never yields\): its function runner was stopped\./,
+  );
   await assertServing(child);
   tally.requestsSent += 2;
 });
@@ -239,11 +261,15 @@ test("a worker that dies while its mutation waits for the write lock leaves the 
     failedWith(await spin, /^Function execution timed out: mutation faults:spinMutation/);
     tally.requestsSent += 3;
     // The lock is free: a mutation and a query both finish (bounded wait, not a timing claim).
-    const bumped = await poll(async () => {
-      const abort = AbortSignal.timeout(5000);
-      const outcome = await callApi(slow.api, "mutation", "writes:bump", { name: "after-dead-waiter" }, { signal: abort });
-      return outcome.status === "success" ? outcome.value : undefined;
-    }, "a mutation after the dead waiter", 3);
+    const bumped = await poll(
+      async () => {
+        const abort = AbortSignal.timeout(5000);
+        const outcome = await callApi(slow.api, "mutation", "writes:bump", { name: "after-dead-waiter" }, { signal: abort });
+        return outcome.status === "success" ? outcome.value : undefined;
+      },
+      "a mutation after the dead waiter",
+      3,
+    );
     assert.equal(bumped, 1);
     await assertServing(slow);
     tally.requestsSent += 3;
@@ -260,7 +286,10 @@ test("actions and HTTP actions stuck in a loop are stopped at their own limit (i
   try {
     tally.faultsInjected += 2;
     const outcome = await callApi(serving.api.url, "action", "faults:spinAction");
-    failedWith(outcome, /^Function execution timed out: action faults:spinAction ran for more than 0\.4s of execution time \(the limit for an action\)\.$/);
+    failedWith(
+      outcome,
+      /^Function execution timed out: action faults:spinAction ran for more than 0\.4s of execution time \(the limit for an action\)\.$/,
+    );
     const response = await fetch(`${serving.site.url}/fault/spin`);
     assert.equal(response.status, 500);
     const body = (await response.json()) as { code: string };

@@ -64,7 +64,10 @@ test("a duplicate route is refused with the router's own message", async () => {
   await withProject(
     (dir) => {
       const file = join(dir, "convex", "http.ts");
-      const text = readFileSync(file, "utf8").replace("export default http;", 'http.route({ path: "/echo", method: "GET", handler: echo });\nexport default http;');
+      const text = readFileSync(file, "utf8").replace(
+        "export default http;",
+        'http.route({ path: "/echo", method: "GET", handler: echo });\nexport default http;',
+      );
       writeFileSync(file, text);
     },
     async (state) => {

@@ -7,11 +7,12 @@ import { serveFixture } from "../helpers/serve-fixture";
 test("40 concurrent increments of one counter end at exactly 40", async () => {
   const server = await serveFixture("basic");
   try {
-    const responses = await Promise.all(
-      Array.from({ length: 40 }, () => server.get("/increment?name=race", { method: "POST" })),
-    );
+    const responses = await Promise.all(Array.from({ length: 40 }, () => server.get("/increment?name=race", { method: "POST" })));
     const values = await Promise.all(responses.map(async (r) => ((await r.json()) as { value: number }).value));
-    assert.deepEqual([...values].sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i + 1));
+    assert.deepEqual(
+      [...values].sort((a, b) => a - b),
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
     const final = await server.runtime.runFunction("counter:get", { name: "race" }, { udfType: "query" });
     assert.deepEqual(final, { ok: true, value: 40, logLines: [] });
   } finally {
@@ -113,7 +114,10 @@ test("a line logged just before an infinite loop reaches the log store with the 
     assert.equal(execution?.outcome, "failure");
     assert.match(execution?.errorMessage ?? "", /timed out/);
     const lines = server.runtime.logs.queryLines({ requestId: "req-spin-log", limit: 10 });
-    assert.deepEqual(lines.map((line) => [line.level, line.message]), [["LOG", "'about to loop'"]]);
+    assert.deepEqual(
+      lines.map((line) => [line.level, line.message]),
+      [["LOG", "'about to loop'"]],
+    );
   } finally {
     await server.stop();
   }
@@ -124,7 +128,11 @@ test("every execution and log line is recorded under the request id", async () =
   try {
     const response = await server.get("/increment?name=logs", { method: "POST", headers: { "convex-request-id": "req-logs-1" } });
     await response.arrayBuffer();
-    const logged = await server.get("/log", { method: "POST", body: JSON.stringify({ count: 2 }), headers: { "convex-request-id": "req-logs-2" } });
+    const logged = await server.get("/log", {
+      method: "POST",
+      body: JSON.stringify({ count: 2 }),
+      headers: { "convex-request-id": "req-logs-2" },
+    });
     await logged.text();
     const executions = server.runtime.logs.listExecutions({ requestId: "req-logs-1" });
     const identifiers = executions.map((e) => `${e.udfType}:${e.identifier}:${e.outcome}`).sort();

@@ -39,6 +39,8 @@ test("a helper that routes through another package's router is credited, not the
 });
 
 test("a package's own router module with no project frame below it is that package's", () => {
-  const origin = originOf(stack(`HttpRouter.route (${NM}/convex/dist/esm/server/router.js:120:7)`, `${NM}/@acme/component/dist/http.js:9:1`));
+  const origin = originOf(
+    stack(`HttpRouter.route (${NM}/convex/dist/esm/server/router.js:120:7)`, `${NM}/@acme/component/dist/http.js:9:1`),
+  );
   assert.deepEqual(origin, { kind: "package", name: "@acme/component" });
 });

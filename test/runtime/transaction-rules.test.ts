@@ -13,7 +13,10 @@ after(async () => {
 
 test("fetch in a query throws the backend's error", async () => {
   const outcome = await server.runtime.runFunction("counter:fetchInQuery", {}, { udfType: "query" });
-  assert.equal(!outcome.ok && outcome.error.message.split("\n")[0], "Uncaught Error: Can't use fetch() in queries and mutations. Please consider using an action. See https://docs.convex.dev/functions/actions for more details.");
+  assert.equal(
+    !outcome.ok && outcome.error.message.split("\n")[0],
+    "Uncaught Error: Can't use fetch() in queries and mutations. Please consider using an action. See https://docs.convex.dev/functions/actions for more details.",
+  );
 });
 
 test("setTimeout in a mutation throws the backend's error", async () => {

@@ -9,7 +9,8 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 function assertMatches(expression: string, times: string[], expected = true) {
   const pattern = parseCronExpression(expression);
-  for (const time of times) assert.equal(cronMatches(pattern, at(time)), expected, `${expression} ${expected ? "should" : "should not"} match ${time}`);
+  for (const time of times)
+    assert.equal(cronMatches(pattern, at(time)), expected, `${expression} ${expected ? "should" : "should not"} match ${time}`);
 }
 
 /** The next `count` run times after `from`. */
@@ -27,7 +28,16 @@ function upcoming(expression: string, from: string, count: number): string[] {
 }
 
 test("five fields, spaces or tabs between; anything else is the crate's one error", () => {
-  for (const ok of ["* * * * *", "0 12 * * 1,5", "0\t12 * *  *", "*/15,30-59/10 0 * * *", "0 0 L-3W FEB *", "0 0 * * SAT#5", "0 0 * jan-MAR mon-fri", "007 00 01 01 0"]) {
+  for (const ok of [
+    "* * * * *",
+    "0 12 * * 1,5",
+    "0\t12 * *  *",
+    "*/15,30-59/10 0 * * *",
+    "0 0 L-3W FEB *",
+    "0 0 * * SAT#5",
+    "0 0 * jan-MAR mon-fri",
+    "007 00 01 01 0",
+  ]) {
     assert.doesNotThrow(() => parseCronExpression(ok), ok);
   }
   const bad = [
@@ -78,7 +88,12 @@ test("day of week: 0 is Sunday, names in any case, ranges of names", () => {
 
 test("both day fields restricted: either one matches", () => {
   // The 13th, or any Friday.
-  assert.deepEqual(upcoming("0 0 13 * 5", "2024-09-01T00:00", 4), ["2024-09-06T00:00", "2024-09-13T00:00", "2024-09-20T00:00", "2024-09-27T00:00"]);
+  assert.deepEqual(upcoming("0 0 13 * 5", "2024-09-01T00:00", 4), [
+    "2024-09-06T00:00",
+    "2024-09-13T00:00",
+    "2024-09-20T00:00",
+    "2024-09-27T00:00",
+  ]);
   assert.deepEqual(upcoming("0 0 13 * 5", "2024-10-10T00:00", 2), ["2024-10-11T00:00", "2024-10-13T00:00"]);
 });
 
@@ -106,9 +121,21 @@ test("nearest and last weekdays, nth and last weekday of the month", () => {
 });
 
 test("steps and lists", () => {
-  assertMatches("*/15,30-59/10 0 * * *", ["2020-01-01T00:00", "2020-01-01T00:15", "2020-01-01T00:30", "2020-01-01T00:40", "2020-01-01T00:45", "2020-01-01T00:50"]);
+  assertMatches("*/15,30-59/10 0 * * *", [
+    "2020-01-01T00:00",
+    "2020-01-01T00:15",
+    "2020-01-01T00:30",
+    "2020-01-01T00:40",
+    "2020-01-01T00:45",
+    "2020-01-01T00:50",
+  ]);
   assertMatches("*/15,30-59/10 0 * * *", ["2020-01-01T00:10", "2020-01-01T00:35", "2020-01-01T01:00"], false);
-  assert.deepEqual(upcoming("5/20 * * * *", "2024-01-01T00:00", 4), ["2024-01-01T00:05", "2024-01-01T00:25", "2024-01-01T00:45", "2024-01-01T01:05"]);
+  assert.deepEqual(upcoming("5/20 * * * *", "2024-01-01T00:00", 4), [
+    "2024-01-01T00:05",
+    "2024-01-01T00:25",
+    "2024-01-01T00:45",
+    "2024-01-01T01:05",
+  ]);
 });
 
 test("wrapping ranges and steps keep the crate's quirks", () => {
@@ -117,7 +144,9 @@ test("wrapping ranges and steps keep the crate's quirks", () => {
   assertMatches("50-10 * * * *", ["2024-01-01T00:48", "2024-01-01T00:11"], false);
   assertMatches("59-0 23-0 31-1 12-1 *", ["2020-01-31T00:59", "2020-01-01T23:00", "2020-12-31T23:59", "2020-12-01T00:00"]);
   // A wrapping step over days of the month counts past the 31st and skips the 1st.
-  const days = [...Array(31).keys()].map((i) => i + 1).filter((day) => cronMatches(parseCronExpression("0 0 25-5/2 * *"), Date.UTC(2024, 0, day)));
+  const days = [...Array(31).keys()]
+    .map((i) => i + 1)
+    .filter((day) => cronMatches(parseCronExpression("0 0 25-5/2 * *"), Date.UTC(2024, 0, day)));
   assert.deepEqual(days, [2, 4, 25, 27, 29, 31]);
 });
 

@@ -45,19 +45,37 @@ test("an unchanged job is left alone: reloading does not restart its interval", 
 
 test("new arguments or function keep the next run; a new schedule counts from the previous run", () => {
   const args = reconcileCrons("", [stored("a")], [spec("a", { args: [{ n: 2 }] })], NOW);
-  assert.deepEqual(args.update.map((job) => [job.cronSpec.udfArgs, job.nextTs]), [['[{"n":2}]', NOW + 30_000]]);
+  assert.deepEqual(
+    args.update.map((job) => [job.cronSpec.udfArgs, job.nextTs]),
+    [['[{"n":2}]', NOW + 30_000]],
+  );
   const faster = reconcileCrons("", [stored("a")], [spec("a", { schedule: { type: "interval", seconds: 10 } })], NOW);
   // Previous run 30 s ago + 10 s: in the past, so it runs at once.
-  assert.deepEqual(faster.update.map((job) => job.nextTs), [NOW - 20_000]);
+  assert.deepEqual(
+    faster.update.map((job) => job.nextTs),
+    [NOW - 20_000],
+  );
   const neverRan = reconcileCrons("", [stored("a", { prevTs: null })], [spec("a", { schedule: { type: "interval", seconds: 10 } })], NOW);
-  assert.deepEqual(neverRan.update.map((job) => job.nextTs), [NOW]);
+  assert.deepEqual(
+    neverRan.update.map((job) => job.nextTs),
+    [NOW],
+  );
   const hourly = reconcileCrons("", [stored("a")], [spec("a", { schedule: { type: "hourly", minuteUTC: 15 } })], NOW);
-  assert.deepEqual(hourly.update.map((job) => new Date(job.nextTs).toISOString()), ["2024-05-01T10:15:00.000Z"]);
+  assert.deepEqual(
+    hourly.update.map((job) => new Date(job.nextTs).toISOString()),
+    ["2024-05-01T10:15:00.000Z"],
+  );
 });
 
 test("a job no longer declared is deleted; other components' jobs are not touched", () => {
   const changes = reconcileCrons("", [stored("a"), stored("gone"), stored("a", {}, "rateLimiter")], [spec("a")], NOW);
-  assert.deepEqual(changes.remove.map((job) => job._id), ["id--gone"]);
+  assert.deepEqual(
+    changes.remove.map((job) => job._id),
+    ["id--gone"],
+  );
   const component = reconcileCrons("rateLimiter", [stored("a"), stored("a", {}, "rateLimiter")], [], NOW);
-  assert.deepEqual(component.remove.map((job) => job._id), ["id-rateLimiter-a"]);
+  assert.deepEqual(
+    component.remove.map((job) => job._id),
+    ["id-rateLimiter-a"],
+  );
 });

@@ -2,7 +2,15 @@
 // next_ts.rs tests) and its rule for runs in the past (complete_job_run). No clock: `now` is given.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { completeRun, describeSchedule, NO_NEXT_TIME, nextRunTime, sameSchedule, skippedRunsMessage, type CronSchedule } from "../../runtime/scheduler/cron-schedule";
+import {
+  completeRun,
+  describeSchedule,
+  NO_NEXT_TIME,
+  nextRunTime,
+  sameSchedule,
+  skippedRunsMessage,
+  type CronSchedule,
+} from "../../runtime/scheduler/cron-schedule";
 
 const seconds = (s: number) => s * 1000;
 const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
@@ -47,16 +55,29 @@ test("monthly jobs on the 29th to 31st skip months without that day; UTC has no 
 });
 
 test("weekly on Sunday is day 0; a cron string that never matches has no next time", () => {
-  assert.equal(iso(nextRunTime({ type: "weekly", dayOfWeek: 0, hourUTC: 0, minuteUTC: 0 }, null, Date.parse("2024-06-01T12:00:00Z"))), "2024-06-02T00:00:00Z");
+  assert.equal(
+    iso(nextRunTime({ type: "weekly", dayOfWeek: 0, hourUTC: 0, minuteUTC: 0 }, null, Date.parse("2024-06-01T12:00:00Z"))),
+    "2024-06-02T00:00:00Z",
+  );
   assert.throws(() => nextRunTime({ type: "cron", cron: "0 0 30 2 *" }, null, 0), { message: NO_NEXT_TIME });
 });
 
 test("after a run, times already past are skipped, not caught up", () => {
   const interval: CronSchedule = { type: "interval", seconds: 2 };
   const scheduled = Date.parse("2024-01-01T00:00:00Z");
-  assert.deepEqual(completeRun(interval, scheduled, scheduled + 500), { previous: scheduled, next: scheduled + 2000, skipped: 0, firstSkipped: null });
+  assert.deepEqual(completeRun(interval, scheduled, scheduled + 500), {
+    previous: scheduled,
+    next: scheduled + 2000,
+    skipped: 0,
+    firstSkipped: null,
+  });
   // A run that ended 7.1 s after its time: 2 s, 4 s and 6 s have passed.
-  assert.deepEqual(completeRun(interval, scheduled, scheduled + 7100), { previous: scheduled, next: scheduled + 8000, skipped: 3, firstSkipped: scheduled + 2000 });
+  assert.deepEqual(completeRun(interval, scheduled, scheduled + 7100), {
+    previous: scheduled,
+    next: scheduled + 8000,
+    skipped: 3,
+    firstSkipped: scheduled + 2000,
+  });
   // A time equal to now is not in the past.
   assert.equal(completeRun(interval, scheduled, scheduled + 4000).skipped, 1);
   // Lens stopped at 09:05's run and started again at 11:30: 10:05 and 11:05 are skipped.
@@ -76,6 +97,9 @@ test("schedules compare by meaning and read as words", () => {
   assert.equal(describeSchedule({ type: "hourly", minuteUTC: 5 }), "Hourly at minute 5 (UTC)");
   assert.equal(describeSchedule({ type: "daily", hourUTC: 8, minuteUTC: 5 }), "Daily at 08:05 UTC");
   assert.equal(describeSchedule({ type: "weekly", dayOfWeek: 2, hourUTC: 17, minuteUTC: 30 }), "Weekly on Tuesday at 17:30 UTC");
-  assert.equal(describeSchedule({ type: "monthly", day: 31, hourUTC: 0, minuteUTC: 0 }), "Monthly on day 31 at 00:00 UTC (not in months without day 31)");
+  assert.equal(
+    describeSchedule({ type: "monthly", day: 31, hourUTC: 0, minuteUTC: 0 }),
+    "Monthly on day 31 at 00:00 UTC (not in months without day 31)",
+  );
   assert.equal(describeSchedule({ type: "cron", cron: "0 12 * * 1,5" }), 'Cron "0 12 * * 1,5" (UTC)');
 });

@@ -65,15 +65,32 @@ test("interval jobs run on schedule, mutation and action, as cron executions wit
   const serving = await serve(projectDir, dataDir);
   try {
     // Jobs exist as soon as serving starts; an interval job's first run is its creation.
-    assert.deepEqual(serving.crons.list().map((entry) => entry.job.name), ["nightly cleanup", "record every 2s", "report every 3s"]);
-    await waitFor(async () => (await call<RunRow[]>(serving, "jobs:runs", { label: "interval" })).length >= 2, WAIT_MS, () => "two runs of the interval job");
+    assert.deepEqual(
+      serving.crons.list().map((entry) => entry.job.name),
+      ["nightly cleanup", "record every 2s", "report every 3s"],
+    );
+    await waitFor(
+      async () => (await call<RunRow[]>(serving, "jobs:runs", { label: "interval" })).length >= 2,
+      WAIT_MS,
+      () => "two runs of the interval job",
+    );
     const rows = await call<RunRow[]>(serving, "jobs:runs", { label: "interval" });
-    assert.ok(rows.every((row) => row.identity === null), "cron runs have no identity");
+    assert.ok(
+      rows.every((row) => row.identity === null),
+      "cron runs have no identity",
+    );
 
-    await waitFor(() => (job(serving, "report every 3s")?.runs.length ?? 0) >= 1, WAIT_MS, () => "a run of the action job");
+    await waitFor(
+      () => (job(serving, "report every 3s")?.runs.length ?? 0) >= 1,
+      WAIT_MS,
+      () => "a run of the action job",
+    );
     const report = job(serving, "report every 3s")!;
     assert.deepEqual(report.runs[0]!.status, { type: "success", result: '"done"' });
-    assert.equal(report.runs[0]!.logLines.logLines.some((line) => line.includes("reporting")), true);
+    assert.equal(
+      report.runs[0]!.logLines.logLines.some((line) => line.includes("reporting")),
+      true,
+    );
 
     const executions = cronExecutions(serving);
     assert.ok(executions.some((e) => e.identifier === "jobs:record" && e.udfType === "mutation" && e.outcome === "success"));
@@ -84,9 +101,19 @@ test("interval jobs run on schedule, mutation and action, as cron executions wit
     assert.equal(record.job.state.type, "pending");
     assert.notEqual(record.job.prevTs, null);
     assert.equal(record.job.nextTs - record.job.prevTs!, 2000);
-    assert.deepEqual(record.job.cronSpec, { udfPath: "jobs.js:record", udfArgs: '[{"label":"interval"}]', cronSchedule: { type: "interval", seconds: 2 } });
+    assert.deepEqual(record.job.cronSpec, {
+      udfPath: "jobs.js:record",
+      udfArgs: '[{"label":"interval"}]',
+      cronSchedule: { type: "interval", seconds: 2 },
+    });
     // Runs are kept newest first, at most five per job.
-    await waitFor(() => (job(serving, "record every 2s")?.runs.length ?? 0) >= 5 && cronExecutions(serving).filter((e) => e.identifier === "jobs:record").length >= 6, WAIT_MS, () => "six runs");
+    await waitFor(
+      () =>
+        (job(serving, "record every 2s")?.runs.length ?? 0) >= 5 &&
+        cronExecutions(serving).filter((e) => e.identifier === "jobs:record").length >= 6,
+      WAIT_MS,
+      () => "six runs",
+    );
     const runs = job(serving, "record every 2s")!.runs;
     assert.equal(runs.length, 5);
     assert.ok(runs.every((run, i) => i === 0 || run.ts < runs[i - 1]!.ts));
@@ -103,10 +130,14 @@ test("interval jobs run on schedule, mutation and action, as cron executions wit
 test("a restart later than the next run time runs the job once, then skips the missed times", async () => {
   const { projectDir, dataDir, cleanup } = setup();
   try {
-    let first = await serve(projectDir, dataDir);
+    const first = await serve(projectDir, dataDir);
     let before: CronJobSnapshot;
     try {
-      await waitFor(() => (job(first, "record every 2s")?.runs.length ?? 0) >= 1, WAIT_MS, () => "a first run");
+      await waitFor(
+        () => (job(first, "record every 2s")?.runs.length ?? 0) >= 1,
+        WAIT_MS,
+        () => "a first run",
+      );
       before = job(first, "record every 2s")!;
     } finally {
       await first.close();
@@ -115,12 +146,20 @@ test("a restart later than the next run time runs the job once, then skips the m
     const stored = await readJobs(dataDir);
     const missed = stored.find((j) => j.name === "record every 2s")!;
     assert.equal(missed._id, before.job._id, "the job's state survived the stop");
-    await waitFor(() => Date.now() > missed.nextTs + 4100, WAIT_MS, () => "the clock to pass two more scheduled times");
+    await waitFor(
+      () => Date.now() > missed.nextTs + 4100,
+      WAIT_MS,
+      () => "the clock to pass two more scheduled times",
+    );
 
     const startedAt = Date.now();
     const second = await serve(projectDir, dataDir);
     try {
-      await waitFor(() => job(second, "record every 2s")!.runs.some((run) => run.status.type === "canceled"), WAIT_MS, () => "the skipped runs to be recorded");
+      await waitFor(
+        () => job(second, "record every 2s")!.runs.some((run) => run.status.type === "canceled"),
+        WAIT_MS,
+        () => "the skipped runs to be recorded",
+      );
       const after = job(second, "record every 2s")!;
       const [ran, skipped] = [after.runs.find((run) => run.ts === missed.nextTs), after.runs.find((run) => run.status.type === "canceled")];
       // The missed time ran once, at start...
@@ -135,7 +174,11 @@ test("a restart later than the next run time runs the job once, then skips the m
       assert.deepEqual(skipped?.status, { type: "canceled", numCanceled: count });
       assert.equal(skipped?.ts, missed.nextTs + 2000);
       const rows = await call<RunRow[]>(second, "jobs:runs", { label: "interval" });
-      assert.equal(rows.filter((row) => row.at >= startedAt && row.at < after.job.nextTs).length, 1, "one catch-up run, not one per missed time");
+      assert.equal(
+        rows.filter((row) => row.at >= startedAt && row.at < after.job.nextTs).length,
+        1,
+        "one catch-up run, not one per missed time",
+      );
       const skippedLog = cronExecutions(second).find((e) => e.error?.startsWith("Skipping") && e.error.includes(missed._id));
       assert.deepEqual(skippedLog, {
         identifier: "jobs:record",
@@ -167,12 +210,23 @@ test("an action cut off by a stop is recorded as failed on the next start, not r
 
     const second = await serve(projectDir, dataDir);
     try {
-      await waitFor(() => job(second, "report every 3s")!.runs.some((run) => run.ts === cutOffAt), WAIT_MS, () => "the cut-off run to be recorded");
+      await waitFor(
+        () => job(second, "report every 3s")!.runs.some((run) => run.ts === cutOffAt),
+        WAIT_MS,
+        () => "the cut-off run to be recorded",
+      );
       const after = job(second, "report every 3s")!;
-      assert.deepEqual(after.runs.find((run) => run.ts === cutOffAt)!.status, { type: "err", error: "Transient error while executing action" });
+      assert.deepEqual(after.runs.find((run) => run.ts === cutOffAt)!.status, {
+        type: "err",
+        error: "Transient error while executing action",
+      });
       assert.equal(after.job.prevTs, cutOffAt);
       assert.ok(after.job.nextTs > cutOffAt);
-      assert.ok(cronExecutions(second).some((e) => e.identifier === "jobs:report" && e.outcome === "failure" && e.error === "Transient error while executing action"));
+      assert.ok(
+        cronExecutions(second).some(
+          (e) => e.identifier === "jobs:report" && e.outcome === "failure" && e.error === "Transient error while executing action",
+        ),
+      );
     } finally {
       await second.close();
     }
@@ -185,7 +239,11 @@ test("reloads reconcile: a changed schedule is rescheduled, a removed job is for
   const { projectDir, dataDir, cleanup } = setup();
   const serving = await serve(projectDir, dataDir);
   try {
-    await waitFor(() => (job(serving, "record every 2s")?.runs.length ?? 0) >= 1, WAIT_MS, () => "a first run");
+    await waitFor(
+      () => (job(serving, "record every 2s")?.runs.length ?? 0) >= 1,
+      WAIT_MS,
+      () => "a first run",
+    );
     const nightlyId = job(serving, "nightly cleanup")!.job._id;
     let told = 0;
     const unsubscribe = serving.crons.subscribe(() => (told += 1));
@@ -204,14 +262,25 @@ export default crons;
     assert.equal(serving.runtime.state.kind, "ready");
     assert.ok(told >= 1, "listeners (the functions panel) hear of the change");
     unsubscribe();
-    assert.deepEqual(serving.crons.list().map((entry) => entry.job.name), ["fails", "record every 2s"]);
-    assert.equal((await readJobs(dataDir)).some((j) => j._id === nightlyId), false, "the removed job is deleted from _cron_jobs");
+    assert.deepEqual(
+      serving.crons.list().map((entry) => entry.job.name),
+      ["fails", "record every 2s"],
+    );
+    assert.equal(
+      (await readJobs(dataDir)).some((j) => j._id === nightlyId),
+      false,
+      "the removed job is deleted from _cron_jobs",
+    );
     const record = job(serving, "record every 2s")!;
     // Rescheduled from its previous scheduled run, an hour later; its id and history stay.
     assert.equal(record.job.nextTs, record.job.prevTs! + 3_600_000);
     assert.ok(record.runs.length >= 1);
 
-    await waitFor(() => (job(serving, "fails")?.runs.length ?? 0) >= 1, WAIT_MS, () => "a run of the failing job");
+    await waitFor(
+      () => (job(serving, "fails")?.runs.length ?? 0) >= 1,
+      WAIT_MS,
+      () => "a run of the failing job",
+    );
     const failed = job(serving, "fails")!.runs[0]!;
     assert.equal(failed.status.type, "err");
     assert.match(failed.status.type === "err" ? failed.status.error : "", /the cron job failed on purpose/);
@@ -235,13 +304,19 @@ export default crons;
   );
   const serving = await serve(projectDir, dataDir);
   try {
-    await waitFor(() => (job(serving, "slow")?.runs.filter((run) => run.status.type === "success").length ?? 0) >= 2, WAIT_MS, () => "two runs of the slow job");
+    await waitFor(
+      () => (job(serving, "slow")?.runs.filter((run) => run.status.type === "success").length ?? 0) >= 2,
+      WAIT_MS,
+      () => "two runs of the slow job",
+    );
     const runs = job(serving, "slow")!.runs;
     // Each 2.5 s run ended after the next one-second times had passed: they were skipped.
     const skipped = runs.filter((run) => run.status.type === "canceled");
     assert.ok(skipped.length >= 1 && skipped.every((run) => run.status.type === "canceled" && run.status.numCanceled >= 1));
     const executions = serving.runtime.logs
-      .select("SELECT started_at, duration_ms FROM executions WHERE identifier = 'jobs:slow' AND duration_ms IS NOT NULL ORDER BY started_at")
+      .select(
+        "SELECT started_at, duration_ms FROM executions WHERE identifier = 'jobs:slow' AND duration_ms IS NOT NULL ORDER BY started_at",
+      )
       .map((row) => ({ start: Number(row.started_at), end: Number(row.started_at) + Number(row.duration_ms) }));
     assert.ok(executions.length >= 2);
     for (let i = 1; i < executions.length; i++) assert.ok(executions[i]!.start >= executions[i - 1]!.end, "runs of one job never overlap");
@@ -277,7 +352,10 @@ test("a crons.ts the backend would refuse fails the load with its words; the job
       assert.match(text, /crons\.ts/);
     }
     await serving.crons.settled();
-    assert.deepEqual(serving.crons.list().map((entry) => entry.job.name), ["nightly cleanup", "record every 2s", "report every 3s"]);
+    assert.deepEqual(
+      serving.crons.list().map((entry) => entry.job.name),
+      ["nightly cleanup", "record every 2s", "report every 3s"],
+    );
   } finally {
     await serving.close();
     cleanup();
@@ -305,6 +383,8 @@ async function readJobs(dataDir: string): Promise<StoredJob[]> {
 }
 
 async function readJobsIn(tx: Awaited<ReturnType<Store["beginRead"]>>): Promise<StoredJob[]> {
-  const batch = tx.queryBatch({ source: { type: "FullTableScan", tableName: CRON_JOBS_TABLE, order: "asc" }, operators: [] }, null, 100, { isSystem: true });
+  const batch = tx.queryBatch({ source: { type: "FullTableScan", tableName: CRON_JOBS_TABLE, order: "asc" }, operators: [] }, null, 100, {
+    isSystem: true,
+  });
   return batch.docs as unknown as StoredJob[];
 }

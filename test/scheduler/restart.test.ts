@@ -43,7 +43,11 @@ test("after a restart: pending jobs run, cut-off actions fail, old completed job
     assert.equal((await client.runs("survivor")).length, 1);
     const action = await client.waitForState(actionId, "failed");
     assert.equal(action.state.error, "Transient error while executing action");
-    await waitFor(async () => (await client.job(oldId)) === null, 5000, () => "the expired job to be collected");
+    await waitFor(
+      async () => (await client.job(oldId)) === null,
+      5000,
+      () => "the expired job to be collected",
+    );
   } finally {
     await second.stop();
   }
@@ -61,7 +65,15 @@ test("a job still running when the server stops can schedule more work, which ru
     const stopping = first.stop({ removeData: false });
     // The servers close first; the scheduler then waits for its running jobs. Open the gate once
     // the site refuses connections, so the job schedules while the server is stopping.
-    await waitFor(() => fetch(first.site.url).then(() => false, () => true), 10_000, () => "the site to close");
+    await waitFor(
+      () =>
+        fetch(first.site.url).then(
+          () => false,
+          () => true,
+        ),
+      10_000,
+      () => "the site to close",
+    );
     await client.call("jobs:openGate", { name: "closing" });
     await stopping;
 
@@ -70,7 +82,11 @@ test("a job still running when the server stops can schedule more work, which ru
     const action = await restarted.waitForState(actionId, "success");
     assert.equal(action.state.error, undefined);
     assert.equal((await restarted.runs("closing")).length, 1);
-    await waitFor(async () => (await restarted.runs("closing-followup")).length === 1, 15_000, () => "the follow-up to run after the restart");
+    await waitFor(
+      async () => (await restarted.runs("closing-followup")).length === 1,
+      15_000,
+      () => "the follow-up to run after the restart",
+    );
   } finally {
     await (second ?? first).stop();
   }

@@ -51,16 +51,24 @@ export class SchedulerClient {
   /** Polls the job until its state is `kind`; returns the document. */
   async waitForState(id: string, kind: string, timeoutMs = 10_000): Promise<JobDocument> {
     let last: JobDocument | null = null;
-    await waitFor(async () => {
-      last = await this.job(id);
-      return last?.state.kind === kind;
-    }, timeoutMs, () => `job ${id} to be ${kind} (last seen: ${JSON.stringify(last)})`);
+    await waitFor(
+      async () => {
+        last = await this.job(id);
+        return last?.state.kind === kind;
+      },
+      timeoutMs,
+      () => `job ${id} to be ${kind} (last seen: ${JSON.stringify(last)})`,
+    );
     return last!;
   }
 }
 
 /** Polls `condition` every 10 ms until it holds; fails after `timeoutMs`. */
-export async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000, what: () => string = () => "condition"): Promise<void> {
+export async function waitFor(
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+  what: () => string = () => "condition",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return;

@@ -29,7 +29,10 @@ describe("mutations schedule", () => {
     assert.equal(typeof done._creationTime, "number");
     assert.equal(typeof done.completedTime, "number");
     assert.ok(done.completedTime! >= done.scheduledTime);
-    assert.ok((await client.allJobs()).some((job) => job._id === id), "db.system.query lists the job");
+    assert.ok(
+      (await client.allJobs()).some((job) => job._id === id),
+      "db.system.query lists the job",
+    );
   });
 
   test("runAfter(200) runs after about 200 ms, not before", async () => {
@@ -74,11 +77,20 @@ describe("mutations schedule", () => {
 
   test("a job that reschedules itself runs three times, in order", async () => {
     await client.call("jobs:startChain", { label: "chain" });
-    await waitFor(async () => (await client.runs("chain")).length === 3, 10_000, () => "three chain runs");
-    assert.deepEqual((await client.runs("chain")).map((run) => run.n), [1, 2, 3]);
+    await waitFor(
+      async () => (await client.runs("chain")).length === 3,
+      10_000,
+      () => "three chain runs",
+    );
+    assert.deepEqual(
+      (await client.runs("chain")).map((run) => run.n),
+      [1, 2, 3],
+    );
     const chainJobs = (await client.allJobs()).filter((job) => job.name === "jobs.js:chain");
     assert.equal(chainJobs.length, 3);
-    await waitFor(async () => (await client.allJobs()).filter((j) => j.name === "jobs.js:chain" && j.state.kind === "success").length === 3);
+    await waitFor(
+      async () => (await client.allJobs()).filter((j) => j.name === "jobs.js:chain" && j.state.kind === "success").length === 3,
+    );
   });
 
   test("more than 5 years ahead is refused with the backend's message", async () => {
@@ -113,8 +125,14 @@ describe("cancel", () => {
     await client.call("jobs:cancel", { id });
     assert.equal((await client.job(id))?.state.kind, "success");
     await client.call("jobs:cancel", { id: encodeId(1) });
-    assert.match(await client.failure("jobs:cancel", { id: "not-an-id" }), /Invalid argument `id` for `db\.cancel_job`: Unable to decode ID/);
-    assert.match(await client.failure("jobs:cancel", { id: encodeId(10001) }), /Invalid argument `id` for `db\.cancel_job`: .* is not an ID of the _scheduled_functions table/);
+    assert.match(
+      await client.failure("jobs:cancel", { id: "not-an-id" }),
+      /Invalid argument `id` for `db\.cancel_job`: Unable to decode ID/,
+    );
+    assert.match(
+      await client.failure("jobs:cancel", { id: encodeId(10001) }),
+      /Invalid argument `id` for `db\.cancel_job`: .* is not an ID of the _scheduled_functions table/,
+    );
   });
 });
 
@@ -126,7 +144,11 @@ describe("actions as jobs", () => {
     await client.call("jobs:openGate", { name: "gate-a" });
     await client.waitForState(id, "success");
     assert.equal((await client.runs("gate-a")).length, 1);
-    await waitFor(async () => (await client.runs("gate-a-followup")).length === 1, 10_000, () => "the action's follow-up job");
+    await waitFor(
+      async () => (await client.runs("gate-a-followup")).length === 1,
+      10_000,
+      () => "the action's follow-up job",
+    );
   });
 
   test("a running action that is canceled finishes, stays canceled, and what it schedules is canceled", async () => {
@@ -187,7 +209,11 @@ describe("callers", () => {
     const id = await client.call<string>("jobs:scheduleFromAction", { label: "from-action" });
     await client.waitForState(id, "success");
     assert.match(await client.failure("jobs:scheduleThenFailAction", { label: "from-failed-action" }), /action failed after scheduling/);
-    await waitFor(async () => (await client.runs("from-failed-action")).length === 1, 10_000, () => "the failed action's job");
+    await waitFor(
+      async () => (await client.runs("from-failed-action")).length === 1,
+      10_000,
+      () => "the failed action's job",
+    );
   });
 
   test("an HTTP action schedules a job, which runs without the caller's identity", async () => {

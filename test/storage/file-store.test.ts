@@ -59,12 +59,12 @@ test("storageId arguments are parsed like FileStorageId::from_str", () => {
     kind: "legacy",
     text: "3F2B8C1E-4D5A-4B6C-9D7E-8F9A0B1C2D3E",
   });
-  assert.throws(
-    () => parseStorageIdArg("storage.getUrl", { storageId: encodeId(FIRST_USER_TABLE_NUMBER) }),
-    { message: "Invalid storage ID. Storage ID cannot be an ID on any table other than '_storage'." },
-  );
+  assert.throws(() => parseStorageIdArg("storage.getUrl", { storageId: encodeId(FIRST_USER_TABLE_NUMBER) }), {
+    message: "Invalid storage ID. Storage ID cannot be an ID on any table other than '_storage'.",
+  });
   assert.throws(() => parseStorageIdArg("storage.delete", { storageId: "nope" }), {
-    message: "Invalid argument `storageId` for `storage.delete`: Invalid storage ID: \"nope\". Storage ID should be an Id of '_storage' table, or a UUID string.",
+    message:
+      "Invalid argument `storageId` for `storage.delete`: Invalid storage ID: \"nope\". Storage ID should be an Id of '_storage' table, or a UUID string.",
   });
   assert.throws(() => parseStorageIdArg("storage.getMetadata", {}), {
     message: "Invalid arguments for `storage.getMetadata`: missing field `storageId`",

@@ -40,9 +40,15 @@ describe("file storage", () => {
     const doc = await run(server, "files:systemGet", { id }, "query");
     assert.equal(doc._id, id);
     assert.equal(typeof doc._creationTime, "number");
-    assert.deepEqual({ ...doc, _creationTime: 0 }, { _id: id, _creationTime: 0, sha256: sha256("hello world").toString("base64"), size: 11, contentType: "text/plain" });
+    assert.deepEqual(
+      { ...doc, _creationTime: 0 },
+      { _id: id, _creationTime: 0, sha256: sha256("hello world").toString("base64"), size: 11, contentType: "text/plain" },
+    );
     const all = await run(server, "files:systemList", {}, "query");
-    assert.deepEqual(all.find((d: { _id: string }) => d._id === id), doc);
+    assert.deepEqual(
+      all.find((d: { _id: string }) => d._id === id),
+      doc,
+    );
     // The ID is a real `_storage` ID: a v.id("_storage") field accepts it.
     await run(server, "files:addNote", { text: "with file", file: id }, "mutation");
   });
@@ -88,7 +94,11 @@ describe("file storage", () => {
 
   test("an upload's Digest header is checked against the bytes", async () => {
     const uploadUrl: string = await run(server, "files:generateUploadUrl", {}, "mutation");
-    const good = await fetch(uploadUrl, { method: "POST", body: "digested", headers: { digest: `sha-256=${sha256("digested").toString("base64")}` } });
+    const good = await fetch(uploadUrl, {
+      method: "POST",
+      body: "digested",
+      headers: { digest: `sha-256=${sha256("digested").toString("base64")}` },
+    });
     assert.equal(good.status, 200);
     const wrong = sha256("something else").toString("base64");
     const bad = await fetch(uploadUrl, { method: "POST", body: "digested", headers: { digest: `sha-256=${wrong}` } });
@@ -142,7 +152,10 @@ describe("file storage", () => {
     assert.deepEqual(await run(server, "files:getText", { id }, "mutation"), { text: "from a mutation", type: "text/csv" });
     assert.deepEqual(await run(server, "files:getInAction", { id }, "action"), { text: "from a mutation", type: "text/csv", size: 15 });
     const fromAction = await run(server, "files:storeInAction", { text: "from an action", type: "application/x-test" }, "action");
-    assert.deepEqual(await run(server, "files:getText", { id: fromAction }, "mutation"), { text: "from an action", type: "application/x-test" });
+    assert.deepEqual(await run(server, "files:getText", { id: fromAction }, "mutation"), {
+      text: "from an action",
+      type: "application/x-test",
+    });
     const served = await fetch(`${server.api.url}/api/storage/${fromAction}`);
     assert.equal(served.headers.get("content-type"), "application/x-test");
     assert.equal(await served.text(), "from an action");
@@ -244,7 +257,11 @@ describe("file storage", () => {
   test("the storage endpoints answer cross-origin requests from pages on this machine like the backend; other pages are refused", async () => {
     const preflight = await fetch(`${server.api.url}/api/storage/upload?token=x`, {
       method: "OPTIONS",
-      headers: { origin: "http://localhost:5173", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      headers: {
+        origin: "http://localhost:5173",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
     });
     assert.equal(preflight.status, 200);
     assert.equal(preflight.headers.get("access-control-allow-origin"), "http://localhost:5173");

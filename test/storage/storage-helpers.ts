@@ -22,7 +22,11 @@ export async function failure(server: FixtureServer, name: string, args: JSONVal
 }
 
 /** Stores `body` through the fixture's HTTP action (ctx.storage.store(await request.blob())). */
-export async function storeViaHttpAction(server: FixtureServer, body: Uint8Array<ArrayBuffer> | string, contentType?: string): Promise<string> {
+export async function storeViaHttpAction(
+  server: FixtureServer,
+  body: Uint8Array<ArrayBuffer> | string,
+  contentType?: string,
+): Promise<string> {
   const response = await server.get("/store", {
     method: "POST",
     body,

@@ -90,7 +90,13 @@ class StoreHarness {
     // convex-test owns `globalThis.Convex`; borrow it for this call only.
     const g = globalThis as { Convex?: unknown };
     const previous = g.Convex;
-    g.Convex = { syscall, asyncSyscall, jsSyscall: () => { throw new Error("no jsSyscall"); } };
+    g.Convex = {
+      syscall,
+      asyncSyscall,
+      jsSyscall: () => {
+        throw new Error("no jsSyscall");
+      },
+    };
     try {
       const argsJson = JSON.stringify(convexToJson([args]));
       const result = kind === "query" ? await fn.invokeQuery!(argsJson) : await fn.invokeMutation!(argsJson);
@@ -201,7 +207,10 @@ test("streamed queries: same results as convex-test", async () => {
     specs.push({ index: "by_channel", range: [["eq", "channel", channel]] });
     specs.push({ index: "by_channel", range: [["eq", "channel", channel]], order: "desc", take: 3 });
   }
-  specs.push({ index: "by_author", range: [["eq", "author.name", "ann"]] }, { index: "by_author", range: [["eq", "author.name", UNDEFINED_ARG]] });
+  specs.push(
+    { index: "by_author", range: [["eq", "author.name", "ann"]] },
+    { index: "by_author", range: [["eq", "author.name", UNDEFINED_ARG]] },
+  );
   specs.push({ index: "by_channel_likes" }, { index: "by_channel_likes", order: "desc" });
   for (let i = 0; i < 40; i++) {
     const range: NonNullable<QuerySpec["range"]> = [["eq", "channel", pick(["a", "b", "c"])]];
@@ -255,7 +264,13 @@ test("range and inequality filters across types: we follow the backend's total o
   // convex-test's JS `<` drops missing fields, null and strings differently (documented deviation).
   assert.notDeepEqual(theirs, backend);
   // Index bounds use the total order in both, so they agree.
-  const [a, b] = await pair.run({ index: "by_channel_likes", range: [["eq", "channel", "a"], ["lt", "likes", 2]] });
+  const [a, b] = await pair.run({
+    index: "by_channel_likes",
+    range: [
+      ["eq", "channel", "a"],
+      ["lt", "likes", 2],
+    ],
+  });
   assert.deepEqual(a, b);
   await store.close();
 });
@@ -289,7 +304,9 @@ test("pagination walks, with writes between pages: same pages as convex-test", a
       const theirs = convexToJson(
         (await (pair as any).t.query(anyApi.messages!.run as any, { spec: { ...walk.spec, paginate: paginate(theirsCursor) } })) as Value,
       ) as any;
-      const ours = (await (pair as any).ours.call(messages.run, "query", { spec: { ...walk.spec, paginate: paginate(oursCursor) } })) as any;
+      const ours = (await (pair as any).ours.call(messages.run, "query", {
+        spec: { ...walk.spec, paginate: paginate(oursCursor) },
+      })) as any;
       const norm = (side: "ours" | "theirs", docs: JSONValue) => (pair as any).normalize(docs, (pair as any).ids[side]);
       assert.deepEqual(norm("ours", ours.page), norm("theirs", theirs.page), `${describe(walk)} step ${step}`);
       oursCursor = ours.continueCursor;
@@ -297,7 +314,9 @@ test("pagination walks, with writes between pages: same pages as convex-test", a
       if (theirs.isDone && !ours.isDone) {
         // convex-test deviation: it calls a page that fills up at the very end "done".
         assert.equal(ours.page.length, walk.numItems);
-        const last = (await (pair as any).ours.call(messages.run, "query", { spec: { ...walk.spec, paginate: paginate(oursCursor) } })) as any;
+        const last = (await (pair as any).ours.call(messages.run, "query", {
+          spec: { ...walk.spec, paginate: paginate(oursCursor) },
+        })) as any;
         assert.deepEqual(last.page, []);
         assert.equal(last.isDone, true);
         exactFills++;

@@ -45,7 +45,10 @@ test("a commit whose log append hits a full disk is refused, names the disk, and
     setFreeSpace(control, 20);
   }
   // The refused commits are not visible, and the store still reads.
-  assert.deepEqual((await collect(store, scan("things"))).map((d) => d.n), [1]);
+  assert.deepEqual(
+    (await collect(store, scan("things"))).map((d) => d.n),
+    [1],
+  );
 
   // Space comes back: writes work again without a restart, on a fresh line of the log.
   setFreeSpace(control, null);
@@ -54,15 +57,21 @@ test("a commit whose log append hits a full disk is refused, names the disk, and
 
   const reopened = await open(file);
   const docs = await collect(reopened, scan("things"));
-  assert.deepEqual(docs.map((d) => d._id), acknowledged);
-  assert.deepEqual(docs.map((d) => d.n), [1, 2, 3]);
+  assert.deepEqual(
+    docs.map((d) => d._id),
+    acknowledged,
+  );
+  assert.deepEqual(
+    docs.map((d) => d.n),
+    [1, 2, 3],
+  );
   await reopened.close();
 });
 
 test("a checkpoint on a full disk leaves no temp file, keeps the old snapshot and the log, and is reported", async () => {
   const file = newFile();
   const reports: Array<[string, string | null]> = [];
-  const store = await open(file, { onDiskStatus: (part, error) => reports.push([part, error && error.message]) });
+  const store = await open(file, { onDiskStatus: (part, error) => reports.push([part, error ? error.message : null]) });
   await insert(store, { n: 1 });
   await store.checkpoint();
   const snapshot = fs.readFileSync(file);
@@ -75,20 +84,30 @@ test("a checkpoint on a full disk leaves no temp file, keeps the old snapshot an
     assert.ok(error.message.includes(`${file}.tmp-${process.pid}`), error.message);
     return true;
   });
-  assert.deepEqual(fs.readdirSync(disk).filter((name) => name.includes(".tmp")), [], "the partial snapshot is removed");
+  assert.deepEqual(
+    fs.readdirSync(disk).filter((name) => name.includes(".tmp")),
+    [],
+    "the partial snapshot is removed",
+  );
   assert.deepEqual(fs.readFileSync(file), snapshot);
   assert.deepEqual(fs.readFileSync(logPathFor(file)), log);
 
   setFreeSpace(control, null);
   await store.checkpoint();
   assert.equal(fs.statSync(logPathFor(file)).size, 0);
-  assert.deepEqual(reports.map(([part, message]) => [part, message === null ? null : /the disk is full/.test(message)]), [
-    ["database file", true],
-    ["database file", null],
-  ]);
+  assert.deepEqual(
+    reports.map(([part, message]) => [part, message === null ? null : /the disk is full/.test(message)]),
+    [
+      ["database file", true],
+      ["database file", null],
+    ],
+  );
   store.abandonForTesting();
   const reopened = await open(file);
-  assert.deepEqual((await collect(reopened, scan("things"))).map((d) => d.n), [1, 2]);
+  assert.deepEqual(
+    (await collect(reopened, scan("things"))).map((d) => d.n),
+    [1, 2],
+  );
   await reopened.close();
 });
 
@@ -122,11 +141,17 @@ test("a log damaged by an older version's failed append (a partial entry continu
   const cutOff = second.replace(/"ts":"\d+"/, '"ts":"1"').slice(0, 40);
   fs.writeFileSync(log, `${first}\n${cutOff}${second}\n`);
   const reopened = await open(file);
-  assert.deepEqual((await collect(reopened, scan("things"))).map((d) => d.n), [1, 2]);
+  assert.deepEqual(
+    (await collect(reopened, scan("things"))).map((d) => d.n),
+    [1, 2],
+  );
   await insert(reopened, { n: 3 });
   reopened.abandonForTesting();
   const again = await open(file);
-  assert.deepEqual((await collect(again, scan("things"))).map((d) => d.n), [1, 2, 3]);
+  assert.deepEqual(
+    (await collect(again, scan("things"))).map((d) => d.n),
+    [1, 2, 3],
+  );
   await again.close();
 });
 
@@ -156,6 +181,9 @@ test("temp files of an interrupted snapshot are removed at the next open, others
   const reopened = await open(file);
   for (const leftover of leftovers) assert.equal(fs.existsSync(leftover), false, leftover);
   for (const name of unrelated) assert.equal(fs.existsSync(name), true, name);
-  assert.deepEqual((await collect(reopened, scan("things"))).map((d) => d.n), [1]);
+  assert.deepEqual(
+    (await collect(reopened, scan("things"))).map((d) => d.n),
+    [1],
+  );
   await reopened.close();
 });

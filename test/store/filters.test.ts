@@ -6,7 +6,23 @@ import { compareValues, jsonToConvex } from "convex/values";
 import type { DocumentJSON, JSONValue } from "../../runtime/store/types";
 import { collect, errorOf, f, insertAll, int, openStore, scan } from "./helpers";
 
-const VALUES: Array<JSONValue | undefined> = [undefined, null, int(-3), int(100), -1, 0, 5, 5.5, false, true, "", "5", "abc", [1], { k: 1 }];
+const VALUES: Array<JSONValue | undefined> = [
+  undefined,
+  null,
+  int(-3),
+  int(100),
+  -1,
+  0,
+  5,
+  5.5,
+  false,
+  true,
+  "",
+  "5",
+  "abc",
+  [1],
+  { k: 1 },
+];
 
 async function withDocs() {
   const store = await openStore();
@@ -35,7 +51,9 @@ test("comparisons use the total order across types, with missing fields as undef
       const lit = literal === undefined ? { $undefined: null } : literal;
       const got = ids(await collect(store, scan("messages", null, [{ filter: f.op(op, f.field("v"), f.lit(lit)) }])));
       const want = VALUES.flatMap((v, i) =>
-        holds(compareValues(v === undefined ? undefined : jsonToConvex(v), literal === undefined ? undefined : jsonToConvex(literal))) ? [i] : [],
+        holds(compareValues(v === undefined ? undefined : jsonToConvex(v), literal === undefined ? undefined : jsonToConvex(literal)))
+          ? [i]
+          : [],
       );
       assert.deepEqual(got, want, `${op} ${JSON.stringify(lit)}`);
     }

@@ -97,12 +97,7 @@ export async function collect(store: Store, query: SerializedQuery, batch = 3, i
   }
 }
 
-export function collectIn(
-  tx: ReadTransaction,
-  query: SerializedQuery,
-  batch = 3,
-  isSystem = false,
-): DocumentJSON[] {
+export function collectIn(tx: ReadTransaction, query: SerializedQuery, batch = 3, isSystem = false): DocumentJSON[] {
   const out: DocumentJSON[] = [];
   let position: string | null = null;
   for (let guard = 0; guard < 100_000; guard++) {
@@ -132,4 +127,3 @@ export function tempDir(): string {
 export function tmpFileIn(dir: string, name = "db.sqlite"): string {
   return path.join(dir, name);
 }
-

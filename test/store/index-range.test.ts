@@ -85,13 +85,19 @@ test("random ranges on a compound index match a brute-force evaluation", async (
 test("system indexes, nested fields and undefined bounds", async () => {
   const { store, all } = await seeded();
   const byCreation = all.map((d) => d._id);
-  assert.deepEqual((await collect(store, indexed("messages.by_creation_time", [], "desc"))).map((d) => d._id), [...byCreation].reverse());
+  assert.deepEqual(
+    (await collect(store, indexed("messages.by_creation_time", [], "desc"))).map((d) => d._id),
+    [...byCreation].reverse(),
+  );
   const mid = all[30]!;
   assert.deepEqual(
     (await collect(store, indexed("messages.by_creation_time", [r.gt("_creationTime", mid._creationTime)]))).map((d) => d._id),
     byCreation.slice(31),
   );
-  assert.deepEqual((await collect(store, indexed("messages.by_id", [r.eq("_id", mid._id)]))).map((d) => d._id), [mid._id]);
+  assert.deepEqual(
+    (await collect(store, indexed("messages.by_id", [r.eq("_id", mid._id)]))).map((d) => d._id),
+    [mid._id],
+  );
   assert.deepEqual(
     (await collect(store, indexed("messages.by_id"))).map((d) => d._id),
     [...byCreation].sort((a, b) => compareValues(a, b)),
@@ -132,10 +138,7 @@ test("every range rule violation fails with the backend's message", async () => 
 
   assert.equal(await run("items.by_nope", []), "Index items.by_nope not found.");
   assert.equal(await run("nosuchtable.by_x", []), "Index nosuchtable.by_x not found.");
-  assert.equal(
-    await run("items.by_later", []),
-    "Index items.by_later is currently staged and not available to query until it is enabled.",
-  );
+  assert.equal(await run("items.by_later", []), "Index items.by_later is currently staged and not available to query until it is enabled.");
   assert.equal(
     await run("items.by_n", [r.gt("m", 1)]),
     'The index range included a comparison with "m", but items.by_n with fields ["n", "_creationTime"] doesn\'t index this field. For more information see https://docs.convex.dev/using/indexes.',
@@ -145,9 +148,18 @@ test("every range rule violation fails with the backend's message", async () => 
     'Tried to query index items.by_ab but the query didn\'t use the index fields in order.\nIndex fields: ["a", "b", "_creationTime"]\nQuery fields: ["b"]\nFirst incorrect field: "b"\nFor more information see https://docs.convex.dev/using/indexes.',
   );
   assert.match(await run("items.by_ab", [r.gt("a", 1), r.eq("b", 2)]), /Query fields: \["b", "a"\]\nFirst incorrect field: "b"/);
-  assert.equal(await run("items.by_ab", [r.eq("a", 1), r.eq("a", 2)]), 'Already defined equality bound in index range. Can\'t add "a" == 1.0.');
-  assert.equal(await run("items.by_ab", [r.gt("a", 1), r.gte("a", 2)]), 'Already defined lower bound in index range. Can\'t add "a" >= 2.0.');
-  assert.equal(await run("items.by_ab", [r.lt("a", int(1)), r.lte("a", int(2))]), 'Already defined upper bound in index range. Can\'t add "a" <= 2.');
+  assert.equal(
+    await run("items.by_ab", [r.eq("a", 1), r.eq("a", 2)]),
+    'Already defined equality bound in index range. Can\'t add "a" == 1.0.',
+  );
+  assert.equal(
+    await run("items.by_ab", [r.gt("a", 1), r.gte("a", 2)]),
+    'Already defined lower bound in index range. Can\'t add "a" >= 2.0.',
+  );
+  assert.equal(
+    await run("items.by_ab", [r.lt("a", int(1)), r.lte("a", int(2))]),
+    'Already defined upper bound in index range. Can\'t add "a" <= 2.',
+  );
   assert.equal(
     await run("items.by_ab", [r.eq("a", "x"), r.gt("a", "y")]),
     'Already defined inequality bound in index range. Can\'t add "a" == "x".',
@@ -179,7 +191,13 @@ test("an index range read costs the rows it returns, not the table size", async 
   const narrow = () => read.queryBatch(indexed("big.by_n", [r.gte("n", 12_345), r.lt("n", 12_350)]), null, 10);
   assert.equal(narrow().docs.length, 5);
   const page = () =>
-    read.queryPage({ query: indexed("big.by_n", [r.gt("n", 19_990)], "desc"), cursor: null, endCursor: null, pageSize: 5, maximumRowsRead: null });
+    read.queryPage({
+      query: indexed("big.by_n", [r.gt("n", 19_990)], "desc"),
+      cursor: null,
+      endCursor: null,
+      pageSize: 5,
+      maximumRowsRead: null,
+    });
   assert.equal(page().page.length, 5);
   let narrowTotal = 0;
   for (let i = 0; i < 50; i++) narrowTotal += time(narrow) + time(page);

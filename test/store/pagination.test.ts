@@ -6,7 +6,13 @@ import type { Store } from "../../runtime/store/sqlite-store";
 import type { DocumentJSON, QueryPageArgs, QueryPageResult, SerializedQuery } from "../../runtime/store/types";
 import { errorOf, f, indexed, insertAll, openStore, r, rng, scan } from "./helpers";
 
-async function page(store: Store, query: SerializedQuery, cursor: string | null, pageSize: number, extra: Partial<QueryPageArgs> = {}): Promise<QueryPageResult> {
+async function page(
+  store: Store,
+  query: SerializedQuery,
+  cursor: string | null,
+  pageSize: number,
+  extra: Partial<QueryPageArgs> = {},
+): Promise<QueryPageResult> {
   const tx = await store.beginRead();
   try {
     return tx.queryPage({ query, cursor, endCursor: null, pageSize, maximumRowsRead: null, ...extra });

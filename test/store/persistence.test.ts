@@ -37,7 +37,10 @@ test("close writes the file; reopening restores documents, indexes, IDs and tabl
   assert.equal(fs.statSync(logPathFor(file)).size, 0); // folded into the snapshot
 
   const again = await open(file);
-  assert.deepEqual((await collect(again, indexed("messages.by_channel", [r.eq("channel", "a")]))).map((d) => d._id), [ids[0], ids[2]]);
+  assert.deepEqual(
+    (await collect(again, indexed("messages.by_channel", [r.eq("channel", "a")]))).map((d) => d._id),
+    [ids[0], ids[2]],
+  );
   assert.equal(again.tableNameOfId(other), "extra");
   const tx2 = await again.beginWrite();
   const next = tx2.insert("later", {}); // numbering continues after the existing tables
@@ -71,7 +74,10 @@ test("commits survive without a checkpoint: the log is replayed, idempotently", 
     // Replaying the same log again (second round, still no checkpoint) gives the same state.
     const reopened = await open(file);
     const docs = await collect(reopened, indexed("messages.by_channel"));
-    assert.deepEqual(docs.map((d) => [d._id, d.n]), [[keep, 10]]);
+    assert.deepEqual(
+      docs.map((d) => [d._id, d.n]),
+      [[keep, 10]],
+    );
     assert.equal(await countOf(reopened, "messages"), 1);
     reopened.abandonForTesting();
   }
@@ -153,7 +159,10 @@ test("a process killed with SIGKILL right after commit loses nothing", async () 
   assert.match(child.stdout, /committed/);
   const store = await open(file);
   const docs = await collect(store, scan("things"));
-  assert.deepEqual(docs.map((d) => d.i), [0, 1, 2, 3, 4]);
+  assert.deepEqual(
+    docs.map((d) => d.i),
+    [0, 1, 2, 3, 4],
+  );
   await store.close();
 });
 

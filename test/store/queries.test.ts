@@ -36,10 +36,22 @@ test("limit operators end the stream; filters and limits apply in pipeline order
   const cases: Array<[SerializedQuery["operators"], number[]]> = [
     [[{ limit: 3 }], [0, 1, 2]],
     [[{ limit: 0 }], []],
-    [[isOdd, { limit: 2 }], [1, 3]],
-    [[{ limit: 4 }, isOdd], [1, 3]], // the limit counts documents before the filter
-    [[{ limit: 5 }, { limit: 2 }], [0, 1]],
-    [[isOdd, { limit: 10 }, { filter: f.op("$gt", f.field("n"), f.lit(6)) }], [7, 9, 11]],
+    [
+      [isOdd, { limit: 2 }],
+      [1, 3],
+    ],
+    [
+      [{ limit: 4 }, isOdd],
+      [1, 3],
+    ], // the limit counts documents before the filter
+    [
+      [{ limit: 5 }, { limit: 2 }],
+      [0, 1],
+    ],
+    [
+      [isOdd, { limit: 10 }, { filter: f.op("$gt", f.field("n"), f.lit(6)) }],
+      [7, 9, 11],
+    ],
   ];
   for (const [operators, want] of cases) {
     for (const batch of [1, 2, 7]) {
@@ -90,7 +102,12 @@ test("search: prefix terms, eq filters, unknown search index", async () => {
   assert.deepEqual(ns(await collect(store, search("1"))), [1, 10, 11]);
   assert.deepEqual(ns(await collect(store, search("1", "odd"))), [1, 11]);
   assert.deepEqual(await collect(store, search("zebra")), []);
-  assert.equal(await errorOf(() => collect(store, { ...search("x"), source: { ...search("x").source, indexName: "messages.nope" } } as SerializedQuery)), "Index messages.nope not found.");
+  assert.equal(
+    await errorOf(() =>
+      collect(store, { ...search("x"), source: { ...search("x").source, indexName: "messages.nope" } } as SerializedQuery),
+    ),
+    "Index messages.nope not found.",
+  );
   await store.close();
 });
 
@@ -105,10 +122,7 @@ test("count, get, normalizeId", async () => {
   assert.match(tx.get(ids[3]!)!._id, /^[0-9a-z]{32}$/);
   assert.equal(tx.get(encodeId(10001)), null); // a valid ID of messages, no such document
   assert.equal(tx.get(encodeId(4242)), null); // a table that does not exist
-  assert.equal(
-    await errorOf(() => tx.get("nope")),
-    "Invalid argument `id` for `db.get`: Unable to decode ID: Invalid ID length 4",
-  );
+  assert.equal(await errorOf(() => tx.get("nope")), "Invalid argument `id` for `db.get`: Unable to decode ID: Invalid ID length 4");
   assert.match(await errorOf(() => tx.get(ids[3]!, { table: "counters" })), /belongs to table "messages", not to table "counters"/);
   assert.equal(await errorOf(() => tx.get(ids[3]!, { isSystem: true })), "User tables cannot be accessed with db.system.");
 
@@ -130,7 +144,11 @@ test("system tables: only with isSystem, never user tables through it", async ()
   const tx = await store.beginWrite();
   assert.equal(await errorOf(() => tx.insert("_storage", { size: 1 })), "System tables can only be accessed with db.system.");
   const file = tx.insert("_storage", { sha256: "abc", size: 3 }, { isSystem: true });
-  const job = tx.insert("_scheduled_functions", { name: "a:b", args: [], scheduledTime: 1, state: { kind: "pending" } }, { isSystem: true });
+  const job = tx.insert(
+    "_scheduled_functions",
+    { name: "a:b", args: [], scheduledTime: 1, state: { kind: "pending" } },
+    { isSystem: true },
+  );
   assert.equal(file.length, 31); // small fixed table numbers
   assert.equal(store.tableNameOfId(file), "_storage");
   assert.equal(store.tableNameOfId(job), "_scheduled_functions");

@@ -28,13 +28,22 @@ test("indexes are built over existing documents, rebuilt when their fields chang
   assert.equal(await errorOf(() => collect(store, indexed("people.by_x"))), "Index people.by_x not found.");
 
   await store.setSchema(withIndexes([{ indexDescriptor: "by_x", fields: ["name"] }]));
-  assert.deepEqual((await collect(store, indexed("people.by_x"))).map((d) => d.name), ["ann", "bob", "cy"]);
+  assert.deepEqual(
+    (await collect(store, indexed("people.by_x"))).map((d) => d.name),
+    ["ann", "bob", "cy"],
+  );
 
   await store.setSchema(withIndexes([{ indexDescriptor: "by_x", fields: ["age", "name"] }]));
-  assert.deepEqual((await collect(store, indexed("people.by_x", [r.eq("age", 30)]))).map((d) => d.name), ["bob", "cy"]);
+  assert.deepEqual(
+    (await collect(store, indexed("people.by_x", [r.eq("age", 30)]))).map((d) => d.name),
+    ["bob", "cy"],
+  );
   // New writes maintain the rebuilt index.
   await insertAll(store, "people", [{ name: "al", age: 30 }]);
-  assert.deepEqual((await collect(store, indexed("people.by_x", [r.eq("age", 30)]))).map((d) => d.name), ["al", "bob", "cy"]);
+  assert.deepEqual(
+    (await collect(store, indexed("people.by_x", [r.eq("age", 30)]))).map((d) => d.name),
+    ["al", "bob", "cy"],
+  );
 
   await store.setSchema(withIndexes([]));
   assert.equal(await errorOf(() => collect(store, indexed("people.by_x"))), "Index people.by_x not found.");
@@ -72,7 +81,10 @@ test("schema tables exist before any insert, in schema order; index changes surv
   store.abandonForTesting(); // only the log has the index change
 
   const reopened = await Store.open({ file });
-  assert.deepEqual((await collect(reopened, indexed("ants.by_legs", [r.eq("legs", 4), r.eq("name", { $undefined: null })]))).map((d) => d.legs), [4]);
+  assert.deepEqual(
+    (await collect(reopened, indexed("ants.by_legs", [r.eq("legs", 4), r.eq("name", { $undefined: null })]))).map((d) => d.legs),
+    [4],
+  );
   assert.match(await errorOf(() => collect(reopened, indexed("ants.by_legs", [r.eq("nope", 1)]))), /doesn't index this field/);
   await reopened.close();
 });

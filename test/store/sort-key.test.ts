@@ -158,7 +158,8 @@ test("edge cases: undefined first, -0 < 0, NaN by sign, strings by UTF-8 bytes",
 test("tuples (index fields, _creationTime, _id) compare element by element", () => {
   for (let i = 0; i < 10_000; i++) {
     const a = [randomValue(), randomValue(1), randomString()];
-    const b = random() < 0.5 ? [a[0]!, random() < 0.5 ? a[1]! : randomValue(1), randomString()] : [nearby(a[0]!), randomValue(1), randomString()];
+    const b =
+      random() < 0.5 ? [a[0]!, random() < 0.5 ? a[1]! : randomValue(1), randomString()] : [nearby(a[0]!), randomValue(1), randomString()];
     let expected = 0;
     for (let k = 0; k < 3 && expected === 0; k++) expected = sign(compareValues(a[k], b[k]));
     assert.equal(compareBytes(encodeTuple(a), encodeTuple(b)), expected);

@@ -33,7 +33,10 @@ test("write errors use the backend's messages", async () => {
   const tx = await store.beginWrite();
   const created = tx.get(id!)!._creationTime;
   assert.equal(await errorOf(() => tx.patch(id!, { _id: other! })), `Provided document ID "${id}" doesn't match '_id' field "${other}"`);
-  assert.match(await errorOf(() => tx.patch(id!, { _creationTime: 5 })), /^Provided creation time .* doesn't match '_creationTime' field in /);
+  assert.match(
+    await errorOf(() => tx.patch(id!, { _creationTime: 5 })),
+    /^Provided creation time .* doesn't match '_creationTime' field in /,
+  );
   assert.match(await errorOf(() => tx.replace(id!, { _creationTime: created + 1 })), /doesn't match '_creationTime' field/);
   assert.match(await errorOf(() => tx.insert("messages", { _id: id! })), /doesn't match '_id' field/);
   assert.match(
@@ -41,7 +44,10 @@ test("write errors use the backend's messages", async () => {
     /isn't a valid document: Field '_secret' starts with an underscore, which is only allowed for system fields like '_id'$/,
   );
   assert.equal(await errorOf(() => tx.patch(id!, [] as never)), "Invalid argument `value` for `db.patch`: Value must be an Object");
-  assert.equal(await errorOf(() => tx.insert("messages", { $bad: 1, ok: 2 })), "Invalid argument `value` for `db.insert`: Field name $bad starts with a '$', which is reserved.");
+  assert.equal(
+    await errorOf(() => tx.insert("messages", { $bad: 1, ok: 2 })),
+    "Invalid argument `value` for `db.insert`: Field name $bad starts with a '$', which is reserved.",
+  );
   assert.match(await errorOf(() => tx.insert("bad name", {})), /Invalid argument `table` for `db.insert`: Invalid table name: "bad name"/);
   assert.match(await errorOf(() => tx.patch(id!, { a: 1 }, { table: "counters" })), /belongs to table "messages", not to table "counters"/);
   tx.remove(other!);
@@ -75,7 +81,10 @@ test("savepoints: a rolled-back nested mutation leaves no trace, a released one 
   tx.release(kept);
   tx.commit();
   const read = await store.beginRead();
-  assert.deepEqual(collectIn(read, scan("messages")).map((d) => d.name), ["a"]);
+  assert.deepEqual(
+    collectIn(read, scan("messages")).map((d) => d.name),
+    ["a"],
+  );
   assert.equal(read.get(c)?.x, 2);
   assert.equal(store.tableNameOfId(c), "brandNewTable");
   read.end();
@@ -155,7 +164,11 @@ test("a read transaction sees one snapshot while a writer waits; fair order afte
 
 test("_creationTime strictly increases", async () => {
   const store = await openStore();
-  const ids = await insertAll(store, "messages", Array.from({ length: 200 }, (_, n) => ({ n })));
+  const ids = await insertAll(
+    store,
+    "messages",
+    Array.from({ length: 200 }, (_, n) => ({ n })),
+  );
   const docs = await collect(store, scan("messages"), 50);
   assert.equal(docs.length, ids.length);
   for (let i = 1; i < docs.length; i++) assert.ok(docs[i]!._creationTime > docs[i - 1]!._creationTime);
@@ -166,7 +179,9 @@ test("schema validation: the validator sees each inserted, patched and replaced 
   const calls: Array<[string, JSONValue, JSONValue]> = [];
   const validateDocument = (table: string, type: JSONValue, doc: JSONValue) => {
     calls.push([table, type, doc]);
-    return (doc as { n?: unknown }).n === "bad" ? `Failed to insert or update a document in table "${table}" because it does not match the schema` : null;
+    return (doc as { n?: unknown }).n === "bad"
+      ? `Failed to insert or update a document in table "${table}" because it does not match the schema`
+      : null;
   };
   const documentType: JSONValue = { type: "object", value: { n: { fieldType: { type: "any" }, optional: true } } };
   const schema = (schemaValidation: boolean): SchemaInfo => ({

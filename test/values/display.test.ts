@@ -20,7 +20,7 @@ test("values print like ConvexValue's Display", () => {
   assert.equal(show(123n), "123");
   assert.equal(show(-9007199254740993n), "-9007199254740993");
   assert.equal(show(NaN), "NaN");
-  assert.equal(show("say \"hi\"\n"), '"say \\"hi\\"\\n"');
+  assert.equal(show('say "hi"\n'), '"say \\"hi\\"\\n"');
   assert.equal(show(new Uint8Array([1, 2, 3]).buffer), 'b"AQID"');
   assert.equal(show([1, "a", [null]]), '[1.0, "a", [null]]');
   assert.equal(show([]), "[]");

@@ -16,7 +16,15 @@ const noMatch = (path: string, value: string, validator: string) =>
 describe("every validator kind accepts its values and rejects others", () => {
   const kinds: Array<[string, GenericValidator, Value[], Array<[Value, string]>]> = [
     ["null", v.null(), [null], [[0, "0.0"]]],
-    ["float64", v.number(), [1, -0, NaN, Infinity], [[1n, "1"], ["1", '"1"']]],
+    [
+      "float64",
+      v.number(),
+      [1, -0, NaN, Infinity],
+      [
+        [1n, "1"],
+        ["1", '"1"'],
+      ],
+    ],
     ["int64", v.int64(), [1n, -(2n ** 63n)], [[1, "1.0"]]],
     ["boolean", v.boolean(), [true, false], [[null, "null"]]],
     ["string", v.string(), ["", "x"], [[123, "123.0"]]],
@@ -32,7 +40,10 @@ describe("every validator kind accepts its values and rejects others", () => {
       for (const value of good) assert.equal(check(v.object({ x: validator }), { x: value }), null);
       for (const [value, shown] of bad) {
         const message = check(v.object({ x: validator }), { x: value });
-        assert.match(message ?? "", new RegExp(`^ArgumentValidationError: Value does not match validator\\.\\nPath: \\.x\\nValue: ${escapeRegExp(shown)}\\n`));
+        assert.match(
+          message ?? "",
+          new RegExp(`^ArgumentValidationError: Value does not match validator\\.\\nPath: \\.x\\nValue: ${escapeRegExp(shown)}\\n`),
+        );
       }
     });
   }
@@ -75,7 +86,10 @@ describe("messages", () => {
     const people = v.object({ people: v.array(v.object({ name: v.string(), age: v.optional(v.number()) })) });
     assert.equal(check(people, { people: [{ name: "a" }, { name: "b", age: 3 }] }), null);
     assert.equal(check(people, { people: [{ name: "a" }, { name: "b", age: "3" }] }), noMatch(".people[1].age", '"3"', "v.float64()"));
-    assert.match(check(people, { people: [{ name: "a" }, { nam: "b" }] }) ?? "", /required field `name`.*\nPath: \.people\[1\]\nObject: \{nam: "b"\}/s);
+    assert.match(
+      check(people, { people: [{ name: "a" }, { nam: "b" }] }) ?? "",
+      /required field `name`.*\nPath: \.people\[1\]\nObject: \{nam: "b"\}/s,
+    );
   });
 
   test("required fields are reported before extra ones, each in sorted order", () => {
@@ -119,9 +133,15 @@ describe("messages", () => {
       check(v.object({ n: v.literal(3n) }), { n: 3 }),
       "ArgumentValidationError: `3.0` does not match literal validator `v.literal(<bigint>)`.Path: .n\n",
     );
-    assert.equal(check(v.object({ n: v.literal(3n) }), { n: 4n }), "ArgumentValidationError: `4` does not match literal validator `v.literal(<bigint>)`.Path: .n\n");
+    assert.equal(
+      check(v.object({ n: v.literal(3n) }), { n: 4n }),
+      "ArgumentValidationError: `4` does not match literal validator `v.literal(<bigint>)`.Path: .n\n",
+    );
     assert.equal(check(v.object({ b: v.literal(false) }), { b: false }), null);
-    assert.match(check(v.object({ b: v.literal(false) }), { b: true }) ?? "", /`true` does not match literal validator `v\.literal\(false\)`/);
+    assert.match(
+      check(v.object({ b: v.literal(false) }), { b: true }) ?? "",
+      /`true` does not match literal validator `v\.literal\(false\)`/,
+    );
     // Convex compares floats by total order, so -0 is not the literal 0.
     assert.match(check(v.object({ z: v.literal(0) }), { z: -0 }) ?? "", /`-0\.0` does not match literal validator `v\.literal\(0\.0\)`/);
   });

@@ -10,7 +10,7 @@ import { InvalidValidatorError, validateDocument, validateReturns } from "../../
 import { ctx, exported, jsonOf, wire } from "./helpers.js";
 
 describe("validateReturns", () => {
-  test("no returns validator (exportReturns() gives \"null\") accepts anything", () => {
+  test('no returns validator (exportReturns() gives "null") accepts anything', () => {
     assert.equal(validateReturns("null", wire({ anything: 1n }), ctx), null);
   });
 
@@ -30,7 +30,14 @@ describe("validateReturns", () => {
   test("nested paths", () => {
     const returns = exported(v.array(v.object({ id: v.id("messages"), body: v.string() })));
     assert.equal(
-      validateReturns(returns, wire([{ id: "messages|1", body: "a" }, { id: "users|2", body: "b" }]), ctx),
+      validateReturns(
+        returns,
+        wire([
+          { id: "messages|1", body: "a" },
+          { id: "users|2", body: "b" },
+        ]),
+        ctx,
+      ),
       'ReturnsValidationError: Found ID "users|2" from table `users`, which does not match the table name in validator `v.id("messages")`.Path: [1].id',
     );
   });

@@ -9,7 +9,12 @@ import { openPanel, request, type PanelFixture } from "./webview-fixture";
 const identity: ActAsIdentity = { enabled: true, subject: "user_1", name: "Ada", email: "ada@example.com", claims: '{"role":"admin"}' };
 
 function errorState(overrides: Partial<PanelState["request"]> = {}): PanelState {
-  return { kind: "error", request: request(overrides), target: "Local runtime — http://127.0.0.1:3311", message: "The runtime is stopped." };
+  return {
+    kind: "error",
+    request: request(overrides),
+    target: "Local runtime — http://127.0.0.1:3311",
+    message: "The runtime is stopped.",
+  };
 }
 
 async function withPanel(run: (panel: PanelFixture) => Promise<void> | void) {

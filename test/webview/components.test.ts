@@ -22,12 +22,10 @@ test("tabs: tab-<id> and view-<id> ids, the active tab, and change events from t
   );
   assert.equal(tabs.tagName.toLowerCase(), "vscode-panels");
   assert.equal(tabs.getAttribute("activeid"), "tab-two");
-  assert.deepEqual([...tabs.children].map((child) => `${child.tagName.toLowerCase()}#${child.id}`), [
-    "vscode-panel-tab#tab-one",
-    "vscode-panel-tab#tab-two",
-    "vscode-panel-view#view-one",
-    "vscode-panel-view#view-two",
-  ]);
+  assert.deepEqual(
+    [...tabs.children].map((child) => `${child.tagName.toLowerCase()}#${child.id}`),
+    ["vscode-panel-tab#tab-one", "vscode-panel-tab#tab-two", "vscode-panel-view#view-one", "vscode-panel-view#view-two"],
+  );
   assert.equal(tabs.querySelector("#tab-two vscode-badge")?.textContent, "3");
   field.dispatchEvent(new window.Event("change", { bubbles: true }) as unknown as Event);
   (tabs as HTMLElement & { activeid: string }).activeid = "tab-one";
@@ -63,8 +61,17 @@ test("data grid: a header row and one row per entry, cells as text", async () =>
   const grid = make.dataGrid(["Name", "Value"], [["a", "<b>1</b>"]], { id: "grid" });
   const rows = [...grid.querySelectorAll("vscode-data-grid-row")];
   assert.equal(rows[0]?.getAttribute("row-type"), "sticky-header");
-  assert.deepEqual(rows.map((row) => [...row.children].map((cell) => cell.textContent)), [["Name", "Value"], ["a", "<b>1</b>"]]);
+  assert.deepEqual(
+    rows.map((row) => [...row.children].map((cell) => cell.textContent)),
+    [
+      ["Name", "Value"],
+      ["a", "<b>1</b>"],
+    ],
+  );
   assert.equal(grid.querySelector("b"), null);
-  assert.deepEqual([...rows[1]!.children].map((cell) => cell.getAttribute("grid-column")), ["1", "2"]);
+  assert.deepEqual(
+    [...rows[1]!.children].map((cell) => cell.getAttribute("grid-column")),
+    ["1", "2"],
+  );
   await window.happyDOM.close();
 });

@@ -25,10 +25,17 @@ test("formatJson keeps numbers as written and rejects what is not JSON", () => {
 });
 
 test("formatBytes uses binary units with one decimal below ten", () => {
-  assert.deepEqual(
-    [0, 512, 1023, 1024, 1536, 10 * 1024, 1024 * 1024 - 1, 5.25 * 1024 * 1024, 3 * 1024 ** 3].map(formatBytes),
-    ["0 B", "512 B", "1023 B", "1.0 KB", "1.5 KB", "10 KB", "1.0 MB", "5.3 MB", "3.0 GB"],
-  );
+  assert.deepEqual([0, 512, 1023, 1024, 1536, 10 * 1024, 1024 * 1024 - 1, 5.25 * 1024 * 1024, 3 * 1024 ** 3].map(formatBytes), [
+    "0 B",
+    "512 B",
+    "1023 B",
+    "1.0 KB",
+    "1.5 KB",
+    "10 KB",
+    "1.0 MB",
+    "5.3 MB",
+    "3.0 GB",
+  ]);
 });
 
 test("durations in milliseconds; status lines and classes", () => {
@@ -37,19 +44,37 @@ test("durations in milliseconds; status lines and classes", () => {
   assert.equal(statusLine(200, "OK"), "200 OK");
   assert.equal(statusLine(201, ""), "201 Created");
   assert.equal(statusLine(299, ""), "299");
-  assert.deepEqual([101, 204, 302, 418, 500, 600].map(statusClass), ["status-1xx", "status-2xx", "status-3xx", "status-4xx", "status-5xx", "status-other"]);
+  assert.deepEqual([101, 204, 302, 418, 500, 600].map(statusClass), [
+    "status-1xx",
+    "status-2xx",
+    "status-3xx",
+    "status-4xx",
+    "status-5xx",
+    "status-other",
+  ]);
 });
 
 test("splitFrames finds the user's frames as the runtime prints them, and only those", () => {
-  const text = "Uncaught Error: boom\n    at handler (../convex/http.ts:12:3)\n    at ../convex/lib/util.ts:4\n    at run (/opt/worker.js:1:1)";
+  const text =
+    "Uncaught Error: boom\n    at handler (../convex/http.ts:12:3)\n    at ../convex/lib/util.ts:4\n    at run (/opt/worker.js:1:1)";
   const frames = splitFrames(text).filter((segment) => segment.kind === "frame");
   assert.deepEqual(frames, [
     { kind: "frame", text: "../convex/http.ts:12:3", file: "convex/http.ts", line: 12, column: 3 },
     { kind: "frame", text: "../convex/lib/util.ts:4", file: "convex/lib/util.ts", line: 4, column: null },
   ]);
-  assert.equal(splitFrames(text).map((segment) => segment.text).join(""), text, "the segments rebuild the text");
+  assert.equal(
+    splitFrames(text)
+      .map((segment) => segment.text)
+      .join(""),
+    text,
+    "the segments rebuild the text",
+  );
   for (const other of ["see ../../etc/passwd.ts:1:1", "http://x/../convex/http.ts:1:1", "../convex/http:1:1", "../convex/a.ts:0:1"]) {
-    assert.deepEqual(splitFrames(other).filter((segment) => segment.kind === "frame"), [], other);
+    assert.deepEqual(
+      splitFrames(other).filter((segment) => segment.kind === "frame"),
+      [],
+      other,
+    );
   }
 });
 
@@ -66,7 +91,10 @@ test("requestToSend drops the query's ?, unnamed header rows, a body the method 
     method: "GET",
     query: " ?a=1 ",
     pathRest: "ignored",
-    headers: [{ name: " X-A ", value: " v " }, { name: "  ", value: "orphan" }],
+    headers: [
+      { name: " X-A ", value: " v " },
+      { name: "  ", value: "orphan" },
+    ],
     body: "x",
   });
   assert.deepEqual(requestToSend(draft), { ...draft, query: "a=1", pathRest: "", headers: [{ name: "X-A", value: " v " }], body: "" });

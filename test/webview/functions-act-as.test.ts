@@ -12,7 +12,10 @@ function choose(panel: FunctionsFixture, value: "anonymous" | "user") {
 }
 
 const signRequests = (panel: FunctionsFixture) =>
-  panel.api.posted.filter((m) => (m as { type?: unknown }).type === "signDevToken") as Array<{ id: number; actAs: Record<string, unknown> }>;
+  panel.api.posted.filter((m) => (m as { type?: unknown }).type === "signDevToken") as Array<{
+    id: number;
+    actAs: Record<string, unknown>;
+  }>;
 
 test("the runner offers Act as a user; Run signs a dev token and runs with it", () =>
   withFunctionsPanel(

@@ -6,12 +6,24 @@ import { Window } from "happy-dom";
 import { connectHost, type HostWindow } from "../../webview/host-bridge";
 import { startFunctionsPanel } from "../../webview/functions/functions-panel";
 import { isFunctionsMemory } from "../../webview/functions/saved-state";
-import type { CronEntryView, FunctionEntryView, FunctionsPanelState, FunctionsReplies, FunctionsRequest, HostMessage, RouteEntryView, RunResultView } from "../../webview/protocol";
+import type {
+  CronEntryView,
+  FunctionEntryView,
+  FunctionsPanelState,
+  FunctionsReplies,
+  FunctionsRequest,
+  HostMessage,
+  RouteEntryView,
+  RunResultView,
+} from "../../webview/protocol";
 import { VsCodeApiFake, installApi } from "./webview-fixture";
 
 type RequestType = FunctionsRequest["type"];
 /** A canned reply: a value, a function of the request, or an Error for a failed host call. */
-type Responder<K extends RequestType> = FunctionsReplies[K] | Error | ((request: Extract<FunctionsRequest, { type: K }>) => FunctionsReplies[K] | Error);
+type Responder<K extends RequestType> =
+  | FunctionsReplies[K]
+  | Error
+  | ((request: Extract<FunctionsRequest, { type: K }>) => FunctionsReplies[K] | Error);
 export type Responders = { [K in RequestType]?: Responder<K> };
 
 export const stats = (calls = 0, errors = 0, p50Ms: number | null = null, p95Ms: number | null = null) => ({ calls, errors, p50Ms, p95Ms });
@@ -109,7 +121,9 @@ export interface FunctionsFixture {
   close(): Promise<void>;
 }
 
-export function openFunctionsPanel(options: { api?: VsCodeApiFake; state?: FunctionsPanelState; responders?: Responders } = {}): FunctionsFixture {
+export function openFunctionsPanel(
+  options: { api?: VsCodeApiFake; state?: FunctionsPanelState; responders?: Responders } = {},
+): FunctionsFixture {
   const window = new Window({ url: "https://webview.test/index.html" });
   const document = window.document;
   document.body.dataset.panel = "functions";
@@ -185,7 +199,10 @@ export function openFunctionsPanel(options: { api?: VsCodeApiFake; state?: Funct
   };
 }
 
-export async function withFunctionsPanel(run: (panel: FunctionsFixture) => Promise<void> | void, options?: Parameters<typeof openFunctionsPanel>[0]): Promise<void> {
+export async function withFunctionsPanel(
+  run: (panel: FunctionsFixture) => Promise<void> | void,
+  options?: Parameters<typeof openFunctionsPanel>[0],
+): Promise<void> {
   const panel = openFunctionsPanel(options);
   try {
     await run(panel);

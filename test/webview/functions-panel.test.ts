@@ -38,7 +38,10 @@ test("the panel says ready, waits for the host, then lists functions by module w
     assert.equal(panel.get('[data-function="tasks:add"] .kind').textContent, "M");
     assert.equal(panel.get('[data-route="GET /hello"] .stat-p50').textContent, "<1 ms");
     assert.equal(panel.get('[data-route="GET /hello"] .stat-errors').textContent, "2");
-    assert.deepEqual(panel.all(".route-row").map((r) => r.dataset.route), ["GET /hello", "POST /items/*"]);
+    assert.deepEqual(
+      panel.all(".route-row").map((r) => r.dataset.route),
+      ["GET /hello", "POST /items/*"],
+    );
     assert.match(panel.text("#runner-empty")!, /Select a function/);
   }));
 
@@ -49,158 +52,237 @@ test("stopped, starting, failed and untrusted runtimes are said so, and nothing 
     [{ kind: "starting" }, /starting/],
     [{ kind: "failed", message: "The project does not build yet: see the Problems view." }, /does not build yet/],
   ] as const) {
-    await withFunctionsPanel(async (panel) => {
-      await panel.settle();
-      assert.equal(panel.get("#runtime-status").dataset.kind, runtime.kind);
-      assert.match(panel.text("#runtime-status")!, pattern);
-      assert.equal(panel.get("#runtime-status").hidden, false);
-      assert.match(panel.text("#function-list")!, /not loaded/);
-      assert.match(panel.text("#data")!, /while the runtime runs/);
-      assert.deepEqual(panel.sent("listTables"), [], "no data requests while it is not running");
-    }, { state: { runtime, functions: [], routes: [], crons: [] } });
+    await withFunctionsPanel(
+      async (panel) => {
+        await panel.settle();
+        assert.equal(panel.get("#runtime-status").dataset.kind, runtime.kind);
+        assert.match(panel.text("#runtime-status")!, pattern);
+        assert.equal(panel.get("#runtime-status").hidden, false);
+        assert.match(panel.text("#function-list")!, /not loaded/);
+        assert.match(panel.text("#data")!, /while the runtime runs/);
+        assert.deepEqual(panel.sent("listTables"), [], "no data requests while it is not running");
+      },
+      { state: { runtime, functions: [], routes: [], crons: [] } },
+    );
   }
   // A build that failed while the previous one serves: functions run, the notice says why.
-  await withFunctionsPanel(async (panel) => {
-    assert.match(panel.text("#runtime-status")!, /previous build keeps serving/);
-    panel.click('[data-function="tasks:list"] .function-select');
-    assert.equal(panel.get("#run").hasAttribute("disabled"), false);
-  }, { state: readyState({ runtime: { kind: "ready", notice: "The latest build failed; the previous build keeps serving." } }) });
+  await withFunctionsPanel(
+    async (panel) => {
+      assert.match(panel.text("#runtime-status")!, /previous build keeps serving/);
+      panel.click('[data-function="tasks:list"] .function-select');
+      assert.equal(panel.get("#run").hasAttribute("disabled"), false);
+    },
+    { state: readyState({ runtime: { kind: "ready", notice: "The latest build failed; the previous build keeps serving." } }) },
+  );
 });
 
 test("a stopped runtime disables Run even for a function selected earlier", () =>
-  withFunctionsPanel((panel) => {
-    panel.click('[data-function="tasks:add"] .function-select');
-    assert.equal(panel.get("#run").hasAttribute("disabled"), false);
-    panel.show({ runtime: { kind: "stopped" }, functions: [], routes: [], crons: [] });
-    assert.match(panel.text("#runner")!, /tasks:add is no longer in the project/);
-    assert.equal(panel.find("#run"), null);
-  }, { state: readyState() }));
+  withFunctionsPanel(
+    (panel) => {
+      panel.click('[data-function="tasks:add"] .function-select');
+      assert.equal(panel.get("#run").hasAttribute("disabled"), false);
+      panel.show({ runtime: { kind: "stopped" }, functions: [], routes: [], crons: [] });
+      assert.match(panel.text("#runner")!, /tasks:add is no longer in the project/);
+      assert.equal(panel.find("#run"), null);
+    },
+    { state: readyState() },
+  ));
 
 test("selecting a function opens the runner; Run posts the parsed JSON arguments and the token", () =>
-  withFunctionsPanel(async (panel) => {
-    panel.click('[data-function="tasks:add"] .function-select');
-    assert.equal(panel.text("#selected-function"), "tasks:add");
-    assert.equal(panel.text("#args-validator"), "v.object({title: v.string()})");
-    assert.ok(panel.get('[data-function="tasks:add"]').classList.contains("selected"));
-    assert.equal((panel.get("#args") as HTMLElement & { value: string }).value, "{}");
+  withFunctionsPanel(
+    async (panel) => {
+      panel.click('[data-function="tasks:add"] .function-select');
+      assert.equal(panel.text("#selected-function"), "tasks:add");
+      assert.equal(panel.text("#args-validator"), "v.object({title: v.string()})");
+      assert.ok(panel.get('[data-function="tasks:add"]').classList.contains("selected"));
+      assert.equal((panel.get("#args") as HTMLElement & { value: string }).value, "{}");
 
-    panel.type("#args", '{ "title": "write tests", "n": 12345678901234567890, "nested": [null, true] }');
-    panel.click("#run");
-    const [request] = panel.sent("runFunction");
-    assert.deepEqual(request, {
-      type: "runFunction",
-      id: request!.id,
-      component: "",
-      name: "tasks:add",
-      // 12345678901234567890 as JSON.parse reads it: the nearest double, as JavaScript writes it.
-      args: { title: "write tests", n: 12345678901234567000, nested: [null, true] },
-      authorization: null,
-    });
-    assert.ok(panel.get("#run").hasAttribute("disabled"), "one run at a time");
-    assert.equal(panel.get("#run-progress").hidden, false);
-    panel.reply(request!.id, runResult());
-    await panel.settle();
-    assert.equal(panel.get("#run").hasAttribute("disabled"), false);
+      panel.type("#args", '{ "title": "write tests", "n": 12345678901234567890, "nested": [null, true] }');
+      panel.click("#run");
+      const [request] = panel.sent("runFunction");
+      assert.deepEqual(request, {
+        type: "runFunction",
+        id: request!.id,
+        component: "",
+        name: "tasks:add",
+        // 12345678901234567890 as JSON.parse reads it: the nearest double, as JavaScript writes it.
+        args: { title: "write tests", n: 12345678901234567000, nested: [null, true] },
+        authorization: null,
+      });
+      assert.ok(panel.get("#run").hasAttribute("disabled"), "one run at a time");
+      assert.equal(panel.get("#run-progress").hidden, false);
+      panel.reply(request!.id, runResult());
+      await panel.settle();
+      assert.equal(panel.get("#run").hasAttribute("disabled"), false);
 
-    panel.type("#authorization", "  Bearer eyJhbGciOi.x.y  ");
-    panel.type("#args", "   ");
-    panel.click("#run");
-    const second = panel.sent("runFunction")[1]!;
-    assert.deepEqual(second.args, {}, "blank arguments are {}");
-    assert.equal(second.authorization, "Bearer eyJhbGciOi.x.y");
-  }, { state: readyState() }));
+      panel.type("#authorization", "  Bearer eyJhbGciOi.x.y  ");
+      panel.type("#args", "   ");
+      panel.click("#run");
+      const second = panel.sent("runFunction")[1]!;
+      assert.deepEqual(second.args, {}, "blank arguments are {}");
+      assert.equal(second.authorization, "Bearer eyJhbGciOi.x.y");
+    },
+    { state: readyState() },
+  ));
 
 test("arguments that are not a JSON object are refused in the panel, with a message, and nothing is sent", () =>
-  withFunctionsPanel(async (panel) => {
-    panel.click('[data-function="tasks:add"] .function-select');
-    for (const [args, pattern] of [
-      ['{"title": "a",}', /Arguments are not valid JSON/],
-      ["{title: 'a'}", /Arguments are not valid JSON/],
-      ['["a"]', /must be a JSON object.*not an array/],
-      ["42", /must be a JSON object.*not a number/],
-      ["null", /must be a JSON object.*not null/],
-    ] as const) {
-      panel.type("#args", args);
+  withFunctionsPanel(
+    async (panel) => {
+      panel.click('[data-function="tasks:add"] .function-select');
+      for (const [args, pattern] of [
+        ['{"title": "a",}', /Arguments are not valid JSON/],
+        ["{title: 'a'}", /Arguments are not valid JSON/],
+        ['["a"]', /must be a JSON object.*not an array/],
+        ["42", /must be a JSON object.*not a number/],
+        ["null", /must be a JSON object.*not null/],
+      ] as const) {
+        panel.type("#args", args);
+        panel.click("#run");
+        assert.equal(panel.get("#run-error").hidden, false, args);
+        assert.match(panel.text("#run-error")!, pattern);
+      }
+      assert.deepEqual(panel.sent("runFunction"), []);
+      panel.type("#args", '{"title": "ok"}');
       panel.click("#run");
-      assert.equal(panel.get("#run-error").hidden, false, args);
-      assert.match(panel.text("#run-error")!, pattern);
-    }
-    assert.deepEqual(panel.sent("runFunction"), []);
-    panel.type("#args", '{"title": "ok"}');
-    panel.click("#run");
-    assert.equal(panel.sent("runFunction").length, 1);
-    assert.ok(panel.get("#run-error").hidden, "the message goes once the arguments are fine");
-  }, { state: readyState() }));
+      assert.equal(panel.sent("runFunction").length, 1);
+      assert.ok(panel.get("#run-error").hidden, "the message goes once the arguments are fine");
+    },
+    { state: readyState() },
+  ));
 
 test("a result: pretty JSON, duration, and the log lines of every execution", () =>
-  withFunctionsPanel(async (panel) => {
-    const executions: ExecutionView[] = [
-      { id: "e1", parentId: null, udfType: "action", identifier: "admin/users:remove", outcome: "success", durationMs: 30, status: null, error: null, lines: [{ level: "LOG", message: "'removing' 'ada'", timestamp: at }] },
-      { id: "e2", parentId: "e1", udfType: "mutation", identifier: "admin/users:delete", outcome: "success", durationMs: 4, status: null, error: null, lines: [{ level: "WARN", message: "'gone'", timestamp: at + 1 }] },
-    ];
-    panel.responders.runFunction = runResult({ name: "admin/users:remove", result: '{\n  "removed": 1\n}', durationMs: 31.6, executions });
-    panel.click('[data-function="admin/users:remove"] .function-select');
-    panel.click("#run");
-    await panel.settle();
-    assert.equal(panel.text("#result-outcome"), "Success");
-    assert.equal(panel.text("#result"), '{\n  "removed": 1\n}');
-    assert.equal(panel.text("#result-duration"), "32 ms");
-    assert.deepEqual(panel.all("#run-result .execution").map((e) => e.dataset.executionId), ["e1", "e2"]);
-    assert.deepEqual(panel.all("#run-result .log-line .log-message").map((m) => m.textContent), ["'removing' 'ada'", "'gone'"]);
-    assert.equal(panel.find("#result-error"), null);
-  }, { state: readyState() }));
+  withFunctionsPanel(
+    async (panel) => {
+      const executions: ExecutionView[] = [
+        {
+          id: "e1",
+          parentId: null,
+          udfType: "action",
+          identifier: "admin/users:remove",
+          outcome: "success",
+          durationMs: 30,
+          status: null,
+          error: null,
+          lines: [{ level: "LOG", message: "'removing' 'ada'", timestamp: at }],
+        },
+        {
+          id: "e2",
+          parentId: "e1",
+          udfType: "mutation",
+          identifier: "admin/users:delete",
+          outcome: "success",
+          durationMs: 4,
+          status: null,
+          error: null,
+          lines: [{ level: "WARN", message: "'gone'", timestamp: at + 1 }],
+        },
+      ];
+      panel.responders.runFunction = runResult({
+        name: "admin/users:remove",
+        result: '{\n  "removed": 1\n}',
+        durationMs: 31.6,
+        executions,
+      });
+      panel.click('[data-function="admin/users:remove"] .function-select');
+      panel.click("#run");
+      await panel.settle();
+      assert.equal(panel.text("#result-outcome"), "Success");
+      assert.equal(panel.text("#result"), '{\n  "removed": 1\n}');
+      assert.equal(panel.text("#result-duration"), "32 ms");
+      assert.deepEqual(
+        panel.all("#run-result .execution").map((e) => e.dataset.executionId),
+        ["e1", "e2"],
+      );
+      assert.deepEqual(
+        panel.all("#run-result .log-line .log-message").map((m) => m.textContent),
+        ["'removing' 'ada'", "'gone'"],
+      );
+      assert.equal(panel.find("#result-error"), null);
+    },
+    { state: readyState() },
+  ));
 
 test("a failure shows the error as Convex shows it, and a ConvexError's data", () =>
-  withFunctionsPanel(async (panel) => {
-    const error = "[Request ID: req2] Server Error\nArgumentValidationError: Value does not match validator.\nPath: .title\nValue: 1.0\nValidator: v.string()\n";
-    panel.responders.runFunction = runResult({ requestId: "req2", outcome: "failure", result: null, error });
-    panel.click('[data-function="tasks:add"] .function-select');
-    panel.click("#run");
-    await panel.settle();
-    assert.equal(panel.text("#result-outcome"), "Failure");
-    assert.equal(panel.text("#result-error"), error);
-    assert.equal(panel.find("#result"), null);
+  withFunctionsPanel(
+    async (panel) => {
+      const error =
+        "[Request ID: req2] Server Error\nArgumentValidationError: Value does not match validator.\nPath: .title\nValue: 1.0\nValidator: v.string()\n";
+      panel.responders.runFunction = runResult({ requestId: "req2", outcome: "failure", result: null, error });
+      panel.click('[data-function="tasks:add"] .function-select');
+      panel.click("#run");
+      await panel.settle();
+      assert.equal(panel.text("#result-outcome"), "Failure");
+      assert.equal(panel.text("#result-error"), error);
+      assert.equal(panel.find("#result"), null);
 
-    panel.responders.runFunction = runResult({ requestId: "req3", outcome: "failure", result: null, error: "Uncaught ConvexError: refused", errorData: '{\n  "code": "refused"\n}' });
-    panel.click("#run");
-    await panel.settle();
-    assert.equal(panel.text("#result-error-data"), '{\n  "code": "refused"\n}');
-  }, { state: readyState() }));
+      panel.responders.runFunction = runResult({
+        requestId: "req3",
+        outcome: "failure",
+        result: null,
+        error: "Uncaught ConvexError: refused",
+        errorData: '{\n  "code": "refused"\n}',
+      });
+      panel.click("#run");
+      await panel.settle();
+      assert.equal(panel.text("#result-error-data"), '{\n  "code": "refused"\n}');
+    },
+    { state: readyState() },
+  ));
 
 test("a host call that fails shows why under the Run button", () =>
-  withFunctionsPanel(async (panel) => {
-    panel.responders.runFunction = new Error("The Convex Lens runtime is stopped. Run 'Convex Lens: Start runtime'.");
-    panel.click('[data-function="tasks:list"] .function-select');
-    panel.click("#run");
-    await panel.settle();
-    assert.match(panel.text("#run-error")!, /^The run failed: The Convex Lens runtime is stopped/);
-    assert.equal(panel.get("#run").hasAttribute("disabled"), false);
-  }, { state: readyState() }));
+  withFunctionsPanel(
+    async (panel) => {
+      panel.responders.runFunction = new Error("The Convex Lens runtime is stopped. Run 'Convex Lens: Start runtime'.");
+      panel.click('[data-function="tasks:list"] .function-select');
+      panel.click("#run");
+      await panel.settle();
+      assert.match(panel.text("#run-error")!, /^The run failed: The Convex Lens runtime is stopped/);
+      assert.equal(panel.get("#run").hasAttribute("disabled"), false);
+    },
+    { state: readyState() },
+  ));
 
 test("the filter narrows functions and routes; a route opens the response panel", () =>
-  withFunctionsPanel(async (panel) => {
-    panel.type("#function-filter", "ADD");
-    assert.deepEqual(panel.all(".function-row").map((r) => r.dataset.function), ["tasks:add"]);
-    assert.equal(panel.all(".route-row").length, 0);
-    panel.type("#function-filter", "/items");
-    assert.deepEqual(panel.all(".route-row").map((r) => r.dataset.route), ["POST /items/*"]);
-    panel.type("#function-filter", "nothing like it");
-    assert.match(panel.text("#function-list")!, /No function matches/);
-    panel.type("#function-filter", "");
-    panel.click('[data-route="POST /items/*"] .route-open');
-    assert.deepEqual(panel.sent("openRoute").map((r) => r.route), ["POST /items/*"]);
-  }, { state: readyState() }));
+  withFunctionsPanel(
+    async (panel) => {
+      panel.type("#function-filter", "ADD");
+      assert.deepEqual(
+        panel.all(".function-row").map((r) => r.dataset.function),
+        ["tasks:add"],
+      );
+      assert.equal(panel.all(".route-row").length, 0);
+      panel.type("#function-filter", "/items");
+      assert.deepEqual(
+        panel.all(".route-row").map((r) => r.dataset.route),
+        ["POST /items/*"],
+      );
+      panel.type("#function-filter", "nothing like it");
+      assert.match(panel.text("#function-list")!, /No function matches/);
+      panel.type("#function-filter", "");
+      panel.click('[data-route="POST /items/*"] .route-open');
+      assert.deepEqual(
+        panel.sent("openRoute").map((r) => r.route),
+        ["POST /items/*"],
+      );
+    },
+    { state: readyState() },
+  ));
 
 test("new stats do not disturb the arguments being typed", () =>
-  withFunctionsPanel((panel) => {
-    panel.click('[data-function="tasks:add"] .function-select');
-    const args = panel.get("#args");
-    panel.type(args, '{"title": "half-typed');
-    panel.show(readyState({ functions: readyState().functions.map((f) => (f.name === "tasks:add" ? { ...f, stats: stats(4, 0, 11, 19) } : f)) }));
-    assert.equal(panel.get("#args"), args, "the same field, not a new one");
-    assert.equal((panel.get("#args") as HTMLElement & { value: string }).value, '{"title": "half-typed');
-    assert.equal(panel.get('[data-function="tasks:add"] .stat-calls').textContent, "4");
-  }, { state: readyState() }));
+  withFunctionsPanel(
+    (panel) => {
+      panel.click('[data-function="tasks:add"] .function-select');
+      const args = panel.get("#args");
+      panel.type(args, '{"title": "half-typed');
+      panel.show(
+        readyState({ functions: readyState().functions.map((f) => (f.name === "tasks:add" ? { ...f, stats: stats(4, 0, 11, 19) } : f)) }),
+      );
+      assert.equal(panel.get("#args"), args, "the same field, not a new one");
+      assert.equal((panel.get("#args") as HTMLElement & { value: string }).value, '{"title": "half-typed');
+      assert.equal(panel.get('[data-function="tasks:add"] .stat-calls').textContent, "4");
+    },
+    { state: readyState() },
+  ));
 
 test("the selection, arguments and last result come back after the panel was hidden; the token does not", async () => {
   const api = new VsCodeApiFake();
@@ -225,27 +307,42 @@ test("the selection, arguments and last result come back after the panel was hid
 });
 
 test("hostile names, results, errors and log lines are shown as text, never parsed as markup", () =>
-  withFunctionsPanel(async (panel) => {
-    panel.show(readyState({ functions: [fn(`${hostile}:${hostile}`, { args: hostile })], routes: [route("GET", `/${hostile}`)] }));
-    panel.click(".function-select");
-    assert.equal(panel.text("#selected-function"), `${hostile}:${hostile}`);
-    assert.equal(panel.text("#args-validator"), hostile);
-    panel.responders.runFunction = runResult({
-      name: `${hostile}:${hostile}`,
-      outcome: "failure",
-      result: null,
-      error: hostile,
-      errorData: hostile,
-      executions: [{ id: "e1", parentId: null, udfType: "query", identifier: hostile, outcome: "failure", durationMs: 1, status: null, error: hostile, lines: [{ level: "LOG", message: hostile, timestamp: at }] }],
-    });
-    panel.click("#run");
-    await panel.settle();
-    assert.equal(panel.text("#result-error"), hostile);
-    assert.equal(panel.text("#result-error-data"), hostile);
-    assert.equal(panel.all("img").length, 0, "no element was made from the text");
-    assert.equal(panel.get(".module").dataset.module, hostile);
-    assert.equal(panel.get(".route-row").dataset.route, `GET /${hostile}`);
-  }, { state: readyState() }));
+  withFunctionsPanel(
+    async (panel) => {
+      panel.show(readyState({ functions: [fn(`${hostile}:${hostile}`, { args: hostile })], routes: [route("GET", `/${hostile}`)] }));
+      panel.click(".function-select");
+      assert.equal(panel.text("#selected-function"), `${hostile}:${hostile}`);
+      assert.equal(panel.text("#args-validator"), hostile);
+      panel.responders.runFunction = runResult({
+        name: `${hostile}:${hostile}`,
+        outcome: "failure",
+        result: null,
+        error: hostile,
+        errorData: hostile,
+        executions: [
+          {
+            id: "e1",
+            parentId: null,
+            udfType: "query",
+            identifier: hostile,
+            outcome: "failure",
+            durationMs: 1,
+            status: null,
+            error: hostile,
+            lines: [{ level: "LOG", message: hostile, timestamp: at }],
+          },
+        ],
+      });
+      panel.click("#run");
+      await panel.settle();
+      assert.equal(panel.text("#result-error"), hostile);
+      assert.equal(panel.text("#result-error-data"), hostile);
+      assert.equal(panel.all("img").length, 0, "no element was made from the text");
+      assert.equal(panel.get(".module").dataset.module, hostile);
+      assert.equal(panel.get(".route-row").dataset.route, `GET /${hostile}`);
+    },
+    { state: readyState() },
+  ));
 
 test("a malformed state from the host is reported instead of rendered", () =>
   withFunctionsPanel((panel) => {

@@ -11,7 +11,10 @@ interface Saved {
 }
 const isSaved = (value: unknown): value is Saved => typeof (value as Saved | null)?.count === "number";
 
-async function withBridge(run: (context: { bridge: HostBridge<Saved>; api: VsCodeApiFake; host: (message: unknown) => void; window: Window }) => Promise<void>, options: { state?: unknown; timeoutMs?: number } = {}) {
+async function withBridge(
+  run: (context: { bridge: HostBridge<Saved>; api: VsCodeApiFake; host: (message: unknown) => void; window: Window }) => Promise<void>,
+  options: { state?: unknown; timeoutMs?: number } = {},
+) {
   const window = new Window();
   const api = new VsCodeApiFake(options.state);
   installApi(window, api);
@@ -44,14 +47,21 @@ test("requests carry fresh ids and settle with the reply of the same id", () =>
     host({ type: "reply", id: b!.id, ok: false, error: "no such file" } satisfies HostMessage);
     host({ type: "reply", id: a!.id, ok: true, value: { saved: "/tmp/body.bin" } } satisfies HostMessage);
     assert.deepEqual(await first, { saved: "/tmp/body.bin" });
-    await assert.rejects(second, (error: unknown) => error instanceof HostRequestError && error.reason === "failed" && error.message === "no such file");
+    await assert.rejects(
+      second,
+      (error: unknown) => error instanceof HostRequestError && error.reason === "failed" && error.message === "no such file",
+    );
   }));
 
 test("a request without a reply rejects after the time limit, naming the request", () =>
   withBridge(
     async ({ bridge, api, host }) => {
       const pending = bridge.request({ type: "download" });
-      await assert.rejects(pending, (error: unknown) => error instanceof HostRequestError && error.reason === "timeout" && /did not answer "download" within 0\.1 s/.test(error.message));
+      await assert.rejects(
+        pending,
+        (error: unknown) =>
+          error instanceof HostRequestError && error.reason === "timeout" && /did not answer "download" within 0\.1 s/.test(error.message),
+      );
       // A reply after the time limit is ignored.
       host({ type: "reply", id: (api.posted[0] as { id: number }).id, ok: true });
     },

@@ -66,7 +66,9 @@ export function execution(seq: number, overrides: Partial<Extract<LogRowView, { 
 
 export const cursor = (line: number, end = 0, seq = 0) => ({ line, exec: { end, seq } });
 
-export function openLogs(options: { answer?: (message: Record<string, unknown>) => Answer; state?: unknown; maxRows?: number } = {}): LogsFixture {
+export function openLogs(
+  options: { answer?: (message: Record<string, unknown>) => Answer; state?: unknown; maxRows?: number } = {},
+): LogsFixture {
   const window = new Window({ url: "https://webview.test/index.html" });
   const document = window.document;
   document.body.dataset.panel = "logs";

@@ -26,7 +26,10 @@ function host(script: HostScript = {}): (message: Record<string, unknown>) => An
     switch (message.type) {
       case "logsLatest": {
         const page = script.latest?.(message) ?? { rows: [] };
-        return { ok: true, value: { rows: page.rows, older: page.older ?? cursor(1), hasOlder: page.hasOlder ?? false, generation: ++generation } };
+        return {
+          ok: true,
+          value: { rows: page.rows, older: page.older ?? cursor(1), hasOlder: page.hasOlder ?? false, generation: ++generation },
+        };
       }
       case "logsOlder":
         return { ok: true, value: script.older?.(message) ?? { rows: [], older: cursor(0), hasOlder: false } };
@@ -67,10 +70,18 @@ test("ready first, then the newest page for the live source, newest row at the b
     assert.match(panel.get("#log-status").textContent ?? "", /Waiting for the extension/);
     await live(panel);
     const { id: _id, ...first } = lastLatest(panel) as unknown as Record<string, unknown>;
-    assert.deepEqual(first, { type: "logsLatest", filter: { levels: ALL_LEVELS, kinds: ALL_KINDS, identifier: "", text: "", requestId: "" }, floor: null, limit: 200 });
+    assert.deepEqual(first, {
+      type: "logsLatest",
+      filter: { levels: ALL_LEVELS, kinds: ALL_KINDS, identifier: "", text: "", requestId: "" },
+      floor: null,
+      limit: 200,
+    });
     assert.deepEqual(panel.messages(), ["'line 1'", "'line 2'", "completed"]);
     const rows = panel.all("#log-rows tr");
-    assert.deepEqual(rows.map((row) => row.dataset.key), ["l1", "l2", "e3"]);
+    assert.deepEqual(
+      rows.map((row) => row.dataset.key),
+      ["l1", "l2", "e3"],
+    );
     const cells = [...rows[2]!.children].map((cell) => cell.textContent);
     assert.deepEqual(cells.slice(1), ["aaaaaaaa", "H", "POST /postMessage", "200", "12 ms", "completed"]);
     assert.equal(rows[0]!.querySelector(".col-outcome")?.textContent, "log");
@@ -92,10 +103,19 @@ test("each filter change asks for a new first page with the whole filter", () =>
     panel.type("#filter-text", "'; DROP TABLE log_lines; --");
     panel.type("#filter-request", "abc");
     await panel.settle();
-    assert.deepEqual(lastLatest(panel).filter, { levels: ["LOG", "INFO", "WARN", "ERROR"], kinds: ["mutation", "action"], identifier: "", text: "'; DROP TABLE log_lines; --", requestId: "abc" });
+    assert.deepEqual(lastLatest(panel).filter, {
+      levels: ["LOG", "INFO", "WARN", "ERROR"],
+      kinds: ["mutation", "action"],
+      identifier: "",
+      text: "'; DROP TABLE log_lines; --",
+      requestId: "abc",
+    });
     // The dropdown lists what the host reported.
     const dropdown = panel.get("#filter-function");
-    assert.deepEqual([...dropdown.querySelectorAll("vscode-option")].map((o) => o.getAttribute("value")), ["", "messages:send"]);
+    assert.deepEqual(
+      [...dropdown.querySelectorAll("vscode-option")].map((o) => o.getAttribute("value")),
+      ["", "messages:send"],
+    );
     panel.type("#filter-function", "messages:send");
     await panel.settle();
     assert.equal(lastLatest(panel).filter.identifier, "messages:send");
@@ -116,13 +136,19 @@ test("tail pushes of the current generation are appended; stale ones and duplica
     panel.host({ type: "logsRows", generation: 1, rows: [line(2), execution(1)] });
     panel.host({ type: "logsRows", generation: 7, rows: [line(3)] });
     panel.host({ type: "logsRows", generation: 1, rows: [line(2)] });
-    assert.deepEqual(panel.all("#log-rows tr").map((row) => row.dataset.key), ["l1", "l2", "e1"]);
+    assert.deepEqual(
+      panel.all("#log-rows tr").map((row) => row.dataset.key),
+      ["l1", "l2", "e1"],
+    );
     // A new query: pushes of the old one no longer count.
     panel.click("#level-warn");
     await panel.settle();
     panel.host({ type: "logsRows", generation: 1, rows: [line(4)] });
     panel.host({ type: "logsRows", generation: 2, rows: [line(5)] });
-    assert.deepEqual(panel.all("#log-rows tr").map((row) => row.dataset.key), ["l1", "l5"]);
+    assert.deepEqual(
+      panel.all("#log-rows tr").map((row) => row.dataset.key),
+      ["l1", "l5"],
+    );
   }));
 
 test("older pages go on top with the cursor of the last page; the button shows while there is more", () =>
@@ -132,7 +158,9 @@ test("older pages go on top with the cursor of the last page; the button shows w
         latest: () => ({ rows: [line(10), line(11)], hasOlder: true, older: cursor(10, 3, 4) }),
         older: (message) => {
           const before = message.before as ReturnType<typeof cursor>;
-          return before.line === 10 ? { rows: [line(8), execution(2), line(9)], hasOlder: true, older: cursor(8, 2, 2) } : { rows: [line(7)], hasOlder: false, older: cursor(7, 2, 2) };
+          return before.line === 10
+            ? { rows: [line(8), execution(2), line(9)], hasOlder: true, older: cursor(8, 2, 2) }
+            : { rows: [line(7)], hasOlder: false, older: cursor(7, 2, 2) };
         },
       }),
     },
@@ -141,27 +169,45 @@ test("older pages go on top with the cursor of the last page; the button shows w
       assert.equal(panel.get("#load-older").closest(".log-more")?.hasAttribute("hidden"), false);
       panel.click("#load-older");
       await panel.settle();
-      assert.deepEqual(panel.sent<{ before: unknown }>("logsOlder").map((m) => m.before), [cursor(10, 3, 4)]);
+      assert.deepEqual(
+        panel.sent<{ before: unknown }>("logsOlder").map((m) => m.before),
+        [cursor(10, 3, 4)],
+      );
       panel.click("#load-older");
       await panel.settle();
-      assert.deepEqual(panel.sent<{ before: unknown }>("logsOlder").map((m) => m.before), [cursor(10, 3, 4), cursor(8, 2, 2)]);
-      assert.deepEqual(panel.all("#log-rows tr").map((row) => row.dataset.key), ["l7", "l8", "e2", "l9", "l10", "l11"]);
+      assert.deepEqual(
+        panel.sent<{ before: unknown }>("logsOlder").map((m) => m.before),
+        [cursor(10, 3, 4), cursor(8, 2, 2)],
+      );
+      assert.deepEqual(
+        panel.all("#log-rows tr").map((row) => row.dataset.key),
+        ["l7", "l8", "e2", "l9", "l10", "l11"],
+      );
       assert.equal(panel.get("#load-older").closest(".log-more")?.hasAttribute("hidden"), true);
     },
   ));
 
 test("the window keeps its newest rows; paging back then starts where the dropped rows were", () =>
-  withLogs({ maxRows: 4, answer: host({ latest: () => ({ rows: [line(1), line(2)], hasOlder: false, older: cursor(1) }) }) }, async (panel) => {
-    await live(panel);
-    panel.host({ type: "logsRows", generation: 1, rows: [line(3), execution(5, { time: 10 }), line(4), line(6)] });
-    assert.deepEqual(panel.all("#log-rows tr").map((row) => row.dataset.key), ["l3", "e5", "l4", "l6"]);
-    panel.host({ type: "logsRows", generation: 1, rows: [line(7), line(8)] });
-    assert.deepEqual(panel.all("#log-rows tr").map((row) => row.dataset.key), ["l4", "l6", "l7", "l8"]);
-    panel.click("#load-older");
-    await panel.settle();
-    // Lines older than the oldest kept one; executions up to and with the dropped one.
-    assert.deepEqual(panel.sent<{ before: unknown }>("logsOlder").at(-1)!.before, cursor(4, 10, 6));
-  }));
+  withLogs(
+    { maxRows: 4, answer: host({ latest: () => ({ rows: [line(1), line(2)], hasOlder: false, older: cursor(1) }) }) },
+    async (panel) => {
+      await live(panel);
+      panel.host({ type: "logsRows", generation: 1, rows: [line(3), execution(5, { time: 10 }), line(4), line(6)] });
+      assert.deepEqual(
+        panel.all("#log-rows tr").map((row) => row.dataset.key),
+        ["l3", "e5", "l4", "l6"],
+      );
+      panel.host({ type: "logsRows", generation: 1, rows: [line(7), line(8)] });
+      assert.deepEqual(
+        panel.all("#log-rows tr").map((row) => row.dataset.key),
+        ["l4", "l6", "l7", "l8"],
+      );
+      panel.click("#load-older");
+      await panel.settle();
+      // Lines older than the oldest kept one; executions up to and with the dropped one.
+      assert.deepEqual(panel.sent<{ before: unknown }>("logsOlder").at(-1)!.before, cursor(4, 10, 6));
+    },
+  ));
 
 test("pause holds new rows and resume shows them; too many while paused reloads the newest page", () =>
   withLogs({ answer: host({ latest: () => ({ rows: [line(1)] }) }) }, async (panel) => {
@@ -250,36 +296,48 @@ const DRILLDOWN: RequestDrilldownView = {
 };
 
 test("clicking a row opens its request's drilldown: the call tree, errors with clickable frames", () =>
-  withLogs({ answer: host({ latest: () => ({ rows: [line(1), line(2, { requestId: "bbbbbbbbcccc" })] }), drilldown: DRILLDOWN }) }, async (panel) => {
-    await live(panel);
-    panel.click(panel.all("#log-rows tr")[0]!.querySelector(".col-message") as HTMLElement);
-    assert.equal(panel.get("#drilldown").dataset.state, "loading");
-    await panel.settle();
-    assert.deepEqual(panel.sent<{ requestId: string }>("logsDrilldown").map((m) => m.requestId), ["aaaaaaaa11112222"]);
-    const drilldown = panel.get("#drilldown");
-    assert.equal(drilldown.dataset.state, "ready");
-    assert.match(panel.get("#drilldown-title").textContent ?? "", /aaaaaaaa11112222/);
-    assert.match(panel.get("#drilldown-summary").textContent ?? "", /30 ms in all · HTTP 200 · 2 executions/);
-    const root = drilldown.querySelector('#executions > li[data-execution-id="e1"]');
-    assert.ok(root, "the HTTP action is a root");
-    assert.ok(root.querySelector('.execution-children > li[data-execution-id="e2"]'), "the mutation is its child");
-    assert.match(root.querySelector(".log-lines")?.textContent ?? "", /'received'/);
-    assert.deepEqual(panel.all("#log-rows tr.selected").map((row) => row.dataset.key), ["l1"]);
-    const frame = drilldown.querySelector(".stack-frame") as HTMLElement;
-    assert.equal(frame.textContent, "../convex/messages.ts:12:3");
-    frame.click();
-    await panel.settle();
-    assert.deepEqual(panel.sent("openSource").map(({ id: _id, ...rest }) => rest), [{ type: "openSource", file: "convex/messages.ts", line: 12, column: 3 }]);
-    assert.equal((panel.api.state as { drilldown: string }).drilldown, "aaaaaaaa11112222");
+  withLogs(
+    { answer: host({ latest: () => ({ rows: [line(1), line(2, { requestId: "bbbbbbbbcccc" })] }), drilldown: DRILLDOWN }) },
+    async (panel) => {
+      await live(panel);
+      panel.click(panel.all("#log-rows tr")[0]!.querySelector(".col-message") as HTMLElement);
+      assert.equal(panel.get("#drilldown").dataset.state, "loading");
+      await panel.settle();
+      assert.deepEqual(
+        panel.sent<{ requestId: string }>("logsDrilldown").map((m) => m.requestId),
+        ["aaaaaaaa11112222"],
+      );
+      const drilldown = panel.get("#drilldown");
+      assert.equal(drilldown.dataset.state, "ready");
+      assert.match(panel.get("#drilldown-title").textContent ?? "", /aaaaaaaa11112222/);
+      assert.match(panel.get("#drilldown-summary").textContent ?? "", /30 ms in all · HTTP 200 · 2 executions/);
+      const root = drilldown.querySelector('#executions > li[data-execution-id="e1"]');
+      assert.ok(root, "the HTTP action is a root");
+      assert.ok(root.querySelector('.execution-children > li[data-execution-id="e2"]'), "the mutation is its child");
+      assert.match(root.querySelector(".log-lines")?.textContent ?? "", /'received'/);
+      assert.deepEqual(
+        panel.all("#log-rows tr.selected").map((row) => row.dataset.key),
+        ["l1"],
+      );
+      const frame = drilldown.querySelector(".stack-frame") as HTMLElement;
+      assert.equal(frame.textContent, "../convex/messages.ts:12:3");
+      frame.click();
+      await panel.settle();
+      assert.deepEqual(
+        panel.sent("openSource").map(({ id: _id, ...rest }) => rest),
+        [{ type: "openSource", file: "convex/messages.ts", line: 12, column: 3 }],
+      );
+      assert.equal((panel.api.state as { drilldown: string }).drilldown, "aaaaaaaa11112222");
 
-    panel.click("#drilldown-filter");
-    await panel.settle();
-    assert.equal(lastLatest(panel).filter.requestId, "aaaaaaaa11112222");
-    assert.equal((panel.get("#filter-request") as HTMLElement & { value: string }).value, "aaaaaaaa11112222");
-    panel.click("#drilldown-close");
-    assert.equal(panel.find("#drilldown"), null);
-    assert.equal((panel.api.state as { drilldown: unknown }).drilldown, null);
-  }));
+      panel.click("#drilldown-filter");
+      await panel.settle();
+      assert.equal(lastLatest(panel).filter.requestId, "aaaaaaaa11112222");
+      assert.equal((panel.get("#filter-request") as HTMLElement & { value: string }).value, "aaaaaaaa11112222");
+      panel.click("#drilldown-close");
+      assert.equal(panel.find("#drilldown"), null);
+      assert.equal((panel.api.state as { drilldown: unknown }).drilldown, null);
+    },
+  ));
 
 test("a drilldown the host cannot answer says why", () =>
   withLogs({ answer: host({ latest: () => ({ rows: [line(1)] }) }) }, async (panel) => {
@@ -294,8 +352,17 @@ test("messages, function names and errors from user code are shown as text", () 
   return withLogs(
     {
       answer: host({
-        latest: () => ({ rows: [line(1, { message: hostile, identifier: "<b>fn</b>" }), execution(2, { outcome: "failure", status: null, error: `<script>x()</script>` })] }),
-        drilldown: { ...DRILLDOWN, requestId: "<i>r</i>", executions: [drill({ error: "<svg onload=x>", lines: [{ level: "WARN", message: hostile, timestamp: 1 }] })] },
+        latest: () => ({
+          rows: [
+            line(1, { message: hostile, identifier: "<b>fn</b>" }),
+            execution(2, { outcome: "failure", status: null, error: `<script>x()</script>` }),
+          ],
+        }),
+        drilldown: {
+          ...DRILLDOWN,
+          requestId: "<i>r</i>",
+          executions: [drill({ error: "<svg onload=x>", lines: [{ level: "WARN", message: hostile, timestamp: 1 }] })],
+        },
       }),
     },
     async (panel) => {
@@ -312,7 +379,10 @@ test("messages, function names and errors from user code are shown as text", () 
 
 test("a stopped runtime: stored logs are shown and labelled; no source at all: no request", async () => {
   await withLogs({ answer: host({ latest: () => ({ rows: [line(1)] }) }) }, async (panel) => {
-    panel.host({ type: "logsStatus", status: { source: { kind: "stored", message: "The runtime is stopped: these are the stored logs." }, sourceId: 3, retention: 500 } });
+    panel.host({
+      type: "logsStatus",
+      status: { source: { kind: "stored", message: "The runtime is stopped: these are the stored logs." }, sourceId: 3, retention: 500 },
+    });
     await panel.settle();
     assert.equal(panel.get("#log-source").textContent, "The runtime is stopped: these are the stored logs.");
     assert.match(panel.get("#log-status").textContent ?? "", /keeps the newest 500 lines/);
@@ -324,7 +394,10 @@ test("a stopped runtime: stored logs are shown and labelled; no source at all: n
     assert.equal(panel.sent("logsLatest").length, 2);
   });
   await withLogs({ answer: host() }, async (panel) => {
-    panel.host({ type: "logsStatus", status: { source: { kind: "none", message: "Convex Lens shows logs in a trusted workspace only." }, sourceId: 1, retention: 100 } });
+    panel.host({
+      type: "logsStatus",
+      status: { source: { kind: "none", message: "Convex Lens shows logs in a trusted workspace only." }, sourceId: 1, retention: 100 },
+    });
     await panel.settle();
     assert.equal(panel.sent("logsLatest").length, 0);
     assert.equal(panel.get("#log-source").textContent, "Convex Lens shows logs in a trusted workspace only.");
@@ -335,7 +408,11 @@ test("a failed or malformed answer shows as an error, not a spinner", () =>
   withLogs(
     {
       answer: (message) =>
-        message.type === "logsLatest" ? { ok: true, value: { rows: "nope" } } : message.type === "logsClear" ? { ok: false, error: "The log store is closed" } : { ok: true, value: [] },
+        message.type === "logsLatest"
+          ? { ok: true, value: { rows: "nope" } }
+          : message.type === "logsClear"
+            ? { ok: false, error: "The log store is closed" }
+            : { ok: true, value: [] },
     },
     async (panel) => {
       await live(panel);
@@ -362,7 +439,13 @@ test("shown again, the panel restores its filters, clear, pause and drilldown fr
     },
     async (panel) => {
       await live(panel);
-      assert.deepEqual(lastLatest(panel).filter, { levels: ["ERROR"], kinds: ["query"], identifier: "messages:list", text: "x", requestId: "" });
+      assert.deepEqual(lastLatest(panel).filter, {
+        levels: ["ERROR"],
+        kinds: ["query"],
+        identifier: "messages:list",
+        text: "x",
+        requestId: "",
+      });
       assert.deepEqual(lastLatest(panel).floor, cursor(5));
       assert.equal(panel.get("#pause").textContent, "Resume");
       assert.equal(panel.get("#level-error").getAttribute("aria-pressed"), "true");

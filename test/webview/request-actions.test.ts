@@ -13,7 +13,12 @@ test("the panel names the target beside the request line, in every state", async
     panel.show({ ...ready(), target: "Deployment happy-animal-123 — https://happy-animal-123.convex.site" });
     assert.equal(text(panel.get("#target")), "Deployment happy-animal-123 — https://happy-animal-123.convex.site");
     assert.equal(text(panel.get("#request-line")), "POST http://127.0.0.1:3311/postMessage");
-    panel.show({ kind: "error", request: request({ method: "GET", routePath: "/messages/*", pathRest: "/abc", query: "?x=1" }), target: "Local runtime (stopped)", message: "stopped" });
+    panel.show({
+      kind: "error",
+      request: request({ method: "GET", routePath: "/messages/*", pathRest: "/abc", query: "?x=1" }),
+      target: "Local runtime (stopped)",
+      message: "stopped",
+    });
     assert.equal(text(panel.get("#request-line")), "GET /messages/abc?x=1");
     assert.equal(text(panel.get("#target")), "Local runtime (stopped)");
   } finally {

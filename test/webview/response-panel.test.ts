@@ -8,20 +8,47 @@ const at = Date.UTC(2026, 0, 2, 3, 4, 5);
 
 const executions: ExecutionView[] = [
   {
-    id: "e1", parentId: null, udfType: "httpAction", identifier: "POST /postMessage", outcome: "success",
-    durationMs: 30, status: 200, error: null, lines: [{ level: "LOG", message: "'received'", timestamp: at }],
+    id: "e1",
+    parentId: null,
+    udfType: "httpAction",
+    identifier: "POST /postMessage",
+    outcome: "success",
+    durationMs: 30,
+    status: 200,
+    error: null,
+    lines: [{ level: "LOG", message: "'received'", timestamp: at }],
   },
   {
-    id: "e2", parentId: "e1", udfType: "mutation", identifier: "messages:send", outcome: "success",
-    durationMs: 5, status: null, error: null, lines: [{ level: "INFO", message: "'stored message'", timestamp: at + 1 }],
+    id: "e2",
+    parentId: "e1",
+    udfType: "mutation",
+    identifier: "messages:send",
+    outcome: "success",
+    durationMs: 5,
+    status: null,
+    error: null,
+    lines: [{ level: "INFO", message: "'stored message'", timestamp: at + 1 }],
   },
   {
-    id: "e3", parentId: "e2", udfType: "query", identifier: "messages:count", outcome: "failure", durationMs: 1, status: null,
+    id: "e3",
+    parentId: "e2",
+    udfType: "query",
+    identifier: "messages:count",
+    outcome: "failure",
+    durationMs: 1,
+    status: null,
     error: "Uncaught Error: boom\n    at handler (../convex/messages.ts:12:3)\n    at run (/opt/runtime/worker.js:99:1)",
     lines: [{ level: "WARN", message: "'slow'", timestamp: at + 2 }],
   },
   {
-    id: "e4", parentId: "e1", udfType: "action", identifier: "notify:send", outcome: "running", durationMs: null, status: null, error: null,
+    id: "e4",
+    parentId: "e1",
+    udfType: "action",
+    identifier: "notify:send",
+    outcome: "running",
+    durationMs: null,
+    status: null,
+    error: null,
     lines: [{ level: "ERROR", message: "'failed' at ../convex/notify.ts:7:9", timestamp: at + 3 }],
   },
 ];
@@ -112,7 +139,9 @@ test("hostile bodies, headers and log text are shown as text, never parsed as ma
       ready({
         body: { kind: "text", text: hostile },
         headers: [["x-evil", hostile]],
-        executions: [{ ...executions[0]!, identifier: hostile, error: hostile, lines: [{ level: "LOG", message: hostile, timestamp: at }] }],
+        executions: [
+          { ...executions[0]!, identifier: hostile, error: hostile, lines: [{ level: "LOG", message: hostile, timestamp: at }] },
+        ],
       }),
     );
     assert.equal(text(panel.get("#body pre")), hostile);
@@ -131,7 +160,10 @@ test("executions render as a call tree in order, with kind badges, outcomes and 
     assert.deepEqual(ids("#executions > li"), ["e1"]);
     assert.deepEqual(ids("#executions > li > .execution-children > li"), ["e2", "e4"]);
     assert.deepEqual(ids('[data-execution-id="e2"] > .execution-children > li'), ["e3"]);
-    assert.deepEqual(panel.all("#executions .kind").map((badge) => badge.textContent), ["H", "M", "Q", "A"]);
+    assert.deepEqual(
+      panel.all("#executions .kind").map((badge) => badge.textContent),
+      ["H", "M", "Q", "A"],
+    );
 
     const head = (id: string) => panel.get(`[data-execution-id="${id}"] > .execution-head`);
     assert.equal(text(head("e1").querySelector(".execution-status")), "200");
@@ -155,18 +187,34 @@ test("executions render as a call tree in order, with kind badges, outcomes and 
 
 test("an execution whose parent is missing still shows, as a root", () =>
   withPanel((panel) => {
-    panel.show(ready({ executions: [{ ...executions[1]!, parentId: "pruned" }, { ...executions[0]!, id: "x", parentId: "x" }] }));
-    assert.deepEqual(panel.all("#executions > li").map((item) => item.dataset.executionId), ["e2", "x"]);
+    panel.show(
+      ready({
+        executions: [
+          { ...executions[1]!, parentId: "pruned" },
+          { ...executions[0]!, id: "x", parentId: "x" },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      panel.all("#executions > li").map((item) => item.dataset.executionId),
+      ["e2", "x"],
+    );
   }));
 
 test("clicking a user stack frame asks the host to open the file at the line", async () =>
   withPanel(async (panel) => {
     panel.show(ready({ executions }));
     const frames = panel.all(".stack-frame");
-    assert.deepEqual(frames.map((frame) => frame.textContent), ["../convex/messages.ts:12:3", "../convex/notify.ts:7:9"]);
+    assert.deepEqual(
+      frames.map((frame) => frame.textContent),
+      ["../convex/messages.ts:12:3", "../convex/notify.ts:7:9"],
+    );
     panel.click(frames[0]!);
     const [open] = panel.sent<{ id: number; file: string; line: number; column: number }>("openSource");
-    assert.deepEqual({ ...open, id: typeof open!.id }, { type: "openSource", id: "number", file: "convex/messages.ts", line: 12, column: 3 });
+    assert.deepEqual(
+      { ...open, id: typeof open!.id },
+      { type: "openSource", id: "number", file: "convex/messages.ts", line: 12, column: 3 },
+    );
 
     panel.host({ type: "reply", id: open!.id, ok: false, error: "convex/messages.ts does not exist" });
     await flush();
@@ -175,7 +223,18 @@ test("clicking a user stack frame asks the host to open the file at the line", a
 
 test("send posts the edited request with an id and keeps Send disabled until the reply", async () =>
   withPanel(async (panel) => {
-    panel.show(ready({}, { routePath: "/messages/*", headers: [{ name: "Content-Type", value: "application/json" }, { name: "X-Old", value: "1" }] }));
+    panel.show(
+      ready(
+        {},
+        {
+          routePath: "/messages/*",
+          headers: [
+            { name: "Content-Type", value: "application/json" },
+            { name: "X-Old", value: "1" },
+          ],
+        },
+      ),
+    );
     panel.type("#path-rest", "room/7");
     panel.type("#query", "?limit=5");
     panel.type(panel.all(".header-row")[0]!.querySelector<HTMLElement>(".header-value")!, "application/json; charset=utf-8");
@@ -284,7 +343,12 @@ test("loading shows the request line and a progress ring; error shows the messag
     assert.ok(panel.find("#loading"));
     assert.equal(panel.find("#status"), null);
 
-    panel.show({ kind: "error", request: request(), target: "http://127.0.0.1:3311/postMessage", message: "The runtime is stopped. Start it and send again." });
+    panel.show({
+      kind: "error",
+      request: request(),
+      target: "http://127.0.0.1:3311/postMessage",
+      message: "The runtime is stopped. Start it and send again.",
+    });
     assert.equal(text(panel.get("#error")), "The runtime is stopped. Start it and send again.");
     assert.equal(panel.find("#loading"), null);
     panel.type("#body-editor", "{}");
@@ -335,7 +399,10 @@ test("the panel saves its state and draft, and restores them after a reload", as
 test("saved state from another build is ignored, and a malformed host state is reported", async () => {
   const state = ready();
   const { response: _, ...noResponse } = state as Extract<PanelState, { kind: "ready" }>;
-  for (const saved of [{ version: 2, state, draft: state.request, tab: "body" }, { version: 1, state: noResponse, draft: state.request, tab: "body" }]) {
+  for (const saved of [
+    { version: 2, state, draft: state.request, tab: "body" },
+    { version: 1, state: noResponse, draft: state.request, tab: "body" },
+  ]) {
     await withPanel(
       (panel) => {
         assert.ok(panel.find("#waiting"), JSON.stringify(saved).slice(0, 40));

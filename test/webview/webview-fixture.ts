@@ -83,7 +83,12 @@ export function response(overrides: Partial<ResponseView> = {}): ResponseView {
 }
 
 export function ready(responseOverrides: Partial<ResponseView> = {}, requestOverrides: Partial<EditableRequest> = {}): PanelState {
-  return { kind: "ready", request: request(requestOverrides), target: "http://127.0.0.1:3311/postMessage", response: response(responseOverrides) };
+  return {
+    kind: "ready",
+    request: request(requestOverrides),
+    target: "http://127.0.0.1:3311/postMessage",
+    response: response(responseOverrides),
+  };
 }
 
 export interface PanelFixture {

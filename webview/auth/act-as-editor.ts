@@ -61,7 +61,11 @@ export function actAsEditor(ui: Ui, initial: ActAsIdentity | undefined, handlers
         emit();
       },
     }),
-    ui.element("p", { id: `${idPrefix}-notice`, className: "muted act-as-notice", text: `${ACT_AS_NOTICE} The token lasts one hour and is signed again for every send.` }),
+    ui.element("p", {
+      id: `${idPrefix}-notice`,
+      className: "muted act-as-notice",
+      text: `${ACT_AS_NOTICE} The token lasts one hour and is signed again for every send.`,
+    }),
     handlers.onCopyToken
       ? ui.button("Copy token", () => handlers.onCopyToken!({ ...identity }), {
           id: `${idPrefix}-copy`,
@@ -92,5 +96,10 @@ export function actAsEditor(ui: Ui, initial: ActAsIdentity | undefined, handlers
 
 /** Checks the host's reply to `signDevToken`. */
 export function isDevTokenView(value: unknown): value is DevTokenView {
-  return typeof value === "object" && value !== null && typeof (value as DevTokenView).token === "string" && typeof (value as DevTokenView).expiresAt === "number";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as DevTokenView).token === "string" &&
+    typeof (value as DevTokenView).expiresAt === "number"
+  );
 }

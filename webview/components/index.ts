@@ -56,10 +56,20 @@ export interface Ui {
   element(tag: string, options?: ElementOptions, children?: Child[]): HTMLElement;
   button(label: string, onClick: () => void, options?: ButtonOptions): HTMLElement;
   /** Inline text that acts on click (a stack frame, say): a native button styled as a link. */
-  linkButton(label: string, onClick: () => void, options?: { className?: string; title?: string; attrs?: Record<string, string> }): HTMLElement;
+  linkButton(
+    label: string,
+    onClick: () => void,
+    options?: { className?: string; title?: string; attrs?: Record<string, string> },
+  ): HTMLElement;
   textField(options: FieldOptions): ValueElement;
   textArea(options: FieldOptions & { rows?: number }): ValueElement;
-  dropdown(options: { id?: string; ariaLabel?: string; value: string; choices: Array<{ value: string; label: string }>; onChange?: (value: string) => void }): ValueElement;
+  dropdown(options: {
+    id?: string;
+    ariaLabel?: string;
+    value: string;
+    choices: Array<{ value: string; label: string }>;
+    onChange?: (value: string) => void;
+  }): ValueElement;
   tabs(items: TabItem[], options: TabsOptions): HTMLElement;
   dataGrid(columns: string[], rows: string[][], options?: { id?: string; ariaLabel?: string; columnWidths?: string }): HTMLElement;
   badge(text: string, options?: { id?: string; title?: string; className?: string }): HTMLElement;

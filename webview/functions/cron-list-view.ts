@@ -60,7 +60,10 @@ export function cronListView(
       title: `Run ${entry.functionName} now with the job's arguments`,
     });
     setDisabled(button, !ready || entry.udfType === null || mine?.running === true);
-    const last = ui.element("span", { className: `cron-last${entry.lastRun?.outcome === "failure" ? " failed" : ""}`, text: lastRunText(entry) });
+    const last = ui.element("span", {
+      className: `cron-last${entry.lastRun?.outcome === "failure" ? " failed" : ""}`,
+      text: lastRunText(entry),
+    });
     if (entry.lastRun?.error) last.title = entry.lastRun.error;
     const result = ui.element("div", { className: "cron-result", attrs: { role: "status" } });
     if (mine?.error) {
@@ -90,11 +93,17 @@ export function cronListView(
         ]),
         ui.element("div", { className: "cron-times" }, [
           last,
-          ui.element("span", { className: "cron-next", text: entry.running ? "Running now" : `Next run: ${formatDateTime(entry.nextRun)}` }),
+          ui.element("span", {
+            className: "cron-next",
+            text: entry.running ? "Running now" : `Next run: ${formatDateTime(entry.nextRun)}`,
+          }),
         ]),
         result,
       ]),
     );
   }
-  return ui.element("section", { id: "cron-list", className: "module crons" }, [ui.element("h3", { className: "module-name", text: "Cron jobs" }), list]);
+  return ui.element("section", { id: "cron-list", className: "module crons" }, [
+    ui.element("h3", { className: "module-name", text: "Cron jobs" }),
+    list,
+  ]);
 }

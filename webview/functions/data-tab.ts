@@ -125,7 +125,13 @@ export function dataTab(context: PanelContext, slot: HTMLElement, openTable: Tab
     editing.error = null;
     render();
     try {
-      const request = { type: "replaceDocument", component: table.component, table: table.name, documentId: editing.id, fields: parsed.value } as const;
+      const request = {
+        type: "replaceDocument",
+        component: table.component,
+        table: table.name,
+        documentId: editing.id,
+        fields: parsed.value,
+      } as const;
       const saved = await context.ask(request, isDocumentView);
       data.documents = data.documents.map((d) => (d.id === saved.id ? saved : d));
       if (data.editing === editing) data.editing = null;
@@ -143,7 +149,12 @@ export function dataTab(context: PanelContext, slot: HTMLElement, openTable: Tab
     const table = data.table;
     if (table === null) return;
     try {
-      const deleted = await context.request({ type: "deleteDocument", component: table.component, table: table.name, documentId: document.id });
+      const deleted = await context.request({
+        type: "deleteDocument",
+        component: table.component,
+        table: table.name,
+        documentId: document.id,
+      });
       if (deleted !== true) return;
       data.documents = data.documents.filter((d) => d.id !== document.id);
       data.tables = data.tables?.map((t) => (sameTable(t, table) ? { ...t, documents: Math.max(0, t.documents - 1) } : t)) ?? null;

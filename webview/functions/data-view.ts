@@ -14,7 +14,8 @@ export interface TableRef {
   name: string;
 }
 
-export const sameTable = (a: TableRef | null, b: TableRef | null): boolean => a !== null && b !== null && a.component === b.component && a.name === b.name;
+export const sameTable = (a: TableRef | null, b: TableRef | null): boolean =>
+  a !== null && b !== null && a.component === b.component && a.name === b.name;
 
 export interface DocumentEdit {
   id: string;
@@ -49,7 +50,17 @@ export interface DataHandlers {
 }
 
 export function emptyDataModel(): DataModel {
-  return { tables: null, tablesLoading: false, tablesError: null, table: null, documents: [], cursor: null, documentsLoading: false, documentsError: null, editing: null };
+  return {
+    tables: null,
+    tablesLoading: false,
+    tablesError: null,
+    table: null,
+    documents: [],
+    cursor: null,
+    documentsLoading: false,
+    documentsError: null,
+    editing: null,
+  };
 }
 
 export function dataView(ui: Ui, model: DataModel, available: boolean, handlers: DataHandlers): HTMLElement {
@@ -66,10 +77,17 @@ function tablesPane(ui: Ui, model: DataModel, handlers: DataHandlers): HTMLEleme
   const pane = ui.element("div", { className: "pane tables-pane" }, [
     ui.element("div", { className: "toolbar" }, [
       ui.element("h3", { className: "pane-title", text: "Tables" }),
-      ui.button("Refresh", handlers.refreshTables, { id: "refresh-tables", appearance: "secondary", title: "Reload the tables and the open page" }),
+      ui.button("Refresh", handlers.refreshTables, {
+        id: "refresh-tables",
+        appearance: "secondary",
+        title: "Reload the tables and the open page",
+      }),
     ]),
   ]);
-  if (model.tablesError !== null) pane.appendChild(ui.element("div", { id: "tables-error", className: "notice-error", attrs: { role: "alert" }, text: model.tablesError }));
+  if (model.tablesError !== null)
+    pane.appendChild(
+      ui.element("div", { id: "tables-error", className: "notice-error", attrs: { role: "alert" }, text: model.tablesError }),
+    );
   if (model.tables === null) {
     pane.appendChild(ui.element("p", { className: "muted", text: model.tablesLoading ? "Loading tables…" : "No tables loaded." }));
     return pane;
@@ -120,7 +138,10 @@ function documentsPane(ui: Ui, model: DataModel, handlers: DataHandlers): HTMLEl
       system && ui.element("span", { className: "muted", text: "system table: read-only" }),
     ]),
   );
-  if (model.documentsError !== null) pane.appendChild(ui.element("div", { id: "documents-error", className: "notice-error", attrs: { role: "alert" }, text: model.documentsError }));
+  if (model.documentsError !== null)
+    pane.appendChild(
+      ui.element("div", { id: "documents-error", className: "notice-error", attrs: { role: "alert" }, text: model.documentsError }),
+    );
   const list = ui.element("ul", { id: "documents", className: "documents" });
   for (const document of model.documents) list.appendChild(documentItem(ui, document, system, model.editing, handlers));
   pane.appendChild(list);
@@ -128,27 +149,51 @@ function documentsPane(ui: Ui, model: DataModel, handlers: DataHandlers): HTMLEl
     pane.appendChild(ui.element("p", { className: "muted", text: "No documents." }));
   }
   if (model.documentsLoading) pane.appendChild(ui.progressRing({ id: "documents-loading", ariaLabel: "Loading documents" }));
-  else if (model.cursor !== null) pane.appendChild(ui.button("Load older documents", handlers.loadMore, { id: "documents-more", appearance: "secondary" }));
+  else if (model.cursor !== null)
+    pane.appendChild(ui.button("Load older documents", handlers.loadMore, { id: "documents-more", appearance: "secondary" }));
   return pane;
 }
 
-function documentItem(ui: Ui, document: DocumentView, readOnly: boolean, editing: DocumentEdit | null, handlers: DataHandlers): HTMLElement {
+function documentItem(
+  ui: Ui,
+  document: DocumentView,
+  readOnly: boolean,
+  editing: DocumentEdit | null,
+  handlers: DataHandlers,
+): HTMLElement {
   const item = ui.element("li", { className: "document", attrs: { "data-id": document.id } }, [
     ui.element("div", { className: "document-head" }, [
       ui.element("code", { className: "document-id", title: "_id", text: document.id }),
       ui.button("Copy _id", () => handlers.copyId(document.id), { className: "copy-id", appearance: "secondary", title: "Copy the _id" }),
-      ui.element("span", { className: "document-time muted", title: `_creationTime ${document.creationTime}`, text: formatDateTime(document.creationTime) }),
+      ui.element("span", {
+        className: "document-time muted",
+        title: `_creationTime ${document.creationTime}`,
+        text: formatDateTime(document.creationTime),
+      }),
     ]),
   ]);
   if (editing?.id === document.id) {
-    const editor = ui.textArea({ className: "document-editor", value: editing.text, ariaLabel: `Fields of ${document.id}`, rows: 8, onInput: handlers.onEditText });
+    const editor = ui.textArea({
+      className: "document-editor",
+      value: editing.text,
+      ariaLabel: `Fields of ${document.id}`,
+      rows: 8,
+      onInput: handlers.onEditText,
+    });
     const save = ui.button("Save", handlers.save, { className: "save-document", appearance: "primary" });
     setDisabled(save, editing.saving);
     append(item, [
-      ui.element("p", { className: "muted", text: "Edit the fields as JSON; _id and _creationTime are not editable. The schema is checked when you save." }),
+      ui.element("p", {
+        className: "muted",
+        text: "Edit the fields as JSON; _id and _creationTime are not editable. The schema is checked when you save.",
+      }),
       editor,
-      editing.error !== null && ui.element("div", { className: "notice-error document-error", attrs: { role: "alert" }, text: editing.error }),
-      ui.element("div", { className: "document-actions" }, [save, ui.button("Cancel", handlers.cancelEdit, { className: "cancel-edit", appearance: "secondary" })]),
+      editing.error !== null &&
+        ui.element("div", { className: "notice-error document-error", attrs: { role: "alert" }, text: editing.error }),
+      ui.element("div", { className: "document-actions" }, [
+        save,
+        ui.button("Cancel", handlers.cancelEdit, { className: "cancel-edit", appearance: "secondary" }),
+      ]),
     ]);
     return item;
   }

@@ -28,7 +28,8 @@ export function filesTab(context: PanelContext, slot: HTMLElement): FilesTab {
         loadMore: (component) => void loadMore(component),
         copyId: (id) => void context.tell({ type: "copyText", text: id }, "Could not copy"),
         preview: (component, file) => void preview(component, file),
-        download: (component, file) => void context.tell({ type: "downloadFile", component, storageId: file.id }, `Could not download ${file.id}`),
+        download: (component, file) =>
+          void context.tell({ type: "downloadFile", component, storageId: file.id }, `Could not download ${file.id}`),
         remove: (component, file) => void removeFile(component, file),
       }),
     );

@@ -53,9 +53,11 @@ export function filesView(ui: Ui, model: FilesModel, available: boolean, handler
       ui.button("Refresh", handlers.refresh, { id: "refresh-files", appearance: "secondary" }),
     ]),
   ]);
-  if (model.error !== null) pane.appendChild(ui.element("div", { id: "files-error", className: "notice-error", attrs: { role: "alert" }, text: model.error }));
+  if (model.error !== null)
+    pane.appendChild(ui.element("div", { id: "files-error", className: "notice-error", attrs: { role: "alert" }, text: model.error }));
   const groups = model.groups ?? [];
-  if (model.groups !== null && groups.every((group) => group.files.length === 0)) pane.appendChild(ui.element("p", { className: "muted", text: "No stored files." }));
+  if (model.groups !== null && groups.every((group) => group.files.length === 0))
+    pane.appendChild(ui.element("p", { className: "muted", text: "No stored files." }));
   // Install headings only when a component has files too.
   const grouped = groups.some((group) => group.component !== "");
   for (const group of groups) {
@@ -73,30 +75,38 @@ function groupSection(ui: Ui, group: FileGroup, grouped: boolean, preview: Files
   for (const file of group.files) {
     const previewing = preview?.component === component && preview.id === file.id;
     list.appendChild(
-      ui.element("li", { className: `row file-row${previewing ? " selected" : ""}`, attrs: { "data-id": file.id, "data-component": component } }, [
-        ui.element("code", { className: "file-id", text: file.id }),
-        ui.element("span", { className: "file-size", title: `${file.size} bytes`, text: formatBytes(file.size) }),
-        ui.element("span", { className: "file-type muted", text: file.contentType ?? "no content type" }),
-        ui.element("span", { className: "file-time muted", text: formatDateTime(file.creationTime) }),
-        ui.element("span", { className: "file-actions" }, [
-          ui.button("Copy id", () => handlers.copyId(file.id), { className: "copy-id", appearance: "secondary" }),
-          ui.button("Preview", () => handlers.preview(component, file), { className: "preview-file", appearance: "secondary" }),
-          ui.button("Download", () => handlers.download(component, file), { className: "download-file", appearance: "secondary" }),
-          ui.button("Delete", () => handlers.remove(component, file), { className: "delete-file", appearance: "secondary" }),
-        ]),
-      ]),
+      ui.element(
+        "li",
+        { className: `row file-row${previewing ? " selected" : ""}`, attrs: { "data-id": file.id, "data-component": component } },
+        [
+          ui.element("code", { className: "file-id", text: file.id }),
+          ui.element("span", { className: "file-size", title: `${file.size} bytes`, text: formatBytes(file.size) }),
+          ui.element("span", { className: "file-type muted", text: file.contentType ?? "no content type" }),
+          ui.element("span", { className: "file-time muted", text: formatDateTime(file.creationTime) }),
+          ui.element("span", { className: "file-actions" }, [
+            ui.button("Copy id", () => handlers.copyId(file.id), { className: "copy-id", appearance: "secondary" }),
+            ui.button("Preview", () => handlers.preview(component, file), { className: "preview-file", appearance: "secondary" }),
+            ui.button("Download", () => handlers.download(component, file), { className: "download-file", appearance: "secondary" }),
+            ui.button("Delete", () => handlers.remove(component, file), { className: "delete-file", appearance: "secondary" }),
+          ]),
+        ],
+      ),
     );
   }
   const section = ui.element("section", { className: "file-group", attrs: { "data-component": component } }, [
     grouped && installHeading(ui, "h4", "file-install", component),
     list,
   ]);
-  if (group.error !== null) section.appendChild(ui.element("div", { className: "notice-error files-group-error", attrs: { role: "alert" }, text: group.error }));
+  if (group.error !== null)
+    section.appendChild(ui.element("div", { className: "notice-error files-group-error", attrs: { role: "alert" }, text: group.error }));
   if (group.loading) {
     const ring = ui.progressRing({ ariaLabel: `Loading more files of ${installLabel(component)}` });
     ring.classList.add("files-more-loading");
     section.appendChild(ring);
-  } else if (group.cursor !== null) section.appendChild(ui.button("Load more files", () => handlers.loadMore(component), { className: "files-more", appearance: "secondary" }));
+  } else if (group.cursor !== null)
+    section.appendChild(
+      ui.button("Load more files", () => handlers.loadMore(component), { className: "files-more", appearance: "secondary" }),
+    );
   return section;
 }
 

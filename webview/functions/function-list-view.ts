@@ -24,7 +24,11 @@ function matches(filter: string, ...texts: string[]): boolean {
 function statCells(ui: Ui, stats: FunctionStatsView): HTMLElement[] {
   return [
     ui.element("span", { className: "stat stat-calls", title: "Calls", text: String(stats.calls) }),
-    ui.element("span", { className: `stat stat-errors${stats.errors > 0 ? " has-errors" : ""}`, title: "Errors", text: String(stats.errors) }),
+    ui.element("span", {
+      className: `stat stat-errors${stats.errors > 0 ? " has-errors" : ""}`,
+      title: "Errors",
+      text: String(stats.errors),
+    }),
     ui.element("span", { className: "stat stat-p50", title: "Median duration (p50)", text: formatMs(stats.p50Ms) }),
     ui.element("span", { className: "stat stat-p95", title: "95th percentile duration (p95)", text: formatMs(stats.p95Ms) }),
   ];
@@ -50,7 +54,8 @@ export function functionListView(
   // Install headings only when there is more than the app to tell apart.
   const grouped = functions.some((f) => f.component !== "");
 
-  if (functions.length === 0) view.appendChild(ui.element("p", { className: "muted empty", text: "No functions: the project is not loaded." }));
+  if (functions.length === 0)
+    view.appendChild(ui.element("p", { className: "muted empty", text: "No functions: the project is not loaded." }));
   else if (shown.length === 0) view.appendChild(ui.element("p", { className: "muted empty", text: "No function matches the filter." }));
   else view.appendChild(statsHeader(ui, "Function"));
 
@@ -72,17 +77,31 @@ export function functionListView(
   if (shownRoutes.length > 0) {
     const list = ui.element("ul", { className: "rows" });
     for (const route of shownRoutes) list.appendChild(routeRow(ui, route, handlers));
-    view.appendChild(ui.element("section", { id: "route-list", className: "module routes" }, [ui.element("h3", { className: "module-name", text: "HTTP routes" }), list]));
+    view.appendChild(
+      ui.element("section", { id: "route-list", className: "module routes" }, [
+        ui.element("h3", { className: "module-name", text: "HTTP routes" }),
+        list,
+      ]),
+    );
   }
   return view;
 }
 
 /** One install's functions by module, in the order they come. */
-function moduleSections(ui: Ui, component: string, entries: FunctionEntryView[], selected: string | null, handlers: FunctionListHandlers): HTMLElement[] {
+function moduleSections(
+  ui: Ui,
+  component: string,
+  entries: FunctionEntryView[],
+  selected: string | null,
+  handlers: FunctionListHandlers,
+): HTMLElement[] {
   const modules = new Map<string, FunctionEntryView[]>();
   for (const entry of entries) modules.set(entry.module, [...(modules.get(entry.module) ?? []), entry]);
   return [...modules].map(([module, inModule]) => {
-    inModule.sort((a, b) => KIND_ORDER[a.udfType]! - KIND_ORDER[b.udfType]! || (a.functionName < b.functionName ? -1 : a.functionName > b.functionName ? 1 : 0));
+    inModule.sort(
+      (a, b) =>
+        KIND_ORDER[a.udfType]! - KIND_ORDER[b.udfType]! || (a.functionName < b.functionName ? -1 : a.functionName > b.functionName ? 1 : 0),
+    );
     const list = ui.element("ul", { className: "rows" });
     for (const entry of inModule) list.appendChild(functionRow(ui, entry, selected, handlers));
     return ui.element("section", { className: "module", attrs: { "data-module": module, "data-component": component } }, [
@@ -100,12 +119,20 @@ function functionRow(ui: Ui, entry: FunctionEntryView, selected: string | null, 
     "li",
     {
       className: `row function-row${isSelected ? " selected" : ""}`,
-      attrs: { "data-function": entry.name, "data-component": entry.component, "data-kind": entry.udfType, "aria-selected": String(isSelected) },
+      attrs: {
+        "data-function": entry.name,
+        "data-component": entry.component,
+        "data-kind": entry.udfType,
+        "aria-selected": String(isSelected),
+      },
     },
     [
       ui.element("span", { className: "row-name" }, [
         ui.badge(kind.letter, { title: kind.name, className: `kind kind-${entry.udfType}` }),
-        ui.linkButton(entry.functionName, () => handlers.select(key), { className: "function-select mono", title: `Run ${qualifiedName(entry.component, entry.name)}` }),
+        ui.linkButton(entry.functionName, () => handlers.select(key), {
+          className: "function-select mono",
+          title: `Run ${qualifiedName(entry.component, entry.name)}`,
+        }),
         entry.visibility === "internal" && ui.element("span", { className: "internal-tag muted", text: "internal" }),
       ]),
       ...statCells(ui, entry.stats),

@@ -85,7 +85,8 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<SavedF
 
   const ready = () => model.state?.runtime.kind === "ready";
   const draftOf = (key: string) => (Object.hasOwn(model.drafts, key) ? model.drafts[key]! : "{}");
-  const selectedEntry = (): FunctionEntryView | null => model.state?.functions.find((f) => functionKey(f.component, f.name) === model.selected) ?? null;
+  const selectedEntry = (): FunctionEntryView | null =>
+    model.state?.functions.find((f) => functionKey(f.component, f.name) === model.selected) ?? null;
 
   // The skeleton: status, a notice for failed host calls, and the three tabs.
   const status = ui.element("div", { id: "runtime-status", className: "runtime-status", attrs: { role: "status" } });
@@ -107,7 +108,14 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<SavedF
     },
   });
   const functionsTab = ui.element("div", { className: "functions-view" }, [
-    ui.element("div", { className: "toolbar" }, [filter, ui.button("Refresh", () => void refreshFunctions(), { id: "refresh-functions", appearance: "secondary", title: "Reload the functions and their stats" })]),
+    ui.element("div", { className: "toolbar" }, [
+      filter,
+      ui.button("Refresh", () => void refreshFunctions(), {
+        id: "refresh-functions",
+        appearance: "secondary",
+        title: "Reload the functions and their stats",
+      }),
+    ]),
     ui.element("div", { className: "split" }, [listSlot, runnerSlot]),
   ]);
   const tabs = ui.tabs(
@@ -148,12 +156,23 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<SavedF
     }
   }
 
-  const context: PanelContext = { ui, ask, request: (message) => bridge.request(message), tell, showActionError, ready, disposed: () => disposed };
+  const context: PanelContext = {
+    ui,
+    ask,
+    request: (message) => bridge.request(message),
+    tell,
+    showActionError,
+    ready,
+    disposed: () => disposed,
+  };
   const data = dataTab(context, dataSlot, saved?.table ?? null, () => persist());
   const files = filesTab(context, filesSlot);
 
   const openSource: OpenSource = (file, line, column) => {
-    void tell(column === null ? { type: "openSource", file, line } : { type: "openSource", file, line, column }, `Could not open ${file}:${line}`);
+    void tell(
+      column === null ? { type: "openSource", file, line } : { type: "openSource", file, line, column },
+      `Could not open ${file}:${line}`,
+    );
   };
 
   // ---- Functions -------------------------------------------------------------------------------
@@ -197,7 +216,10 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<SavedF
   function renderList() {
     if (disposed) return;
     const state = model.state;
-    const crons = cronListView(ui, state?.crons ?? [], model.filter, ready(), model.cronRun, { select, runNow: (entry) => void runCron(entry) });
+    const crons = cronListView(ui, state?.crons ?? [], model.filter, ready(), model.cronRun, {
+      select,
+      runNow: (entry) => void runCron(entry),
+    });
     listSlot.replaceChildren(
       functionListView(ui, state?.functions ?? [], state?.routes ?? [], model.filter, model.selected, {
         select,
@@ -279,7 +301,10 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<SavedF
         if (authorization !== null) throw new Error('clear the Authorization field, or choose "Anonymous" under Act as a user.');
         authorization = `Bearer ${(await ask({ type: "signDevToken", actAs: model.actAs }, isDevTokenView)).token}`;
       }
-      const result = await ask({ type: "runFunction", component: entry.component, name: entry.name, args: parsed.value, authorization }, isRunResult);
+      const result = await ask(
+        { type: "runFunction", component: entry.component, name: entry.name, args: parsed.value, authorization },
+        isRunResult,
+      );
       model.result = result;
       persist();
       if (!disposed) runner?.showResult(result);

@@ -9,7 +9,9 @@ export type ParsedObject = { ok: true; value: JsonObject } | { ok: false; messag
 /** `what` names the text in messages ("Arguments"); blank text is `{}` when `blankIsEmpty`. */
 export function parseJsonObject(text: string, what: string, blankIsEmpty: boolean): ParsedObject {
   if (text.trim() === "") {
-    return blankIsEmpty ? { ok: true, value: {} } : { ok: false, message: `${what} cannot be empty: write a JSON object, like {"name": "ada"}.` };
+    return blankIsEmpty
+      ? { ok: true, value: {} }
+      : { ok: false, message: `${what} cannot be empty: write a JSON object, like {"name": "ada"}.` };
   }
   let value: unknown;
   try {

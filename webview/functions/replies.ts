@@ -119,7 +119,9 @@ export function isRunResult(value: unknown): value is RunResultView {
 }
 
 function isTable(value: unknown): value is TableView {
-  return isObject(value) && isString(value.component) && isString(value.name) && isNumber(value.documents) && typeof value.system === "boolean";
+  return (
+    isObject(value) && isString(value.component) && isString(value.name) && isNumber(value.documents) && typeof value.system === "boolean"
+  );
 }
 
 export const isTableList = (value: unknown): value is TableView[] => arrayOf(value, isTable);
@@ -129,11 +131,24 @@ export function isDocumentView(value: unknown): value is DocumentView {
 }
 
 export function isDocumentPage(value: unknown): value is DocumentPageView {
-  return isObject(value) && isString(value.component) && isString(value.table) && arrayOf(value.documents, isDocumentView) && isStringOrNull(value.continueCursor);
+  return (
+    isObject(value) &&
+    isString(value.component) &&
+    isString(value.table) &&
+    arrayOf(value.documents, isDocumentView) &&
+    isStringOrNull(value.continueCursor)
+  );
 }
 
 function isFileView(value: unknown): value is FileView {
-  return isObject(value) && isString(value.id) && isNumber(value.size) && isStringOrNull(value.contentType) && isString(value.sha256) && isNumber(value.creationTime);
+  return (
+    isObject(value) &&
+    isString(value.id) &&
+    isNumber(value.size) &&
+    isStringOrNull(value.contentType) &&
+    isString(value.sha256) &&
+    isNumber(value.creationTime)
+  );
 }
 
 export function isFilePage(value: unknown): value is FilePageView {

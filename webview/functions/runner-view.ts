@@ -61,7 +61,10 @@ export function runnerView(
     ui.element("div", { className: "runner-head" }, [
       ui.badge(kind.letter, { title: kind.name, className: `kind kind-${entry.udfType}` }),
       ui.element("span", { id: "selected-function", className: "mono", text: shownName }),
-      ui.element("span", { className: "muted", text: `${entry.visibility} ${kind.name}${entry.component === "" ? "" : ` of component ${entry.component}`}` }),
+      ui.element("span", {
+        className: "muted",
+        text: `${entry.visibility} ${kind.name}${entry.component === "" ? "" : ` of component ${entry.component}`}`,
+      }),
     ]),
   );
   view.appendChild(
@@ -70,7 +73,14 @@ export function runnerView(
       ui.element("code", { id: "args-validator", text: entry.args ?? "any" }),
     ]),
   );
-  const args = ui.textArea({ id: "args", value: draft, label: "Arguments (JSON object)", rows: 6, placeholder: "{}", onInput: handlers.onArgs });
+  const args = ui.textArea({
+    id: "args",
+    value: draft,
+    label: "Arguments (JSON object)",
+    rows: 6,
+    placeholder: "{}",
+    onInput: handlers.onArgs,
+  });
   const token = ui.textField({
     id: "authorization",
     value: authorization,
@@ -88,7 +98,14 @@ export function runnerView(
   setHidden(progress, true);
   const run = ui.button("Run", handlers.run, { id: "run", appearance: "primary", title: `Run ${shownName}` });
   setDisabled(run, !canRun);
-  view.append(args, token, ...(actAs ? [actAs] : []), ui.element("div", { className: "runner-actions" }, [run, progress]), error, resultSlot);
+  view.append(
+    args,
+    token,
+    ...(actAs ? [actAs] : []),
+    ui.element("div", { className: "runner-actions" }, [run, progress]),
+    error,
+    resultSlot,
+  );
 
   return {
     element: view,
@@ -109,13 +126,22 @@ export function runnerView(
 
 export function resultView(ui: Ui, result: RunResultView, openSource: OpenSource): HTMLElement {
   const ok = result.outcome === "success";
-  const view = ui.element("div", { id: "run-result", className: `run-result outcome-${result.outcome}`, attrs: { "data-request-id": result.requestId } }, [
-    ui.element("div", { className: "result-head" }, [
-      ui.element("span", { id: "result-outcome", className: `result-outcome ${ok ? "ok" : "failed"}`, text: ok ? "Success" : "Failure" }),
-      ui.element("span", { id: "result-duration", className: "muted", title: "Execution time as recorded", text: formatMs(result.durationMs) }),
-      ui.element("span", { className: "muted mono", title: "Request id", text: result.requestId }),
-    ]),
-  ]);
+  const view = ui.element(
+    "div",
+    { id: "run-result", className: `run-result outcome-${result.outcome}`, attrs: { "data-request-id": result.requestId } },
+    [
+      ui.element("div", { className: "result-head" }, [
+        ui.element("span", { id: "result-outcome", className: `result-outcome ${ok ? "ok" : "failed"}`, text: ok ? "Success" : "Failure" }),
+        ui.element("span", {
+          id: "result-duration",
+          className: "muted",
+          title: "Execution time as recorded",
+          text: formatMs(result.durationMs),
+        }),
+        ui.element("span", { className: "muted mono", title: "Request id", text: result.requestId }),
+      ]),
+    ],
+  );
   if (ok) {
     view.appendChild(ui.element("pre", { id: "result", className: "result-value", text: result.result ?? "null" }));
   } else {
@@ -123,7 +149,10 @@ export function resultView(ui: Ui, result: RunResultView, openSource: OpenSource
     error.appendChild(linkedText(ui, result.error ?? "The function failed.", openSource));
     view.appendChild(error);
     if (result.errorData !== null) {
-      view.append(ui.element("h4", { className: "section-title", text: "Error data" }), ui.element("pre", { id: "result-error-data", text: result.errorData }));
+      view.append(
+        ui.element("h4", { className: "section-title", text: "Error data" }),
+        ui.element("pre", { id: "result-error-data", text: result.errorData }),
+      );
     }
   }
   view.append(ui.element("h4", { className: "section-title", text: "Logs" }), logsView(ui, result.executions, openSource));

@@ -42,7 +42,8 @@ export function isTabId(value: unknown): value is TabId {
   return (TAB_IDS as readonly unknown[]).includes(value);
 }
 
-const isTableRef = (value: unknown): value is TableRef => isObject(value) && typeof value.component === "string" && typeof value.name === "string";
+const isTableRef = (value: unknown): value is TableRef =>
+  isObject(value) && typeof value.component === "string" && typeof value.name === "string";
 
 export function isFunctionsMemory(value: unknown): value is SavedFunctionsMemory {
   if (!isObject(value)) return false;
@@ -66,5 +67,14 @@ export function isFunctionsMemory(value: unknown): value is SavedFunctionsMemory
 export function currentMemory(saved: SavedFunctionsMemory): FunctionsMemory {
   if (saved.version === 2) return saved;
   const { tab, filter, selected, drafts, table } = saved;
-  return { version: 2, state: null, tab, filter, selected, drafts, result: null, table: table === null ? null : { component: "", name: table } };
+  return {
+    version: 2,
+    state: null,
+    tab,
+    filter,
+    selected,
+    drafts,
+    result: null,
+    table: table === null ? null : { component: "", name: table },
+  };
 }

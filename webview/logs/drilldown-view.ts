@@ -33,25 +33,56 @@ export function drilldownView(ui: Ui, state: DrilldownState, actions: DrilldownA
     }
   }
   const head = ui.element("div", { className: "drilldown-head" }, [
-    ui.element("h2", { id: "drilldown-title", className: "drilldown-title" }, ["Request ", ui.element("span", { className: "mono", text: state.requestId })]),
+    ui.element("h2", { id: "drilldown-title", className: "drilldown-title" }, [
+      "Request ",
+      ui.element("span", { className: "mono", text: state.requestId }),
+    ]),
     ui.element("span", { id: "drilldown-summary", className: "muted", text: summary.join(" · ") }),
     ui.element("span", { className: "drilldown-actions" }, [
-      ui.button("Only this request", () => actions.onlyThisRequest(state.requestId), { id: "drilldown-filter", appearance: "secondary", title: "Filter the log to this request" }),
+      ui.button("Only this request", () => actions.onlyThisRequest(state.requestId), {
+        id: "drilldown-filter",
+        appearance: "secondary",
+        title: "Filter the log to this request",
+      }),
       ui.button("Close", actions.close, { id: "drilldown-close", appearance: "secondary", title: "Close the drilldown" }),
     ]),
   ]);
   const body: Node[] = [];
   if (state.kind === "loading") {
-    body.push(ui.element("div", { className: "loading" }, [ui.progressRing({ ariaLabel: "Loading the request" }), ui.element("span", { className: "muted", text: "Loading…" })]));
+    body.push(
+      ui.element("div", { className: "loading" }, [
+        ui.progressRing({ ariaLabel: "Loading the request" }),
+        ui.element("span", { className: "muted", text: "Loading…" }),
+      ]),
+    );
   } else if (state.kind === "error") {
     body.push(ui.element("div", { id: "drilldown-error", className: "notice-error", attrs: { role: "alert" }, text: state.message }));
   } else {
     if (state.view.executions.length === 0) {
-      body.push(ui.element("p", { className: "muted", text: "The log no longer holds this request (pruned by the retention setting, or stored before the log file was reset)." }));
+      body.push(
+        ui.element("p", {
+          className: "muted",
+          text: "The log no longer holds this request (pruned by the retention setting, or stored before the log file was reset).",
+        }),
+      );
     } else {
       body.push(logsView(ui, state.view.executions, actions.openSource));
     }
-    if (state.view.truncated) body.push(ui.element("p", { className: "muted", text: "This request logged more than the drilldown shows; the oldest executions and lines are shown." }));
+    if (state.view.truncated)
+      body.push(
+        ui.element("p", {
+          className: "muted",
+          text: "This request logged more than the drilldown shows; the oldest executions and lines are shown.",
+        }),
+      );
   }
-  return ui.element("aside", { id: "drilldown", className: "drilldown", attrs: { "aria-label": `Request ${state.requestId}`, "data-request-id": state.requestId, "data-state": state.kind } }, [head, ...body]);
+  return ui.element(
+    "aside",
+    {
+      id: "drilldown",
+      className: "drilldown",
+      attrs: { "aria-label": `Request ${state.requestId}`, "data-request-id": state.requestId, "data-state": state.kind },
+    },
+    [head, ...body],
+  );
 }

@@ -27,29 +27,47 @@ export function filterBar(ui: Ui, initial: LogFilterView, onChange: (filter: Log
   const emit = () => onChange(cloneFilter(filter));
 
   const toggle = <T extends string>(id: string, label: string, title: string, list: () => T[], value: T, set: (next: T[]) => void) => {
-    const button = ui.button(label, () => {
-      const current = list();
-      set(current.includes(value) ? current.filter((v) => v !== value) : [...current, value]);
-      refreshToggles();
-      emit();
-    }, { id, className: "filter-toggle", appearance: "secondary", title });
+    const button = ui.button(
+      label,
+      () => {
+        const current = list();
+        set(current.includes(value) ? current.filter((v) => v !== value) : [...current, value]);
+        refreshToggles();
+        emit();
+      },
+      { id, className: "filter-toggle", appearance: "secondary", title },
+    );
     return button;
   };
 
   const levelButtons = LEVELS.map((level) =>
-    toggle<LogLevelName>(`level-${level.toLowerCase()}`, level.toLowerCase(), `Show ${level.toLowerCase()} lines`, () => filter.levels, level, (next) => (filter.levels = next)),
+    toggle<LogLevelName>(
+      `level-${level.toLowerCase()}`,
+      level.toLowerCase(),
+      `Show ${level.toLowerCase()} lines`,
+      () => filter.levels,
+      level,
+      (next) => (filter.levels = next),
+    ),
   );
   const kindButtons = KINDS.map((kind) =>
-    toggle<UdfTypeName>(`kind-${kind}`, KIND_BADGES[kind].letter, `Show ${KIND_BADGES[kind].name.toLowerCase()}s`, () => filter.kinds, kind, (next) => (filter.kinds = next)),
+    toggle<UdfTypeName>(
+      `kind-${kind}`,
+      KIND_BADGES[kind].letter,
+      `Show ${KIND_BADGES[kind].name.toLowerCase()}s`,
+      () => filter.kinds,
+      kind,
+      (next) => (filter.kinds = next),
+    ),
   );
 
   const refreshToggles = () => {
     LEVELS.forEach((level, i) => {
-    setPressed(levelButtons[i]!, filter.levels.includes(level));
-  });
+      setPressed(levelButtons[i]!, filter.levels.includes(level));
+    });
     KINDS.forEach((kind, i) => {
-    setPressed(kindButtons[i]!, filter.kinds.includes(kind));
-  });
+      setPressed(kindButtons[i]!, filter.kinds.includes(kind));
+    });
   };
 
   const textInput = (id: string, label: string, placeholder: string, key: "text" | "requestId"): ValueElement => {
@@ -108,20 +126,28 @@ export function filterBar(ui: Ui, initial: LogFilterView, onChange: (filter: Log
     functionSlot.replaceChildren(dropdown);
   };
 
-  const reset = ui.button("Reset", () => {
-    filter = defaultFilter();
-    show(filter);
-    emit();
-  }, { id: "filter-reset", appearance: "secondary", title: "Show every level, kind, function and request" });
+  const reset = ui.button(
+    "Reset",
+    () => {
+      filter = defaultFilter();
+      show(filter);
+      emit();
+    },
+    { id: "filter-reset", appearance: "secondary", title: "Show every level, kind, function and request" },
+  );
 
-  const element = ui.element("div", { id: "log-filters", className: "log-filters", attrs: { role: "group", "aria-label": "Log filters" } }, [
-    ui.element("span", { className: "toggle-group", attrs: { role: "group", "aria-label": "Levels" } }, levelButtons),
-    ui.element("span", { className: "toggle-group", attrs: { role: "group", "aria-label": "Kinds" } }, kindButtons),
-    functionSlot,
-    text,
-    request,
-    reset,
-  ]);
+  const element = ui.element(
+    "div",
+    { id: "log-filters", className: "log-filters", attrs: { role: "group", "aria-label": "Log filters" } },
+    [
+      ui.element("span", { className: "toggle-group", attrs: { role: "group", "aria-label": "Levels" } }, levelButtons),
+      ui.element("span", { className: "toggle-group", attrs: { role: "group", "aria-label": "Kinds" } }, kindButtons),
+      functionSlot,
+      text,
+      request,
+      reset,
+    ],
+  );
 
   function show(next: LogFilterView) {
     filter = cloneFilter(next);

@@ -26,16 +26,28 @@ export function isLogCursor(value: unknown): value is LogCursorView {
 }
 
 export function isLogRow(value: unknown): value is LogRowView {
-  if (!isObject(value) || !isNumber(value.time) || !isString(value.requestId) || !isString(value.identifier) || !isKind(value.udfType)) return false;
+  if (!isObject(value) || !isNumber(value.time) || !isString(value.requestId) || !isString(value.identifier) || !isKind(value.udfType))
+    return false;
   if (value.kind === "line") return isNumber(value.id) && isLevel(value.level) && isString(value.message);
   if (value.kind === "execution") {
-    return isString(value.id) && isNumber(value.seq) && (value.outcome === "success" || value.outcome === "failure") && isNumber(value.durationMs);
+    return (
+      isString(value.id) &&
+      isNumber(value.seq) &&
+      (value.outcome === "success" || value.outcome === "failure") &&
+      isNumber(value.durationMs)
+    );
   }
   return false;
 }
 
 export function isLogPage(value: unknown): value is LogPageView {
-  return isObject(value) && Array.isArray(value.rows) && value.rows.every(isLogRow) && isLogCursor(value.older) && typeof value.hasOlder === "boolean";
+  return (
+    isObject(value) &&
+    Array.isArray(value.rows) &&
+    value.rows.every(isLogRow) &&
+    isLogCursor(value.older) &&
+    typeof value.hasOlder === "boolean"
+  );
 }
 
 export function isLogsLatest(value: unknown): value is LogsLatestView {
@@ -55,7 +67,12 @@ export function isDrilldown(value: unknown): value is RequestDrilldownView {
     typeof value.truncated === "boolean" &&
     Array.isArray(value.executions) &&
     value.executions.every(
-      (execution) => isObject(execution) && isString(execution.id) && isKind(execution.udfType) && isString(execution.identifier) && Array.isArray(execution.lines),
+      (execution) =>
+        isObject(execution) &&
+        isString(execution.id) &&
+        isKind(execution.udfType) &&
+        isString(execution.identifier) &&
+        Array.isArray(execution.lines),
     )
   );
 }

@@ -59,15 +59,33 @@ export function startLogPanel(root: HTMLElement, bridge: HostBridge<LogsMemory>,
     persist();
     void reload();
   });
-  const pauseButton = ui.button("Pause", () => togglePause(), { id: "pause", appearance: "secondary", title: "Stop adding new rows; they are kept until you resume" });
-  const clearButton = ui.button("Clear", () => void clear(), { id: "clear", appearance: "secondary", title: "Hide the rows shown so far (the log file keeps them)" });
+  const pauseButton = ui.button("Pause", () => togglePause(), {
+    id: "pause",
+    appearance: "secondary",
+    title: "Stop adding new rows; they are kept until you resume",
+  });
+  const clearButton = ui.button("Clear", () => void clear(), {
+    id: "clear",
+    appearance: "secondary",
+    title: "Hide the rows shown so far (the log file keeps them)",
+  });
   const statusLine = ui.element("div", { id: "log-status", className: "log-status", attrs: { role: "status" } });
   const errorBox = ui.element("div", { id: "log-error", className: "notice-error", attrs: { role: "alert" } });
   const tbody = ui.element("tbody", { id: "log-rows" });
-  const colgroup = ui.element("colgroup", {}, ["time", "request", "kind", "function", "outcome", "duration", "message"].map((name) => ui.element("col", { className: `c-${name}` })));
+  const colgroup = ui.element(
+    "colgroup",
+    {},
+    ["time", "request", "kind", "function", "outcome", "duration", "message"].map((name) => ui.element("col", { className: `c-${name}` })),
+  );
   const table = ui.element("table", { id: "log-table", attrs: { "aria-label": "Function logs" } }, [
     colgroup,
-    ui.element("thead", {}, [ui.element("tr", {}, COLUMNS.map((name) => ui.element("th", { text: name, attrs: { scope: "col" } })))]),
+    ui.element("thead", {}, [
+      ui.element(
+        "tr",
+        {},
+        COLUMNS.map((name) => ui.element("th", { text: name, attrs: { scope: "col" } })),
+      ),
+    ]),
     tbody,
   ]);
   const olderButton = ui.button("Load older", () => void loadOlder(), { id: "load-older", appearance: "secondary" });
@@ -77,7 +95,10 @@ export function startLogPanel(root: HTMLElement, bridge: HostBridge<LogsMemory>,
   const body = ui.element("div", { className: "log-body" }, [scroll]);
   root.classList.add("logs-panel");
   root.replaceChildren(
-    ui.element("div", { id: "log-toolbar", className: "log-toolbar" }, [filters.element, ui.element("span", { className: "log-actions" }, [pauseButton, clearButton])]),
+    ui.element("div", { id: "log-toolbar", className: "log-toolbar" }, [
+      filters.element,
+      ui.element("span", { className: "log-actions" }, [pauseButton, clearButton]),
+    ]),
     statusLine,
     errorBox,
     body,
@@ -96,13 +117,25 @@ export function startLogPanel(root: HTMLElement, bridge: HostBridge<LogsMemory>,
       parts.push(ui.element("span", { id: "log-source", className: `source-${status.source.kind}`, text: status.source.message }));
     }
     if (loading === "latest") parts.push(ui.element("span", { className: "muted", text: "Loading…" }));
-    else if (status) parts.push(ui.element("span", { id: "log-count", className: "muted", text: `${rows.rows.length} row${rows.rows.length === 1 ? "" : "s"} shown` }));
+    else if (status)
+      parts.push(
+        ui.element("span", {
+          id: "log-count",
+          className: "muted",
+          text: `${rows.rows.length} row${rows.rows.length === 1 ? "" : "s"} shown`,
+        }),
+      );
     if (memory.paused) {
       const held = pendingOverflow ? "many new rows" : `${pending.length} new row${pending.length === 1 ? "" : "s"}`;
       parts.push(ui.element("span", { id: "log-paused", text: `Paused: ${held} waiting` }));
     }
     if (rows.detached) {
-      parts.push(ui.element("span", { id: "log-detached" }, ["Newer rows are not shown. ", ui.linkButton("Jump to latest", () => void reload(), { attrs: { id: "jump-latest" } })]));
+      parts.push(
+        ui.element("span", { id: "log-detached" }, [
+          "Newer rows are not shown. ",
+          ui.linkButton("Jump to latest", () => void reload(), { attrs: { id: "jump-latest" } }),
+        ]),
+      );
     }
     if (memory.floor) {
       const when = memory.clearedAt === null ? "" : ` at ${new Date(memory.clearedAt).toLocaleTimeString()}`;
@@ -113,7 +146,14 @@ export function startLogPanel(root: HTMLElement, bridge: HostBridge<LogsMemory>,
         ]),
       );
     }
-    if (status) parts.push(ui.element("span", { className: "muted", title: "convexLens.logRetention", text: `The log keeps the newest ${status.retention.toLocaleString("en-US")} lines.` }));
+    if (status)
+      parts.push(
+        ui.element("span", {
+          className: "muted",
+          title: "convexLens.logRetention",
+          text: `The log keeps the newest ${status.retention.toLocaleString("en-US")} lines.`,
+        }),
+      );
     statusLine.replaceChildren(...parts);
     errorBox.textContent = error ?? "";
     setHidden(errorBox, error === null);
@@ -382,7 +422,8 @@ export function startLogPanel(root: HTMLElement, bridge: HostBridge<LogsMemory>,
         receiveStatus(message.status);
         break;
       case "logsRows":
-        if (generation !== 0 && message.generation === generation && Array.isArray(message.rows)) receiveRows(message.rows.filter(isLogRow));
+        if (generation !== 0 && message.generation === generation && Array.isArray(message.rows))
+          receiveRows(message.rows.filter(isLogRow));
         break;
       case "logsOverflow":
         if (generation !== 0 && message.generation === generation) {
@@ -417,4 +458,3 @@ export function startLogPanel(root: HTMLElement, bridge: HostBridge<LogsMemory>,
     },
   };
 }
-

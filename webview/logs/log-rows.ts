@@ -40,8 +40,12 @@ function messageText(row: LogRowView): string {
 
 export function rowElement(ui: Ui, row: LogRowView): HTMLTableRowElement {
   const kind = KIND_BADGES[row.udfType] ?? { letter: "?", name: row.udfType };
-  const className = row.kind === "line" ? `log-row row-line level-${row.level.toLowerCase()}` : `log-row row-execution outcome-${row.outcome}`;
-  const message = ui.element("td", { className: `col-message${row.kind === "execution" && row.error === null ? " muted" : ""}`, text: messageText(row) });
+  const className =
+    row.kind === "line" ? `log-row row-line level-${row.level.toLowerCase()}` : `log-row row-execution outcome-${row.outcome}`;
+  const message = ui.element("td", {
+    className: `col-message${row.kind === "execution" && row.error === null ? " muted" : ""}`,
+    text: messageText(row),
+  });
   return ui.element(
     "tr",
     { className, attrs: { "data-key": rowKey(row), "data-request-id": row.requestId, "data-kind": row.kind, tabindex: "0" } },

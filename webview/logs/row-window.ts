@@ -109,7 +109,8 @@ export class RowWindow {
     }
     if (exec === null) {
       let newest: ExecPosition | null = null;
-      for (const row of dropped) if (row.kind === "execution" && (newest === null || execBefore(newest, execPosition(row)))) newest = execPosition(row);
+      for (const row of dropped)
+        if (row.kind === "execution" && (newest === null || execBefore(newest, execPosition(row)))) newest = execPosition(row);
       exec = newest === null ? previous.exec : { end: newest.end, seq: newest.seq + 1 };
     }
     this.older = { line, exec };

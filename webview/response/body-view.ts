@@ -11,8 +11,7 @@ export function bodyView(ui: Ui, response: ResponseView, download: () => void): 
     return view;
   }
 
-  const description =
-    body.kind === "json" ? "JSON" : body.kind === "text" ? "Text" : body.contentType || "application/octet-stream";
+  const description = body.kind === "json" ? "JSON" : body.kind === "text" ? "Text" : body.contentType || "application/octet-stream";
   view.appendChild(
     ui.element("div", { className: "toolbar" }, [
       ui.element("span", { className: "muted", text: `${description} · ${formatBytes(response.sizeBytes)}` }),

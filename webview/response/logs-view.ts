@@ -51,13 +51,18 @@ function executionItem(ui: Ui, execution: ExecutionView, openSource: OpenSource)
     ui.badge(kind.letter, { title: kind.name, className: `kind kind-${execution.udfType}` }),
     ui.element("span", { className: "execution-identifier mono", text: execution.identifier }),
     ui.element("span", { className: "execution-outcome", text: execution.outcome }),
-    execution.durationMs !== null && ui.element("span", { className: "execution-duration muted", text: formatDuration(execution.durationMs) }),
+    execution.durationMs !== null &&
+      ui.element("span", { className: "execution-duration muted", text: formatDuration(execution.durationMs) }),
     execution.status !== null && ui.element("span", { className: "execution-status", text: String(execution.status) }),
   ]);
-  const item = ui.element("li", {
-    className: `execution outcome-${execution.outcome}`,
-    attrs: { "data-execution-id": execution.id, "data-kind": execution.udfType },
-  }, [head]);
+  const item = ui.element(
+    "li",
+    {
+      className: `execution outcome-${execution.outcome}`,
+      attrs: { "data-execution-id": execution.id, "data-kind": execution.udfType },
+    },
+    [head],
+  );
   if (execution.error) {
     const error = ui.element("pre", { className: "execution-error" });
     error.appendChild(linkedText(ui, execution.error, openSource));

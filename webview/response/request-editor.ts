@@ -28,7 +28,9 @@ export function requestToSend(draft: EditableRequest): EditableRequest {
     ...draft,
     pathRest: isPrefixRoute(draft) ? draft.pathRest.trim() : "",
     query: draft.query.trim().replace(/^\?/, ""),
-    headers: draft.headers.filter((header) => header.name.trim() !== "").map((header) => ({ name: header.name.trim(), value: header.value })),
+    headers: draft.headers
+      .filter((header) => header.name.trim() !== "")
+      .map((header) => ({ name: header.name.trim(), value: header.value })),
     body: methodHasBody(draft.method) ? draft.body : "",
   };
 }

@@ -136,7 +136,10 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
       case "loading":
         return [
           requestLine(ui, state.request.method, requestDisplayPath(state.request), state.target),
-          ui.element("div", { className: "loading" }, [ui.progressRing({ id: "loading", ariaLabel: "Waiting for the response" }), ui.element("span", { className: "muted", text: "Waiting for the response…" })]),
+          ui.element("div", { className: "loading" }, [
+            ui.progressRing({ id: "loading", ariaLabel: "Waiting for the response" }),
+            ui.element("span", { className: "muted", text: "Waiting for the response…" }),
+          ]),
           notice,
         ];
       case "error": {
@@ -159,7 +162,12 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
           ui.tabs(
             [
               { id: "body", label: "Body", content: bodyView(ui, state.response, download) },
-              { id: "headers", label: "Headers", badge: String(state.response.headers.length), content: headersView(ui, state.response.headers) },
+              {
+                id: "headers",
+                label: "Headers",
+                badge: String(state.response.headers.length),
+                content: headersView(ui, state.response.headers),
+              },
               {
                 id: "logs",
                 label: "Logs",
@@ -221,7 +229,11 @@ function requestLine(ui: Ui, method: string, url: string, target: string): HTMLE
 function summary(ui: Ui, method: string, response: ResponseView, target: string): HTMLElement {
   const line = requestLine(ui, method, response.url, target);
   line.append(
-    ui.element("span", { id: "status", className: `status ${statusClass(response.status)}`, text: statusLine(response.status, response.statusText) }),
+    ui.element("span", {
+      id: "status",
+      className: `status ${statusClass(response.status)}`,
+      text: statusLine(response.status, response.statusText),
+    }),
     ui.element("span", { id: "duration", className: "muted", title: "Time to the last byte", text: formatDuration(response.durationMs) }),
     ui.element("span", { id: "size", className: "muted", title: `${response.sizeBytes} bytes`, text: formatBytes(response.sizeBytes) }),
   );

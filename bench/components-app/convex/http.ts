@@ -17,7 +17,10 @@ http.route({ path: "/pair", method: "POST", handler: pairRoute(anyApi.items!.ins
 http.route({
   path: "/pair-component",
   method: "POST",
-  handler: pairRoute(components.store!.items!.insert as FunctionReference<"mutation">, components.store!.items!.byKey as FunctionReference<"query">),
+  handler: pairRoute(
+    components.store!.items!.insert as FunctionReference<"mutation">,
+    components.store!.items!.byKey as FunctionReference<"query">,
+  ),
 });
 
 export default http;

@@ -14,7 +14,11 @@ export function itemFunctions() {
     }),
     byKey: queryGeneric({
       args: { key: v.string() },
-      handler: async (ctx, { key }) => await ctx.db.query("items").withIndex("by_key", (q) => q.eq("key", key)).unique(),
+      handler: async (ctx, { key }) =>
+        await ctx.db
+          .query("items")
+          .withIndex("by_key", (q) => q.eq("key", key))
+          .unique(),
     }),
   };
 }

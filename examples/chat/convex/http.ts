@@ -12,7 +12,7 @@ http.route({
   handler: httpAction(async (ctx, request) => {
     const { author, body } = await request.json();
     if (typeof author !== "string" || typeof body !== "string") {
-      return new Response("Send JSON like {\"author\": \"ada\", \"body\": \"hello\"}", { status: 400 });
+      return new Response('Send JSON like {"author": "ada", "body": "hello"}', { status: 400 });
     }
     const id = await ctx.runMutation(internal.messages.sendOne, { author, body: `Sent via HTTP action: ${body}` });
     return Response.json({ id });

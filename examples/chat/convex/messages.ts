@@ -4,7 +4,10 @@ import { internalMutation, internalQuery, mutation, query } from "./_generated/s
 export const list = query({
   args: { limit: v.optional(v.number()) },
   handler: async (ctx, { limit }) => {
-    return await ctx.db.query("messages").order("desc").take(limit ?? 50);
+    return await ctx.db
+      .query("messages")
+      .order("desc")
+      .take(limit ?? 50);
   },
 });
 

@@ -16,6 +16,7 @@ import { ReportPanels } from "./panels/report-panel";
 import { decodeToken } from "./auth/decode-token-command";
 import { corsDoctorForRoute, pickRoute } from "./cors/cors-doctor-command";
 import { FunctionsPanel } from "./panels/functions-panel";
+import { revealSource } from "./reveal-source";
 
 export interface CommandContext {
   extension: vscode.ExtensionContext;
@@ -224,9 +225,7 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
       const route = resolveRoute(ctx, argument);
       if (!route?.source)
         return void vscode.window.showInformationMessage("This route is made by a helper: no literal route() call declares it.");
-      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(route.source.file));
-      const at = new vscode.Position(route.source.line, route.source.column);
-      await vscode.window.showTextDocument(document, { selection: new vscode.Range(at, at) });
+      await revealSource(route.source.file, route.source.line, route.source.column);
     },
     "convexLens.decodeToken": (argument?: unknown) => decodeToken({ session: ctx.session, reports }, argument),
     "convexLens.corsDoctor": async (argument: RouteArgument) => {

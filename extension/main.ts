@@ -42,9 +42,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   activeSession = session;
   const index = new RouteIndex(project.functionsDir, session);
   context.subscriptions.push(index);
+  // Also untrusted: it says Convex Lens is restricted and offers to manage trust.
+  context.subscriptions.push(new StatusItem(session));
   if (session) {
-    const status = new StatusItem(session);
-    context.subscriptions.push(session, status, new BuildDiagnostics(session));
+    context.subscriptions.push(session, new BuildDiagnostics(session));
     context.subscriptions.push(
       session.onStateChanged((state) => {
         const serving = session.serving;

@@ -1,29 +1,34 @@
-// The status bar item: what the runtime is doing; a click shows its output.
+// The status bar item: what the runtime is doing; a click shows its output. In an untrusted
+// workspace (no session) it says Convex Lens is restricted, and a click manages workspace trust.
 import * as vscode from "vscode";
 import type { RuntimeSession, SessionState } from "./runtime-session";
 
+const RESTRICTED_TEXT = "$(shield) Convex Lens: restricted";
+
 export class StatusItem implements vscode.Disposable {
   readonly #item = vscode.window.createStatusBarItem("convexLens.status", vscode.StatusBarAlignment.Left, 50);
-  readonly #subscriptions: vscode.Disposable[];
+  readonly #subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly session: RuntimeSession) {
+  constructor(session: RuntimeSession | null) {
     this.#item.name = "Convex Lens";
-    this.#item.command = "convexLens.showOutput";
-    this.#render(session.state);
+    if (session) {
+      this.#item.command = "convexLens.showOutput";
+      this.#render(session, session.state);
+      this.#subscriptions.push(
+        session.onStateChanged((state) => this.#render(session, state)),
+        session.onPersistenceChanged(() => this.#render(session, session.state)),
+      );
+    } else {
+      this.#item.text = RESTRICTED_TEXT;
+      this.#item.tooltip =
+        "This workspace is not trusted, so Convex Lens does not run its code: the routes are listed from the source. Click to manage workspace trust.";
+      this.#item.command = { title: "Manage Workspace Trust", command: "workbench.trust.manage" };
+    }
     this.#item.show();
-    this.#subscriptions = [
-      session.onStateChanged((state) => this.#render(state)),
-      session.onPersistenceChanged(() => this.#render(session.state)),
-    ];
   }
 
-  showUntrusted(): void {
-    this.#item.text = "$(shield) Convex Lens: trust needed";
-    this.#item.tooltip = "This workspace is not trusted, so Convex Lens does not run its code. Routes are still listed.";
-  }
-
-  #render(state: SessionState): void {
-    const url = this.session.serving?.site.url;
+  #render(session: RuntimeSession, state: SessionState): void {
+    const url = session.serving?.site.url;
     const views: Record<SessionState["kind"], [string, string]> = {
       starting: ["$(sync~spin) Convex Lens: starting", "Building and loading the project"],
       ready: [`$(broadcast) Convex Lens: ${url ?? "serving"}`, `HTTP actions on ${url}. Click for the output.`],
@@ -33,7 +38,7 @@ export class StatusItem implements vscode.Disposable {
     };
     const [text, tooltip] = views[state.kind];
     // A file that cannot be saved matters more than the URL: it stays until saving works again.
-    const problems = this.session.persistenceProblems;
+    const problems = session.persistenceProblems;
     this.#item.text = problems.length > 0 ? "$(warning) Convex Lens: disk error" : text;
     this.#item.tooltip = problems.length > 0 ? problems.map((p) => p.message).join("\n") : tooltip;
   }

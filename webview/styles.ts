@@ -50,6 +50,25 @@ button.link:focus-visible { outline: 1px solid var(--vscode-focusBorder); outlin
 vscode-panel-view { flex-direction: column; align-items: stretch; }
 vscode-panel-view > * { min-width: 0; }
 vscode-data-grid-cell { overflow-wrap: anywhere; }
+.badge {
+  display: inline-flex;
+  align-items: center;
+  justify-content: center;
+  box-sizing: border-box;
+  min-width: 18px;
+  height: 16px;
+  padding: 0 4px;
+  border: 1px solid var(--vscode-contrastBorder, transparent);
+  border-radius: 11px;
+  background: var(--vscode-badge-background);
+  color: var(--vscode-badge-foreground);
+  font-family: var(--vscode-font-family);
+  font-size: 11px;
+  line-height: 14px;
+  font-weight: normal;
+  white-space: nowrap;
+  vertical-align: middle;
+}
 .tab-badge { margin-inline-start: 4px; }
 `;
 

@@ -1,13 +1,16 @@
-// The Routes view: routes grouped by path, method and last status on each, the build's state on
-// top when it failed or the workspace is untrusted. Renders the RouteIndex, nothing more.
+// The Routes view: one row per route (a path with several methods groups them), grouped by source
+// file or component when there are many (route-groups.ts), method and last status on each, the
+// build's state on top when it failed or the workspace is untrusted. Renders the RouteIndex.
 import * as vscode from "vscode";
-import { groupByPath, routeKey, type RouteEntry } from "./route-model";
+import { routeKey, type RouteEntry } from "./route-model";
+import { routeTree, type OriginGroup, type RouteNode } from "./route-groups";
 import type { RouteIndex } from "./route-index";
 import type { RuntimeSession } from "../runtime-session";
 
 type Item =
   | { kind: "notice"; label: string; detail: string; icon: string; command?: vscode.Command }
-  | { kind: "path"; path: string; routes: RouteEntry[] }
+  | OriginGroup
+  | (RouteNode & { kind: "path"; origin: string })
   | { kind: "route"; route: RouteEntry };
 
 const METHOD_ICONS: Record<string, string> = {
@@ -17,6 +20,13 @@ const METHOD_ICONS: Record<string, string> = {
   PATCH: "edit",
   DELETE: "trash",
   OPTIONS: "question",
+};
+
+const ORIGIN_ICONS: Record<OriginGroup["origin"], string> = {
+  file: "file-code",
+  helpers: "tools",
+  package: "extensions",
+  component: "package",
 };
 
 export class RoutesTreeProvider implements vscode.TreeDataProvider<Item>, vscode.Disposable {
@@ -34,6 +44,7 @@ export class RoutesTreeProvider implements vscode.TreeDataProvider<Item>, vscode
 
   getChildren(item?: Item): Item[] {
     if (item?.kind === "path") return item.routes.map((route) => ({ kind: "route", route }));
+    if (item?.kind === "origin") return item.nodes.map((node) => withOrigin(node, item.id));
     if (item) return [];
     const top: Item[] = [];
     const state = this.session?.state;
@@ -71,7 +82,8 @@ export class RoutesTreeProvider implements vscode.TreeDataProvider<Item>, vscode
         command: { title: "Start", command: "convexLens.start" },
       });
     }
-    for (const group of groupByPath(this.index.routes)) top.push({ kind: "path", path: group.path, routes: group.routes });
+    for (const node of routeTree(this.index.routes, (file) => vscode.workspace.asRelativePath(file)))
+      top.push(node.kind === "origin" ? node : withOrigin(node, ""));
     return top;
   }
 
@@ -85,10 +97,20 @@ export class RoutesTreeProvider implements vscode.TreeDataProvider<Item>, vscode
       tree.contextValue = "notice";
       return tree;
     }
+    if (item.kind === "origin") {
+      const tree = new vscode.TreeItem(item.label, vscode.TreeItemCollapsibleState.Expanded);
+      const count = item.nodes.reduce((sum, node) => sum + (node.kind === "path" ? node.routes.length : 1), 0);
+      tree.description = [item.detail, `${count} route${count === 1 ? "" : "s"}`].filter(Boolean).join(" · ");
+      tree.iconPath = new vscode.ThemeIcon(ORIGIN_ICONS[item.origin]);
+      tree.contextValue = "origin";
+      tree.id = `origin:${item.id}`;
+      return tree;
+    }
     if (item.kind === "path") {
       const tree = new vscode.TreeItem(item.path, vscode.TreeItemCollapsibleState.Expanded);
       tree.iconPath = new vscode.ThemeIcon(item.path.endsWith("*") ? "symbol-namespace" : "link");
       tree.contextValue = "path";
+      tree.id = `path:${item.origin}:${item.path}`;
       return tree;
     }
     const { route } = item;
@@ -111,6 +133,11 @@ export class RoutesTreeProvider implements vscode.TreeDataProvider<Item>, vscode
     for (const subscription of this.#subscriptions) subscription.dispose();
     this.#changed.dispose();
   }
+}
+
+/** A path row knows its group, so that the same path in two groups gets two tree ids. */
+function withOrigin(node: RouteNode, origin: string): Item {
+  return node.kind === "path" ? { ...node, origin } : node;
 }
 
 /** Says where a route without a line of the project's own comes from. */

@@ -60,11 +60,12 @@ export class Timings {
   }
 }
 
-/** Copies examples/chat (without its runtime data) into the run folder. The run folder is inside
- *  the repository, so the project's `convex` imports resolve to the repository's node_modules. */
-export function prepareWorkspace(runDir: string): string {
+/** Copies examples/chat (without its runtime data) into `<folder>/chat`, a folder of the run folder.
+ *  The run folder is inside the repository, so the project's `convex` imports resolve to the
+ *  repository's node_modules. */
+export function prepareWorkspace(folder: string): string {
   const source = join(REPO, "examples", "chat");
-  const workspace = join(runDir, "chat");
+  const workspace = join(folder, "chat");
   cpSync(source, workspace, {
     recursive: true,
     filter: (path) => !path.split(/[\\/]/).includes(".convex-lens"),
@@ -217,21 +218,33 @@ function tail(file: string, lines = 40): string {
   }
 }
 
+/** Settings and flags of an instance that opens its workspace in Restricted Mode: trust is on, and
+ *  VS Code does not ask about it at startup (the answer would be a modal dialog). */
+const UNTRUSTED_SETTINGS = {
+  "security.workspace.trust.enabled": true,
+  "security.workspace.trust.startupPrompt": "never",
+  "security.workspace.trust.banner": "never",
+};
+
 /** Installs the .vsix into a fresh extensions folder and starts code-server on `workspace`, with
- *  a fresh user-data folder, no gallery, and `CONVEX_LENS_E2E_DIR` for the extension's markers. */
+ *  a fresh user-data folder, no gallery, and `CONVEX_LENS_E2E_DIR` for the extension's markers.
+ *  Its folders go in `folder` (the run folder by default). Workspace trust is off (every workspace
+ *  is trusted) unless `untrusted`: then the workspace opens in Restricted Mode. */
 export async function startCodeServer(
   env: E2eEnvironment,
-  options: { workspace: string; markersDir: string; timings: Timings },
+  options: { workspace: string; markersDir: string; timings: Timings; folder?: string; untrusted?: boolean },
 ): Promise<CodeServer> {
+  const folder = options.folder ?? env.runDir;
   const dirs = {
-    userData: join(env.runDir, "user-data"),
-    extensions: join(env.runDir, "extensions"),
-    home: join(env.runDir, "home"),
+    userData: join(folder, "user-data"),
+    extensions: join(folder, "extensions"),
+    home: join(folder, "home"),
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   mkdirSync(join(dirs.userData, "User"), { recursive: true });
-  writeFileSync(join(dirs.userData, "User", "settings.json"), JSON.stringify(USER_SETTINGS, null, 2));
-  const config = join(env.runDir, "code-server.yaml");
+  const settings = options.untrusted ? { ...USER_SETTINGS, ...UNTRUSTED_SETTINGS } : USER_SETTINGS;
+  writeFileSync(join(dirs.userData, "User", "settings.json"), JSON.stringify(settings, null, 2));
+  const config = join(folder, "code-server.yaml");
   writeFileSync(config, "auth: none\ncert: false\n");
   const processEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -258,7 +271,7 @@ export async function startCodeServer(
   options.timings.mark("install the .vsix into code-server");
 
   const port = await freePort();
-  const logFile = join(env.runDir, "code-server.log");
+  const logFile = join(folder, "code-server.log");
   const log = createWriteStream(logFile);
   const child: ChildProcess = spawn(
     env.node24,
@@ -271,7 +284,7 @@ export async function startCodeServer(
       "none",
       "--disable-telemetry",
       "--disable-update-check",
-      "--disable-workspace-trust",
+      ...(options.untrusted ? [] : ["--disable-workspace-trust"]),
       "--disable-getting-started-override",
       "--ignore-last-opened",
       options.workspace,

@@ -37,6 +37,11 @@ interface RuntimeMarker {
   routes: string[];
 }
 
+/** A URL of a webview's documents: VS Code's frame around a panel (…/webview/browser/pre/…) or
+ *  the panel's own resources. */
+const inWebview = (url: string): boolean =>
+  /\/webview\/browser\/pre\/|vscode-resource|vscode-remote-resource|\/dist\/webview\.js/.test(url);
+
 const hasAllRoutes = (routes: unknown): boolean =>
   Array.isArray(routes) &&
   routes.length === ROUTE_COUNT &&
@@ -70,6 +75,9 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
   let browser: Browser | undefined;
   let page: Page;
   let consoleLog: WriteStream | undefined;
+  /** Console errors and uncaught exceptions of the webviews (a panel's page or VS Code's frame
+   *  around it): none may happen, Content-Security-Policy reports included. */
+  const panelErrors: string[] = [];
   let httpSource = "";
   // Steps that later steps need; a later step fails at once, naming the missing one, instead of
   // waiting out its own timeouts.
@@ -280,6 +288,17 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
 
   const textOf = async (locator: Locator): Promise<string> => ((await locator.first().textContent({ timeout: 2_000 })) ?? "").trim();
 
+  /** Every column header of the log table that is shown fits its column (none is clipped). */
+  const checkLogHeaders = async (frame: Frame, when: string): Promise<void> => {
+    const clipped = await frame.locator("#log-table thead th").evaluateAll((headers) =>
+      headers
+        .filter((th) => getComputedStyle(th).display !== "none" && th.textContent !== "")
+        .filter((th) => th.scrollWidth > th.clientWidth)
+        .map((th) => `${th.textContent} (${th.scrollWidth} px in ${th.clientWidth} px)`),
+    );
+    if (clipped.length > 0) throw new Error(`expected every log table header to fit its column ${when}; clipped: ${clipped.join(", ")}`);
+  };
+
   /** The response panel of a route, once its tab is shown (a hidden webview has no document). */
   const responsePanel = async (routeKey: string, pathPattern: RegExp): Promise<Frame> => {
     const tab = page.locator(".tab", { hasText: `Response: ${routeKey}` }).first();
@@ -312,8 +331,15 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: codeServer.url });
     page = await context.newPage();
     consoleLog = createWriteStream(join(env.runDir, "browser-console.log"));
-    page.on("console", (message) => consoleLog?.write(`[${message.type()}] ${message.text()}\n`));
-    page.on("pageerror", (error) => consoleLog?.write(`[pageerror] ${error.message}\n`));
+    page.on("console", (message) => {
+      const where = message.location().url;
+      consoleLog?.write(`[${message.type()}] ${message.text()}${where ? `  (at ${where})` : ""}\n`);
+      if (message.type() === "error" && inWebview(where)) panelErrors.push(`${message.text()} (at ${where})`);
+    });
+    page.on("pageerror", (error) => {
+      consoleLog?.write(`[pageerror] ${error.message}\n${error.stack ?? ""}\n`);
+      if (inWebview(error.stack ?? "")) panelErrors.push(`uncaught ${error.message}`);
+    });
     timings.mark("launch Chromium");
     await page.goto(`${codeServer.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: "domcontentloaded" });
   });
@@ -377,7 +403,8 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
       );
     });
     await container.click();
-    // Routes are grouped under path rows (/postMessage, /sendImage, …), each route row is `METHOD /path`.
+    // Each route row is `METHOD /path`; a path with several methods (/sendImage) is a row above
+    // its routes, a path with one method (/postMessage) is just its route's row.
     await sidebarRows()
       .filter({ hasText: "POST /postMessage" })
       .first()
@@ -386,12 +413,17 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
         throw new Error('expected a row "POST /postMessage" in the Routes view (convexLens.routes)');
       });
     await eventually(
-      `rows for ${[...EXACT_ROUTES, `${PREFIX_ROUTE}…`].join(", ")} and path rows /postMessage, /sendImage`,
+      `rows for ${[...EXACT_ROUTES, `${PREFIX_ROUTE}…`].join(", ")}; a path row /sendImage (POST and OPTIONS) and none for the single-method paths`,
       async () => {
-        const texts = (await sidebarRows().allTextContents()).map((text) => text.trim());
-        const routeRows = [...EXACT_ROUTES, PREFIX_ROUTE].every((key) => texts.some((text) => text.startsWith(key)));
-        const pathRows = ["/postMessage", "/sendImage"].every((path) => texts.includes(path));
-        return (routeRows && pathRows) || texts.join(" | ");
+        const rows = await sidebarRows().evaluateAll((elements) =>
+          elements.map((row) => `${row.getAttribute("aria-level")} ${(row.textContent ?? "").trim()}`),
+        );
+        const level = (prefix: string) => rows.find((row) => row.slice(2).startsWith(prefix))?.[0];
+        const routeRows = [...EXACT_ROUTES, PREFIX_ROUTE].every((key) => level(key) !== undefined);
+        const grouped = rows.includes("1 /sendImage") && level("POST /sendImage") === "2" && level("OPTIONS /sendImage") === "2";
+        const flat = ["POST /postMessage", "GET /me", "GET /getImage", PREFIX_ROUTE].every((key) => level(key) === "1");
+        const noSingleMethodPathRows = ["/postMessage", "/me", "/getImage"].every((path) => !rows.includes(`1 ${path}`));
+        return (routeRows && grouped && flat && noSingleMethodPathRows) || rows.join(" | ");
       },
       10_000,
     );
@@ -508,6 +540,54 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     reached.sent = true;
   });
 
+  step("Reveal in source (Routes view) moves the open editor of http.ts to the route, with the panels' group active", async () => {
+    need("sent", "routesView", "editor");
+    // The response panel's group is the active one, as after a send: the editor must not open there.
+    const responseTab = page.locator(".tab", { hasText: "Response: POST /postMessage" }).first();
+    await responseTab.click();
+    await eventually(
+      "the response panel's group to be the active one",
+      async () =>
+        (await page.locator(".editor-group-container.active .tab.active", { hasText: "Response: POST /postMessage" }).count()) > 0 ||
+        "another group is active",
+      10_000,
+    );
+    const httpTabs = page.locator(".tabs-container .tab", { hasText: /^\s*http\.ts\b/ });
+    assertEqual(await httpTabs.count(), 1, "editor tabs of http.ts before Reveal in source");
+    const row = sidebarRows()
+      .filter({ hasText: /^\s*GET \/getImage\b/ })
+      .first();
+    await row.hover();
+    await row.locator('.actions .action-label[aria-label^="Reveal in source"]').click();
+    // The route's `http.route({` line, 1-based, as the status bar counts.
+    const routeLine = httpSource.slice(0, httpSource.indexOf('path: "/getImage"')).split("\n").length - 1;
+    await eventually(
+      `http.ts active in its own group with the cursor on line ${routeLine} (GET /getImage's http.route)`,
+      async () => {
+        const active = await page.locator(".editor-group-container.active .tab.active").first().textContent();
+        const cursor =
+          (await page
+            .locator("#status\\.editor\\.selection")
+            .first()
+            .textContent()
+            .catch(() => "")) ?? "";
+        return (
+          ((active ?? "").trim().startsWith("http.ts") && new RegExp(`\\bLn ${routeLine},`).test(cursor)) ||
+          `active tab ${JSON.stringify(active?.trim())}, cursor ${JSON.stringify(cursor.trim())}`
+        );
+      },
+      15_000,
+    );
+    assertEqual(await httpTabs.count(), 1, "editor tabs of http.ts after Reveal in source (the open editor is reused)");
+    assertEqual(
+      await page.locator(".editor-group-container", { has: page.locator(".tab", { hasText: "Response: POST /postMessage" }) }).count(),
+      1,
+      "editor groups holding the response panel",
+    );
+    if ((await page.locator(".editor-group-container.active .tab", { hasText: "Response: POST /postMessage" }).count()) > 0)
+      throw new Error("expected http.ts to be revealed in its own group, not in the response panel's");
+  });
+
   step("Convex Logs panel: the handler's log line opens its request's drilldown", async () => {
     need("sent");
     const sent = readMarker<{ requestId?: string }>(markers, "last-response");
@@ -555,6 +635,49 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
         sent.requestId,
         "the drilldown's request id (last-response.json requestId of Send request)",
       );
+    await checkLogHeaders(logs, "with the drilldown open");
+
+    // A failed execution while the drilldown is open: its row is one line, and its error shows in
+    // the columns that are in view (the drilldown takes the right of the panel).
+    const failed = await fetch(`${siteUrl}/postMessage`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "not json",
+    });
+    assertEqual(failed.status, 500, "POST /postMessage with a body that is not JSON (request.json() throws)");
+    const failedRow = (frame: Frame): Locator =>
+      frame.locator("#log-rows tr.row-execution.outcome-failure", { hasText: "POST /postMessage" });
+    await eventuallyIn(
+      "#drilldown[data-state=ready]",
+      undefined,
+      "the failed execution's row, one line high, its error's first line visible beside the drilldown",
+      async (frame) => {
+        if ((await failedRow(frame).count()) === 0) return "no failed POST /postMessage row yet";
+        return failedRow(frame)
+          .last()
+          .evaluate((row) => {
+            const message = row.querySelector(".col-message") as HTMLElement;
+            const scroller = document.querySelector("#log-scroll") as HTMLElement;
+            const line = document.querySelector("#log-rows tr.row-line") as HTMLElement | null;
+            const box = message.getBoundingClientRect();
+            const view = scroller.getBoundingClientRect();
+            const text = (message.textContent ?? "").trim();
+            const visibleWidth = Math.min(box.right, view.right) - Math.max(box.left, view.left);
+            const oneLine = row.getBoundingClientRect().height <= (line?.getBoundingClientRect().height ?? 24) + 2;
+            const problems = [
+              text === "" || text.includes("\n") ? `message ${JSON.stringify(text)} is not one line of error` : "",
+              visibleWidth < 80
+                ? `only ${Math.round(visibleWidth)} px of the message are in view (cell ${Math.round(box.left)}–${Math.round(box.right)}, view ${Math.round(view.left)}–${Math.round(view.right)})`
+                : "",
+              oneLine ? "" : `the row is ${Math.round(row.getBoundingClientRect().height)} px high`,
+              document.querySelector("#drilldown") ? "" : "the drilldown closed",
+            ].filter(Boolean);
+            return problems.length === 0 || problems.join("; ");
+          });
+      },
+    );
+    await screenshot("06-logs-failure");
+
     // For the README: the panel maximized, nothing over it.
     await clearNotifications();
     await runCommand("View: Toggle Maximized Panel");
@@ -569,6 +692,7 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
         },
         15_000,
       );
+      await checkLogHeaders(await frameWith("#log-table"), "with the panel maximized");
       await screenshot("06-logs");
     } finally {
       await runCommand("View: Toggle Maximized Panel");
@@ -593,13 +717,30 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     );
     // #args is a toolkit text area: its native <textarea> is in its (open) shadow root.
     await panel.locator("#args textarea").fill("{}");
+    // As a user who scrolled just far enough to see Run: the button at the bottom of the view.
+    await panel.locator("#run").evaluate((run) => run.scrollIntoView({ block: "end" }));
     await panel.locator("#run").click();
     await panel
       .locator("#result-outcome")
-      .waitFor({ state: "visible", timeout: 30_000 })
+      .waitFor({ state: "attached", timeout: 30_000 })
       .catch(async () => {
         throw new Error(`expected #result-outcome after Run; #run-error: ${await textOf(panel.locator("#run-error")).catch(() => "")}`);
       });
+    // The result is in view without anyone scrolling: the panel shows it by the runner.
+    await eventually(
+      "#result-outcome in view after Run (not below the fold)",
+      async () =>
+        panel.locator("#result-outcome").evaluate((outcome) => {
+          const box = outcome.getBoundingClientRect();
+          const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+          return (
+            (box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight && hit !== null && outcome.contains(hit)) ||
+            `#result-outcome at ${Math.round(box.top)}–${Math.round(box.bottom)} px, the view is ${window.innerHeight} px high${hit && !outcome.contains(hit) ? `, covered by ${hit.tagName.toLowerCase()}.${hit.className}` : ""}`
+          );
+        }),
+      10_000,
+    );
+    await screenshot("07-functions-run");
     assertEqual(await textOf(panel.locator("#result-outcome")), "Success", "#result-outcome of messages:list({})");
     const result = await textOf(panel.locator("#result"));
     if (!result.includes("Sent via HTTP action"))
@@ -1032,6 +1173,80 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
       (data) => data.state === "ready" && hasAllRoutes(data.routes),
       30_000,
     );
+  });
+
+  // Last: every panel above has been opened, shown again and used by now.
+  step("no panel logged a console error (Content-Security-Policy reports included)", async () => {
+    need("sent");
+    if (panelErrors.length > 0)
+      throw new Error(`expected no console error from any webview; ${panelErrors.length} logged:\n  ${panelErrors.join("\n  ")}`);
+  });
+});
+
+describe("Convex Lens in an untrusted workspace (Restricted Mode)", () => {
+  let timings: Timings;
+  let env: E2eEnvironment;
+  let markers: string;
+  let codeServer: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async () => {
+    timings = new Timings();
+    env = e2eEnvironment();
+    // A second code-server with workspace trust on, on its own copy of the example.
+    const folder = join(env.runDir, "untrusted");
+    mkdirSync(folder, { recursive: true });
+    const workspace = prepareWorkspace(folder);
+    markers = join(folder, "markers");
+    mkdirSync(markers, { recursive: true });
+    codeServer = await startCodeServer(env, { workspace, markersDir: markers, timings, folder, untrusted: true });
+    browser = await launchBrowser(env);
+    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    timings.mark("launch Chromium");
+    await page.goto(`${codeServer.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: "domcontentloaded" });
+    await waitForMarker(markers, "activated", `{"projectDir": "${workspace}"}`, (data) => data.projectDir === workspace, 90_000);
+    timings.mark("the extension activates in Restricted Mode");
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await codeServer?.stop();
+    timings.mark("stop Chromium and code-server");
+    console.log(timings.report());
+  });
+
+  it("the status bar says 'Convex Lens: restricted', and a click opens Workspace Trust", { timeout: 90_000 }, async () => {
+    const item = page.locator(".part.statusbar .statusbar-item", { hasText: "Convex Lens: restricted" });
+    try {
+      await item
+        .first()
+        .waitFor({ state: "visible", timeout: 30_000 })
+        .catch(async () => {
+          const items = await page.locator(".part.statusbar .statusbar-item").allTextContents();
+          throw new Error(
+            `expected a status bar item "Convex Lens: restricted"; items: ${items
+              .map((t) => t.trim())
+              .filter(Boolean)
+              .join(" | ")}`,
+          );
+        });
+      await page.screenshot({ path: join(env.screenshotsDir, "09-restricted.png") });
+      await item.first().click();
+      // VS Code 1.139 shows it as a modal editor (no tab).
+      await page
+        .locator(".workspace-trust-editor", { hasText: "Restricted Mode" })
+        .first()
+        .waitFor({ state: "visible", timeout: 15_000 })
+        .catch(() => {
+          throw new Error('expected a click on the status bar item to open the "Workspace Trust" editor (.workspace-trust-editor)');
+        });
+      await page.screenshot({ path: join(env.screenshotsDir, "10-workspace-trust.png") });
+      timings.mark("the restricted status item and its trust action");
+    } catch (error) {
+      await page.screenshot({ path: join(env.screenshotsDir, "failed-restricted-status-item.png") }).catch(() => {});
+      throw error;
+    }
   });
 });
 

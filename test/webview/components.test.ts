@@ -26,7 +26,7 @@ test("tabs: tab-<id> and view-<id> ids, the active tab, and change events from t
     [...tabs.children].map((child) => `${child.tagName.toLowerCase()}#${child.id}`),
     ["vscode-panel-tab#tab-one", "vscode-panel-tab#tab-two", "vscode-panel-view#view-one", "vscode-panel-view#view-two"],
   );
-  assert.equal(tabs.querySelector("#tab-two vscode-badge")?.textContent, "3");
+  assert.equal(tabs.querySelector("#tab-two .badge")?.textContent, "3");
   field.dispatchEvent(new window.Event("change", { bubbles: true }) as unknown as Event);
   (tabs as HTMLElement & { activeid: string }).activeid = "tab-one";
   tabs.dispatchEvent(new window.Event("change", { bubbles: true }) as unknown as Event);
@@ -73,5 +73,17 @@ test("data grid: a header row and one row per entry, cells as text", async () =>
     [...rows[1]!.children].map((cell) => cell.getAttribute("grid-column")),
     ["1", "2"],
   );
+  await window.happyDOM.close();
+});
+
+test("badges are plain spans: the toolkit's <vscode-badge> binds a style attribute, which the panels' CSP reports as an error", async () => {
+  const { window, ui: make } = ui();
+  const badge = make.badge("Q", { id: "kind", title: "Query", className: "kind kind-query" });
+  assert.equal(badge.tagName.toLowerCase(), "span");
+  assert.equal(badge.className, "badge kind kind-query");
+  assert.equal(badge.title, "Query");
+  assert.equal(badge.textContent, "Q");
+  assert.equal(badge.hasAttribute("style"), false);
+  assert.equal(make.badge("3").className, "badge");
   await window.happyDOM.close();
 });

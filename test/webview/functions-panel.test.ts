@@ -242,6 +242,45 @@ test("a host call that fails shows why under the Run button", () =>
     { state: readyState() },
   ));
 
+test("the panel scrolls to the runner when a function is picked, and to the result (or the error) after Run", () =>
+  withFunctionsPanel(
+    async (panel) => {
+      // Which elements the panel asked the page to scroll into view, in order.
+      const revealed: string[] = [];
+      const proto = panel.window.HTMLElement.prototype as unknown as { scrollIntoView(options?: unknown): void };
+      proto.scrollIntoView = function (this: HTMLElement, options?: unknown) {
+        assert.deepEqual(options, { block: "nearest", inline: "nearest" }, "the least scrolling that shows it");
+        revealed.push(this.id || this.className);
+      };
+      panel.click('[data-function="tasks:add"] .function-select');
+      assert.deepEqual(revealed, ["runner-head"]);
+      assert.ok(panel.get("#runner .runner-head").contains(panel.get("#selected-function")));
+
+      panel.click("#run");
+      const [request] = panel.sent("runFunction");
+      assert.deepEqual(revealed, ["runner-head"], "nothing to show while it runs");
+      panel.reply(request!.id, runResult());
+      await panel.settle();
+      assert.deepEqual(revealed, ["runner-head", "run-result"]);
+      // The result sits right under the Run button, inside the runner (not below the list).
+      const actions = panel.get("#run").parentElement!;
+      assert.ok(panel.get("#runner").contains(panel.get("#run-result")));
+      assert.equal(actions.nextElementSibling, panel.get("#run-error"));
+      assert.ok(panel.get("#run-error").nextElementSibling!.contains(panel.get("#run-result")));
+
+      panel.type("#args", "{");
+      panel.click("#run");
+      assert.deepEqual(revealed, ["runner-head", "run-result", "run-error"], "an argument error is shown, not the old result");
+      panel.type("#args", "{}");
+      panel.responders.runFunction = new Error("stopped");
+      panel.click("#run");
+      await panel.settle();
+      assert.match(panel.text("#run-error")!, /The run failed: stopped/);
+      assert.deepEqual(revealed, ["runner-head", "run-result", "run-error", "run-error"]);
+    },
+    { state: readyState() },
+  ));
+
 test("the filter narrows functions and routes; a route opens the response panel", () =>
   withFunctionsPanel(
     async (panel) => {

@@ -339,6 +339,40 @@ test("clicking a row opens its request's drilldown: the call tree, errors with c
     },
   ));
 
+test("a failed execution's row shows its error's first line (the whole error in its tooltip), also with the drilldown open", () => {
+  const error = "Uncaught Error: author is required\n    at handler (../convex/http.ts:14:11)\n    at async invoke";
+  return withLogs(
+    {
+      answer: host({
+        latest: () => ({
+          rows: [line(1), execution(2, { outcome: "failure", status: 500, error }), execution(3, { error: "\n  Boom  \n" })],
+        }),
+        drilldown: DRILLDOWN,
+      }),
+    },
+    async (panel) => {
+      await live(panel);
+      assert.deepEqual(panel.messages(), ["'line 1'", "Uncaught Error: author is required", "Boom"]);
+      const failed = panel.all("#log-rows tr.row-execution")[0]!;
+      assert.equal(failed.querySelector(".col-message")?.getAttribute("title"), error);
+      assert.equal(panel.all("#log-rows tr .col-message")[0]!.hasAttribute("title"), false, "a log line's message is its own text");
+      // The table's header cells carry their column's class, which the narrow layout hides by.
+      assert.deepEqual(
+        panel.all("#log-table thead th").map((th) => th.className),
+        ["col-time", "col-request", "col-kind", "col-function", "col-outcome", "col-duration", "col-message"],
+      );
+      assert.equal(panel.get(".log-body").classList.contains("drilldown-open"), false);
+      panel.click(failed);
+      await panel.settle();
+      assert.equal(panel.get("#drilldown").dataset.state, "ready");
+      assert.ok(panel.get(".log-body").classList.contains("drilldown-open"), "the table drops the columns the drilldown shows");
+      assert.equal(failed.querySelector(".col-message")?.textContent, "Uncaught Error: author is required");
+      panel.click("#drilldown-close");
+      assert.equal(panel.get(".log-body").classList.contains("drilldown-open"), false);
+    },
+  );
+});
+
 test("a drilldown the host cannot answer says why", () =>
   withLogs({ answer: host({ latest: () => ({ rows: [line(1)] }) }) }, async (panel) => {
     await live(panel);

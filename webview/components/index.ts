@@ -97,8 +97,11 @@ export function createUi(doc: Document): Ui {
     return control;
   };
 
+  // Not the toolkit's <vscode-badge>: its template carries a bound `style` attribute, which a CSP
+  // without 'unsafe-inline' (ours) reports as a console error on every page load. A plain span
+  // styled by the base sheet (.badge) looks the same.
   const badge: Ui["badge"] = (text, options = {}) =>
-    make("vscode-badge", { id: options.id, text, title: options.title, className: options.className });
+    make("span", { id: options.id, text, title: options.title, className: options.className ? `badge ${options.className}` : "badge" });
 
   return {
     doc,

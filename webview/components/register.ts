@@ -2,9 +2,9 @@
 // file: the toolkit touches browser globals as it loads. Call it before any panel creates
 // elements, so `document.createElement("vscode-…")` returns upgraded components (a property set
 // on a not-yet-upgraded element would shadow the component's own accessor).
+// No <vscode-badge>: see `badge` in index.ts.
 import {
   provideVSCodeDesignSystem,
-  vsCodeBadge,
   vsCodeButton,
   vsCodeDataGrid,
   vsCodeDataGridCell,
@@ -26,7 +26,6 @@ export function registerToolkit(): void {
   if (registered) return;
   registered = true;
   provideVSCodeDesignSystem().register(
-    vsCodeBadge(),
     vsCodeButton(),
     vsCodeDataGrid(),
     vsCodeDataGridCell(),

@@ -134,6 +134,7 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<SavedF
       },
     },
   );
+  tabs.classList.add("functions-tabs");
   root.replaceChildren(status, actionError, tabs);
 
   const showActionError = (message: string | null) => {
@@ -211,6 +212,8 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<SavedF
     persist();
     renderList();
     renderRunner();
+    // In a narrow panel the runner is below the list: show it (beside the list it is in view).
+    runner?.revealRunner();
   }
 
   function renderList() {
@@ -290,6 +293,7 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<SavedF
     const parsed = parseJsonObject(draftOf(functionKey(entry.component, entry.name)), "Arguments", true);
     if (!parsed.ok) {
       current.setError(parsed.message);
+      current.revealOutcome();
       return;
     }
     current.setError(null);
@@ -307,12 +311,19 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<SavedF
       );
       model.result = result;
       persist();
-      if (!disposed) runner?.showResult(result);
+      if (!disposed) {
+        runner?.showResult(result);
+        // The result is what the user waits for: never leave it below the fold.
+        runner?.revealOutcome();
+      }
       // Mutations and actions may have written: the Data tab's counts follow (its open page does
       // not move under the user's feet; Refresh reloads it).
       if (entry.udfType !== "query" && data.loaded()) void data.loadTables(false);
     } catch (error) {
-      if (!isClosed(error)) runner?.setError(`The run failed: ${messageOf(error)}`);
+      if (!isClosed(error)) {
+        runner?.setError(`The run failed: ${messageOf(error)}`);
+        runner?.revealOutcome();
+      }
     } finally {
       model.running = false;
       if (!disposed) runner?.setRunning(false);

@@ -21,6 +21,11 @@ export const functionsCss = `
 #function-filter { min-width: 16em; flex: 1; max-width: 30em; }
 .split { display: grid; grid-template-columns: minmax(18em, 1fr) minmax(20em, 1.2fr); gap: 16px; align-items: start; width: 100%; }
 .pane { min-width: 0; }
+/* Beside a long list the runner stays in view: it sticks to the top and scrolls on its own, so
+   Run and its result are on screen wherever the list is scrolled. The toolkit gives the tabs
+   overflow-x: auto, which would make them, not the page, the sticky runner's scroller. */
+.functions-tabs { overflow: visible; }
+.runner-pane { position: sticky; top: 0; max-height: 100vh; overflow-y: auto; box-sizing: border-box; padding-bottom: 8px; }
 .pane-title, .module-name { font-size: 1em; font-weight: 600; margin: 10px 0 4px; }
 .install-name { display: flex; align-items: baseline; gap: 8px; font-size: 1.05em; font-weight: 600; margin: 14px 0 2px; padding-bottom: 2px; border-bottom: 1px solid var(--vscode-widget-border, transparent); }
 .install-kind, .route-origin { font-size: 0.85em; font-weight: normal; }
@@ -86,5 +91,8 @@ export const functionsCss = `
 .log-message { white-space: pre-wrap; overflow-wrap: anywhere; flex: 1; }
 .level-warn .log-message { color: var(--vscode-editorWarning-foreground, var(--vscode-charts-yellow)); }
 .level-error .log-message { color: var(--vscode-errorForeground); }
-@media (max-width: 700px) { .split, .files-view { grid-template-columns: 1fr; } }
+@media (max-width: 700px) {
+  .split, .files-view { grid-template-columns: 1fr; }
+  .runner-pane { position: static; max-height: none; overflow-y: visible; }
+}
 `;

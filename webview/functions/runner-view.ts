@@ -23,8 +23,17 @@ export interface RunnerView {
   setRunning(running: boolean): void;
   /** A message above the result (invalid JSON, a failed host call), or null to hide it. */
   setError(message: string | null): void;
-  /** Shows a result below the form (replacing the previous one). */
+  /** Shows a result right under the Run button (replacing the previous one). */
   showResult(result: RunResultView | null): void;
+  /** Scrolls the runner's head into view (a function was just picked in the list). */
+  revealRunner(): void;
+  /** Scrolls what the last run left (its result, else its error) into view. */
+  revealOutcome(): void;
+}
+
+/** The least scrolling that shows `node` (the panel's page, or the sticky runner pane). */
+function scrollIntoView(node: Element | null): void {
+  node?.scrollIntoView({ block: "nearest", inline: "nearest" });
 }
 
 export function runnerView(
@@ -47,6 +56,8 @@ export function runnerView(
     setRunning: () => {},
     setError: () => {},
     showResult: () => {},
+    revealRunner: () => scrollIntoView(view),
+    revealOutcome: () => {},
   };
 
   if (!entry) {
@@ -57,7 +68,7 @@ export function runnerView(
 
   const kind = KIND_LETTERS[entry.udfType]!;
   const shownName = qualifiedName(entry.component, entry.name);
-  view.appendChild(
+  const head = view.appendChild(
     ui.element("div", { className: "runner-head" }, [
       ui.badge(kind.letter, { title: kind.name, className: `kind kind-${entry.udfType}` }),
       ui.element("span", { id: "selected-function", className: "mono", text: shownName }),
@@ -120,6 +131,12 @@ export function runnerView(
     showResult(result) {
       const mine = result !== null && result.component === entry.component && result.name === entry.name;
       resultSlot.replaceChildren(...(mine ? [resultView(ui, result, openSource)] : []));
+    },
+    revealRunner() {
+      scrollIntoView(head);
+    },
+    revealOutcome() {
+      scrollIntoView(error.hidden ? resultSlot.firstElementChild : error);
     },
   };
 }

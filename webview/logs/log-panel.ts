@@ -75,7 +75,7 @@ export function startLogPanel(root: HTMLElement, bridge: HostBridge<LogsMemory>,
   const colgroup = ui.element(
     "colgroup",
     {},
-    ["time", "request", "kind", "function", "outcome", "duration", "message"].map((name) => ui.element("col", { className: `c-${name}` })),
+    COLUMNS.map((column) => ui.element("col", { className: `c-${column.name}` })),
   );
   const table = ui.element("table", { id: "log-table", attrs: { "aria-label": "Function logs" } }, [
     colgroup,
@@ -83,7 +83,14 @@ export function startLogPanel(root: HTMLElement, bridge: HostBridge<LogsMemory>,
       ui.element(
         "tr",
         {},
-        COLUMNS.map((name) => ui.element("th", { text: name, attrs: { scope: "col" } })),
+        COLUMNS.map((column) =>
+          ui.element("th", {
+            className: `col-${column.name}`,
+            text: column.title,
+            title: column.title || undefined,
+            attrs: { scope: "col" },
+          }),
+        ),
       ),
     ]),
     tbody,
@@ -210,6 +217,8 @@ export function startLogPanel(root: HTMLElement, bridge: HostBridge<LogsMemory>,
 
   function renderDrilldown() {
     body.querySelector("#drilldown")?.remove();
+    // Beside the drilldown the table is narrow: it drops columns the drilldown shows (log-styles.ts).
+    body.classList.toggle("drilldown-open", drilldown !== null);
     if (drilldown) body.appendChild(drilldownView(ui, drilldown, { close: closeDrilldown, onlyThisRequest, openSource }));
     for (const row of tbody.children) markSelected(row as HTMLElement);
   }

@@ -3,7 +3,8 @@
 //
 // Row model: one row per log line (its level in the outcome column), and one row per finished
 // execution at the time it ended (HTTP status for HTTP actions, else success/failure; its
-// duration; its error as the message). Every text goes in through textContent.
+// duration; the first line of its error as the message, the whole error in the tooltip and the
+// drilldown, so a failure is one line like any other row). Every text goes in through textContent.
 import type { Ui } from "../components";
 import type { LogRowView, UdfTypeName } from "../protocol";
 import { formatDuration, formatTime, statusClass } from "../response/format";
@@ -16,7 +17,16 @@ export const KIND_BADGES: Record<UdfTypeName, { letter: string; name: string }> 
   httpAction: { letter: "H", name: "HTTP action" },
 };
 
-export const COLUMNS = ["Time", "Request", "", "Function", "Outcome", "Duration", "Message"] as const;
+/** The table's columns: `name` is the class of the column's <col>, header and cells. */
+export const COLUMNS = [
+  { name: "time", title: "Time" },
+  { name: "request", title: "Request" },
+  { name: "kind", title: "" },
+  { name: "function", title: "Function" },
+  { name: "outcome", title: "Outcome" },
+  { name: "duration", title: "Duration" },
+  { name: "message", title: "Message" },
+] as const;
 
 /** The dashboard shows request ids by their first characters. */
 export function shortRequestId(requestId: string): string {
@@ -35,7 +45,18 @@ function outcomeClass(row: LogRowView): string {
 
 function messageText(row: LogRowView): string {
   if (row.kind === "line") return row.truncated ? `${row.message} (truncated)` : row.message;
-  return row.error ?? (row.outcome === "success" ? "completed" : "failed");
+  if (row.error === null) return row.outcome === "success" ? "completed" : "failed";
+  return firstLine(row.error);
+}
+
+/** An error's first non-empty line (its message; the stack follows on the next lines). */
+export function firstLine(text: string): string {
+  return (
+    text
+      .split("\n")
+      .map((line) => line.trim())
+      .find((line) => line !== "") ?? text
+  );
 }
 
 export function rowElement(ui: Ui, row: LogRowView): HTMLTableRowElement {
@@ -45,6 +66,7 @@ export function rowElement(ui: Ui, row: LogRowView): HTMLTableRowElement {
   const message = ui.element("td", {
     className: `col-message${row.kind === "execution" && row.error === null ? " muted" : ""}`,
     text: messageText(row),
+    title: row.kind === "execution" && row.error !== null ? row.error : undefined,
   });
   return ui.element(
     "tr",

@@ -26,18 +26,28 @@ body { padding: 0 8px; overflow: hidden; }
 .drilldown-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 10px; padding: 4px 0; position: sticky; top: 0; background: var(--vscode-panel-background, var(--vscode-editor-background)); }
 .drilldown-title { font-size: 1em; font-weight: 600; margin: 0; overflow-wrap: anywhere; }
 .drilldown-actions { display: inline-flex; gap: 4px; margin-inline-start: auto; }
-#log-table { width: 100%; min-width: 60em; border-collapse: collapse; table-layout: fixed; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
-#log-table th { position: sticky; top: 0; z-index: 1; text-align: start; font-weight: 600; padding: 2px 6px; background: var(--vscode-panel-background, var(--vscode-editor-background)); border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); font-family: var(--vscode-font-family); }
+#log-table { width: 100%; min-width: 62em; border-collapse: collapse; table-layout: fixed; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
+#log-table th { position: sticky; top: 0; z-index: 1; text-align: start; font-weight: 600; padding: 2px 6px; background: var(--vscode-panel-background, var(--vscode-editor-background)); border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); font-family: var(--vscode-font-family); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 #log-table td { padding: 1px 6px; vertical-align: top; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-#log-table .col-message { white-space: pre-wrap; overflow-wrap: anywhere; }
+#log-table .row-line .col-message { white-space: pre-wrap; overflow-wrap: anywhere; }
 #log-table col.c-time { width: 8.5em; }
 #log-table col.c-request { width: 6.5em; }
-#log-table col.c-kind { width: 2.5em; }
+#log-table col.c-kind { width: 2.75em; }
+#log-table td.col-kind { text-overflow: clip; }
 #log-table col.c-function { width: 16em; }
 #log-table col.c-outcome { width: 6em; }
-#log-table col.c-duration { width: 5em; }
-/* The fixed columns take 44.5em; the table's min-width keeps about 16em for the message (the view
-   scrolls sideways when narrower) instead of squeezing it to one character per line. */
+/* Wide enough for its bold header in the UI font, which is wider than the cells' monospace. */
+#log-table col.c-duration { width: 6.5em; }
+/* The fixed columns take 46.25em; the table's min-width (62em) keeps about 16em for the message
+   (the view scrolls sideways when narrower) instead of squeezing it to one character per line. */
+/* With the drilldown beside the table (the complement of the query above that stacks them), the
+   table fits its half without scrolling sideways: the request id and the duration are in the
+   drilldown, so their columns go and the message stays in view. */
+@media (min-width: 1281px), (min-width: 721px) and (max-height: 479px) {
+  .log-body.drilldown-open #log-table { min-width: 0; }
+  .log-body.drilldown-open #log-table :is(col.c-request, col.c-duration, .col-request, .col-duration) { display: none; }
+  .log-body.drilldown-open #log-table col.c-function { width: 12em; }
+}
 .log-row { cursor: pointer; }
 .log-row:hover { background: var(--vscode-list-hoverBackground); }
 .log-row:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }

@@ -8,6 +8,7 @@ export const responseCss = `
   padding: 10px 0 6px;
 }
 .request-line { font-weight: 600; overflow-wrap: anywhere; }
+.summary #target { order: 1; } /* the long target name goes last, so status, time and size stay on one line */
 .request-method { color: var(--vscode-symbolIcon-methodForeground, var(--vscode-foreground)); }
 .status { font-weight: 600; }
 .status-1xx, .status-3xx { color: var(--vscode-charts-blue); }

@@ -3,6 +3,7 @@
 // (the goal), with a wider filter and with none, the first search (which builds the index from the
 // documents), and the memory the index takes.
 import { Store } from "../../runtime/store/sqlite-store";
+import { rng } from "../../test/store/helpers";
 import type { JSONValue } from "../../runtime/store/types";
 import { verdict, type Section } from "../lib/report";
 import { fmt, median } from "../lib/stats";
@@ -13,18 +14,6 @@ const DIMENSIONS = 1536;
 const TOPICS = 10;
 const BATCH = 500;
 const QUERIES = 25;
-
-/** Deterministic PRNG (mulberry32): the same data on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An embedding-like vector: values in (-0.1, 0.1) with four decimals, as JSON keeps them. */
 function embedding(random: () => number): number[] {

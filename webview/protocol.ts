@@ -213,6 +213,18 @@ export interface TableView {
   documents: number;
   /** `_storage`, `_scheduled_functions`: shown read-only. */
   system: boolean;
+  indexes: IndexView[];
+}
+
+/** A declared index of a table, as the Data tab lists it. */
+export interface IndexView {
+  name: string;
+  kind: "database" | "search" | "vector";
+  /** Database: its fields in order. Search: the search field, then the filter fields. Vector: the vector field, then the filter fields. */
+  fields: string[];
+  /** "1536 dimensions, filters: cuisine", or null. */
+  detail: string | null;
+  staged: boolean;
 }
 
 export interface DocumentView {

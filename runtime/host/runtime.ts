@@ -20,6 +20,7 @@ import { HostServices } from "./host-services";
 import { TransactionTable } from "./transactions";
 import { loadErrorMessage } from "./load-error-location";
 import { schemaIndexProblem } from "./schema-check";
+import { vectorSearchOps } from "./vector-search-ops";
 import { lockDataDir } from "./data-dir-lock";
 import { PersistenceHealth, watchLogStore, type PersistenceEvent } from "./persistence-health";
 import { WorkerPool } from "./worker-pool";
@@ -172,7 +173,7 @@ export class Runtime extends EventEmitter {
     this.databaseOps = new DatabaseOps(store, this.transactions);
     this.services = new HostServices(this.databaseOps, this.transactions, this.events);
     this.handles = new FunctionHandles(store);
-    this.services.extraOps.push(this.handles);
+    this.services.extraOps.push(this.handles, vectorSearchOps(store));
     this.#supply = new WorkerSupply(this.services, { projectDir: options.projectDir, memoryLimitMb: options.memoryLimitMb ?? 2048 });
     // startServing loads the project before its caller can subscribe: what the first load had to
     // say (a broken auth.config.ts, a missing `convex` package) goes to the first "notice" listener.

@@ -4,6 +4,7 @@
 // would load here; a repeated index name would even leave the store's indexes flip-flopping
 // between the two definitions on every reload.
 import type { SchemaInfo } from "../store/types";
+import { vectorFieldProblem, vectorIndexProblem } from "./vector-schema-check";
 
 const RESERVED_INDEX_NAMES = new Set(["by_id", "by_creation_time"]);
 
@@ -42,11 +43,14 @@ export function schemaIndexProblem(schema: SchemaInfo): string | null {
       }
       byFields.set(key, index.indexDescriptor);
     }
+    const vectorProblem = vectorIndexProblem(table);
+    if (vectorProblem !== null) return vectorProblem;
     const seen = new Set<string>();
-    for (const name of [...dbIndexes, ...(table.searchIndexes ?? [])].map((i) => i.indexDescriptor)) {
+    const vectorIndexes = [...(table.vectorIndexes ?? []), ...(table.stagedVectorIndexes ?? [])];
+    for (const name of [...dbIndexes, ...(table.searchIndexes ?? []), ...vectorIndexes].map((i) => i.indexDescriptor)) {
       if (seen.has(name)) return `Table "${tableName}" has two or more definitions of index "${name}".`;
       seen.add(name);
     }
   }
-  return null;
+  return vectorFieldProblem(schema);
 }

@@ -11,9 +11,10 @@ import { HANDLES_TABLE } from "../host/function-handles";
 import { isSystemTableName } from "../store/catalog";
 import { ComponentDocuments } from "../store/component-documents";
 import { ROOT_COMPONENT, splitStoredTableName, storedTableName } from "../store/namespaces";
-import type { DocumentJSON, JSONValue, ReadTransaction, WriteTransaction } from "../store/types";
+import type { DocumentJSON, JSONValue, ReadTransaction, SchemaInfo, WriteTransaction } from "../store/types";
 import { InspectError } from "./inspect-error";
 import { compareInstalls } from "./installs";
+import { type IndexSummary, indexesOf } from "./table-indexes";
 
 /** What the inspector needs of the store (`runtime.store`). */
 export interface InspectableStore {
@@ -22,6 +23,8 @@ export interface InspectableStore {
   beginWrite(): Promise<WriteTransaction>;
   /** The stored table name of a document ID, or null. */
   tableNameOfId(id: string): string | null;
+  /** The schema the store applied (every install's, tables as stored), or null. */
+  appliedSchema(): SchemaInfo | null;
 }
 
 export interface TableSummary {
@@ -31,6 +34,8 @@ export interface TableSummary {
   name: string;
   documents: number;
   system: boolean;
+  /** Its declared indexes (database, search and vector). */
+  indexes: IndexSummary[];
 }
 
 export interface DocumentEntry {
@@ -66,11 +71,12 @@ export async function listTables(store: InspectableStore): Promise<TableSummary[
     .listTables()
     .map(({ name }) => name)
     .filter((name) => !LENS_TABLES.has(name));
+  const schema = store.appliedSchema();
   const tx = await store.beginRead();
   try {
     const summaries = tables.map((stored): TableSummary => {
       const { component, table } = splitStoredTableName(stored);
-      return { component, name: table, documents: tx.count(stored), system: isSystemTableName(stored) };
+      return { component, name: table, documents: tx.count(stored), system: isSystemTableName(stored), indexes: indexesOf(schema, stored) };
     });
     return summaries.sort(
       (a, b) =>

@@ -38,6 +38,13 @@ export class StatementCache {
     });
   }
 
+  /** Visits every row in turn, holding one at a time (for scans too large to collect). */
+  each(sql: string, params: SqlValue[], visit: (row: SqlValue[]) => void): void {
+    this.#use(sql, params, (statement) => {
+      while (statement.step()) visit(statement.get());
+    });
+  }
+
   /** Frees every statement; call before closing the database. */
   free(): void {
     for (const statement of this.#statements.values()) statement.free();

@@ -2,7 +2,6 @@
 // an op it does not know with "Unknown async operation …", which tells a user nothing about what
 // to change; a missing feature is named instead, in one sentence, whatever the op.
 const FEATURES: Record<string, string> = {
-  "1.0/actions/vectorSearch": "Vector search (`ctx.vectorSearch`)",
   "1.0/signJwt": "Signing tokens (`ctx.auth.signJwt`)",
   "1.0/auditLog": "Audit logging (`audit` from `convex/server`)",
   "1.0/createServiceToken": "Convex-managed service credentials (`getServiceToken`)",

@@ -29,6 +29,8 @@ import { ReadersWriterLock } from "./rw-lock";
 import { CONNECTION_PRAGMAS, loadSqlJs, SCHEMA_SQL, Sql, STORE_FORMAT } from "./sql";
 import { type DocumentValidator, ReadTx, type TransactionHost, WriteTx } from "./transactions";
 import type { ReadTransaction, SchemaInfo, WriteTransaction } from "./types";
+import type { VectorMatch } from "./vector-index";
+import { type VectorDocumentSource, VectorIndexes } from "./vector-indexes";
 
 export type { DocumentValidator } from "./transactions";
 
@@ -74,6 +76,7 @@ class Core implements TransactionHost {
   readonly catalog: Catalog;
   readonly writer: DocumentWriter;
   readonly engine: QueryEngine;
+  readonly vectors = new VectorIndexes();
   schema: SchemaInfo | null = null;
   readonly validateDocument: DocumentValidator | null;
   readonly lock = new ReadersWriterLock();
@@ -99,6 +102,15 @@ class Core implements TransactionHost {
     this.validateDocument = options.validateDocument === undefined ? validateDocument : options.validateDocument;
     this.lastCommitTs = BigInt((sql.one("SELECT value FROM meta WHERE key = 'last_commit_ts'")?.[0] as string | undefined) ?? "0");
   }
+
+  /** The documents vector indexes are built from. */
+  readonly vectorSource: VectorDocumentSource = {
+    tableNumber: (table) => this.catalog.table(table)?.number,
+    tableName: (tableNumber) => this.catalog.tableByNumber(tableNumber)?.name,
+    documentCount: (tableNumber) => (this.sql.one("SELECT doc_count FROM tables WHERE number = ?", [tableNumber])?.[0] as number) ?? 0,
+    eachDocument: (tableNumber, visit) =>
+      this.sql.each("SELECT json FROM documents WHERE table_number = ?", [tableNumber], (row) => visit(row[0] as string)),
+  };
 
   tableNameOfId(id: string): string | null {
     const tableNumber = tableNumberOfId(id);
@@ -139,8 +151,9 @@ class Core implements TransactionHost {
     if (this.failing.delete(part)) this.options.onDiskStatus?.(part, null);
   }
 
-  committed(ts: bigint): void {
+  committed(ts: bigint, entry?: LogEntry): void {
     this.lastCommitTs = ts;
+    if (entry) this.vectors.applyCommit(entry, this.vectorSource);
     if (!this.file) return;
     this.dirty = true;
     // While checkpoints fail, commits do not bring the next attempt forward.
@@ -338,6 +351,7 @@ export class Store {
           core.sql.exec("COMMIT");
         }
         core.schema = schema;
+        core.vectors.define(schema);
       } catch (e) {
         core.sql.exec("ROLLBACK");
         core.catalog.reload();
@@ -373,6 +387,26 @@ export class Store {
       core.lock.releaseWrite();
       throw e;
     }
+  }
+
+  /**
+   * `ctx.vectorSearch`: the syscall's query (index named "table.index", as stored) against the
+   * committed documents. Throws the backend's errors for a bad query.
+   */
+  async vectorSearch(query: unknown): Promise<VectorMatch[]> {
+    const core = this.core;
+    await core.lock.acquireRead();
+    try {
+      if (core.closed) throw new StoreClosedError();
+      return core.vectors.search(query, core.vectorSource);
+    } finally {
+      core.lock.releaseRead();
+    }
+  }
+
+  /** The schema last applied by `setSchema` (tables as stored), or null. */
+  appliedSchema(): SchemaInfo | null {
+    return this.core.schema;
   }
 
   /** The table a document ID belongs to, or null if it is not an ID of any existing table. */

@@ -60,8 +60,8 @@ export interface TransactionHost {
   nextCommitTs(): bigint;
   /** Appends to the commit log (file-backed stores); throws if the entry could not be written. */
   appendLog(entry: LogEntry): void;
-  /** Called after a successful COMMIT. */
-  committed(ts: bigint): void;
+  /** Called after a successful COMMIT, with what it wrote (the commit-log entry). */
+  committed(ts: bigint, entry: LogEntry): void;
 }
 
 function parseDocument(json: string): DocumentJSON {
@@ -238,9 +238,10 @@ export class WriteTx extends ReadTx implements WriteTransaction {
       return { ts: this.snapshotTs };
     }
     let ts: bigint;
+    let entry: LogEntry;
     try {
       ts = host.nextCommitTs();
-      const entry: LogEntry = { ts: ts.toString() };
+      entry = { ts: ts.toString() };
       const tables = [...this.createdTables]
         .map((name) => host.catalog.table(name))
         .filter((info): info is TableInfo => info !== undefined)
@@ -267,7 +268,7 @@ export class WriteTx extends ReadTx implements WriteTransaction {
       this.rollbackAll();
       throw e;
     }
-    host.committed(ts);
+    host.committed(ts, entry);
     this.finish();
     return { ts };
   }

@@ -58,8 +58,19 @@ export interface SchemaInfo {
     /** Indexes declared with `.staged()`: defined but not queryable ("Index … is currently staged"). */
     stagedDbIndexes?: Array<{ indexDescriptor: string; fields: string[] }>;
     searchIndexes?: Array<{ indexDescriptor: string; searchField: string; filterFields: string[] }>;
+    vectorIndexes?: VectorIndexSchema[];
+    /** Vector indexes declared with `.staged()`: defined but not searchable. */
+    stagedVectorIndexes?: VectorIndexSchema[];
     documentType: JSONValue | null;
   }>;
+}
+
+/** A `vectorIndex(...)` of `schema.ts`, as `defineSchema(...).export()` writes it. */
+export interface VectorIndexSchema {
+  indexDescriptor: string;
+  vectorField: string;
+  dimensions: number;
+  filterFields: string[];
 }
 
 /** Reads at one snapshot. Every method is synchronous: sql.js is. */

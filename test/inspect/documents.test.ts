@@ -29,10 +29,10 @@ test("tables with their document counts, user tables first, system tables marked
   await addTasks(["a", "b", "c"]);
   const tables = await listTables(server.runtime.store);
   const tasks = tables.find((t) => t.name === "tasks");
-  assert.deepEqual(tasks, { component: "", name: "tasks", documents: 3, system: false });
+  assert.deepEqual(tasks, { component: "", name: "tasks", documents: 3, system: false, indexes: [] });
   assert.deepEqual(
     tables.find((t) => t.name === "notes"),
-    { component: "", name: "notes", documents: 0, system: false },
+    { component: "", name: "notes", documents: 0, system: false, indexes: [] },
   );
   assert.deepEqual(tables.find((t) => t.name === "_storage")?.system, true);
   const firstSystem = tables.findIndex((t) => t.system);

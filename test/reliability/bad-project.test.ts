@@ -153,6 +153,33 @@ describe("saved into a running project: named by file, the last good build keeps
     );
   });
 
+  test("vector indexes the backend refuses: dimensions out of range, two on one field, a field that holds no vectors", async () => {
+    const withVectorIndexes = (indexes: string) => (text: string) =>
+      text.replace('.index("by_round", ["round"])', `.index("by_round", ["round"])${indexes}`);
+    await badInput(
+      "schema.ts",
+      withVectorIndexes('.vectorIndex("by_vector", { vectorField: "embedding", dimensions: 1 })'),
+      /\n {2}convex\/schema\.ts:1:1: In table "writes": Dimensions 1 must be between 2 and 4096\./,
+    );
+    await badInput(
+      "schema.ts",
+      withVectorIndexes(
+        '.vectorIndex("by_vector", { vectorField: "value", dimensions: 8 }).vectorIndex("again", { vectorField: "value", dimensions: 8 })',
+      ),
+      /\n {2}convex\/schema\.ts:1:1: In table "writes" vector index "by_vector" and vector index "again" have the same `vectorField`\./,
+    );
+    await badInput(
+      "schema.ts",
+      withVectorIndexes('.vectorIndex("by_vector", { vectorField: "value", dimensions: 8 })'),
+      /\n {2}convex\/schema\.ts:1:1: In table "writes" the vector index "by_vector" is invalid because it references the field "value" that is neither an array of float64 or optional array of float64\./,
+    );
+    await badInput(
+      "schema.ts",
+      withVectorIndexes('.vectorIndex("by_round", { vectorField: "value", dimensions: 8 })'),
+      /\n {2}convex\/schema\.ts:1:1: Table "writes" has two or more definitions of index "by_round"\./,
+    );
+  });
+
   test("an auth.config.ts that throws is reported at auth.config.ts (it was reported at http.ts)", async () => {
     await badInput(
       "auth.config.ts",

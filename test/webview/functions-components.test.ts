@@ -153,10 +153,10 @@ test("a component's cron job opens its function of that install; routes say wher
   ));
 
 const tables: TableView[] = [
-  { component: "", name: "counters", documents: 2, system: false },
-  { component: "", name: "_storage", documents: 0, system: true },
-  { component: "counter", name: "counters", documents: 1, system: false },
-  { component: "counter", name: "_scheduled_functions", documents: 3, system: true },
+  { component: "", name: "counters", documents: 2, system: false, indexes: [] },
+  { component: "", name: "_storage", documents: 0, system: true, indexes: [] },
+  { component: "counter", name: "counters", documents: 1, system: false, indexes: [] },
+  { component: "counter", name: "_scheduled_functions", documents: 3, system: true, indexes: [] },
 ];
 
 const doc = (id: string, fields: Record<string, unknown>): DocumentView => ({

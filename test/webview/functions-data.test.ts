@@ -10,9 +10,20 @@ const hostile = "<img src=x onerror=alert(1)>";
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 
 const tables: TableView[] = [
-  { component: "", name: "tasks", documents: 3, system: false },
-  { component: "", name: "notes", documents: 0, system: false },
-  { component: "", name: "_storage", documents: 1, system: true },
+  {
+    component: "",
+    name: "tasks",
+    documents: 3,
+    system: false,
+    indexes: [
+      { name: "by_owner", kind: "database", fields: ["owner", "done"], detail: null, staged: false },
+      { name: "search_title", kind: "search", fields: ["title", "owner"], detail: "filters: owner", staged: false },
+      { name: "by_embedding", kind: "vector", fields: ["embedding", "owner"], detail: "1536 dimensions, filters: owner", staged: false },
+      { name: "by_summary", kind: "vector", fields: ["summary"], detail: "768 dimensions", staged: true },
+    ],
+  },
+  { component: "", name: "notes", documents: 0, system: false, indexes: [] },
+  { component: "", name: "_storage", documents: 1, system: true, indexes: [] },
 ];
 
 const doc = (id: string, fields: Record<string, unknown>, creationTime = 1_767_322_800_000): DocumentView => ({
@@ -52,6 +63,37 @@ test("a ready runtime loads the tables with their counts; system tables are mark
       panel.show(readyState());
       await panel.settle();
       assert.equal(panel.sent("listTables").length, 2);
+    },
+    { state: readyState(), responders: { listTables: tables } },
+  ));
+
+test("the open table lists its indexes: database, search and vector ones, with fields, dimensions and staged ones marked", () =>
+  withFunctionsPanel(
+    async (panel) => {
+      await openTasks(panel, { component: "", table: "tasks", documents: [], continueCursor: null });
+      const rows = panel
+        .all("#indexes .index-row")
+        .map((row) => [
+          row.dataset.index,
+          row.dataset.kind,
+          row.querySelector(".index-kind")!.textContent,
+          row.querySelector(".index-fields")!.textContent,
+          row.querySelector(".index-detail")?.textContent ?? null,
+          row.querySelector(".index-staged") !== null,
+        ]);
+      assert.deepEqual(rows, [
+        ["by_owner", "database", "index", "owner, done", null, false],
+        ["search_title", "search", "search index", "title, owner", "filters: owner", false],
+        ["by_embedding", "vector", "vector index", "embedding, owner", "1536 dimensions, filters: owner", false],
+        ["by_summary", "vector", "vector index", "summary", "768 dimensions", true],
+      ]);
+      assert.match(panel.text("#indexes summary")!, /Indexes \(4\)/);
+      panel.click('[data-table="notes"] .table-select');
+      await panel.settle();
+      assert.match(panel.text("#indexes summary")!, /No indexes declared/);
+      panel.click('[data-table="_storage"] .table-select');
+      await panel.settle();
+      assert.equal(panel.find("#indexes"), null, "system tables have no declared indexes to show");
     },
     { state: readyState(), responders: { listTables: tables } },
   ));
@@ -341,7 +383,15 @@ test("files: listed with size and type, paged, previewed, downloaded and deleted
 
 test("hostile document fields, table names and file types are text; a hostile image type is not previewed", () =>
   withFunctionsPanel(async (panel) => {
-    panel.responders.listTables = [{ component: hostile, name: hostile, documents: 1, system: false }];
+    panel.responders.listTables = [
+      {
+        component: hostile,
+        name: hostile,
+        documents: 1,
+        system: false,
+        indexes: [{ name: hostile, kind: "vector", fields: [hostile], detail: hostile, staged: false }],
+      },
+    ];
     panel.responders.pageDocuments = {
       component: "",
       table: hostile,
@@ -358,6 +408,8 @@ test("hostile document fields, table names and file types are text; a hostile im
     assert.equal(panel.get(".document").dataset.id, hostile);
     assert.match(panel.text(".document-fields")!, /<img src=x onerror=alert\(1\)>/);
     assert.equal(panel.text(".file-type"), hostile);
+    assert.equal(panel.text(".index-name"), hostile);
+    assert.equal(panel.text(".index-detail"), hostile);
     panel.click(".preview-file");
     await panel.settle();
     assert.equal(panel.all("img").length, 0, "no element was made from the text, and the bad type is not previewed");

@@ -125,6 +125,36 @@ test("selecting a function opens the runner; Run posts the parsed JSON arguments
     { state: readyState() },
   ));
 
+test("a pasted vector of 1,536 numbers reaches the host exactly, and is kept as typed when the panel comes back", async () => {
+  const api = new VsCodeApiFake();
+  // An embedding as a model gives one: signs, exponents, 17 significant digits.
+  const vector = Array.from({ length: 1536 }, (_, i) => (i % 7 === 0 ? -1 : 1) * Math.sin(i + 1) * 10 ** -(i % 9));
+  const text = `{"vector": [${vector.map(String).join(", ")}], "topic": "lens"}`;
+  const panel = openFunctionsPanel({ api, state: readyState(), responders: { runFunction: runResult() } });
+  try {
+    panel.click('[data-function="tasks:add"] .function-select');
+    panel.type("#args", text);
+    panel.click("#run");
+    const [request] = panel.sent("runFunction");
+    const sent = request!.args as { vector: number[]; topic: string };
+    assert.equal(sent.vector.length, 1536);
+    assert.ok(
+      sent.vector.every((n, i) => Object.is(n, vector[i])),
+      "every number as pasted",
+    );
+    assert.equal(sent.topic, "lens");
+    await panel.settle();
+  } finally {
+    await panel.close();
+  }
+  const again = openFunctionsPanel({ api: new VsCodeApiFake(api.state) });
+  try {
+    assert.equal((again.get("#args") as HTMLElement & { value: string }).value, text);
+  } finally {
+    await again.close();
+  }
+});
+
 test("arguments that are not a JSON object are refused in the panel, with a message, and nothing is sent", () =>
   withFunctionsPanel(
     async (panel) => {
@@ -132,7 +162,7 @@ test("arguments that are not a JSON object are refused in the panel, with a mess
       for (const [args, pattern] of [
         ['{"title": "a",}', /Arguments are not valid JSON/],
         ["{title: 'a'}", /Arguments are not valid JSON/],
-        ['["a"]', /must be a JSON object.*not an array/],
+        ['["a"]', /must be a JSON object.*not an array\. To pass an array, name its argument: \{"vector": \[/],
         ["42", /must be a JSON object.*not a number/],
         ["null", /must be a JSON object.*not null/],
       ] as const) {

@@ -5,6 +5,7 @@
 // not editable) or deleted.
 import { append, setDisabled, type Ui } from "../components";
 import type { DocumentView, TableView } from "../protocol";
+import { indexList } from "./data-indexes";
 import { formatDateTime } from "./format";
 import { groupByInstall, installHeading } from "./installs";
 
@@ -138,6 +139,8 @@ function documentsPane(ui: Ui, model: DataModel, handlers: DataHandlers): HTMLEl
       system && ui.element("span", { className: "muted", text: "system table: read-only" }),
     ]),
   );
+  const indexes = model.tables?.find((t) => sameTable(t, open))?.indexes;
+  if (indexes !== undefined && !system) pane.appendChild(indexList(ui, indexes));
   if (model.documentsError !== null)
     pane.appendChild(
       ui.element("div", { id: "documents-error", className: "notice-error", attrs: { role: "alert" }, text: model.documentsError }),

@@ -32,6 +32,10 @@ export const functionsCss = `
 .table-install { font-size: 1em; margin: 10px 0 2px; }
 .install .module-name { margin-inline-start: 4px; }
 .toolbar .pane-title { margin: 0; }
+.indexes { margin: 2px 0 8px; }
+.index-list { list-style: none; margin: 4px 0 0; padding: 0; }
+.index-row { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 8px; padding: 1px 4px; }
+.index-fields { overflow-wrap: anywhere; }
 .rows button.link { justify-self: start; text-align: start; overflow-wrap: anywhere; }
 .rows, .documents { list-style: none; margin: 0; padding: 0; }
 .row, .list-header {

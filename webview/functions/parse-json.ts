@@ -19,14 +19,19 @@ export function parseJsonObject(text: string, what: string, blankIsEmpty: boolea
   } catch (error) {
     return { ok: false, message: `${what} are not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+  if (Array.isArray(value)) {
+    // Most often a vector (an embedding) pasted on its own: say how to pass it.
+    return {
+      ok: false,
+      message: `${what} must be a JSON object, like {"name": "ada"}, not an array. To pass an array, name its argument: {"vector": [0.12, -0.03, …]}.`,
+    };
+  }
+  if (value === null || typeof value !== "object") {
     return { ok: false, message: `${what} must be a JSON object, like {"name": "ada"}, not ${describe(value)}.` };
   }
   return { ok: true, value: value as JsonObject };
 }
 
 function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
+  return value === null ? "null" : `a ${typeof value}`;
 }

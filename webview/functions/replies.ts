@@ -14,6 +14,7 @@ import type {
   FunctionStatsView,
   RouteEntryView,
   RunResultView,
+  IndexView,
   TableView,
 } from "../protocol";
 
@@ -118,9 +119,25 @@ export function isRunResult(value: unknown): value is RunResultView {
   );
 }
 
+function isIndex(value: unknown): value is IndexView {
+  return (
+    isObject(value) &&
+    isString(value.name) &&
+    (value.kind === "database" || value.kind === "search" || value.kind === "vector") &&
+    arrayOf(value.fields, isString) &&
+    isStringOrNull(value.detail) &&
+    typeof value.staged === "boolean"
+  );
+}
+
 function isTable(value: unknown): value is TableView {
   return (
-    isObject(value) && isString(value.component) && isString(value.name) && isNumber(value.documents) && typeof value.system === "boolean"
+    isObject(value) &&
+    isString(value.component) &&
+    isString(value.name) &&
+    isNumber(value.documents) &&
+    typeof value.system === "boolean" &&
+    arrayOf(value.indexes, isIndex)
   );
 }
 

@@ -1,0 +1,39 @@
+// `ctx.vectorSearch` (the `1.0/actions/vectorSearch` syscall), answered by the store from the
+// committed documents. The backend offers it to actions only (HTTP actions included); a component
+// searches its own tables, named as it names them, and reads errors in its own terms.
+import { ROOT_COMPONENT, storedIndexName } from "../store/namespaces";
+import type { VectorMatch } from "../store/vector-index";
+import type { SyscallArgs } from "../shared/protocol";
+import type { ExtraOps, OpContext } from "./host-services";
+
+const OP = "1.0/actions/vectorSearch";
+
+export interface VectorSearcher {
+  vectorSearch(query: unknown): Promise<VectorMatch[]>;
+}
+
+export function vectorSearchOps(store: VectorSearcher): ExtraOps {
+  return {
+    handle(op, args, context) {
+      return op === OP ? search(store, args, context) : undefined;
+    },
+  };
+}
+
+async function search(store: VectorSearcher, args: SyscallArgs, context: OpContext): Promise<{ results: VectorMatch[] }> {
+  // Queries and mutations have no such syscall (the backend's UDF environment does not know it).
+  if (context.udfType !== "action" && context.udfType !== "httpAction") throw new Error(`Unknown async operation ${OP}`);
+  const query = (args as { query?: unknown } | null)?.query;
+  if (context.component === ROOT_COMPONENT) return { results: await store.vectorSearch(query) };
+  const indexName = (query as { indexName?: unknown } | null)?.indexName;
+  // A "/" would name another install's table.
+  if (typeof indexName === "string" && indexName.includes("/")) throw new Error(`Index ${indexName} not found.`);
+  const qualified =
+    typeof indexName === "string" ? { ...(query as object), indexName: storedIndexName(context.component, indexName) } : query;
+  try {
+    return { results: await store.vectorSearch(qualified) };
+  } catch (error) {
+    if (error instanceof Error) error.message = error.message.split(`${context.component}/`).join("");
+    throw error;
+  }
+}

@@ -1,7 +1,7 @@
 // `convex-lens serve` as a library call: start both origins, then load the project. Used by the
 // CLI, the extension and the tests, so all of them exercise exactly the same path.
 import { Hono } from "hono";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { Runtime, type RuntimeOptions } from "./host/runtime";
 import { NotServingError } from "./host/not-serving";
 import { createSiteApp } from "./http/site-app";
@@ -18,6 +18,7 @@ import { attachCrons } from "./scheduler/crons";
 import type { CronService } from "./scheduler/cron-service";
 import { attachFunctionApi } from "./function-api/index";
 import type { RuntimeFeature } from "./shared/feature";
+import { openInspector, type InspectorEndpoint } from "./debug/inspector-server";
 
 export interface ServeOptions extends Omit<RuntimeOptions, "siteUrl" | "cloudUrl"> {
   port: number;
@@ -34,6 +35,8 @@ export interface ServeOptions extends Omit<RuntimeOptions, "siteUrl" | "cloudUrl
   allowedHosts?: readonly string[];
   /** Page origins that may call /api/* besides loopback ones; "*" for all, as the backend does. */
   allowedOrigins?: readonly string[];
+  /** `--inspect`: the port of a debugger endpoint for the functions' worker threads (0: any free one). */
+  inspect?: number;
 }
 
 export interface Serving {
@@ -44,6 +47,8 @@ export interface Serving {
   devIssuer: DevIssuer | null;
   /** The cron jobs: their state for the panel and the banner, "Run now". */
   crons: CronService;
+  /** The debugger endpoint, when `inspect` was asked for. */
+  inspector: InspectorEndpoint | null;
   close(): Promise<void>;
 }
 
@@ -77,8 +82,11 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     throw error;
   }
   let devIssuer: DevIssuer | null = null;
+  let inspector: InspectorEndpoint | null = null;
   try {
     if (options.devIssuer) devIssuer = await DevIssuer.open(join(runtime.dataDir, "dev-issuer"), devIssuerUrl(api.url));
+    // Before the first load, so that the banner can show it.
+    if (options.inspect !== undefined) inspector = await openInspector(options.inspect, basename(options.projectDir));
   } catch (error) {
     await failedToStart(error);
     await runtime.close();
@@ -107,6 +115,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     api,
     devIssuer,
     crons: crons.service,
+    inspector,
     async close() {
       const stopping = NotServingError.stopped().message;
       doors.site.close(stopping);
@@ -115,6 +124,9 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
       // on user code when the runtime stops are told so (runtime.close).
       const serversClosed = Promise.all([site.close(), api.close()]);
       for (const feature of features) await feature.close();
+      // First: disconnecting the debuggers resumes workers stopped at a breakpoint, which
+      // cannot be terminated while stopped.
+      await inspector?.close();
       await runtime.close();
       await serversClosed;
     },

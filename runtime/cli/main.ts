@@ -27,6 +27,7 @@ async function serve(args: ServeArgs): Promise<void> {
     allowedHosts: args.allowedHosts,
     allowedOrigins: args.allowedOrigins,
     clientGoneTimeoutMs: args.clientGoneTimeoutMs,
+    inspect: args.inspect,
   });
   const { runtime } = serving;
   const color = process.stdout.isTTY === true;

@@ -31,6 +31,8 @@ import {
 } from "../shared/sync-channel";
 import { outOfMemoryMessage } from "../shared/limits";
 import type { WorkerBoot, WorkerStart } from "../shared/worker-boot";
+import { PauseClock } from "../shared/pause-clock";
+import { debuggableWorkers } from "../debug/debuggable-workers";
 
 export interface WorkerServices {
   /** Async syscalls relayed from the worker. */
@@ -108,6 +110,8 @@ export class UserCodeWorker {
   readonly #worker: Worker;
   readonly #control: Int32Array;
   readonly #syncBytes: Uint8Array;
+  /** Time stopped at breakpoints: not counted against any time limit. */
+  readonly #pauses: PauseClock;
   readonly #calls = new Map<number, (outcome: FunctionOutcome) => void>();
   readonly #streams = new Map<number, HttpStream>();
   /** Requests posted whose answer has not started; see `withdrawUnclaimed`. */
@@ -119,6 +123,7 @@ export class UserCodeWorker {
   #nextRequest = 1;
   #exited = false;
   #lastHeartbeat = 0;
+  /** On the running clock (`#runningTime`): time at breakpoints is not a stall. */
   #lastHeartbeatAt = Date.now();
   #exitReason: WireError | null = null;
   readonly spawnedAt = Date.now();
@@ -143,6 +148,7 @@ export class UserCodeWorker {
     const syncBuffer = new SharedArrayBuffer(SYNC_BUFFER_BYTES);
     this.#control = new Int32Array(control);
     this.#syncBytes = new Uint8Array(syncBuffer);
+    this.#pauses = new PauseClock(control);
     const { port1, port2: startPort } = new MessageChannel();
     this.#startPort = port1;
     port1.once("message", () => (this.prewarmed = true));
@@ -160,6 +166,7 @@ export class UserCodeWorker {
       stdout: false,
       stderr: false,
     });
+    debuggableWorkers.add(this.#worker.threadId, this.#pauses);
     let resolveLoaded!: (project: LoadedProject) => void;
     let rejectLoaded!: (error: WireError) => void;
     this.loaded = new Promise((resolve, reject) => {
@@ -175,8 +182,10 @@ export class UserCodeWorker {
       this.#exitReason ??= { message: `The function runner crashed: ${error instanceof Error ? error.message : String(error)}` };
       rejectLoaded(this.#exitReason);
     });
+    const threadId = this.#worker.threadId;
     this.#worker.on("exit", (code) => {
       this.#exited = true;
+      debuggableWorkers.remove(threadId);
       this.#exitReason ??= { message: `The function runner exited (code ${code}) while this request was running` };
       rejectLoaded(this.#exitReason);
       // Requests still waiting in its queue never ran: they can run elsewhere.
@@ -226,14 +235,27 @@ export class UserCodeWorker {
     return this.#running.size;
   }
 
-  /** Milliseconds since user code last let the worker's event loop turn. */
+  /**
+   * How long a debugger has held it stopped at a breakpoint (0: it runs). Meanwhile it runs
+   * nothing, and no time limit applies.
+   */
+  pausedFor(now = Date.now()): number {
+    return this.#pauses.pausedFor(now);
+  }
+
+  /** Milliseconds since user code last let the worker's event loop turn, time at breakpoints left out. */
   stalledFor(now = Date.now()): number {
     const beat = Atomics.load(this.#control, CONTROL_HEARTBEAT);
     if (beat !== this.#lastHeartbeat) {
       this.#lastHeartbeat = beat;
-      this.#lastHeartbeatAt = now;
+      this.#lastHeartbeatAt = this.#runningTime(now);
     }
-    return now - this.#lastHeartbeatAt;
+    return this.#runningTime(now) - this.#lastHeartbeatAt;
+  }
+
+  /** A clock that stands still while the worker is stopped at a breakpoint. */
+  #runningTime(now: number): number {
+    return now - this.#pauses.totalMs(now);
   }
 
   /** The execution that was running when the worker stopped yielding. */
@@ -349,7 +371,7 @@ export class UserCodeWorker {
         return;
       case "loaded":
         this.isLoaded = true;
-        this.#lastHeartbeatAt = Date.now();
+        this.#lastHeartbeatAt = this.#runningTime(Date.now());
         resolveLoaded(message.project);
         return;
       case "load-failed":

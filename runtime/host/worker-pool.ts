@@ -183,6 +183,14 @@ export class WorkerPool {
         this.#retired.delete(worker);
         continue;
       }
+      const paused = worker.pausedFor(now);
+      if (paused > 0) {
+        // Stopped in a debugger: no limit runs (its clock stands still, see stalledFor). Once the
+        // stop is more than a debugger's own brief one (to bind breakpoints in a new script), new
+        // work goes to a fresh worker rather than queueing behind the breakpoint.
+        if (worker === this.#primary && paused > this.options.replaceAfterMs && worker.isLoaded && !this.#disposed) this.#retire(worker);
+        continue;
+      }
       if (!worker.isLoaded) {
         // Module evaluation is not an execution: it gets its own, generous bound.
         if (now - (worker.startedAt ?? now) > LOAD_TIMEOUT_MS) {

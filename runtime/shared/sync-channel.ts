@@ -23,7 +23,12 @@ export const CONTROL_MEMORY_OVER = 8;
  */
 export const CONTROL_CLAIMS = 9;
 export const CLAIM_SLOTS = 1024;
-export const CONTROL_SLOTS = CONTROL_CLAIMS + CLAIM_SLOTS;
+/**
+ * Time stopped at breakpoints (shared/pause-clock.ts): two 64-bit values, so the index is even
+ * (8-byte aligned) and four 32-bit slots long.
+ */
+export const CONTROL_PAUSE = CONTROL_CLAIMS + CLAIM_SLOTS + 1;
+export const CONTROL_SLOTS = CONTROL_PAUSE + 4;
 
 export function claimSlot(id: number): number {
   return CONTROL_CLAIMS + (id % CLAIM_SLOTS);

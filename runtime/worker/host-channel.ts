@@ -10,6 +10,7 @@
 import { setImmediate } from "node:timers";
 import { parentPort } from "node:worker_threads";
 import type { HostToWorker, WireError, WorkerToHost } from "../shared/protocol";
+import { PauseClock } from "../shared/pause-clock";
 
 import {
   CONTROL_HEARTBEAT,
@@ -26,6 +27,7 @@ export class HostChannel {
   #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: WireError) => void }>();
   readonly #control: Int32Array;
   readonly #syncBytes: Uint8Array;
+  readonly #pauses: PauseClock;
   #outbox: WorkerToHost[] = [];
   #outboxTransfer: ArrayBuffer[] = [];
   #flushScheduled = false;
@@ -33,6 +35,12 @@ export class HostChannel {
   constructor(control: SharedArrayBuffer, syncBuffer: SharedArrayBuffer) {
     this.#control = new Int32Array(control);
     this.#syncBytes = new Uint8Array(syncBuffer);
+    this.#pauses = new PauseClock(control);
+  }
+
+  /** Milliseconds this worker has spent stopped at breakpoints: not run time (time limits). */
+  pausedMs(): number {
+    return this.#pauses.totalMs();
   }
 
   send(message: WorkerToHost, transfer?: ArrayBuffer[]): void {

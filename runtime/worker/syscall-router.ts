@@ -60,7 +60,7 @@ export class SyscallRouter implements SyscallHandlers {
     } catch (error) {
       throw toRejection(error);
     } finally {
-      execution.resumedAt = performance.now();
+      this.runner.markResumed(execution);
       this.host.setRunningSlot(execution.slot);
     }
   }

@@ -17,6 +17,7 @@ import { decodeToken } from "./auth/decode-token-command";
 import { corsDoctorForRoute, pickRoute } from "./cors/cors-doctor-command";
 import { FunctionsPanel } from "./panels/functions-panel";
 import { revealSource } from "./reveal-source";
+import { FunctionsDebugger } from "./debug/functions-debugger";
 
 export interface CommandContext {
   extension: vscode.ExtensionContext;
@@ -80,6 +81,8 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
   const reports = new ReportPanels();
   ctx.extension.subscriptions.push(reports);
   const siteUrl = (): string | null => ctx.session?.serving?.site.url ?? null;
+  let functionsDebugger: FunctionsDebugger | null = null;
+  ctx.extension.subscriptions.push({ dispose: () => functionsDebugger?.dispose() });
 
   const needsRuntime = async (): Promise<string | null> => {
     if (!ctx.session) {
@@ -190,6 +193,27 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
       if (!(await readyTarget())) return;
       const request = await askPathRest(route, rememberedRequest(ctx, route));
       if (!request) return;
+      await showResponse(route, request);
+    },
+    "convexLens.debugRequest": async (argument: RouteArgument) => {
+      const route = resolveRoute(ctx, argument);
+      if (!route) return;
+      if (ctx.session && ctx.targets.kind !== "runtime") {
+        void vscode.window.showWarningMessage(
+          "Debug request runs your functions in the local Convex Lens runtime: switch the target to it first.",
+        );
+        return;
+      }
+      if (!(await readyTarget()) || !ctx.session) return;
+      const request = await askPathRest(route, rememberedRequest(ctx, route));
+      if (!request) return;
+      functionsDebugger ??= new FunctionsDebugger(ctx.session.projectDir);
+      if (!(await functionsDebugger.attach())) {
+        void vscode.window.showErrorMessage(
+          "Convex Lens could not start VS Code's JavaScript debugger (is the built-in JavaScript Debugger extension enabled?).",
+        );
+        return;
+      }
       await showResponse(route, request);
     },
     "convexLens.switchTarget": () => ctx.targets.pick(),

@@ -21,16 +21,24 @@ export class DebugSession {
   readonly #pauses: Pause[] = [];
   readonly #waiters = new Set<() => void>();
   readonly #scripts = new Map<WorkerSession, Map<string, ParsedScript>>();
+  /** Breakpoints by bundle URL and position, found so far: set in every worker that comes. */
+  readonly #byUrl = new Map<string, { url: string; lineNumber: number; columnNumber: number }>();
 
   private constructor(
     readonly client: CdpClient,
     /** Bound in the scripts loaded from now on (an editor moves a breakpoint along with an edit). */
     public breakpoints: SourceBreakpoint[],
+    private readonly followNewBuilds: boolean,
   ) {}
 
-  static async attach(webSocketUrl: string, breakpoints: SourceBreakpoint[]): Promise<DebugSession> {
+  /**
+   * `followNewBuilds`: stop each worker before every script with a source map runs (an
+   * instrumentation breakpoint, as VS Code does) to bind breakpoints in bundles never seen (a
+   * reload's). Without it, breakpoints bind in the bundles loaded now, by URL, in every worker.
+   */
+  static async attach(webSocketUrl: string, breakpoints: SourceBreakpoint[], { followNewBuilds = false } = {}): Promise<DebugSession> {
     const client = await CdpClient.connect(webSocketUrl);
-    const session = new DebugSession(client, breakpoints);
+    const session = new DebugSession(client, breakpoints, followNewBuilds);
     const prepared: Array<Promise<void>> = [];
     // A worker may exit while it is prepared (a spare thrown away): nothing to debug there.
     client.onWorker = (worker, waiting) => prepared.push(session.#prepare(worker, waiting).catch(() => undefined));
@@ -71,7 +79,7 @@ export class DebugSession {
           bound.set(
             String(params.scriptId),
             // The worker may be gone before its breakpoints are set.
-            this.#bind(worker, String(params.scriptId), script).catch(() => undefined),
+            this.#bind(script).catch(() => undefined),
           );
       } else if (method === "Debugger.paused") {
         if (params.reason === "instrumentation") {
@@ -87,13 +95,16 @@ export class DebugSession {
     };
     await worker.send("Debugger.enable");
     await worker.send("Runtime.enable");
-    await worker.send("Debugger.setInstrumentationBreakpoint", { instrumentation: "beforeScriptWithSourceMapExecution" });
+    if (this.followNewBuilds) {
+      await worker.send("Debugger.setInstrumentationBreakpoint", { instrumentation: "beforeScriptWithSourceMapExecution" });
+    }
     // The scripts it had loaded were reported before Debugger.enable answered.
     await Promise.all(bound.values());
+    for (const location of this.#byUrl.values()) await worker.send("Debugger.setBreakpointByUrl", location);
     if (waiting) await worker.send("Runtime.runIfWaitingForDebugger");
   }
 
-  async #bind(worker: WorkerSession, scriptId: string, script: ParsedScript): Promise<void> {
+  async #bind(script: ParsedScript): Promise<void> {
     for (const breakpoint of this.breakpoints) {
       let position: { lineNumber: number; columnNumber: number };
       try {
@@ -101,7 +112,12 @@ export class DebugSession {
       } catch {
         continue; // Not a bundle of that source.
       }
-      await worker.send("Debugger.setBreakpoint", { location: { scriptId, ...position } });
+      const location = { url: script.url, ...position };
+      const key = JSON.stringify(location);
+      if (this.#byUrl.has(key)) continue;
+      this.#byUrl.set(key, location);
+      // Where it was found now; the workers prepared later get it on their way in.
+      for (const other of this.client.workers.values()) await other.send("Debugger.setBreakpointByUrl", location).catch(() => undefined);
     }
   }
 }

@@ -86,7 +86,9 @@ test("a query stopped at a breakpoint past its 1 s limit is not stopped, and oth
 test("after a reload the same debugger session binds its breakpoints in the new code", async () => {
   const project = copyFixture("debug-app");
   const server = await serveFixture("debug-app", { inspect: 0, projectDir: project });
-  const debug = await DebugSession.attach(server.inspector!.webSocketUrl, [{ source: "convex/http.ts", line: 14 }]);
+  const debug = await DebugSession.attach(server.inspector!.webSocketUrl, [{ source: "convex/http.ts", line: 14 }], {
+    followNewBuilds: true,
+  });
   try {
     const first = debug.nextPause();
     const before = server.get("/greet?name=one");
@@ -98,7 +100,7 @@ test("after a reload the same debugger session binds its breakpoints in the new 
     // The statement of line 14 moves to line 16 with two lines added above it, and its breakpoint with it.
     debug.breakpoints = [{ source: "convex/http.ts", line: 16 }];
     const http = join(project, "convex", "http.ts");
-    writeFileSync(http, `// added\n// added\n${readFileSync(http, "utf8").replace("hello ${name}", "hi ${name}")}`);
+    writeFileSync(http, `// added\n// added\n${readFileSync(http, "utf8").replace("`hello ", "`hi ")}`);
     await server.runtime.reload();
     const second = debug.nextPause();
     const after = server.get("/greet?name=two");

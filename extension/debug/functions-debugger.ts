@@ -1,0 +1,75 @@
+// "Debug request": VS Code's JavaScript debugger attached to the project's functions. The runtime
+// runs in this extension host, so the debugger attaches to Convex Lens's own inspector endpoint
+// (runtime/debug), which shows the functions' worker threads only, never the extension host's
+// thread. One debug session per window, reused while it runs; breakpoints then also stop requests
+// from elsewhere (curl, a browser, a webhook) and functions run from the functions panel.
+import * as vscode from "vscode";
+import { basename } from "node:path";
+import { openInspector, type InspectorEndpoint } from "../../runtime/debug/inspector-server";
+
+const SESSION_NAME = "Convex Lens: functions";
+
+export class FunctionsDebugger implements vscode.Disposable {
+  #endpoint: InspectorEndpoint | null = null;
+  #session: vscode.DebugSession | null = null;
+  #attaching: Promise<boolean> | null = null;
+  readonly #subscriptions: vscode.Disposable[];
+
+  constructor(private readonly projectDir: string) {
+    this.#subscriptions = [
+      vscode.debug.onDidTerminateDebugSession((session) => {
+        if (session !== this.#session) return;
+        this.#session = null;
+        // Nobody debugs any more: the endpoint goes too (it would let anything on this machine in).
+        void this.#endpoint?.close();
+        this.#endpoint = null;
+      }),
+    ];
+  }
+
+  get active(): boolean {
+    return this.#session !== null;
+  }
+
+  /** Attaches the debugger unless it is attached; false when it could not be. */
+  attach(): Promise<boolean> {
+    if (this.#session) return Promise.resolve(true);
+    this.#attaching ??= this.#attach().finally(() => (this.#attaching = null));
+    return this.#attaching;
+  }
+
+  async #attach(): Promise<boolean> {
+    this.#endpoint ??= await openInspector(0, basename(this.projectDir));
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(this.projectDir));
+    const started = new Promise<vscode.DebugSession>((resolve) => {
+      const listener = vscode.debug.onDidStartDebugSession((session) => {
+        if (session.configuration.name !== SESSION_NAME) return;
+        listener.dispose();
+        resolve(session);
+      });
+    });
+    const ok = await vscode.debug.startDebugging(folder, {
+      type: "node",
+      request: "attach",
+      name: SESSION_NAME,
+      address: "127.0.0.1",
+      port: this.#endpoint.port,
+      // The bundles and their maps are in the project's .convex-lens/build: map them to convex/*.ts.
+      sourceMaps: true,
+      resolveSourceMapLocations: [`${this.projectDir}/**`, "!**/node_modules/**"],
+      outFiles: [`${this.projectDir}/.convex-lens/build/**/*.js`],
+      skipFiles: ["<node_internals>/**"],
+      // The process is the extension host: its child processes are not the project's.
+      autoAttachChildProcesses: false,
+    });
+    if (!ok) return false;
+    this.#session = await started;
+    return true;
+  }
+
+  dispose(): void {
+    for (const subscription of this.#subscriptions) subscription.dispose();
+    if (this.#session) void vscode.debug.stopDebugging(this.#session);
+    void this.#endpoint?.close();
+  }
+}

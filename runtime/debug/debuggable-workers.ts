@@ -3,28 +3,55 @@
 // them through each worker's PauseClock (no time limit runs while paused). One registry for the
 // process: thread ids are unique in it, and the Node inspector serves the whole process.
 import type { PauseClock } from "../shared/pause-clock";
+import { CONTROL_DEBUGGERS } from "../shared/sync-channel";
+
+interface Debuggable {
+  clock: PauseClock;
+  /** The worker's control block (CONTROL_DEBUGGERS: how many debuggers are attached). */
+  control: Int32Array;
+}
 
 class DebuggableWorkers {
-  readonly #clocks = new Map<number, PauseClock>();
+  readonly #workers = new Map<number, Debuggable>();
   /** Thread id → the clients that have it paused (two debuggers may be attached at once). */
   readonly #pausedBy = new Map<number, Set<object>>();
+  /** Thread id → the clients attached to it. */
+  readonly #attachedBy = new Map<number, Set<object>>();
 
-  add(threadId: number, clock: PauseClock): void {
-    this.#clocks.set(threadId, clock);
+  add(threadId: number, clock: PauseClock, control: Int32Array): void {
+    this.#workers.set(threadId, { clock, control });
   }
 
   remove(threadId: number): void {
-    this.#clocks.delete(threadId);
+    this.#workers.delete(threadId);
     this.#pausedBy.delete(threadId);
+    this.#attachedBy.delete(threadId);
+  }
+
+  attached(threadId: number, client: object): void {
+    const worker = this.#workers.get(threadId);
+    if (!worker) return;
+    const clients = this.#attachedBy.get(threadId) ?? new Set<object>();
+    this.#attachedBy.set(threadId, clients);
+    clients.add(client);
+    Atomics.store(worker.control, CONTROL_DEBUGGERS, clients.size);
+  }
+
+  detached(threadId: number, client: object): void {
+    this.resumed(threadId, client);
+    const clients = this.#attachedBy.get(threadId);
+    if (!clients?.delete(client)) return;
+    const worker = this.#workers.get(threadId);
+    if (worker) Atomics.store(worker.control, CONTROL_DEBUGGERS, clients.size);
   }
 
   /** A worker thread of Convex Lens's runtime (not another extension's, not a Lens helper thread). */
   has(threadId: number): boolean {
-    return this.#clocks.has(threadId);
+    return this.#workers.has(threadId);
   }
 
   paused(threadId: number, client: object): void {
-    const clock = this.#clocks.get(threadId);
+    const clock = this.#workers.get(threadId)?.clock;
     if (!clock) return;
     const holders = this.#pausedBy.get(threadId) ?? new Set<object>();
     this.#pausedBy.set(threadId, holders);
@@ -36,12 +63,12 @@ class DebuggableWorkers {
     const holders = this.#pausedBy.get(threadId);
     if (!holders?.delete(client) || holders.size > 0) return;
     this.#pausedBy.delete(threadId);
-    this.#clocks.get(threadId)?.resume();
+    this.#workers.get(threadId)?.clock.resume();
   }
 
-  /** A client disconnected: V8 resumes what it had paused. */
+  /** A client disconnected: V8 resumes what it had paused, and it is no longer attached anywhere. */
   clientGone(client: object): void {
-    for (const threadId of [...this.#pausedBy.keys()]) this.resumed(threadId, client);
+    for (const threadId of [...this.#attachedBy.keys(), ...this.#pausedBy.keys()]) this.detached(threadId, client);
   }
 }
 

@@ -37,10 +37,30 @@ export class InspectorBridge {
   /** NodeWorker session id → thread id of the user-code workers relayed to this client. */
   readonly #workers = new Map<string, number>();
   #closed = false;
+  readonly #queue: Array<() => void> = [];
 
   constructor(private readonly send: (text: string) => void) {
     this.#session.connect();
-    this.#session.on("inspectorNotification", (message) => this.#onEvent(message as { method: string; params: Record<string, unknown> }));
+    this.#session.on("inspectorNotification", (message) =>
+      this.#later(() => this.#onEvent(message as { method: string; params: Record<string, unknown> })),
+    );
+  }
+
+  /**
+   * Runs `work` from the event loop, in the order asked. The session calls back from wherever
+   * the main thread is when a worker's message comes: Node delivers a worker's inspector
+   * messages through a V8 interrupt, in the middle of any JavaScript (a WebSocket frame being
+   * written or parsed). Writing to the client from there interleaved frames (broken UTF-8,
+   * replies lost, the debugger waiting forever for an answer).
+   */
+  #later(work: () => void): void {
+    this.#queue.push(work);
+    if (this.#queue.length === 1) setImmediate(() => this.#drain());
+  }
+
+  #drain(): void {
+    const queue = this.#queue.splice(0);
+    for (const work of queue) work();
   }
 
   receive(text: string): void {
@@ -53,11 +73,11 @@ export class InspectorBridge {
     if (typeof command.id !== "number" || typeof command.method !== "string") return;
     const refusal = this.#refusal(command);
     if (refusal !== null) {
-      this.#reply(command.id, refusal);
+      this.#later(() => this.#reply(command.id, refusal));
       return;
     }
     this.#session.post(command.method, command.params ?? {}, (error, result) => {
-      this.#reply(command.id, error ? { error: inspectorError(error) } : { result: result ?? {} });
+      this.#later(() => this.#reply(command.id, error ? { error: inspectorError(error) } : { result: result ?? {} }));
     });
   }
 
@@ -102,6 +122,7 @@ export class InspectorBridge {
         return;
       }
       this.#workers.set(sessionId, threadId);
+      debuggableWorkers.attached(threadId, this);
       const workerInfo = { ...info, title: `Convex functions [worker ${threadId}]` };
       this.send(JSON.stringify({ method, params: { ...params, workerInfo } }));
       return;
@@ -112,7 +133,7 @@ export class InspectorBridge {
       if (threadId === undefined) return;
       if (method === "NodeWorker.detachedFromWorker") {
         this.#workers.delete(sessionId);
-        debuggableWorkers.resumed(threadId, this);
+        debuggableWorkers.detached(threadId, this);
       } else {
         const pause = PAUSE_EVENT.exec(params.message as string);
         if (pause?.[1] === "paused") debuggableWorkers.paused(threadId, this);

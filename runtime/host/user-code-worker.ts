@@ -129,6 +129,8 @@ export class UserCodeWorker {
   readonly spawnedAt = Date.now();
   /** When `start` handed it a build (null while it waits as a spare). */
   startedAt: number | null = null;
+  /** `startedAt` on the running clock (`#runningTime`), for the module-load limit. */
+  #startedAtRunning = 0;
   /** It has imported its prewarm module (the project's `convex`). */
   prewarmed = false;
   readonly #startPort: MessagePort;
@@ -166,7 +168,7 @@ export class UserCodeWorker {
       stdout: false,
       stderr: false,
     });
-    debuggableWorkers.add(this.#worker.threadId, this.#pauses);
+    debuggableWorkers.add(this.#worker.threadId, this.#pauses, this.#control);
     let resolveLoaded!: (project: LoadedProject) => void;
     let rejectLoaded!: (error: WireError) => void;
     this.loaded = new Promise((resolve, reject) => {
@@ -200,6 +202,7 @@ export class UserCodeWorker {
   start(init: WorkerInitData): void {
     if (this.startedAt !== null) throw new Error(`worker ${this.id} already has a build`);
     this.startedAt = Date.now();
+    this.#startedAtRunning = this.#runningTime(this.startedAt);
     const hostEnv: Record<string, string> = {};
     for (const [name, value] of Object.entries(process.env)) if (value !== undefined) hostEnv[name] = value;
     this.#startPort.postMessage({ init, hostEnv } satisfies WorkerStart);
@@ -251,6 +254,11 @@ export class UserCodeWorker {
       this.#lastHeartbeatAt = this.#runningTime(now);
     }
     return this.#runningTime(now) - this.#lastHeartbeatAt;
+  }
+
+  /** How long it has been loading its build (0 before `start`), time at breakpoints left out. */
+  loadingFor(now = Date.now()): number {
+    return this.startedAt === null ? 0 : this.#runningTime(now) - this.#startedAtRunning;
   }
 
   /** A clock that stands still while the worker is stopped at a breakpoint. */

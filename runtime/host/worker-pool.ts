@@ -192,8 +192,9 @@ export class WorkerPool {
         continue;
       }
       if (!worker.isLoaded) {
-        // Module evaluation is not an execution: it gets its own, generous bound.
-        if (now - (worker.startedAt ?? now) > LOAD_TIMEOUT_MS) {
+        // Module evaluation is not an execution: it gets its own, generous bound (time at a
+        // breakpoint in a module's top level left out).
+        if (worker.loadingFor(now) > LOAD_TIMEOUT_MS) {
           void worker.terminate({
             message: `Loading the project's modules did not finish within ${LOAD_TIMEOUT_MS / 1000} s. Is there a loop at the top level of a module?`,
           });

@@ -13,7 +13,7 @@ export class PauseClock {
   readonly #slots: BigInt64Array;
 
   constructor(control: SharedArrayBuffer) {
-    this.#slots = new BigInt64Array(control);
+    this.#slots = new BigInt64Array(control, 0, Math.floor(control.byteLength / 8));
   }
 
   /** How long the current pause has lasted; 0 while running. */

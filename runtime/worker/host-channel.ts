@@ -13,6 +13,7 @@ import type { HostToWorker, WireError, WorkerToHost } from "../shared/protocol";
 import { PauseClock } from "../shared/pause-clock";
 
 import {
+  CONTROL_DEBUGGERS,
   CONTROL_HEARTBEAT,
   CONTROL_RUNNING_SLOT,
   CONTROL_SYNC_LENGTH,
@@ -36,6 +37,11 @@ export class HostChannel {
     this.#control = new Int32Array(control);
     this.#syncBytes = new Uint8Array(syncBuffer);
     this.#pauses = new PauseClock(control);
+  }
+
+  /** A debugger (VS Code's, Chrome DevTools) is attached to this worker now. */
+  debuggerAttached(): boolean {
+    return Atomics.load(this.#control, CONTROL_DEBUGGERS) > 0;
   }
 
   /** Milliseconds this worker has spent stopped at breakpoints: not run time (time limits). */

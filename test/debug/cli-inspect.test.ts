@@ -6,7 +6,7 @@ import { get } from "node:http";
 import { copyFixture, runCli } from "../helpers/cli-process";
 import { parseCli, UsageError } from "../../runtime/cli/args";
 
-test("serve --inspect=0 prints the debugger's WebSocket, listed at /json/list like node --inspect", async () => {
+test("serve --inspect=0 prints the debugger's WebSocket, listed at /json/list like node --inspect", { timeout: 90_000 }, async () => {
   const project = copyFixture("debug-app");
   const cli = runCli(["serve", project, "--port", "0", "--api-port", "0", "--inspect=0"]);
   try {
@@ -39,7 +39,7 @@ test("serve --inspect=0 prints the debugger's WebSocket, listed at /json/list li
   rmSync(project, { recursive: true, force: true });
 });
 
-test("--inspect alone takes Node's default port 9229; a bad port is a usage error", () => {
+test("--inspect alone takes Node's default port 9229; a bad port is a usage error", { timeout: 90_000 }, () => {
   const serve = (argv: string[]) => parseCli(argv) as { inspect: number | undefined };
   assert.equal(serve(["serve", "--inspect"]).inspect, 9229);
   assert.equal(serve(["serve", "--inspect=9333"]).inspect, 9333);

@@ -84,9 +84,8 @@ export class DebugSession {
       } else if (method === "Debugger.paused") {
         if (params.reason === "instrumentation") {
           const scriptId = String((params.data as { scriptId: string }).scriptId);
-          const pausedAt = worker.events.length;
           // The worker may be gone by then (a reload, the end of the test).
-          void (bound.get(scriptId) ?? Promise.resolve()).then(() => resumeUntilRunning(worker, pausedAt)).catch(() => undefined);
+          void (bound.get(scriptId) ?? Promise.resolve()).then(() => worker.send("Debugger.resume")).catch(() => undefined);
           return;
         }
         this.#pauses.push({ worker, params, scripts });
@@ -119,19 +118,5 @@ export class DebugSession {
       // Where it was found now; the workers prepared later get it on their way in.
       for (const other of this.client.workers.values()) await other.send("Debugger.setBreakpointByUrl", location).catch(() => undefined);
     }
-  }
-}
-
-/**
- * Resumes a worker stopped at an instrumentation breakpoint. Under load, a worker stopped while
- * it loads modules sometimes ignores the first Debugger.resume (no Debugger.resumed follows); it
- * is sent again until the worker runs.
- */
-async function resumeUntilRunning(worker: WorkerSession, pausedAt: number): Promise<void> {
-  const resumed = worker.waitFor("Debugger.resumed", () => true, pausedAt).then(() => true);
-  for (;;) {
-    await worker.send("Debugger.resume");
-    const running = await Promise.race([resumed, new Promise<boolean>((done) => setTimeout(() => done(false), 500))]);
-    if (running) return;
   }
 }

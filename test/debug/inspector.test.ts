@@ -24,7 +24,9 @@ async function evaluate(pause: Pause, expression: string): Promise<unknown> {
   return (answer.result as { value: unknown }).value;
 }
 
-test("a breakpoint on a line of convex/http.ts stops there with the request in scope; resuming answers 200", async () => {
+test("a breakpoint on a line of convex/http.ts stops there with the request in scope; resuming answers 200", {
+  timeout: 90_000,
+}, async () => {
   const server = await serveFixture("debug-app", { inspect: 0 });
   const debug = await DebugSession.attach(server.inspector!.webSocketUrl, [{ source: "convex/http.ts", line: 14 }]);
   try {
@@ -46,7 +48,7 @@ test("a breakpoint on a line of convex/http.ts stops there with the request in s
   }
 });
 
-test("the debugger sees the functions' threads only: Convex Lens's own thread evaluates nothing", async () => {
+test("the debugger sees the functions' threads only: Convex Lens's own thread evaluates nothing", { timeout: 90_000 }, async () => {
   const server = await serveFixture("debug-app", { inspect: 0 });
   const debug = await DebugSession.attach(server.inspector!.webSocketUrl, []);
   try {
@@ -59,7 +61,9 @@ test("the debugger sees the functions' threads only: Convex Lens's own thread ev
   }
 });
 
-test("a query stopped at a breakpoint past its 1 s limit is not stopped, and other requests are answered meanwhile", async () => {
+test("a query stopped at a breakpoint past its 1 s limit is not stopped, and other requests are answered meanwhile", {
+  timeout: 90_000,
+}, async () => {
   const server = await serveFixture("debug-app", { inspect: 0, queryTimeoutMs: 1000 });
   const debug = await DebugSession.attach(server.inspector!.webSocketUrl, [{ source: "convex/numbers.ts", line: 11 }]);
   try {
@@ -83,7 +87,7 @@ test("a query stopped at a breakpoint past its 1 s limit is not stopped, and oth
   }
 });
 
-test("after a reload the same debugger session binds its breakpoints in the new code", async () => {
+test("after a reload the same debugger session binds its breakpoints in the new code", { timeout: 90_000 }, async () => {
   const project = copyFixture("debug-app");
   const server = await serveFixture("debug-app", { inspect: 0, projectDir: project });
   const debug = await DebugSession.attach(server.inspector!.webSocketUrl, [{ source: "convex/http.ts", line: 14 }], {
@@ -113,5 +117,35 @@ test("after a reload the same debugger session binds its breakpoints in the new 
     debug.close();
     await server.stop();
     rmSync(project, { recursive: true, force: true });
+  }
+});
+
+test("console.log of the functions shows in the debugger's console while one is attached", { timeout: 90_000 }, async () => {
+  const server = await serveFixture("debug-app", { inspect: 0 });
+  const debug = await DebugSession.attach(server.inspector!.webSocketUrl, []);
+  try {
+    const logged = (name: string) =>
+      Promise.any(
+        [...debug.client.workers.values()].map((worker) =>
+          worker.waitFor("Runtime.consoleAPICalled", (params) =>
+            (params.args as Array<{ value?: unknown }>).some((arg) => arg.value === name),
+          ),
+        ),
+      );
+    const seen = logged("ada");
+    const answer = await server.get("/log?name=ada");
+    assert.equal(answer.status, 200);
+    const call = await seen;
+    assert.equal(call.type, "log");
+    assert.deepEqual(
+      (call.args as Array<{ value?: unknown }>).map((arg) => arg.value),
+      ["logged for", "ada"],
+    );
+    // Lens's own log keeps the line too (it arrives on its own message from the worker).
+    const inLensLog = () => server.runtime.logs.queryLines({ limit: 50 }).some((line) => line.message === "'logged for' 'ada'");
+    while (!inLensLog()) await sleep(20);
+  } finally {
+    debug.close();
+    await server.stop();
   }
 });

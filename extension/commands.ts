@@ -19,6 +19,8 @@ import { FunctionsPanel } from "./panels/functions-panel";
 import { revealSource } from "./reveal-source";
 import { FunctionsDebugger } from "./debug/functions-debugger";
 
+const DEBUG_NEEDS_RUNTIME = "Debug request runs your functions in the local Convex Lens runtime: switch the target to it first.";
+
 export interface CommandContext {
   extension: vscode.ExtensionContext;
   index: RouteIndex;
@@ -112,6 +114,17 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
     return target;
   };
 
+  /** VS Code's JavaScript debugger on the functions of the local runtime; throws with what to do when it cannot. */
+  const attachDebugger = async (): Promise<void> => {
+    if (!ctx.session || ctx.targets.kind !== "runtime") throw new Error(DEBUG_NEEDS_RUNTIME);
+    functionsDebugger ??= new FunctionsDebugger(ctx.session.projectDir);
+    if (!(await functionsDebugger.attach())) {
+      throw new Error(
+        "Convex Lens could not start VS Code's JavaScript debugger (is the built-in JavaScript Debugger extension enabled?).",
+      );
+    }
+  };
+
   /** Opens (or reuses) the route's response panel and sends the request there. */
   const showResponse = async (route: RouteEntry, request: EditableRequest): Promise<SendResult | undefined> => {
     const key = routeKey(route);
@@ -126,6 +139,7 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
           remember: (r, req) => void ctx.extension.workspaceState.update(MEMORY_PREFIX + routeKey(r), req),
           onStatus: (r, status) => ctx.index.setLastStatus(r, status),
           target: () => ctx.targets.current(),
+          attachDebugger,
           saveRequest: (r, req, status) =>
             saveRequestFile({
               projectDir: ctx.targets.projectDir,
@@ -199,19 +213,16 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
       const route = resolveRoute(ctx, argument);
       if (!route) return;
       if (ctx.session && ctx.targets.kind !== "runtime") {
-        void vscode.window.showWarningMessage(
-          "Debug request runs your functions in the local Convex Lens runtime: switch the target to it first.",
-        );
+        void vscode.window.showWarningMessage(DEBUG_NEEDS_RUNTIME);
         return;
       }
       if (!(await readyTarget()) || !ctx.session) return;
       const request = await askPathRest(route, rememberedRequest(ctx, route));
       if (!request) return;
-      functionsDebugger ??= new FunctionsDebugger(ctx.session.projectDir);
-      if (!(await functionsDebugger.attach())) {
-        void vscode.window.showErrorMessage(
-          "Convex Lens could not start VS Code's JavaScript debugger (is the built-in JavaScript Debugger extension enabled?).",
-        );
+      try {
+        await attachDebugger();
+      } catch (error) {
+        void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
         return;
       }
       await showResponse(route, request);

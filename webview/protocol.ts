@@ -82,7 +82,8 @@ export interface ResponseView {
 }
 
 export type PanelState =
-  | { kind: "loading"; request: EditableRequest; target: string }
+  /** `paused`: the request waits on a function stopped at a breakpoint (a debugger is attached). */
+  | { kind: "loading"; request: EditableRequest; target: string; paused?: boolean }
   | { kind: "ready"; request: EditableRequest; target: string; response: ResponseView }
   | { kind: "error"; request: EditableRequest; target: string; message: string };
 
@@ -477,6 +478,8 @@ export type HostMessage =
 export type WebviewMessage =
   | { type: "ready" }
   | { type: "send"; id: number; request: EditableRequest }
+  /** Sends the request with VS Code's JavaScript debugger attached to the functions (the local runtime). */
+  | { type: "debug"; id: number; request: EditableRequest }
   | { type: "download"; id: number }
   /** `file` relative to the project folder (`convex/http.ts`); `line` and `column` 1-based. */
   | { type: "openSource"; id: number; file: string; line: number; column?: number }
@@ -493,6 +496,7 @@ const HOST_TYPES = new Set(["state", "reply", "functionsState", "logsStatus", "l
 const WEBVIEW_TYPES = new Set([
   "ready",
   "send",
+  "debug",
   "download",
   "openSource",
   "saveRequest",

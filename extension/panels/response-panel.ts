@@ -21,6 +21,7 @@ import { routeKey, type RouteEntry } from "../routes/route-model";
 import { webviewHtml, webviewOptions } from "./webview-html";
 import { openFrameSource } from "./open-frame-source";
 import { writeMarker } from "../e2e-markers";
+import { debuggableWorkers } from "../../runtime/debug/debuggable-workers";
 
 /** Dev tokens for "Copy dev token" are for the embedded runtime (the only target that trusts them). */
 const LOCAL_RUNTIME: ActAsTarget = { local: true, label: "the local Convex Lens runtime" };
@@ -36,6 +37,8 @@ export interface PanelDependencies {
   saveRequest(route: RouteEntry, request: EditableRequest, status: number | null): Promise<void>;
   /** "Export as test": writes a convex-test test of the request and the response it got. */
   exportTest(route: RouteEntry, request: EditableRequest, response: ResponseView, target: Target): Promise<void>;
+  /** "Debug": attaches VS Code's JavaScript debugger to the functions; throws when it cannot. */
+  attachDebugger(): Promise<void>;
 }
 
 export class ResponsePanel implements vscode.Disposable {
@@ -97,6 +100,12 @@ export class ResponsePanel implements vscode.Disposable {
       this.#setState({ kind: "error", request, target, message });
       throw new Error(message);
     }
+    // While it waits, a function it runs may stop at a breakpoint: the panel says so.
+    const showPaused = () => {
+      if (this.#state.kind === "loading" && this.#state.request === request)
+        this.#setState({ kind: "loading", request, target, paused: debuggableWorkers.anyPaused });
+    };
+    const unsubscribe = local ? debuggableWorkers.subscribe(showPaused) : () => undefined;
     try {
       // "Act as a user": a fresh dev token in the Authorization header; never part of the shown state.
       const toSend = await withActAs(request, serving?.devIssuer ?? null, actAsTargetOf(destination));
@@ -120,6 +129,8 @@ export class ResponsePanel implements vscode.Disposable {
         error instanceof RequestError ? error.message : `The request failed: ${error instanceof Error ? error.message : String(error)}`;
       this.#setState({ kind: "error", request, target, message });
       throw new Error(message);
+    } finally {
+      unsubscribe();
     }
   }
 
@@ -138,7 +149,8 @@ export class ResponsePanel implements vscode.Disposable {
       return;
     }
     try {
-      if (message.type === "send") {
+      if (message.type === "send" || message.type === "debug") {
+        if (message.type === "debug") await this.deps.attachDebugger();
         // The method is the route's; the webview cannot change it.
         await this.send({ ...message.request, method: this.route.method, routePath: this.route.path });
       } else if (message.type === "download") {

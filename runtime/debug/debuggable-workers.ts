@@ -17,6 +17,18 @@ class DebuggableWorkers {
   readonly #pausedBy = new Map<number, Set<object>>();
   /** Thread id → the clients attached to it. */
   readonly #attachedBy = new Map<number, Set<object>>();
+  readonly #listeners = new Set<() => void>();
+
+  /** Some worker is stopped at a breakpoint now. */
+  get anyPaused(): boolean {
+    return this.#pausedBy.size > 0;
+  }
+
+  /** Calls `listener` whenever a worker stops or runs again; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
 
   add(threadId: number, clock: PauseClock, control: Int32Array): void {
     this.#workers.set(threadId, { clock, control });
@@ -57,6 +69,7 @@ class DebuggableWorkers {
     this.#pausedBy.set(threadId, holders);
     holders.add(client);
     clock.pause();
+    if (holders.size === 1) this.#changed();
   }
 
   resumed(threadId: number, client: object): void {
@@ -64,6 +77,11 @@ class DebuggableWorkers {
     if (!holders?.delete(client) || holders.size > 0) return;
     this.#pausedBy.delete(threadId);
     this.#workers.get(threadId)?.clock.resume();
+    this.#changed();
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
   }
 
   /** A client disconnected: V8 resumes what it had paused, and it is no longer attached anywhere. */

@@ -21,7 +21,9 @@ export interface InspectorEndpoint {
 
 export function openInspector(port: number, title: string): Promise<InspectorEndpoint> {
   const id = randomUUID();
-  const guard = hostGuard([]);
+  // Loopback names on any port, as Node's own inspector: VS Code's debugger asks /json/version and
+  // /json/list with "Host: localhost" and no port.
+  const guard = hostGuard(["localhost", "127.0.0.1", "[::1]"]);
   const bridges = new Set<InspectorBridge>();
   const sockets = new WebSocketServer({ noServer: true });
   const server = createServer((request, response) => {

@@ -20,18 +20,18 @@ test("serve --inspect=0 prints the debugger's WebSocket, listed at /json/list li
       targets.map((target) => [target.type, target.webSocketDebuggerUrl]),
       [["node", url]],
     );
-    // DNS rebinding: a page whose name resolves to 127.0.0.1 must not read the secret URL.
-    const status = await new Promise<number | undefined>((resolve, reject) => {
-      const request = get(
-        { host: "127.0.0.1", port: Number(port), path: "/json/list", headers: { host: `evil.example:${port}` } },
-        (response) => {
+    const statusWithHost = (host: string) =>
+      new Promise<number | undefined>((resolve, reject) => {
+        const request = get({ host: "127.0.0.1", port: Number(port), path: "/json/list", headers: { host } }, (response) => {
           response.resume();
           resolve(response.statusCode);
-        },
-      );
-      request.on("error", reject);
-    });
-    assert.equal(status, 403);
+        });
+        request.on("error", reject);
+      });
+    // VS Code's JavaScript debugger looks the target up with "Host: localhost", without the port.
+    assert.equal(await statusWithHost("localhost"), 200);
+    // DNS rebinding: a page whose name resolves to 127.0.0.1 must not read the secret URL.
+    assert.equal(await statusWithHost(`evil.example:${port}`), 403);
   } finally {
     cli.child.kill("SIGTERM");
   }

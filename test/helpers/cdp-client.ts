@@ -53,6 +53,12 @@ export class WorkerSession {
     for (const wake of this.#waiters) wake();
   }
 
+  /** The worker is gone (it exited, or was detached): what it never answered fails. */
+  detached(): void {
+    for (const pending of this.#pending.values()) pending.reject(new Error(`worker ${this.threadId} is gone`));
+    this.#pending.clear();
+  }
+
   /** The first event (from `from` on) that matches. */
   waitFor(method: string, predicate: (params: Params) => boolean = () => true, from = 0): Promise<Params> {
     return new Promise((resolve) => {
@@ -117,6 +123,7 @@ export class CdpClient {
     } else if (message.method === "NodeWorker.receivedMessageFromWorker") {
       this.workers.get(String(params.sessionId))?.receive(String(params.message));
     } else if (message.method === "NodeWorker.detachedFromWorker") {
+      this.workers.get(String(params.sessionId))?.detached();
       this.workers.delete(String(params.sessionId));
     }
   }

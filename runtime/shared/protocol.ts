@@ -1,6 +1,6 @@
 // Messages between the runtime host (HTTP server + database) and the user-code worker thread.
 // Both sides import only types from here, so the worker bundle and the host bundle stay apart.
-import type { JSONValue } from "../store/types";
+import type { JSONValue } from "./wire-values";
 import type { CronSpec } from "../scheduler/cron-spec";
 
 export type UdfType = "query" | "mutation" | "action" | "httpAction";

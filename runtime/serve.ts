@@ -86,13 +86,17 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
   }
   if (devIssuer) serveDevIssuerJwks(apiApp, devIssuer);
   const crons = attachCrons(runtime);
+  const storage = attachStorage(runtime, apiApp);
+  const scheduler = attachScheduler(runtime);
   const features: RuntimeFeature[] = [
     attachAuth(runtime, { devIssuer: devIssuer && { issuer: devIssuer, jwksUrl: `${api.url}${DEV_JWKS_PATH}` } }),
-    attachStorage(runtime, apiApp),
-    attachScheduler(runtime),
+    storage,
+    scheduler,
     attachFunctionApi(runtime, apiApp),
     crons,
   ];
+  // Every feature op of the table (shared/host-ops.ts) has its handler here, or this does not compile.
+  runtime.services.answer({ ...storage.ops, ...scheduler.ops, ...runtime.handles.handlers });
   finishApiApp(apiApp, runtime);
   siteApp.route("/", createSiteApp(runtime));
   doors.api.open(apiApp);

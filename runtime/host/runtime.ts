@@ -172,7 +172,6 @@ export class Runtime extends EventEmitter {
     this.databaseOps = new DatabaseOps(store, this.transactions);
     this.services = new HostServices(this.databaseOps, this.transactions, this.events);
     this.handles = new FunctionHandles(store);
-    this.services.extraOps.push(this.handles);
     this.#supply = new WorkerSupply(this.services, { projectDir: options.projectDir, memoryLimitMb: options.memoryLimitMb ?? 2048 });
     // startServing loads the project before its caller can subscribe: what the first load had to
     // say (a broken auth.config.ts, a missing `convex` package) goes to the first "notice" listener.

@@ -5,6 +5,8 @@
 import type { Hono } from "hono";
 import type { Runtime } from "../host/runtime";
 import type { RuntimeFeature } from "../shared/feature";
+import type { STORAGE_OPS } from "../shared/host-ops";
+import type { FeatureHandlers } from "../host/op-handlers";
 import type { LoadedProject } from "../shared/protocol";
 import { FileReconciler } from "./file-reconciler";
 import { FileStore } from "./file-store";
@@ -18,7 +20,12 @@ import { UploadTokens } from "./upload-tokens";
 /** How often expired upload tokens and files of killed workers' transactions are cleaned up. */
 const HOUSEKEEPING_MS = 60_000;
 
-export function attachStorage(runtime: Runtime, api: Hono): RuntimeFeature {
+export interface StorageFeature extends RuntimeFeature {
+  /** `ctx.storage`'s ops, for startServing to hand to the runtime with the other features'. */
+  readonly ops: FeatureHandlers<typeof STORAGE_OPS>;
+}
+
+export function attachStorage(runtime: Runtime, api: Hono): StorageFeature {
   const files = new FileStore(runtime.dataDir);
   const reconciler = new FileReconciler(runtime.store, files, (txId, worker) => {
     try {
@@ -40,7 +47,6 @@ export function attachStorage(runtime: Runtime, api: Hono): RuntimeFeature {
   const ready = ensureStorageTable(runtime.store).catch((error: unknown) => runtime.emit("notice", `File storage: ${String(error)}`));
   sweepAtStart(runtime, files, reconciler, hadFileStorage);
 
-  runtime.services.extraOps.push(storageOps(service));
   // Each component install has its own `_storage`, there as soon as the install is.
   const onLoaded = (project: LoadedProject) => {
     for (const component of project.components) {
@@ -63,6 +69,7 @@ export function attachStorage(runtime: Runtime, api: Hono): RuntimeFeature {
   housekeeping.unref();
 
   return {
+    ops: storageOps(service),
     async close() {
       clearInterval(housekeeping);
       runtime.off("loaded", onLoaded);

@@ -33,7 +33,7 @@ export function attachAuth(runtime: Runtime, options: AuthOptions = {}): Runtime
     } catch (error) {
       const authError = error instanceof AuthError ? error : new AuthError("AuthConfigNotMatchingSchemaError", String(error));
       verifier.setConfigError(authError);
-      runtime.emit("notice", `${authError.message} Every token in an Authorization header is refused until this is fixed.`);
+      runtime.notice(`${authError.message} Every token in an Authorization header is refused until this is fixed.`);
     }
   };
 

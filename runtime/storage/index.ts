@@ -44,7 +44,7 @@ export function attachStorage(runtime: Runtime, api: Hono): StorageFeature {
   // Checked before ensureStorageTable creates the table: see sweepAtStart.
   const hadFileStorage = runtime.store.listTables().some((table) => table.name === STORAGE_TABLE);
   // Both queue on the store's lock now, ahead of any function call.
-  const ready = ensureStorageTable(runtime.store).catch((error: unknown) => runtime.emit("notice", `File storage: ${String(error)}`));
+  const ready = ensureStorageTable(runtime.store).catch((error: unknown) => runtime.notice(`File storage: ${String(error)}`));
   sweepAtStart(runtime, files, reconciler, hadFileStorage);
 
   // Each component install has its own `_storage`, there as soon as the install is.
@@ -52,7 +52,7 @@ export function attachStorage(runtime: Runtime, api: Hono): StorageFeature {
     for (const component of project.components) {
       if (component.path === "") continue;
       void ensureStorageTable(runtime.store, component.path).catch((error: unknown) =>
-        runtime.emit("notice", `File storage of ${component.path}: ${String(error)}`),
+        runtime.notice(`File storage of ${component.path}: ${String(error)}`),
       );
     }
   };
@@ -91,8 +91,7 @@ function sweepAtStart(runtime: Runtime, files: FileStore, reconciler: FileReconc
   if (!hadFileStorage) {
     const found = files.storedIds().length;
     if (found > 0) {
-      runtime.emit(
-        "notice",
+      runtime.notice(
         `${files.dir} holds ${found} stored file(s), but this database has never stored a file (it is new, or its file was moved aside). ` +
           `They were left in place; put the database they belong to back to use them again.`,
       );
@@ -103,8 +102,7 @@ function sweepAtStart(runtime: Runtime, files: FileStore, reconciler: FileReconc
     (removed) => {
       if (removed.length === 0) return;
       const shown = removed.slice(0, 10).join(", ") + (removed.length > 10 ? ` and ${removed.length - 10} more` : "");
-      runtime.emit(
-        "notice",
+      runtime.notice(
         `Removed ${removed.length} stored file(s) from ${files.dir} that no _storage document refers to (uploads whose mutation did not commit): ${shown}`,
       );
     },

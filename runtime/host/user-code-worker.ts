@@ -11,12 +11,12 @@ import type {
   LoadedProject,
   RunFunctionRequest,
   RunHttpRequest,
-  SyscallArgs,
   WireError,
   WorkerInit,
   WorkerToHost,
 } from "../shared/protocol";
 import type { JSONValue } from "../store/types";
+import type { AsyncCall, SyncCall } from "../shared/host-ops";
 import {
   answerSyncCall,
   claimSlot,
@@ -33,10 +33,10 @@ import { outOfMemoryMessage } from "../shared/limits";
 import type { WorkerBoot, WorkerStart } from "../shared/worker-boot";
 
 export interface WorkerServices {
-  /** Async syscalls relayed from the worker. */
-  call(worker: number, execId: string, op: string, args: SyscallArgs): Promise<unknown>;
-  /** Sync syscalls; the worker is blocked until this returns. */
-  callSync(worker: number, execId: string, op: string, args: SyscallArgs): unknown;
+  /** Async ops relayed from the worker. */
+  call(worker: number, call: AsyncCall): Promise<unknown>;
+  /** Sync ops; the worker is blocked until this returns. */
+  callSync(worker: number, call: SyncCall): unknown;
   onExecutionStart(event: ExecutionStart): void;
   onExecutionLog(event: ExecutionLog): void;
   onExecutionEnd(event: ExecutionEnd): void;
@@ -362,17 +362,17 @@ export class UserCodeWorker {
         if (message.id === 0) {
           // Only transaction ends are sent this way; ending one that a failed commit already
           // closed is not an error anyone could act on.
-          this.services.call(this.id, message.execId, message.op, message.args).catch(() => undefined);
+          this.services.call(this.id, message).catch(() => undefined);
           return;
         }
-        this.services.call(this.id, message.execId, message.op, message.args).then(
+        this.services.call(this.id, message).then(
           (value) => this.#reply(message.id, true, value),
           (error: unknown) => this.#reply(message.id, false, toWire(error)),
         );
         return;
       case "sync-call":
         try {
-          const value = this.services.callSync(this.id, message.execId, message.op, message.args);
+          const value = this.services.callSync(this.id, message);
           answerSyncCall(this.#control, this.#syncBytes, true, JSON.stringify(value ?? null));
         } catch (error) {
           answerSyncCall(this.#control, this.#syncBytes, false, toWire(error).message);

@@ -158,7 +158,9 @@ export type PanelState =
   /** `requestId` and `executions` once the request is on its way: the Logs fill in while it runs. */
   | { kind: "loading"; request: EditableRequest; target: string; requestId?: string; executions?: ExecutionView[] }
   | { kind: "ready"; request: EditableRequest; target: string; response: ResponseView }
-  | { kind: "error"; request: EditableRequest; target: string; message: string };
+  | { kind: "error"; request: EditableRequest; target: string; message: string }
+  /** A request shown without a response (a send of the history whose response is no longer kept). */
+  | { kind: "idle"; request: EditableRequest; target: string; note: string };
 
 // ---- Functions panel ----------------------------------------------------------------------------
 // The host pushes `functionsState` (runtime status, every function and route with its stats);

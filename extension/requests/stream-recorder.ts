@@ -7,6 +7,22 @@ import type { StreamChunkView, StreamDeltaView, StreamEventView, StreamView } fr
 /** What the panel lists; later chunks and events are counted, and the body stays downloadable. */
 export const STREAM_LIMITS = { chunks: 2000, events: 2000, textChars: 2 * 1024 * 1024 };
 
+/** A stream whose head just arrived. */
+export function startedStream(eventStream: boolean, headMs: number): StreamView {
+  return {
+    eventStream,
+    headMs,
+    firstByteMs: null,
+    chunks: [],
+    events: [],
+    droppedChunks: 0,
+    droppedEvents: 0,
+    receivedBytes: 0,
+    state: "streaming",
+    error: null,
+  };
+}
+
 export class StreamRecorder {
   readonly #decoder = new TextDecoder("utf-8", { fatal: false });
   readonly #parser: EventStreamParser | null;
@@ -18,18 +34,7 @@ export class StreamRecorder {
 
   constructor(eventStream: boolean, headMs: number) {
     this.#parser = eventStream ? new EventStreamParser() : null;
-    this.#view = {
-      eventStream,
-      headMs,
-      firstByteMs: null,
-      chunks: [],
-      events: [],
-      droppedChunks: 0,
-      droppedEvents: 0,
-      receivedBytes: 0,
-      state: "streaming",
-      error: null,
-    };
+    this.#view = startedStream(eventStream, headMs);
   }
 
   add(bytes: Uint8Array, offsetMs: number): void {

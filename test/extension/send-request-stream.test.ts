@@ -2,65 +2,22 @@
 // while the body is still open, the request's executions while it runs, and Stop. The fixture's
 // /events route waits on a "gate" (a URL it fetches) before its last event; the test opens the
 // gate only once it has seen what must arrive first, so the order is certain without timing.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server, type ServerResponse } from "node:http";
-import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
+import { gatedEvents } from "../helpers/gate";
 import { newRequestId, sendRequest } from "../../extension/requests/send-request";
 import { watchExecutions } from "../../extension/requests/live-executions";
-import type { EditableRequest, ExecutionView, StreamEventView } from "../../webview/protocol";
+import type { ExecutionView, StreamEventView } from "../../webview/protocol";
 
-let server: FixtureServer;
-let gateServer: Server;
-let gateUrl = "";
-/** Requests waiting at the gate, answered by `open()`. */
-const waiting: ServerResponse[] = [];
-let arrived: (() => void) | null = null;
+const { server, gate, events } = gatedEvents();
 
-before(async () => {
-  server = await serveFixture("basic");
-  gateServer = createServer((_request, response) => {
-    waiting.push(response);
-    arrived?.();
-  });
-  await new Promise<void>((resolve) => gateServer.listen(0, "127.0.0.1", resolve));
-  gateUrl = `http://127.0.0.1:${(gateServer.address() as { port: number }).port}/gate`;
-});
-after(async () => {
-  openGate();
-  await new Promise<void>((resolve) => gateServer.close(() => resolve()));
-  await server.stop();
-});
-
-function openGate(): void {
-  for (const response of waiting.splice(0)) response.end("open");
-}
-
-/** Resolves once the handler is waiting at the gate (it has sent everything before the last event). */
-function atGate(): Promise<void> {
-  if (waiting.length > 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    arrived = () => {
-      arrived = null;
-      resolve();
-    };
-  });
-}
-
-const events = (count: number): EditableRequest => ({
-  method: "GET",
-  routePath: "/events",
-  pathRest: "",
-  query: `count=${count}&gate=${encodeURIComponent(gateUrl)}`,
-  headers: [],
-  body: "",
-});
-
-test("an event stream's events arrive while the body is open, each with its offset; the last once the handler sends it", async () => {
+test("an event stream's events arrive while the body is open, each with its offset; the last once the handler sends it", {
+  timeout: 30_000,
+}, async () => {
   const seen: StreamEventView[] = [];
   let headSeen = false;
   let gateOpened = false;
-  const sending = sendRequest(server.site.url, events(2), server.runtime.logs, {
+  const sending = sendRequest(server().site.url, events(2), server().runtime.logs, {
     onHead: (head) => {
       headSeen = true;
       assert.equal(head.streamed, true);
@@ -72,7 +29,9 @@ test("an event stream's events arrive while the body is open, each with its offs
       // Both token events are in while the handler still waits at the gate: open it now.
       if (!gateOpened && seen.length === 2) {
         gateOpened = true;
-        void atGate().then(openGate);
+        void gate()
+          .reached()
+          .then(() => gate().open());
       }
     },
   });
@@ -113,7 +72,7 @@ test("an event stream's events arrive while the body is open, each with its offs
   assert.equal(response.body.kind, "text");
 });
 
-test("the request's executions and log lines show while it runs, and the call ends after the stream", async () => {
+test("the request's executions and log lines show while it runs, and the call ends after the stream", { timeout: 30_000 }, async () => {
   const requestId = newRequestId();
   const updates: ExecutionView[][] = [];
   let sawWaiting: () => void = () => {};
@@ -121,7 +80,7 @@ test("the request's executions and log lines show while it runs, and the call en
     sawWaiting = resolve;
   });
   const stop = watchExecutions(
-    server.runtime.logs,
+    server().runtime.logs,
     requestId,
     (executions) => {
       updates.push(executions);
@@ -131,8 +90,8 @@ test("the request's executions and log lines show while it runs, and the call en
     10,
   );
   try {
-    const sending = sendRequest(server.site.url, events(1), server.runtime.logs, { requestId });
-    await Promise.all([waitingLogged, atGate()]);
+    const sending = sendRequest(server().site.url, events(1), server().runtime.logs, { requestId });
+    await Promise.all([waitingLogged, gate().reached()]);
     // Seen while the handler waits: its execution is still running.
     const live = updates.at(-1)!;
     assert.deepEqual(
@@ -143,7 +102,7 @@ test("the request's executions and log lines show while it runs, and the call en
       live[0]!.lines.map((line) => line.message),
       ["'streaming' 1 'events'", "'waiting at the gate'"],
     );
-    openGate();
+    gate().open();
     const { response } = await sending;
     assert.equal(response.executions[0]!.outcome, "success");
   } finally {
@@ -151,17 +110,20 @@ test("the request's executions and log lines show while it runs, and the call en
   }
 });
 
-test("Stop ends a stream where it is: what arrived is kept, and the state says stopped", async () => {
+test("Stop ends a stream where it is: what arrived is kept, and the state says stopped", { timeout: 30_000 }, async () => {
   const controller = new AbortController();
   let tokens = 0;
-  const { response } = await sendRequest(server.site.url, events(3), server.runtime.logs, {
+  const { response } = await sendRequest(server().site.url, events(3), server().runtime.logs, {
     signal: controller.signal,
     onChunk: (recorder) => {
       tokens += recorder.delta().events.length;
-      if (tokens === 3) void atGate().then(() => controller.abort());
+      if (tokens === 3)
+        void gate()
+          .reached()
+          .then(() => controller.abort());
     },
   });
-  openGate();
+  gate().open();
   const stream = response.stream!;
   assert.equal(stream.state, "stopped");
   assert.deepEqual(
@@ -174,7 +136,7 @@ test("Stop ends a stream where it is: what arrived is kept, and the state says s
 test("Stop before the head arrives fails the request as stopped", async () => {
   const controller = new AbortController();
   controller.abort();
-  await assert.rejects(sendRequest(server.site.url, events(1), server.runtime.logs, { signal: controller.signal }), {
+  await assert.rejects(sendRequest(server().site.url, events(1), server().runtime.logs, { signal: controller.signal }), {
     name: "RequestStopped",
     message: "Stopped before the response arrived.",
   });
@@ -182,15 +144,15 @@ test("Stop before the head arrives fails the request as stopped", async () => {
 
 test("a body with a Content-Length is not a stream; a chunked text body is, without events", async () => {
   const json = await sendRequest(
-    server.site.url,
+    server().site.url,
     { method: "POST", routePath: "/increment", pathRest: "", query: "name=stream", headers: [], body: "" },
-    server.runtime.logs,
+    server().runtime.logs,
   );
   assert.equal(json.response.stream, undefined);
   const text = await sendRequest(
-    server.site.url,
+    server().site.url,
     { method: "GET", routePath: "/stream", pathRest: "", query: "", headers: [], body: "" },
-    server.runtime.logs,
+    server().runtime.logs,
   );
   const stream = text.response.stream!;
   assert.equal(stream.eventStream, false);

@@ -7,7 +7,7 @@
 // What the extension must show (its UI contract) is spelled out in the selectors and markers
 // below; a step whose feature is missing fails and says what it expected.
 import { after, before, describe, it } from "node:test";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, type WriteStream } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -496,12 +496,35 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     return lenses(title).nth(chosen);
   };
 
-  /** The "Send request" CodeLens of a route, found by its tooltip ("Send GET /x to …"): while the
-   *  editor reloads a changed http.ts, lenses found by position can be another route's. */
-  const sendRequestLens = async (routeKey: string): Promise<Locator> => {
+  /**
+   * Clicks the "Send request" CodeLens of a route until `sent` says the request went. The lens is
+   * found by its tooltip ("Send GET /x to …"): while the editor reloads a changed http.ts, lenses
+   * found by position can be another route's. And the click is repeated: a lens drawn just before
+   * VS Code asked for the lenses again runs nothing ("Actual command not found" in the console).
+   */
+  const clickSendRequest = async (routeKey: string, sent: () => Promise<boolean | string>): Promise<void> => {
     await openFile("convex/http.ts", "http.route");
     await page.keyboard.press("Control+Home");
-    return lenses("Send request").and(page.locator(`[title*="Send ${routeKey} "]`));
+    const lens = lenses("Send request").and(page.locator(`[title*="Send ${routeKey} "]`));
+    await eventually(
+      `Send request on ${routeKey} to send it`,
+      async () => {
+        await lens.click({ timeout: 30_000 });
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const result = await sent();
+          if (result === true || Date.now() > deadline) return result;
+          await sleep(200);
+        }
+      },
+      60_000,
+    );
+  };
+
+  /** Whether the last response the extension shows is of a request to `path` (after `since`). */
+  const lastResponseTo = (path: string, since?: string) => async (): Promise<boolean | string> => {
+    const marker = readMarker<{ path?: string; requestId?: string }>(markers, "last-response");
+    return (marker?.path?.includes(path) === true && marker.requestId !== since) || `last-response.json ${JSON.stringify(marker)}`;
   };
 
   step("Copy as cURL on POST /postMessage puts a curl line on the clipboard", async () => {
@@ -1047,7 +1070,7 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
 
   step("GET template: Send request on GET /getMessagesByAuthor fills in ?author= from the handler and answers 200", async () => {
     need("editor", "ready");
-    await (await sendRequestLens("GET /getMessagesByAuthor")).click({ timeout: 30_000 });
+    await clickSendRequest("GET /getMessagesByAuthor", lastResponseTo("/getMessagesByAuthor"));
     // The handler reads `url.searchParams.get("author")` and answers 400 without it.
     const marker = await waitForMarker<{ status?: number; method?: string; path?: string }>(
       markers,
@@ -1127,12 +1150,8 @@ http.route({
           (data) => data.state === "ready" && Array.isArray(data.routes) && data.routes.includes("GET /streamTokens"),
           60_000,
         );
-        await (await sendRequestLens("GET /streamTokens")).click({ timeout: 30_000 });
-        await eventually(
-          "the handler to wait at the gate (it has sent its first two events)",
-          async () => waiting.length > 0 || "no request at the gate yet",
-          30_000,
-        );
+        // The handler waits at the gate once it has sent its first two events.
+        await clickSendRequest("GET /streamTokens", async () => waiting.length > 0 || "no request at the gate yet");
         await eventually("the panel to show the first two events while the body still streams", async () => {
           const frame = await streamPanel();
           const state = await frame.locator("#stream").getAttribute("data-state", { timeout: 2_000 });
@@ -1224,6 +1243,37 @@ http.route({
     },
     180_000,
   );
+
+  step('convexLens.responsePanel: "perRoute" gives each route its own panel; the shared one stays', async () => {
+    need("editor", "ready");
+    const responseTabs = page.locator(".tabs-container .tab", { hasText: "Response: " });
+    const titles = async () =>
+      (await responseTabs.allTextContents()).map((text) => /Response: \S+ \S+/.exec(text)?.[0] ?? text.trim()).sort();
+    const before = await titles();
+    assertEqual(before.length, 1, `response tabs before the setting (${before.join(" | ")})`);
+    const settings = join(workspace, ".vscode", "settings.json");
+    mkdirSync(join(workspace, ".vscode"), { recursive: true });
+    writeFileSync(settings, JSON.stringify({ "convexLens.responsePanel": "perRoute" }, null, 2));
+    try {
+      // The setting is read at each send; VS Code reads the changed file on its own time, so a
+      // send may still go to the shared panel: send until one opens its own.
+      const shownTitles = async () => (await titles()).join(" | ");
+      await clickSendRequest("GET /getMessagesByAuthor", async () => (await titles()).length === 2 || shownTitles());
+      // The shared panel shows whichever route went to it last; the new one is GET's own.
+      const two = await titles();
+      if (!two.includes("Response: GET /getMessagesByAuthor"))
+        throw new Error(`expected a tab "Response: GET /getMessagesByAuthor"; got ${two.join(" | ")}`);
+      const expected = [...two, "Response: POST /postMessage"].sort().join(" | ");
+      await clickSendRequest("POST /postMessage", async () => (await shownTitles()) === expected || shownTitles());
+      // Sending again reuses the route's own panel.
+      await eventually("POST /postMessage's answer", lastResponseTo("/postMessage"), 30_000);
+      const previous = readMarker<{ requestId?: string }>(markers, "last-response")?.requestId;
+      await clickSendRequest("POST /postMessage", lastResponseTo("/postMessage", previous));
+      assertEqual(await shownTitles(), expected, "response tabs after sending POST /postMessage again");
+    } finally {
+      rmSync(join(workspace, ".vscode"), { recursive: true, force: true });
+    }
+  });
 });
 
 function assertEqual<T>(actual: T, expected: T, what: string): void {

@@ -8,8 +8,25 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   readonly onDidChangeCodeLenses = this.#changed.event;
   readonly #subscription: vscode.Disposable;
 
+  /** What the lenses show: a change of anything else (a route's last status) redraws nothing. */
+  #shown = "";
+
   constructor(private readonly index: RouteIndex) {
-    this.#subscription = index.onDidChange(() => this.#changed.fire());
+    this.#shown = this.#lensSignature();
+    // Only when the lenses would change: VS Code drops the commands of the lenses it replaces, so
+    // a click on a lens drawn just before a needless refresh (after every send) would do nothing.
+    this.#subscription = index.onDidChange(() => {
+      const signature = this.#lensSignature();
+      if (signature === this.#shown) return;
+      this.#shown = signature;
+      this.#changed.fire();
+    });
+  }
+
+  #lensSignature(): string {
+    return JSON.stringify(
+      this.index.routes.map((route) => [routeKey(route), route.source?.file, route.source?.line, route.source?.column]),
+    );
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {

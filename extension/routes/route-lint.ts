@@ -3,20 +3,17 @@
 // the `route({...})` calls found by route-source.ts, and the running router's list when there is
 // one (routes made by helpers take part as the "other" route of a finding).
 import type { RuntimeRoute } from "./route-model";
+import { scanRouteModules, type HandlerSource, type RouteCall, type ScannedModule } from "../../runtime/routes/route-source";
 import {
   importedNames,
   literalString,
   parseModule,
   propertyNamed,
-  scanRouteModules,
   topLevelValues,
   walk,
   type AstNode,
-  type HandlerSource,
   type ReadFile,
-  type RouteCall,
-  type ScannedModule,
-} from "../../runtime/routes/route-source";
+} from "../../runtime/routes/source-ast";
 
 /** 0-based, end exclusive, like a vscode.Range. */
 export interface LintRange {

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ACT_AS_NOTICE, type ActAsIdentity, type PanelState } from "../../webview/protocol";
 import { isEditableRequest } from "../../webview/response/saved-state";
-import { openPanel, request, type PanelFixture } from "./webview-fixture";
+import { request, withPanel, type PanelFixture } from "./webview-fixture";
 
 const identity: ActAsIdentity = { enabled: true, subject: "user_1", name: "Ada", email: "ada@example.com", claims: '{"role":"admin"}' };
 
@@ -15,15 +15,6 @@ function errorState(overrides: Partial<PanelState["request"]> = {}): PanelState 
     target: "Local runtime — http://127.0.0.1:3311",
     message: "The runtime is stopped.",
   };
-}
-
-async function withPanel(run: (panel: PanelFixture) => Promise<void> | void) {
-  const panel = openPanel();
-  try {
-    await run(panel);
-  } finally {
-    await panel.close();
-  }
 }
 
 function choose(panel: PanelFixture, value: "anonymous" | "user") {

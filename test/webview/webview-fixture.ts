@@ -163,3 +163,16 @@ export function openPanel(options: { api?: VsCodeApiFake; timeoutMs?: number; an
     },
   };
 }
+
+/** Runs `run` on a fresh panel and closes it, whatever happens. */
+export async function withPanel(
+  run: (panel: PanelFixture) => Promise<void> | void,
+  options?: Parameters<typeof openPanel>[0],
+): Promise<void> {
+  const panel = openPanel(options);
+  try {
+    await run(panel);
+  } finally {
+    await panel.close();
+  }
+}

@@ -39,6 +39,7 @@ export function isPanelState(value: unknown): value is PanelState {
   if (!isObject(value) || !isEditableRequest(value.request) || typeof value.target !== "string") return false;
   if (value.kind === "loading") return true;
   if (value.kind === "error") return typeof value.message === "string";
+  if (value.kind === "idle") return typeof value.note === "string";
   if (value.kind !== "ready" || !isObject(value.response)) return false;
   const response = value.response;
   return (

@@ -2,7 +2,7 @@
 // index and its views, diagnostics, commands. Two disposal scopes: the extension's subscriptions,
 // and the session (which owns the runtime's servers and workers).
 import * as vscode from "vscode";
-import { findFunctionsDir } from "../runtime/loader/functions-dir";
+import { findFunctionsDir } from "../runtime";
 import { readConfig, RESTART_SETTINGS } from "./config";
 import { RuntimeSession } from "./runtime-session";
 import { StatusItem } from "./status-item";

@@ -2,9 +2,9 @@
 // User code runs in the runtime's worker threads, never on the extension host's thread.
 import * as vscode from "vscode";
 import { resolve } from "node:path";
-import { startServing, type Serving } from "../runtime/serve";
-import type { RuntimeState } from "../runtime/host/runtime";
-import type { PersistencePart } from "../runtime/host/persistence-health";
+import { startServing, type Serving } from "../runtime";
+import type { RuntimeState } from "../runtime";
+import type { PersistencePart } from "../runtime";
 import type { LensConfig } from "./config";
 
 export type SessionState = RuntimeState | { kind: "stopped" } | { kind: "failed"; message: string };

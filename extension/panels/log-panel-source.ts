@@ -4,7 +4,7 @@
 // does). The snapshot is closed before the runtime runs again.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { LogStore } from "../../runtime/logs/log-store";
+import { LogStore } from "../../runtime";
 import type { LogsSourceView } from "../../webview/protocol";
 import type { LogPanelSource } from "./log-panel-controller";
 

@@ -1,7 +1,7 @@
 // The executions of one request while it runs: every start, log line and end the log store
 // records under its request id, gathered at most every `intervalMs` into the call tree the
 // panel's Logs tab shows. No vscode.
-import type { LogStore, LogStoreEvent } from "../../runtime/logs/log-store";
+import type { LogStore, LogStoreEvent } from "../../runtime";
 import type { ExecutionView } from "../../webview/protocol";
 import { executionsOf } from "./send-request";
 

@@ -2,7 +2,7 @@
 // request has started so far, then (for a body that streams) the response with its stream, grown
 // by `live` messages, then the final state. Stop aborts it. No vscode: the panel posts what this
 // hands it, and the tests read the same messages.
-import type { LogStore } from "../../runtime/logs/log-store";
+import type { LogStore } from "../../runtime";
 import type { EditableRequest, ExecutionView, HostMessage, PanelState, ResponseView } from "../../webview/protocol";
 import { watchExecutions } from "./live-executions";
 import { RequestError } from "./request-builder";

@@ -1,5 +1,5 @@
 // Builds the request for a route and turns it into a URL or a curl line. Pure, no vscode.
-import type { ParamRead, RequestReads } from "../../runtime/routes/route-source";
+import type { ParamRead, RequestReads } from "../../runtime";
 import type { EditableRequest } from "../../webview/protocol";
 import type { RouteEntry } from "../routes/route-model";
 

@@ -3,7 +3,7 @@
 // same request is already there. The origin is the `{{site}}` variable so a file works against
 // any target. Pure, no vscode.
 import type { EditableRequest } from "../../webview/protocol";
-import { parseHttpFile, serializeHttpFile, serializeRequest, type HttpRequestToWrite } from "../../runtime/http-files/http-file";
+import { parseHttpFile, serializeHttpFile, serializeRequest, type HttpRequestToWrite } from "../../runtime";
 import { hasBody, requestHeaders, requestPath } from "./request-builder";
 
 /** `POST /postMessage` → `post-postMessage`; `GET /messages/*` → `get-messages`; `GET /` → `get-root`. */

@@ -2,9 +2,9 @@
 // headers, body classified for display) and every execution and log line recorded under its
 // request id. No vscode: the panel host and the tests both use it.
 import { randomBytes } from "node:crypto";
-import type { LogStore } from "../../runtime/logs/log-store";
-import { isEventStream } from "../../runtime/http-files/event-stream";
-import { joinChunks } from "../../runtime/shared/join-chunks";
+import type { LogStore } from "../../runtime";
+import { isEventStream } from "../../runtime";
+import { joinChunks } from "../../runtime";
 import type { EditableRequest, ExecutionView, ResponseView, StreamView } from "../../webview/protocol";
 import { hasBody, requestHeaders, requestUrl } from "./request-builder";
 import { StreamRecorder } from "./stream-recorder";

@@ -1,7 +1,7 @@
 // Records a streamed body as it arrives: each chunk with its offset and text, the events of a
 // `text/event-stream` body, the bytes so far. It hands out what is new since it was last asked
 // (for the panel's live view) and the whole stream at the end. Pure, no vscode.
-import { EventStreamParser } from "../../runtime/http-files/event-stream";
+import { EventStreamParser } from "../../runtime";
 import type { StreamChunkView, StreamDeltaView, StreamEventView, StreamView } from "../../webview/protocol";
 
 /** What the panel lists; later chunks and events are counted, and the body stays downloadable. */

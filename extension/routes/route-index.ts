@@ -3,10 +3,10 @@
 // loaded, plus the last status seen for each route. CodeLens and tree only render this.
 import * as vscode from "vscode";
 import { readFileSync } from "node:fs";
-import { findHttpFile } from "../../runtime/loader/functions-dir";
+import { findHttpFile } from "../../runtime";
 import type { RuntimeSession } from "../runtime-session";
-import { findRouteSources, type RouteSourceResult, type SourceRoute } from "../../runtime/routes/route-source";
-import type { RouteInfo } from "../../runtime/shared/protocol";
+import { findRouteSources, type RouteSourceResult, type SourceRoute } from "../../runtime";
+import type { RouteInfo } from "../../runtime";
 import { joinRoutes, routeKey, type RouteEntry } from "./route-model";
 
 export class RouteIndex implements vscode.Disposable {

@@ -1,19 +1,13 @@
 // Route lint: problems in http.ts that the router throws on at load time (in its own words, from
-// convex/src/server/router.ts) or that only show up later in a browser. Pure (no vscode): it reads
+// convex/src/server/router.ts) or that only show up later in a browser. The extension shows the findings as diagnostics. It reads
 // the `route({...})` calls found by route-source.ts, and the running router's list when there is
 // one (routes made by helpers take part as the "other" route of a finding).
-import type { RuntimeRoute } from "./route-model";
-import { scanRouteModules, type HandlerSource, type RouteCall, type ScannedModule } from "../../runtime/routes/route-source";
-import {
-  importedNames,
-  literalString,
-  parseModule,
-  propertyNamed,
-  topLevelValues,
-  walk,
-  type AstNode,
-  type ReadFile,
-} from "../../runtime/routes/source-ast";
+import type { RouteInfo } from "../shared/protocol";
+import { scanRouteModules, type HandlerSource, type RouteCall, type ScannedModule } from "./route-source";
+import { importedNames, literalString, parseModule, propertyNamed, topLevelValues, walk, type AstNode, type ReadFile } from "./source-ast";
+
+/** A route of the running router, as the lint compares it with the declared ones. */
+type RuntimeRoute = Pick<RouteInfo, "method" | "path" | "kind">;
 
 /** 0-based, end exclusive, like a vscode.Range. */
 export interface LintRange {

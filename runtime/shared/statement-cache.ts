@@ -38,6 +38,13 @@ export class StatementCache {
     });
   }
 
+  /** Steps through the rows (values in column order) until `visit` returns false. */
+  each(sql: string, params: SqlValue[], visit: (row: SqlValue[]) => boolean): void {
+    this.#use(sql, params, (statement) => {
+      while (statement.step()) if (!visit(statement.get())) return;
+    });
+  }
+
   /** Frees every statement; call before closing the database. */
   free(): void {
     for (const statement of this.#statements.values()) statement.free();

@@ -58,6 +58,8 @@ export interface SchemaInfo {
     /** Indexes declared with `.staged()`: defined but not queryable ("Index … is currently staged"). */
     stagedDbIndexes?: Array<{ indexDescriptor: string; fields: string[] }>;
     searchIndexes?: Array<{ indexDescriptor: string; searchField: string; filterFields: string[] }>;
+    /** Search indexes declared with `staged: true`: not built, not queryable. */
+    stagedSearchIndexes?: Array<{ indexDescriptor: string; searchField: string; filterFields: string[] }>;
     documentType: JSONValue | null;
   }>;
 }

@@ -2,19 +2,20 @@
 // runs first (the script does it), so dist/cli.js is current. Never part of `npm test`.
 //
 //   npm run bench               all figures
-//   npm run bench -- logs http  only the groups named (http, reload, logs, components); RESULTS.md is still written
+//   npm run bench -- logs http  only the groups named (http, reload, logs, components, search); RESULTS.md is still written
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { largeTable, mutationQueryRoute, trivialRoute } from "./figures/http";
 import { componentCall } from "./figures/components";
 import { logStore } from "./figures/logs";
 import { hotReload, startup } from "./figures/reload";
+import { textSearch } from "./figures/search";
 import { newConvexTestApp } from "./lib/convex-test-app";
 import { describeMachine, loadAverage } from "./lib/machine";
 import { copyApp, REPO, removeScratch } from "./lib/processes";
 import { table, type Section } from "./lib/report";
 
-const GROUPS = ["http", "reload", "logs", "components"] as const;
+const GROUPS = ["http", "reload", "logs", "components", "search"] as const;
 
 function log(text: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
@@ -55,6 +56,10 @@ async function main(): Promise<void> {
     if (runs("logs")) {
       log("figure 7: log store");
       sections.push(await logStore());
+    }
+    if (runs("search")) {
+      log("figure 10: full-text search over 100,000 documents");
+      sections.push(await textSearch());
     }
   } finally {
     removeScratch();

@@ -48,15 +48,12 @@ function sameDefinition(def: SearchIndexDef, [, , searchField, filterFields]: De
 
 export class SearchIndexes implements WriteObserver {
   private byTable = new Map<number, SearchIndexDef[]>();
-  /** Bumped by every change to any search index (writes, rollbacks, schema): cached results go stale. */
-  generation = 0;
 
   constructor(private readonly sql: Sql) {
     this.reload();
   }
 
   reload(): void {
-    this.generation++;
     this.byTable.clear();
     const rows = this.sql.all("SELECT id, table_number, name, search_field, filter_fields FROM search_indexes ORDER BY id");
     for (const [id, tableNumber, name, searchField, filterFields] of rows) {
@@ -110,7 +107,6 @@ export class SearchIndexes implements WriteObserver {
   /** Keeps the indexes of the document's table up to date; `next` null is a delete. */
   written(tableNumber: number, id: string, previous: DocumentJSON | null, next: DocumentJSON | null): void {
     for (const def of this.indexes(tableNumber)) {
-      this.generation++;
       const before = previous ? documentTerms(def, previous) : null;
       const after = next ? documentTerms(def, next) : null;
       if (!before) {
@@ -135,7 +131,6 @@ export class SearchIndexes implements WriteObserver {
     ]);
     const def: SearchIndexDef = { id, tableNumber, name, searchField, filterFields: [...filterFields] };
     this.byTable.set(tableNumber, [...this.indexes(tableNumber), def]);
-    this.generation++;
     return def;
   }
 
@@ -148,7 +143,6 @@ export class SearchIndexes implements WriteObserver {
       def.tableNumber,
       this.indexes(def.tableNumber).filter((other) => other.id !== def.id),
     );
-    this.generation++;
   }
 
   /** Indexes the table's documents, oldest first (the numbers follow creation order). */

@@ -28,6 +28,8 @@ export interface LogEntry {
   tables?: Array<[string, number]>;
   /** After a schema change: every declared index, [table number, name, key fields]. */
   indexes?: Array<[number, string, string[]]>;
+  /** After a schema change: every declared search index, [table number, name, search field, filter fields]. */
+  searchIndexes?: Array<[number, string, string, string[]]>;
   /** Documents written, whole: [id, table number, creation time, JSON]. */
   puts?: Array<[string, number, number, string]>;
   /** Documents deleted. */

@@ -27,6 +27,8 @@ export interface SchemaInfo {
     vectorIndexes?: VectorIndexSchema[];
     /** Vector indexes declared with `.staged()`: defined but not searchable. */
     stagedVectorIndexes?: VectorIndexSchema[];
+    /** Search indexes declared with `staged: true`: not built, not queryable. */
+    stagedSearchIndexes?: Array<{ indexDescriptor: string; searchField: string; filterFields: string[] }>;
     documentType: JSONValue | null;
   }>;
 }

@@ -5,7 +5,8 @@
 // Files tabs own theirs (data-tab.ts, files-tab.ts).
 import { createUi, setHidden } from "../components";
 import type { HostBridge, HostRequest } from "../host-bridge";
-import type { ActAsIdentity, CronEntryView, FunctionEntryView, FunctionsPanelState, RunResultView } from "../protocol";
+import type { ActAsIdentity } from "../protocol/core";
+import type { CronEntryView, FunctionEntryView, FunctionsPanelState, RunResultView } from "../protocol/functions";
 import { cloneIdentity, isDevTokenView } from "../auth/act-as-editor";
 import type { OpenSource } from "../response/linked-text";
 import { cronKey, cronListView, type CronRunState } from "./cron-list-view";

@@ -2,7 +2,8 @@
 // Run button, and the outcome of the last run: its value or its error as Convex shows it, how long
 // it took, and the log lines of everything it called.
 import { setDisabled, setHidden, type Ui } from "../components";
-import type { ActAsIdentity, FunctionEntryView, RunResultView } from "../protocol";
+import type { ActAsIdentity } from "../protocol/core";
+import type { FunctionEntryView, RunResultView } from "../protocol/functions";
 import { actAsEditor } from "../auth/act-as-editor";
 import { linkedText, type OpenSource } from "../response/linked-text";
 import { logsView } from "../response/logs-view";

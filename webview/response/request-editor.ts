@@ -2,7 +2,8 @@
 // path, the query, the headers and (for methods with a body) the body can change before Send.
 // The editor owns its DOM between renders so typing never loses focus; it reports every edit.
 import { focusAtEnd, setDisabled, setHidden, type Child, type Ui, type ValueElement } from "../components";
-import type { ActAsIdentity, EditableRequest } from "../protocol";
+import type { ActAsIdentity } from "../protocol/core";
+import type { EditableRequest } from "../protocol/response";
 import { actAsEditor, cloneIdentity } from "../auth/act-as-editor";
 
 /** The methods the host sends a body with (extension/requests/request-builder.ts `hasBody`). */

@@ -1,7 +1,7 @@
 // Every command in one table of small factories `(ctx) => handler`. A command that needs the
 // runtime explains why it cannot run instead of throwing.
 import * as vscode from "vscode";
-import type { EditableRequest } from "../webview/protocol";
+import type { EditableRequest } from "../webview/protocol/response";
 import { defaultRequest, requestUrl, toCurl, RequestError } from "./requests/request-builder";
 import { routeKey, type RouteEntry } from "./routes/route-model";
 import type { RouteIndex } from "./routes/route-index";

@@ -23,7 +23,7 @@ import {
   runForInspector,
 } from "../../runtime";
 import type { JSONValue } from "../../runtime";
-import type { FunctionsPanelState, FunctionsReplies, FunctionsRequest, FunctionsRuntimeView } from "../../webview/protocol";
+import type { FunctionsPanelState, FunctionsReplies, FunctionsRequest, FunctionsRuntimeView } from "../../webview/protocol/functions";
 import { executionsOf } from "../requests/send-request";
 import type { SessionState } from "../runtime-session";
 

@@ -22,14 +22,8 @@ import {
   type LogReader,
   type LogRow,
 } from "../../runtime";
-import {
-  isLogsRequest,
-  type HostMessage,
-  type LogsReplies,
-  type LogsRequest,
-  type LogsSourceView,
-  type WebviewMessage,
-} from "../../webview/protocol";
+import { isLogsRequest, type LogsReplies, type LogsRequest, type LogsSourceView } from "../../webview/protocol/logs";
+import type { HostMessage, WebviewMessage } from "../../webview/protocol/messages";
 import {
   cursorFromView,
   cursorView,

@@ -4,7 +4,7 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { LOG_LEVELS } from "../../runtime";
 import { UDF_TYPES, type LogCursor, type LogFilter, type LogPage, type LogRow, type RequestTrace } from "../../runtime";
-import type { DrilldownExecutionView, LogCursorView, LogPageView, LogRowView, RequestDrilldownView } from "../../webview/protocol";
+import type { DrilldownExecutionView, LogCursorView, LogPageView, LogRowView, RequestDrilldownView } from "../../webview/protocol/logs";
 
 /** Rows per page the panel may ask for. */
 export const MAX_PAGE_LIMIT = 500;

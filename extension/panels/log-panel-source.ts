@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { LogStore } from "../../runtime";
-import type { LogsSourceView } from "../../webview/protocol";
+import type { LogsSourceView } from "../../webview/protocol/logs";
 import type { LogPanelSource } from "./log-panel-controller";
 
 /** What the tracker needs of the extension's RuntimeSession. */

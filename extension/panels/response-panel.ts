@@ -4,17 +4,9 @@
 // route's sends); response-panels.ts decides which panel a send goes to.
 import * as vscode from "vscode";
 import { decodeJwt } from "jose";
-import {
-  isWebviewMessage,
-  type ActAsIdentity,
-  type DevTokenView,
-  type EditableRequest,
-  type HistoryEntryView,
-  type HostMessage,
-  type PanelState,
-  type ResponseView,
-  type WebviewMessage,
-} from "../../webview/protocol";
+import type { ActAsIdentity, DevTokenView } from "../../webview/protocol/core";
+import type { EditableRequest, HistoryEntryView, PanelState, ResponseView } from "../../webview/protocol/response";
+import { isWebviewMessage, type HostMessage, type WebviewMessage } from "../../webview/protocol/messages";
 import type { SendResult } from "../requests/send-request";
 import { actAsTargetOf, signActAs, withActAs, type ActAsTarget } from "../requests/act-as";
 import { logsUnavailableNote, type Target } from "../targets/targets";

@@ -2,7 +2,7 @@
 // per route (convexLens.responsePanel: "perRoute"). Owns the panels and the history of sends that
 // they all show, and opens or resends a send of that history.
 import type * as vscode from "vscode";
-import type { EditableRequest } from "../../webview/protocol";
+import type { EditableRequest } from "../../webview/protocol/response";
 import type { SendHistory } from "../requests/send-history";
 import type { SendResult } from "../requests/send-request";
 import { routeKey, type RouteEntry } from "../routes/route-model";

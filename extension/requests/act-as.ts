@@ -3,7 +3,8 @@
 // target but the local runtime (its tokens are never valid elsewhere). Pure, no vscode.
 import type { DevIdentity } from "../../runtime";
 import { decodeJwt } from "jose";
-import type { ActAsIdentity, DevTokenView, EditableRequest } from "../../webview/protocol";
+import type { ActAsIdentity, DevTokenView } from "../../webview/protocol/core";
+import type { EditableRequest } from "../../webview/protocol/response";
 import type { Target } from "../targets/targets";
 import { RequestError } from "./request-builder";
 

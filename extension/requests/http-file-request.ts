@@ -2,7 +2,7 @@
 // request as the panel edits it. `{{site}}` is the current target's URL, whatever the file's
 // `@site` says, so one file works against every target; an absolute URL keeps only its path and
 // query for the same reason. Pure, no vscode.
-import type { EditableRequest } from "../../webview/protocol";
+import type { EditableRequest } from "../../webview/protocol/response";
 import { variablesFor, type HttpRequestEntry, type ParsedHttpFile } from "../../runtime";
 import { resolveVariables, type VariableSources } from "../../runtime";
 import type { RouteEntry } from "../routes/route-model";

@@ -2,7 +2,7 @@
 // records under its request id, gathered at most every `intervalMs` into the call tree the
 // panel's Logs tab shows. No vscode.
 import type { LogStore, LogStoreEvent } from "../../runtime";
-import type { ExecutionView } from "../../webview/protocol";
+import type { ExecutionView } from "../../webview/protocol/core";
 import { executionsOf } from "./send-request";
 
 export const LIVE_LOGS_INTERVAL_MS = 100;

@@ -3,7 +3,9 @@
 // by `live` messages, then the final state. Stop aborts it. No vscode: the panel posts what this
 // hands it, and the tests read the same messages.
 import type { LogStore } from "../../runtime";
-import type { EditableRequest, ExecutionView, HostMessage, PanelState, ResponseView } from "../../webview/protocol";
+import type { ExecutionView } from "../../webview/protocol/core";
+import type { EditableRequest, PanelState, ResponseView } from "../../webview/protocol/response";
+import type { HostMessage } from "../../webview/protocol/messages";
 import { watchExecutions } from "./live-executions";
 import { RequestError } from "./request-builder";
 import { newRequestId, RequestStopped, sendRequest, type ResponseHead, type SendResult } from "./send-request";

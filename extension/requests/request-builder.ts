@@ -1,6 +1,6 @@
 // Builds the request for a route and turns it into a URL or a curl line. Pure, no vscode.
 import type { ParamRead, RequestReads } from "../../runtime";
-import type { EditableRequest } from "../../webview/protocol";
+import type { EditableRequest } from "../../webview/protocol/response";
 import type { RouteEntry } from "../routes/route-model";
 
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH"]);

@@ -2,7 +2,7 @@
 // where, and how it went are kept in the workspace state (they survive a reload); the responses
 // themselves only for this window's life, within a memory budget. No vscode: the store is a
 // Memento-like pair of functions, so the tests use a Map.
-import type { EditableRequest, HistoryEntryView, ResponseView } from "../../webview/protocol";
+import type { EditableRequest, HistoryEntryView, ResponseView } from "../../webview/protocol/response";
 import { requestPath } from "./request-builder";
 
 export const HISTORY_LIMIT = 50;

@@ -9,7 +9,7 @@ import { evaluateAssertion } from "../../runtime";
 import { parseHttpFile, requestAtLine } from "../../runtime";
 import { evaluateJsInVm } from "../../runtime";
 import { VariableError } from "../../runtime";
-import type { EditableRequest } from "../../webview/protocol";
+import type { EditableRequest } from "../../webview/protocol/response";
 import { writeMarker } from "../e2e-markers";
 import type { RouteEntry } from "../routes/route-model";
 import type { Target } from "../targets/targets";

@@ -5,7 +5,8 @@ import { randomBytes } from "node:crypto";
 import type { LogStore } from "../../runtime";
 import { isEventStream } from "../../runtime";
 import { joinChunks } from "../../runtime";
-import type { EditableRequest, ExecutionView, ResponseView, StreamView } from "../../webview/protocol";
+import type { ExecutionView } from "../../webview/protocol/core";
+import type { EditableRequest, ResponseView, StreamView } from "../../webview/protocol/response";
 import { hasBody, requestHeaders, requestUrl } from "./request-builder";
 import { StreamRecorder } from "./stream-recorder";
 

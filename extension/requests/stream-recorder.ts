@@ -2,7 +2,7 @@
 // `text/event-stream` body, the bytes so far. It hands out what is new since it was last asked
 // (for the panel's live view) and the whole stream at the end. Pure, no vscode.
 import { EventStreamParser } from "../../runtime";
-import type { StreamChunkView, StreamDeltaView, StreamEventView, StreamView } from "../../webview/protocol";
+import type { StreamChunkView, StreamDeltaView, StreamEventView, StreamView } from "../../webview/protocol/response";
 
 /** What the panel lists; later chunks and events are counted, and the body stays downloadable. */
 export const STREAM_LIMITS = { chunks: 2000, events: 2000, textChars: 2 * 1024 * 1024 };

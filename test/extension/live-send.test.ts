@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gatedEvents } from "../helpers/gate";
 import { LiveSend, type LiveSendMessage } from "../../extension/requests/live-send";
-import type { EditableRequest, PanelState, StreamEventView } from "../../webview/protocol";
+import type { EditableRequest, PanelState, StreamEventView } from "../../webview/protocol/response";
 
 const { server, gate, events } = gatedEvents();
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { parseHttpFile } from "../../runtime/http-files/http-file";
 import { appendRequest, httpFileName, routeSlug, toSavedRequest } from "../../extension/requests/saved-request";
 import { mapRequestsConfig } from "../../extension/config-mapping";
-import type { EditableRequest } from "../../webview/protocol";
+import type { EditableRequest } from "../../webview/protocol/response";
 
 const post: EditableRequest = {
   method: "POST",

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { HISTORY_KEY, SendHistory, type HistoryEntry, type HistoryStore } from "../../extension/requests/send-history";
-import type { ResponseView } from "../../webview/protocol";
+import type { ResponseView } from "../../webview/protocol/response";
 
 class MapStore implements HistoryStore {
   readonly values = new Map<string, unknown>();

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { gatedEvents } from "../helpers/gate";
 import { newRequestId, sendRequest } from "../../extension/requests/send-request";
 import { watchExecutions } from "../../extension/requests/live-executions";
-import type { ExecutionView, StreamEventView } from "../../webview/protocol";
+import type { ExecutionView } from "../../webview/protocol/core";
+import type { StreamEventView } from "../../webview/protocol/response";
 
 const { server, gate, events } = gatedEvents();
 

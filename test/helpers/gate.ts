@@ -3,7 +3,7 @@
 // decides when a stream ends: after it saw what had to arrive first, without timing.
 import { createServer, type ServerResponse } from "node:http";
 import { after, before } from "node:test";
-import type { EditableRequest } from "../../webview/protocol";
+import type { EditableRequest } from "../../webview/protocol/response";
 import { serveFixture, type FixtureServer } from "./serve-fixture";
 
 export interface Gate {

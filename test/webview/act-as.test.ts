@@ -2,7 +2,8 @@
 // the request for the host to sign; "Copy token" asks the host; the notice names the dev issuer.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ACT_AS_NOTICE, type ActAsIdentity, type PanelState } from "../../webview/protocol";
+import { ACT_AS_NOTICE, type ActAsIdentity } from "../../webview/protocol/core";
+import type { PanelState } from "../../webview/protocol/response";
 import { isEditableRequest } from "../../webview/response/saved-state";
 import { request, withPanel, type PanelFixture } from "./webview-fixture";
 

@@ -1,7 +1,8 @@
 // The response panel in a test DOM: what each host state renders, and what the panel posts back.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { ExecutionView, PanelState } from "../../webview/protocol";
+import type { ExecutionView } from "../../webview/protocol/core";
+import type { PanelState } from "../../webview/protocol/response";
 import { VsCodeApiFake, flush, openPanel, ready, request, withPanel } from "./webview-fixture";
 
 const at = Date.UTC(2026, 0, 2, 3, 4, 5);

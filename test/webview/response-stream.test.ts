@@ -3,7 +3,8 @@
 // history of sends.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { ExecutionView, HistoryEntryView, PanelState, StreamView } from "../../webview/protocol";
+import type { ExecutionView } from "../../webview/protocol/core";
+import type { HistoryEntryView, PanelState, StreamView } from "../../webview/protocol/response";
 import { flush, ready, request, withPanel } from "./webview-fixture";
 
 const text = (element: Element | null) => element?.textContent ?? null;

@@ -3,7 +3,8 @@
 // tests read our own structure: ids, classes, text, attributes and the messages posted.
 import { Window } from "happy-dom";
 import { connectHost, type HostWindow } from "../../webview/host-bridge";
-import type { EditableRequest, HostMessage, PanelState, ResponseView } from "../../webview/protocol";
+import type { EditableRequest, PanelState, ResponseView } from "../../webview/protocol/response";
+import type { HostMessage } from "../../webview/protocol/messages";
 import { startResponsePanel } from "../../webview/response/response-panel";
 import { isResponseMemory } from "../../webview/response/saved-state";
 

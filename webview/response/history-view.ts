@@ -2,7 +2,7 @@
 // status or error, time and target. Open shows a send again (its response when the host kept
 // it); Send again repeats its request.
 import type { Ui } from "../components";
-import type { HistoryEntryView } from "../protocol";
+import type { HistoryEntryView } from "../protocol/response";
 import { formatDuration, formatTime, statusClass } from "./format";
 
 export interface HistoryActions {

@@ -5,7 +5,8 @@
 // in place: the stream's chunks and events, the executions in the Logs tab.
 import { createUi, setHidden, type Ui } from "../components";
 import { HostRequestError, type HostBridge, type HostEvent, type HostRequest } from "../host-bridge";
-import type { EditableRequest, ExecutionView, HistoryEntryView, PanelState, ResponseView } from "../protocol";
+import type { ExecutionView } from "../protocol/core";
+import type { EditableRequest, HistoryEntryView, PanelState, ResponseView } from "../protocol/response";
 import { bodyView } from "./body-view";
 import { historyToggle, historyView } from "./history-view";
 import { applyStreamDelta, streamView, type StreamHandle } from "./stream-view";

@@ -1,6 +1,6 @@
 // What the response panel keeps with setState so it comes back as it was after being hidden:
 // the host's last state, the request as the user is editing it, and the open tab.
-import type { EditableRequest, PanelState } from "../protocol";
+import type { EditableRequest, PanelState } from "../protocol/response";
 import { isActAsIdentity } from "../auth/act-as-editor";
 
 export const TAB_IDS = ["body", "headers", "logs", "request"] as const;

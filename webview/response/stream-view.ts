@@ -3,7 +3,7 @@
 // with its offset from the send. While the body streams, `append` adds what arrives in place
 // (no re-render: the list keeps its scroll position) and Stop is offered.
 import type { Ui } from "../components";
-import type { StreamChunkView, StreamDeltaView, StreamEventView, StreamView } from "../protocol";
+import type { StreamChunkView, StreamDeltaView, StreamEventView, StreamView } from "../protocol/response";
 import { formatBytes, formatJson } from "./format";
 
 export interface StreamHandle {

@@ -2,12 +2,13 @@
 // runs first (the script does it), so dist/cli.js is current. Never part of `npm test`.
 //
 //   npm run bench               all figures
-//   npm run bench -- logs http  only the groups named (http, reload, logs, components, vector); RESULTS.md is still written
+//   npm run bench -- logs http  only the groups named (http, reload, logs, components, vector, million); RESULTS.md is still written
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { largeTable, mutationQueryRoute, trivialRoute } from "./figures/http";
 import { componentCall } from "./figures/components";
 import { logStore } from "./figures/logs";
+import { millionDocuments } from "./figures/million";
 import { vectorSearch } from "./figures/vector";
 import { hotReload, startup } from "./figures/reload";
 import { newConvexTestApp } from "./lib/convex-test-app";
@@ -15,7 +16,7 @@ import { describeMachine, loadAverage } from "./lib/machine";
 import { copyApp, REPO, removeScratch } from "./lib/processes";
 import { table, type Section } from "./lib/report";
 
-const GROUPS = ["http", "reload", "logs", "components", "vector"] as const;
+const GROUPS = ["http", "reload", "logs", "components", "vector", "million"] as const;
 
 function log(text: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
@@ -61,6 +62,10 @@ async function main(): Promise<void> {
       log("figure 10: vector search over 100,000 vectors of 1,536 dimensions");
       sections.push(await vectorSearch(log));
     }
+    if (runs("million")) {
+      log("figure 11: 1,000,000 documents (start, memory, index query)");
+      sections.push(await millionDocuments(copyApp(join(REPO, "bench", "app"), "app-1m"), log));
+    }
   } finally {
     removeScratch();
   }
@@ -81,6 +86,7 @@ async function main(): Promise<void> {
     "",
     ...sections.flatMap((s) => [`## ${s.title}`, "", table(s.rows), "", ...s.details.map((d) => `- ${d}`), ""]),
     readFileSync(join(REPO, "bench", "where-the-time-goes.md"), "utf8"),
+    readFileSync(join(REPO, "bench", "where-the-memory-goes.md"), "utf8"),
   ].join("\n");
   writeFileSync(join(REPO, "bench", "RESULTS.md"), text);
   process.stdout.write(`${table(sections.flatMap((s) => s.rows))}\n\nwrote bench/RESULTS.md in ${seconds.toFixed(0)} s\n`);

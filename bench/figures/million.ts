@@ -5,7 +5,7 @@
 // folder's data.sqlite, the app's schema applied as the runtime applies it, inserts in large
 // transactions, then close(), which writes the snapshot): the same files the runtime writes,
 // minutes faster than a thousand `items:seed` calls over HTTP.
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { mergeComponentSchemas } from "../../runtime/store/component-schemas";
 import { Store } from "../../runtime/store/sqlite-store";
@@ -43,17 +43,6 @@ async function seed(dataDir: string): Promise<{ seconds: number; fileMib: number
   return { seconds: (performance.now() - started) / 1000, fileMib: statSync(join(dataDir, "data.sqlite")).size / 2 ** 20 };
 }
 
-/** VmRSS of a child now, in MiB (VmHWM is its peak). */
-function rssMib(child: ServeChild): number | null {
-  try {
-    const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status);
-    return kb ? Number(kb[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
 /** 100 consecutive documents by `by_n`, each query a different range; every result is checked. */
 async function rangeLatencies(serve: ServeChild): Promise<number[]> {
   const times: number[] = [];
@@ -81,7 +70,7 @@ export async function millionDocuments(appDir: string, log: (text: string) => vo
     const serve = await startServe(appDir, { dataDir, startTimeoutMs: START_TIMEOUT_MS });
     try {
       starts.push(serve.listeningAt - serve.spawnedAt);
-      afterStart.push(rssMib(serve) ?? NaN);
+      afterStart.push(serve.rssMib() ?? NaN);
       latencies = await rangeLatencies(serve);
       peaks.push(serve.peakRssMib() ?? NaN);
     } finally {

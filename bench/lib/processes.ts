@@ -63,9 +63,18 @@ export class Child {
 
   /** Peak resident set size (VmHWM) in MiB, from /proc; null where /proc is missing. */
   peakRssMib(): number | null {
+    return this.#statusMib("VmHWM");
+  }
+
+  /** Resident set size now (VmRSS) in MiB; null where /proc is missing. */
+  rssMib(): number | null {
+    return this.#statusMib("VmRSS");
+  }
+
+  #statusMib(field: "VmHWM" | "VmRSS"): number | null {
     try {
       const status = readFileSync(`/proc/${this.pid}/status`, "utf8");
-      const kb = /VmHWM:\s+(\d+)\s+kB/.exec(status);
+      const kb = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status);
       return kb ? Number(kb[1]) / 1024 : null;
     } catch {
       return null;

@@ -2,14 +2,15 @@
 // runs first (the script does it), so dist/cli.js is current. Never part of `npm test`.
 //
 //   npm run bench               all figures
-//   npm run bench -- logs http  only the groups named (http, reload, logs, components, vector,
-//                               search); RESULTS.md keeps
-//                               the other figures from its previous run, marked with that run's date
+//   npm run bench -- logs http  only the groups named (http, reload, logs, components, vector, search,
+//                               million); RESULTS.md keeps the other figures from its previous run, marked
+//                               with that run's date. `million` runs only when named (it takes minutes).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { largeTable, mutationQueryRoute, trivialRoute } from "./figures/http";
 import { componentCall } from "./figures/components";
 import { logStore } from "./figures/logs";
+import { millionDocuments } from "./figures/million";
 import { vectorSearch } from "./figures/vector";
 import { hotReload, startup } from "./figures/reload";
 import { textSearch } from "./figures/search";
@@ -18,7 +19,9 @@ import { describeMachine, loadAverage } from "./lib/machine";
 import { copyApp, REPO, removeScratch } from "./lib/processes";
 import { table, type Section } from "./lib/report";
 
-const GROUPS = ["http", "reload", "logs", "components", "vector", "search"] as const;
+const GROUPS = ["http", "reload", "logs", "components", "vector", "search", "million"] as const;
+/** Groups that run only when named: each takes several minutes on its own. */
+const OPT_IN: ReadonlyArray<(typeof GROUPS)[number]> = ["million"];
 
 const RESULTS = join(REPO, "bench", "RESULTS.md");
 
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((w) => !(GROUPS as readonly string[]).includes(w));
   if (unknown.length > 0) throw new Error(`unknown group(s) ${unknown.join(", ")}; groups: ${GROUPS.join(", ")}`);
-  const runs = (group: (typeof GROUPS)[number]) => wanted.length === 0 || wanted.includes(group);
+  const runs = (group: (typeof GROUPS)[number]) => (wanted.length === 0 && !OPT_IN.includes(group)) || wanted.includes(group);
   const startedAt = new Date();
   const loadAtStart = loadAverage();
   const started = performance.now();
@@ -101,6 +104,10 @@ async function main(): Promise<void> {
       log("figure 11: full-text search over 100,000 documents");
       sections.push(await textSearch());
     }
+    if (runs("million")) {
+      log("figure 13: 1,000,000 documents (start, memory, index query)");
+      sections.push(await millionDocuments(copyApp(join(REPO, "bench", "app"), "app-1m"), log));
+    }
   } finally {
     removeScratch();
   }
@@ -134,6 +141,7 @@ async function main(): Promise<void> {
     "",
     ...written.flatMap((s) => [`## ${s.title}`, ...s.text]),
     readFileSync(join(REPO, "bench", "where-the-time-goes.md"), "utf8"),
+    readFileSync(join(REPO, "bench", "where-the-memory-goes.md"), "utf8"),
   ].join("\n");
   writeFileSync(RESULTS, text);
   process.stdout.write(`${table(sections.flatMap((s) => s.rows))}\n\nwrote bench/RESULTS.md in ${seconds.toFixed(0)} s\n`);

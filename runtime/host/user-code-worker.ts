@@ -93,6 +93,8 @@ export type UnclaimedRequest =
     };
 
 const SYNC_BUFFER_BYTES = 4 * 1024 * 1024;
+/** Each worker's V8 young generation (two semi-spaces and the new large-object space), in MiB. */
+const YOUNG_GENERATION_MB = 16;
 
 /** The worker's entry: the TypeScript source under tsx (tests), the bundled file in dist. */
 function workerEntry(): string {
@@ -156,7 +158,10 @@ export class UserCodeWorker {
       eval: entry.endsWith(".ts"),
       workerData: { control, syncBuffer, startPort, prewarm } satisfies WorkerBoot,
       transferList: [startPort],
-      resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb },
+      // The young generation would grow to 48 MiB (16 MiB semi-spaces) under load; what user code
+      // allocates per request dies young either way, so a third of that only means more, equally
+      // short, scavenges (bench/where-the-memory-goes.md).
+      resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       stdout: false,
       stderr: false,
     });

@@ -36,6 +36,7 @@ import type {
   StoredLogLine,
 } from "./log-store-types.js";
 import { allRows, firstRow, loadSqlJs, selectRows, type Row } from "./sql-js.js";
+import { releaseBuffer } from "../shared/release-buffer.js";
 import { StatementCache } from "../shared/statement-cache.js";
 
 export type * from "./log-store-types.js";
@@ -345,6 +346,8 @@ export class LogStore {
         this.#file,
         error,
       );
+    } finally {
+      releaseBuffer(bytes); // a copy of the whole log database, written (or not) by now
     }
     this.#retryMs = FIRST_RETRY_MS;
     if (this.#failing) {

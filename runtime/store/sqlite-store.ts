@@ -253,7 +253,7 @@ class Core implements TransactionHost {
   checkpointLocked(): void {
     if (!this.file || !this.dirty) return;
     try {
-      writeSnapshot(this.file, this.sql.db.export());
+      writeSnapshot(this.file, this.sql.db);
     } catch (error) {
       const failure = new DiskWriteError(
         `Convex Lens could not save the database file: ${diskProblem(error, snapshotTempFor(this.file))}. ` +

@@ -2,7 +2,7 @@
 // runs first (the script does it), so dist/cli.js is current. Never part of `npm test`.
 //
 //   npm run bench               all figures
-//   npm run bench -- logs http  only the groups named (http, reload, logs, components, vector); RESULTS.md is still written
+//   npm run bench -- logs http  only the groups named (http, reload, logs, components, vector, vscode); RESULTS.md is still written
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { largeTable, mutationQueryRoute, trivialRoute } from "./figures/http";
@@ -10,12 +10,13 @@ import { componentCall } from "./figures/components";
 import { logStore } from "./figures/logs";
 import { vectorSearch } from "./figures/vector";
 import { hotReload, startup } from "./figures/reload";
+import { vscodeFeel } from "./figures/vscode";
 import { newConvexTestApp } from "./lib/convex-test-app";
 import { describeMachine, loadAverage } from "./lib/machine";
 import { copyApp, REPO, removeScratch } from "./lib/processes";
 import { table, type Section } from "./lib/report";
 
-const GROUPS = ["http", "reload", "logs", "components", "vector"] as const;
+const GROUPS = ["http", "reload", "logs", "components", "vector", "vscode"] as const;
 
 function log(text: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
@@ -60,6 +61,10 @@ async function main(): Promise<void> {
     if (runs("vector")) {
       log("figure 10: vector search over 100,000 vectors of 1,536 dimensions");
       sections.push(await vectorSearch(log));
+    }
+    if (runs("vscode")) {
+      log("figure 11: a real VS Code (code-server + Chromium)");
+      sections.push(await vscodeFeel(log));
     }
   } finally {
     removeScratch();

@@ -6,21 +6,31 @@ import type { RouteIndex } from "./route-index";
 export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   readonly #changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.#changed.event;
-  readonly #subscription: vscode.Disposable;
+  readonly #subscriptions: vscode.Disposable[];
 
   /** What the lenses show: a change of anything else (a route's last status) redraws nothing. */
   #shown = "";
+  /** Provides (of route files) waiting for the runtime's reload: what they return is already the reloaded routes. */
+  #waiting = 0;
 
   constructor(private readonly index: RouteIndex) {
     this.#shown = this.#lensSignature();
-    // Only when the lenses would change: VS Code drops the commands of the lenses it replaces, so
-    // a click on a lens drawn just before a needless refresh (after every send) would do nothing.
-    this.#subscription = index.onDidChange(() => {
-      const signature = this.#lensSignature();
-      if (signature === this.#shown) return;
-      this.#shown = signature;
-      this.#changed.fire();
-    });
+    this.#subscriptions = [
+      // Only when the lenses would change: VS Code drops the commands of the lenses it replaces, so
+      // a click on a lens drawn just before a needless refresh (after every send) would do nothing.
+      index.onDidChange(() => {
+        const signature = this.#lensSignature();
+        if (signature === this.#shown) return;
+        this.#shown = signature;
+        if (this.#waiting === 0) this.#changed.fire();
+      }),
+      // VS Code asks for lenses at least 250 ms after it is told they changed. Told at the save, it
+      // asks while the runtime reloads, and the provide waits for the reload (not the reload for
+      // that delay): a new route's lens shows as soon as the route answers.
+      index.onDidSaveRouteFile(() => {
+        this.#changed.fire();
+      }),
+    ];
   }
 
   #lensSignature(): string {
@@ -29,7 +39,15 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     );
   }
 
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (this.index.declaresRoutes(document.uri.fsPath)) {
+      this.#waiting++;
+      try {
+        await this.index.settled();
+      } finally {
+        this.#waiting--;
+      }
+    }
     const lenses: vscode.CodeLens[] = [];
     for (const route of this.index.routes) {
       if (!route.source || route.source.file !== document.uri.fsPath) continue;
@@ -52,7 +70,7 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   }
 
   dispose(): void {
-    this.#subscription.dispose();
+    for (const subscription of this.#subscriptions) subscription.dispose();
     this.#changed.dispose();
   }
 }

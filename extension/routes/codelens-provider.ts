@@ -12,6 +12,9 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   #shown = "";
   /** Provides (of route files) waiting for the runtime's reload: what they return is already the reloaded routes. */
   #waiting = 0;
+  /** VS Code was told the lenses changed and has not asked since: its coming provide reads the
+   *  routes as they are then, and telling it again would only restart its delay. */
+  #told = false;
 
   constructor(private readonly index: RouteIndex) {
     this.#shown = this.#lensSignature();
@@ -22,15 +25,19 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
         const signature = this.#lensSignature();
         if (signature === this.#shown) return;
         this.#shown = signature;
-        if (this.#waiting === 0) this.#changed.fire();
+        if (this.#waiting === 0) this.#tell();
       }),
       // VS Code asks for lenses at least 250 ms after it is told they changed. Told at the save, it
       // asks while the runtime reloads, and the provide waits for the reload (not the reload for
       // that delay): a new route's lens shows as soon as the route answers.
-      index.onDidSaveRouteFile(() => {
-        this.#changed.fire();
-      }),
+      index.onDidSaveRouteFile(() => this.#tell()),
     ];
+  }
+
+  #tell(): void {
+    if (this.#told) return;
+    this.#told = true;
+    this.#changed.fire();
   }
 
   #lensSignature(): string {
@@ -41,6 +48,7 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     if (this.index.declaresRoutes(document.uri.fsPath)) {
+      this.#told = false;
       this.#waiting++;
       try {
         await this.index.settled();

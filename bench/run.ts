@@ -3,7 +3,7 @@
 //
 //   npm run bench               all figures
 //   npm run bench -- logs http  only the groups named (http, reload, logs, components, vector, search,
-//                               million); RESULTS.md keeps the other figures from its previous run, marked
+//                               vscode, million); RESULTS.md keeps the other figures from its previous run, marked
 //                               with that run's date. `million` runs only when named (it takes minutes).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,12 +14,13 @@ import { millionDocuments } from "./figures/million";
 import { vectorSearch } from "./figures/vector";
 import { hotReload, startup } from "./figures/reload";
 import { textSearch } from "./figures/search";
+import { vscodeFeel } from "./figures/vscode";
 import { newConvexTestApp } from "./lib/convex-test-app";
 import { describeMachine, loadAverage } from "./lib/machine";
 import { copyApp, REPO, removeScratch } from "./lib/processes";
 import { table, type Section } from "./lib/report";
 
-const GROUPS = ["http", "reload", "logs", "components", "vector", "search", "million"] as const;
+const GROUPS = ["http", "reload", "logs", "components", "vector", "search", "vscode", "million"] as const;
 /** Groups that run only when named: each takes several minutes on its own. */
 const OPT_IN: ReadonlyArray<(typeof GROUPS)[number]> = ["million"];
 
@@ -103,6 +104,10 @@ async function main(): Promise<void> {
     if (runs("search")) {
       log("figure 11: full-text search over 100,000 documents");
       sections.push(await textSearch());
+    }
+    if (runs("vscode")) {
+      log("figure 12: a real VS Code (code-server + Chromium)");
+      sections.push(await vscodeFeel(log));
     }
     if (runs("million")) {
       log("figure 13: 1,000,000 documents (start, memory, index query)");

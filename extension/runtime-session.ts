@@ -6,6 +6,7 @@ import { startServing, type Serving } from "../runtime";
 import type { RuntimeState } from "../runtime";
 import type { PersistencePart } from "../runtime";
 import type { LensConfig } from "./config";
+import { warmUpFetch } from "./requests/warm-fetch";
 
 export type SessionState = RuntimeState | { kind: "stopped" } | { kind: "failed"; message: string };
 
@@ -77,6 +78,7 @@ export class RuntimeSession implements vscode.Disposable {
       if (serving.runtime.persistence.problems.length > 0) this.#onPersistence();
       this.output.info(`Serving ${this.projectDir}: HTTP actions on ${serving.site.url}, API on ${serving.api.url}`);
       this.#setState(serving.runtime.state);
+      warmUpFetch(serving.api.url);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.output.error(message);

@@ -259,6 +259,11 @@ export class Runtime {
     return this.#lastBuildStartedAt;
   }
 
+  /** The reload under way (the watcher saw a save), if any: settles once its build serves or failed. */
+  get reloadUnderWay(): Promise<void> | null {
+    return this.#reloading;
+  }
+
   /** Builds and loads the project; on failure the previous build keeps serving. */
   reload(): Promise<void> {
     if (this.#reloading !== null) {

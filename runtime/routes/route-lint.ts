@@ -337,6 +337,9 @@ function corsFindings(declared: Declared[], runtimeRoutes: RuntimeRoute[] | null
  */
 class HeaderSearch {
   readonly #asts = new Map<string, AstNode | null>();
+  /** Each module's top-level names and imports, worked out once per lint: a handler names dozens
+   *  of identifiers, and resolving a module's imports reads the disk (it took most of the lint). */
+  readonly #scopes = new Map<AstNode, { local: Map<string, AstNode>; imported: Map<string, { file: string; name: string }> }>();
 
   constructor(private readonly read: ReadFile) {}
 
@@ -374,13 +377,24 @@ class HeaderSearch {
   }
 
   #resolve(name: string, file: string, ast: AstNode): Array<{ node: AstNode; file: string; ast: AstNode }> {
-    const local = topLevelValues(ast).get(name) ?? topLevelFunctions(ast).get(name);
+    const scope = this.#scope(file, ast);
+    const local = scope.local.get(name);
     if (local) return [{ node: local, file, ast }];
-    const imported = importedNames(ast, file, this.read).get(name);
+    const imported = scope.imported.get(name);
     if (!imported) return [];
     const other = this.#load(imported.file);
-    const value = other && (topLevelValues(other).get(imported.name) ?? topLevelFunctions(other).get(imported.name));
+    const value = other && this.#scope(imported.file, other).local.get(imported.name);
     return other && value ? [{ node: value, file: imported.file, ast: other }] : [];
+  }
+
+  #scope(file: string, ast: AstNode) {
+    let scope = this.#scopes.get(ast);
+    if (!scope) {
+      // A value wins over a function of the same name (the later entries of the map).
+      scope = { local: new Map([...topLevelFunctions(ast), ...topLevelValues(ast)]), imported: importedNames(ast, file, this.read) };
+      this.#scopes.set(ast, scope);
+    }
+    return scope;
   }
 
   #load(file: string): AstNode | null {

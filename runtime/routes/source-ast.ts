@@ -32,7 +32,25 @@ export function resolveImport(fromFile: string, specifier: string, read: ReadFil
   return null;
 }
 
-export function parseModule(file: string, text: string): { ast: Node | null; problem: SourceProblem | null } {
+type Parsed = { ast: Node | null; problem: SourceProblem | null };
+
+/** The last parse of each file. The extension reads http.ts for the lenses and again for the lint
+ *  on every edit, save and reload, mostly unchanged: a parse of the example's http.ts costs
+ *  10–100 ms of the extension host's thread. Nothing changes a parsed tree. */
+const lastParses = new Map<string, { text: string; parsed: Parsed }>();
+const KEPT_PARSES = 50;
+
+export function parseModule(file: string, text: string): Parsed {
+  const last = lastParses.get(file);
+  if (last?.text === text) return last.parsed;
+  const parsed = parseText(file, text);
+  lastParses.delete(file);
+  lastParses.set(file, { text, parsed });
+  if (lastParses.size > KEPT_PARSES) lastParses.delete(lastParses.keys().next().value!);
+  return parsed;
+}
+
+function parseText(file: string, text: string): Parsed {
   try {
     const ast = parse(text, {
       sourceType: "module",

@@ -23,6 +23,7 @@ import {
   type CodeServer,
   type E2eEnvironment,
 } from "./harness";
+import { eventually, focusWorkbench as focusWorkbenchOf, openFile as openFileIn } from "./workbench";
 
 // examples/chat/convex/http.ts declares these 7 routes (the pathPrefix one is checked by prefix,
 // so that the extension may spell it `/messages/` or `/messages/*`).
@@ -47,24 +48,6 @@ const hasAllRoutes = (routes: unknown): boolean =>
   routes.length === ROUTE_COUNT &&
   EXACT_ROUTES.every((route) => routes.includes(route)) &&
   routes.some((route) => typeof route === "string" && route.startsWith(PREFIX_ROUTE));
-
-/** Retries `check` until it returns true; on timeout fails with `expected` and the last detail. */
-async function eventually(expected: string, check: () => Promise<boolean | string>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let detail = "";
-  for (;;) {
-    try {
-      const result = await check();
-      if (result === true) return;
-      if (typeof result === "string") detail = result;
-    } catch (error) {
-      detail = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-    }
-    if (Date.now() > deadline)
-      throw new Error(`expected ${expected} within ${timeoutMs / 1000} s${detail ? `; last seen: ${detail}` : ""}`);
-    await sleep(200);
-  }
-}
 
 describe("Convex Lens in VS Code (code-server + Chromium)", () => {
   const timings = new Timings();
@@ -123,31 +106,7 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
   const lenses = (title: string): Locator =>
     page.locator(".editor-group-container.active .monaco-editor .codelens-decoration a", { hasText: title });
 
-  /** Focuses the editor of a workspace file: a click on its tab when it is open (keys pressed
-   *  while a webview has the focus go to the webview), else Quick Open (Control+P). */
-  const openFile = async (relativePath: string, expectedText: string): Promise<void> => {
-    const name = relativePath.split("/").pop()!;
-    const tab = page.locator(".tabs-container .tab", { hasText: name });
-    if ((await tab.count()) > 0) {
-      await tab.first().click();
-    } else {
-      await focusWorkbench();
-      await page.keyboard.press("Control+P");
-      const input = page.locator(".quick-input-widget .quick-input-box input");
-      await input.waitFor({ state: "visible", timeout: 15_000 });
-      await input.fill(relativePath);
-      await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor({ state: "visible", timeout: 15_000 });
-      await page.keyboard.press("Enter");
-    }
-    const group = page.locator(".editor-group-container.active");
-    await group.locator(".tab.active", { hasText: name }).waitFor({ state: "visible", timeout: 15_000 });
-    await group.locator(".monaco-editor .view-lines", { hasText: expectedText }).waitFor({ state: "visible", timeout: 15_000 });
-    await eventually(
-      `the editor of ${name} to have the keyboard focus`,
-      async () => page.evaluate(() => document.activeElement?.closest(".monaco-editor") != null),
-      10_000,
-    );
-  };
+  const openFile = (relativePath: string, expectedText: string): Promise<void> => openFileIn(page, relativePath, expectedText);
 
   /** The inner document of the webview that has `selector` (webviews are two nested iframes). */
   const webviewWith = async (selector: string, timeoutMs = 30_000): Promise<FrameLocator> => {
@@ -171,14 +130,7 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     return found!;
   };
 
-  /** Takes the keyboard focus away from a webview (its iframe keeps the keys to itself), so the
-   *  workbench's keybindings (F1, Control+P, Control+Shift+M) reach VS Code. */
-  const focusWorkbench = async (): Promise<void> => {
-    await page.evaluate(() => {
-      const active = document.activeElement;
-      if (active instanceof HTMLElement && active.tagName === "IFRAME") active.blur();
-    });
-  };
+  const focusWorkbench = (): Promise<void> => focusWorkbenchOf(page);
 
   const quickInput = (): Locator => page.locator(".quick-input-widget .quick-input-box input");
 

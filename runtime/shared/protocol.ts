@@ -2,7 +2,7 @@
 // Both sides import only types from here, so the worker bundle and the host bundle stay apart.
 import type { JSONValue } from "./wire-values";
 import type { AsyncCall, SyncCall } from "./host-ops";
-import type { CronSpec } from "../scheduler/cron-spec";
+import type { CronSpec } from "./cron-types";
 
 export type UdfType = "query" | "mutation" | "action" | "httpAction";
 export type Caller = "http" | "api" | "scheduler" | "cron" | "nested" | "cli" | "test";

@@ -8,12 +8,19 @@ import type { RouteInfo } from "../shared/protocol";
 import { findFunctionsDir, findHttpFile } from "../loader/functions-dir";
 import { findRouteSources } from "../routes/route-source";
 
-/** JSON fields each route's handler reads from `await request.json()`, by "METHOD path". */
-function jsonFieldsByRoute(projectDir: string): Map<string, string[]> {
-  const fields = new Map<string, string[]>();
+/** What a curl line fills in for a route: the JSON fields and the query parameters its handler reads. */
+interface RouteHints {
+  jsonFields: string[] | null;
+  /** A query string (no `?`), URL-encoded, so shell-safe inside single quotes. */
+  query: string;
+}
+
+/** The hints for each route whose handler is found in source, by "METHOD path". */
+function hintsByRoute(projectDir: string): Map<string, RouteHints> {
+  const hints = new Map<string, RouteHints>();
   const dirs = findFunctionsDir(projectDir);
   const httpFile = dirs.ok ? findHttpFile(dirs.functionsDir) : null;
-  if (!httpFile) return fields;
+  if (!httpFile) return hints;
   const read = (path: string): string | null => {
     try {
       return readFileSync(path, "utf8");
@@ -22,17 +29,20 @@ function jsonFieldsByRoute(projectDir: string): Map<string, string[]> {
     }
   };
   for (const route of findRouteSources(httpFile, read).routes) {
-    if (route.jsonFields) fields.set(`${route.method} ${route.path}`, route.jsonFields);
+    // A parameter the code compares with something gets that value, else its own name (as the
+    // extension's templates do): never empty, so a handler's `if (!x)` check passes.
+    const query = new URLSearchParams((route.reads?.query ?? []).map((param) => [param.name, param.example ?? param.name])).toString();
+    hints.set(`${route.method} ${route.path}`, { jsonFields: route.jsonFields, query });
   }
-  return fields;
+  return hints;
 }
 
 function samplePath(route: RouteInfo): string {
   return route.kind === "prefix" ? route.path.replace(/\*$/, "example") : route.path;
 }
 
-export function curlLine(siteUrl: string, route: RouteInfo, jsonFields: string[] | null = null): string {
-  const url = `'${siteUrl}${samplePath(route)}'`;
+export function curlLine(siteUrl: string, route: RouteInfo, jsonFields: string[] | null = null, query = ""): string {
+  const url = `'${siteUrl}${samplePath(route)}${query ? `?${query}` : ""}'`;
   switch (route.method) {
     case "GET":
       return `curl -i ${url}`;
@@ -94,12 +104,18 @@ export function describeReady(serving: Serving, projectDir: string): string {
     lines.push("", "This project has no convex/http.ts: every request gets 404, as on Convex.");
     return lines.join("\n");
   }
-  lines.push("", "Routes:");
-  for (const route of project.routes) lines.push(`  ${route.method.padEnd(7)} ${route.path}`);
-  lines.push("", "Try:");
-  const fields = jsonFieldsByRoute(projectDir);
-  for (const route of project.routes.slice(0, 6))
-    lines.push(`  ${curlLine(site.url, route, fields.get(`${route.method} ${route.path}`) ?? null)}`);
+  if (project.routes.length === 0) {
+    lines.push("", "Routes: none yet (add them with http.route(...) in convex/http.ts).");
+  } else {
+    lines.push("", "Routes:");
+    for (const route of project.routes) lines.push(`  ${route.method.padEnd(7)} ${route.path}`);
+    lines.push("", "Try:");
+    const hints = hintsByRoute(projectDir);
+    for (const route of project.routes.slice(0, 6)) {
+      const hint = hints.get(`${route.method} ${route.path}`);
+      lines.push(`  ${curlLine(site.url, route, hint?.jsonFields ?? null, hint?.query ?? "")}`);
+    }
+  }
   lines.push("", "Watching for changes. Ctrl+C stops and saves.");
   return lines.join("\n");
 }

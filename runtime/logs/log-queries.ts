@@ -395,8 +395,6 @@ export function selectLines(reader: LogReader, query: LineQuery): StoredLogLine[
     identifier: query.identifier,
     text: query.text,
   });
-  // normalizeFilter drops a filter that lists every level; an empty list still rules out all.
-  if (query.level?.length === 0) return [];
   const forward = query.before === undefined && query.after !== undefined;
   const sql = lineQuery(filter, {
     below: query.before,

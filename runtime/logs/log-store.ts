@@ -294,9 +294,7 @@ export class LogStore {
 
   /** Lines by request, execution, level, function or text (log-queries.ts builds the SQL). */
   queryLines(query: LineQuery): StoredLogLine[] {
-    this.#assertOpen();
-    this.#writeQueue();
-    return selectLines({ select: (sql, params) => selectRows(this.#db, sql, params) }, query);
+    return selectLines(this, query);
   }
 
   /** Called synchronously on every change; returns the unsubscribe function. */

@@ -52,7 +52,7 @@ export {
 export type { CronService } from "./scheduler/cron-service";
 
 // Routes: the routes declared in source, the requests their handlers expect, and the route lint.
-export { findRouteSources } from "./routes/route-source";
+export { findRouteSources, paramPlaceholder, queryTemplate } from "./routes/route-source";
 export type { ParamRead, RequestReads, RouteSourceResult, SourceRoute } from "./routes/route-source";
 export { lintHttpFile } from "./routes/route-lint";
 export type { LintCode, LintFinding, LintRange, LintRelated } from "./routes/route-lint";

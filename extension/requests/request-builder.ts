@@ -1,5 +1,5 @@
 // Builds the request for a route and turns it into a URL or a curl line. Pure, no vscode.
-import type { ParamRead, RequestReads } from "../../runtime";
+import { paramPlaceholder, queryTemplate, type RequestReads } from "../../runtime";
 import type { EditableRequest } from "../../webview/protocol/response";
 import type { RouteEntry } from "../routes/route-model";
 
@@ -34,19 +34,10 @@ const HEADER_EXAMPLES: Record<string, string> = {
   "x-forwarded-for": "127.0.0.1",
 };
 
-/** A value for a parameter the handler reads: what its code compares it with or parses, else its own name (never empty, so `if (!x)` passes). */
-function placeholder(read: ParamRead): string {
-  return read.example ?? read.name;
-}
-
-function queryTemplate(reads: RequestReads | null): string {
-  return new URLSearchParams((reads?.query ?? []).map((read) => [read.name, placeholder(read)])).toString();
-}
-
 function headersTemplate(reads: RequestReads | null): Array<{ name: string; value: string }> {
   return (reads?.headers ?? [])
     .filter((read) => !HEADERS_NOT_TEMPLATED.has(read.name.toLowerCase()))
-    .map((read) => ({ name: read.name, value: HEADER_EXAMPLES[read.name.toLowerCase()] ?? placeholder(read) }));
+    .map((read) => ({ name: read.name, value: HEADER_EXAMPLES[read.name.toLowerCase()] ?? paramPlaceholder(read) }));
 }
 
 /** The body as the handler reads it: JSON with the fields it destructures, a form with the fields it gets, text, bytes. */
@@ -55,7 +46,7 @@ function bodyTemplate(route: RouteEntry, reads: RequestReads | null): { contentT
   if (body?.kind === "form") {
     return {
       contentType: "application/x-www-form-urlencoded",
-      body: new URLSearchParams(body.fields.map((field) => [field.name, placeholder(field)])).toString(),
+      body: new URLSearchParams(body.fields.map((field) => [field.name, paramPlaceholder(field)])).toString(),
     };
   }
   if (body?.kind === "text" && !body.json) return { contentType: "text/plain", body: "hello" };

@@ -6,7 +6,7 @@ import type { CronJobSnapshot } from "../scheduler/cron-service";
 import { describeSchedule } from "../scheduler/cron-schedule";
 import type { RouteInfo } from "../shared/protocol";
 import { findFunctionsDir, findHttpFile } from "../loader/functions-dir";
-import { findRouteSources } from "../routes/route-source";
+import { findRouteSources, queryTemplate } from "../routes/route-source";
 
 /** What a curl line fills in for a route: the JSON fields and the query parameters its handler reads. */
 interface RouteHints {
@@ -29,10 +29,8 @@ function hintsByRoute(projectDir: string): Map<string, RouteHints> {
     }
   };
   for (const route of findRouteSources(httpFile, read).routes) {
-    // A parameter the code compares with something gets that value, else its own name (as the
-    // extension's templates do): never empty, so a handler's `if (!x)` check passes.
-    const query = new URLSearchParams((route.reads?.query ?? []).map((param) => [param.name, param.example ?? param.name])).toString();
-    hints.set(`${route.method} ${route.path}`, { jsonFields: route.jsonFields, query });
+    // The same query the extension's request templates fill in.
+    hints.set(`${route.method} ${route.path}`, { jsonFields: route.jsonFields, query: queryTemplate(route.reads) });
   }
   return hints;
 }

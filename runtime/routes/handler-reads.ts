@@ -33,6 +33,16 @@ export interface RequestReads {
   body: BodyRead | null;
 }
 
+/** A value for a parameter the handler reads: what its code compares it with or parses, else its own name (never empty, so `if (!x)` passes). */
+export function paramPlaceholder(read: ParamRead): string {
+  return read.example ?? read.name;
+}
+
+/** The query string (no `?`, URL-encoded) that fills every query parameter the handler reads. */
+export function queryTemplate(reads: RequestReads | null | undefined): string {
+  return new URLSearchParams((reads?.query ?? []).map((read) => [read.name, paramPlaceholder(read)])).toString();
+}
+
 /** What an identifier holds, as far as the reads are concerned. */
 type Binding =
   | { kind: "request" }

@@ -19,6 +19,7 @@ import {
 export type { ReadFile, SourceProblem } from "./source-ast";
 
 export type { BodyRead, ParamRead, RequestReads } from "./handler-reads";
+export { paramPlaceholder, queryTemplate } from "./handler-reads";
 
 type Node = AstNode;
 

@@ -1,12 +1,13 @@
 // Every command in one table of small factories `(ctx) => handler`. A command that needs the
 // runtime explains why it cannot run instead of throwing.
 import * as vscode from "vscode";
-import type { EditableRequest } from "../webview/protocol";
+import type { EditableRequest } from "../webview/protocol/response";
 import { defaultRequest, requestUrl, toCurl, RequestError } from "./requests/request-builder";
 import { routeKey, type RouteEntry } from "./routes/route-model";
 import type { RouteIndex } from "./routes/route-index";
 import type { RuntimeSession } from "./runtime-session";
-import { ResponsePanel } from "./panels/response-panel";
+import { ResponsePanels } from "./panels/response-panels";
+import { SendHistory } from "./requests/send-history";
 import { readConfig, readRequestsConfig } from "./config";
 import type { TargetSwitch } from "./targets/target-switch";
 import { exportTestFile, saveRequestFile } from "./requests/request-files";
@@ -75,7 +76,6 @@ async function askPathRest(route: RouteEntry, request: EditableRequest): Promise
 
 // biome-ignore lint/suspicious/noExplicitAny: each command takes what VS Code passes it (a tree item, a URI, nothing), as registerCommand types it.
 export function createCommands(ctx: CommandContext): Record<string, (...args: any[]) => unknown> {
-  const panels = new Map<string, ResponsePanel>();
   // One functions panel per window; it says itself when the runtime is stopped or untrusted.
   let functionsPanel: FunctionsPanel | null = null;
   ctx.extension.subscriptions.push({ dispose: () => functionsPanel?.dispose() });
@@ -125,51 +125,41 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
     }
   };
 
-  /** Opens (or reuses) the route's response panel and sends the request there. */
-  const showResponse = async (route: RouteEntry, request: EditableRequest): Promise<SendResult | undefined> => {
-    const key = routeKey(route);
-    let panel = panels.get(key);
-    if (!panel) {
-      panel = new ResponsePanel(
-        route,
-        request,
-        {
-          extensionUri: ctx.extension.extensionUri,
-          session: ctx.session!,
-          remember: (r, req) => void ctx.extension.workspaceState.update(MEMORY_PREFIX + routeKey(r), req),
-          onStatus: (r, status) => ctx.index.setLastStatus(r, status),
-          target: () => ctx.targets.current(),
-          attachDebugger,
-          saveRequest: (r, req, status) =>
-            saveRequestFile({
-              projectDir: ctx.targets.projectDir,
-              config: readRequestsConfig(),
-              siteUrl: siteUrl() ?? `http://127.0.0.1:${readConfig().sitePort}`,
-              route: r,
-              request: req,
-              status,
-            }),
-          exportTest: (r, req, response, target) =>
-            exportTestFile({
-              functionsDir: ctx.index.functionsDir,
-              projectDir: ctx.targets.projectDir,
-              route: r,
-              request: req,
-              response,
-              target,
-            }),
-        },
-        () => panels.delete(key),
-      );
-      panels.set(key, panel);
-    } else {
-      panel.reveal();
-    }
-    return panel.send(request).catch((error: unknown) => {
-      ctx.output.warn(`${key}: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    });
-  };
+  // The response panel(s) and the history of sends they show.
+  const responses = new ResponsePanels({
+    panel: {
+      extensionUri: ctx.extension.extensionUri,
+      session: ctx.session!,
+      remember: (r, req) => void ctx.extension.workspaceState.update(MEMORY_PREFIX + routeKey(r), req),
+      onStatus: (r, status) => ctx.index.setLastStatus(r, status),
+      target: () => ctx.targets.current(),
+      attachDebugger,
+      saveRequest: (r, req, status) =>
+        saveRequestFile({
+          projectDir: ctx.targets.projectDir,
+          config: readRequestsConfig(),
+          siteUrl: siteUrl() ?? `http://127.0.0.1:${readConfig().sitePort}`,
+          route: r,
+          request: req,
+          status,
+        }),
+      exportTest: (r, req, response, target) =>
+        exportTestFile({
+          functionsDir: ctx.index.functionsDir,
+          projectDir: ctx.targets.projectDir,
+          route: r,
+          request: req,
+          response,
+          target,
+        }),
+    },
+    history: new SendHistory(ctx.extension.workspaceState),
+    mode: () => readRequestsConfig().responsePanel,
+    findRoute: (key) => ctx.index.find(key),
+    warn: (message) => ctx.output.warn(message),
+  });
+  ctx.extension.subscriptions.push(responses);
+  const showResponse = (route: RouteEntry, request: EditableRequest): Promise<SendResult | undefined> => responses.show(route, request);
   /** Values typed for `.http` variables without one, for this window. */
   const prompted = new Map<string, string>();
 

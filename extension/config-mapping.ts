@@ -58,12 +58,14 @@ export function mapConfig(get: Getter): LensConfig {
   };
 }
 
-/** Settings of "Save request", read each time a request is saved (no restart). */
+/** Settings of the response panel and "Save request", read each time they are used (no restart). */
 export interface RequestsConfig {
   /** Relative to the project folder (convexLens.requestsFolder). */
   requestsFolder: string;
   /** Add `?? status == <status>` to saved requests (convexLens.saveStatusAssertion). */
   saveStatusAssertion: boolean;
+  /** One response panel reused for every route, or one per route (convexLens.responsePanel). */
+  responsePanel: "shared" | "perRoute";
 }
 
 export const DEFAULT_REQUESTS_FOLDER = "convex-requests";
@@ -73,5 +75,6 @@ export function mapRequestsConfig(get: Getter): RequestsConfig {
   return {
     requestsFolder: typeof folder === "string" && folder.trim() !== "" ? folder.trim() : DEFAULT_REQUESTS_FOLDER,
     saveStatusAssertion: get<boolean>("saveStatusAssertion", true) !== false,
+    responsePanel: get<unknown>("responsePanel", "shared") === "perRoute" ? "perRoute" : "shared",
   };
 }

@@ -2,7 +2,7 @@
 // index and its views, diagnostics, commands. Two disposal scopes: the extension's subscriptions,
 // and the session (which owns the runtime's servers and workers).
 import * as vscode from "vscode";
-import { findFunctionsDir } from "../runtime/loader/functions-dir";
+import { findFunctionsDir } from "../runtime";
 import { readConfig, RESTART_SETTINGS } from "./config";
 import { RuntimeSession } from "./runtime-session";
 import { StatusItem } from "./status-item";
@@ -29,6 +29,7 @@ function findProject(): { projectDir: string; functionsDir: string } | null {
 let activeSession: RuntimeSession | null = null;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const activatedAt = Date.now();
   const output = vscode.window.createOutputChannel("Convex Lens", { log: true });
   context.subscriptions.push(output);
   const project = findProject();
@@ -36,7 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     output.info("No Convex functions folder (convex/ or convex.json) in this workspace.");
     return;
   }
-  writeMarker("activated", { projectDir: project.projectDir });
+  writeMarker("activated", { projectDir: project.projectDir, at: activatedAt });
   const trusted = vscode.workspace.isTrusted;
   const session = trusted ? new RuntimeSession(project.projectDir, output, () => readConfig()) : null;
   activeSession = session;

@@ -2,19 +2,16 @@
 // User code runs in the runtime's worker threads, never on the extension host's thread.
 import * as vscode from "vscode";
 import { resolve } from "node:path";
-import { startServing, type Serving } from "../runtime/serve";
-import type { RuntimeState } from "../runtime/host/runtime";
-import type { PersistenceEvent, PersistencePart } from "../runtime/host/persistence-health";
-import { readEnvFiles } from "../runtime/host/env-files";
-import { formatErrorLine, formatLogLine } from "../runtime/logs/cli-format";
-import { watchProject, type ProjectWatcher } from "../runtime/loader/watch";
+import { startServing, type Serving } from "../runtime";
+import type { RuntimeState } from "../runtime";
+import type { PersistencePart } from "../runtime";
 import type { LensConfig } from "./config";
+import { warmUpFetch } from "./requests/warm-fetch";
 
 export type SessionState = RuntimeState | { kind: "stopped" } | { kind: "failed"; message: string };
 
 export class RuntimeSession implements vscode.Disposable {
   #serving: Serving | null = null;
-  #watcher: ProjectWatcher | null = null;
   #state: SessionState = { kind: "stopped" };
   #starting: Promise<void> | null = null;
   readonly #stateChanged = new vscode.EventEmitter<SessionState>();
@@ -59,7 +56,7 @@ export class RuntimeSession implements vscode.Disposable {
     this.#setState({ kind: "starting" });
     const config = this.config();
     try {
-      const env = readEnvFiles(config.envFiles.map((file) => resolve(this.projectDir, file)));
+      // The runtime prints to the output channel and reloads on save by itself.
       const serving = await startServing({
         projectDir: this.projectDir,
         port: config.sitePort,
@@ -69,33 +66,19 @@ export class RuntimeSession implements vscode.Disposable {
         devIssuer: config.devIssuer,
         allowedHosts: config.allowedHosts,
         allowedOrigins: config.allowedOrigins,
-        env,
+        envFiles: config.envFiles.map((file) => resolve(this.projectDir, file)),
+        watch: true,
+        log: this.output,
+        functionLog: this.output,
       });
       this.#serving = serving;
-      serving.runtime.events.listen({
-        onLog: (log, start) => start && this.output.info(formatLogLine(start.udfType, start.identifier, log.line)),
-        onEnd: (end, start) => {
-          if (start && end.error) {
-            this.output.error(
-              formatErrorLine(start.startedAt + end.durationMs, start.udfType, start.identifier, end.error.stack ?? end.error.message),
-            );
-          }
-        },
-      });
       serving.runtime.on("state", (state: RuntimeState) => this.#setState(state));
-      serving.runtime.on("notice", (text: string) => this.output.warn(text));
-      serving.runtime.on("persistence", (event: PersistenceEvent) => this.#persistenceEvent(event));
+      serving.runtime.on("persistence", () => this.#onPersistence());
       // Failures while it started (the schema's commit on a full disk) happened before we listened.
-      const [failing] = serving.runtime.persistence.problems;
-      if (failing) this.#persistenceEvent({ kind: "failed", ...failing });
-      // Reload on save of anything in the functions folder (schema.ts and auth.config.ts included).
-      this.#watcher = watchProject(this.projectDir, () => void serving.runtime.reload(), {
-        // Saves made while the first build ran count as changes too.
-        changedSince: serving.runtime.lastBuildStartedAt ?? undefined,
-        onError: (error) => this.output.warn(`Watching the functions folder failed: ${error.message}`),
-      });
+      if (serving.runtime.persistence.problems.length > 0) this.#onPersistence();
       this.output.info(`Serving ${this.projectDir}: HTTP actions on ${serving.site.url}, API on ${serving.api.url}`);
       this.#setState(serving.runtime.state);
+      warmUpFetch(serving.api.url);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.output.error(message);
@@ -104,13 +87,12 @@ export class RuntimeSession implements vscode.Disposable {
     }
   }
 
-  #persistenceEvent(event: PersistenceEvent): void {
-    if (event.kind === "failed") this.output.error(event.message);
-    else this.output.info(event.message);
-    const failing = this.persistenceProblems.length > 0;
+  /** One notification while saving fails (the output channel has every line); the status bar follows. */
+  #onPersistence(): void {
+    const [failing] = this.persistenceProblems;
     if (failing && !this.#toldOfDiskTrouble) {
       this.#toldOfDiskTrouble = true;
-      void vscode.window.showErrorMessage(`${event.message} (The status bar shows when saving works again.)`);
+      void vscode.window.showErrorMessage(`${failing.message} (The status bar shows when saving works again.)`);
     } else if (!failing) this.#toldOfDiskTrouble = false;
     this.#persistenceChanged.fire();
   }
@@ -119,8 +101,6 @@ export class RuntimeSession implements vscode.Disposable {
     await this.#starting?.catch(() => undefined);
     const serving = this.#serving;
     this.#serving = null;
-    this.#watcher?.close();
-    this.#watcher = null;
     try {
       if (serving) await serving.close();
     } catch (error) {

@@ -1,5 +1,8 @@
-// `convex-lens serve` as a library call: start both origins, then load the project. Used by the
-// CLI, the extension and the tests, so all of them exercise exactly the same path.
+// `convex-lens serve` as a library call: read the env files, start both origins, load the
+// project, then reload it on every save; print what happens to the caller's sinks (serve-log.ts)
+// and report what fails in the background as notices. Used by the CLI, the extension and the
+// tests, so all of them exercise exactly the same path.
+import { vectorSearchHandlers } from "./host/vector-search-ops";
 import { Hono } from "hono";
 import { basename, join } from "node:path";
 import { Runtime, type RuntimeOptions } from "./host/runtime";
@@ -19,10 +22,17 @@ import type { CronService } from "./scheduler/cron-service";
 import { attachFunctionApi } from "./function-api/index";
 import type { RuntimeFeature } from "./shared/feature";
 import { openInspector, type InspectorEndpoint } from "./debug/inspector-server";
+import { readEnvFiles } from "./host/env-files";
+import { watchProject, type ProjectWatcher } from "./loader/watch";
+import { printRuntime, type ServeLogOptions } from "./serve-log";
 
-export interface ServeOptions extends Omit<RuntimeOptions, "siteUrl" | "cloudUrl"> {
+export interface ServeOptions extends Omit<RuntimeOptions, "siteUrl" | "cloudUrl">, ServeLogOptions {
   port: number;
   apiPort: number;
+  /** Dotenv files: their variables are the deployment's, under those of `env`. */
+  envFiles?: readonly string[];
+  /** Reload on every save in the functions folder (schema.ts and auth.config.ts included). */
+  watch?: boolean;
   /**
    * Trust Convex Lens's local dev issuer ("Act as a user") besides auth.config.ts. Its key pair
    * lives in `<data>/dev-issuer/`. Off unless asked for.
@@ -53,6 +63,7 @@ export interface Serving {
 }
 
 export async function startServing(options: ServeOptions): Promise<Serving> {
+  const env = { ...readEnvFiles(options.envFiles ?? []), ...options.env };
   // Both servers listen before the code loads: user code sees their URLs in process.env. Until
   // their routes are all in, requests wait at the doors; then, until the first load has
   // finished, in the routes (Runtime.whenServing).
@@ -76,11 +87,12 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
   };
   let runtime: Runtime;
   try {
-    runtime = await Runtime.open({ ...options, siteUrl: site.url, cloudUrl: api.url });
+    runtime = await Runtime.open({ ...options, env, siteUrl: site.url, cloudUrl: api.url });
   } catch (error) {
     await failedToStart(error);
     throw error;
   }
+  printRuntime(runtime, options);
   let devIssuer: DevIssuer | null = null;
   let inspector: InspectorEndpoint | null = null;
   try {
@@ -94,13 +106,22 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
   }
   if (devIssuer) serveDevIssuerJwks(apiApp, devIssuer);
   const crons = attachCrons(runtime);
+  const storage = attachStorage(runtime, apiApp);
+  const scheduler = attachScheduler(runtime);
   const features: RuntimeFeature[] = [
     attachAuth(runtime, { devIssuer: devIssuer && { issuer: devIssuer, jwksUrl: `${api.url}${DEV_JWKS_PATH}` } }),
-    attachStorage(runtime, apiApp),
-    attachScheduler(runtime),
+    storage,
+    scheduler,
     attachFunctionApi(runtime, apiApp),
     crons,
   ];
+  // Every feature op of the table (shared/host-ops.ts) has its handler here, or this does not compile.
+  runtime.services.answer({
+    ...storage.ops,
+    ...scheduler.ops,
+    ...runtime.handles.handlers,
+    ...vectorSearchHandlers(runtime.store),
+  });
   finishApiApp(apiApp, runtime);
   siteApp.route("/", createSiteApp(runtime));
   doors.api.open(apiApp);
@@ -109,26 +130,45 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
   await runtime.reload();
   // The first load's jobs are in place before anyone lists them (the banner).
   await crons.service.settled();
-  return {
-    runtime,
-    site,
-    api,
-    devIssuer,
-    crons: crons.service,
-    inspector,
-    async close() {
-      const stopping = NotServingError.stopped().message;
-      doors.site.close(stopping);
-      doors.api.close(stopping);
-      // No new connections from here; the requests in progress get their answers: those waiting
-      // on user code when the runtime stops are told so (runtime.close).
-      const serversClosed = Promise.all([site.close(), api.close()]);
-      for (const feature of features) await feature.close();
-      // First: disconnecting the debuggers resumes workers stopped at a breakpoint, which
-      // cannot be terminated while stopped.
-      await inspector?.close();
-      await runtime.close();
-      await serversClosed;
-    },
+  let watcher: ProjectWatcher | null = null;
+  const close = async () => {
+    watcher?.close();
+    const stopping = NotServingError.stopped().message;
+    doors.site.close(stopping);
+    doors.api.close(stopping);
+    // No new connections from here; the requests in progress get their answers: those waiting
+    // on user code when the runtime stops are told so (runtime.close).
+    const serversClosed = Promise.all([site.close(), api.close()]);
+    for (const feature of features) await feature.close();
+    // First: disconnecting the debuggers resumes workers stopped at a breakpoint, which
+    // cannot be terminated while stopped.
+    await inspector?.close();
+    await runtime.close();
+    await serversClosed;
   };
+  if (options.watch) {
+    try {
+      watcher = watchFunctions(runtime);
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
+  return { runtime, site, api, devIssuer, crons: crons.service, inspector, close };
+}
+
+/** Reloads on save; saves made while the first build ran count as changes too. Throws without a functions folder. */
+function watchFunctions(runtime: Runtime): ProjectWatcher {
+  return watchProject(
+    runtime.options.projectDir,
+    () => void runtime.reload().catch((error: unknown) => runtime.notice(`Reloading the project failed: ${describe(error)}`)),
+    {
+      changedSince: runtime.lastBuildStartedAt ?? undefined,
+      onError: (error) => runtime.notice(`Watching the functions folder failed: ${error.message}`),
+    },
+  );
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -34,6 +34,8 @@ const builds = [
     format: "iife",
     target: "es2022",
     sourcemap: true,
+    // Every panel's first paint parses this file: minified, it is half the size (255 KB, not 520 KB).
+    minify: true,
     entryPoints: { webview: "webview/main.ts" },
     outdir: "dist",
     logLevel: "warning",

@@ -2,7 +2,7 @@
 // typed messages, turns `reply` messages back into settled promises (by request id, with a time
 // limit so a lost reply shows as an error instead of a spinner forever), hands every other host
 // message to the panel, and keeps the panel's state across hide/show with getState/setState.
-import { isHostMessage, type HostMessage, type WebviewMessage } from "./protocol";
+import { isHostMessage, type HostMessage, type WebviewMessage } from "./protocol/messages";
 
 /** What `acquireVsCodeApi()` returns, as far as the panels use it. */
 export interface VsCodeApi {

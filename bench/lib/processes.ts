@@ -63,9 +63,18 @@ export class Child {
 
   /** Peak resident set size (VmHWM) in MiB, from /proc; null where /proc is missing. */
   peakRssMib(): number | null {
+    return this.#statusMib("VmHWM");
+  }
+
+  /** Resident set size now (VmRSS) in MiB; null where /proc is missing. */
+  rssMib(): number | null {
+    return this.#statusMib("VmRSS");
+  }
+
+  #statusMib(field: "VmHWM" | "VmRSS"): number | null {
     try {
       const status = readFileSync(`/proc/${this.pid}/status`, "utf8");
-      const kb = /VmHWM:\s+(\d+)\s+kB/.exec(status);
+      const kb = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status);
       return kb ? Number(kb[1]) / 1024 : null;
     } catch {
       return null;
@@ -108,12 +117,16 @@ export class Child {
 export interface ServeChild extends Child {
   siteUrl: string;
   apiUrl: string;
+  /** When it printed its banner (performance.now()); `spawnedAt` is when it was spawned. */
+  listeningAt: number;
 }
 
 export interface ServeOptions {
   dataDir: string;
   /** Extra node flags for the child, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /** How long `startServe` waits for the banner. Default 30 s. */
+  startTimeoutMs?: number;
 }
 
 export function spawnServe(projectDir: string, options: ServeOptions): Child {
@@ -124,9 +137,9 @@ export function spawnServe(projectDir: string, options: ServeOptions): Child {
 /** Starts `convex-lens serve` and waits until it prints both URLs. */
 export async function startServe(projectDir: string, options: ServeOptions): Promise<ServeChild> {
   const child = spawnServe(projectDir, options);
-  const site = await child.waitFor(/HTTP actions \(site\):\s+(\S+)/);
-  const api = await child.waitFor(/Convex API \(cloud\):\s+(\S+)/);
-  return Object.assign(child, { siteUrl: site.match[1]!, apiUrl: api.match[1]! });
+  const site = await child.waitFor(/HTTP actions \(site\):\s+(\S+)/, options.startTimeoutMs);
+  const api = await child.waitFor(/Convex API \(cloud\):\s+(\S+)/, options.startTimeoutMs);
+  return Object.assign(child, { siteUrl: site.match[1]!, apiUrl: api.match[1]!, listeningAt: site.at });
 }
 
 /** The bare Hono baseline (bench/bare-hono.ts) in its own process. */

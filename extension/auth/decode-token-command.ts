@@ -2,9 +2,9 @@
 // against the project's auth.config.ts as the running runtime loaded it (plus the local dev issuer
 // when the runtime trusts it), and shows the report beside the editor.
 import * as vscode from "vscode";
-import { locateAuthConfig } from "../../runtime/auth/config-file";
-import { DEV_JWKS_PATH } from "../../runtime/auth/dev-issuer";
-import { explainToken, type AuthConfigInput } from "../../runtime/auth/explain-token";
+import { locateAuthConfig } from "../../runtime";
+import { DEV_JWKS_PATH } from "../../runtime";
+import { explainToken, type AuthConfigInput } from "../../runtime";
 import type { RuntimeSession } from "../runtime-session";
 import type { ReportPanels } from "../panels/report-panel";
 import { writeMarker } from "../e2e-markers";

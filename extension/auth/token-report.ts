@@ -1,6 +1,6 @@
 // "Decode token" as Markdown: the verdict (the error a function would get, or the identity), each
 // check with its outcome, how the token compares with every provider, then header and claims.
-import type { TokenExplanation, TokenFinding } from "../../runtime/auth/explain-token";
+import type { TokenExplanation, TokenFinding } from "../../runtime";
 import { block, cell, code, table, text } from "../markdown";
 
 const OUTCOMES: Record<TokenFinding["outcome"], string> = { pass: "✅ pass", fail: "❌ fail", warn: "⚠️ warning", skip: "— not checked" };

@@ -2,7 +2,7 @@
 // http://localhost:5173), sends the real preflight and request to the local runtime with the
 // route's saved request (its headers, body, and act-as identity), and shows the report.
 import * as vscode from "vscode";
-import type { EditableRequest } from "../../webview/protocol";
+import type { EditableRequest } from "../../webview/protocol/response";
 import { withActAs } from "../requests/act-as";
 import { RequestError, requestHeaders, requestUrl } from "../requests/request-builder";
 import { routeKey, type RouteEntry } from "../routes/route-model";

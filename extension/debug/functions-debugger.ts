@@ -5,7 +5,7 @@
 // from elsewhere (curl, a browser, a webhook) and functions run from the functions panel.
 import * as vscode from "vscode";
 import { basename } from "node:path";
-import { openInspector, type InspectorEndpoint } from "../../runtime/debug/inspector-server";
+import { openInspector, type InspectorEndpoint } from "../../runtime";
 
 const SESSION_NAME = "Convex Lens: functions";
 

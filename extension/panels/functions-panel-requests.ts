@@ -1,8 +1,8 @@
 // What the functions panel's host does for each webview request, and the state it shows, over the
 // runtime and a few effects the vscode side supplies (clipboard, dialogs, commands). No `vscode`
 // import: tests drive it with a real runtime and fake effects.
-import type { Runtime } from "../../runtime/host/runtime";
-import type { CronService } from "../../runtime/scheduler/cron-service";
+import type { Runtime } from "../../runtime";
+import type { CronService } from "../../runtime";
 import {
   cronCatalog,
   deleteDocument,
@@ -21,9 +21,9 @@ import {
   previewFile,
   replaceDocument,
   runForInspector,
-} from "../../runtime/inspect";
-import type { JSONValue } from "../../runtime/store/types";
-import type { FunctionsPanelState, FunctionsReplies, FunctionsRequest, FunctionsRuntimeView } from "../../webview/protocol";
+} from "../../runtime";
+import type { JSONValue } from "../../runtime";
+import type { FunctionsPanelState, FunctionsReplies, FunctionsRequest, FunctionsRuntimeView } from "../../webview/protocol/functions";
 import { executionsOf } from "../requests/send-request";
 import type { SessionState } from "../runtime-session";
 

@@ -8,7 +8,7 @@
 // `logsRows`. Nothing is missed or sent twice: sql.js is synchronous, so no row can land between
 // the page and the mark. A burst larger than a push is sent as `logsOverflow` instead, and the
 // panel asks for the newest page again (the rows it skipped are still there to page back to).
-import type { LogStoreEvent } from "../../runtime/logs/log-store";
+import type { LogStoreEvent } from "../../runtime";
 import {
   compareRows,
   finishedExecutions,
@@ -21,15 +21,9 @@ import {
   type LogFilter,
   type LogReader,
   type LogRow,
-} from "../../runtime/logs/log-queries";
-import {
-  isLogsRequest,
-  type HostMessage,
-  type LogsReplies,
-  type LogsRequest,
-  type LogsSourceView,
-  type WebviewMessage,
-} from "../../webview/protocol";
+} from "../../runtime";
+import { isLogsRequest, type LogsReplies, type LogsRequest, type LogsSourceView } from "../../webview/protocol/logs";
+import type { HostMessage, WebviewMessage } from "../../webview/protocol/messages";
 import {
   cursorFromView,
   cursorView,

@@ -2,9 +2,9 @@
 // input like any other: it is checked and bounded here before it reaches a query (where it is a
 // bound parameter anyway). Rows and traces become the protocol's plain views.
 import { isAbsolute, relative, resolve } from "node:path";
-import { LOG_LEVELS } from "../../runtime/logs/log-line";
-import { UDF_TYPES, type LogCursor, type LogFilter, type LogPage, type LogRow, type RequestTrace } from "../../runtime/logs/log-queries";
-import type { DrilldownExecutionView, LogCursorView, LogPageView, LogRowView, RequestDrilldownView } from "../../webview/protocol";
+import { LOG_LEVELS } from "../../runtime";
+import { UDF_TYPES, type LogCursor, type LogFilter, type LogPage, type LogRow, type RequestTrace } from "../../runtime";
+import type { DrilldownExecutionView, LogCursorView, LogPageView, LogRowView, RequestDrilldownView } from "../../webview/protocol/logs";
 
 /** Rows per page the panel may ask for. */
 export const MAX_PAGE_LIMIT = 500;

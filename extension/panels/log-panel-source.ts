@@ -4,8 +4,8 @@
 // does). The snapshot is closed before the runtime runs again.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { LogStore } from "../../runtime/logs/log-store";
-import type { LogsSourceView } from "../../webview/protocol";
+import { LogStore } from "../../runtime";
+import type { LogsSourceView } from "../../webview/protocol/logs";
 import type { LogPanelSource } from "./log-panel-controller";
 
 /** What the tracker needs of the extension's RuntimeSession. */

@@ -3,7 +3,7 @@
 // without vscode. The webview is rebuilt each time the view is shown; it keeps its filters with
 // setState and asks for its rows again.
 import * as vscode from "vscode";
-import { isWebviewMessage } from "../../webview/protocol";
+import { isWebviewMessage } from "../../webview/protocol/messages";
 import type { RuntimeSession } from "../runtime-session";
 import { writeMarker } from "../e2e-markers";
 import { LogPanelController } from "./log-panel-controller";

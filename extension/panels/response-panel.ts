@@ -1,30 +1,34 @@
-// Hosts the response panel of one route: sends the request, shows the response and the
-// executions it caused, lets the user edit and resend. One panel per route, reused.
+// Hosts a response panel: sends the request, shows the response as it arrives (live-send.ts) and
+// the executions it caused, lets the user edit and resend, stop a request under way, and open or
+// resend a send of the history. Which route it shows can change (the shared panel shows every
+// route's sends); response-panels.ts decides which panel a send goes to.
 import * as vscode from "vscode";
 import { decodeJwt } from "jose";
-import {
-  isWebviewMessage,
-  type ActAsIdentity,
-  type DevTokenView,
-  type EditableRequest,
-  type HostMessage,
-  type PanelState,
-  type ResponseView,
-  type WebviewMessage,
-} from "../../webview/protocol";
-import { sendRequest, type SendResult } from "../requests/send-request";
+import type { ActAsIdentity, DevTokenView } from "../../webview/protocol/core";
+import type { EditableRequest, HistoryEntryView, PanelState, ResponseView } from "../../webview/protocol/response";
+import { isWebviewMessage, type HostMessage, type WebviewMessage } from "../../webview/protocol/messages";
+import type { SendResult } from "../requests/send-request";
 import { actAsTargetOf, signActAs, withActAs, type ActAsTarget } from "../requests/act-as";
 import { logsUnavailableNote, type Target } from "../targets/targets";
 import { RequestError } from "../requests/request-builder";
+import { LiveSend } from "../requests/live-send";
 import type { RuntimeSession } from "../runtime-session";
 import { routeKey, type RouteEntry } from "../routes/route-model";
 import { webviewHtml, webviewOptions } from "./webview-html";
 import { openFrameSource } from "./open-frame-source";
 import { writeMarker } from "../e2e-markers";
-import { debuggableWorkers } from "../../runtime/debug/debuggable-workers";
+import { debuggableWorkers } from "../../runtime";
 
 /** Dev tokens for "Copy dev token" are for the embedded runtime (the only target that trusts them). */
 const LOCAL_RUNTIME: ActAsTarget = { local: true, label: "the local Convex Lens runtime" };
+
+/** How a send ended, for the history. */
+export interface SendOutcome {
+  requestId: string | null;
+  target: string;
+  result: SendResult | null;
+  error: string | null;
+}
 
 export interface PanelDependencies {
   extensionUri: vscode.Uri;
@@ -39,34 +43,46 @@ export interface PanelDependencies {
   exportTest(route: RouteEntry, request: EditableRequest, response: ResponseView, target: Target): Promise<void>;
   /** "Debug": attaches VS Code's JavaScript debugger to the functions; throws when it cannot. */
   attachDebugger(): Promise<void>;
+  /** Records a finished send in the history. */
+  record(route: RouteEntry, request: EditableRequest, outcome: SendOutcome): void;
+  history(): HistoryEntryView[];
+  /** The history's Open and Send again: the panels' owner decides which panel shows the send. */
+  openHistory(entryId: string, from: ResponsePanel): Promise<void>;
+  resendHistory(entryId: string, from: ResponsePanel): Promise<void>;
 }
+
+export const panelTitle = (route: RouteEntry): string => `Response: ${routeKey(route)}`;
 
 export class ResponsePanel implements vscode.Disposable {
   static readonly viewType = "convexLens.response";
   readonly #panel: vscode.WebviewPanel;
   readonly #subscriptions: vscode.Disposable[] = [];
+  #route: RouteEntry;
   #state: PanelState;
   #bytes: Uint8Array = new Uint8Array();
   /** The target that gave the shown response (for "Export as test"). */
   #answeredBy: Target | null = null;
+  /** The send under way, if any: the one `stop` aborts and whose messages the panel shows. */
+  #live: LiveSend | null = null;
   #disposed = false;
   readonly onDispose: () => void = () => {};
 
   constructor(
-    private readonly route: RouteEntry,
+    route: RouteEntry,
     request: EditableRequest,
     private readonly deps: PanelDependencies,
     onDispose: () => void,
   ) {
     this.onDispose = onDispose;
+    this.#route = route;
     this.#state = { kind: "loading", request, target: deps.target().label };
     this.#panel = vscode.window.createWebviewPanel(
       ResponsePanel.viewType,
-      `Response: ${routeKey(route)}`,
+      panelTitle(route),
       vscode.ViewColumn.Beside,
       webviewOptions(deps.extensionUri),
     );
-    this.#panel.webview.html = webviewHtml(this.#panel.webview, deps.extensionUri, "response", `Response: ${routeKey(route)}`);
+    this.#panel.webview.html = webviewHtml(this.#panel.webview, deps.extensionUri, "response", panelTitle(route));
     this.#subscriptions.push(
       this.#panel.webview.onDidReceiveMessage((message: unknown) => {
         if (isWebviewMessage(message)) void this.#handle(message);
@@ -75,63 +91,130 @@ export class ResponsePanel implements vscode.Disposable {
     );
   }
 
+  get route(): RouteEntry {
+    return this.#route;
+  }
+
   reveal(): void {
     this.#panel.reveal(vscode.ViewColumn.Beside, true);
   }
 
-  /** Sends the request and shows the outcome (also returned); rejects when it could not be sent. */
-  async send(request: EditableRequest): Promise<SendResult> {
+  /** The shared panel shows another route's send: its title follows. */
+  showRoute(route: RouteEntry): void {
+    this.#route = route;
+    this.#panel.title = panelTitle(route);
+  }
+
+  /** The history changed. */
+  postHistory(entries: HistoryEntryView[]): void {
+    this.#post({ type: "history", entries });
+  }
+
+  /** Shows a send of the history: its response when kept, else its request with a note. */
+  showSent(route: RouteEntry, request: EditableRequest, target: string, kept: { response: ResponseView; bytes: Uint8Array } | null): void {
+    this.#abandonLive();
+    this.showRoute(route);
+    this.#bytes = kept?.bytes ?? new Uint8Array();
+    this.#answeredBy = null;
+    this.#setState(
+      kept
+        ? { kind: "ready", request, target, response: kept.response }
+        : {
+            kind: "idle",
+            request,
+            target,
+            note: "The response of this send is no longer kept (responses are kept while the window is open). Send it again to see one.",
+          },
+    );
+  }
+
+  /**
+   * Sends the request and shows the outcome as it arrives (also returned); rejects when it could
+   * not be sent. `onStarted` runs once the request is on its way: the webview's Send is answered
+   * then, so a long stream does not hold its reply.
+   */
+  async send(request: EditableRequest, options: { onStarted?: () => void } = {}): Promise<SendResult> {
+    this.#abandonLive();
+    const route = this.#route;
     const serving = this.deps.session.serving;
     const destination = this.deps.target();
     const target = destination.label;
     this.#setState({ kind: "loading", request, target });
-    this.deps.remember(this.route, request);
+    this.deps.remember(route, request);
+    const refuse = (message: string): never => {
+      this.#setState({ kind: "error", request, target, message });
+      this.deps.record(route, request, { requestId: null, target, result: null, error: message });
+      throw new Error(message);
+    };
     const local = destination.kind === "runtime";
     if (local && !serving?.runtime.ready) {
-      const message = serving
-        ? "The project has not loaded yet (see the Problems view)."
-        : "The Convex Lens runtime is stopped. Run 'Convex Lens: Start runtime'.";
-      this.#setState({ kind: "error", request, target, message });
-      throw new Error(message);
+      refuse(
+        serving
+          ? "The project has not loaded yet (see the Problems view)."
+          : "The Convex Lens runtime is stopped. Run 'Convex Lens: Start runtime'.",
+      );
     }
     const siteUrl = local ? serving!.site.url : destination.siteUrl;
-    if (!siteUrl) {
-      const message = destination.unavailable ?? `${destination.label} cannot be used now.`;
-      this.#setState({ kind: "error", request, target, message });
-      throw new Error(message);
-    }
-    // While it waits, a function it runs may stop at a breakpoint: the panel says so.
-    const showPaused = () => {
-      if (this.#state.kind === "loading" && this.#state.request === request)
-        this.#setState({ kind: "loading", request, target, paused: debuggableWorkers.anyPaused });
-    };
-    const unsubscribe = local ? debuggableWorkers.subscribe(showPaused) : () => undefined;
+    if (!siteUrl) refuse(destination.unavailable ?? `${destination.label} cannot be used now.`);
+    let toSend: EditableRequest;
     try {
       // "Act as a user": a fresh dev token in the Authorization header; never part of the shown state.
-      const toSend = await withActAs(request, serving?.devIssuer ?? null, actAsTargetOf(destination));
-      // Only the embedded runtime's executions can be gathered; other targets keep their own logs.
-      const { response: answer, bytes } = await sendRequest(siteUrl, toSend, local ? serving!.runtime.logs : null);
-      const response = local ? answer : { ...answer, logsNote: logsUnavailableNote(destination) };
-      this.#bytes = bytes;
-      this.#answeredBy = destination;
-      this.#setState({ kind: "ready", request, target, response });
-      this.deps.onStatus(this.route, response.status);
-      writeMarker("last-response", {
-        status: response.status,
-        requestId: response.requestId,
-        method: request.method,
-        path: response.url,
-        target,
-      });
-      return { response, bytes };
+      toSend = await withActAs(request, serving?.devIssuer ?? null, actAsTargetOf(destination));
     } catch (error) {
-      const message =
-        error instanceof RequestError ? error.message : `The request failed: ${error instanceof Error ? error.message : String(error)}`;
-      this.#setState({ kind: "error", request, target, message });
-      throw new Error(message);
+      return refuse(
+        error instanceof RequestError ? error.message : `The request failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    const live = new LiveSend(
+      {
+        siteUrl: siteUrl!,
+        request: toSend,
+        shown: request,
+        target,
+        // Only the embedded runtime's executions can be gathered; other targets keep their own logs.
+        logs: local ? serving!.runtime.logs : null,
+        logsNote: local ? undefined : logsUnavailableNote(destination),
+      },
+      (message) => {
+        if (message.type === "state") this.#state = message.state;
+        this.#post(message);
+      },
+    );
+    this.#live = live;
+    options.onStarted?.();
+    // While it waits, a function it runs may stop at a breakpoint: the panel says so.
+    const unsubscribe = local ? debuggableWorkers.subscribe(() => live.showPaused(debuggableWorkers.anyPaused)) : () => undefined;
+    try {
+      const result = await live.run();
+      if (this.#live === live) {
+        this.#bytes = result.bytes;
+        this.#answeredBy = destination;
+      }
+      this.deps.onStatus(route, result.response.status);
+      this.deps.record(route, request, { requestId: live.requestId, target, result, error: null });
+      if (this.#live === live)
+        writeMarker("last-response", {
+          status: result.response.status,
+          requestId: result.response.requestId,
+          method: request.method,
+          path: result.response.url,
+          target,
+          stream: result.response.stream ? { state: result.response.stream.state, events: result.response.stream.events.length } : null,
+        });
+      return result;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.record(route, request, { requestId: live.requestId, target, result: null, error: message });
+      throw error;
     } finally {
       unsubscribe();
+      if (this.#live === live) this.#live = null;
     }
+  }
+
+  #abandonLive(): void {
+    this.#live?.abandon();
+    this.#live = null;
   }
 
   #setState(state: PanelState): void {
@@ -145,25 +228,37 @@ export class ResponsePanel implements vscode.Disposable {
 
   async #handle(message: WebviewMessage): Promise<void> {
     if (message.type === "ready") {
-      this.#post({ type: "state", state: this.#state });
+      this.#post({ type: "state", state: this.#live?.state ?? this.#state });
+      this.#post({ type: "history", entries: this.deps.history() });
       return;
     }
     try {
       if (message.type === "send" || message.type === "debug") {
         if (message.type === "debug") await this.deps.attachDebugger();
-        // The method is the route's; the webview cannot change it.
-        await this.send({ ...message.request, method: this.route.method, routePath: this.route.path });
+        // The method is the route's; the webview cannot change it. The reply goes once the
+        // request is on its way (or could not go); the states that follow show how it went.
+        const request = { ...message.request, method: this.#route.method, routePath: this.#route.path };
+        await new Promise<void>((resolve, reject) => {
+          this.send(request, { onStarted: resolve }).then(() => resolve(), reject);
+        });
+      } else if (message.type === "stop") {
+        this.#live?.stop();
+      } else if (message.type === "openHistory") {
+        await this.deps.openHistory(message.entryId, this);
+      } else if (message.type === "resendHistory") {
+        await this.deps.resendHistory(message.entryId, this);
       } else if (message.type === "download") {
         await this.#download();
       } else if (message.type === "openSource") {
         await this.#openSource(message.file, message.line);
       } else if (message.type === "saveRequest") {
         const status = this.#state.kind === "ready" ? this.#state.response.status : null;
-        await this.deps.saveRequest(this.route, { ...message.request, method: this.route.method, routePath: this.route.path }, status);
+        await this.deps.saveRequest(this.#route, { ...message.request, method: this.#route.method, routePath: this.#route.path }, status);
       } else if (message.type === "exportTest") {
         const state = this.#state;
         if (state.kind !== "ready") throw new Error("Send the request first: the test checks the response it gets.");
-        await this.deps.exportTest(this.route, state.request, state.response, this.#answeredBy ?? this.deps.target());
+        if (state.response.stream?.state === "streaming") throw new Error("Wait for the response to end: the test checks all of it.");
+        await this.deps.exportTest(this.#route, state.request, state.response, this.#answeredBy ?? this.deps.target());
       } else if (message.type === "signDevToken") {
         this.#post({ type: "reply", id: message.id, ok: true, value: await this.#signDevToken(message.actAs, message.copy === true) });
         return;
@@ -198,6 +293,7 @@ export class ResponsePanel implements vscode.Disposable {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#abandonLive();
     for (const subscription of this.#subscriptions) subscription.dispose();
     this.#panel.dispose();
     this.onDispose();

@@ -1,9 +1,10 @@
 // "Act as a user" on the extension side: turns the identity the user edits into a dev token from
 // the local runtime's dev issuer and puts it in the request's Authorization header. Refuses any
 // target but the local runtime (its tokens are never valid elsewhere). Pure, no vscode.
-import type { DevIdentity } from "../../runtime/auth/dev-issuer";
+import type { DevIdentity } from "../../runtime";
 import { decodeJwt } from "jose";
-import type { ActAsIdentity, DevTokenView, EditableRequest } from "../../webview/protocol";
+import type { ActAsIdentity, DevTokenView } from "../../webview/protocol/core";
+import type { EditableRequest } from "../../webview/protocol/response";
 import type { Target } from "../targets/targets";
 import { RequestError } from "./request-builder";
 

@@ -11,7 +11,7 @@
 //   convex-test lets the handler's error through instead of answering 500.
 // An `Authorization: Bearer <JWT>` becomes `t.withIdentity(…)` with the token's claims, since
 // convex-test does not verify tokens; so does the identity of "Act as a user".
-import type { EditableRequest, ResponseView } from "../../webview/protocol";
+import type { EditableRequest, ResponseView } from "../../webview/protocol/response";
 import { hasBody, requestHeaders } from "./request-builder";
 import { pathAndQuery, routeSlug } from "./saved-request";
 

@@ -1,7 +1,7 @@
 // "Send with Convex Lens" above each request of a `.http` / `.rest` file. A thin adapter over the
 // pure parser; the lens names the current target in its tooltip.
 import * as vscode from "vscode";
-import { parseHttpFile } from "../../runtime/http-files/http-file";
+import { parseHttpFile } from "../../runtime";
 import type { TargetSwitch } from "../targets/target-switch";
 
 export const SEND_HTTP_FILE_REQUEST = "convexLens.sendHttpFileRequest";

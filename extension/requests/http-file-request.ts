@@ -2,9 +2,9 @@
 // request as the panel edits it. `{{site}}` is the current target's URL, whatever the file's
 // `@site` says, so one file works against every target; an absolute URL keeps only its path and
 // query for the same reason. Pure, no vscode.
-import type { EditableRequest } from "../../webview/protocol";
-import { variablesFor, type HttpRequestEntry, type ParsedHttpFile } from "../../runtime/http-files/http-file";
-import { resolveVariables, type VariableSources } from "../../runtime/http-files/variables";
+import type { EditableRequest } from "../../webview/protocol/response";
+import { variablesFor, type HttpRequestEntry, type ParsedHttpFile } from "../../runtime";
+import { resolveVariables, type VariableSources } from "../../runtime";
 import type { RouteEntry } from "../routes/route-model";
 
 export interface HttpFileSend {

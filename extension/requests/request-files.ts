@@ -4,8 +4,8 @@
 import * as vscode from "vscode";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { HttpFileWriteError } from "../../runtime/http-files/http-file";
-import type { EditableRequest, ResponseView } from "../../webview/protocol";
+import { HttpFileWriteError } from "../../runtime";
+import type { EditableRequest, ResponseView } from "../../webview/protocol/response";
 import type { RequestsConfig } from "../config";
 import { writeMarker } from "../e2e-markers";
 import { routeKey, type RouteEntry } from "../routes/route-model";

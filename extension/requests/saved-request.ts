@@ -2,8 +2,8 @@
 // (`<requests folder>/<method>-<path>.http`), each save appended as a new `###` request unless the
 // same request is already there. The origin is the `{{site}}` variable so a file works against
 // any target. Pure, no vscode.
-import type { EditableRequest } from "../../webview/protocol";
-import { parseHttpFile, serializeHttpFile, serializeRequest, type HttpRequestToWrite } from "../../runtime/http-files/http-file";
+import type { EditableRequest } from "../../webview/protocol/response";
+import { parseHttpFile, serializeHttpFile, serializeRequest, type HttpRequestToWrite } from "../../runtime";
 import { hasBody, requestHeaders, requestPath } from "./request-builder";
 
 /** `POST /postMessage` → `post-postMessage`; `GET /messages/*` → `get-messages`; `GET /` → `get-root`. */

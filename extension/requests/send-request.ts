@@ -2,9 +2,13 @@
 // headers, body classified for display) and every execution and log line recorded under its
 // request id. No vscode: the panel host and the tests both use it.
 import { randomBytes } from "node:crypto";
-import type { LogStore } from "../../runtime/logs/log-store";
-import type { EditableRequest, ExecutionView, ResponseView } from "../../webview/protocol";
+import type { LogStore } from "../../runtime";
+import { isEventStream } from "../../runtime";
+import { joinChunks } from "../../runtime";
+import type { ExecutionView } from "../../webview/protocol/core";
+import type { EditableRequest, ResponseView, StreamView } from "../../webview/protocol/response";
 import { hasBody, requestHeaders, requestUrl } from "./request-builder";
+import { StreamRecorder } from "./stream-recorder";
 
 /** Bodies larger than this are offered for download but not inlined into the panel. */
 const INLINE_LIMIT = 2 * 1024 * 1024;
@@ -76,45 +80,137 @@ async function settled(logs: LogStore, requestId: string, timeoutMs = 1000): Pro
   }
 }
 
+/** What is known once the response head is in. */
+export interface ResponseHead {
+  requestId: string;
+  url: string;
+  status: number;
+  statusText: string;
+  headers: Array<[string, string]>;
+  headMs: number;
+  /** No Content-Length (chunked), or `text/event-stream`: the body is recorded as a stream. */
+  streamed: boolean;
+  eventStream: boolean;
+}
+
+export interface SendOptions {
+  /** The `convex-request-id` to send (for the local runtime); a fresh one when not given. */
+  requestId?: string;
+  /** Aborts the request: before the head it fails; a stream ends as "stopped" with what arrived. */
+  signal?: AbortSignal;
+  onHead?(head: ResponseHead): void;
+  /** Each chunk of a streamed body, once the recorder has it (read `recorder.delta()`). */
+  onChunk?(recorder: StreamRecorder): void;
+}
+
+export class RequestStopped extends Error {
+  constructor(message = "Stopped before the response arrived.") {
+    super(message);
+    this.name = "RequestStopped";
+  }
+}
+
+/** Reads the body to its end; a stream cut short keeps what arrived and says why. */
+async function readBody(
+  body: ReadableStream<Uint8Array> | null,
+  started: number,
+  recorder: StreamRecorder | null,
+  options: SendOptions,
+): Promise<{ bytes: Uint8Array; stream: StreamView | undefined }> {
+  const parts: Uint8Array[] = [];
+  let failure: { state: "stopped" | "failed"; error: string | null } | null = null;
+  if (body) {
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        parts.push(value);
+        if (recorder) {
+          recorder.add(value, Math.round(performance.now() - started));
+          options.onChunk?.(recorder);
+        }
+      }
+    } catch (error) {
+      // Only a streamed body is shown cut short; any other body failing is the request failing.
+      if (!recorder) throw options.signal?.aborted ? new RequestStopped("Stopped before the whole body arrived.") : error;
+      failure = options.signal?.aborted ? { state: "stopped", error: null } : { state: "failed", error: describeFailure(error) };
+    }
+  }
+  const bytes = joinChunks(
+    parts,
+    parts.reduce((sum, part) => sum + part.byteLength, 0),
+  );
+  const stream = recorder ? recorder.finish(failure?.state ?? "done", failure?.error ?? null) : undefined;
+  return { bytes, stream };
+}
+
+function describeFailure(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+  return `${error instanceof Error ? error.message : String(error)}${cause}`;
+}
+
 export async function sendRequest(
   siteUrl: string,
   request: EditableRequest,
   logs: LogStore | null,
-  signal?: AbortSignal,
+  options: SendOptions = {},
 ): Promise<SendResult> {
   const url = requestUrl(siteUrl, request);
-  const requestId = randomBytes(8).toString("hex");
+  const requestId = options.requestId ?? newRequestId();
   const headers = new Headers(requestHeaders(request));
   // The id finds this request's executions in our log store; other targets keep their own logs,
   // so they get the request exactly as the user wrote it.
   if (logs) headers.set("convex-request-id", requestId);
   const started = performance.now();
-  const response = await fetch(url, {
-    method: request.method,
-    headers,
-    body: hasBody(request.method) && request.body !== "" ? request.body : null,
-    redirect: "manual",
-    signal,
-  });
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const durationMs = Math.round(performance.now() - started);
-  if (logs) await settled(logs, requestId);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: request.method,
+      headers,
+      body: hasBody(request.method) && request.body !== "" ? request.body : null,
+      redirect: "manual",
+      signal: options.signal,
+    });
+  } catch (error) {
+    throw options.signal?.aborted ? new RequestStopped() : error;
+  }
   const responseHeaders: Array<[string, string]> = [];
   response.headers.forEach((value, name) => {
     responseHeaders.push([name, value]);
   });
-  return {
-    bytes,
-    response: {
-      requestId,
-      url,
-      status: response.status,
-      statusText: response.statusText,
-      durationMs,
-      sizeBytes: bytes.byteLength,
-      headers: responseHeaders,
-      body: classifyBody(response.headers.get("content-type") ?? "", bytes),
-      executions: logs ? executionsOf(logs, requestId) : [],
-    },
+  const contentType = response.headers.get("content-type") ?? "";
+  const eventStream = isEventStream(contentType);
+  const head: ResponseHead = {
+    requestId,
+    url,
+    status: response.status,
+    statusText: response.statusText,
+    headers: responseHeaders,
+    headMs: Math.round(performance.now() - started),
+    streamed: eventStream || (response.body !== null && !response.headers.has("content-length")),
+    eventStream,
   };
+  options.onHead?.(head);
+  const recorder = head.streamed ? new StreamRecorder(eventStream, head.headMs) : null;
+  const { bytes, stream } = await readBody(response.body, started, recorder, options);
+  const durationMs = Math.round(performance.now() - started);
+  if (logs) await settled(logs, requestId);
+  const view: ResponseView = {
+    requestId,
+    url,
+    status: response.status,
+    statusText: response.statusText,
+    durationMs,
+    sizeBytes: bytes.byteLength,
+    headers: responseHeaders,
+    body: classifyBody(contentType, bytes),
+    executions: logs ? executionsOf(logs, requestId) : [],
+  };
+  if (stream) view.stream = stream;
+  return { bytes, response: view };
+}
+
+export function newRequestId(): string {
+  return randomBytes(8).toString("hex");
 }

@@ -6,13 +6,56 @@ import type { RouteIndex } from "./route-index";
 export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   readonly #changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.#changed.event;
-  readonly #subscription: vscode.Disposable;
+  readonly #subscriptions: vscode.Disposable[];
+
+  /** What the lenses show: a change of anything else (a route's last status) redraws nothing. */
+  #shown = "";
+  /** Provides (of route files) waiting for the runtime's reload: what they return is already the reloaded routes. */
+  #waiting = 0;
+  /** VS Code was told the lenses changed and has not asked since: its coming provide reads the
+   *  routes as they are then, and telling it again would only restart its delay. */
+  #told = false;
 
   constructor(private readonly index: RouteIndex) {
-    this.#subscription = index.onDidChange(() => this.#changed.fire());
+    this.#shown = this.#lensSignature();
+    this.#subscriptions = [
+      // Only when the lenses would change: VS Code drops the commands of the lenses it replaces, so
+      // a click on a lens drawn just before a needless refresh (after every send) would do nothing.
+      index.onDidChange(() => {
+        const signature = this.#lensSignature();
+        if (signature === this.#shown) return;
+        this.#shown = signature;
+        if (this.#waiting === 0) this.#tell();
+      }),
+      // VS Code asks for lenses at least 250 ms after it is told they changed. Told at the save, it
+      // asks while the runtime reloads, and the provide waits for the reload (not the reload for
+      // that delay): a new route's lens shows as soon as the route answers.
+      index.onDidSaveRouteFile(() => this.#tell()),
+    ];
   }
 
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  #tell(): void {
+    if (this.#told) return;
+    this.#told = true;
+    this.#changed.fire();
+  }
+
+  #lensSignature(): string {
+    return JSON.stringify(
+      this.index.routes.map((route) => [routeKey(route), route.source?.file, route.source?.line, route.source?.column]),
+    );
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (this.index.declaresRoutes(document.uri.fsPath)) {
+      this.#told = false;
+      this.#waiting++;
+      try {
+        await this.index.settled();
+      } finally {
+        this.#waiting--;
+      }
+    }
     const lenses: vscode.CodeLens[] = [];
     for (const route of this.index.routes) {
       if (!route.source || route.source.file !== document.uri.fsPath) continue;
@@ -43,7 +86,7 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   }
 
   dispose(): void {
-    this.#subscription.dispose();
+    for (const subscription of this.#subscriptions) subscription.dispose();
     this.#changed.dispose();
   }
 }

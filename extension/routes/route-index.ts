@@ -3,10 +3,10 @@
 // loaded, plus the last status seen for each route. CodeLens and tree only render this.
 import * as vscode from "vscode";
 import { readFileSync } from "node:fs";
-import { findHttpFile } from "../../runtime/loader/functions-dir";
+import { findHttpFile } from "../../runtime";
 import type { RuntimeSession } from "../runtime-session";
-import { findRouteSources, type RouteSourceResult, type SourceRoute } from "../../runtime/routes/route-source";
-import type { RouteInfo } from "../../runtime/shared/protocol";
+import { findRouteSources, type RouteSourceResult, type SourceRoute } from "../../runtime";
+import type { RouteInfo } from "../../runtime";
 import { joinRoutes, routeKey, type RouteEntry } from "./route-model";
 
 export class RouteIndex implements vscode.Disposable {
@@ -15,6 +15,9 @@ export class RouteIndex implements vscode.Disposable {
   readonly #lastStatus = new Map<string, number>();
   readonly #changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.#changed.event;
+  readonly #routeFileSaved = new vscode.EventEmitter<void>();
+  /** A file that declares routes was saved while the runtime serves: it reloads, and the routes may change. */
+  readonly onDidSaveRouteFile = this.#routeFileSaved.event;
   readonly #subscriptions: vscode.Disposable[] = [];
   #timer: NodeJS.Timeout | undefined;
 
@@ -27,7 +30,9 @@ export class RouteIndex implements vscode.Disposable {
         if (event.document.uri.fsPath.startsWith(this.functionsDir)) this.#soon();
       }),
       vscode.workspace.onDidSaveTextDocument((document) => {
-        if (document.uri.fsPath.startsWith(this.functionsDir)) this.#soon();
+        if (!document.uri.fsPath.startsWith(this.functionsDir)) return;
+        if (this.session?.serving && this.declaresRoutes(document.uri.fsPath)) this.#routeFileSaved.fire();
+        this.#soon();
       }),
     );
     if (session) this.#subscriptions.push(session.onStateChanged(() => this.refresh()));
@@ -55,6 +60,27 @@ export class RouteIndex implements vscode.Disposable {
     return this.#routes.find((route) => routeKey(route) === key);
   }
 
+  /**
+   * Once the runtime's reload under way (if any) has served or failed, or after `capMs`: the routes
+   * are then the reloaded ones (a reload's state change refreshes them before it settles).
+   */
+  async settled(capMs = 3000): Promise<void> {
+    const reload = this.session?.serving?.runtime.reloadUnderWay;
+    if (!reload) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([reload.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, capMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** Whether `file` is http.ts or declares routes the index knows of. */
+  declaresRoutes(file: string): boolean {
+    return (
+      file === this.httpFile ||
+      (this.#sources?.routes.some((route) => route.file === file) ?? false) ||
+      this.#routes.some((route) => route.source?.file === file)
+    );
+  }
+
   refresh(): void {
     const httpFile = this.httpFile;
     this.#sources = httpFile ? findRouteSources(httpFile, readCurrentText, this.#sources) : { routes: [], problems: [] };
@@ -73,6 +99,7 @@ export class RouteIndex implements vscode.Disposable {
     clearTimeout(this.#timer);
     for (const subscription of this.#subscriptions) subscription.dispose();
     this.#changed.dispose();
+    this.#routeFileSaved.dispose();
   }
 }
 

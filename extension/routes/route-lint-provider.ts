@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import type { RouteIndex } from "./route-index";
 import { readCurrentText } from "./route-index";
-import { lintHttpFile, type LintFinding, type LintRange } from "./route-lint";
+import { lintHttpFile, type LintFinding, type LintRange } from "../../runtime";
 import type { RuntimeSession } from "../runtime-session";
 import { writeMarker } from "../e2e-markers";
 

@@ -1,6 +1,6 @@
 // One route model for the CodeLens, the tree and the request builder: the router's real route
 // list (from the runtime) joined to the source positions found by parsing. Pure, no vscode.
-import type { SourceRoute } from "../../runtime/routes/route-source";
+import type { SourceRoute } from "../../runtime";
 
 export interface RuntimeRoute {
   method: string;

@@ -2,7 +2,7 @@
 // an identity. Providers come from convex/auth.config.ts, re-read on every (re)load; a broken file
 // is reported once on load and then by every token check.
 import type { Runtime } from "../host/runtime";
-import type { IdentityResolver } from "../host/host-services";
+import type { IdentityResolver } from "../host/request-identities";
 import type { LoadedProject } from "../shared/protocol";
 import type { RuntimeFeature } from "../shared/feature";
 import { missingExportError, parseAuthConfig } from "./auth-config";
@@ -33,7 +33,7 @@ export function attachAuth(runtime: Runtime, options: AuthOptions = {}): Runtime
     } catch (error) {
       const authError = error instanceof AuthError ? error : new AuthError("AuthConfigNotMatchingSchemaError", String(error));
       verifier.setConfigError(authError);
-      runtime.emit("notice", `${authError.message} Every token in an Authorization header is refused until this is fixed.`);
+      runtime.notice(`${authError.message} Every token in an Authorization header is refused until this is fixed.`);
     }
   };
 

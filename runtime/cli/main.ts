@@ -1,26 +1,30 @@
 #!/usr/bin/env node
-// `convex-lens serve`: the runtime without VS Code. Prints the URLs, the functions' log lines in
-// the Convex CLI's format, reloads on save, and flushes the database on SIGINT/SIGTERM.
+// `convex-lens serve`: the runtime without VS Code, startServing's output pointed at the terminal
+// (the functions' log lines in the Convex CLI's format, builds, notices). Prints the URLs, and
+// flushes the database on SIGINT/SIGTERM.
 // `convex-lens run`: sends the requests of .http files and checks their assertions (for CI).
 import { existsSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { readEnvFiles } from "../host/env-files";
 import { startServing, type Serving } from "../serve";
-import { watchProject } from "../loader/watch";
-import { whereInProject } from "../loader/index";
-import { formatErrorLine, formatLogLine } from "../logs/cli-format";
+import type { LogSink } from "../serve-log";
 import { formatOutcome, formatSummary, runHttpFile, summarize, type FileOutcome } from "../http-files/run-requests";
 import { parseCli, USAGE, UsageError, type RunArgs, type ServeArgs } from "./args";
 import { describeReady } from "./ready-banner";
-import type { PersistenceEvent } from "../host/persistence-health";
+
+/** The terminal as startServing's sinks: functions' lines as they are, Convex Lens's own marked as such. */
+const functionsToStdout: LogSink = { info: console.log, warn: console.log, error: console.log };
+const lensToTerminal: LogSink = {
+  info: (text) => console.log(`[convex-lens] ${text}`),
+  warn: (text) => console.error(`[convex-lens] ${text}`),
+  error: (text) => console.error(`[convex-lens] ${text}`),
+};
 
 async function serve(args: ServeArgs): Promise<void> {
   if (!existsSync(args.projectDir)) throw new UsageError(`The project folder ${args.projectDir} does not exist.`);
-  const env = readEnvFiles(args.envFiles);
   const serving: Serving = await startServing({
     projectDir: args.projectDir,
     dataDir: args.dataDir,
-    env,
+    envFiles: args.envFiles,
     port: args.port,
     apiPort: args.apiPort,
     queryTimeoutMs: args.queryTimeoutMs,
@@ -28,40 +32,15 @@ async function serve(args: ServeArgs): Promise<void> {
     allowedOrigins: args.allowedOrigins,
     clientGoneTimeoutMs: args.clientGoneTimeoutMs,
     inspect: args.inspect,
+    watch: true,
+    log: lensToTerminal,
+    functionLog: args.quiet ? undefined : functionsToStdout,
+    color: process.stdout.isTTY === true,
   });
-  const { runtime } = serving;
-  const color = process.stdout.isTTY === true;
-  if (!args.quiet) {
-    runtime.events.listen({
-      onLog: (log, start) => start && console.log(formatLogLine(start.udfType, start.identifier, log.line, { color })),
-      onEnd: (end, start) => {
-        if (start && end.error) {
-          const text = end.error.stack ?? end.error.message;
-          console.log(formatErrorLine(start.startedAt + end.durationMs, start.udfType, start.identifier, text, { color }));
-        }
-      },
-    });
-  }
-  runtime.on("notice", (text: string) => console.error(`[convex-lens] ${text}`));
-  // One line when saving a file starts failing (repeats are counted, not printed), one when it works again.
-  runtime.on("persistence", (event: PersistenceEvent) => console.error(`[convex-lens] ${event.message}`));
-  for (const problem of runtime.persistence.problems) console.error(`[convex-lens] ${problem.message}`); // while it started
-  let first = true;
-  runtime.on("state", (state) => {
-    if (state.kind === "ready" && !first) console.log(`[convex-lens] reloaded in ${state.buildMs} ms`);
-    if (state.kind === "build-failed") {
-      console.error("[convex-lens] build failed; the last good build keeps serving:");
-      for (const e of state.errors) console.error(`  ${whereInProject(e, args.projectDir)}: ${e.text}`);
-    }
-  });
-  if (runtime.state.kind === "build-failed") runtime.emit("state", runtime.state);
-  // Saves made while the first build ran count as changes too.
-  const watcher = watchProject(args.projectDir, () => void runtime.reload(), { changedSince: runtime.lastBuildStartedAt ?? undefined });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    watcher.close();
     try {
       await serving.close();
     } catch (error) {
@@ -75,7 +54,6 @@ async function serve(args: ServeArgs): Promise<void> {
   process.on("SIGTERM", () => void stop());
   // Only now: a SIGTERM sent as soon as the banner shows must find the handler that saves.
   console.log(describeReady(serving, args.projectDir));
-  first = false;
 }
 
 /** Prints one line per request and returns the exit code: 0 when every assertion held. */

@@ -6,14 +6,21 @@ import type { CronJobSnapshot } from "../scheduler/cron-service";
 import { describeSchedule } from "../scheduler/cron-schedule";
 import type { RouteInfo } from "../shared/protocol";
 import { findFunctionsDir, findHttpFile } from "../loader/functions-dir";
-import { findRouteSources } from "../routes/route-source";
+import { findRouteSources, queryTemplate } from "../routes/route-source";
 
-/** JSON fields each route's handler reads from `await request.json()`, by "METHOD path". */
-function jsonFieldsByRoute(projectDir: string): Map<string, string[]> {
-  const fields = new Map<string, string[]>();
+/** What a curl line fills in for a route: the JSON fields and the query parameters its handler reads. */
+interface RouteHints {
+  jsonFields: string[] | null;
+  /** A query string (no `?`), URL-encoded, so shell-safe inside single quotes. */
+  query: string;
+}
+
+/** The hints for each route whose handler is found in source, by "METHOD path". */
+function hintsByRoute(projectDir: string): Map<string, RouteHints> {
+  const hints = new Map<string, RouteHints>();
   const dirs = findFunctionsDir(projectDir);
   const httpFile = dirs.ok ? findHttpFile(dirs.functionsDir) : null;
-  if (!httpFile) return fields;
+  if (!httpFile) return hints;
   const read = (path: string): string | null => {
     try {
       return readFileSync(path, "utf8");
@@ -22,17 +29,18 @@ function jsonFieldsByRoute(projectDir: string): Map<string, string[]> {
     }
   };
   for (const route of findRouteSources(httpFile, read).routes) {
-    if (route.jsonFields) fields.set(`${route.method} ${route.path}`, route.jsonFields);
+    // The same query the extension's request templates fill in.
+    hints.set(`${route.method} ${route.path}`, { jsonFields: route.jsonFields, query: queryTemplate(route.reads) });
   }
-  return fields;
+  return hints;
 }
 
 function samplePath(route: RouteInfo): string {
   return route.kind === "prefix" ? route.path.replace(/\*$/, "example") : route.path;
 }
 
-export function curlLine(siteUrl: string, route: RouteInfo, jsonFields: string[] | null = null): string {
-  const url = `'${siteUrl}${samplePath(route)}'`;
+export function curlLine(siteUrl: string, route: RouteInfo, jsonFields: string[] | null = null, query = ""): string {
+  const url = `'${siteUrl}${samplePath(route)}${query ? `?${query}` : ""}'`;
   switch (route.method) {
     case "GET":
       return `curl -i ${url}`;
@@ -100,12 +108,18 @@ export function describeReady(serving: Serving, projectDir: string): string {
     lines.push("", "This project has no convex/http.ts: every request gets 404, as on Convex.");
     return lines.join("\n");
   }
-  lines.push("", "Routes:");
-  for (const route of project.routes) lines.push(`  ${route.method.padEnd(7)} ${route.path}`);
-  lines.push("", "Try:");
-  const fields = jsonFieldsByRoute(projectDir);
-  for (const route of project.routes.slice(0, 6))
-    lines.push(`  ${curlLine(site.url, route, fields.get(`${route.method} ${route.path}`) ?? null)}`);
+  if (project.routes.length === 0) {
+    lines.push("", "Routes: none yet (add them with http.route(...) in convex/http.ts).");
+  } else {
+    lines.push("", "Routes:");
+    for (const route of project.routes) lines.push(`  ${route.method.padEnd(7)} ${route.path}`);
+    lines.push("", "Try:");
+    const hints = hintsByRoute(projectDir);
+    for (const route of project.routes.slice(0, 6)) {
+      const hint = hints.get(`${route.method} ${route.path}`);
+      lines.push(`  ${curlLine(site.url, route, hint?.jsonFields ?? null, hint?.query ?? "")}`);
+    }
+  }
   lines.push("", "Watching for changes. Ctrl+C stops and saves.");
   return lines.join("\n");
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 
-export function readEnvFiles(files: string[]): Record<string, string> {
+export function readEnvFiles(files: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const file of files) {
     let text: string;

@@ -4,8 +4,9 @@
 // `function://<row id>#<function path>` and only the id counts when it is resolved. A function
 // that disappears keeps its row with a deletion time, so its handles fail with the backend's
 // error, and come back to life if the function does.
-import type { ExtraOps, OpContext } from "./host-services";
-import type { LoadedComponent, SyscallArgs } from "../shared/protocol";
+import type { FeatureHandlers } from "./op-handlers";
+import type { LoadedComponent } from "../shared/protocol";
+import type { FUNCTION_HANDLE_OPS } from "../shared/host-ops";
 import type { StorePort } from "./store-port";
 import type { DocumentJSON, WriteTransaction } from "../store/types";
 import { canonicalName, parseFunctionPath, runtimeName } from "../scheduler/function-path";
@@ -26,17 +27,16 @@ interface HandleRow {
 /** crates/common/src/bootstrap_model/components/handles.rs, FunctionHandleNotFound. */
 const NOT_FOUND = "Function handle not found";
 
-export class FunctionHandles implements ExtraOps {
+export class FunctionHandles {
   readonly #byId = new Map<string, HandleRow>();
   readonly #byFunction = new Map<string, HandleRow>();
 
   constructor(private readonly store: StorePort) {}
 
-  handle(op: string, args: SyscallArgs, _context: OpContext): Promise<unknown> | undefined {
-    if (op === "handles/create") return Promise.resolve(this.create(args.component, args.name));
-    if (op === "handles/resolve") return Promise.resolve(this.resolve(args.handle));
-    return undefined;
-  }
+  readonly handlers: FeatureHandlers<typeof FUNCTION_HANDLE_OPS> = {
+    "handles/create": async (args) => this.create(args.component, args.name),
+    "handles/resolve": async (args) => this.resolve(args.handle),
+  };
 
   /** The handle of `name` in install `component`. */
   create(component: string, name: string): string {

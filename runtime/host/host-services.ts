@@ -1,74 +1,85 @@
-// The host's side of every call a worker makes: transactions and documents through DatabaseOps,
-// identities, and a clear refusal for ops this runtime does not implement.
-import type { ExecutionEnd, ExecutionLog, ExecutionStart, SyscallArgs } from "../shared/protocol";
+// The host's side of every call a worker makes: each op of the table (shared/host-ops.ts) goes to
+// its handler, looked up by name: transactions and documents to DatabaseOps, identities here, the
+// feature ops to the handlers startServing hands over. An op nobody answers is refused with a
+// sentence that names the missing feature.
+import type { ExecutionEnd, ExecutionLog, ExecutionStart } from "../shared/protocol";
+import type {
+  AsyncCall,
+  AsyncOps,
+  DATABASE_OPS,
+  FEATURE_OPS,
+  FeatureOpName,
+  IDENTITY_OPS,
+  OpArgs,
+  OpResult,
+  SyncCall,
+} from "../shared/host-ops";
 import type { DatabaseOps } from "./database-ops";
 import type { ExecutionEvents } from "./execution-events";
 import type { TransactionTable } from "./transactions";
 import type { WorkerServices } from "./user-code-worker";
+import type { Dispatched, FeatureHandlers, OpContext, PlainHandlers } from "./op-handlers";
 import { unsupportedOpMessage } from "../shared/unsupported-ops";
-import { RequestIdentities } from "./request-identities";
-
-/** What an op handler knows of the call: which worker, which kind of function, its transaction. */
-export interface OpContext {
-  worker: number;
-  udfType: "query" | "mutation" | "action" | "httpAction";
-  /** The caller's transaction (queries and mutations), to read or write inside it. */
-  txId: number | null;
-  requestId: string;
-  /** The calling function's component install ("" for the app): its tables, files and jobs. */
-  component: string;
-}
-
-export interface ExtraOps {
-  /** Returns undefined when it does not handle `op`. */
-  handle(op: string, args: SyscallArgs, context: OpContext): Promise<unknown> | undefined;
-}
-
-/** Turns a bearer token into the identity `ctx.auth.getUserIdentity()` returns, or throws why not. */
-export interface IdentityResolver {
-  resolve(token: string): Promise<Record<string, unknown>>;
-}
+import { RequestIdentities, type IdentityResolver } from "./request-identities";
 
 export class HostServices implements WorkerServices {
-  readonly extraOps: ExtraOps[] = [];
   identity: IdentityResolver | null = null;
   /** Tokens of the requests in flight, checked before their functions started. */
   readonly requestIdentities = new RequestIdentities(() => this.identity);
+  readonly #plain: PlainHandlers<typeof DATABASE_OPS & typeof IDENTITY_OPS>;
+  /** The feature ops answered now; see `answer` and `withdraw`. */
+  readonly #features: Partial<FeatureHandlers<typeof FEATURE_OPS>> = {};
 
   constructor(
     private readonly db: DatabaseOps,
     private readonly transactions: TransactionTable,
     private readonly events: ExecutionEvents,
-  ) {}
-
-  async call(worker: number, _execId: string, op: string, args: SyscallArgs): Promise<unknown> {
-    if (op === "tx/begin") return this.db.begin(worker, args.mode);
-    if (op === "auth/getUserIdentity") return this.#identity(args.token);
-    if (op === "op") {
-      for (const extra of this.extraOps) {
-        const context = {
-          worker,
-          udfType: args.udfType,
-          txId: args.txId,
-          requestId: args.requestId ?? "",
-          component: args.component ?? "",
-        };
-        const handled = extra.handle(args.op, args.args, context);
-        if (handled !== undefined) return handled;
-      }
-      throw new Error(unsupportedOpMessage(args.op));
-    }
-    const result = this.db.handle(worker, op, args);
-    if (result === undefined) throw new Error(`Unknown async operation ${op}`);
-    return result;
+  ) {
+    this.#plain = { ...db.handlers, "auth/getUserIdentity": (args) => this.#identity(args.token) };
   }
 
-  callSync(worker: number, _execId: string, op: string, args: SyscallArgs): unknown {
-    return this.db.handleSync(worker, op, args);
+  /**
+   * Answers the feature ops from now on. startServing hands every feature's handlers over in one
+   * call, typed with the whole group, so a feature op without a handler does not compile.
+   */
+  answer(handlers: FeatureHandlers<typeof FEATURE_OPS>): void {
+    Object.assign(this.#features, handlers);
+  }
+
+  /** Stops answering the ops of `handlers` (a feature that closed): they are unsupported again. */
+  withdraw(handlers: Partial<FeatureHandlers<typeof FEATURE_OPS>>): void {
+    for (const name of Object.keys(handlers) as Array<keyof typeof handlers>) {
+      if (this.#features[name] === handlers[name]) delete this.#features[name];
+    }
+  }
+
+  async call(worker: number, call: AsyncCall): Promise<unknown> {
+    if (call.caller === undefined) {
+      const handler: Dispatched<number> | undefined = this.#plain[call.op];
+      if (handler === undefined) throw new Error(unsupportedOpMessage(call.op));
+      return handler(call.args as never, worker);
+    }
+    const handler: Dispatched<OpContext> | undefined = this.#features[call.op];
+    if (handler === undefined) throw new Error(unsupportedOpMessage(call.op));
+    const { udfType, txId, requestId, component } = call.caller;
+    return handler(call.args as never, { worker, udfType, txId, requestId, component });
+  }
+
+  /** A feature op asked by the host itself (the panels), as the function `context` names would ask it. */
+  callFeature<Op extends FeatureOpName>(op: Op, args: OpArgs<AsyncOps[Op]>, context: OpContext): Promise<OpResult<AsyncOps[Op]>> {
+    const handler = this.#features[op];
+    if (handler === undefined) return Promise.reject(new Error(unsupportedOpMessage(op)));
+    return handler(args, context);
+  }
+
+  callSync(worker: number, call: SyncCall): unknown {
+    const handler: Dispatched<number> | undefined = this.db.syncHandlers[call.op];
+    if (handler === undefined) throw new Error(`Unknown operation ${call.op}`);
+    return handler(call.args as never, worker);
   }
 
   /** No token: no identity. A token is checked against auth.config.ts by the identity resolver. */
-  async #identity(token: string | null): Promise<unknown> {
+  async #identity(token: string | null): Promise<Record<string, unknown> | null> {
     if (!token) return null;
     const checked = this.requestIdentities.outcomeOf(token);
     if (checked !== null) return checked;

@@ -4,10 +4,16 @@
 // transaction during the check, and a provider may be this very deployment (@convex-dev/better-auth
 // serves its key set from an HTTP action that queries the database): fetching the keys would then
 // wait for the write lock of the mutation that is waiting for them.
-import type { IdentityResolver } from "./host-services";
+
+/** Turns a bearer token into the identity `ctx.auth.getUserIdentity()` returns, or throws why not. */
+export interface IdentityResolver {
+  resolve(token: string): Promise<Identity>;
+}
+
+export type Identity = Record<string, unknown>;
 
 interface Check {
-  outcome: Promise<unknown>;
+  outcome: Promise<Identity>;
   /** Requests in flight with this token; the outcome is kept until the last one ends. */
   requests: number;
 }
@@ -37,7 +43,7 @@ export class RequestIdentities {
   }
 
   /** The outcome of the check made when a request in flight arrived with `token`, if any. */
-  outcomeOf(token: string): Promise<unknown> | null {
+  outcomeOf(token: string): Promise<Identity> | null {
     return this.#checks.get(token)?.outcome ?? null;
   }
 }

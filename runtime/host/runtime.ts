@@ -20,7 +20,6 @@ import { HostServices } from "./host-services";
 import { TransactionTable } from "./transactions";
 import { loadErrorMessage } from "./load-error-location";
 import { schemaIndexProblem } from "./schema-check";
-import { vectorSearchOps } from "./vector-search-ops";
 import { lockDataDir } from "./data-dir-lock";
 import { PersistenceHealth, watchLogStore, type PersistenceEvent } from "./persistence-health";
 import { WorkerPool } from "./worker-pool";
@@ -58,6 +57,22 @@ export type RuntimeState =
   | { kind: "ready"; project: LoadedProject; buildMs: number }
   | { kind: "build-failed"; errors: BuildMessage[]; serving: boolean }
   | { kind: "stopped" };
+
+/** What the runtime tells its listeners, by event: the arguments each listener gets. */
+export interface RuntimeEvents {
+  /** Something the user should know that belongs to no request (startServing prints it). */
+  notice: [text: string];
+  state: [state: RuntimeState];
+  /** A build was loaded, just before its "state": modules that depend on the loaded code update. */
+  loaded: [project: LoadedProject];
+  /** Saving a file of the data folder started failing, or works again. */
+  persistence: [event: PersistenceEvent];
+}
+
+export type RuntimeListener<Event extends keyof RuntimeEvents> = (...args: RuntimeEvents[Event]) => void;
+
+/** Notices kept while nobody listens, for the first listener. */
+const UNHEARD_NOTICES_KEPT = 50;
 
 export interface RunFunctionOptions {
   /** The component install the function belongs to; default "" (the app). */
@@ -125,7 +140,9 @@ function authorizationOf(headers: Array<[string, string]>): string | null {
   return authorization;
 }
 
-export class Runtime extends EventEmitter {
+export class Runtime {
+  /** Only the runtime emits its events (`#emit`); features tell notices through `notice()`. */
+  readonly #emitter = new EventEmitter();
   readonly events = new ExecutionEvents();
   readonly dataDir: string;
   state: RuntimeState = { kind: "starting" };
@@ -153,7 +170,7 @@ export class Runtime extends EventEmitter {
   readonly services: HostServices;
   /** `function://…` handles for every function of every install (createFunctionHandle). */
   readonly handles: FunctionHandles;
-  /** Notices emitted while nobody listened (during the first load, before the CLI or the extension subscribes). */
+  /** Notices told while nobody listened (a runtime served without a log, before its caller subscribes). */
   #unheardNotices: string[] = [];
   #toldBundledConvex = false;
   #unlockDataDir: () => void = () => undefined;
@@ -165,34 +182,44 @@ export class Runtime extends EventEmitter {
     /** Whether the data folder's files are being saved; its transitions are "persistence" events. */
     readonly persistence: PersistenceHealth,
   ) {
-    super();
-    persistence.subscribe((event: PersistenceEvent) => this.emit("persistence", event));
-    watchLogStore(logs, persistence, (text) => this.emit("notice", text));
+    persistence.subscribe((event: PersistenceEvent) => this.#emit("persistence", event));
+    watchLogStore(logs, persistence, (text) => this.notice(text));
     this.#stopping = new Promise((resolve) => (this.#stop = resolve));
     this.dataDir = options.dataDir ?? join(options.projectDir, ".convex-lens");
     this.databaseOps = new DatabaseOps(store, this.transactions);
     this.services = new HostServices(this.databaseOps, this.transactions, this.events);
     this.handles = new FunctionHandles(store);
-    this.services.extraOps.push(this.handles, vectorSearchOps(store));
     this.#supply = new WorkerSupply(this.services, { projectDir: options.projectDir, memoryLimitMb: options.memoryLimitMb ?? 2048 });
-    // startServing loads the project before its caller can subscribe: what the first load had to
-    // say (a broken auth.config.ts, a missing `convex` package) goes to the first "notice" listener.
-    this.on("newListener", (event: string | symbol, listener: (text: string) => void) => {
-      if (event !== "notice" || this.#unheardNotices.length === 0) return;
-      const texts = this.#unheardNotices.splice(0);
-      queueMicrotask(() => {
-        for (const text of texts) listener(text);
-      });
-    });
   }
 
-  override emit(event: string | symbol, ...args: unknown[]): boolean {
-    if (event === "notice" && this.listenerCount("notice") === 0) {
-      this.#unheardNotices.push(String(args[0]));
-      if (this.#unheardNotices.length > 50) this.#unheardNotices.shift();
-      return false;
+  on<Event extends keyof RuntimeEvents>(event: Event, listener: RuntimeListener<Event>): void {
+    this.#emitter.on(event, listener);
+    // What was said while nobody listened (a broken auth.config.ts during a load that a caller of
+    // startServing without a log could not hear) goes to the first "notice" listener.
+    if (event === "notice" && this.#unheardNotices.length > 0) {
+      const texts = this.#unheardNotices.splice(0);
+      queueMicrotask(() => {
+        for (const text of texts) (listener as RuntimeListener<"notice">)(text);
+      });
     }
-    return super.emit(event, ...args);
+  }
+
+  off<Event extends keyof RuntimeEvents>(event: Event, listener: RuntimeListener<Event>): void {
+    this.#emitter.off(event, listener);
+  }
+
+  /** Tells the user something that belongs to no request (a feature's trouble in the background). */
+  notice(text: string): void {
+    this.#emit("notice", text);
+  }
+
+  #emit<Event extends keyof RuntimeEvents>(event: Event, ...args: RuntimeEvents[Event]): void {
+    if (event === "notice" && this.#emitter.listenerCount("notice") === 0) {
+      this.#unheardNotices.push(String(args[0]));
+      if (this.#unheardNotices.length > UNHEARD_NOTICES_KEPT) this.#unheardNotices.shift();
+      return;
+    }
+    this.#emitter.emit(event, ...args);
   }
 
   static async open(options: RuntimeOptions): Promise<Runtime> {
@@ -230,6 +257,11 @@ export class Runtime extends EventEmitter {
    */
   get lastBuildStartedAt(): number | null {
     return this.#lastBuildStartedAt;
+  }
+
+  /** The reload under way (the watcher saw a save), if any: settles once its build serves or failed. */
+  get reloadUnderWay(): Promise<void> | null {
+    return this.#reloading;
   }
 
   /** Builds and loads the project; on failure the previous build keeps serving. */
@@ -270,8 +302,7 @@ export class Runtime extends EventEmitter {
     }
     if (build.ok && build.convexSource === "bundled" && !this.#toldBundledConvex) {
       this.#toldBundledConvex = true;
-      this.emit(
-        "notice",
+      this.notice(
         `The project has no \`convex\` package installed (no node_modules/convex in ${this.options.projectDir} or a folder above it), ` +
           `so its functions run with Convex Lens's own convex ${build.convexVersion}. Run \`npm install convex\` in the project to use the version it is meant for.`,
       );
@@ -279,7 +310,7 @@ export class Runtime extends EventEmitter {
     if (!build.ok) {
       this.#abandonLoad();
       this.state = { kind: "build-failed", errors: build.errors, serving: this.#pool !== null };
-      this.emit("state", this.state);
+      this.#emit("state", this.state);
       return;
     }
     const deploymentEnv = this.#deploymentEnv();
@@ -295,7 +326,7 @@ export class Runtime extends EventEmitter {
         errors: [{ file: configFile ?? build.functionsDir, line: 1, column: 1, text: error.message }],
         serving: this.#pool !== null,
       };
-      this.emit("state", this.state);
+      this.#emit("state", this.state);
       return;
     }
     const pool = new WorkerPool(
@@ -314,7 +345,7 @@ export class Runtime extends EventEmitter {
         actionTimeoutMs: this.options.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
         replaceAfterMs: 250,
         clientGoneTimeoutMs: this.options.clientGoneTimeoutMs ?? DEFAULT_CLIENT_GONE_TIMEOUT_MS,
-        onNotice: (text) => this.emit("notice", text),
+        onNotice: (text) => this.notice(text),
       },
     );
     let project: LoadedProject;
@@ -340,7 +371,7 @@ export class Runtime extends EventEmitter {
         errors: wire.errors ?? [loadErrorMessage(build.functionsDir, httpFile, wire.stack ?? wire.message, this.options.projectDir)],
         serving: this.#pool !== null,
       };
-      this.emit("state", this.state);
+      this.#emit("state", this.state);
       return;
     }
     if (this.#stopped()) {
@@ -357,8 +388,8 @@ export class Runtime extends EventEmitter {
     this.#loadingBuildDir = null;
     this.state = { kind: "ready", project, buildMs: Math.round(performance.now() - started) };
     // Modules that depend on the loaded code (auth config, scheduled jobs) update before "state".
-    this.emit("loaded", project);
-    this.emit("state", this.state);
+    this.#emit("loaded", project);
+    this.#emit("state", this.state);
     if (previous) void this.#drain(previous, previousDir).then(() => this.#pruneOwnBuilds());
   }
 
@@ -513,7 +544,7 @@ export class Runtime extends EventEmitter {
       if (this.#stopped()) throw NotServingError.stopped();
       if (this.#pool) return this.#pool;
       // Before the first reload() is called (startServing calls it right after opening the doors).
-      const load = this.#reloading ?? (this.state.kind === "starting" ? once(this, "state") : null);
+      const load = this.#reloading ?? (this.state.kind === "starting" ? once(this.#emitter, "state") : null);
       if (load === null) {
         const errors = this.state.kind === "build-failed" ? this.state.errors : [];
         throw NotServingError.buildFailed(errors, this.options.projectDir);
@@ -547,7 +578,7 @@ export class Runtime extends EventEmitter {
     // commit log still holds every commit the database file misses).
     const closing = await Promise.allSettled([this.store.close(), this.logs.close()]);
     this.#unlockDataDir();
-    this.emit("state", this.state);
+    this.#emit("state", this.state);
     const failed = closing.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
     if (failed) throw failed.reason;
   }

@@ -11,12 +11,12 @@ import type {
   LoadedProject,
   RunFunctionRequest,
   RunHttpRequest,
-  SyscallArgs,
   WireError,
   WorkerInit,
   WorkerToHost,
 } from "../shared/protocol";
 import type { JSONValue } from "../store/types";
+import type { AsyncCall, SyncCall } from "../shared/host-ops";
 import {
   answerSyncCall,
   claimSlot,
@@ -35,10 +35,10 @@ import { PauseClock } from "../shared/pause-clock";
 import { debuggableWorkers } from "../debug/debuggable-workers";
 
 export interface WorkerServices {
-  /** Async syscalls relayed from the worker. */
-  call(worker: number, execId: string, op: string, args: SyscallArgs): Promise<unknown>;
-  /** Sync syscalls; the worker is blocked until this returns. */
-  callSync(worker: number, execId: string, op: string, args: SyscallArgs): unknown;
+  /** Async ops relayed from the worker. */
+  call(worker: number, call: AsyncCall): Promise<unknown>;
+  /** Sync ops; the worker is blocked until this returns. */
+  callSync(worker: number, call: SyncCall): unknown;
   onExecutionStart(event: ExecutionStart): void;
   onExecutionLog(event: ExecutionLog): void;
   onExecutionEnd(event: ExecutionEnd): void;
@@ -95,6 +95,8 @@ export type UnclaimedRequest =
     };
 
 const SYNC_BUFFER_BYTES = 4 * 1024 * 1024;
+/** Each worker's V8 young generation (two semi-spaces and the new large-object space), in MiB. */
+const YOUNG_GENERATION_MB = 16;
 
 /** The worker's entry: the TypeScript source under tsx (tests), the bundled file in dist. */
 function workerEntry(): string {
@@ -164,7 +166,10 @@ export class UserCodeWorker {
       eval: entry.endsWith(".ts"),
       workerData: { control, syncBuffer, startPort, prewarm } satisfies WorkerBoot,
       transferList: [startPort],
-      resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb },
+      // The young generation would grow to 48 MiB (16 MiB semi-spaces) under load; what user code
+      // allocates per request dies young either way, so a third of that only means more, equally
+      // short, scavenges (bench/where-the-memory-goes.md).
+      resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       stdout: false,
       stderr: false,
     });
@@ -392,17 +397,17 @@ export class UserCodeWorker {
         if (message.id === 0) {
           // Only transaction ends are sent this way; ending one that a failed commit already
           // closed is not an error anyone could act on.
-          this.services.call(this.id, message.execId, message.op, message.args).catch(() => undefined);
+          this.services.call(this.id, message).catch(() => undefined);
           return;
         }
-        this.services.call(this.id, message.execId, message.op, message.args).then(
+        this.services.call(this.id, message).then(
           (value) => this.#reply(message.id, true, value),
           (error: unknown) => this.#reply(message.id, false, toWire(error)),
         );
         return;
       case "sync-call":
         try {
-          const value = this.services.callSync(this.id, message.execId, message.op, message.args);
+          const value = this.services.callSync(this.id, message);
           answerSyncCall(this.#control, this.#syncBytes, true, JSON.stringify(value ?? null));
         } catch (error) {
           answerSyncCall(this.#control, this.#syncBytes, false, toWire(error).message);

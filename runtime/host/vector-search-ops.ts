@@ -3,8 +3,8 @@
 // searches its own tables, named as it names them, and reads errors in its own terms.
 import { ROOT_COMPONENT, storedIndexName } from "../store/namespaces";
 import type { VectorMatch } from "../store/vector-index";
-import type { SyscallArgs } from "../shared/protocol";
-import type { ExtraOps, OpContext } from "./host-services";
+import type { VECTOR_SEARCH_OPS } from "../shared/host-ops";
+import type { FeatureHandlers, OpContext } from "./op-handlers";
 
 const OP = "1.0/actions/vectorSearch";
 
@@ -12,18 +12,13 @@ export interface VectorSearcher {
   vectorSearch(query: unknown): Promise<VectorMatch[]>;
 }
 
-export function vectorSearchOps(store: VectorSearcher): ExtraOps {
-  return {
-    handle(op, args, context) {
-      return op === OP ? search(store, args, context) : undefined;
-    },
-  };
+export function vectorSearchHandlers(store: VectorSearcher): FeatureHandlers<typeof VECTOR_SEARCH_OPS> {
+  return { [OP]: (args, context) => search(store, args.query, context) };
 }
 
-async function search(store: VectorSearcher, args: SyscallArgs, context: OpContext): Promise<{ results: VectorMatch[] }> {
+async function search(store: VectorSearcher, query: unknown, context: OpContext): Promise<{ results: VectorMatch[] }> {
   // Queries and mutations have no such syscall (the backend's UDF environment does not know it).
   if (context.udfType !== "action" && context.udfType !== "httpAction") throw new Error(`Unknown async operation ${OP}`);
-  const query = (args as { query?: unknown } | null)?.query;
   if (context.component === ROOT_COMPONENT) return { results: await store.vectorSearch(query) };
   const indexName = (query as { indexName?: unknown } | null)?.indexName;
   // A "/" would name another install's table.

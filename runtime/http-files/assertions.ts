@@ -6,16 +6,26 @@
 //   ?? body author == ada                 ?? body items.0.id isString   (a path into the JSON body)
 //   ?? js response.parsedBody.id exists   (a JavaScript expression; `response` is in scope)
 //
+// Our own subjects for `text/event-stream` bodies (httpYac has none), read from the whole stream:
+//   ?? event count == 3                   ?? events includes [DONE]    (every event's data)
+//   ?? event 0 data == hello              ?? event -1 event == done    (-1: the last one)
+//   ?? event 1 data token == Hi           (a path into the event's JSON data)   ?? event 0 id == 1
+//
 // Predicates: == equals != > >= < <= startsWith endsWith includes contains matches, and the
 // unary exists isTrue isFalse isNumber isBoolean isString isArray. As in httpYac, `exists` and
 // `isTrue` mean truthy, and the expected text is converted to the type of the actual value
 // (`status == 200` compares numbers). Pure: JavaScript is evaluated by a function the caller gives.
 
-export type AssertionSubject = "status" | "header" | "body" | "duration" | "js";
+import { isEventStream, parseEventStream, type ServerSentEvent } from "./event-stream";
+
+export type AssertionSubject = "status" | "header" | "body" | "duration" | "js" | "event" | "events";
 
 export interface Assertion {
   subject: AssertionSubject;
-  /** Header name, body path or JavaScript expression; null for status, duration and the whole body. */
+  /**
+   * Header name, body path, JavaScript expression, or for `event`: `count` or `<n> [field] [path]`;
+   * null for status, duration, events and the whole body.
+   */
   argument: string | null;
   /** Canonical id: `==`, `!=`, `>`, …, `includes`, `exists`, … */
   predicate: string;
@@ -48,7 +58,26 @@ const UNARY: Record<string, string> = {
   isString: "isString",
   isArray: "isArray",
 };
-const SUBJECTS = ["status", "header", "body", "duration", "js"] as const;
+const SUBJECTS = ["status", "header", "body", "duration", "js", "event", "events"] as const;
+/** What `event <n>` can read of an event. */
+const EVENT_FIELDS = ["data", "event", "id", "retry"] as const;
+type EventField = (typeof EVENT_FIELDS)[number];
+const isEventField = (text: string): text is EventField => (EVENT_FIELDS as readonly string[]).includes(text);
+
+/** `event count`, or `event <n> [field] [path]` with its parts; a problem when it is neither. */
+type EventArgument = { kind: "count" } | { kind: "event"; index: number; field: EventField; path: string | null };
+
+function parseEventArgument(argument: string | null): EventArgument | { problem: string } {
+  const usage = `"?? event" reads "count" or an event by its index: ?? event count == 3, ?? event 0 data == hello, ?? event -1 data token == Hi`;
+  const parts = (argument ?? "").split(/\s+/).filter((part) => part !== "");
+  if (parts.length === 1 && parts[0] === "count") return { kind: "count" };
+  if (parts.length === 0 || !/^-?\d+$/.test(parts[0]!)) return { problem: usage };
+  const field = parts[1] ?? "data";
+  if (!isEventField(field)) return { problem: `"?? event ${parts[0]}" reads one of ${EVENT_FIELDS.join(", ")}, not "${parts[1]}"` };
+  const path = parts.slice(2).join(" ") || null;
+  if (path !== null && field !== "data") return { problem: `Only an event's data has a path: ?? event ${parts[0]} data ${path} …` };
+  return { kind: "event", index: Number(parts[0]), field, path };
+}
 
 function predicateOf(token: string | undefined): { id: string; unary: boolean } | null {
   if (token === undefined) return null;
@@ -75,6 +104,13 @@ export function parseAssertion(line: string, lineNumber: number): Assertion | { 
     case "header":
       predicateIndex = 2;
       break;
+    case "events":
+      predicateIndex = 1;
+      break;
+    case "event":
+      // `count`, or an index with an optional field and path, up to the first predicate word.
+      predicateIndex = tokens.findIndex((token, index) => index >= 2 && predicateOf(token.text) !== null);
+      break;
     case "body":
       predicateIndex = predicateOf(tokens[1]?.text) ? 1 : 2;
       break;
@@ -98,6 +134,10 @@ export function parseAssertion(line: string, lineNumber: number): Assertion | { 
   const argument = predicateIndex > 1 ? text.slice(tokens[1]!.at, predicateToken.at).trim() : null;
   if (subject === "header" && !argument) return { problem: `"?? header" needs a header name: ?? header content-type includes json` };
   if (subject === "js" && !argument) return { problem: `"?? js" needs an expression: ?? js response.parsedBody.id exists` };
+  if (subject === "event") {
+    const event = parseEventArgument(argument);
+    if ("problem" in event) return event;
+  }
   const rest = text.slice(predicateToken.at + predicateToken.text.length).trim();
   if (predicate.unary && rest !== "") return { problem: `"${predicateToken.text}" takes no value, but "${rest}" follows it` };
   if (!predicate.unary && rest === "" && predicate.id !== "==" && predicate.id !== "!=") {
@@ -134,6 +174,8 @@ export interface JsResponse {
   body: string;
   parsedBody: unknown;
   duration: number;
+  /** A `text/event-stream` body's events, each with `parsedData` when its data is JSON; else undefined. */
+  events: Array<ServerSentEvent & { parsedData: unknown }> | undefined;
 }
 
 export interface AssertionResult {
@@ -144,11 +186,42 @@ export interface AssertionResult {
 }
 
 function parsedBodyOf(response: AssertableResponse): unknown {
+  return parseJson(response.text);
+}
+
+function jsEvents(response: AssertableResponse): JsResponse["events"] {
   try {
-    return JSON.parse(response.text);
+    return eventsOf(response).map((event) => ({ ...event, parsedData: parseJson(event.data) }));
   } catch {
     return undefined;
   }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The body's events; an error saying what the body is when it is not an event stream. */
+function eventsOf(response: AssertableResponse): ServerSentEvent[] {
+  const type = response.headers.find(([name]) => name.toLowerCase() === "content-type")?.[1] ?? null;
+  if (!isEventStream(type)) throw new Error(`the response is not text/event-stream (its content-type is ${type ?? "not set"})`);
+  return parseEventStream(response.text);
+}
+
+function eventValue(argument: string | null, response: AssertableResponse): unknown {
+  const parsed = parseEventArgument(argument);
+  if ("problem" in parsed) throw new Error(parsed.problem);
+  const events = eventsOf(response);
+  if (parsed.kind === "count") return events.length;
+  const event = parsed.index < 0 ? events[events.length + parsed.index] : events[parsed.index];
+  if (!event) throw new Error(`the stream has ${events.length} event${events.length === 1 ? "" : "s"}, so no event ${parsed.index}`);
+  if (parsed.field !== "data" || parsed.path === null) return event[parsed.field];
+  const data = parseJson(event.data);
+  return data === undefined ? undefined : readPath(data, parsed.path);
 }
 
 /** `items.0.id`, `items[0].id`, `["odd key"].x` into a JSON value. */
@@ -186,6 +259,10 @@ function actualValue(assertion: Assertion, response: AssertableResponse, evaluat
       const parsed = parsedBodyOf(response);
       return parsed === undefined ? undefined : readPath(parsed, assertion.argument);
     }
+    case "events":
+      return eventsOf(response).map((event) => event.data);
+    case "event":
+      return eventValue(assertion.argument, response);
     case "js": {
       if (!evaluateJs) throw new Error("?? js assertions are not available here");
       const headers: Record<string, string> = {};
@@ -199,6 +276,7 @@ function actualValue(assertion: Assertion, response: AssertableResponse, evaluat
           body: response.text,
           parsedBody: parsedBodyOf(response),
           duration: response.durationMs,
+          events: jsEvents(response),
         },
       });
     }

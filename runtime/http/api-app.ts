@@ -19,10 +19,7 @@ export function finishApiApp(app: Hono, runtime: Runtime): void {
     // A client that hangs up mid-upload is no fault of ours: one line, no stack trace. Nobody
     // reads the answer.
     if (incoming.destroyed && !incoming.complete) {
-      runtime.emit(
-        "notice",
-        `${c.req.method} ${new URL(c.req.url).pathname}: the client closed the connection before the request was complete.`,
-      );
+      runtime.notice(`${c.req.method} ${new URL(c.req.url).pathname}: the client closed the connection before the request was complete.`);
       return c.text("The request was cut off.", 400);
     }
     // The store closed under a request still running when serving stopped.

@@ -4,6 +4,7 @@
 // action's `ctx.storage.get`/`delete` would (no transaction of a caller): a delete removes the
 // document and then the bytes, and a file is never read from a path built here.
 import { newRequestId, type Runtime } from "../host/runtime";
+import type { OpContext } from "../host/op-handlers";
 import { storageTableOfId } from "../storage/storage-records";
 import { canonicalStorageId, STORAGE_TABLE } from "../storage/storage-ids";
 import { ROOT_COMPONENT, splitStoredTableName, storedTableName } from "../store/namespaces";
@@ -76,10 +77,10 @@ export function requireStorageId(id: string): string {
   return canonical;
 }
 
-/** Calls a storage op as an action of install `component` would: outside any transaction of a caller. */
-function storageOp(runtime: StorageRuntime, component: string, op: string, args: Record<string, unknown>): Promise<unknown> {
+/** How an action of install `component` calls a storage op: outside any transaction of a caller. */
+function asAction(component: string): OpContext {
   // Worker -1 is no worker: with `txId: null` the op opens (and ends) a transaction of its own.
-  return runtime.services.call(-1, "", "op", { op, args, udfType: "action", txId: null, requestId: newRequestId(), component });
+  return { worker: -1, udfType: "action", txId: null, requestId: newRequestId(), component };
 }
 
 /** The bytes and content type of a file of the install, or null when it has no such file. */
@@ -89,16 +90,13 @@ export async function readFile(
   id: string,
 ): Promise<{ bytes: Uint8Array; contentType: string | null } | null> {
   const storageId = requireStorageId(id);
-  const found = (await storageOp(runtime, component, "storage/getBlob", { storageId })) as {
-    bytes: ArrayBuffer;
-    contentType: string | null;
-  } | null;
+  const found = await runtime.services.callFeature("storage/getBlob", { storageId }, asAction(component));
   return found && { bytes: new Uint8Array(found.bytes), contentType: found.contentType };
 }
 
 /** Deletes the file's document and its bytes; fails when the install has no such file. */
 export async function deleteFile(runtime: StorageRuntime, component: string, id: string): Promise<void> {
-  await storageOp(runtime, component, "1.0/storageDelete", { storageId: requireStorageId(id) });
+  await runtime.services.callFeature("1.0/storageDelete", { storageId: requireStorageId(id) }, asAction(component));
 }
 
 /** Where the API origin serves the file (`ctx.storage.getUrl`), to stream a download from. */

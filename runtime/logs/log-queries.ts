@@ -14,7 +14,7 @@
 import type { UdfType } from "./cli-format.js";
 import { LOG_LEVELS, type LogLevel } from "./log-line.js";
 import { toExecution, toStoredLine } from "./log-store-rows.js";
-import type { ExecutionRecord, StoredLogLine } from "./log-store-types.js";
+import type { ExecutionRecord, LineQuery, StoredLogLine } from "./log-store-types.js";
 import type { Row } from "./sql-js.js";
 
 export const UDF_TYPES: readonly UdfType[] = ["query", "mutation", "action", "httpAction"];
@@ -188,9 +188,16 @@ export interface LineQueryOptions {
   below?: number;
   above?: number;
   order: "asc" | "desc";
+  /** At most MAX_LINES_PER_QUERY. */
   limit: number;
   drive: LineDrive;
+  /** Exactly this request's or execution's lines (the filter's request id is a prefix). */
+  requestId?: string;
+  executionId?: string;
 }
+
+/** The most lines one query returns (a request's whole log for the response panel fits). */
+export const MAX_LINES_PER_QUERY = 10_000;
 
 /** The SELECT for line rows; null when the filter rules out every line (no level or kind). Exported for tests. */
 export function lineQuery(filter: LogFilter, options: LineQueryOptions): Sql | null {
@@ -202,6 +209,8 @@ export function lineQuery(filter: LogFilter, options: LineQueryOptions): Sql | n
   if (drive.kind === "level") where.add("l.level = ?", drive.level);
   else if (filter.levels !== undefined) where.add(`+l.level IN (${placeholders(filter.levels.length)})`, ...filter.levels);
   if (filter.requestId !== undefined) where.add("l.request_id >= ? AND l.request_id < ?", filter.requestId, filter.requestId + PREFIX_END);
+  if (options.requestId !== undefined) where.add("l.request_id = ?", options.requestId);
+  if (options.executionId !== undefined) where.add("l.execution_id = ?", options.executionId);
   if (filter.text !== undefined) where.add("l.message LIKE ? ESCAPE '\\'", likePattern(filter.text));
   if (drive.kind === "executions") {
     const inner = new Where();
@@ -214,7 +223,7 @@ export function lineQuery(filter: LogFilter, options: LineQueryOptions): Sql | n
   // its execution by primary key.
   return {
     sql: `SELECT ${LINE_COLUMNS} FROM log_lines l CROSS JOIN executions e ON e.id = l.execution_id ${where} ORDER BY l.id ${options.order === "asc" ? "ASC" : "DESC"} LIMIT ?`,
-    params: [...where.params, clampLimit(options.limit)],
+    params: [...where.params, clampLimit(options.limit, MAX_LINES_PER_QUERY)],
   };
 }
 
@@ -260,8 +269,8 @@ export function executionQuery(filter: LogFilter, options: ExecutionQueryOptions
   };
 }
 
-function clampLimit(limit: number): number {
-  return Math.max(0, Math.min(MAX_PAGE_ROWS + 1, Math.floor(Number.isFinite(limit) ? limit : 0)));
+function clampLimit(limit: number, max = MAX_PAGE_ROWS + 1): number {
+  return Math.max(0, Math.min(max, Math.floor(Number.isFinite(limit) ? limit : 0)));
 }
 
 function run(reader: LogReader, query: Sql | null): Row[] {
@@ -372,6 +381,31 @@ export function pageRows(reader: LogReader, options: PageOptions): LogPage {
     older: { line: lastLine, exec: lastExec },
     hasOlder: li < lines.length || ei < executions.length,
   };
+}
+
+/**
+ * LogStore.queryLines: a store-level read (a request's lines for the response panel, the CLI,
+ * tests) built by the same query builder as the panel's pages. Newest first, or oldest first when
+ * tailing with `after`.
+ */
+export function selectLines(reader: LogReader, query: LineQuery): StoredLogLine[] {
+  const filter = normalizeFilter({
+    levels: query.level,
+    kinds: query.udfType === undefined ? undefined : [query.udfType],
+    identifier: query.identifier,
+    text: query.text,
+  });
+  const forward = query.before === undefined && query.after !== undefined;
+  const sql = lineQuery(filter, {
+    below: query.before,
+    above: forward ? query.after : undefined,
+    order: forward ? "asc" : "desc",
+    limit: query.limit,
+    drive: { kind: "id" },
+    requestId: query.requestId,
+    executionId: query.executionId,
+  });
+  return run(reader, sql).map(toStoredLine);
 }
 
 /** Lines with `above < id <= upTo`, oldest first: what arrived since the tail last looked. */

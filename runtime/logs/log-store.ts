@@ -21,9 +21,10 @@ import type { Database, SqlValue } from "sql.js";
 import { removeTempLeftovers, writeFileAtomic } from "./atomic-write.js";
 import { DiskWriteError } from "../shared/disk-error.js";
 import { LOG_LEVELS, type LogLine } from "./log-line.js";
+import { selectLines } from "./log-queries.js";
 import { queryExecutionStats, type ExecutionStats, type ExecutionStatsQuery } from "./execution-stats.js";
 import { checkExistingFile, readIfExists } from "./log-store-file.js";
-import { toExecution, toStoredLine } from "./log-store-rows.js";
+import { toExecution } from "./log-store-rows.js";
 import { LOG_STORE_ADDED_INDEXES, LOG_STORE_SCHEMA } from "./log-store-schema.js";
 import type {
   ExecutionEndRecord,
@@ -35,6 +36,7 @@ import type {
   StoredLogLine,
 } from "./log-store-types.js";
 import { allRows, firstRow, loadSqlJs, selectRows, type Row } from "./sql-js.js";
+import { releaseBuffer } from "../shared/release-buffer.js";
 import { StatementCache } from "../shared/statement-cache.js";
 
 export type * from "./log-store-types.js";
@@ -290,55 +292,9 @@ export class LogStore {
     return selectRows(this.#db, sql, params);
   }
 
+  /** Lines by request, execution, level, function or text (log-queries.ts builds the SQL). */
   queryLines(query: LineQuery): StoredLogLine[] {
-    this.#assertOpen();
-    this.#writeQueue();
-    const where: string[] = [];
-    const params: Array<string | number> = [];
-    const forward = query.before === undefined && query.after !== undefined;
-    if (query.before !== undefined) {
-      where.push("l.id < ?");
-      params.push(query.before);
-    } else if (query.after !== undefined) {
-      where.push("l.id > ?");
-      params.push(query.after);
-    }
-    if (query.level !== undefined) {
-      if (query.level.length === 0) return [];
-      where.push(`l.level IN (${query.level.map(() => "?").join(", ")})`);
-      params.push(...query.level);
-    }
-    if (query.udfType !== undefined) {
-      where.push("e.udf_type = ?");
-      params.push(query.udfType);
-    }
-    if (query.identifier !== undefined) {
-      where.push("e.identifier = ?");
-      params.push(query.identifier);
-    }
-    if (query.requestId !== undefined) {
-      where.push("l.request_id = ?");
-      params.push(query.requestId);
-    }
-    if (query.executionId !== undefined) {
-      where.push("l.execution_id = ?");
-      params.push(query.executionId);
-    }
-    if (query.text !== undefined && query.text !== "") {
-      where.push("l.message LIKE ? ESCAPE '\\'");
-      params.push(`%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    }
-    params.push(clampLimit(query.limit));
-    const rows = allRows(
-      this.#db,
-      `SELECT l.id, l.execution_id, l.request_id, l.timestamp, l.level, l.message, l.is_truncated, l.system_code,
-              e.udf_type, e.identifier
-       FROM log_lines l JOIN executions e ON e.id = l.execution_id
-       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-       ORDER BY l.id ${forward ? "ASC" : "DESC"} LIMIT ?`,
-      params,
-    );
-    return rows.map(toStoredLine);
+    return selectLines(this, query);
   }
 
   /** Called synchronously on every change; returns the unsubscribe function. */
@@ -388,6 +344,8 @@ export class LogStore {
         this.#file,
         error,
       );
+    } finally {
+      releaseBuffer(bytes); // a copy of the whole log database, written (or not) by now
     }
     this.#retryMs = FIRST_RETRY_MS;
     if (this.#failing) {

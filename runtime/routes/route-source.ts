@@ -1,9 +1,27 @@
 // Finds where routes are declared: every `<router>.route({ method, path | pathPrefix, handler })`
 // call with literal values, in convex/http.ts and in the modules it imports routes from. Pure
 // (no vscode): it takes a file reader so tests and the extension share it. The route list itself
-// comes from the real router; this only supplies positions and request body hints.
-import { parse } from "@babel/parser";
-import { dirname, resolve } from "node:path";
+// comes from the real router; this only supplies positions and request hints (handler-reads.ts).
+import { requestReads, type ModuleAccess, type RequestReads } from "./handler-reads";
+import {
+  importedNames,
+  literalString,
+  parseModule,
+  propertyNamed,
+  resolveImport,
+  topLevelValues,
+  walk,
+  type AstNode,
+  type ReadFile,
+  type SourceProblem,
+} from "./source-ast";
+
+export type { ReadFile, SourceProblem } from "./source-ast";
+
+export type { BodyRead, ParamRead, RequestReads } from "./handler-reads";
+export { paramPlaceholder, queryTemplate } from "./handler-reads";
+
+type Node = AstNode;
 
 export interface SourceRoute {
   method: string;
@@ -16,89 +34,13 @@ export interface SourceRoute {
   column: number;
   /** Fields the handler destructures from `await request.json()`, when it does. */
   jsonFields: string[] | null;
-}
-
-export interface SourceProblem {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
+  /** The query parameters, headers and body the handler reads (for request templates); absent when unknown. */
+  reads?: RequestReads | null;
 }
 
 export interface RouteSourceResult {
   routes: SourceRoute[];
   problems: SourceProblem[];
-}
-
-export type ReadFile = (path: string) => string | null;
-
-/** A Babel AST node (plain objects; fields read as needed). */
-export type AstNode = { type: string; loc?: { start: { line: number; column: number }; end: { line: number; column: number } } } & Record<
-  string,
-  // biome-ignore lint/suspicious/noExplicitAny: the walk reads whatever fields a node type has; each read checks `type` first.
-  any
->;
-type Node = AstNode;
-
-const EXTENSIONS = ["", ".ts", ".tsx", ".js", ".mjs", ".jsx", "/index.ts", "/index.js"];
-
-export function resolveImport(fromFile: string, specifier: string, read: ReadFile): string | null {
-  if (!specifier.startsWith(".")) return null;
-  const base = resolve(dirname(fromFile), specifier.replace(/\.js$/, ""));
-  for (const ext of EXTENSIONS) {
-    const candidate = base + ext;
-    if (read(candidate) !== null) return candidate;
-  }
-  return null;
-}
-
-export function parseModule(file: string, text: string): { ast: Node | null; problem: SourceProblem | null } {
-  try {
-    const ast = parse(text, {
-      sourceType: "module",
-      plugins: ["typescript", "jsx"],
-      errorRecovery: true,
-    }) as unknown as Node & { errors?: Array<{ message: string; loc?: { line: number; column: number } }> };
-    const first = ast.errors?.[0];
-    const problem = first ? { file, line: (first.loc?.line ?? 1) - 1, column: first.loc?.column ?? 0, message: first.message } : null;
-    return { ast, problem };
-  } catch (error) {
-    const loc = (error as { loc?: { line: number; column: number } }).loc;
-    return { ast: null, problem: { file, line: (loc?.line ?? 1) - 1, column: loc?.column ?? 0, message: (error as Error).message } };
-  }
-}
-
-export function literalString(node: Node | undefined): string | null {
-  if (!node) return null;
-  if (node.type === "StringLiteral") return node.value as string;
-  if (node.type === "TemplateLiteral" && node.expressions.length === 0) return node.quasis[0].value.cooked as string;
-  return null;
-}
-
-export function propertyNamed(object: Node, name: string): Node | undefined {
-  for (const property of object.properties as Node[]) {
-    if (property.type !== "ObjectProperty") continue;
-    const key = property.key as Node;
-    const keyName = key.type === "Identifier" ? key.name : literalString(key);
-    if (keyName === name) return property.value as Node;
-  }
-  return undefined;
-}
-
-/** Depth-first walk over every node (Babel ASTs are plain objects). */
-export function walk(node: unknown, visit: (node: Node) => void): void {
-  if (!node || typeof node !== "object") return;
-  if (Array.isArray(node)) {
-    for (const child of node) walk(child, visit);
-    return;
-  }
-  const current = node as Node;
-  if (typeof current.type === "string") visit(current);
-  for (const key of Object.keys(current)) {
-    if (key === "loc" || key === "start" || key === "end" || key === "extra" || key === "leadingComments" || key === "trailingComments")
-      continue;
-    walk(current[key], visit);
-  }
 }
 
 /** `const { author, body } = await request.json()` anywhere in the handler → ["author", "body"]. */
@@ -119,36 +61,6 @@ function jsonFieldsOf(handler: Node | undefined): string[] | null {
       .filter((name): name is string => name !== null);
   });
   return fields;
-}
-
-/** Top-level `const name = <expr>` declarations and `export const`, for handlers passed by name. */
-export function topLevelValues(ast: Node): Map<string, Node> {
-  const values = new Map<string, Node>();
-  for (const statement of ast.program.body as Node[]) {
-    const declaration = statement.type === "ExportNamedDeclaration" ? (statement.declaration as Node | null) : statement;
-    if (declaration?.type !== "VariableDeclaration") continue;
-    for (const declarator of declaration.declarations as Node[]) {
-      if (declarator.id.type === "Identifier" && declarator.init) values.set(declarator.id.name as string, declarator.init as Node);
-    }
-  }
-  return values;
-}
-
-/** `import { a as b } from "./x"` → local name → { file, exported name }. */
-export function importedNames(ast: Node, file: string, read: ReadFile): Map<string, { file: string; name: string }> {
-  const names = new Map<string, { file: string; name: string }>();
-  for (const statement of ast.program.body as Node[]) {
-    if (statement.type !== "ImportDeclaration") continue;
-    const target = resolveImport(file, statement.source.value as string, read);
-    if (!target) continue;
-    for (const specifier of statement.specifiers as Node[]) {
-      if (specifier.type === "ImportSpecifier") {
-        const imported = specifier.imported.type === "Identifier" ? specifier.imported.name : specifier.imported.value;
-        names.set(specifier.local.name as string, { file: target, name: imported as string });
-      }
-    }
-  }
-  return names;
 }
 
 /** A handler as found: the expression and the module it is written in (for names it uses). */
@@ -181,7 +93,10 @@ export interface ScannedModule {
  * Every `route({...})` call of `entryFile` and of the modules it imports (breadth first, the
  * order routes are usually registered in), with handlers passed by name resolved to their value.
  */
-export function scanRouteModules(entryFile: string, read: ReadFile): { modules: ScannedModule[]; problems: SourceProblem[] } {
+export function scanRouteModules(
+  entryFile: string,
+  read: ReadFile,
+): { modules: ScannedModule[]; problems: SourceProblem[]; access: ModuleAccess } {
   const problems: SourceProblem[] = [];
   const modules: ScannedModule[] = [];
   const parsed = new Map<string, Node | null>();
@@ -242,7 +157,19 @@ export function scanRouteModules(entryFile: string, read: ReadFile): { modules: 
       }
     }
   }
-  return { modules, problems };
+  // Later loads (the modules handlers call into) are for request hints only: their parse
+  // problems are not the routes' problems.
+  const access: ModuleAccess = {
+    read,
+    load: (file) => {
+      if (parsed.has(file)) return parsed.get(file)!;
+      const text = read(file);
+      const ast = text === null ? null : parseModule(file, text).ast;
+      parsed.set(file, ast);
+      return ast;
+    },
+  };
+  return { modules, problems, access };
 }
 
 /**
@@ -251,7 +178,7 @@ export function scanRouteModules(entryFile: string, read: ReadFile): { modules: 
  */
 export function findRouteSources(entryFile: string, read: ReadFile, previous?: RouteSourceResult): RouteSourceResult {
   const routes: SourceRoute[] = [];
-  const { modules, problems } = scanRouteModules(entryFile, read);
+  const { modules, problems, access } = scanRouteModules(entryFile, read);
   for (const module of modules) {
     if (!module.ast) {
       if (previous && module.exists) routes.push(...previous.routes.filter((route) => route.file === module.file));
@@ -270,6 +197,7 @@ export function findRouteSources(entryFile: string, read: ReadFile, previous?: R
         line: call.line,
         column: call.column,
         jsonFields: jsonFieldsOf(call.handler?.node),
+        reads: call.handler ? requestReads(call.handler.node, call.handler.file, call.handler.ast, access) : null,
       });
     }
   }

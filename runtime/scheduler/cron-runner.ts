@@ -62,7 +62,7 @@ export class CronRunner {
         logLines: [],
         executionTime: 0,
       });
-      this.runtime.emit("notice", `cron job "${job.name}" (${job.cronSpec.udfPath}) was cut off while running: recorded as failed`);
+      this.runtime.notice(`cron job "${job.name}" (${job.cronSpec.udfPath}) was cut off while running: recorded as failed`);
       return;
     }
     if (target.kind === "fail") {
@@ -72,7 +72,7 @@ export class CronRunner {
         logLines: [],
         executionTime: 0,
       });
-      this.runtime.emit("notice", `cron job "${job.name}" failed: ${target.message}`);
+      this.runtime.notice(`cron job "${job.name}" failed: ${target.message}`);
       return;
     }
     const requestId = newRequestId();

@@ -12,14 +12,8 @@
 //   then waits for its next time in the future.
 import { CRON_PARSE_ERROR, nextCronTime, parseCronExpression } from "./cron-expression";
 
-export type CronSchedule =
-  | { type: "interval"; seconds: number }
-  | { type: "hourly"; minuteUTC: number }
-  | { type: "daily"; hourUTC: number; minuteUTC: number }
-  /** `dayOfWeek` 0 is Sunday. */
-  | { type: "weekly"; dayOfWeek: number; hourUTC: number; minuteUTC: number }
-  | { type: "monthly"; day: number; hourUTC: number; minuteUTC: number }
-  | { type: "cron"; cron: string };
+export type { CronSchedule } from "../shared/cron-types";
+import type { CronSchedule } from "../shared/cron-types";
 
 /** The backend's error when a cron string never matches (compute_next_ts). */
 export const NO_NEXT_TIME = "Could not compute next timestamp for cron";

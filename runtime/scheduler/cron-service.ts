@@ -67,7 +67,7 @@ export class CronService {
       try {
         await this.#store.apply(reconcileCrons(component, jobs, specs ?? [], Date.now()));
       } catch (error) {
-        this.runtime.emit("notice", `the cron jobs could not be updated: ${describe(error)}`);
+        this.runtime.notice(`the cron jobs could not be updated: ${describe(error)}`);
       }
       this.#loaded.add(component);
       await this.#refresh();
@@ -118,7 +118,7 @@ export class CronService {
 
   #enqueue(work: () => Promise<void>): Promise<void> {
     const next = this.#chain.then(work).catch((error: unknown) => {
-      if (!this.#closed) this.runtime.emit("notice", `cron jobs: ${describe(error)}`);
+      if (!this.#closed) this.runtime.notice(`cron jobs: ${describe(error)}`);
     });
     this.#chain = next;
     return next;
@@ -139,7 +139,7 @@ export class CronService {
       try {
         listener();
       } catch (error) {
-        this.runtime.emit("notice", `a cron jobs listener failed: ${describe(error)}`);
+        this.runtime.notice(`a cron jobs listener failed: ${describe(error)}`);
       }
     }
   }
@@ -166,7 +166,7 @@ export class CronService {
         const attempts = (this.#retries.get(job._id)?.attempts ?? 0) + 1;
         const delay = Math.min(RETRY_MS.first * 2 ** (attempts - 1), RETRY_MS.max);
         this.#retries.set(job._id, { attempts, at: Date.now() + delay });
-        this.runtime.emit("notice", `cron job "${job.name}" could not run (retrying in ${delay / 1000} s): ${describe(error)}`);
+        this.runtime.notice(`cron job "${job.name}" could not run (retrying in ${delay / 1000} s): ${describe(error)}`);
       })
       .finally(() => {
         this.#running.delete(job._id);

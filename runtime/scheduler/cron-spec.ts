@@ -10,15 +10,8 @@ import { canonicalName, moduleFile, parseFunctionPath, runtimeName } from "./fun
 /** The module whose default export lists the cron jobs (the backend reads only `crons.js`). */
 export const CRONS_MODULE = "crons";
 
-export interface CronSpec {
-  /** The name given to `crons.interval(...)` and the others. */
-  identifier: string;
-  /** The function in canonical form, "crons.js:tick" (the backend's `udfPath`). */
-  udfPath: string;
-  /** `[argsObject]`, in wire form. */
-  args: JSONValue[];
-  schedule: CronSchedule;
-}
+export type { CronSpec } from "../shared/cron-types";
+import type { CronSpec } from "../shared/cron-types";
 
 /** A `crons.ts` the backend would refuse: its message says why. */
 export class CronsModuleError extends Error {

@@ -11,6 +11,8 @@
 // - `getRequestMetadata().scheduledFunctionId` stays null inside jobs (it is set in the worker).
 import type { Runtime } from "../host/runtime";
 import type { RuntimeFeature } from "../shared/feature";
+import type { SCHEDULER_OPS } from "../shared/host-ops";
+import type { FeatureHandlers } from "../host/op-handlers";
 import { JobExecutor } from "./job-executor";
 import { JobRunner } from "./job-runner";
 import { JobStore } from "./job-store";
@@ -19,13 +21,17 @@ import { SchedulerOps } from "./scheduler-ops";
 /** How long `close()` waits for running jobs before letting the runtime stop under them. */
 const CLOSE_WAIT_MS = 5000;
 
-export function attachScheduler(runtime: Runtime): RuntimeFeature {
+export interface SchedulerFeature extends RuntimeFeature {
+  /** `ctx.scheduler`'s ops, for startServing to hand to the runtime with the other features'. */
+  readonly ops: FeatureHandlers<typeof SCHEDULER_OPS>;
+}
+
+export function attachScheduler(runtime: Runtime): SchedulerFeature {
   const jobs = new JobStore(runtime.store);
   const runner = new JobRunner(runtime, jobs);
   const executor = new JobExecutor(runtime, jobs, runner);
   const ops = new SchedulerOps(runtime, executor, runner);
 
-  runtime.services.extraOps.push(ops);
   const onCommit = ({ txId }: { txId: number }) => ops.committed(txId);
   const onAbort = ({ txId }: { txId: number }) => ops.aborted(txId);
   runtime.databaseOps.onCommit.add(onCommit);
@@ -36,6 +42,7 @@ export function attachScheduler(runtime: Runtime): RuntimeFeature {
   if (runtime.ready) void executor.recover();
 
   return {
+    ops: ops.handlers,
     async close() {
       runtime.off("loaded", onLoaded);
       // Jobs still running may schedule more work (a workpool's loop reschedules itself in every
@@ -45,8 +52,7 @@ export function attachScheduler(runtime: Runtime): RuntimeFeature {
       await executor.close(CLOSE_WAIT_MS);
       runtime.databaseOps.onCommit.delete(onCommit);
       runtime.databaseOps.onAbort.delete(onAbort);
-      const at = runtime.services.extraOps.indexOf(ops);
-      if (at >= 0) runtime.services.extraOps.splice(at, 1);
+      runtime.services.withdraw(ops.handlers);
     },
   };
 }

@@ -52,7 +52,7 @@ export class JobExecutor {
         const attempts = (this.#retries.get(id) ?? 0) + 1;
         this.#retries.set(id, attempts);
         const delay = Math.min(RETRY_MS.first * 2 ** (attempts - 1), RETRY_MS.max);
-        this.runtime.emit("notice", `scheduled job ${id} could not run (retrying in ${delay / 1000} s): ${describe(error)}`);
+        this.runtime.notice(`scheduled job ${id} could not run (retrying in ${delay / 1000} s): ${describe(error)}`);
         this.#queue.arm(id, Date.now() + delay);
       })
       .finally(() => {
@@ -74,7 +74,7 @@ export class JobExecutor {
       for (const job of scan.inProgress) this.arm(job._id, now);
       await this.jobs.remove(scan.expired);
     } catch (error) {
-      if (!this.#closed) this.runtime.emit("notice", `scheduled jobs could not be loaded: ${describe(error)}`);
+      if (!this.#closed) this.runtime.notice(`scheduled jobs could not be loaded: ${describe(error)}`);
     }
     this.pump();
   }

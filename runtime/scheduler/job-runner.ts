@@ -33,7 +33,7 @@ export class JobRunner {
     const job = found?.job ?? null;
     if (job?.state.kind === "inProgress") {
       if (await this.jobs.transition(id, "inProgress", { kind: "failed", error: INTERRUPTED_ACTION })) {
-        this.runtime.emit("notice", `scheduled action ${id} (${job.name}) was cut off while running: marked failed`);
+        this.runtime.notice(`scheduled action ${id} (${job.name}) was cut off while running: marked failed`);
       }
       return;
     }
@@ -47,7 +47,7 @@ export class JobRunner {
     if (target.kind === "fail") {
       // Nothing runs, so no execution is logged: say it here (the backend logs a system error).
       if (await this.jobs.transition(id, "pending", { kind: "failed", error: target.message })) {
-        this.runtime.emit("notice", `scheduled job ${id} (${job.name}) failed: ${target.message}`);
+        this.runtime.notice(`scheduled job ${id} (${job.name}) failed: ${target.message}`);
       }
       return;
     }

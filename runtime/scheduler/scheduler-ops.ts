@@ -3,7 +3,7 @@
 //   actions, HTTP actions:  1.0/actions/schedule, 1.0/actions/cancel_job — each in a transaction of its own
 // A job scheduled by a mutation exists, and is armed, only if that mutation commits; one scheduled
 // by an action exists as soon as the call returns, whatever the action does next.
-import type { ExtraOps, OpContext } from "../host/host-services";
+import type { FeatureHandlers, OpContext } from "../host/op-handlers";
 import type { Runtime } from "../host/runtime";
 import { invalidArgument } from "../store/errors";
 import { decodeIdOrError } from "../store/ids";
@@ -15,7 +15,7 @@ import { recordJobTarget } from "./job-targets";
 import type { JobExecutor } from "./job-executor";
 import type { JobRunner } from "./job-runner";
 import { checkScheduledTime, checkTargetExists, jobArgs, spendBudget, targetOf, type ScheduleBudget } from "./schedule-checks";
-import type { SyscallArgs } from "../shared/protocol";
+import type { ScheduleCall, SCHEDULER_OPS } from "../shared/host-ops";
 
 const SYSTEM = { isSystem: true } as const;
 
@@ -25,7 +25,7 @@ interface TransactionJobs extends ScheduleBudget {
   toArm: Array<{ id: string; dueAt: number }>;
 }
 
-export class SchedulerOps implements ExtraOps {
+export class SchedulerOps {
   /** Mutation transactions that scheduled something, by transaction id. */
   readonly #byTransaction = new Map<number, TransactionJobs>();
 
@@ -35,20 +35,14 @@ export class SchedulerOps implements ExtraOps {
     private readonly runner: JobRunner,
   ) {}
 
-  handle(op: string, args: SyscallArgs, context: OpContext): Promise<unknown> | undefined {
-    switch (op) {
-      case "1.0/schedule":
-        return this.#inMutation(op, context, (tx, jobs) => this.#schedule(tx, jobs, args, context));
-      case "1.0/cancel_job":
-        return this.#inMutation(op, context, (tx) => this.#cancel(tx, args, context));
-      case "1.0/actions/schedule":
-        return this.#inOwnTransaction(op, context, (tx, jobs) => this.#schedule(tx, jobs, args, context));
-      case "1.0/actions/cancel_job":
-        return this.#inOwnTransaction(op, context, (tx) => this.#cancel(tx, args, context));
-      default:
-        return undefined;
-    }
-  }
+  readonly handlers: FeatureHandlers<typeof SCHEDULER_OPS> = {
+    "1.0/schedule": (args, context) => this.#inMutation("1.0/schedule", context, (tx, jobs) => this.#schedule(tx, jobs, args, context)),
+    "1.0/cancel_job": (args, context) => this.#inMutation("1.0/cancel_job", context, (tx) => this.#cancel(tx, args, context)),
+    "1.0/actions/schedule": (args, context) =>
+      this.#inOwnTransaction("1.0/actions/schedule", context, (tx, jobs) => this.#schedule(tx, jobs, args, context)),
+    "1.0/actions/cancel_job": (args, context) =>
+      this.#inOwnTransaction("1.0/actions/cancel_job", context, (tx) => this.#cancel(tx, args, context)),
+  };
 
   /** The calling mutation's transaction committed: its jobs are real now. */
   committed(txId: number): void {
@@ -107,7 +101,8 @@ export class SchedulerOps implements ExtraOps {
     }
   }
 
-  #schedule(tx: WriteTransaction, jobs: TransactionJobs, args: SyscallArgs, context: OpContext): string {
+  /** `args` as the worker passed them on: the package's fields are checked as the backend checks them. */
+  #schedule(tx: WriteTransaction, jobs: TransactionJobs, args: ScheduleCall, context: OpContext): string {
     const now = Date.now();
     const target = targetOf(args);
     const targetComponent: string = typeof args.targetComponent === "string" ? args.targetComponent : context.component;

@@ -1,7 +1,8 @@
 // Messages between the runtime host (HTTP server + database) and the user-code worker thread.
 // Both sides import only types from here, so the worker bundle and the host bundle stay apart.
-import type { JSONValue } from "../store/types";
-import type { CronSpec } from "../scheduler/cron-spec";
+import type { JSONValue } from "./wire-values";
+import type { AsyncCall, SyncCall } from "./host-ops";
+import type { CronSpec } from "./cron-types";
 
 export type UdfType = "query" | "mutation" | "action" | "httpAction";
 export type Caller = "http" | "api" | "scheduler" | "cron" | "nested" | "cli" | "test";
@@ -161,14 +162,6 @@ export interface ExecutionLog {
   line: { messages: string[]; level: "LOG" | "DEBUG" | "INFO" | "WARN" | "ERROR"; timestamp: number; isTruncated: boolean };
 }
 
-/**
- * The arguments of a syscall: the JSON that the project's `convex` package passes to
- * `globalThis.Convex`, which each handler checks field by field as the backend does (and answers
- * the backend's error when a field is wrong). It is typed loosely on purpose, in this one place.
- */
-// biome-ignore lint/suspicious/noExplicitAny: see above; every op handler validates its own arguments.
-export type SyscallArgs = any;
-
 export type WorkerToHost =
   /** Several messages sent together, handled in order (see HostChannel). */
   | { type: "batch"; messages: WorkerToHost[] }
@@ -176,9 +169,9 @@ export type WorkerToHost =
   | { type: "load-failed"; error: WireError }
   /** User code is ending this worker (a signal to its own process, process.abort()): `call` names how. */
   | { type: "ending"; call: string }
-  /** `id` 0: nobody waits for the answer (a failure is reported by the host). */
-  | { type: "call"; id: number; execId: string; op: string; args: SyscallArgs }
-  | { type: "sync-call"; execId: string; op: string; args: SyscallArgs }
+  /** An op of the table in host-ops.ts. `id` 0: nobody waits for the answer (a failure is reported by the host). */
+  | ({ type: "call"; id: number; execId: string } & AsyncCall)
+  | ({ type: "sync-call"; execId: string } & SyncCall)
   | ExecutionStart
   | ExecutionEnd
   | ExecutionLog

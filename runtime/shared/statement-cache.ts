@@ -38,10 +38,10 @@ export class StatementCache {
     });
   }
 
-  /** Visits every row in turn, holding one at a time (for scans too large to collect). */
-  each(sql: string, params: SqlValue[], visit: (row: SqlValue[]) => void): void {
+  /** Steps through the rows (values in column order) until `visit` returns false. */
+  each(sql: string, params: SqlValue[], visit: (row: SqlValue[]) => boolean): void {
     this.#use(sql, params, (statement) => {
-      while (statement.step()) visit(statement.get());
+      while (statement.step()) if (!visit(statement.get())) return;
     });
   }
 

@@ -10,7 +10,8 @@ const FEATURES: Record<string, string> = {
 
 /** The error text for an op this runtime does not implement. */
 export function unsupportedOpMessage(op: string): string {
-  const feature = FEATURES[op];
+  // Own keys only: an op named like a member of every object ("toString") names no feature.
+  const feature = Object.hasOwn(FEATURES, op) ? FEATURES[op] : undefined;
   if (feature !== undefined) return `${feature} is not supported by Convex Lens yet.`;
   return `The Convex feature behind the syscall ${op} is not supported by Convex Lens yet (is the project's \`convex\` package newer than Convex Lens knows?).`;
 }

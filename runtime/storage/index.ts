@@ -5,6 +5,8 @@
 import type { Hono } from "hono";
 import type { Runtime } from "../host/runtime";
 import type { RuntimeFeature } from "../shared/feature";
+import type { STORAGE_OPS } from "../shared/host-ops";
+import type { FeatureHandlers } from "../host/op-handlers";
 import type { LoadedProject } from "../shared/protocol";
 import { FileReconciler } from "./file-reconciler";
 import { FileStore } from "./file-store";
@@ -18,7 +20,12 @@ import { UploadTokens } from "./upload-tokens";
 /** How often expired upload tokens and files of killed workers' transactions are cleaned up. */
 const HOUSEKEEPING_MS = 60_000;
 
-export function attachStorage(runtime: Runtime, api: Hono): RuntimeFeature {
+export interface StorageFeature extends RuntimeFeature {
+  /** `ctx.storage`'s ops, for startServing to hand to the runtime with the other features'. */
+  readonly ops: FeatureHandlers<typeof STORAGE_OPS>;
+}
+
+export function attachStorage(runtime: Runtime, api: Hono): StorageFeature {
   const files = new FileStore(runtime.dataDir);
   const reconciler = new FileReconciler(runtime.store, files, (txId, worker) => {
     try {
@@ -37,16 +44,15 @@ export function attachStorage(runtime: Runtime, api: Hono): RuntimeFeature {
   // Checked before ensureStorageTable creates the table: see sweepAtStart.
   const hadFileStorage = runtime.store.listTables().some((table) => table.name === STORAGE_TABLE);
   // Both queue on the store's lock now, ahead of any function call.
-  const ready = ensureStorageTable(runtime.store).catch((error: unknown) => runtime.emit("notice", `File storage: ${String(error)}`));
+  const ready = ensureStorageTable(runtime.store).catch((error: unknown) => runtime.notice(`File storage: ${String(error)}`));
   sweepAtStart(runtime, files, reconciler, hadFileStorage);
 
-  runtime.services.extraOps.push(storageOps(service));
   // Each component install has its own `_storage`, there as soon as the install is.
   const onLoaded = (project: LoadedProject) => {
     for (const component of project.components) {
       if (component.path === "") continue;
       void ensureStorageTable(runtime.store, component.path).catch((error: unknown) =>
-        runtime.emit("notice", `File storage of ${component.path}: ${String(error)}`),
+        runtime.notice(`File storage of ${component.path}: ${String(error)}`),
       );
     }
   };
@@ -63,6 +69,7 @@ export function attachStorage(runtime: Runtime, api: Hono): RuntimeFeature {
   housekeeping.unref();
 
   return {
+    ops: storageOps(service),
     async close() {
       clearInterval(housekeeping);
       runtime.off("loaded", onLoaded);
@@ -84,8 +91,7 @@ function sweepAtStart(runtime: Runtime, files: FileStore, reconciler: FileReconc
   if (!hadFileStorage) {
     const found = files.storedIds().length;
     if (found > 0) {
-      runtime.emit(
-        "notice",
+      runtime.notice(
         `${files.dir} holds ${found} stored file(s), but this database has never stored a file (it is new, or its file was moved aside). ` +
           `They were left in place; put the database they belong to back to use them again.`,
       );
@@ -96,8 +102,7 @@ function sweepAtStart(runtime: Runtime, files: FileStore, reconciler: FileReconc
     (removed) => {
       if (removed.length === 0) return;
       const shown = removed.slice(0, 10).join(", ") + (removed.length > 10 ? ` and ${removed.length - 10} more` : "");
-      runtime.emit(
-        "notice",
+      runtime.notice(
         `Removed ${removed.length} stored file(s) from ${files.dir} that no _storage document refers to (uploads whose mutation did not commit): ${shown}`,
       );
     },

@@ -2,14 +2,14 @@
 // ...}`), plus the two JS syscalls of actions that the worker turns into host ops
 // (`storage/storeBlob`, `storage/getBlob`, with raw bytes). Which function kinds may call what
 // follows the package's ctx.storage: a query only reads (StorageReader).
-import type { ExtraOps, OpContext } from "../host/host-services";
+import type { FeatureHandlers, OpContext } from "../host/op-handlers";
+import type { STORAGE_OPS } from "../shared/host-ops";
 import { invalidArgument, invalidArguments, notInQueries } from "./messages";
 import { parseStorageIdArg } from "./storage-ids";
 import type { StorageService } from "./storage-service";
-import type { SyscallArgs } from "../shared/protocol";
 
-export function storageOps(service: StorageService): ExtraOps {
-  const handlers: Record<string, (args: SyscallArgs, ctx: OpContext) => Promise<unknown>> = {
+export function storageOps(service: StorageService): FeatureHandlers<typeof STORAGE_OPS> {
+  return {
     "1.0/storageGetUrl": (args, ctx) => service.getUrl(ctx, parseStorageIdArg("storage.getUrl", args)),
     "1.0/storageGetMetadata": (args, ctx) => service.getMetadata(ctx, parseStorageIdArg("storage.getMetadata", args)),
     "1.0/storageGenerateUploadUrl": async (_args, ctx) => {
@@ -24,6 +24,7 @@ export function storageOps(service: StorageService): ExtraOps {
     // Mutations' `store(blob)`: the bytes arrive base64-encoded.
     "1.0/storageStore": async (args, ctx) => {
       refuseInQuery(ctx, "store");
+      // The package's JSON as it came (user code can send anything): each field is checked.
       const { blob, contentType, sha256 } = (args ?? {}) as { blob?: unknown; contentType?: unknown; sha256?: unknown };
       if (typeof blob !== "string") throw invalidArguments("storage.store", "missing field `blob`");
       return service.store(ctx, Buffer.from(blob, "base64"), contentTypeArg(contentType), sha256Arg(sha256));
@@ -35,20 +36,13 @@ export function storageOps(service: StorageService): ExtraOps {
     },
     "storage/storeBlob": async (args, ctx) => {
       refuseInQuery(ctx, "store");
-      const { bytes, contentType, sha256 } = args as { bytes: ArrayBuffer; contentType: unknown; sha256: unknown };
-      return service.store(ctx, new Uint8Array(bytes), contentTypeArg(contentType), sha256Arg(sha256));
+      return service.store(ctx, new Uint8Array(args.bytes), contentTypeArg(args.contentType), sha256Arg(args.sha256));
     },
     "storage/getBlob": async (args, ctx) => {
       const found = await service.get(ctx, parseStorageIdArg("storage.get", args));
       if (!found) return null;
-      const { buffer, byteOffset, byteLength } = found.bytes;
-      return { bytes: buffer.slice(byteOffset, byteOffset + byteLength), contentType: found.contentType };
-    },
-  };
-  return {
-    handle(op, args, ctx) {
-      // Own keys only: an op named like an Object.prototype member is not ours.
-      return Object.hasOwn(handlers, op) ? handlers[op]!(args, ctx) : undefined;
+      // A copy of just these bytes (a Buffer may be a view into a larger pool).
+      return { bytes: new Uint8Array(found.bytes).buffer, contentType: found.contentType };
     },
   };
 }

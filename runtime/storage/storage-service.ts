@@ -3,7 +3,7 @@
 // delete commits or rolls back with it); actions, HTTP actions and uploads use a transaction of
 // their own, held only for the few synchronous steps, never while bytes stream.
 import type { FileHandle } from "node:fs/promises";
-import type { OpContext } from "../host/host-services";
+import type { OpContext } from "../host/op-handlers";
 import type { Runtime } from "../host/runtime";
 import type { ReadTransaction, WriteTransaction } from "../store/types";
 import type { FileReconciler } from "./file-reconciler";

@@ -41,9 +41,15 @@ export class Catalog {
   private byName = new Map<string, TableInfo>();
   private byNumber = new Map<number, TableInfo>();
   private indexesByTable = new Map<number, IndexDef[]>();
+  private readonly reloadListeners: Array<() => void> = [];
 
   constructor(private readonly sql: Sql) {
     this.reload();
+  }
+
+  /** Registries kept beside this one (search indexes) reload with it, after every rollback. */
+  onReload(listener: () => void): void {
+    this.reloadListeners.push(listener);
   }
 
   reload(): void {
@@ -64,6 +70,7 @@ export class Catalog {
         keyPaths: [],
       });
     }
+    for (const listener of this.reloadListeners) listener();
   }
 
   private addIndexToCache(def: IndexDef): void {

@@ -6,6 +6,12 @@ import { compareBytes, encodeTuple } from "./sort-key";
 import type { Sql } from "./sql";
 import type { DocumentJSON } from "./types";
 
+/** Indexes kept outside `index_entries` (full-text search): told of every write, replay included. */
+export interface WriteObserver {
+  /** `previous` null: an insert; `next` null: a delete. */
+  written(tableNumber: number, id: string, previous: DocumentJSON | null, next: DocumentJSON | null): void;
+}
+
 export interface StoredDocument {
   id: string;
   tableNumber: number;
@@ -22,6 +28,7 @@ export class DocumentWriter {
   constructor(
     private readonly sql: Sql,
     private readonly catalog: Catalog,
+    private readonly observers: ReadonlyArray<WriteObserver> = [],
   ) {}
 
   read(id: string): StoredDocument | undefined {
@@ -64,6 +71,7 @@ export class DocumentWriter {
       ]);
       this.sql.run("UPDATE tables SET doc_count = doc_count + 1 WHERE number = ?", [doc.tableNumber]);
     }
+    for (const observer of this.observers) observer.written(doc.tableNumber, doc.id, previous?.doc ?? null, next);
   }
 
   /** Deletes a document and its index entries; returns what was deleted, if anything. */
@@ -76,6 +84,7 @@ export class DocumentWriter {
     }
     this.sql.run("DELETE FROM documents WHERE id = ?", [id]);
     this.sql.run("UPDATE tables SET doc_count = doc_count - 1 WHERE number = ?", [old.tableNumber]);
+    for (const observer of this.observers) observer.written(old.tableNumber, id, oldDoc, null);
     return old;
   }
 

@@ -19,6 +19,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Database, SqlJsStatic } from "sql.js";
 import { DiskWriteError, diskProblem } from "../shared/disk-error";
+import { releaseBuffer } from "../shared/release-buffer";
 
 /** One commit (or schema change) in the log. */
 export interface LogEntry {
@@ -28,6 +29,8 @@ export interface LogEntry {
   tables?: Array<[string, number]>;
   /** After a schema change: every declared index, [table number, name, key fields]. */
   indexes?: Array<[number, string, string[]]>;
+  /** After a schema change: every declared search index, [table number, name, search field, filter fields]. */
+  searchIndexes?: Array<[number, string, string, string[]]>;
   /** Documents written, whole: [id, table number, creation time, JSON]. */
   puts?: Array<[string, number, number, string]>;
   /** Documents deleted. */
@@ -68,6 +71,7 @@ export function openSnapshot(SQL: SqlJsStatic, file: string): Database {
   if (bytes.length === 0) throw damaged(file, "it is empty (0 bytes), and Convex Lens never writes it empty");
   let db: Database | null = null;
   try {
+    // sql.js's file system keeps `bytes` as the file (a Buffer's slice() is a view, not a copy).
     db = new SQL.Database(bytes);
     // sql.js only looks at the file when it is first used.
     db.exec("SELECT count(*) FROM sqlite_master");
@@ -95,13 +99,16 @@ export function removeSnapshotLeftovers(file: string): void {
 }
 
 /**
- * Writes a snapshot atomically: temporary file, fsync, rename, then fsync of the directory. On
- * failure the temporary file is removed (on a full disk it holds space the log needs) and the
- * error is thrown as is.
+ * Writes a snapshot of `db` atomically: export, temporary file, fsync, rename, then fsync of the
+ * directory. On failure the temporary file is removed (on a full disk it holds space the log
+ * needs) and the error is thrown as is. The export, a copy of the whole database, is freed as soon
+ * as it is written.
  */
-export function writeSnapshot(file: string, bytes: Uint8Array): void {
+export function writeSnapshot(file: string, db: Database): void {
   const tmp = snapshotTempFor(file);
+  let bytes: Uint8Array | null = null;
   try {
+    bytes = db.export();
     const fd = fs.openSync(tmp, "w");
     try {
       writeAll(fd, bytes);
@@ -113,6 +120,8 @@ export function writeSnapshot(file: string, bytes: Uint8Array): void {
   } catch (error) {
     fs.rmSync(tmp, { force: true });
     throw error;
+  } finally {
+    if (bytes !== null) releaseBuffer(bytes);
   }
   try {
     const dir = fs.openSync(path.dirname(file), "r");

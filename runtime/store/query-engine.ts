@@ -2,10 +2,21 @@
 // `queryStreamNext`) and pages (`1.0/queryPage`). Rows come from SQL range scans over the index's
 // BLOB keys, a bounded number at a time, so the cost follows the rows read, not the table size.
 // Reads run on the transaction's connection, so a write transaction sees its own writes.
-import { type CursorPosition, decodeCursor, decodeStreamPosition, encodeCursor, encodeStreamPosition } from "./cursor";
+import { type CursorPosition, decodeCursor, encodeCursor, encodeStreamPosition } from "./cursor";
 import { invalidPaginationLimit, noDocumentsForPagination, StoreError } from "./errors";
 import { jsonSize } from "./json-values";
+import {
+  limitCount,
+  limitReached,
+  passOperators,
+  resumeStream,
+  SOFT_MAX_PAGE_LEN,
+  softLimit,
+  TRANSACTION_MAX_READ_SIZE_BYTES,
+  TRANSACTION_MAX_READ_SIZE_ROWS,
+} from "./query-pipeline";
 import { planQuery, type PlanContext, type QueryPlan } from "./query-plan";
+import { SearchRunner } from "./search-stream";
 import { compareBytes } from "./sort-key";
 import type { Sql } from "./sql";
 import type { DocumentJSON, QueryBatch, QueryPageArgs, QueryPageResult, SerializedQuery } from "./types";
@@ -19,15 +30,10 @@ export interface EngineContext extends PlanContext {
   sql: Sql;
 }
 
-// Backend knobs (crates/common/src/knobs.rs, crates/database/src/query): transaction read limits,
-// which pagination's "approaching the limit" (3/4 of them) is measured against, and fetch sizes.
-const TRANSACTION_MAX_READ_SIZE_ROWS = 32_000;
-const TRANSACTION_MAX_READ_SIZE_BYTES = 16 * 1024 * 1024;
-const SOFT_MAX_PAGE_LEN = Math.floor((8192 * 3) / 4);
+// Backend fetch sizes (crates/database/src/query).
 const DEFAULT_QUERY_PREFETCH = 100;
 const MAX_QUERY_FETCH = 1024;
 const FILTER_QUERY_PREFETCH = 100;
-const softLimit = (hard: number) => Math.floor((hard * 3) / 4);
 
 const SELECT = "SELECT e.key, d.json FROM index_entries e JOIN documents d ON d.id = e.doc_id WHERE e.index_id = ?";
 const SCAN_ASC_FROM = `${SELECT} AND e.key >= ? AND e.key < ? ORDER BY e.key ASC LIMIT ?`;
@@ -44,34 +50,12 @@ function justAfter(key: Uint8Array): Uint8Array {
 const maxBytes = (a: Uint8Array, b: Uint8Array) => (compareBytes(a, b) >= 0 ? a : b);
 const minBytes = (a: Uint8Array, b: Uint8Array) => (compareBytes(a, b) <= 0 ? a : b);
 
-/** Runs a document through the filter and limit operators; true if it comes out the end. */
-function passOperators(plan: QueryPlan, doc: DocumentJSON, limitCounts: number[]): boolean {
-  let limitSlot = 0;
-  for (const op of plan.operators) {
-    if (op.kind === "filter") {
-      if (!op.test(doc)) return false;
-    } else {
-      limitCounts[limitSlot++]!++;
-    }
-  }
-  return true;
-}
-
-/** A full `limit` ends the stream: nothing more can get past it (the backend's Limit node). */
-function limitReached(plan: QueryPlan, limitCounts: number[]): boolean {
-  let limitSlot = 0;
-  for (const op of plan.operators) {
-    if (op.kind === "limit" && limitCounts[limitSlot++]! >= op.n) return true;
-  }
-  return false;
-}
-
-function limitCount(plan: QueryPlan): number {
-  return plan.operators.filter((op) => op.kind === "limit").length;
-}
-
 export class QueryEngine {
-  constructor(private readonly ctx: EngineContext) {}
+  private readonly search: SearchRunner;
+
+  constructor(private readonly ctx: EngineContext) {
+    this.search = new SearchRunner(ctx);
+  }
 
   /**
    * Up to `limit` rows of the plan's interval strictly after `after` in scan order, and not
@@ -101,9 +85,8 @@ export class QueryEngine {
   /** The next batch of a streamed query, continuing after `position` (null: from the start). */
   queryBatch(query: SerializedQuery, position: string | null, maxDocs: number, isSystem: boolean): QueryBatch {
     const plan = planQuery(this.ctx, query, isSystem);
-    const state =
-      position === null ? { after: null, limitCounts: new Array<number>(limitCount(plan)).fill(0) } : decodeStreamPosition(position);
-    if (state.limitCounts.length !== limitCount(plan)) throw new Error("This query position belongs to another query");
+    if (plan.search) return this.search.batch(plan, plan.search, position, maxDocs);
+    const state = resumeStream(plan, position);
     const docs: DocumentJSON[] = [];
     const result = (done: boolean): QueryBatch => ({ docs, position: encodeStreamPosition(state), done });
     if (limitReached(plan, state.limitCounts)) return result(true);
@@ -114,7 +97,6 @@ export class QueryEngine {
       for (const row of rows) {
         state.after = row.key;
         const doc = JSON.parse(row.json) as DocumentJSON;
-        if (plan.sourceFilter && !plan.sourceFilter(doc)) continue;
         if (passOperators(plan, doc, state.limitCounts)) docs.push(doc);
         if (limitReached(plan, state.limitCounts)) return result(true);
         if (docs.length >= maxDocs) return result(false);
@@ -144,6 +126,7 @@ export class QueryEngine {
     const plan = planQuery(this.ctx, args.query, isSystem);
     const start = args.cursor === null ? null : decodeCursor(args.cursor, plan.fingerprint);
     const end = args.endCursor === null ? null : decodeCursor(args.endCursor, plan.fingerprint);
+    if (plan.search) return this.search.page(plan, plan.search, start, end, pageSize);
     const endKey = end?.kind === "after" ? end.key : null;
     const enforceLimits = end === null;
 
@@ -186,13 +169,12 @@ export class QueryEngine {
 
     // The filter / limit pipeline on top of it.
     const limitCounts = new Array<number>(limitCount(plan)).fill(0);
-    const hasFilter = plan.sourceFilter !== null || plan.operators.some((op) => op.kind === "filter");
+    const hasFilter = plan.operators.some((op) => op.kind === "filter");
     const nextDoc = (hint: number): DocumentJSON | null | typeof LIMIT => {
       for (;;) {
         if (limitReached(plan, limitCounts)) return null;
         const doc = nextRow(hasFilter ? FILTER_QUERY_PREFETCH : hint);
         if (doc === null || doc === LIMIT) return doc;
-        if (plan.sourceFilter && !plan.sourceFilter(doc)) continue;
         if (passOperators(plan, doc, limitCounts)) return doc;
       }
     };

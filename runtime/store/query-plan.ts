@@ -6,7 +6,10 @@ import { queryFingerprint } from "./cursor";
 import { indexNotFound, indexStaged, StoreError, systemTableGuard } from "./errors";
 import { compileFilter } from "./filter-expr";
 import { compileIndexRange, type KeyInterval } from "./index-range";
-import { compileSearch } from "./search";
+import { type CompiledSearch, compileSearch } from "./search";
+import { notASearchIndex } from "./search-errors";
+import type { SearchIndexes } from "./search-indexes";
+import type { SearchIndexDef } from "./search-terms";
 import type { DocumentJSON, SchemaInfo, SerializedQuery } from "./types";
 
 export type Operator = { kind: "filter"; test: (doc: DocumentJSON) => boolean } | { kind: "limit"; n: number };
@@ -16,16 +19,22 @@ export interface QueryPlan {
   index: IndexDef | null;
   interval: KeyInterval;
   order: "asc" | "desc";
-  /** For search sources: the search predicate, applied to rows as they are read. */
-  sourceFilter: ((doc: DocumentJSON) => boolean) | null;
+  /** For `withSearchIndex` sources: the index and the compiled query (see search-stream.ts). */
+  search: SearchPlan | null;
   operators: Operator[];
   /** Identifies the query in pagination cursors. */
   fingerprint: Uint8Array;
 }
 
+export interface SearchPlan {
+  index: SearchIndexDef;
+  query: CompiledSearch;
+}
+
 export interface PlanContext {
   catalog: Catalog;
   schema: SchemaInfo | null;
+  searchIndexes: SearchIndexes;
 }
 
 /** Every key: keys start with a tag byte below 0xFF. */
@@ -66,7 +75,7 @@ export function planQuery(ctx: PlanContext, query: SerializedQuery, isSystem: bo
       index: table ? (ctx.catalog.index(table.number, BY_CREATION_TIME) ?? null) : null,
       interval: ALL_KEYS,
       order: source.order ?? "asc",
-      sourceFilter: null,
+      search: null,
       operators,
       fingerprint: queryFingerprint(query, keyFields),
     };
@@ -92,22 +101,28 @@ export function planQuery(ctx: PlanContext, query: SerializedQuery, isSystem: bo
       index,
       interval,
       order: source.order ?? "asc",
-      sourceFilter: null,
+      search: null,
       operators,
       fingerprint: queryFingerprint(query, keyFields),
     };
   }
   const [tableName, indexName] = splitIndexName(source.indexName);
   checkTableAccess(tableName, isSystem);
-  const declared = ctx.schema?.tables.find((t) => t.tableName === tableName);
-  const searchIndex = declared?.searchIndexes?.find((i) => i.indexDescriptor === indexName);
-  if (!searchIndex) throw indexNotFound(source.indexName);
   const table = ctx.catalog.table(tableName);
+  const index = table ? ctx.searchIndexes.index(table.number, indexName) : undefined;
+  if (!index) {
+    const declared = ctx.schema?.tables.find((t) => t.tableName === tableName);
+    if (declared?.stagedSearchIndexes?.some((i) => i.indexDescriptor === indexName)) throw indexStaged(source.indexName);
+    const dbIndex = [...(declared?.indexes ?? []), ...(declared?.stagedDbIndexes ?? [])].some((i) => i.indexDescriptor === indexName);
+    throw dbIndex || indexName === BY_ID || indexName === BY_CREATION_TIME
+      ? notASearchIndex(source.indexName)
+      : indexNotFound(source.indexName);
+  }
   return {
-    index: table ? (ctx.catalog.index(table.number, BY_CREATION_TIME) ?? null) : null,
+    index: null,
     interval: ALL_KEYS,
     order: "asc",
-    sourceFilter: compileSearch(source.indexName, searchIndex, source.filters),
+    search: { index, query: compileSearch(source.indexName, index, source.filters) },
     operators,
     fingerprint: queryFingerprint(query, []),
   };

@@ -1,61 +1,48 @@
-// Full-text search sources (`withSearchIndex`), approximated.
-//
-// DEVIATION from the backend: the backend ranks results by relevance (BM25, fuzzy matching of
-// terms, prefix matching of the last term) and returns at most 1024 of them. We return every
-// document whose search field contains a word that one of the query's terms is a prefix of (like
-// convex-test), that also satisfies the `.eq` filters, in creation-time order. Words are split on
-// anything that is not a letter or a digit, case-insensitively.
-import { compareValues } from "convex/values";
-import { StoreError } from "./errors";
-import { decodeMaybeUndefined, getFieldJson, getFieldValue, splitFieldPath } from "./json-values";
-import type { DocumentJSON, SchemaInfo, SearchFilterExpression } from "./types";
+// Compiles the filters of a `withSearchIndex` source, checked in the backend's order with its errors
+// (crates/search/src/lib.rs, `compile`): one `q.search` on the index's search field, then `.eq`
+// conditions on its filter fields (at most 8). The search text becomes at most 16 terms; the last
+// one matches as a prefix too (typeahead). How the compiled query runs is search-ranking.ts.
+import { decodeMaybeUndefined, splitFieldPath } from "./json-values";
+import {
+  duplicateSearchFilters,
+  incorrectFilterField,
+  incorrectSearchField,
+  missingSearchFilter,
+  tooManyFilterConditions,
+} from "./search-errors";
+import { MAX_FILTER_CONDITIONS, MAX_QUERY_TERMS } from "./search-limits";
+import { filterTerm, type SearchIndexDef } from "./search-terms";
+import { tokenize } from "./search-tokenizer";
+import type { SearchFilterExpression } from "./types";
 
-type SearchIndex = NonNullable<SchemaInfo["tables"][number]["searchIndexes"]>[number];
-
-function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word.length > 0);
+export interface CompiledSearch {
+  /** Lowercased terms, in query order; the last one also matches as a prefix. */
+  terms: string[];
+  /** One filter term per `.eq`, in query order. */
+  filters: Uint8Array[];
 }
 
-/** Builds the predicate for a search source; errors in our own words (checked like the backend). */
-export function compileSearch(
-  indexName: string,
-  index: SearchIndex,
-  filters: ReadonlyArray<SearchFilterExpression>,
-): (doc: DocumentJSON) => boolean {
-  const searches = filters.filter((f) => f.type === "Search");
-  if (searches.length !== 1) {
-    throw new StoreError("InvalidSearchQuery", `A search query against ${indexName} must contain exactly one search filter.`);
-  }
-  const search = searches[0]!;
-  if (search.fieldPath !== index.searchField) {
-    throw new StoreError(
-      "InvalidSearchQuery",
-      `Search query against ${indexName} contains a search filter on "${search.fieldPath}", but the search index is on "${index.searchField}".`,
-    );
-  }
-  const equalities = filters
-    .filter((f): f is Extract<SearchFilterExpression, { type: "Eq" }> => f.type === "Eq")
-    .map((f) => {
-      if (!index.filterFields.includes(f.fieldPath)) {
-        throw new StoreError(
-          "InvalidSearchQuery",
-          `Search query against ${indexName} contains an equality filter on "${f.fieldPath}", but that field is not a filter field of the search index.`,
-        );
-      }
-      return { path: splitFieldPath(f.fieldPath), value: decodeMaybeUndefined(f.value) };
-    });
-  const terms = words(search.value as string);
-  const searchPath = splitFieldPath(search.fieldPath);
-  return (doc) => {
-    for (const eq of equalities) {
-      if (compareValues(getFieldValue(doc, eq.path), eq.value) !== 0) return false;
+/** The backend compares field paths after `FieldPath::from_str` (dots trimmed). */
+const normalPath = (path: string) => splitFieldPath(path).join(".");
+
+export function compileSearch(indexName: string, def: SearchIndexDef, filters: ReadonlyArray<SearchFilterExpression>): CompiledSearch {
+  const searchField = normalPath(def.searchField);
+  const filterFields = def.filterFields.map(normalPath);
+  let text: string | null = null;
+  const conditions: Uint8Array[] = [];
+  for (const filter of filters) {
+    const path = normalPath(filter.fieldPath);
+    if (filter.type === "Search") {
+      if (path !== searchField) throw incorrectSearchField(indexName, path, searchField);
+      if (text !== null) throw duplicateSearchFilters(indexName, path);
+      text = String(filter.value);
+    } else {
+      const position = filterFields.indexOf(path);
+      if (position < 0) throw incorrectFilterField(indexName, path);
+      conditions.push(filterTerm(position, decodeMaybeUndefined(filter.value)));
     }
-    const text = getFieldJson(doc, searchPath);
-    if (typeof text !== "string") return false;
-    const docWords = words(text);
-    return terms.some((term) => docWords.some((word) => word.startsWith(term)));
-  };
+  }
+  if (text === null) throw missingSearchFilter(indexName, searchField);
+  if (conditions.length > MAX_FILTER_CONDITIONS) throw tooManyFilterConditions(indexName, conditions.length);
+  return { terms: tokenize(text).slice(0, MAX_QUERY_TERMS), filters: conditions };
 }

@@ -15,11 +15,14 @@ export const STORE_FORMAT = "convex-lens-store/1";
 
 /**
  * Connection settings. sql.js keeps the database in an in-memory file system, so SQLite's own
- * journal only needs to support ROLLBACK / savepoints (durability is ours: persistence.ts). A
- * journal in memory and a larger page cache roughly halve the cost of a write.
+ * journal only needs to support ROLLBACK / savepoints (durability is ours: persistence.ts), and a
+ * journal in memory halves the cost of a write. The page cache is 8 MiB: a page it misses is one
+ * copy out of that in-memory file, and sql.js's wasm memory, which holds the cache, never shrinks.
+ * With EXCLUSIVE locking the cache lives across transactions; at 32 MiB it cost 24 MiB of
+ * resident memory and no measurable speed (bench/where-the-memory-goes.md).
  */
 export const CONNECTION_PRAGMAS =
-  "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;";
+  "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY; PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;";
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

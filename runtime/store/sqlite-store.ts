@@ -26,6 +26,8 @@ import {
 } from "./persistence";
 import { QueryEngine } from "./query-engine";
 import { ReadersWriterLock } from "./rw-lock";
+import { declaredSearchIndexes, SearchIndexes } from "./search-indexes";
+import { SEARCH_SCHEMA_SQL } from "./search-sql";
 import { CONNECTION_PRAGMAS, loadSqlJs, SCHEMA_SQL, Sql, STORE_FORMAT } from "./sql";
 import { type DocumentValidator, ReadTx, type TransactionHost, WriteTx } from "./transactions";
 import type { ReadTransaction, SchemaInfo, WriteTransaction } from "./types";
@@ -74,6 +76,7 @@ function sameFields(a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean
 /** The store's state and internals; transactions see it through `TransactionHost`. */
 class Core implements TransactionHost {
   readonly catalog: Catalog;
+  readonly searchIndexes: SearchIndexes;
   readonly writer: DocumentWriter;
   readonly engine: QueryEngine;
   readonly vectors = new VectorIndexes();
@@ -97,7 +100,9 @@ class Core implements TransactionHost {
     private readonly options: StoreOptions,
   ) {
     this.catalog = new Catalog(sql);
-    this.writer = new DocumentWriter(sql, this.catalog);
+    this.searchIndexes = new SearchIndexes(sql);
+    this.catalog.onReload(() => this.searchIndexes.reload());
+    this.writer = new DocumentWriter(sql, this.catalog, [this.searchIndexes]);
     this.engine = new QueryEngine(this);
     this.validateDocument = options.validateDocument === undefined ? validateDocument : options.validateDocument;
     this.lastCommitTs = BigInt((sql.one("SELECT value FROM meta WHERE key = 'last_commit_ts'")?.[0] as string | undefined) ?? "0");
@@ -109,7 +114,10 @@ class Core implements TransactionHost {
     tableName: (tableNumber) => this.catalog.tableByNumber(tableNumber)?.name,
     documentCount: (tableNumber) => (this.sql.one("SELECT doc_count FROM tables WHERE number = ?", [tableNumber])?.[0] as number) ?? 0,
     eachDocument: (tableNumber, visit) =>
-      this.sql.each("SELECT json FROM documents WHERE table_number = ?", [tableNumber], (row) => visit(row[0] as string)),
+      this.sql.each("SELECT json FROM documents WHERE table_number = ?", [tableNumber], (row) => {
+        visit(row[0] as string);
+        return true;
+      }),
   };
 
   tableNameOfId(id: string): string | null {
@@ -195,6 +203,7 @@ class Core implements TransactionHost {
           else if (existing.number !== number) throw new Error(`table ${name} has number ${existing.number}, not ${number}`);
         }
         if (entry.indexes) this.applyIndexes(entry.indexes);
+        if (entry.searchIndexes) this.searchIndexes.apply(entry.searchIndexes);
         for (const [id, tableNumber, creationTime, json] of entry.puts ?? []) {
           if (!this.catalog.tableByNumber(tableNumber)) throw new Error(`unknown table number ${tableNumber}`);
           this.writer.put({ id, tableNumber, creationTime, json });
@@ -244,7 +253,7 @@ class Core implements TransactionHost {
   checkpointLocked(): void {
     if (!this.file || !this.dirty) return;
     try {
-      writeSnapshot(this.file, this.sql.db.export());
+      writeSnapshot(this.file, this.sql.db);
     } catch (error) {
       const failure = new DiskWriteError(
         `Convex Lens could not save the database file: ${diskProblem(error, snapshotTempFor(this.file))}. ` +
@@ -339,10 +348,12 @@ export class Store {
           }
         }
         const changed = core.applyIndexes(declared);
-        if (created.length > 0 || changed) {
+        const searchIndexes = declaredSearchIndexes(schema, core.catalog);
+        const searchChanged = core.searchIndexes.apply(searchIndexes);
+        if (created.length > 0 || changed || searchChanged) {
           const ts = core.nextCommitTs();
           core.sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_commit_ts', ?)", [ts.toString()]);
-          const entry: LogEntry = { ts: ts.toString(), indexes: declared };
+          const entry: LogEntry = { ts: ts.toString(), indexes: declared, searchIndexes };
           if (created.length > 0) entry.tables = created;
           core.appendLog(entry);
           core.sql.exec("COMMIT");
@@ -458,7 +469,7 @@ function prepareSchema(sql: Sql, file: string | undefined): void {
           `point Convex Lens at another file, or move this one aside.`,
       );
     }
-    sql.exec(SCHEMA_SQL);
+    sql.exec(SCHEMA_SQL + SEARCH_SCHEMA_SQL);
     sql.run("INSERT INTO meta (key, value) VALUES ('format', ?)", [STORE_FORMAT]);
     return;
   }
@@ -469,5 +480,6 @@ function prepareSchema(sql: Sql, file: string | undefined): void {
         `does not read (it reads ${STORE_FORMAT}). It was left untouched.`,
     );
   }
-  sql.exec(SCHEMA_SQL);
+  // A database written before search indexes gets their (empty) tables here.
+  sql.exec(SCHEMA_SQL + SEARCH_SCHEMA_SQL);
 }

@@ -1,53 +1,19 @@
 // The contract between the executor (which relays syscalls from the user-code worker) and the
-// document store. Values cross it in Convex's JSON wire form (`convexToJson`), because that is
-// the form the syscalls carry; the store decodes them only where it must compare.
+// document store. Values cross it in Convex's JSON wire form (`convexToJson`, shared/wire-values.ts),
+// because that is the form the syscalls carry; the store decodes them only where it must compare.
 
-/** A value in `convexToJson` form. */
-export type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
+import type { DocumentJSON, JSONValue, QueryBatch, QueryPageArgs, QueryPageResult, SerializedQuery } from "../shared/wire-values";
 
-/** A document in wire form: user fields plus `_id` and `_creationTime`. */
-export type DocumentJSON = { [key: string]: JSONValue } & { _id: string; _creationTime: number };
-
-/** The serialized query the `convex` package sends with `1.0/queryStream` / `1.0/queryPage`. */
-export interface SerializedQuery {
-  source:
-    | { type: "FullTableScan"; tableName: string; order: "asc" | "desc" | null }
-    | { type: "IndexRange"; indexName: string; range: RangeExpression[]; order: "asc" | "desc" | null }
-    | { type: "Search"; indexName: string; filters: SearchFilterExpression[] };
-  operators: Array<{ filter: JSONValue } | { limit: number }>;
-}
-export interface RangeExpression {
-  type: "Eq" | "Gt" | "Gte" | "Lt" | "Lte";
-  fieldPath: string;
-  value: JSONValue;
-}
-export type SearchFilterExpression =
-  | { type: "Search"; fieldPath: string; value: string }
-  | { type: "Eq"; fieldPath: string; value: JSONValue };
-
-/** Arguments of `1.0/queryPage`, as sent by the package. */
-export interface QueryPageArgs {
-  query: SerializedQuery;
-  cursor: string | null;
-  endCursor: string | null;
-  pageSize: number;
-  maximumRowsRead: number | null;
-  maximumBytesRead?: number | null;
-}
-export interface QueryPageResult {
-  page: DocumentJSON[];
-  isDone: boolean;
-  continueCursor: string;
-  splitCursor: string | null;
-  pageStatus: "SplitRecommended" | "SplitRequired" | null;
-}
-
-/** One batch of a streamed query. `position` is opaque; pass it back to continue. */
-export interface QueryBatch {
-  docs: DocumentJSON[];
-  position: string | null;
-  done: boolean;
-}
+export type {
+  DocumentJSON,
+  JSONValue,
+  QueryBatch,
+  QueryPageArgs,
+  QueryPageResult,
+  RangeExpression,
+  SearchFilterExpression,
+  SerializedQuery,
+} from "../shared/wire-values";
 
 /** What the store needs to know of `schema.ts` (from `defineSchema(...).export()`). */
 export interface SchemaInfo {
@@ -61,6 +27,8 @@ export interface SchemaInfo {
     vectorIndexes?: VectorIndexSchema[];
     /** Vector indexes declared with `.staged()`: defined but not searchable. */
     stagedVectorIndexes?: VectorIndexSchema[];
+    /** Search indexes declared with `staged: true`: not built, not queryable. */
+    stagedSearchIndexes?: Array<{ indexDescriptor: string; searchField: string; filterFields: string[] }>;
     documentType: JSONValue | null;
   }>;
 }

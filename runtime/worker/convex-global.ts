@@ -2,12 +2,12 @@
 // the execution that made it (found through AsyncLocalStorage); outside of one it fails the way
 // the backend's Node executor does.
 import { currentExecution, type Execution } from "./execution";
-import type { SyscallArgs } from "../shared/protocol";
 
-export interface SyscallHandlers {
-  syscall(execution: Execution, op: string, args: SyscallArgs): unknown;
-  asyncSyscall(execution: Execution, op: string, args: SyscallArgs): Promise<unknown>;
-  jsSyscall(execution: Execution, op: string, args: Record<string, SyscallArgs>): unknown;
+/** Where each call goes: `args` is the package's JSON parsed (JavaScript values for jsSyscall), unchecked. */
+export interface SyscallRouting {
+  syscall(execution: Execution, op: string, args: unknown): unknown;
+  asyncSyscall(execution: Execution, op: string, args: unknown): Promise<unknown>;
+  jsSyscall(execution: Execution, op: string, args: unknown): unknown;
 }
 
 /** The shape the package rejects with: `data` turns the rejection into a ConvexError. */
@@ -28,18 +28,18 @@ function requireExecution(op: string): Execution {
   return execution;
 }
 
-export function installConvexGlobal(handlers: SyscallHandlers): void {
+export function installConvexGlobal(handlers: SyscallRouting): void {
   const convex = {
     syscall(op: string, jsonArgs: string): string {
       const execution = requireExecution(op);
-      return JSON.stringify(handlers.syscall(execution, op, JSON.parse(jsonArgs)));
+      return JSON.stringify(handlers.syscall(execution, op, JSON.parse(jsonArgs) as unknown));
     },
     async asyncSyscall(op: string, jsonArgs: string): Promise<string> {
       const execution = requireExecution(op);
-      const result = await handlers.asyncSyscall(execution, op, JSON.parse(jsonArgs));
+      const result = await handlers.asyncSyscall(execution, op, JSON.parse(jsonArgs) as unknown);
       return JSON.stringify(result === undefined ? null : result);
     },
-    jsSyscall(op: string, args: Record<string, SyscallArgs>): unknown {
+    jsSyscall(op: string, args: unknown): unknown {
       const execution = requireExecution(op);
       return handlers.jsSyscall(execution, op, args);
     },

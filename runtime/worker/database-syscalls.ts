@@ -1,12 +1,22 @@
 // The database half of the syscall ABI. Queries stream in batches from the host; everything that
 // touches documents goes to the host, which owns the transaction.
 import { convexToJson } from "convex/values";
-import type { DocumentJSON, QueryBatch, SerializedQuery } from "../store/types";
+import type { DocumentJSON, QueryPageArgs, QueryPageResult, SerializedQuery } from "../shared/wire-values";
+import type { AsyncOps, OpArgs } from "../shared/host-ops";
 import type { Execution } from "./execution";
 import type { HostChannel } from "./host-channel";
 import { SyscallError } from "./convex-global";
 
 const BATCH_SIZE = 256;
+
+/** The write ops, with the method of `ctx.db` each serves (named in the error outside a mutation). */
+const WRITE_METHODS = {
+  "db/insert": "db.insert",
+  "db/shallowMerge": "db.patch",
+  "db/replace": "db.replace",
+  "db/remove": "db.delete",
+} as const;
+type WriteOp = keyof typeof WRITE_METHODS;
 let nextQueryId = 1;
 
 function requireTransaction(execution: Execution, what: string) {
@@ -54,14 +64,14 @@ export class DatabaseSyscalls {
     const state = execution.queries.get(args.queryId);
     if (!state) throw new SyscallError(`Query ${args.queryId} is not open (it was already closed or belongs to another function)`);
     if (state.buffer.length === 0 && !state.done && state.remaining > 0) {
-      const batch = (await this.host.call(execution.id, "db/queryBatch", {
+      const batch = await this.host.call(execution.id, "db/queryBatch", {
         txId: tx.id,
         component: execution.component,
         query: state.query,
         position: state.position,
         maxDocs: Math.min(BATCH_SIZE, state.remaining),
         isSystem: state.isSystem,
-      })) as QueryBatch;
+      });
       state.buffer.push(...batch.docs);
       state.position = batch.position;
       state.done = batch.done;
@@ -72,7 +82,7 @@ export class DatabaseSyscalls {
     return { value, done: false };
   }
 
-  async queryPage(execution: Execution, args: Record<string, unknown>): Promise<unknown> {
+  async queryPage(execution: Execution, args: QueryPageArgs): Promise<QueryPageResult> {
     const tx = requireTransaction(execution, "paginate()");
     if (execution.paginated) {
       throw new SyscallError(
@@ -83,7 +93,7 @@ export class DatabaseSyscalls {
     return this.host.call(execution.id, "db/queryPage", { ...args, txId: tx.id, component: execution.component });
   }
 
-  async get(execution: Execution, args: { id: string; isSystem?: boolean; table?: string }): Promise<unknown> {
+  async get(execution: Execution, args: { id: string; isSystem?: boolean; table?: string }): Promise<DocumentJSON | null> {
     const tx = requireTransaction(execution, "db.get");
     return this.host.call(execution.id, "db/get", {
       txId: tx.id,
@@ -94,18 +104,18 @@ export class DatabaseSyscalls {
     });
   }
 
-  async count(execution: Execution, args: { table: string }): Promise<unknown> {
+  async count(execution: Execution, args: { table: string }): Promise<number> {
     const tx = requireTransaction(execution, "count()");
     return this.host.call(execution.id, "db/count", { txId: tx.id, component: execution.component, table: args.table });
   }
 
-  async write(execution: Execution, op: "insert" | "shallowMerge" | "replace" | "remove", args: Record<string, unknown>): Promise<unknown> {
-    const names = { insert: "db.insert", shallowMerge: "db.patch", replace: "db.replace", remove: "db.delete" } as const;
-    const tx = requireWrite(execution, names[op]);
-    return this.host.call(execution.id, `db/${op}`, { ...args, txId: tx.id, component: execution.component });
+  /** `args` as the package sent them; the host's op gets them with the transaction and the install. */
+  async write<Op extends WriteOp>(execution: Execution, op: Op, args: Omit<OpArgs<AsyncOps[Op]>, "txId" | "component">) {
+    const tx = requireWrite(execution, WRITE_METHODS[op]);
+    return this.host.call(execution.id, op, { ...args, txId: tx.id, component: execution.component } as OpArgs<AsyncOps[Op]>);
   }
 
-  normalizeId(execution: Execution, args: { table: string; idString: string }): unknown {
+  normalizeId(execution: Execution, args: { table: string; idString: string }): { id: string | null } {
     const tx = requireTransaction(execution, "db.normalizeId");
     return this.host.syncCall(execution.id, "db/normalizeId", {
       txId: tx.id,

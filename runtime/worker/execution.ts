@@ -7,11 +7,7 @@ import type { Caller, UdfType } from "../shared/protocol";
 import type { DocumentJSON, SerializedQuery } from "../store/types";
 import type { CapturedConsole, LogCollector } from "../logs/console-capture";
 
-export interface TransactionRef {
-  id: number;
-  mode: "read" | "write";
-  snapshotTs: string;
-}
+import type { TransactionRef } from "../shared/host-ops";
 
 export interface QueryStreamState {
   query: SerializedQuery;

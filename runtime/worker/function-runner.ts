@@ -5,7 +5,8 @@ import type { Caller, WireError } from "../shared/protocol";
 import { ISOLATE_MEMORY_LIMIT_MIB, memoryLimitMib, timeoutMessage } from "../shared/limits";
 import type { JSONValue } from "../store/types";
 import { validateArgs, validateReturns } from "../values/validate";
-import { Execution, executionStorage, newExecutionId, type RequestInfo, type TransactionRef } from "./execution";
+import { Execution, executionStorage, newExecutionId, type RequestInfo } from "./execution";
+import type { TransactionRef } from "../shared/host-ops";
 import type { ResolvedFunction } from "./function-registry";
 import type { ComponentSet } from "./component-set";
 import { qualifiedName } from "./function-address";
@@ -97,11 +98,11 @@ export class FunctionRunner {
     let outcome: { ok: true; value: JSONValue } | { ok: false; error: WireError };
     try {
       if (resolved.udfType !== "action" && !nestedInTx) {
-        ownTx = (await this.host.call(execId, "tx/begin", { mode: resolved.udfType === "mutation" ? "write" : "read" })) as TransactionRef;
+        ownTx = await this.host.call(execId, "tx/begin", { mode: resolved.udfType === "mutation" ? "write" : "read" });
         execution.tx = ownTx;
       }
       if (resolved.udfType === "mutation" && nestedInTx) {
-        savepoint = (await this.host.call(execId, "tx/savepoint", { txId: nestedInTx.id })) as number;
+        savepoint = await this.host.call(execId, "tx/savepoint", { txId: nestedInTx.id });
       }
       const value = await this.#invoke(execution, resolved, args);
       if (ownTx?.mode === "write") {
@@ -130,8 +131,7 @@ export class FunctionRunner {
   /** `v.id("t")` needs the table of an id, as the callee's install names its tables; the host knows. */
   #validationContext(component: string) {
     return {
-      tableNameOfId: (id: string): string | null =>
-        (this.host.syncCall("validation", "db/tableNameOfId", { id, component }) as { table: string | null }).table,
+      tableNameOfId: (id: string): string | null => this.host.syncCall("validation", "db/tableNameOfId", { id, component }).table,
     };
   }
 

@@ -11,6 +11,17 @@ import { setImmediate } from "node:timers";
 import { parentPort } from "node:worker_threads";
 import type { HostToWorker, WireError, WorkerToHost } from "../shared/protocol";
 import { PauseClock } from "../shared/pause-clock";
+import type {
+  AsyncOps,
+  DatabaseOpName,
+  FeatureOpName,
+  IdentityOpName,
+  OpArgs,
+  OpCaller,
+  OpResult,
+  SyncOpName,
+  SyncOps,
+} from "../shared/host-ops";
 
 import {
   CONTROL_DEBUGGERS,
@@ -22,6 +33,10 @@ import {
   SYNC_FAILED,
   SYNC_IDLE,
 } from "../shared/sync-channel";
+
+// A generic op does not narrow the message's union of ops; the signatures above check each call.
+type CallMessage = Extract<WorkerToHost, { type: "call" }>;
+type SyncCallMessage = Extract<WorkerToHost, { type: "sync-call" }>;
 
 export class HostChannel {
   #nextId = 1;
@@ -70,17 +85,30 @@ export class HostChannel {
     parentPort!.postMessage(messages.length === 1 ? messages[0] : { type: "batch", messages }, transfer);
   }
 
-  /** An async op whose answer nobody waits for (ending a transaction). */
-  notify(execId: string, op: string, args: unknown): void {
+  /** Ending a transaction, whose answer nobody waits for. */
+  notify(execId: string, op: "tx/end", args: OpArgs<AsyncOps["tx/end"]>): void {
     this.send({ type: "call", id: 0, execId, op, args });
   }
 
-  call(execId: string, op: string, args: unknown): Promise<unknown> {
+  /** An op whose arguments say everything (shared/host-ops.ts); resolves to its result. */
+  call<Op extends DatabaseOpName | IdentityOpName>(execId: string, op: Op, args: OpArgs<AsyncOps[Op]>): Promise<OpResult<AsyncOps[Op]>> {
     const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.send({ type: "call", id, execId, op, args });
-    });
+    const answer = this.#answer<OpResult<AsyncOps[Op]>>(id);
+    this.send({ type: "call", id, execId, op, args } as CallMessage);
+    return answer;
+  }
+
+  /** A feature op, for the calling function `caller`. */
+  callFor<Op extends FeatureOpName>(execId: string, op: Op, args: OpArgs<AsyncOps[Op]>, caller: OpCaller): Promise<OpResult<AsyncOps[Op]>> {
+    const id = this.#nextId++;
+    const answer = this.#answer<OpResult<AsyncOps[Op]>>(id);
+    this.send({ type: "call", id, execId, op, args, caller } as CallMessage);
+    return answer;
+  }
+
+  /** The reply to call `id`: the op's result, as the host's handler typed from the same entry returned it. */
+  #answer<Result>(id: number): Promise<Result> {
+    return new Promise((resolve, reject) => this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject }));
   }
 
   /** Answers a reply message; returns false when the message was not a reply. */
@@ -95,9 +123,9 @@ export class HostChannel {
   }
 
   /** Blocks this thread until the host answers. Used only for the few synchronous syscalls. */
-  syncCall(execId: string, op: string, args: unknown): unknown {
+  syncCall<Op extends SyncOpName>(execId: string, op: Op, args: OpArgs<SyncOps[Op]>): OpResult<SyncOps[Op]> {
     Atomics.store(this.#control, CONTROL_SYNC_STATE, SYNC_IDLE);
-    this.#outbox.push({ type: "sync-call", execId, op, args });
+    this.#outbox.push({ type: "sync-call", execId, op, args } as SyncCallMessage);
     this.flush();
     // A generous bound: the host answers sync calls without waiting on locks.
     const outcome = Atomics.wait(this.#control, CONTROL_SYNC_STATE, SYNC_IDLE, 30_000);
@@ -108,7 +136,7 @@ export class HostChannel {
     Atomics.store(this.#control, CONTROL_SYNC_STATE, SYNC_IDLE);
     if (state === SYNC_FAILED) throw new Error(text);
     if (state !== SYNC_DONE) throw new Error(`Unexpected state of the synchronous channel: ${state}`);
-    return JSON.parse(text);
+    return JSON.parse(text) as OpResult<SyncOps[Op]>;
   }
 
   heartbeat(): void {

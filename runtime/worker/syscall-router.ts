@@ -5,7 +5,7 @@
 import type { JSONValue } from "../store/types";
 import { unsupportedOpMessage } from "../shared/unsupported-ops";
 import type { ComponentSet } from "./component-set";
-import { SyscallError, type SyscallHandlers } from "./convex-global";
+import { SyscallError, type SyscallRouting } from "./convex-global";
 import { DatabaseSyscalls } from "./database-syscalls";
 import type { Execution } from "./execution";
 import { parseAddress, type FunctionAddress } from "./function-address";
@@ -13,7 +13,16 @@ import type { ResolvedFunction } from "./function-registry";
 import { FunctionFailure, type FunctionRunner } from "./function-runner";
 import type { HostChannel } from "./host-channel";
 import type { HttpBridge } from "./http-bridge";
-import type { SyscallArgs } from "../shared/protocol";
+import {
+  type AsyncOps,
+  type FeatureOpName,
+  isFeatureOp,
+  type OpArgs,
+  type OpCaller,
+  type OpResult,
+  type ScheduleCall,
+} from "../shared/host-ops";
+import type { AsyncSyscalls, JsSyscalls, ScheduleSyscall, SyncSyscalls, SyscallHandlers } from "./convex-syscalls";
 
 type UdfType = ResolvedFunction["udfType"];
 
@@ -25,7 +34,7 @@ interface CallTarget {
   publicOnly: boolean;
 }
 
-export class SyscallRouter implements SyscallHandlers {
+export class SyscallRouter implements SyscallRouting {
   readonly #db: DatabaseSyscalls;
 
   constructor(
@@ -38,25 +47,76 @@ export class SyscallRouter implements SyscallHandlers {
     this.#db = new DatabaseSyscalls(host);
   }
 
-  syscall(execution: Execution, op: string, args: SyscallArgs): unknown {
-    switch (op) {
-      case "1.0/queryStream":
-        return this.#db.queryStream(execution, args, isSystemQuery(args.query));
-      case "1.0/queryCleanup":
-        return this.#db.queryCleanup(execution, args);
-      case "1.0/db/normalizeId":
-        return this.#db.normalizeId(execution, args);
-      case "1.0/getSnapshotTs":
-        return this.#db.snapshotTs(execution);
-      default:
-        throw new Error(unsupportedOpMessage(op));
-    }
+  readonly #sync: SyscallHandlers<SyncSyscalls, unknown> = {
+    "1.0/queryStream": (execution, args) => this.#db.queryStream(execution, args, isSystemQuery(args.query)),
+    "1.0/queryCleanup": (execution, args) => this.#db.queryCleanup(execution, args),
+    "1.0/db/normalizeId": (execution, args) => this.#db.normalizeId(execution, args),
+    "1.0/getSnapshotTs": (execution) => this.#db.snapshotTs(execution),
+  };
+
+  readonly #async: SyscallHandlers<AsyncSyscalls, unknown> = {
+    "1.0/get": (execution, args) => this.#db.get(execution, args),
+    "1.0/queryStreamNext": (execution, args) => this.#db.queryStreamNext(execution, args),
+    "1.0/queryPage": (execution, args) => this.#db.queryPage(execution, args),
+    "1.0/count": (execution, args) => this.#db.count(execution, args),
+    "1.0/insert": (execution, args) => this.#db.write(execution, "db/insert", args),
+    "1.0/shallowMerge": (execution, args) => this.#db.write(execution, "db/shallowMerge", args),
+    "1.0/replace": (execution, args) => this.#db.write(execution, "db/replace", args),
+    "1.0/remove": (execution, args) => this.#db.write(execution, "db/remove", args),
+    "1.0/getTransactionMetrics": (execution) => {
+      if (!execution.tx) throw new SyscallError("Unknown async operation 1.0/getTransactionMetrics");
+      return this.host.call(execution.id, "tx/metrics", { txId: execution.tx.id });
+    },
+    "1.0/runUdf": (execution, args) => this.#runNested(execution, args),
+    "1.0/actions/query": (execution, args) => this.#runFromAction(execution, "query", args),
+    "1.0/actions/mutation": (execution, args) => this.#runFromAction(execution, "mutation", args),
+    "1.0/actions/action": (execution, args) => this.#runFromAction(execution, "action", args),
+    "1.0/createFunctionHandle": (execution, args) => this.#createHandle(execution, args),
+    "1.0/schedule": async (execution, args) => this.#hostOp(execution, "1.0/schedule", await this.#scheduleCall(execution, args)),
+    "1.0/actions/schedule": async (execution, args) =>
+      this.#hostOp(execution, "1.0/actions/schedule", await this.#scheduleCall(execution, args)),
+    "1.0/getFunctionMetadata": (execution) => ({ name: functionNameOf(execution), componentPath: execution.component }),
+    "1.0/getDeploymentMetadata": () => ({ name: this.deploymentName, region: null, class: "local" }),
+    "1.0/getRequestMetadata": (execution) => {
+      if (execution.udfType === "query") throw new SyscallError("getRequestMetadata() is not available in queries");
+      return {
+        ip: execution.request.ip,
+        userAgent: execution.request.userAgent,
+        requestId: execution.requestId,
+        scheduledFunctionId: execution.request.scheduledFunctionId,
+        authToken: execution.authToken,
+      };
+    },
+    // Components have no `ctx.auth` (docs: components/authoring, "Authentication via ctx.auth").
+    "1.0/getUserIdentity": (execution) =>
+      execution.component !== "" ? null : this.host.call(execution.id, "auth/getUserIdentity", { token: execution.authToken }),
+  };
+
+  readonly #js: SyscallHandlers<JsSyscalls, unknown> = {
+    requestFromConvexJson: (_execution, args) => this.http.requestFromConvexJson(args.convexJson),
+    convexJsonFromResponse: (_execution, args) => this.http.convexJsonFromResponse(args.response),
+    // performJsSyscall passes rejections through untouched: they must be Errors, as the backend's.
+    "storage/storeBlob": (execution, args) => this.#storeBlob(execution, args).catch(rethrowAsError),
+    "storage/getBlob": (execution, args) => this.#getBlob(execution, args).catch(rethrowAsError),
+  };
+
+  // `args` below is the package's JSON (JavaScript values for jsSyscall) as user code passed it: it
+  // goes to the handler the syscall's name picks, typed as the package sends it (convex-syscalls.ts).
+
+  syscall(execution: Execution, op: string, args: unknown): unknown {
+    const handler = handlerOf(this.#sync, op);
+    if (handler === undefined) throw new Error(unsupportedOpMessage(op));
+    return handler(execution, args as never);
   }
 
-  async asyncSyscall(execution: Execution, op: string, args: SyscallArgs): Promise<unknown> {
+  async asyncSyscall(execution: Execution, op: string, args: unknown): Promise<unknown> {
     this.runner.checkUserTime(execution);
     try {
-      return await this.#dispatchAsync(execution, op, args);
+      const handler = handlerOf(this.#async, op);
+      if (handler !== undefined) return await handler(execution, args as never);
+      // Storage, scheduler and function handle ops live in the host.
+      if (isFeatureOp(op)) return await this.#hostOp(execution, op, args as never);
+      throw new Error(unsupportedOpMessage(op));
     } catch (error) {
       throw toRejection(error);
     } finally {
@@ -65,81 +125,14 @@ export class SyscallRouter implements SyscallHandlers {
     }
   }
 
-  async #dispatchAsync(execution: Execution, op: string, args: SyscallArgs): Promise<unknown> {
-    switch (op) {
-      case "1.0/get":
-        return this.#db.get(execution, args);
-      case "1.0/queryStreamNext":
-        return this.#db.queryStreamNext(execution, args);
-      case "1.0/queryPage":
-        return this.#db.queryPage(execution, args);
-      case "1.0/count":
-        return this.#db.count(execution, args);
-      case "1.0/insert":
-        return this.#db.write(execution, "insert", args);
-      case "1.0/shallowMerge":
-        return this.#db.write(execution, "shallowMerge", args);
-      case "1.0/replace":
-        return this.#db.write(execution, "replace", args);
-      case "1.0/remove":
-        return this.#db.write(execution, "remove", args);
-      case "1.0/getTransactionMetrics":
-        if (!execution.tx) throw new SyscallError(`Unknown async operation ${op}`);
-        return this.host.call(execution.id, "tx/metrics", { txId: execution.tx.id });
-      case "1.0/runUdf":
-        return this.#runNested(execution, args);
-      case "1.0/actions/query":
-        return this.#runFromAction(execution, "query", args);
-      case "1.0/actions/mutation":
-        return this.#runFromAction(execution, "mutation", args);
-      case "1.0/actions/action":
-        return this.#runFromAction(execution, "action", args);
-      case "1.0/createFunctionHandle":
-        return this.#createHandle(execution, args);
-      case "1.0/schedule":
-      case "1.0/actions/schedule":
-        return this.#hostOp(execution, op, await this.#scheduleArgs(execution, args));
-      case "1.0/getFunctionMetadata":
-        return { name: functionNameOf(execution), componentPath: execution.component };
-      case "1.0/getDeploymentMetadata":
-        return { name: this.deploymentName, region: null, class: "local" };
-      case "1.0/getRequestMetadata":
-        if (execution.udfType === "query") throw new SyscallError("getRequestMetadata() is not available in queries");
-        return {
-          ip: execution.request.ip,
-          userAgent: execution.request.userAgent,
-          requestId: execution.requestId,
-          scheduledFunctionId: execution.request.scheduledFunctionId,
-          authToken: execution.authToken,
-        };
-      case "1.0/getUserIdentity":
-        // Components have no `ctx.auth` (docs: components/authoring, "Authentication via ctx.auth").
-        if (execution.component !== "") return null;
-        return this.host.call(execution.id, "auth/getUserIdentity", { token: execution.authToken });
-      default:
-        // Storage, scheduler and auth ops live in the host; it names any op it does not know.
-        return this.#hostOp(execution, op, args);
-    }
-  }
-
-  jsSyscall(execution: Execution, op: string, args: Record<string, SyscallArgs>): unknown {
-    switch (op) {
-      case "requestFromConvexJson":
-        return this.http.requestFromConvexJson(args.convexJson);
-      case "convexJsonFromResponse":
-        return this.http.convexJsonFromResponse(args.response);
-      // performJsSyscall passes rejections through untouched: they must be Errors, as the backend's.
-      case "storage/storeBlob":
-        return this.#storeBlob(execution, args as { blob: Blob; options?: { sha256?: string } }).catch(rethrowAsError);
-      case "storage/getBlob":
-        return this.#getBlob(execution, args as { storageId: string }).catch(rethrowAsError);
-      default:
-        throw new Error(unsupportedOpMessage(op));
-    }
+  jsSyscall(execution: Execution, op: string, args: unknown): unknown {
+    const handler = handlerOf(this.#js, op);
+    if (handler === undefined) throw new Error(unsupportedOpMessage(op));
+    return handler(execution, args as never);
   }
 
   /** `ctx.storage.store(blob)` in actions: the bytes cross to the host, which keeps the file. */
-  async #storeBlob(execution: Execution, args: { blob: Blob; options?: { sha256?: string } }): Promise<string> {
+  async #storeBlob(execution: Execution, args: JsSyscalls["storage/storeBlob"]): Promise<string> {
     if (!(args.blob instanceof Blob)) {
       // The backend's text (npm-packages/udf-runtime/src/storage.ts).
       throw new Error(
@@ -147,40 +140,34 @@ export class SyscallRouter implements SyscallHandlers {
       );
     }
     const bytes = await args.blob.arrayBuffer();
-    return (await this.#hostOp(execution, "storage/storeBlob", {
+    return this.#hostOp(execution, "storage/storeBlob", {
       bytes,
       contentType: args.blob.type || null,
       sha256: args.options?.sha256 ?? null,
-    })) as string;
+    });
   }
 
   /** `ctx.storage.get(id)` in actions: a Blob with the stored content type, or null. */
-  async #getBlob(execution: Execution, args: { storageId: string }): Promise<Blob | null> {
-    const found = (await this.#hostOp(execution, "storage/getBlob", { storageId: args.storageId })) as {
-      bytes: ArrayBuffer;
-      contentType: string | null;
-    } | null;
+  async #getBlob(execution: Execution, args: JsSyscalls["storage/getBlob"]): Promise<Blob | null> {
+    const found = await this.#hostOp(execution, "storage/getBlob", { storageId: args.storageId });
     if (!found) return null;
     return new Blob([found.bytes], found.contentType ? { type: found.contentType } : {});
   }
 
-  #hostOp(execution: Execution, op: string, args: unknown): Promise<unknown> {
-    return this.host
-      .call(execution.id, "op", {
-        op,
-        args,
-        udfType: execution.udfType,
-        txId: execution.tx?.id ?? null,
-        requestId: execution.requestId,
-        component: execution.component,
-      })
-      .catch((error: unknown) => {
-        throw toRejection(error);
-      });
+  #hostOp<Op extends FeatureOpName>(execution: Execution, op: Op, args: OpArgs<AsyncOps[Op]>): Promise<OpResult<AsyncOps[Op]>> {
+    const caller: OpCaller = {
+      udfType: execution.udfType,
+      txId: execution.tx?.id ?? null,
+      requestId: execution.requestId,
+      component: execution.component,
+    };
+    return this.host.callFor(execution.id, op, args, caller).catch((error: unknown) => {
+      throw toRejection(error);
+    });
   }
 
   /** `ctx.runQuery` / `ctx.runMutation` inside a query or mutation: same transaction. */
-  async #runNested(execution: Execution, args: FunctionAddress & { udfType: string; args?: JSONValue }): Promise<unknown> {
+  async #runNested(execution: Execution, args: AsyncSyscalls["1.0/runUdf"]): Promise<unknown> {
     const udfType = args.udfType === "mutation" ? "mutation" : "query";
     if (udfType === "mutation" && execution.udfType !== "mutation") {
       throw new SyscallError("runMutation can only be called from a mutation or an action");
@@ -217,7 +204,7 @@ export class SyscallRouter implements SyscallHandlers {
   async #target(execution: Execution, address: FunctionAddress, syscall: string): Promise<CallTarget> {
     const target = parseAddress(this.components, execution.component, address, syscall);
     if (target.kind === "function") return target;
-    const found = (await this.#hostOp(execution, "handles/resolve", { handle: target.handle })) as { component: string; name: string };
+    const found = await this.#hostOp(execution, "handles/resolve", { handle: target.handle });
     // Handles bypass visibility: they are capabilities handed out on purpose.
     return { component: found.component, name: found.name, publicOnly: false };
   }
@@ -233,7 +220,7 @@ export class SyscallRouter implements SyscallHandlers {
    * The scheduler's host ops take the target resolved: its install and name. The job itself is
    * stored with the scheduling install's jobs, as the backend keeps it.
    */
-  async #scheduleArgs(execution: Execution, args: FunctionAddress & Record<string, unknown>): Promise<Record<string, unknown>> {
+  async #scheduleCall(execution: Execution, args: ScheduleSyscall): Promise<ScheduleCall> {
     const target = await this.#target(execution, args, "scheduler");
     if (target.publicOnly) this.runner.resolveOrFail(target.component, target.name, null, true);
     const { reference: _reference, functionHandle: _handle, ...rest } = args;
@@ -279,4 +266,12 @@ function toRejection(error: unknown): { message: string; data?: JSONValue } {
     return wire.data === undefined ? { message: String(wire.message) } : { message: String(wire.message), data: wire.data };
   }
   return { message: String(error) };
+}
+
+/** The handler of syscall `op`, if it is one of the table's (own keys only: not `toString`). */
+function handlerOf<Table>(
+  handlers: SyscallHandlers<Table, unknown>,
+  op: string,
+): ((execution: Execution, args: never) => unknown) | undefined {
+  return Object.hasOwn(handlers, op) ? handlers[op as keyof Table] : undefined;
 }

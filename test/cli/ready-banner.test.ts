@@ -19,6 +19,13 @@ test("without known fields the body is an empty object; quotes in field names ne
   assert.match(curlLine("http://x", { method: "POST", path: "/a", kind: "exact" }, ["ok", "it's"]), /-d '\{"ok":""\}'/);
 });
 
+test("a GET route's curl line carries the query parameters its handler reads, URL-encoded", () => {
+  assert.equal(
+    curlLine("http://x", { method: "GET", path: "/getMessagesByAuthor", kind: "exact" }, null, "author=author"),
+    "curl -i 'http://x/getMessagesByAuthor?author=author'",
+  );
+});
+
 test("prefix routes get a sample rest of the path", () => {
   assert.equal(curlLine("http://x", { method: "GET", path: "/messages/*", kind: "prefix" }), "curl -i 'http://x/messages/example'");
 });

@@ -94,6 +94,40 @@ test("a failed assertion is a ✗ line saying what was expected and what came, a
   assert.equal(lines.at(-1), "1 passed, 1 failed (2 requests in 1 file)");
 });
 
+test("a text/event-stream answer is checked by its events; a failing one says what came", async () => {
+  const file = write("events.http", [
+    "### tokens",
+    "GET {{site}}/events?count=2",
+    "",
+    "?? status == 200",
+    "?? header content-type == text/event-stream",
+    "?? event count == 3",
+    "?? event 0 event == token",
+    "?? event 1 data n == 2",
+    "?? event -1 event == done",
+    "?? events includes [DONE]",
+    "?? js response.events.filter((e) => e.event === 'token').length == 2",
+    "",
+    "### too few",
+    "GET {{site}}/events?count=1",
+    "",
+    "?? event count == 5",
+    "?? event 3 data == x",
+    "",
+    "### not a stream",
+    "GET {{site}}/files/exact",
+    "",
+    "?? event count == 0",
+  ]);
+  const { code, lines } = await run([file, "--site", server.site.url]);
+  assert.equal(code, 1, lines.join("\n"));
+  assert.match(lines[0]!, /^✓ GET \/events\?count=2 200 \d+ms \(tokens\)$/);
+  assert.match(lines[1]!, /^✗ GET \/events\?count=1 200 \d+ms \(too few\) expected event count == 5, got 2$/);
+  assert.equal(lines[2], "    event 3 data == x: the stream has 2 events, so no event 3");
+  assert.match(lines[3]!, /^✗ GET \/files\/exact 200 \d+ms \(not a stream\) event count == 0: the response is not text\/event-stream/);
+  assert.equal(lines.at(-1), "1 passed, 2 failed (3 requests in 1 file)");
+});
+
 test("errors count as failures: nobody listening, a variable without value, a problem in the file", async () => {
   const unreachable = write("down.http", ["GET {{site}}/echo", "", "?? status == 200"]);
   const down = await run([unreachable, "--site", `http://127.0.0.1:${await closedPort()}`]);

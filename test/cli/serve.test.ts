@@ -26,6 +26,9 @@ test("serve prints both URLs and curl lines, logs like the Convex CLI, and stops
     const [, site] = await cli.waitFor(/HTTP actions \(site\):\s+(http:\/\/127\.0\.0\.1:\d+)/);
     await cli.waitFor(/Convex API \(cloud\):\s+http:\/\/127\.0\.0\.1:\d+/);
     await cli.waitFor(/curl -i '.*\/echo'/);
+    // A GET route's line carries the query parameters its handler reads (`Number(get("count"))`
+    // gets a number; `get("gate")` its own name).
+    await cli.waitFor(/curl -i 'http:\/\/127\.0\.0\.1:\d+\/events\?count=1&gate=gate'/);
     const echo = (await (await fetch(`${site}/echo`)).json()) as { env: { custom: string } };
     assert.equal(echo.env.custom, "from the env file");
     await fetch(`${site}/log`, { method: "POST", body: JSON.stringify({ count: 1 }) }).then((r) => r.text());
@@ -86,4 +89,22 @@ test("bad arguments get a usage message and exit code 2", async () => {
   const cli = runCli(["serve", "--port", "banana"]);
   assert.equal(await cli.exited, 2);
   assert.match(cli.output(), /--port takes a port number/);
+});
+
+test("a router without routes says so instead of printing empty lists", async () => {
+  const project = copyFixture("basic");
+  writeFileSync(
+    join(project, "convex", "http.ts"),
+    'import { httpRouter } from "convex/server";\nconst http = httpRouter();\nexport default http;\n',
+  );
+  const cli = runCli(["serve", project, "--port", "0", "--api-port", "0"]);
+  try {
+    await cli.waitFor(/Routes: none yet \(add them with http\.route\(\.\.\.\) in convex\/http\.ts\)\./);
+    await cli.waitFor(/Watching for changes/);
+    assert.doesNotMatch(cli.output(), /Try:/);
+  } finally {
+    cli.child.kill("SIGTERM");
+  }
+  assert.equal(await cli.exited, 0);
+  rmSync(project, { recursive: true, force: true });
 });

@@ -7,8 +7,8 @@
 // What the extension must show (its UI contract) is spelled out in the selectors and markers
 // below; a step whose feature is missing fails and says what it expected.
 import { after, before, describe, it } from "node:test";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, type WriteStream } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Browser, Frame, FrameLocator, Locator, Page } from "playwright-core";
@@ -23,6 +23,7 @@ import {
   type CodeServer,
   type E2eEnvironment,
 } from "./harness";
+import { eventually, focusWorkbench as focusWorkbenchOf, openFile as openFileIn } from "./workbench";
 
 // examples/chat/convex/http.ts declares these 7 routes (the pathPrefix one is checked by prefix,
 // so that the extension may spell it `/messages/` or `/messages/*`).
@@ -47,24 +48,6 @@ const hasAllRoutes = (routes: unknown): boolean =>
   routes.length === ROUTE_COUNT &&
   EXACT_ROUTES.every((route) => routes.includes(route)) &&
   routes.some((route) => typeof route === "string" && route.startsWith(PREFIX_ROUTE));
-
-/** Retries `check` until it returns true; on timeout fails with `expected` and the last detail. */
-async function eventually(expected: string, check: () => Promise<boolean | string>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let detail = "";
-  for (;;) {
-    try {
-      const result = await check();
-      if (result === true) return;
-      if (typeof result === "string") detail = result;
-    } catch (error) {
-      detail = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-    }
-    if (Date.now() > deadline)
-      throw new Error(`expected ${expected} within ${timeoutMs / 1000} s${detail ? `; last seen: ${detail}` : ""}`);
-    await sleep(200);
-  }
-}
 
 describe("Convex Lens in VS Code (code-server + Chromium)", () => {
   const timings = new Timings();
@@ -123,31 +106,7 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
   const lenses = (title: string): Locator =>
     page.locator(".editor-group-container.active .monaco-editor .codelens-decoration a", { hasText: title });
 
-  /** Focuses the editor of a workspace file: a click on its tab when it is open (keys pressed
-   *  while a webview has the focus go to the webview), else Quick Open (Control+P). */
-  const openFile = async (relativePath: string, expectedText: string): Promise<void> => {
-    const name = relativePath.split("/").pop()!;
-    const tab = page.locator(".tabs-container .tab", { hasText: name });
-    if ((await tab.count()) > 0) {
-      await tab.first().click();
-    } else {
-      await focusWorkbench();
-      await page.keyboard.press("Control+P");
-      const input = page.locator(".quick-input-widget .quick-input-box input");
-      await input.waitFor({ state: "visible", timeout: 15_000 });
-      await input.fill(relativePath);
-      await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor({ state: "visible", timeout: 15_000 });
-      await page.keyboard.press("Enter");
-    }
-    const group = page.locator(".editor-group-container.active");
-    await group.locator(".tab.active", { hasText: name }).waitFor({ state: "visible", timeout: 15_000 });
-    await group.locator(".monaco-editor .view-lines", { hasText: expectedText }).waitFor({ state: "visible", timeout: 15_000 });
-    await eventually(
-      `the editor of ${name} to have the keyboard focus`,
-      async () => page.evaluate(() => document.activeElement?.closest(".monaco-editor") != null),
-      10_000,
-    );
-  };
+  const openFile = (relativePath: string, expectedText: string): Promise<void> => openFileIn(page, relativePath, expectedText);
 
   /** The inner document of the webview that has `selector` (webviews are two nested iframes). */
   const webviewWith = async (selector: string, timeoutMs = 30_000): Promise<FrameLocator> => {
@@ -171,14 +130,7 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     return found!;
   };
 
-  /** Takes the keyboard focus away from a webview (its iframe keeps the keys to itself), so the
-   *  workbench's keybindings (F1, Control+P, Control+Shift+M) reach VS Code. */
-  const focusWorkbench = async (): Promise<void> => {
-    await page.evaluate(() => {
-      const active = document.activeElement;
-      if (active instanceof HTMLElement && active.tagName === "IFRAME") active.blur();
-    });
-  };
+  const focusWorkbench = (): Promise<void> => focusWorkbenchOf(page);
 
   const quickInput = (): Locator => page.locator(".quick-input-widget .quick-input-box input");
 
@@ -315,6 +267,41 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
     await frame.locator("#tab-request").click();
     await frame.locator("#send").waitFor({ state: "visible", timeout: 15_000 });
     return frame;
+  };
+
+  /** Waits until the runtime serves the example's routes again (after a step changed http.ts). */
+  const servingAllRoutesAgain = (): Promise<RuntimeMarker> =>
+    waitForMarker<RuntimeMarker>(
+      markers,
+      "runtime",
+      `state "ready" with the ${ROUTE_COUNT} routes again`,
+      (data) => data.state === "ready" && hasAllRoutes(data.routes),
+      30_000,
+    );
+
+  /** A screenshot of the webview that has `selector`, its editor group maximized and the bottom
+   *  panel hidden (for the README); `prepare` runs on its document first. */
+  const screenshotMaximized = async (name: string, selector: string, prepare?: (frame: Frame) => Promise<void>): Promise<void> => {
+    await clearNotifications();
+    await runCommand("View: Toggle Panel Visibility");
+    await runCommand("View: Toggle Maximize Editor Group");
+    try {
+      await eventuallyIn(
+        selector,
+        undefined,
+        `the webview with ${selector} to fill the maximized editor group (the bottom panel hidden)`,
+        async (frame) => {
+          const [width, height] = await frame.evaluate(() => [window.innerWidth, window.innerHeight]);
+          return (width! > 900 && height! > 700) || `webview ${width}×${height}`;
+        },
+        15_000,
+      );
+      await prepare?.(await frameWith(selector));
+      await screenshot(name);
+    } finally {
+      await runCommand("View: Toggle Maximize Editor Group");
+      await runCommand("View: Toggle Panel Visibility");
+    }
   };
 
   before(async () => {
@@ -491,6 +478,37 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
       30_000,
     );
     return lenses(title).nth(chosen);
+  };
+
+  /**
+   * Clicks the "Send request" CodeLens of a route until `sent` says the request went. The lens is
+   * found by its tooltip ("Send GET /x to …"): while the editor reloads a changed http.ts, lenses
+   * found by position can be another route's. And the click is repeated: a lens drawn just before
+   * VS Code asked for the lenses again runs nothing ("Actual command not found" in the console).
+   */
+  const clickSendRequest = async (routeKey: string, sent: () => Promise<boolean | string>): Promise<void> => {
+    await openFile("convex/http.ts", "http.route");
+    await page.keyboard.press("Control+Home");
+    const lens = lenses("Send request").and(page.locator(`[title*="Send ${routeKey} "]`));
+    await eventually(
+      `Send request on ${routeKey} to send it`,
+      async () => {
+        await lens.click({ timeout: 30_000 });
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const result = await sent();
+          if (result === true || Date.now() > deadline) return result;
+          await sleep(200);
+        }
+      },
+      60_000,
+    );
+  };
+
+  /** Whether the last response the extension shows is of a request to `path` (after `since`). */
+  const lastResponseTo = (path: string, since?: string) => async (): Promise<boolean | string> => {
+    const marker = readMarker<{ path?: string; requestId?: string }>(markers, "last-response");
+    return (marker?.path?.includes(path) === true && marker.requestId !== since) || `last-response.json ${JSON.stringify(marker)}`;
   };
 
   step("Copy as cURL on POST /postMessage puts a curl line on the clipboard", async () => {
@@ -748,27 +766,7 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
         `expected #result to hold the message stored by Send request ("Sent via HTTP action: …"); got ${result.slice(0, 300)}`,
       );
     // For the README: the panel's group maximized, the result in view, nothing over it.
-    await clearNotifications();
-    await runCommand("View: Toggle Panel Visibility");
-    await runCommand("View: Toggle Maximize Editor Group");
-    try {
-      await eventuallyIn(
-        "#run-result",
-        undefined,
-        "the functions panel to fill the maximized editor group (the bottom panel hidden)",
-        async (frame) => {
-          const [width, height] = await frame.evaluate(() => [window.innerWidth, window.innerHeight]);
-          return (width! > 900 && height! > 700) || `webview ${width}×${height}`;
-        },
-        15_000,
-      );
-      const shown = await frameWith("#run-result");
-      await shown.locator("#run-result").scrollIntoViewIfNeeded();
-      await screenshot("07-functions");
-    } finally {
-      await runCommand("View: Toggle Maximize Editor Group");
-      await runCommand("View: Toggle Panel Visibility");
-    }
+    await screenshotMaximized("07-functions", "#run-result", async (shown) => shown.locator("#run-result").scrollIntoViewIfNeeded());
     await closeTab("Convex functions");
   });
 
@@ -1072,13 +1070,7 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
 
     // Fix it from outside the editor (the file is saved, so the editor reloads it).
     writeFileSync(file, httpSource);
-    await waitForMarker<RuntimeMarker>(
-      markers,
-      "runtime",
-      `state "ready" with the ${ROUTE_COUNT} routes again`,
-      (data) => data.state === "ready" && hasAllRoutes(data.routes),
-      30_000,
-    );
+    await servingAllRoutesAgain();
     await eventually(
       "the problem on convex/http.ts to clear",
       async () => (await problems.filter({ hasText: "http.ts" }).count()) === 0,
@@ -1166,13 +1158,214 @@ describe("Convex Lens in VS Code (code-server + Chromium)", () => {
       30_000,
     );
     // The duplicate also failed the runtime's build; it is serving the 7 routes again.
-    await waitForMarker<RuntimeMarker>(
+    await servingAllRoutesAgain();
+  });
+
+  step("GET template: Send request on GET /getMessagesByAuthor fills in ?author= from the handler and answers 200", async () => {
+    need("editor", "ready");
+    await clickSendRequest("GET /getMessagesByAuthor", lastResponseTo("/getMessagesByAuthor"));
+    // The handler reads `url.searchParams.get("author")` and answers 400 without it.
+    const marker = await waitForMarker<{ status?: number; method?: string; path?: string }>(
       markers,
-      "runtime",
-      `state "ready" with the ${ROUTE_COUNT} routes again`,
-      (data) => data.state === "ready" && hasAllRoutes(data.routes),
+      "last-response",
+      '{"status": 200, "method": "GET", "path": "…/getMessagesByAuthor?author=…"}',
+      (data) => data.method === "GET" && typeof data.path === "string" && data.path.includes("/getMessagesByAuthor"),
       30_000,
     );
+    assertEqual(`${marker.status} ${marker.path?.replace(siteUrl, "")}`, "200 /getMessagesByAuthor?author=author", "last-response.json");
+    await eventuallyIn("#request-line", /getMessagesByAuthor\?author=author/, '#status "200 OK" for the template', async (frame) => {
+      const status = await textOf(frame.locator("#status"));
+      return status.includes("200 OK") || `#status ${JSON.stringify(status)}`;
+    });
+    // One panel for every route: the shared panel now shows this route.
+    await page.locator(".tab", { hasText: "Response: GET /getMessagesByAuthor" }).first().waitFor({ state: "visible", timeout: 15_000 });
+    assertEqual(
+      await page.locator(".tab", { hasText: "Response: POST /postMessage" }).count(),
+      0,
+      "tabs titled Response: POST /postMessage",
+    );
+  });
+
+  step(
+    "Streaming: an SSE route's first events show while the handler waits to send the last; the Logs fill in live; then Stop and History",
+    async () => {
+      need("editor", "ready");
+      const file = join(workspace, "convex", "http.ts");
+      // The handler sends two events, then waits for this gate before the last two: the test
+      // opens it only once the panel has shown the first ones.
+      const waiting: ServerResponse[] = [];
+      const gate: Server = createServer((_request, response) => void waiting.push(response));
+      await new Promise<void>((resolve, reject) => {
+        gate.once("error", reject);
+        gate.listen(0, "127.0.0.1", () => resolve());
+      });
+      const gatePort = (gate.address() as { port: number }).port;
+      const openGate = () => {
+        for (const response of waiting.splice(0)) response.end("open");
+      };
+      const route = `// Streams tokens as Server-Sent Events (the end-to-end test holds the last ones at a gate).
+http.route({
+  path: "/streamTokens",
+  method: "GET",
+  handler: httpAction(async () => {
+    const encoder = new TextEncoder();
+    let id = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const send = (event: string, data: unknown) => {
+          id += 1;
+          controller.enqueue(encoder.encode(\`event: \${event}\\nid: \${id}\\ndata: \${JSON.stringify(data)}\\n\\n\`));
+        };
+        console.log("streaming the first tokens");
+        send("token", { text: "Hello", index: 0 });
+        send("token", { text: " from", index: 1 });
+        await fetch("http://127.0.0.1:${gatePort}/gate");
+        console.log("the gate opened");
+        send("token", { text: " Convex Lens", index: 2 });
+        send("done", { finishReason: "stop", tokens: 3 });
+        controller.close();
+      },
+    });
+    return new Response(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache" } });
+  }),
+});
+`;
+      const anchor = "const http = httpRouter();\n";
+      if (!httpSource.includes(anchor)) throw new Error(`examples/chat/convex/http.ts has no line "${anchor.trim()}"`);
+      writeFileSync(file, httpSource.replace(anchor, `${anchor}\n${route}`));
+      const streamPanel = (): Promise<Frame> => responsePanel("GET /streamTokens", /\/streamTokens/);
+      const events = (frame: Frame): Locator => frame.locator("#stream-events .stream-event");
+      try {
+        await waitForMarker<RuntimeMarker>(
+          markers,
+          "runtime",
+          'state "ready" with GET /streamTokens',
+          (data) => data.state === "ready" && Array.isArray(data.routes) && data.routes.includes("GET /streamTokens"),
+          60_000,
+        );
+        // The handler waits at the gate once it has sent its first two events.
+        await clickSendRequest("GET /streamTokens", async () => waiting.length > 0 || "no request at the gate yet");
+        await eventually("the panel to show the first two events while the body still streams", async () => {
+          const frame = await streamPanel();
+          const state = await frame.locator("#stream").getAttribute("data-state", { timeout: 2_000 });
+          const count = await events(frame).count();
+          return (state === "streaming" && count === 2) || `#stream data-state ${state}, ${count} event(s)`;
+        });
+        let frame = await streamPanel();
+        const first = await textOf(events(frame).first().locator(".stream-data"));
+        if (!first.includes('"text": "Hello"'))
+          throw new Error(`expected the first event's JSON data pretty-printed; got ${JSON.stringify(first)}`);
+        assertEqual(waiting.length, 1, "requests waiting at the gate while the panel shows the first events");
+        // The Logs tab fills in while the action runs.
+        await frame.locator("#tab-logs").click();
+        await eventuallyIn("#request-line", /\/streamTokens/, "the Logs tab to show the running action's first log line", async (shown) => {
+          const logs = await textOf(shown.locator("#logs"));
+          const outcome = await textOf(shown.locator("#logs .execution-outcome"));
+          return (
+            (logs.includes("'streaming the first tokens'") && outcome === "running") ||
+            `outcome ${outcome}; ${JSON.stringify(logs.slice(0, 200))}`
+          );
+        });
+        frame = await streamPanel();
+        await frame.locator("#tab-body").click();
+
+        openGate();
+        await eventuallyIn("#request-line", /\/streamTokens/, "the stream to end with 4 events, the last one done", async (shown) => {
+          const state = await shown.locator("#stream").getAttribute("data-state", { timeout: 2_000 });
+          const names = await shown.locator("#stream-events .stream-event .stream-event-name").allTextContents();
+          return (state === "done" && names.join(",") === "token,token,token,done") || `${state}: ${names.join(",")}`;
+        });
+        frame = await streamPanel();
+        const summary = await textOf(frame.locator("#stream-summary"));
+        if (!/^Stream complete · first byte \d+ ms · 4 events · \d+ chunks? · /.test(summary))
+          throw new Error(
+            `expected #stream-summary "Stream complete · first byte … ms · 4 events · … chunks · …"; got ${JSON.stringify(summary)}`,
+          );
+        const marker = readMarker<{ status?: number; stream?: { state?: string; events?: number } }>(markers, "last-response");
+        assertEqual(JSON.stringify(marker?.stream), JSON.stringify({ state: "done", events: 4 }), "last-response.json stream");
+        await eventuallyIn("#request-line", /\/streamTokens/, "the Logs to show the action's end", async (shown) => {
+          const outcome = await textOf(shown.locator("#logs .execution-outcome"));
+          return outcome === "success" || outcome;
+        });
+        // For the README: the panel's group maximized, nothing over it.
+        await screenshotMaximized("09-stream", "#stream");
+
+        // Send again, and Stop while the handler waits at the gate: what arrived stays.
+        frame = await streamPanel();
+        await frame.locator("#tab-request").click();
+        await frame.locator("#send").click();
+        await eventually("the second send to wait at the gate with two events shown", async () => {
+          const shown = await streamPanel();
+          const count = await events(shown).count();
+          const state = await shown.locator("#stream").getAttribute("data-state", { timeout: 2_000 });
+          return (
+            (waiting.length > 0 && state === "streaming" && count === 2) || `${waiting.length} at the gate, ${state}, ${count} event(s)`
+          );
+        });
+        frame = await streamPanel();
+        await frame.locator("#tab-body").click();
+        await frame.locator("#stop").click();
+        await eventuallyIn("#request-line", /\/streamTokens/, "the stream to say Stopped and keep its two events", async (shown) => {
+          const state = await shown.locator("#stream").getAttribute("data-state", { timeout: 2_000 });
+          const count = await events(shown).count();
+          return (state === "stopped" && count === 2) || `${state}, ${count} event(s)`;
+        });
+        openGate();
+
+        // History: every send of this run, newest first; Open shows an earlier one again.
+        frame = await streamPanel();
+        await frame.locator("#history-toggle").click();
+        const rows = frame.locator("#history .history-entry");
+        await rows.first().waitFor({ state: "visible", timeout: 10_000 });
+        const requests = (await rows.locator(".history-request").allTextContents()).map((text) => text.trim());
+        assertEqual(requests[0], "GET /streamTokens", "the newest History entry");
+        if (!requests.includes("POST /postMessage"))
+          throw new Error(`expected POST /postMessage in the History; got ${requests.join(" | ")}`);
+        await rows.filter({ hasText: "POST /postMessage" }).last().locator(".history-open").click();
+        await page.locator(".tab", { hasText: "Response: POST /postMessage" }).first().waitFor({ state: "visible", timeout: 15_000 });
+        await eventuallyIn("#request-line", /\/postMessage/, "the History's POST /postMessage to open with its response", async (shown) => {
+          const status = await textOf(shown.locator("#status"));
+          return status.includes("200 OK") || `#status ${JSON.stringify(status)}`;
+        });
+      } finally {
+        openGate();
+        await new Promise<void>((resolve) => gate.close(() => resolve()));
+        writeFileSync(file, httpSource);
+      }
+      await servingAllRoutesAgain();
+    },
+    180_000,
+  );
+
+  step('convexLens.responsePanel: "perRoute" gives each route its own panel; the shared one stays', async () => {
+    need("editor", "ready");
+    const responseTabs = page.locator(".tabs-container .tab", { hasText: "Response: " });
+    const titles = async () =>
+      (await responseTabs.allTextContents()).map((text) => /Response: \S+ \S+/.exec(text)?.[0] ?? text.trim()).sort();
+    const before = await titles();
+    assertEqual(before.length, 1, `response tabs before the setting (${before.join(" | ")})`);
+    const settings = join(workspace, ".vscode", "settings.json");
+    mkdirSync(join(workspace, ".vscode"), { recursive: true });
+    writeFileSync(settings, JSON.stringify({ "convexLens.responsePanel": "perRoute" }, null, 2));
+    try {
+      // The setting is read at each send; VS Code reads the changed file on its own time, so a
+      // send may still go to the shared panel: send until one opens its own.
+      const shownTitles = async () => (await titles()).join(" | ");
+      await clickSendRequest("GET /getMessagesByAuthor", async () => (await titles()).length === 2 || shownTitles());
+      // The shared panel shows whichever route went to it last; the new one is GET's own.
+      const two = await titles();
+      if (!two.includes("Response: GET /getMessagesByAuthor"))
+        throw new Error(`expected a tab "Response: GET /getMessagesByAuthor"; got ${two.join(" | ")}`);
+      const expected = [...two, "Response: POST /postMessage"].sort().join(" | ");
+      await clickSendRequest("POST /postMessage", async () => (await shownTitles()) === expected || shownTitles());
+      // Sending again reuses the route's own panel.
+      await eventually("POST /postMessage's answer", lastResponseTo("/postMessage"), 30_000);
+      const previous = readMarker<{ requestId?: string }>(markers, "last-response")?.requestId;
+      await clickSendRequest("POST /postMessage", lastResponseTo("/postMessage", previous));
+      assertEqual(await shownTitles(), expected, "response tabs after sending POST /postMessage again");
+    } finally {
+      rmSync(join(workspace, ".vscode"), { recursive: true, force: true });
+    }
   });
 
   // Last: every panel above has been opened, shown again and used by now.

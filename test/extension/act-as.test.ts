@@ -13,7 +13,8 @@ import { actAsTargetOf, signActAs, toDevIdentity, withActAs } from "../../extens
 import { RequestError } from "../../extension/requests/request-builder";
 import { findJwt } from "../../extension/auth/find-jwt";
 import { tokenReportMarkdown } from "../../extension/auth/token-report";
-import type { ActAsIdentity, EditableRequest } from "../../webview/protocol";
+import type { ActAsIdentity } from "../../webview/protocol/core";
+import type { EditableRequest } from "../../webview/protocol/response";
 
 const folder = mkdtempSync(join(tmpdir(), "convex-lens-act-as-"));
 after(() => rmSync(folder, { recursive: true, force: true }));

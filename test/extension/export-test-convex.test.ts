@@ -10,7 +10,7 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { generateConvexTest } from "../../extension/requests/export-test";
 import { sendRequest } from "../../extension/requests/send-request";
-import type { EditableRequest } from "../../webview/protocol";
+import type { EditableRequest } from "../../webview/protocol/response";
 import { copyFixture } from "../helpers/cli-process";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
 import { registered } from "./fixtures/vitest-shim";

@@ -9,7 +9,7 @@ import {
   tsLiteral,
   type ExportTestInput,
 } from "../../extension/requests/export-test";
-import type { EditableRequest, ResponseView } from "../../webview/protocol";
+import type { EditableRequest, ResponseView } from "../../webview/protocol/response";
 
 const SITE = "http://127.0.0.1:3311";
 const date = new Date(Date.UTC(2026, 10, 24));

@@ -7,7 +7,8 @@ import { LogStore } from "../../runtime/logs/log-store";
 import type { LogLevel } from "../../runtime/logs/log-line";
 import type { UdfType } from "../../runtime/logs/cli-format";
 import { LogPanelController, MAX_TAIL_ROWS, type LogPanelSource } from "../../extension/panels/log-panel-controller";
-import type { HostMessage, LogFilterView, LogRowView, LogsLatestView, RequestDrilldownView, WebviewMessage } from "../../webview/protocol";
+import type { LogFilterView, LogRowView, LogsLatestView, RequestDrilldownView } from "../../webview/protocol/logs";
+import type { HostMessage, WebviewMessage } from "../../webview/protocol/messages";
 
 const ALL: LogFilterView = {
   levels: ["DEBUG", "LOG", "INFO", "WARN", "ERROR"],

@@ -5,7 +5,8 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
 import { LogPanelController } from "../../extension/panels/log-panel-controller";
-import type { HostMessage, LogFilterView, LogRowView, LogsLatestView, RequestDrilldownView } from "../../webview/protocol";
+import type { LogFilterView, LogRowView, LogsLatestView, RequestDrilldownView } from "../../webview/protocol/logs";
+import type { HostMessage } from "../../webview/protocol/messages";
 
 const ALL: LogFilterView = {
   levels: ["DEBUG", "LOG", "INFO", "WARN", "ERROR"],

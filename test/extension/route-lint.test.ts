@@ -2,7 +2,7 @@
 // columns, end exclusive) and the router's own wording where it has one.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { lintHttpFile, type LintFinding } from "../../extension/routes/route-lint";
+import { lintHttpFile, type LintFinding } from "../../runtime/routes/route-lint";
 import type { RuntimeRoute } from "../../extension/routes/route-model";
 
 const HTTP = "/p/convex/http.ts";

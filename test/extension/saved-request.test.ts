@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { parseHttpFile } from "../../runtime/http-files/http-file";
 import { appendRequest, httpFileName, routeSlug, toSavedRequest } from "../../extension/requests/saved-request";
 import { mapRequestsConfig } from "../../extension/config-mapping";
-import type { EditableRequest } from "../../webview/protocol";
+import type { EditableRequest } from "../../webview/protocol/response";
 
 const post: EditableRequest = {
   method: "POST",
@@ -119,15 +119,17 @@ test("a new file starts with @site and reads back as the request; saving again a
   );
 });
 
-test("settings of saved requests: a folder inside the project, the status assertion on by default", () => {
+test("settings of saved requests and the response panel: a folder inside the project, the status assertion on, one shared panel by default", () => {
   const get =
     (values: Record<string, unknown>) =>
     <T>(key: string, fallback: T): T =>
       key in values ? (values[key] as T) : fallback;
-  assert.deepEqual(mapRequestsConfig(get({})), { requestsFolder: "convex-requests", saveStatusAssertion: true });
-  assert.deepEqual(mapRequestsConfig(get({ requestsFolder: " api/requests ", saveStatusAssertion: false })), {
+  assert.deepEqual(mapRequestsConfig(get({})), { requestsFolder: "convex-requests", saveStatusAssertion: true, responsePanel: "shared" });
+  assert.deepEqual(mapRequestsConfig(get({ requestsFolder: " api/requests ", saveStatusAssertion: false, responsePanel: "perRoute" })), {
     requestsFolder: "api/requests",
     saveStatusAssertion: false,
+    responsePanel: "perRoute",
   });
   assert.equal(mapRequestsConfig(get({ requestsFolder: 3 })).requestsFolder, "convex-requests");
+  assert.equal(mapRequestsConfig(get({ responsePanel: "sideways" })).responsePanel, "shared");
 });

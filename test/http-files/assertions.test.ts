@@ -135,3 +135,57 @@ test("readPath follows dots, indexes and quoted keys, and nothing else", () => {
   assert.equal(readPath(value, "a..b"), undefined);
   assert.equal(readPath(value, "constructor"), undefined);
 });
+
+const stream: AssertableResponse = {
+  status: 200,
+  headers: [["content-type", "text/event-stream"]],
+  text: 'event: token\nid: 1\ndata: {"text":"Hel"}\n\nevent: token\nid: 2\ndata: {"text":"lo"}\n\nevent: done\ndata: [DONE]\n\n',
+  durationMs: 40,
+};
+
+test("event-stream subjects: the count, every event's data, one event's fields and a path into its JSON data", () => {
+  const cases: Array<[string, [string, string | null, string, string | null]]> = [
+    ["?? event count == 3", ["event", "count", "==", "3"]],
+    ["?? events includes [DONE]", ["events", null, "includes", "[DONE]"]],
+    ["?? event 0 data text == Hel", ["event", "0 data text", "==", "Hel"]],
+    ["?? event -1 == [DONE]", ["event", "-1", "==", "[DONE]"]],
+  ];
+  for (const [line, [subject, argument, predicate, expected]] of cases) {
+    assert.deepEqual(parse(line), { subject, argument, predicate, expected, line: 0 }, line);
+  }
+  for (const line of [
+    "?? event count == 3",
+    "?? event count > 2",
+    "?? events includes [DONE]",
+    '?? events == ["{\\"text\\":\\"Hel\\"}","{\\"text\\":\\"lo\\"}","[DONE]"]',
+    "?? event 0 event == token",
+    "?? event 0 id == 1",
+    "?? event 1 data text == lo",
+    '?? event 1 data == {"text":"lo"}',
+    "?? event -1 == [DONE]",
+    "?? event -1 event == done",
+    "?? event -1 id == 2",
+    "?? js response.events[1].parsedData.text == lo",
+  ]) {
+    const result = check(line, stream);
+    assert.equal(result.ok, true, `${line}: ${result.message}`);
+  }
+  assert.equal(check("?? event 0 data text == lo", stream).message, 'expected event 0 data text == lo, got "Hel"');
+  assert.equal(check("?? event 5 exists", stream).message, "event 5 exists: the stream has 3 events, so no event 5");
+  assert.equal(
+    check("?? event count == 0").message,
+    "event count == 0: the response is not text/event-stream (its content-type is application/json; charset=utf-8)",
+  );
+  assert.equal(check("?? js response.events isFalse").ok, true, "response.events is undefined for other bodies");
+});
+
+test("event-stream subjects refuse what they cannot read, saying how to write it", () => {
+  const problem = (line: string) => {
+    const parsed = parseAssertion(line, 0);
+    return "problem" in parsed ? parsed.problem : null;
+  };
+  assert.match(problem("?? event first == a")!, /reads "count" or an event by its index/);
+  assert.match(problem("?? event 0 name == a")!, /reads one of data, event, id, retry, not "name"/);
+  assert.match(problem("?? event 0 id x == a")!, /Only an event's data has a path/);
+  assert.match(problem("?? event 0 data")!, /expected a predicate/);
+});

@@ -13,15 +13,9 @@ import {
 } from "../../extension/panels/functions-panel-requests";
 import { LogPanelController } from "../../extension/panels/log-panel-controller";
 import { InspectError, readFile } from "../../runtime/inspect";
-import type {
-  DocumentView,
-  FunctionsRequest,
-  HostMessage,
-  LogFilterView,
-  LogFunctionView,
-  LogsLatestView,
-  RunResultView,
-} from "../../webview/protocol";
+import type { DocumentView, FunctionsRequest, RunResultView } from "../../webview/protocol/functions";
+import type { LogFilterView, LogFunctionView, LogsLatestView } from "../../webview/protocol/logs";
+import type { HostMessage } from "../../webview/protocol/messages";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
 
 let server: FixtureServer;

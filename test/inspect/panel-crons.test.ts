@@ -12,7 +12,7 @@ import {
 import { cronCatalog } from "../../runtime/inspect";
 import type { CronJobSnapshot } from "../../runtime/scheduler/cron-service";
 import type { CronRunLog } from "../../runtime/scheduler/cron-docs";
-import type { FunctionsRequest } from "../../webview/protocol";
+import type { FunctionsRequest } from "../../webview/protocol/functions";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
 
 let server: FixtureServer;

@@ -9,7 +9,7 @@ import {
   type FunctionsEffects,
   type FunctionsSource,
 } from "../../extension/panels/functions-panel-requests";
-import type { FunctionsRequest, RunResultView } from "../../webview/protocol";
+import type { FunctionsRequest, RunResultView } from "../../webview/protocol/functions";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
 
 let server: FixtureServer;

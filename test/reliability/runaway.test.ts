@@ -80,7 +80,13 @@ describe("memory beyond Convex's limit", () => {
       clearInterval(sampler);
     }
     await assertServing(child);
-    const bound = rssServing + 128 * MIB;
+    // Stopped long before it held the 1 GiB it asked for.
+    assert.ok(peak < rssServing + 768 * MIB, `serve's RSS peaked at ${Math.round(peak / MIB)} MiB while ${what}`);
+    // glibc keeps freed chunks of a stalled worker in its arena for reuse (its mmap threshold rises
+    // after the first large free), so not every byte goes back; what stays is bounded by what the
+    // limit let the worker take, never by what it asked for, and it does not add up across runs
+    // (the bound is from before the first one).
+    const bound = rssServing + 256 * MIB;
     const after = await poll(
       () => {
         const now = rssOf(child.pid);

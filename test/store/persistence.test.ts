@@ -187,3 +187,34 @@ test("a corrupt or foreign database file is reported, never replaced", async () 
   await other.close();
   assert.match(await errorOf(() => open(foreign)), /not one written by Convex Lens/);
 });
+
+test("a database of several MiB survives checkpoints and reopening: each checkpoint's export is freed once written", async () => {
+  const file = newFile();
+  const body = "y".repeat(1000);
+  const store = await open(file);
+  await store.setSchema(messagesSchema);
+  const write = async (from: number, count: number) => {
+    const tx = await store.beginWrite();
+    for (let n = from; n < from + count; n++) tx.insert("messages", { channel: `c${n % 7}`, n, body });
+    tx.commit();
+  };
+  await write(0, 3000);
+  await store.checkpoint(); // the export (over 3 MiB) is written, then released
+  assert.ok(fs.statSync(file).size > 3 * 2 ** 20);
+  await write(3000, 1000); // the live database is untouched by the release
+  await store.checkpoint();
+  await store.close();
+
+  const again = await open(file);
+  assert.equal(await countOf(again, "messages"), 4000);
+  const docs = await collect(again, indexed("messages.by_channel", [r.eq("channel", "c3")]), 500);
+  assert.equal(docs.length, 571);
+  assert.ok(docs.every((doc) => doc.body === body && (doc.n as number) % 7 === 3));
+  const tx = await again.beginWrite(); // and it still writes and checkpoints
+  tx.insert("messages", { channel: "c3", n: 4000, body });
+  tx.commit();
+  await again.close();
+  const third = await open(file);
+  assert.equal(await countOf(third, "messages"), 4001);
+  await third.close();
+});

@@ -85,7 +85,7 @@ test("a stream continues after its position across writes in the same transactio
   await store.close();
 });
 
-test("search: prefix terms, eq filters, unknown search index", async () => {
+test("search sources stream like the others: ranked, prefix on the last term, eq filters, unknown search index", async () => {
   const { store } = await numbered();
   const search = (value: string, channel?: string): SerializedQuery => ({
     source: {
@@ -98,9 +98,13 @@ test("search: prefix terms, eq filters, unknown search index", async () => {
     },
     operators: [],
   });
-  assert.deepEqual(ns(await collect(store, search("NUMB 1"))), range(0, N)); // "numb" prefixes "number"
-  assert.deepEqual(ns(await collect(store, search("1"))), [1, 10, 11]);
-  assert.deepEqual(ns(await collect(store, search("1", "odd"))), [1, 11]);
+  // "numb" is not the last term, so it must match a whole term (none does); "1" matches "1"
+  // exactly and prefixes "10" and "11", which score lower and tie (the newer first).
+  for (const batch of [1, 2, 100]) {
+    assert.deepEqual(ns(await collect(store, search("NUMB 1"), batch)), [1, 11, 10]);
+    assert.deepEqual(ns(await collect(store, search("1"), batch)), [1, 11, 10]);
+    assert.deepEqual(ns(await collect(store, search("1", "odd"), batch)), [1, 11]);
+  }
   assert.deepEqual(await collect(store, search("zebra")), []);
   assert.equal(
     await errorOf(() =>

@@ -2,9 +2,10 @@
 // the request for the host to sign; "Copy token" asks the host; the notice names the dev issuer.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ACT_AS_NOTICE, type ActAsIdentity, type PanelState } from "../../webview/protocol";
+import { ACT_AS_NOTICE, type ActAsIdentity } from "../../webview/protocol/core";
+import type { PanelState } from "../../webview/protocol/response";
 import { isEditableRequest } from "../../webview/response/saved-state";
-import { openPanel, request, type PanelFixture } from "./webview-fixture";
+import { request, withPanel, type PanelFixture } from "./webview-fixture";
 
 const identity: ActAsIdentity = { enabled: true, subject: "user_1", name: "Ada", email: "ada@example.com", claims: '{"role":"admin"}' };
 
@@ -15,15 +16,6 @@ function errorState(overrides: Partial<PanelState["request"]> = {}): PanelState 
     target: "Local runtime — http://127.0.0.1:3311",
     message: "The runtime is stopped.",
   };
-}
-
-async function withPanel(run: (panel: PanelFixture) => Promise<void> | void) {
-  const panel = openPanel();
-  try {
-    await run(panel);
-  } finally {
-    await panel.close();
-  }
 }
 
 function choose(panel: PanelFixture, value: "anonymous" | "user") {

@@ -2,7 +2,7 @@
 // a dev token, then runs the function with it as the Authorization; a typed token conflicts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ACT_AS_NOTICE } from "../../webview/protocol";
+import { ACT_AS_NOTICE } from "../../webview/protocol/core";
 import { readyState, runResult, withFunctionsPanel, type FunctionsFixture } from "./functions-fixture";
 
 function choose(panel: FunctionsFixture, value: "anonymous" | "user") {

@@ -4,7 +4,7 @@
 // state saved before components.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { DocumentView, FilePageView, FileView, FunctionsPanelState, TableView } from "../../webview/protocol";
+import type { DocumentView, FilePageView, FileView, FunctionsPanelState, TableView } from "../../webview/protocol/functions";
 import { cron, fn, openFunctionsPanel, readyState, route, runResult, withFunctionsPanel } from "./functions-fixture";
 import { VsCodeApiFake } from "./webview-fixture";
 

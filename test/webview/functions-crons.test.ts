@@ -2,7 +2,7 @@
 // now" and what it posts, its answer or failure, and when it cannot run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { CronRunView } from "../../webview/protocol";
+import type { CronRunView } from "../../webview/protocol/functions";
 import { formatDateTime } from "../../webview/functions/format";
 import { cron, readyState, withFunctionsPanel } from "./functions-fixture";
 

@@ -3,7 +3,7 @@
 // previews, downloads and deletes, and hostile values.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { DocumentPageView, DocumentView, FilePageView, FileView, TableView } from "../../webview/protocol";
+import type { DocumentPageView, DocumentView, FilePageView, FileView, TableView } from "../../webview/protocol/functions";
 import { readyState, withFunctionsPanel, type FunctionsFixture } from "./functions-fixture";
 
 const hostile = "<img src=x onerror=alert(1)>";

@@ -12,10 +12,10 @@ import type {
   FunctionsPanelState,
   FunctionsReplies,
   FunctionsRequest,
-  HostMessage,
   RouteEntryView,
   RunResultView,
-} from "../../webview/protocol";
+} from "../../webview/protocol/functions";
+import type { HostMessage } from "../../webview/protocol/messages";
 import { VsCodeApiFake, installApi } from "./webview-fixture";
 
 type RequestType = FunctionsRequest["type"];

@@ -2,7 +2,7 @@
 // runner (argument parsing, the request it posts, results and logs), routes, saved state.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { ExecutionView } from "../../webview/protocol";
+import type { ExecutionView } from "../../webview/protocol/core";
 import { fn, openFunctionsPanel, readyState, route, runResult, stats, withFunctionsPanel } from "./functions-fixture";
 import { VsCodeApiFake } from "./webview-fixture";
 

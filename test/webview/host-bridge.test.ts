@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Window } from "happy-dom";
 import { connectHost, HostRequestError, type HostBridge, type HostEvent, type HostWindow } from "../../webview/host-bridge";
-import type { HostMessage } from "../../webview/protocol";
+import type { HostMessage } from "../../webview/protocol/messages";
 import { VsCodeApiFake, installApi, ready } from "./webview-fixture";
 
 interface Saved {

@@ -5,7 +5,8 @@ import { Window } from "happy-dom";
 import { connectHost, type HostWindow } from "../../webview/host-bridge";
 import { startLogPanel } from "../../webview/logs/log-panel";
 import { isLogsMemory } from "../../webview/logs/log-memory";
-import type { HostMessage, LogRowView, LogsStatusView } from "../../webview/protocol";
+import type { LogRowView, LogsStatusView } from "../../webview/protocol/logs";
+import type { HostMessage } from "../../webview/protocol/messages";
 import { VsCodeApiFake, flush } from "./webview-fixture";
 
 export type Answer = { ok: true; value: unknown } | { ok: false; error: string } | undefined;

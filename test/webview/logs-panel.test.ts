@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Window } from "happy-dom";
 import type { HostWindow } from "../../webview/host-bridge";
-import type { DrilldownExecutionView, LogFilterView, LogRowView, RequestDrilldownView } from "../../webview/protocol";
+import type { DrilldownExecutionView, LogFilterView, LogRowView, RequestDrilldownView } from "../../webview/protocol/logs";
 import { startPanel } from "../../webview/start";
 import { VsCodeApiFake } from "./webview-fixture";
 import { LIVE, cursor, execution, line, openLogs, type Answer, type LogsFixture } from "./logs-fixture";

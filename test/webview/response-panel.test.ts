@@ -1,8 +1,9 @@
 // The response panel in a test DOM: what each host state renders, and what the panel posts back.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { ExecutionView, PanelState } from "../../webview/protocol";
-import { VsCodeApiFake, flush, openPanel, ready, request, type PanelFixture } from "./webview-fixture";
+import type { ExecutionView } from "../../webview/protocol/core";
+import type { PanelState } from "../../webview/protocol/response";
+import { VsCodeApiFake, flush, openPanel, ready, request, withPanel } from "./webview-fixture";
 
 const at = Date.UTC(2026, 0, 2, 3, 4, 5);
 
@@ -52,15 +53,6 @@ const executions: ExecutionView[] = [
     lines: [{ level: "ERROR", message: "'failed' at ../convex/notify.ts:7:9", timestamp: at + 3 }],
   },
 ];
-
-async function withPanel(run: (panel: PanelFixture) => Promise<void> | void, options?: Parameters<typeof openPanel>[0]) {
-  const panel = openPanel(options);
-  try {
-    await run(panel);
-  } finally {
-    await panel.close();
-  }
-}
 
 const text = (element: Element | null) => element?.textContent ?? null;
 

@@ -3,7 +3,8 @@
 // tests read our own structure: ids, classes, text, attributes and the messages posted.
 import { Window } from "happy-dom";
 import { connectHost, type HostWindow } from "../../webview/host-bridge";
-import type { EditableRequest, HostMessage, PanelState, ResponseView } from "../../webview/protocol";
+import type { EditableRequest, PanelState, ResponseView } from "../../webview/protocol/response";
+import type { HostMessage } from "../../webview/protocol/messages";
 import { startResponsePanel } from "../../webview/response/response-panel";
 import { isResponseMemory } from "../../webview/response/saved-state";
 
@@ -162,4 +163,17 @@ export function openPanel(options: { api?: VsCodeApiFake; timeoutMs?: number; an
       await window.happyDOM.close();
     },
   };
+}
+
+/** Runs `run` on a fresh panel and closes it, whatever happens. */
+export async function withPanel(
+  run: (panel: PanelFixture) => Promise<void> | void,
+  options?: Parameters<typeof openPanel>[0],
+): Promise<void> {
+  const panel = openPanel(options);
+  try {
+    await run(panel);
+  } finally {
+    await panel.close();
+  }
 }

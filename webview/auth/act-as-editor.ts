@@ -2,7 +2,7 @@
 // the host signs a short-lived dev token for. Used by the request editor and the functions panel.
 // The notice says plainly that these tokens come from Convex Lens's local dev issuer only.
 import { setHidden, type Ui } from "../components";
-import { ACT_AS_NOTICE, type ActAsIdentity, type DevTokenView } from "../protocol";
+import { ACT_AS_NOTICE, type ActAsIdentity, type DevTokenView } from "../protocol/core";
 
 export const EMPTY_IDENTITY: ActAsIdentity = { enabled: false, subject: "", name: "", email: "", claims: "" };
 

@@ -3,7 +3,7 @@
 // the next run, and "Run now", which runs the function with the job's arguments as the schedule
 // would.
 import { setDisabled, setHidden, type Ui } from "../components";
-import type { CronEntryView, CronRunView } from "../protocol";
+import type { CronEntryView, CronRunView } from "../protocol/functions";
 import { formatDateTime } from "./format";
 import { functionKey, qualifiedName } from "./installs";
 

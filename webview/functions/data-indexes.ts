@@ -2,7 +2,7 @@
 // vector), the fields it indexes and what else defines it (a vector index's dimensions and filter
 // fields); staged ones are marked, since they cannot be queried yet.
 import type { Ui } from "../components";
-import type { IndexView } from "../protocol";
+import type { IndexView } from "../protocol/functions";
 
 const KIND_LABELS: Record<IndexView["kind"], string> = { database: "index", search: "search index", vector: "vector index" };
 

@@ -1,7 +1,7 @@
 // The Data tab's behaviour: loading every install's tables and a table's pages (a late page of a
 // table no longer open is dropped), saving an edit (its JSON checked here first, the store's
 // schema error shown as is), deleting a document. data-view.ts draws what this keeps.
-import type { DocumentView } from "../protocol";
+import type { DocumentView } from "../protocol/functions";
 import { dataView, emptyDataModel, sameTable, type DataModel, type TableRef } from "./data-view";
 import { isClosed, messageOf, type PanelContext } from "./panel-context";
 import { parseJsonObject } from "./parse-json";

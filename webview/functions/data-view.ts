@@ -4,7 +4,7 @@
 // creation time, and can be edited as JSON (its own fields only: `_id` and `_creationTime` are
 // not editable) or deleted.
 import { append, setDisabled, type Ui } from "../components";
-import type { DocumentView, TableView } from "../protocol";
+import type { DocumentView, TableView } from "../protocol/functions";
 import { indexList } from "./data-indexes";
 import { formatDateTime } from "./format";
 import { groupByInstall, installHeading } from "./installs";

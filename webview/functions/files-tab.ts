@@ -1,7 +1,7 @@
 // The Files tab's behaviour: the first page of every install's files, more of one install's, a
 // preview (a late preview of another file is dropped), downloads and deletes, each in the file's
 // install. files-view.ts draws what this keeps.
-import type { FileView } from "../protocol";
+import type { FileView } from "../protocol/functions";
 import { emptyFilesModel, fileGroup, filesView, type FileGroup, type FilesModel } from "./files-view";
 import { installLabel } from "./installs";
 import { isClosed, messageOf, type PanelContext } from "./panel-context";

@@ -2,7 +2,7 @@
 // date, grouped by install (the app's, then each component install's that has files, each paged on
 // its own); a preview (images from base64 bytes the host sends, text as text), download, delete.
 import type { Ui } from "../components";
-import type { FilePageView, FilePreviewView, FileView } from "../protocol";
+import type { FilePageView, FilePreviewView, FileView } from "../protocol/functions";
 import { formatBytes, imageDataUrl } from "../response/format";
 import { formatDateTime } from "./format";
 import { installHeading, installLabel } from "./installs";

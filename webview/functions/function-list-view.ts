@@ -3,7 +3,7 @@
 // internal), then the HTTP routes, each with calls, errors and p50/p95 durations. Selecting a
 // function opens it in the runner; a route opens the response panel.
 import type { Ui } from "../components";
-import type { FunctionEntryView, FunctionStatsView, RouteEntryView } from "../protocol";
+import type { FunctionEntryView, FunctionStatsView, RouteEntryView } from "../protocol/functions";
 import { formatMs, KIND_LETTERS } from "./format";
 import { functionKey, groupByInstall, installHeading, qualifiedName } from "./installs";
 

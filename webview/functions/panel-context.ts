@@ -1,10 +1,14 @@
-// What the functions panel's tabs share: the UI helpers, requests to the host with checked
-// replies, the panel's notice for failed host calls, and whether the runtime can answer.
+// What the functions panel's tabs share: the UI helpers, the host's latest state, requests to the
+// host with checked replies, the panel's notice for failed host calls, and whether the runtime
+// can answer.
 import type { Ui } from "../components";
 import { HostRequestError, type HostRequest } from "../host-bridge";
+import type { FunctionsPanelState } from "../protocol/functions";
 
 export interface PanelContext {
   ui: Ui;
+  /** What the host last pushed (or the saved state until it does). */
+  state(): FunctionsPanelState | null;
   /** A request whose reply must pass `check`; a failure rejects with the message to show. */
   ask<T>(message: HostRequest, check: (value: unknown) => value is T): Promise<T>;
   /** A request whose reply is read as is (a delete's true or false). */

@@ -1,6 +1,6 @@
 // Parses what the user typed as a JSON object (function arguments, a document's fields), with a
 // message for the panel when it is not one. Nothing is sent to the host until this succeeds.
-import type { JsonValue } from "../protocol";
+import type { JsonValue } from "../protocol/core";
 
 export type JsonObject = { [key: string]: JsonValue };
 

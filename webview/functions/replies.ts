@@ -16,7 +16,7 @@ import type {
   RunResultView,
   IndexView,
   TableView,
-} from "../protocol";
+} from "../protocol/functions";
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 const isString = (value: unknown): value is string => typeof value === "string";

@@ -2,8 +2,9 @@
 // Run button, and the outcome of the last run: its value or its error as Convex shows it, how long
 // it took, and the log lines of everything it called.
 import { setDisabled, setHidden, type Ui } from "../components";
-import type { ActAsIdentity, FunctionEntryView, RunResultView } from "../protocol";
-import { actAsEditor } from "../auth/act-as-editor";
+import type { ActAsIdentity } from "../protocol/core";
+import type { FunctionEntryView, RunResultView } from "../protocol/functions";
+import { callerFields } from "../auth/caller-fields";
 import { linkedText, type OpenSource } from "../response/linked-text";
 import { logsView } from "../response/logs-view";
 import { formatMs, KIND_LETTERS } from "./format";
@@ -14,7 +15,7 @@ export interface RunnerHandlers {
   onAuthorization(text: string): void;
   run(): void;
   /** "Act as a user": the identity shown, and its edits (the panel signs a dev token on Run). */
-  actAs?: { identity: ActAsIdentity; onChange(identity: ActAsIdentity): void };
+  actAs: { identity: ActAsIdentity; onChange(identity: ActAsIdentity): void };
 }
 
 export interface RunnerView {
@@ -92,31 +93,16 @@ export function runnerView(
     placeholder: "{}",
     onInput: handlers.onArgs,
   });
-  const token = ui.textField({
-    id: "authorization",
-    value: authorization,
-    label: "Authorization (optional)",
-    placeholder: "Bearer eyJ…",
-    onInput: handlers.onAuthorization,
+  const caller = callerFields(ui, {
+    authorization: { kind: "token", value: authorization, onChange: handlers.onAuthorization },
+    actAs: handlers.actAs,
+    idPrefix: "run-act-as",
   });
-  const actAs =
-    handlers.actAs &&
-    ui.element("div", { id: "run-act-as-section", className: "runner-act-as" }, [
-      ui.element("h4", { className: "section-title", text: "Act as a user" }),
-      actAsEditor(ui, handlers.actAs.identity, { onChange: handlers.actAs.onChange }, "run-act-as"),
-    ]);
   const progress = ui.progressRing({ id: "run-progress", ariaLabel: "Running" });
   setHidden(progress, true);
   const run = ui.button("Run", handlers.run, { id: "run", appearance: "primary", title: `Run ${shownName}` });
   setDisabled(run, !canRun);
-  view.append(
-    args,
-    token,
-    ...(actAs ? [actAs] : []),
-    ui.element("div", { className: "runner-actions" }, [run, progress]),
-    error,
-    resultSlot,
-  );
+  view.append(args, ...caller, ui.element("div", { className: "runner-actions" }, [run, progress]), error, resultSlot);
 
   return {
     element: view,

@@ -1,7 +1,7 @@
 // What the functions panel keeps with setState so it comes back as it was after being hidden: the
 // host's last state, the open tab, the selected function, the arguments typed for each function,
 // the last result and the open table. Never the Authorization token.
-import type { FunctionsPanelState, RunResultView } from "../protocol";
+import type { FunctionsPanelState, RunResultView } from "../protocol/functions";
 import type { TableRef } from "./data-view";
 import { isFunctionsPanelState, isRunResult } from "./replies";
 

@@ -3,7 +3,7 @@
 // its stack, and log lines. The tree is the response panel's (../response/logs-view.ts), so stack
 // frames like `../convex/http.ts:12:3` open the source the same way in both panels.
 import type { Ui } from "../components";
-import type { RequestDrilldownView } from "../protocol";
+import type { RequestDrilldownView } from "../protocol/logs";
 import { formatDuration, formatTime } from "../response/format";
 import type { OpenSource } from "../response/linked-text";
 import { logsView } from "../response/logs-view";

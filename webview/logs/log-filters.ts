@@ -3,7 +3,7 @@
 // change with the whole filter. Text fields report on `change` (Enter, leaving the field) at once
 // and while typing after a short pause.
 import type { Ui, ValueElement } from "../components";
-import type { LogFilterView, LogFunctionView, LogLevelName, UdfTypeName } from "../protocol";
+import type { LogFilterView, LogFunctionView, LogLevelName, UdfTypeName } from "../protocol/logs";
 import { KINDS, LEVELS } from "./log-guards";
 import { defaultFilter } from "./log-memory";
 import { KIND_BADGES } from "./log-rows";

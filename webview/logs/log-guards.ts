@@ -10,7 +10,7 @@ import type {
   LogsLatestView,
   LogsStatusView,
   RequestDrilldownView,
-} from "../protocol";
+} from "../protocol/logs";
 
 export const LEVELS = ["DEBUG", "LOG", "INFO", "WARN", "ERROR"] as const;
 export const KINDS = ["query", "mutation", "action", "httpAction"] as const;

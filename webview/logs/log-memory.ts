@@ -1,7 +1,7 @@
 // What the log panel keeps with setState, so that it comes back as it was when the view is shown
 // again (the webview is rebuilt each time): the filters, the clear floor, pause, the open
 // drilldown. The rows are asked for again.
-import type { LogCursorView, LogFilterView } from "../protocol";
+import type { LogCursorView, LogFilterView } from "../protocol/logs";
 import { isLogCursor, isLogFilter, KINDS, LEVELS } from "./log-guards";
 
 export interface LogsMemory {

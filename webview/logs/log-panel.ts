@@ -10,7 +10,7 @@
 // deleted, and "Show cleared rows" brings them back. Clicking a row opens its request's drilldown.
 import { createUi, setHidden } from "../components";
 import { HostRequestError, type HostBridge, type HostRequest } from "../host-bridge";
-import type { LogFunctionView, LogRowView, LogsStatusView } from "../protocol";
+import type { LogFunctionView, LogRowView, LogsStatusView } from "../protocol/logs";
 import { drilldownView, type DrilldownState } from "./drilldown-view";
 import { filterBar } from "./log-filters";
 import { isDrilldown, isLogCursor, isLogFunctions, isLogPage, isLogRow, isLogsLatest, isLogsStatus } from "./log-guards";

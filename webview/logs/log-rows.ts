@@ -6,7 +6,7 @@
 // duration; the first line of its error as the message, the whole error in the tooltip and the
 // drilldown, so a failure is one line like any other row). Every text goes in through textContent.
 import type { Ui } from "../components";
-import type { LogRowView, UdfTypeName } from "../protocol";
+import type { LogRowView, UdfTypeName } from "../protocol/logs";
 import { formatDuration, formatTime, statusClass } from "../response/format";
 import { rowKey } from "./row-window";
 

@@ -9,7 +9,7 @@
 // A cursor holds one position per kind of row (line id; execution end time and sequence), and each
 // kind keeps its own order in the window, so the rows dropped from the top are a prefix of each
 // kind: the cursor is the oldest kept row of each kind, or just past the newest dropped one.
-import type { LogCursorView, LogPageView, LogRowView } from "../protocol";
+import type { LogCursorView, LogPageView, LogRowView } from "../protocol/logs";
 
 export const MAX_WINDOW_ROWS = 2000;
 

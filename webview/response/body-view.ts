@@ -1,6 +1,6 @@
 // The Body tab: JSON re-indented, text as is, images previewed, anything downloadable.
 import type { Ui } from "../components";
-import type { ResponseView } from "../protocol";
+import type { ResponseView } from "../protocol/response";
 import { formatBytes, formatJson, imageDataUrl } from "./format";
 
 export function bodyView(ui: Ui, response: ResponseView, download: () => void): HTMLElement {

@@ -1,7 +1,7 @@
 // The Logs tab: every function execution the request caused, as a call tree, each with its
 // outcome and its log lines. Frames in errors and log lines open the source.
 import type { Ui } from "../components";
-import type { ExecutionView } from "../protocol";
+import type { ExecutionView } from "../protocol/core";
 import { formatDuration, formatTime } from "./format";
 import { linkedText, type OpenSource } from "./linked-text";
 

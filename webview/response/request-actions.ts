@@ -1,7 +1,7 @@
 // What the response panel offers beyond Send: keep the request in a `.http` file, turn the
 // request and its response into a convex-test test, and which target the request went to.
 import type { Ui } from "../components";
-import type { EditableRequest } from "../protocol";
+import type { EditableRequest } from "../protocol/response";
 import { isPrefixRoute } from "./request-editor";
 
 /** `/messages/abc?x=1`: the path a request goes to, without the origin. */

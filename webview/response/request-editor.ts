@@ -1,9 +1,11 @@
 // The editable request: the method is the route's and stays fixed; the rest of a prefix route's
 // path, the query, the headers and (for methods with a body) the body can change before Send.
 // The editor owns its DOM between renders so typing never loses focus; it reports every edit.
-import { focusAtEnd, setDisabled, setHidden, type Child, type Ui, type ValueElement } from "../components";
-import type { ActAsIdentity, EditableRequest } from "../protocol";
-import { actAsEditor, cloneIdentity } from "../auth/act-as-editor";
+import { setDisabled, setHidden, type Ui } from "../components";
+import type { ActAsIdentity } from "../protocol/core";
+import type { EditableRequest } from "../protocol/response";
+import { cloneIdentity } from "../auth/act-as-editor";
+import { callerFields, fieldSection } from "../auth/caller-fields";
 
 /** The methods the host sends a body with (extension/requests/request-builder.ts `hasBody`). */
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
@@ -52,99 +54,32 @@ export function requestEditor(
 ): RequestEditor {
   const draft = cloneRequest(initial);
   const emit = () => handlers.onChange(cloneRequest(draft));
-  const section = (title: string, children: Child[]) =>
-    ui.element("section", { className: "editor-section" }, [ui.element("h3", { text: title }), ...children]);
-
   const line = ui.element("div", { className: "editor-line" }, [
     ui.badge(draft.method, { id: "method", className: "method", title: "The route's method" }),
     ui.element("span", { id: "route-path", className: "mono", text: draft.routePath }),
   ]);
 
+  /** A one-line part of the draft's URL. */
+  const urlField = (key: "pathRest" | "query", id: string, ariaLabel: string, placeholder: string) =>
+    ui.textField({
+      id,
+      value: draft[key],
+      ariaLabel,
+      placeholder,
+      onInput: (value) => {
+        draft[key] = value;
+        emit();
+      },
+    });
+
   const pathRest =
     isPrefixRoute(draft) &&
     ui.element("div", { className: "editor-line" }, [
       ui.element("span", { className: "mono muted", text: draft.routePath.slice(0, -1) }),
-      ui.textField({
-        id: "path-rest",
-        value: draft.pathRest,
-        ariaLabel: "Rest of the path",
-        placeholder: "rest/of/path",
-        onInput: (value) => {
-          draft.pathRest = value;
-          emit();
-        },
-      }),
+      urlField("pathRest", "path-rest", "Rest of the path", "rest/of/path"),
     ]);
 
-  const query = ui.textField({
-    id: "query",
-    value: draft.query,
-    ariaLabel: "Query string",
-    placeholder: "name=value&other=1",
-    onInput: (value) => {
-      draft.query = value;
-      emit();
-    },
-  });
-
-  const rows = ui.element("div", { id: "header-rows", className: "header-rows" });
-  const addRow = (header: { name: string; value: string }, focus: "name" | "value" | null) => {
-    const row = ui.element("div", { className: "header-row" });
-    const name = ui.textField({
-      className: "header-name",
-      value: header.name,
-      ariaLabel: "Header name",
-      placeholder: "Name",
-      onInput: (value) => {
-        header.name = value;
-        emit();
-      },
-    });
-    const value = ui.textField({
-      className: "header-value",
-      value: header.value,
-      ariaLabel: "Header value",
-      placeholder: "Value",
-      onInput: (text) => {
-        header.value = text;
-        emit();
-      },
-    });
-    const remove = ui.button(
-      "×",
-      () => {
-        draft.headers.splice(draft.headers.indexOf(header), 1);
-        row.remove();
-        emit();
-      },
-      { appearance: "icon", title: "Remove header", className: "header-remove" },
-    );
-    row.append(name, value, remove);
-    rows.appendChild(row);
-    if (focus) focusAtEnd(focus === "name" ? name : value);
-    return { name, value };
-  };
-  const fieldsOf = new Map<{ name: string; value: string }, { name: ValueElement; value: ValueElement }>();
-  for (const header of draft.headers) fieldsOf.set(header, addRow(header, null));
-
-  const addHeader = (header: { name: string; value: string }, focus: "name" | "value") => {
-    draft.headers.push(header);
-    fieldsOf.set(header, addRow(header, focus));
-    emit();
-  };
-  const headerButtons = ui.element("div", { className: "editor-line" }, [
-    ui.button("Add header", () => addHeader({ name: "", value: "" }, "name"), { id: "add-header", appearance: "secondary" }),
-    ui.button(
-      "Add Authorization",
-      () => {
-        const existing = draft.headers.find((header) => header.name.trim().toLowerCase() === "authorization");
-        const fields = existing && fieldsOf.get(existing);
-        if (fields) focusAtEnd(fields.value);
-        else addHeader({ name: "Authorization", value: "Bearer " }, "value");
-      },
-      { id: "add-authorization", appearance: "secondary", title: "Add an Authorization: Bearer header" },
-    ),
-  ]);
+  const query = urlField("query", "query", "Query string", "name=value&other=1");
 
   const body = methodHasBody(draft.method)
     ? ui.textArea({
@@ -174,18 +109,19 @@ export function requestEditor(
   const element = ui.element("div", { id: "request-editor", className: "request-editor" }, [
     line,
     pathRest,
-    section("Query", [query]),
-    section("Headers", [rows, headerButtons]),
-    section("Act as a user", [
-      actAsEditor(ui, draft.actAs, {
+    fieldSection(ui, "Query", [query]),
+    ...callerFields(ui, {
+      authorization: { kind: "headers", headers: draft.headers, onChange: emit },
+      actAs: {
+        identity: draft.actAs,
         onChange: (identity) => {
           draft.actAs = identity;
           emit();
         },
         onCopyToken: handlers.onCopyDevToken,
-      }),
-    ]),
-    section("Body", [body]),
+      },
+    }),
+    fieldSection(ui, "Body", [body]),
     ui.element("div", { className: "editor-line" }, debug ? [send, debug, progress] : [send, progress]),
   ]);
 

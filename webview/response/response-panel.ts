@@ -1,11 +1,15 @@
 // The response panel: shows the host's PanelState (loading, error, or a response with its body,
 // headers, logs and the editable request) and sends the edited request back. It keeps the draft,
 // the open tab and whether a send is under way; the host owns everything else and answers every
-// send with a new state and a reply.
+// send with a new state and a reply. While a request runs, `live` messages add to what is shown
+// in place: the stream's chunks and events, the executions in the Logs tab.
 import { createUi, setHidden, type Ui } from "../components";
-import { HostRequestError, type HostBridge, type HostRequest } from "../host-bridge";
-import type { EditableRequest, PanelState, ResponseView } from "../protocol";
+import { HostRequestError, type HostBridge, type HostEvent, type HostRequest } from "../host-bridge";
+import type { ExecutionView } from "../protocol/core";
+import type { EditableRequest, HistoryEntryView, PanelState, ResponseView } from "../protocol/response";
 import { bodyView } from "./body-view";
+import { historyToggle, historyView } from "./history-view";
+import { applyStreamDelta, streamView, type StreamHandle } from "./stream-view";
 import { formatBytes, formatDuration, statusClass, statusLine } from "./format";
 import { headersView } from "./headers-view";
 import { linkedText, type OpenSource } from "./linked-text";
@@ -27,15 +31,27 @@ interface Model {
   sending: boolean;
   /** The last failed host call (send, download, open source), shown until the next send or state. */
   actionError: string | null;
+  /** The last sends, as the host lists them; and whether the list is open. */
+  history: HistoryEntryView[];
+  historyOpen: boolean;
+}
+
+/** The request under way: loading, or a response whose body still streams. */
+function running(state: PanelState | null): boolean {
+  return state?.kind === "loading" || (state?.kind === "ready" && state.response.stream?.state === "streaming");
 }
 
 export function startResponsePanel(root: HTMLElement, bridge: HostBridge<ResponseMemory>): ResponsePanel {
   const ui = createUi(root.ownerDocument);
-  const model: Model = { state: null, draft: null, tab: "body", sending: false, actionError: null };
+  const model: Model = { state: null, draft: null, tab: "body", sending: false, actionError: null, history: [], historyOpen: false };
   let disposed = false;
   // Elements the transient parts of the model (sending, action error) update without a re-render.
   let editor: RequestEditor | null = null;
   let actionError: HTMLElement | null = null;
+  // Where `live` messages go: the stream's list and the Logs view's place.
+  let stream: StreamHandle | null = null;
+  let logsSlot: HTMLElement | null = null;
+  let historySlot: HTMLElement | null = null;
 
   const saved = bridge.getState();
   if (saved) {
@@ -86,6 +102,13 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
 
   const exportTest = () => void ask({ type: "exportTest" }, "Export failed");
 
+  const stop = () => void ask({ type: "stop" }, "Stop failed");
+
+  const historyActions = {
+    open: (entryId: string) => void ask({ type: "openHistory", entryId }, "Could not open that send"),
+    resend: (entryId: string) => void ask({ type: "resendHistory", entryId }, "Send failed"),
+  };
+
   const receiveState = (state: unknown) => {
     if (!isPanelState(state)) {
       failed("The extension sent a state this panel cannot show", "it is malformed");
@@ -102,8 +125,62 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
     render();
   };
 
+  /** Adds to the request on show; a message about another request (a late one) changes nothing. */
+  const receiveLive = (message: Extract<HostEvent, { type: "live" }>) => {
+    const state = model.state;
+    if (state?.kind === "loading" && state.requestId === message.requestId) {
+      if (message.executions) {
+        state.executions = message.executions;
+        showLogs(message.executions);
+      }
+    } else if (state?.kind === "ready" && state.response.requestId === message.requestId) {
+      const shown = state.response.stream;
+      if (message.stream && shown) {
+        applyStreamDelta(shown, message.stream);
+        stream?.append(message.stream, shown);
+      }
+      if (message.executions) {
+        state.response.executions = message.executions;
+        showLogs(message.executions);
+      }
+    }
+  };
+
+  const receiveHistory = (entries: HistoryEntryView[]) => {
+    model.history = entries;
+    renderHistory();
+  };
+
+  function showLogs(executions: ExecutionView[]) {
+    if (!logsSlot) return;
+    logsSlot.replaceChildren(logsView(ui, executions, openSource));
+    setHidden(logsSlot, executions.length === 0 && model.state?.kind === "loading");
+    const tab = root.querySelector("#tab-logs");
+    if (!tab) return;
+    let badge = tab.querySelector<HTMLElement>(".tab-badge");
+    if (!badge) {
+      badge = ui.badge("", { className: "tab-badge" });
+      tab.append(" ", badge);
+    }
+    badge.textContent = String(executions.length);
+    setHidden(badge, executions.length === 0);
+  }
+
+  function renderHistory() {
+    const toggle = root.querySelector("#history-toggle");
+    toggle?.replaceWith(historyToggle(ui, model.history.length, model.historyOpen, toggleHistory));
+    if (!historySlot) return;
+    const shownId = model.state?.kind === "ready" ? model.state.response.requestId : null;
+    historySlot.replaceChildren(...(model.historyOpen ? [historyView(ui, model.history, shownId, historyActions)] : []));
+  }
+
+  function toggleHistory() {
+    model.historyOpen = !model.historyOpen;
+    renderHistory();
+  }
+
   function updateTransient() {
-    editor?.setSending(model.sending);
+    editor?.setSending(model.sending || running(model.state));
     if (actionError) {
       actionError.textContent = model.actionError ?? "";
       setHidden(actionError, model.actionError === null);
@@ -112,10 +189,32 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
 
   function render() {
     editor = null;
+    stream = null;
+    logsSlot = null;
     const notice = ui.element("div", { id: "action-error", className: "notice-error", attrs: { role: "alert" } });
     actionError = notice;
+    historySlot = ui.element("div", { id: "history-slot" });
     root.replaceChildren(...(model.state === null ? [waitingView(ui), notice] : stateView(model.state, notice)));
+    renderHistory();
     updateTransient();
+  }
+
+  /** The request line with the target and the history toggle, and the history's place below it. */
+  function header(line: HTMLElement): Node[] {
+    line.appendChild(historyToggle(ui, model.history.length, model.historyOpen, toggleHistory));
+    return [line, historySlot!];
+  }
+
+  function logsFor(executions: ExecutionView[], note?: string): HTMLElement {
+    if (note) return ui.element("p", { id: "logs-note", className: "muted", text: note });
+    logsSlot = ui.element("div", { id: "logs-slot" }, [logsView(ui, executions, openSource)]);
+    return logsSlot;
+  }
+
+  function body(response: ResponseView): HTMLElement {
+    if (!response.stream) return bodyView(ui, response, download);
+    stream = streamView(ui, response.stream, { stop, download });
+    return stream.element;
   }
 
   function editorFor(draft: EditableRequest): HTMLElement {
@@ -134,9 +233,13 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
   function stateView(state: PanelState, notice: HTMLElement): Node[] {
     const draft = model.draft ?? state.request;
     switch (state.kind) {
-      case "loading":
+      case "loading": {
+        // The executions fill in while the handler runs, before any response.
+        const executions = state.executions ?? [];
+        const logs = logsFor(executions);
+        setHidden(logs, executions.length === 0);
         return [
-          requestLine(ui, state.request.method, requestDisplayPath(state.request), state.target),
+          ...header(requestLine(ui, state.request.method, requestDisplayPath(state.request), state.target)),
           ui.element("div", { className: "loading" }, [
             ui.progressRing({ id: "loading", ariaLabel: "Waiting for the response" }),
             ui.element("span", {
@@ -144,14 +247,26 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
               className: "muted",
               text: state.paused ? "Paused at a breakpoint: continue in the debugger to get the response…" : "Waiting for the response…",
             }),
+            state.requestId !== undefined && ui.button("Stop", stop, { id: "stop", appearance: "secondary", title: "Abort the request" }),
           ]),
           notice,
+          logs,
+        ];
+      }
+      case "idle":
+        return [
+          ...header(requestLine(ui, state.request.method, requestDisplayPath(state.request), state.target)),
+          ui.element("p", { id: "idle-note", className: "muted", text: state.note }),
+          notice,
+          requestActions(ui, { onSave: saveRequest }),
+          ui.element("h2", { className: "section-title", text: "Request" }),
+          editorFor(draft),
         ];
       case "error": {
         const message = ui.element("div", { id: "error", className: "notice-error", attrs: { role: "alert" } });
         message.appendChild(linkedText(ui, state.message, openSource));
         return [
-          requestLine(ui, state.request.method, requestDisplayPath(state.request), state.target),
+          ...header(requestLine(ui, state.request.method, requestDisplayPath(state.request), state.target)),
           message,
           notice,
           requestActions(ui, { onSave: saveRequest }),
@@ -161,12 +276,12 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
       }
       case "ready":
         return [
-          summary(ui, state.request.method, state.response, state.target),
+          ...header(summary(ui, state.request.method, state.response, state.target)),
           notice,
           requestActions(ui, { onSave: saveRequest, onExport: exportTest }),
           ui.tabs(
             [
-              { id: "body", label: "Body", content: bodyView(ui, state.response, download) },
+              { id: "body", label: "Body", content: body(state.response) },
               {
                 id: "headers",
                 label: "Headers",
@@ -177,9 +292,7 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
                 id: "logs",
                 label: "Logs",
                 badge: state.response.executions.length > 0 ? String(state.response.executions.length) : undefined,
-                content: state.response.logsNote
-                  ? ui.element("p", { id: "logs-note", className: "muted", text: state.response.logsNote })
-                  : logsView(ui, state.response.executions, openSource),
+                content: logsFor(state.response.executions, state.response.logsNote),
               },
               { id: "request", label: "Request", content: editorFor(draft) },
             ],
@@ -199,6 +312,8 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
 
   const unsubscribe = bridge.onMessage((message) => {
     if (message.type === "state") receiveState(message.state);
+    else if (message.type === "live") receiveLive(message);
+    else if (message.type === "history") receiveHistory(message.entries);
   });
   render();
   bridge.ready();
@@ -239,9 +354,14 @@ function summary(ui: Ui, method: string, response: ResponseView, target: string)
       className: `status ${statusClass(response.status)}`,
       text: statusLine(response.status, response.statusText),
     }),
-    ui.element("span", { id: "duration", className: "muted", title: "Time to the last byte", text: formatDuration(response.durationMs) }),
-    ui.element("span", { id: "size", className: "muted", title: `${response.sizeBytes} bytes`, text: formatBytes(response.sizeBytes) }),
   );
+  // A body still streaming has neither yet; the stream's own summary counts as it goes.
+  if (response.stream?.state !== "streaming") {
+    line.append(
+      ui.element("span", { id: "duration", className: "muted", title: "Time to the last byte", text: formatDuration(response.durationMs) }),
+      ui.element("span", { id: "size", className: "muted", title: `${response.sizeBytes} bytes`, text: formatBytes(response.sizeBytes) }),
+    );
+  }
   return line;
 }
 
@@ -263,5 +383,6 @@ function sameState(a: PanelState, b: PanelState): boolean {
   if (a.kind !== b.kind || a.target !== b.target || !sameRequest(a.request, b.request)) return false;
   if (a.kind === "ready" && b.kind === "ready") return a.response.requestId === b.response.requestId;
   if (a.kind === "error" && b.kind === "error") return a.message === b.message;
+  if (a.kind === "loading" && b.kind === "loading") return a.requestId === b.requestId;
   return true;
 }

@@ -57,5 +57,24 @@ export const responseCss = `
 #query, #path-rest { min-width: 20em; }
 #body-editor { width: 100%; }
 #send-progress { width: 20px; height: 20px; }
+#history-toggle { margin-inline-start: auto; }
+.history-entries { list-style: none; margin: 0 0 8px; padding: 0; }
+.history-entry {
+  display: grid;
+  grid-template-columns: auto minmax(10em, 2fr) auto auto minmax(6em, 1fr) auto auto;
+  align-items: baseline;
+  gap: 2px 12px;
+  padding: 2px 4px;
+}
+.history-entry.shown { background: var(--vscode-list-inactiveSelectionBackground); }
+.history-request, .history-target { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.stream-list { list-style: none; margin: 0; padding: 0; }
+.stream-event, .stream-chunk { padding: 4px 0; border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-panel-border, transparent)); }
+.stream-head { display: flex; align-items: baseline; gap: 10px; }
+.stream-offset { min-width: 5em; font-variant-numeric: tabular-nums; }
+.stream-event-name { font-weight: 600; }
+.stream-data { margin: 2px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.stream-raw { margin-top: 8px; }
+.stream-raw > summary { cursor: pointer; color: var(--vscode-descriptionForeground); }
 #body-editor::part(control) { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
 `;

@@ -1,6 +1,6 @@
 // What the response panel keeps with setState so it comes back as it was after being hidden:
 // the host's last state, the request as the user is editing it, and the open tab.
-import type { EditableRequest, PanelState } from "../protocol";
+import type { EditableRequest, PanelState } from "../protocol/response";
 import { isActAsIdentity } from "../auth/act-as-editor";
 
 export const TAB_IDS = ["body", "headers", "logs", "request"] as const;
@@ -39,6 +39,7 @@ export function isPanelState(value: unknown): value is PanelState {
   if (!isObject(value) || !isEditableRequest(value.request) || typeof value.target !== "string") return false;
   if (value.kind === "loading") return true;
   if (value.kind === "error") return typeof value.message === "string";
+  if (value.kind === "idle") return typeof value.note === "string";
   if (value.kind !== "ready" || !isObject(value.response)) return false;
   const response = value.response;
   return (

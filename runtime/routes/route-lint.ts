@@ -1,22 +1,13 @@
 // Route lint: problems in http.ts that the router throws on at load time (in its own words, from
-// convex/src/server/router.ts) or that only show up later in a browser. Pure (no vscode): it reads
+// convex/src/server/router.ts) or that only show up later in a browser. The extension shows the findings as diagnostics. It reads
 // the `route({...})` calls found by route-source.ts, and the running router's list when there is
 // one (routes made by helpers take part as the "other" route of a finding).
-import type { RuntimeRoute } from "./route-model";
-import {
-  importedNames,
-  literalString,
-  parseModule,
-  propertyNamed,
-  scanRouteModules,
-  topLevelValues,
-  walk,
-  type AstNode,
-  type HandlerSource,
-  type ReadFile,
-  type RouteCall,
-  type ScannedModule,
-} from "../../runtime/routes/route-source";
+import type { RouteInfo } from "../shared/protocol";
+import { scanRouteModules, type HandlerSource, type RouteCall, type ScannedModule } from "./route-source";
+import { importedNames, literalString, parseModule, propertyNamed, topLevelValues, walk, type AstNode, type ReadFile } from "./source-ast";
+
+/** A route of the running router, as the lint compares it with the declared ones. */
+type RuntimeRoute = Pick<RouteInfo, "method" | "path" | "kind">;
 
 /** 0-based, end exclusive, like a vscode.Range. */
 export interface LintRange {
@@ -346,6 +337,9 @@ function corsFindings(declared: Declared[], runtimeRoutes: RuntimeRoute[] | null
  */
 class HeaderSearch {
   readonly #asts = new Map<string, AstNode | null>();
+  /** Each module's top-level names and imports, worked out once per lint: a handler names dozens
+   *  of identifiers, and resolving a module's imports reads the disk (it took most of the lint). */
+  readonly #scopes = new Map<AstNode, { local: Map<string, AstNode>; imported: Map<string, { file: string; name: string }> }>();
 
   constructor(private readonly read: ReadFile) {}
 
@@ -383,13 +377,24 @@ class HeaderSearch {
   }
 
   #resolve(name: string, file: string, ast: AstNode): Array<{ node: AstNode; file: string; ast: AstNode }> {
-    const local = topLevelValues(ast).get(name) ?? topLevelFunctions(ast).get(name);
+    const scope = this.#scope(file, ast);
+    const local = scope.local.get(name);
     if (local) return [{ node: local, file, ast }];
-    const imported = importedNames(ast, file, this.read).get(name);
+    const imported = scope.imported.get(name);
     if (!imported) return [];
     const other = this.#load(imported.file);
-    const value = other && (topLevelValues(other).get(imported.name) ?? topLevelFunctions(other).get(imported.name));
+    const value = other && this.#scope(imported.file, other).local.get(imported.name);
     return other && value ? [{ node: value, file: imported.file, ast: other }] : [];
+  }
+
+  #scope(file: string, ast: AstNode) {
+    let scope = this.#scopes.get(ast);
+    if (!scope) {
+      // A value wins over a function of the same name (the later entries of the map).
+      scope = { local: new Map([...topLevelFunctions(ast), ...topLevelValues(ast)]), imported: importedNames(ast, file, this.read) };
+      this.#scopes.set(ast, scope);
+    }
+    return scope;
   }
 
   #load(file: string): AstNode | null {

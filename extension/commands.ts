@@ -117,7 +117,7 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
   /** VS Code's JavaScript debugger on the functions of the local runtime; throws with what to do when it cannot. */
   const attachDebugger = async (): Promise<void> => {
     if (!ctx.session || ctx.targets.kind !== "runtime") throw new Error(DEBUG_NEEDS_RUNTIME);
-    functionsDebugger ??= new FunctionsDebugger(ctx.session.projectDir);
+    functionsDebugger ??= new FunctionsDebugger(ctx.session.projectDir, vscode.Uri.joinPath(ctx.extension.extensionUri, "dist").fsPath);
     if (!(await functionsDebugger.attach())) {
       throw new Error(
         "Convex Lens could not start VS Code's JavaScript debugger (is the built-in JavaScript Debugger extension enabled?).",

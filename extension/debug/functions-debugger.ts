@@ -5,7 +5,10 @@
 // from elsewhere (curl, a browser, a webhook) and functions run from the functions panel.
 import * as vscode from "vscode";
 import { basename } from "node:path";
-import { openInspector, type InspectorEndpoint } from "../../runtime";
+import { debuggableWorkers, openInspector, type InspectorEndpoint } from "../../runtime";
+
+/** How long a first Debug request waits for the debugger to set its breakpoints in the workers. */
+const BREAKPOINTS_BOUND_TIMEOUT_MS = 30_000;
 
 const SESSION_NAME = "Convex Lens: functions";
 
@@ -15,7 +18,11 @@ export class FunctionsDebugger implements vscode.Disposable {
   #attaching: Promise<boolean> | null = null;
   readonly #subscriptions: vscode.Disposable[];
 
-  constructor(private readonly projectDir: string) {
+  /** `runtimeDir`: where Convex Lens's own bundles are (the worker's code around the functions). */
+  constructor(
+    private readonly projectDir: string,
+    private readonly runtimeDir: string,
+  ) {
     this.#subscriptions = [
       vscode.debug.onDidTerminateDebugSession((session) => {
         if (session !== this.#session) return;
@@ -58,12 +65,24 @@ export class FunctionsDebugger implements vscode.Disposable {
       sourceMaps: true,
       resolveSourceMapLocations: [`${this.projectDir}/**`, "!**/node_modules/**"],
       outFiles: [`${this.projectDir}/.convex-lens/build/**/*.js`],
-      skipFiles: ["<node_internals>/**"],
+      // Stepping stays in the project's code and its packages, not in the runtime that calls them.
+      skipFiles: ["<node_internals>/**", `${this.runtimeDir}/**`],
       // The process is the extension host: its child processes are not the project's.
       autoAttachChildProcesses: false,
     });
     if (!ok) return false;
     this.#session = await started;
+    // The debugger attaches to the workers and binds its breakpoints in them a few seconds later
+    // (it reads every script's source map first); a request sent before would run past them.
+    const bound = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: "Convex Lens: binding breakpoints" },
+      () => debuggableWorkers.whenAllConfigured(BREAKPOINTS_BOUND_TIMEOUT_MS),
+    );
+    if (!bound) {
+      void vscode.window.showWarningMessage(
+        `The debugger had not set its breakpoints in the functions' threads after ${BREAKPOINTS_BOUND_TIMEOUT_MS / 1000} s: the request is sent anyway and may run past them.`,
+      );
+    }
     return true;
   }
 

@@ -17,6 +17,8 @@ class DebuggableWorkers {
   readonly #pausedBy = new Map<number, Set<object>>();
   /** Thread id → the clients attached to it. */
   readonly #attachedBy = new Map<number, Set<object>>();
+  /** Thread id → the attached clients that have set their breakpoints in it (see `configured`). */
+  readonly #configuredBy = new Map<number, Set<object>>();
   readonly #listeners = new Set<() => void>();
 
   /** Some worker is stopped at a breakpoint now. */
@@ -24,7 +26,7 @@ class DebuggableWorkers {
     return this.#pausedBy.size > 0;
   }
 
-  /** Calls `listener` whenever a worker stops or runs again; returns the unsubscribe. */
+  /** Calls `listener` whenever a worker stops or runs again, goes, or a debugger has set its breakpoints in it; returns the unsubscribe. */
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -38,6 +40,8 @@ class DebuggableWorkers {
     this.#workers.delete(threadId);
     this.#pausedBy.delete(threadId);
     this.#attachedBy.delete(threadId);
+    this.#configuredBy.delete(threadId);
+    this.#changed();
   }
 
   attached(threadId: number, client: object): void {
@@ -49,8 +53,44 @@ class DebuggableWorkers {
     Atomics.store(worker.control, CONTROL_DEBUGGERS, clients.size);
   }
 
+  /**
+   * The client has set its breakpoints in the worker: debuggers say so by letting it run
+   * (`Runtime.runIfWaitingForDebugger`, which VS Code's sends to every worker once its breakpoints
+   * are bound in it, whether the worker waits or not). A request sent before that would run past
+   * the breakpoints.
+   */
+  configured(threadId: number, client: object): void {
+    if (!this.#attachedBy.get(threadId)?.has(client)) return;
+    const clients = this.#configuredBy.get(threadId) ?? new Set<object>();
+    this.#configuredBy.set(threadId, clients);
+    clients.add(client);
+    this.#changed();
+  }
+
+  /** Every worker has a debugger attached that has set its breakpoints in it. */
+  get allConfigured(): boolean {
+    if (this.#workers.size === 0) return false;
+    for (const threadId of this.#workers.keys()) if (!this.#configuredBy.get(threadId)?.size) return false;
+    return true;
+  }
+
+  /** Resolves true once `allConfigured`, false after `timeoutMs` without. */
+  whenAllConfigured(timeoutMs: number): Promise<boolean> {
+    if (this.allConfigured) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (configured: boolean) => {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(configured);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const unsubscribe = this.subscribe(() => this.allConfigured && done(true));
+    });
+  }
+
   detached(threadId: number, client: object): void {
     this.resumed(threadId, client);
+    this.#configuredBy.get(threadId)?.delete(client);
     const clients = this.#attachedBy.get(threadId);
     if (!clients?.delete(client)) return;
     const worker = this.#workers.get(threadId);
@@ -87,6 +127,7 @@ class DebuggableWorkers {
   /** A client disconnected: V8 resumes what it had paused, and it is no longer attached anywhere. */
   clientGone(client: object): void {
     for (const threadId of [...this.#attachedBy.keys(), ...this.#pausedBy.keys()]) this.detached(threadId, client);
+    this.#changed();
   }
 }
 

@@ -31,6 +31,8 @@ const HOST_THREAD_ANSWERS: Record<string, object> = {
 const HOST_THREAD_DOMAINS = new Set(["NodeWorker", "NodeRuntime", "NodeTracing", "Schema"]);
 
 const PAUSE_EVENT = /^\{"method":"Debugger\.(paused|resumed)"/;
+/** A debugger letting a worker run: it has set its breakpoints there (debuggable-workers.ts). */
+const RUN_IF_WAITING = /"method":\s*"Runtime\.runIfWaitingForDebugger"/;
 
 export class InspectorBridge {
   readonly #session = new Session();
@@ -93,7 +95,11 @@ export class InspectorBridge {
     const [domain] = command.method.split(".", 1);
     if (command.method === "NodeWorker.sendMessageToWorker" || command.method === "NodeWorker.detach") {
       const sessionId = String(command.params?.sessionId);
-      return this.#workers.has(sessionId) ? null : { error: { code: -32602, message: `No worker session ${sessionId}` } };
+      const threadId = this.#workers.get(sessionId);
+      if (threadId === undefined) return { error: { code: -32602, message: `No worker session ${sessionId}` } };
+      if (command.method === "NodeWorker.sendMessageToWorker" && RUN_IF_WAITING.test(String(command.params?.message)))
+        debuggableWorkers.configured(threadId, this);
+      return null;
     }
     if (HOST_THREAD_DOMAINS.has(domain!) || command.method === "Runtime.runIfWaitingForDebugger") return null;
     const answer = HOST_THREAD_ANSWERS[command.method];
@@ -163,10 +169,11 @@ export class InspectorBridge {
 
 /**
  * The thread id of a worker the inspector lists. Its `workerId` is the inspector's own counter;
- * the title is Node's "[worker <threadId>]" (workers here are not given names).
+ * the title is Node's "[worker <threadId>]", followed by the worker's name from Node 22 on
+ * ("[worker 3] WorkerThread" in the Node 24 of VS Code's extension host).
  */
-function threadIdOf(info: WorkerInfo): number | null {
-  const match = /^\[worker (\d+)\]$/.exec(info.title);
+export function threadIdOf(info: WorkerInfo): number | null {
+  const match = /^\[worker (\d+)\]( |$)/.exec(info.title);
   return match ? Number(match[1]) : null;
 }
 

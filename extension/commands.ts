@@ -18,6 +18,9 @@ import { decodeToken } from "./auth/decode-token-command";
 import { corsDoctorForRoute, pickRoute } from "./cors/cors-doctor-command";
 import { FunctionsPanel } from "./panels/functions-panel";
 import { revealSource } from "./reveal-source";
+import { FunctionsDebugger } from "./debug/functions-debugger";
+
+const DEBUG_NEEDS_RUNTIME = "Debug request runs your functions in the local Convex Lens runtime: switch the target to it first.";
 
 export interface CommandContext {
   extension: vscode.ExtensionContext;
@@ -80,6 +83,8 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
   const reports = new ReportPanels();
   ctx.extension.subscriptions.push(reports);
   const siteUrl = (): string | null => ctx.session?.serving?.site.url ?? null;
+  let functionsDebugger: FunctionsDebugger | null = null;
+  ctx.extension.subscriptions.push({ dispose: () => functionsDebugger?.dispose() });
 
   const needsRuntime = async (): Promise<string | null> => {
     if (!ctx.session) {
@@ -109,6 +114,17 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
     return target;
   };
 
+  /** VS Code's JavaScript debugger on the functions of the local runtime; throws with what to do when it cannot. */
+  const attachDebugger = async (): Promise<void> => {
+    if (!ctx.session || ctx.targets.kind !== "runtime") throw new Error(DEBUG_NEEDS_RUNTIME);
+    functionsDebugger ??= new FunctionsDebugger(ctx.session.projectDir, vscode.Uri.joinPath(ctx.extension.extensionUri, "dist").fsPath);
+    if (!(await functionsDebugger.attach())) {
+      throw new Error(
+        "Convex Lens could not start VS Code's JavaScript debugger (is the built-in JavaScript Debugger extension enabled?).",
+      );
+    }
+  };
+
   // The response panel(s) and the history of sends they show.
   const responses = new ResponsePanels({
     panel: {
@@ -117,6 +133,7 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
       remember: (r, req) => void ctx.extension.workspaceState.update(MEMORY_PREFIX + routeKey(r), req),
       onStatus: (r, status) => ctx.index.setLastStatus(r, status),
       target: () => ctx.targets.current(),
+      attachDebugger,
       saveRequest: (r, req, status) =>
         saveRequestFile({
           projectDir: ctx.targets.projectDir,
@@ -180,6 +197,24 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
       if (!(await readyTarget())) return;
       const request = await askPathRest(route, rememberedRequest(ctx, route));
       if (!request) return;
+      await showResponse(route, request);
+    },
+    "convexLens.debugRequest": async (argument: RouteArgument) => {
+      const route = resolveRoute(ctx, argument);
+      if (!route) return;
+      if (ctx.session && ctx.targets.kind !== "runtime") {
+        void vscode.window.showWarningMessage(DEBUG_NEEDS_RUNTIME);
+        return;
+      }
+      if (!(await readyTarget()) || !ctx.session) return;
+      const request = await askPathRest(route, rememberedRequest(ctx, route));
+      if (!request) return;
+      try {
+        await attachDebugger();
+      } catch (error) {
+        void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+        return;
+      }
       await showResponse(route, request);
     },
     "convexLens.switchTarget": () => ctx.targets.pick(),

@@ -79,3 +79,8 @@ export type { HttpRequestEntry, HttpRequestToWrite, ParsedHttpFile } from "./htt
 export { evaluateJsInVm } from "./http-files/run-requests";
 export { VariableError, resolveVariables } from "./http-files/variables";
 export type { VariableSources } from "./http-files/variables";
+
+// The debugger endpoint for the functions' worker threads (Debug request, `serve --inspect`).
+export { debuggableWorkers } from "./debug/debuggable-workers";
+export { openInspector } from "./debug/inspector-server";
+export type { InspectorEndpoint } from "./debug/inspector-server";

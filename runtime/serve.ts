@@ -4,7 +4,7 @@
 // tests, so all of them exercise exactly the same path.
 import { vectorSearchHandlers } from "./host/vector-search-ops";
 import { Hono } from "hono";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { Runtime, type RuntimeOptions } from "./host/runtime";
 import { NotServingError } from "./host/not-serving";
 import { createSiteApp } from "./http/site-app";
@@ -21,6 +21,7 @@ import { attachCrons } from "./scheduler/crons";
 import type { CronService } from "./scheduler/cron-service";
 import { attachFunctionApi } from "./function-api/index";
 import type { RuntimeFeature } from "./shared/feature";
+import { openInspector, type InspectorEndpoint } from "./debug/inspector-server";
 import { readEnvFiles } from "./host/env-files";
 import { watchProject, type ProjectWatcher } from "./loader/watch";
 import { printRuntime, type ServeLogOptions } from "./serve-log";
@@ -44,6 +45,8 @@ export interface ServeOptions extends Omit<RuntimeOptions, "siteUrl" | "cloudUrl
   allowedHosts?: readonly string[];
   /** Page origins that may call /api/* besides loopback ones; "*" for all, as the backend does. */
   allowedOrigins?: readonly string[];
+  /** `--inspect`: the port of a debugger endpoint for the functions' worker threads (0: any free one). */
+  inspect?: number;
 }
 
 export interface Serving {
@@ -54,6 +57,8 @@ export interface Serving {
   devIssuer: DevIssuer | null;
   /** The cron jobs: their state for the panel and the banner, "Run now". */
   crons: CronService;
+  /** The debugger endpoint, when `inspect` was asked for. */
+  inspector: InspectorEndpoint | null;
   close(): Promise<void>;
 }
 
@@ -89,8 +94,11 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
   }
   printRuntime(runtime, options);
   let devIssuer: DevIssuer | null = null;
+  let inspector: InspectorEndpoint | null = null;
   try {
     if (options.devIssuer) devIssuer = await DevIssuer.open(join(runtime.dataDir, "dev-issuer"), devIssuerUrl(api.url));
+    // Before the first load, so that the banner can show it.
+    if (options.inspect !== undefined) inspector = await openInspector(options.inspect, basename(options.projectDir));
   } catch (error) {
     await failedToStart(error);
     await runtime.close();
@@ -132,6 +140,9 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     // on user code when the runtime stops are told so (runtime.close).
     const serversClosed = Promise.all([site.close(), api.close()]);
     for (const feature of features) await feature.close();
+    // First: disconnecting the debuggers resumes workers stopped at a breakpoint, which
+    // cannot be terminated while stopped.
+    await inspector?.close();
     await runtime.close();
     await serversClosed;
   };
@@ -143,7 +154,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
       throw error;
     }
   }
-  return { runtime, site, api, devIssuer, crons: crons.service, close };
+  return { runtime, site, api, devIssuer, crons: crons.service, inspector, close };
 }
 
 /** Reloads on save; saves made while the first build ran count as changes too. Throws without a functions folder. */

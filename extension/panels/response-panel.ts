@@ -17,6 +17,7 @@ import { routeKey, type RouteEntry } from "../routes/route-model";
 import { webviewHtml, webviewOptions } from "./webview-html";
 import { openFrameSource } from "./open-frame-source";
 import { writeMarker } from "../e2e-markers";
+import { debuggableWorkers } from "../../runtime";
 
 /** Dev tokens for "Copy dev token" are for the embedded runtime (the only target that trusts them). */
 const LOCAL_RUNTIME: ActAsTarget = { local: true, label: "the local Convex Lens runtime" };
@@ -40,6 +41,8 @@ export interface PanelDependencies {
   saveRequest(route: RouteEntry, request: EditableRequest, status: number | null): Promise<void>;
   /** "Export as test": writes a convex-test test of the request and the response it got. */
   exportTest(route: RouteEntry, request: EditableRequest, response: ResponseView, target: Target): Promise<void>;
+  /** "Debug": attaches VS Code's JavaScript debugger to the functions; throws when it cannot. */
+  attachDebugger(): Promise<void>;
   /** Records a finished send in the history. */
   record(route: RouteEntry, request: EditableRequest, outcome: SendOutcome): void;
   history(): HistoryEntryView[];
@@ -179,6 +182,8 @@ export class ResponsePanel implements vscode.Disposable {
     );
     this.#live = live;
     options.onStarted?.();
+    // While it waits, a function it runs may stop at a breakpoint: the panel says so.
+    const unsubscribe = local ? debuggableWorkers.subscribe(() => live.showPaused(debuggableWorkers.anyPaused)) : () => undefined;
     try {
       const result = await live.run();
       if (this.#live === live) {
@@ -202,6 +207,7 @@ export class ResponsePanel implements vscode.Disposable {
       this.deps.record(route, request, { requestId: live.requestId, target, result: null, error: message });
       throw error;
     } finally {
+      unsubscribe();
       if (this.#live === live) this.#live = null;
     }
   }
@@ -227,7 +233,8 @@ export class ResponsePanel implements vscode.Disposable {
       return;
     }
     try {
-      if (message.type === "send") {
+      if (message.type === "send" || message.type === "debug") {
+        if (message.type === "debug") await this.deps.attachDebugger();
         // The method is the route's; the webview cannot change it. The reply goes once the
         // request is on its way (or could not go); the states that follow show how it went.
         const request = { ...message.request, method: this.#route.method, routePath: this.#route.path };

@@ -87,6 +87,12 @@ export class LiveSend {
     this.#controller.abort();
   }
 
+  /** A function the request runs stopped at a breakpoint, or went on: said while no response has come. */
+  showPaused(paused: boolean): void {
+    const state = this.#state;
+    if (state.kind === "loading" && (state.paused ?? false) !== paused) this.#setState({ ...state, paused });
+  }
+
   /** A newer send took over the panel: this one is aborted and posts nothing more. */
   abandon(): void {
     this.#abandoned = true;

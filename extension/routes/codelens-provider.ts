@@ -1,4 +1,4 @@
-// Lenses above each `http.route(...)` call: Send request, Copy as cURL, Open in browser (GET).
+// Lenses above each `http.route(...)` call: Send request, Debug request, Copy as cURL, Open in browser (GET).
 import * as vscode from "vscode";
 import { routeKey } from "./route-model";
 import type { RouteIndex } from "./route-index";
@@ -67,6 +67,14 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
           command: "convexLens.sendRequest",
           arguments: [key],
           tooltip: `Send ${key} to the local runtime`,
+        }),
+      );
+      lenses.push(
+        new vscode.CodeLens(at, {
+          title: "Debug request",
+          command: "convexLens.debugRequest",
+          arguments: [key],
+          tooltip: `Send ${key} with VS Code's debugger attached: breakpoints in convex/ stop`,
         }),
       );
       lenses.push(new vscode.CodeLens(at, { title: "Copy as cURL", command: "convexLens.copyCurl", arguments: [key] }));

@@ -1,6 +1,7 @@
 // Command-line parsing for `convex-lens`. Errors say what was wrong and how to write it.
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
+import { DEFAULT_INSPECT_PORT } from "../debug/inspect-port";
 import { AllowedNameError, parseAllowedHost, parseAllowedList, parseAllowedOrigin } from "../http/allowed-names";
 
 export interface ServeArgs {
@@ -17,6 +18,8 @@ export interface ServeArgs {
   allowedHosts: string[];
   /** `--allow-origin`, repeatable: page origins that may call /api/* besides loopback ones. */
   allowedOrigins: string[];
+  /** `--inspect[=port]`: the debugger endpoint's port, undefined without the flag. */
+  inspect: number | undefined;
 }
 
 export interface RunArgs {
@@ -44,7 +47,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  convex-lens serve [projectDir] [--port N] [--api-port N] [--data DIR] [--env-file FILE]... [--allow-host NAME]... [--allow-origin ORIGIN]...
+  convex-lens serve [projectDir] [--port N] [--api-port N] [--data DIR] [--env-file FILE]... [--allow-host NAME]... [--allow-origin ORIGIN]... [--inspect[=PORT]]
   convex-lens run file.http [more.http]... [--site URL] [--var name=value]... [--timeout MS]
 
 Serves the project's convex/http.ts on 127.0.0.1 without deploying.
@@ -60,6 +63,9 @@ Serves the project's convex/http.ts on 127.0.0.1 without deploying.
                     domain); by default only 127.0.0.1, localhost and [::1] with the port (repeatable)
   --allow-origin ORIGIN  also let pages on this origin call /api/* (CORS); by default only
                     loopback origins; * for every origin (repeatable)
+  --inspect[=PORT]  a debugger endpoint for the functions (Chrome DevTools, VS Code attach) on
+                    127.0.0.1:PORT (default 9229; 0 for any free port); no time limit runs while
+                    a function is stopped at a breakpoint
 
 Runs the requests of .http files (REST Client / httpYac format) and checks their ?? assertions;
 exits with 1 when one fails — usable in CI.
@@ -77,6 +83,7 @@ const SERVE_OPTIONS = [
   "quiet",
   "allow-host",
   "allow-origin",
+  "inspect",
 ];
 const RUN_OPTIONS = ["site", "var", "timeout"];
 
@@ -98,7 +105,8 @@ export function parseCli(argv: string[]): CliArgs {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      // `--inspect` alone means the default port; parseArgs has no optional values.
+      args: argv.map((arg) => (arg === "--inspect" ? `--inspect=${DEFAULT_INSPECT_PORT}` : arg)),
       allowPositionals: true,
       options: {
         port: { type: "string" },
@@ -110,6 +118,7 @@ export function parseCli(argv: string[]): CliArgs {
         quiet: { type: "boolean" },
         "allow-host": { type: "string", multiple: true },
         "allow-origin": { type: "string", multiple: true },
+        inspect: { type: "string" },
         site: { type: "string" },
         var: { type: "string", multiple: true },
         timeout: { type: "string" },
@@ -144,6 +153,7 @@ export function parseCli(argv: string[]): CliArgs {
     quiet: values.quiet ?? false,
     allowedHosts: allowedList(values["allow-host"], parseAllowedHost, "--allow-host"),
     allowedOrigins: allowedList(values["allow-origin"], parseAllowedOrigin, "--allow-origin"),
+    inspect: values.inspect === undefined ? undefined : port(values.inspect, "--inspect", DEFAULT_INSPECT_PORT),
   };
 }
 

@@ -31,6 +31,7 @@ async function serve(args: ServeArgs): Promise<void> {
     allowedHosts: args.allowedHosts,
     allowedOrigins: args.allowedOrigins,
     clientGoneTimeoutMs: args.clientGoneTimeoutMs,
+    inspect: args.inspect,
     watch: true,
     log: lensToTerminal,
     functionLog: args.quiet ? undefined : functionsToStdout,

@@ -91,6 +91,12 @@ export function describeReady(serving: Serving, projectDir: string): string {
     `  Convex API (cloud):   ${api.url}`,
     `  Data folder:          ${runtime.dataDir}`,
   ];
+  if (serving.inspector) {
+    lines.push(
+      `  Debugger:             ${serving.inspector.webSocketUrl}`,
+      `    VS Code: attach (type "node") to port ${serving.inspector.port}; Chrome: ${serving.inspector.devtoolsUrl}`,
+    );
+  }
   const project = runtime.project;
   if (!project) {
     lines.push("", "The project is not loaded (see the errors above); fix them and save: it reloads by itself.");

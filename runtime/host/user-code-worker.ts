@@ -31,6 +31,8 @@ import {
 } from "../shared/sync-channel";
 import { outOfMemoryMessage } from "../shared/limits";
 import type { WorkerBoot, WorkerStart } from "../shared/worker-boot";
+import { PauseClock } from "../shared/pause-clock";
+import { debuggableWorkers } from "../debug/debuggable-workers";
 
 export interface WorkerServices {
   /** Async ops relayed from the worker. */
@@ -110,6 +112,8 @@ export class UserCodeWorker {
   readonly #worker: Worker;
   readonly #control: Int32Array;
   readonly #syncBytes: Uint8Array;
+  /** Time stopped at breakpoints: not counted against any time limit. */
+  readonly #pauses: PauseClock;
   readonly #calls = new Map<number, (outcome: FunctionOutcome) => void>();
   readonly #streams = new Map<number, HttpStream>();
   /** Requests posted whose answer has not started; see `withdrawUnclaimed`. */
@@ -121,11 +125,14 @@ export class UserCodeWorker {
   #nextRequest = 1;
   #exited = false;
   #lastHeartbeat = 0;
+  /** On the running clock (`#runningTime`): time at breakpoints is not a stall. */
   #lastHeartbeatAt = Date.now();
   #exitReason: WireError | null = null;
   readonly spawnedAt = Date.now();
   /** When `start` handed it a build (null while it waits as a spare). */
   startedAt: number | null = null;
+  /** `startedAt` on the running clock (`#runningTime`), for the module-load limit. */
+  #startedAtRunning = 0;
   /** It has imported its prewarm module (the project's `convex`). */
   prewarmed = false;
   readonly #startPort: MessagePort;
@@ -145,6 +152,7 @@ export class UserCodeWorker {
     const syncBuffer = new SharedArrayBuffer(SYNC_BUFFER_BYTES);
     this.#control = new Int32Array(control);
     this.#syncBytes = new Uint8Array(syncBuffer);
+    this.#pauses = new PauseClock(control);
     const { port1, port2: startPort } = new MessageChannel();
     this.#startPort = port1;
     port1.once("message", () => (this.prewarmed = true));
@@ -165,6 +173,7 @@ export class UserCodeWorker {
       stdout: false,
       stderr: false,
     });
+    debuggableWorkers.add(this.#worker.threadId, this.#pauses, this.#control);
     let resolveLoaded!: (project: LoadedProject) => void;
     let rejectLoaded!: (error: WireError) => void;
     this.loaded = new Promise((resolve, reject) => {
@@ -180,8 +189,10 @@ export class UserCodeWorker {
       this.#exitReason ??= { message: `The function runner crashed: ${error instanceof Error ? error.message : String(error)}` };
       rejectLoaded(this.#exitReason);
     });
+    const threadId = this.#worker.threadId;
     this.#worker.on("exit", (code) => {
       this.#exited = true;
+      debuggableWorkers.remove(threadId);
       this.#exitReason ??= { message: `The function runner exited (code ${code}) while this request was running` };
       rejectLoaded(this.#exitReason);
       // Requests still waiting in its queue never ran: they can run elsewhere.
@@ -196,6 +207,7 @@ export class UserCodeWorker {
   start(init: WorkerInitData): void {
     if (this.startedAt !== null) throw new Error(`worker ${this.id} already has a build`);
     this.startedAt = Date.now();
+    this.#startedAtRunning = this.#runningTime(this.startedAt);
     const hostEnv: Record<string, string> = {};
     for (const [name, value] of Object.entries(process.env)) if (value !== undefined) hostEnv[name] = value;
     this.#startPort.postMessage({ init, hostEnv } satisfies WorkerStart);
@@ -231,14 +243,32 @@ export class UserCodeWorker {
     return this.#running.size;
   }
 
-  /** Milliseconds since user code last let the worker's event loop turn. */
+  /**
+   * How long a debugger has held it stopped at a breakpoint (0: it runs). Meanwhile it runs
+   * nothing, and no time limit applies.
+   */
+  pausedFor(now = Date.now()): number {
+    return this.#pauses.pausedFor(now);
+  }
+
+  /** Milliseconds since user code last let the worker's event loop turn, time at breakpoints left out. */
   stalledFor(now = Date.now()): number {
     const beat = Atomics.load(this.#control, CONTROL_HEARTBEAT);
     if (beat !== this.#lastHeartbeat) {
       this.#lastHeartbeat = beat;
-      this.#lastHeartbeatAt = now;
+      this.#lastHeartbeatAt = this.#runningTime(now);
     }
-    return now - this.#lastHeartbeatAt;
+    return this.#runningTime(now) - this.#lastHeartbeatAt;
+  }
+
+  /** How long it has been loading its build (0 before `start`), time at breakpoints left out. */
+  loadingFor(now = Date.now()): number {
+    return this.startedAt === null ? 0 : this.#runningTime(now) - this.#startedAtRunning;
+  }
+
+  /** A clock that stands still while the worker is stopped at a breakpoint. */
+  #runningTime(now: number): number {
+    return now - this.#pauses.totalMs(now);
   }
 
   /** The execution that was running when the worker stopped yielding. */
@@ -354,7 +384,7 @@ export class UserCodeWorker {
         return;
       case "loaded":
         this.isLoaded = true;
-        this.#lastHeartbeatAt = Date.now();
+        this.#lastHeartbeatAt = this.#runningTime(Date.now());
         resolveLoaded(message.project);
         return;
       case "load-failed":

@@ -183,9 +183,18 @@ export class WorkerPool {
         this.#retired.delete(worker);
         continue;
       }
+      const paused = worker.pausedFor(now);
+      if (paused > 0) {
+        // Stopped in a debugger: no limit runs (its clock stands still, see stalledFor). Once the
+        // stop is more than a debugger's own brief one (to bind breakpoints in a new script), new
+        // work goes to a fresh worker rather than queueing behind the breakpoint.
+        if (worker === this.#primary && paused > this.options.replaceAfterMs && worker.isLoaded && !this.#disposed) this.#retire(worker);
+        continue;
+      }
       if (!worker.isLoaded) {
-        // Module evaluation is not an execution: it gets its own, generous bound.
-        if (now - (worker.startedAt ?? now) > LOAD_TIMEOUT_MS) {
+        // Module evaluation is not an execution: it gets its own, generous bound (time at a
+        // breakpoint in a module's top level left out).
+        if (worker.loadingFor(now) > LOAD_TIMEOUT_MS) {
           void worker.terminate({
             message: `Loading the project's modules did not finish within ${LOAD_TIMEOUT_MS / 1000} s. Is there a loop at the top level of a module?`,
           });

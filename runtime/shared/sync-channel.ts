@@ -23,7 +23,17 @@ export const CONTROL_MEMORY_OVER = 8;
  */
 export const CONTROL_CLAIMS = 9;
 export const CLAIM_SLOTS = 1024;
-export const CONTROL_SLOTS = CONTROL_CLAIMS + CLAIM_SLOTS;
+/**
+ * Time stopped at breakpoints (shared/pause-clock.ts): two 64-bit values, so the index is even
+ * (8-byte aligned) and four 32-bit slots long.
+ */
+export const CONTROL_PAUSE = CONTROL_CLAIMS + CLAIM_SLOTS + 1;
+/**
+ * How many debuggers are attached to the worker (written by the host, debug/debuggable-workers.ts):
+ * while there are any, user code's console also goes to the debugger's console.
+ */
+export const CONTROL_DEBUGGERS = CONTROL_PAUSE + 4;
+export const CONTROL_SLOTS = CONTROL_DEBUGGERS + 1;
 
 export function claimSlot(id: number): number {
   return CONTROL_CLAIMS + (id % CLAIM_SLOTS);

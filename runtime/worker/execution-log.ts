@@ -4,6 +4,7 @@ import { LogCollector, type LogLine } from "../logs/console-capture";
 import { prettyLogLine } from "../logs/log-line";
 import { currentExecution, type Execution } from "./execution";
 import type { HostChannel } from "./host-channel";
+import { alsoToDebugger } from "./debugger-console";
 
 function rootOf(execution: Execution): Execution {
   let root = execution;
@@ -20,7 +21,7 @@ export function attachExecutionLog(execution: Execution, host: HostChannel): voi
       host.send({ type: "exec-log", execId: execution.id, requestId: execution.requestId, line });
     },
   });
-  execution.log = { console: collector.makeConsole(), collector, lines };
+  execution.log = { console: alsoToDebugger(collector.makeConsole(), () => host.debuggerAttached()), collector, lines };
 }
 
 export function routeGlobalConsole(): void {

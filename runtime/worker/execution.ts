@@ -44,6 +44,8 @@ export class Execution {
   /** Milliseconds of user code (syscall waits excluded) so far; queries and mutations are limited. */
   userTimeMs = 0;
   resumedAt = performance.now();
+  /** The worker's time stopped at breakpoints when user code last resumed (HostChannel.pausedMs). */
+  pausedAtResume = 0;
   log!: LogSink;
 
   constructor(

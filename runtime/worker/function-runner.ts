@@ -141,7 +141,7 @@ export class FunctionRunner {
     if (argsProblem !== null) throw new FunctionFailure({ message: argsProblem });
     const argsStr = JSON.stringify([args]);
     const invocation = executionStorage.run(execution, () => {
-      execution.resumedAt = performance.now();
+      this.markResumed(execution);
       this.host.setRunningSlot(execution.slot);
       const fn = resolved.fn;
       if (resolved.udfType === "query") return fn.invokeQuery!(argsStr);
@@ -149,7 +149,7 @@ export class FunctionRunner {
       return fn.invokeAction!(execution.requestId, argsStr);
     });
     const resultStr = execution.isTransactional
-      ? await withSystemTimeout(invocation, execution.identifier, this.systemTimeoutMs)
+      ? await withSystemTimeout(invocation, execution.identifier, this.systemTimeoutMs, () => this.host.pausedMs())
       : await invocation;
     this.checkUserTime(execution);
     const value = JSON.parse(resultStr) as JSONValue;
@@ -158,11 +158,21 @@ export class FunctionRunner {
     return value;
   }
 
-  /** Queries and mutations get 1 s of their own time (waits on the database excluded), as in Convex. */
+  /** User code of `execution` starts or resumes running now. */
+  markResumed(execution: Execution): void {
+    execution.resumedAt = performance.now();
+    execution.pausedAtResume = this.host.pausedMs();
+  }
+
+  /**
+   * Queries and mutations get 1 s of their own time (waits on the database excluded), as in Convex.
+   * Time stopped at a breakpoint is not theirs either.
+   */
   checkUserTime(execution: Execution): void {
     if (!execution.isTransactional) return;
-    execution.userTimeMs += performance.now() - execution.resumedAt;
-    execution.resumedAt = performance.now();
+    const paused = this.host.pausedMs() - execution.pausedAtResume;
+    execution.userTimeMs += Math.max(0, performance.now() - execution.resumedAt - paused);
+    this.markResumed(execution);
     if (execution.userTimeMs > this.queryTimeoutMs) {
       throw new FunctionFailure({ message: timeoutMessage(execution.udfType, execution.identifier, this.queryTimeoutMs) });
     }
@@ -224,16 +234,25 @@ function isFunctionFailure(thrown: unknown): thrown is FunctionFailure {
  */
 export const DEFAULT_SYSTEM_TIMEOUT_MS = 15_000;
 
-function withSystemTimeout<T>(promise: Promise<T>, identifier: string, limitMs: number): Promise<T> {
+/** Time at a breakpoint (`pausedMs`) extends the deadline: the debugger, not the function, waited. */
+function withSystemTimeout<T>(promise: Promise<T>, identifier: string, limitMs: number, pausedMs: () => number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  const startedAt = performance.now();
+  const pausedAtStart = pausedMs();
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeoutOutsideExecution(() => {
+    const check = () => {
+      const left = limitMs - (performance.now() - startedAt - (pausedMs() - pausedAtStart));
+      if (left > 0) {
+        timer = setTimeoutOutsideExecution(check, left);
+        return;
+      }
       reject(
         new FunctionFailure({
           message: `Function ${identifier} did not finish within ${limitMs / 1000} s: it is waiting on something that never settles (a promise without a result?).`,
         }),
       );
-    }, limitMs);
+    };
+    timer = setTimeoutOutsideExecution(check, limitMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -10,6 +10,7 @@
 import { setImmediate } from "node:timers";
 import { parentPort } from "node:worker_threads";
 import type { HostToWorker, WireError, WorkerToHost } from "../shared/protocol";
+import { PauseClock } from "../shared/pause-clock";
 import type {
   AsyncOps,
   DatabaseOpName,
@@ -23,6 +24,7 @@ import type {
 } from "../shared/host-ops";
 
 import {
+  CONTROL_DEBUGGERS,
   CONTROL_HEARTBEAT,
   CONTROL_RUNNING_SLOT,
   CONTROL_SYNC_LENGTH,
@@ -41,6 +43,7 @@ export class HostChannel {
   #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: WireError) => void }>();
   readonly #control: Int32Array;
   readonly #syncBytes: Uint8Array;
+  readonly #pauses: PauseClock;
   #outbox: WorkerToHost[] = [];
   #outboxTransfer: ArrayBuffer[] = [];
   #flushScheduled = false;
@@ -48,6 +51,17 @@ export class HostChannel {
   constructor(control: SharedArrayBuffer, syncBuffer: SharedArrayBuffer) {
     this.#control = new Int32Array(control);
     this.#syncBytes = new Uint8Array(syncBuffer);
+    this.#pauses = new PauseClock(control);
+  }
+
+  /** A debugger (VS Code's, Chrome DevTools) is attached to this worker now. */
+  debuggerAttached(): boolean {
+    return Atomics.load(this.#control, CONTROL_DEBUGGERS) > 0;
+  }
+
+  /** Milliseconds this worker has spent stopped at breakpoints: not run time (time limits). */
+  pausedMs(): number {
+    return this.#pauses.totalMs();
   }
 
   send(message: WorkerToHost, transfer?: ArrayBuffer[]): void {

@@ -120,7 +120,7 @@ export class SyscallRouter implements SyscallRouting {
     } catch (error) {
       throw toRejection(error);
     } finally {
-      execution.resumedAt = performance.now();
+      this.runner.markResumed(execution);
       this.host.setRunningSlot(execution.slot);
     }
   }

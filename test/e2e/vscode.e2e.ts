@@ -1368,6 +1368,73 @@ http.route({
     }
   });
 
+  step(
+    "Debug request on POST /postMessage stops at a breakpoint in http.ts with the request in scope; Continue gets the 200",
+    async () => {
+      need("editor", "ready");
+      const source = readFileSync(join(workspace, "convex", "http.ts"), "utf8").split("\n");
+      const line = source.findIndex((text) => text.includes("ctx.runMutation(internal.messages.sendOne")) + 1;
+      if (line === 0) throw new Error("convex/http.ts of the example has no runMutation(internal.messages.sendOne) line");
+      const before = readMarker<{ requestId?: string }>(markers, "last-response")?.requestId;
+      await openFile("convex/http.ts", "http.route");
+      await page.keyboard.press("Control+G");
+      await page.keyboard.type(String(line));
+      await page.keyboard.press("Enter");
+      await page.keyboard.press("F9");
+      await page
+        .locator(
+          ".editor-group-container.active .monaco-editor .codicon-debug-breakpoint, .editor-group-container.active .monaco-editor .codicon-debug-breakpoint-unverified",
+        )
+        .first()
+        .waitFor({ state: "visible", timeout: 15_000 });
+      try {
+        await (await routeLens("Debug request", "/postMessage")).click();
+        await page.locator(".debug-toolbar").waitFor({ state: "visible", timeout: 60_000 });
+        // routeLens put the cursor on line 1: the editor moves it to the line only when it stops there.
+        await eventually(
+          `the editor of http.ts stopped on line ${line} (the top stack frame's line highlighted, the cursor on it)`,
+          async () => {
+            const editor = page.locator(".editor-group-container .monaco-editor", { has: page.locator(".debug-top-stack-frame-line") });
+            if ((await editor.count()) === 0) return "no editor with the top stack frame's line";
+            const active = ((await editor.first().locator(".line-numbers.active-line-number").first().textContent()) ?? "").trim();
+            return active === String(line) || `the cursor is on line ${active}`;
+          },
+          60_000,
+        );
+        await eventuallyIn("#loading-text", /Paused at a breakpoint/, "the response panel saying the request is paused", async () => true);
+        // The handler's own variables, evaluated in the stopped frame from the Debug Console.
+        await runCommand("Debug Console: Focus on Debug Console View");
+        await page.locator(".repl-input-wrapper").first().click();
+        await page.keyboard.insertText("[request.method, new URL(request.url).pathname].join(' ')");
+        await page.keyboard.press("Enter");
+        await eventually(
+          "the Debug Console answering 'POST /postMessage' for the request in scope",
+          async () => {
+            const text = (await page.locator(".repl .monaco-list-rows").first().textContent()) ?? "";
+            return text.includes("'POST /postMessage'") || JSON.stringify(text.slice(-300));
+          },
+          30_000,
+        );
+        await screenshot("10-debug-stopped");
+        await page.locator(".debug-toolbar .codicon-debug-continue").first().click();
+        const marker = await waitForMarker<{ status?: number; path?: string; requestId?: string }>(
+          markers,
+          "last-response",
+          '{"status": 200, "path": "…/postMessage"} of the debugged request',
+          (data) => data.requestId !== before && typeof data.path === "string" && data.path.endsWith("/postMessage"),
+          60_000,
+        );
+        assertEqual(marker.status, 200, "last-response.json status of the debugged POST /postMessage");
+        await eventuallyIn("#status", /200 OK/, "#status 200 OK after Continue", async () => true);
+      } finally {
+        // The breakpoint and the debug session would stop the steps that follow.
+        await runCommand("Remove All Breakpoints").catch(() => {});
+        if ((await page.locator(".debug-toolbar").count()) > 0) await page.keyboard.press("Shift+F5");
+      }
+    },
+    180_000,
+  );
+
   // Last: every panel above has been opened, shown again and used by now.
   step("no panel logged a console error (Content-Security-Policy reports included)", async () => {
     need("sent");

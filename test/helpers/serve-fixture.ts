@@ -23,11 +23,15 @@ export async function serveFixture(
     memoryLimitMb?: number;
     systemTimeoutMs?: number;
     devIssuer?: boolean;
+    /** Port of the debugger endpoint (0: any free one). */
+    inspect?: number;
+    /** A copy of the fixture to serve instead (copyFixture), for tests that edit it. */
+    projectDir?: string;
   } = {},
 ): Promise<FixtureServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "convex-lens-test-"));
   const serving = await startServing({
-    projectDir: join(FIXTURES, name),
+    projectDir: options.projectDir ?? join(FIXTURES, name),
     dataDir,
     env: options.env ?? {},
     port: 0,
@@ -36,6 +40,7 @@ export async function serveFixture(
     memoryLimitMb: options.memoryLimitMb,
     systemTimeoutMs: options.systemTimeoutMs,
     devIssuer: options.devIssuer,
+    inspect: options.inspect,
   });
   return {
     ...serving,

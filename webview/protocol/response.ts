@@ -111,8 +111,11 @@ export interface HistoryEntryView {
 }
 
 export type PanelState =
-  /** `requestId` and `executions` once the request is on its way: the Logs fill in while it runs. */
-  | { kind: "loading"; request: EditableRequest; target: string; requestId?: string; executions?: ExecutionView[] }
+  /**
+   * `requestId` and `executions` once the request is on its way: the Logs fill in while it runs.
+   * `paused`: it waits on a function stopped at a breakpoint (a debugger is attached).
+   */
+  | { kind: "loading"; request: EditableRequest; target: string; requestId?: string; executions?: ExecutionView[]; paused?: boolean }
   | { kind: "ready"; request: EditableRequest; target: string; response: ResponseView }
   | { kind: "error"; request: EditableRequest; target: string; message: string }
   /** A request shown without a response (a send of the history whose response is no longer kept). */
@@ -131,6 +134,8 @@ export const RESPONSE_HOST_TYPES: ReadonlyArray<ResponseHostMessage["type"]> = [
 /** Response panel → host. */
 export type ResponseRequest =
   | { type: "send"; id: number; request: EditableRequest }
+  /** Sends the request with VS Code's JavaScript debugger attached to the functions (the local runtime). */
+  | { type: "debug"; id: number; request: EditableRequest }
   | { type: "download"; id: number }
   /** Appends the request (as edited) to the route's `.http` file under the requests folder. */
   | { type: "saveRequest"; id: number; request: EditableRequest }
@@ -144,6 +149,7 @@ export type ResponseRequest =
 
 export const RESPONSE_REQUEST_TYPES: ReadonlyArray<ResponseRequest["type"]> = [
   "send",
+  "debug",
   "download",
   "saveRequest",
   "exportTest",

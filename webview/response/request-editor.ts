@@ -45,7 +45,12 @@ export interface RequestEditor {
 export function requestEditor(
   ui: Ui,
   initial: EditableRequest,
-  handlers: { onChange: (draft: EditableRequest) => void; onSend: () => void; onCopyDevToken?: (identity: ActAsIdentity) => void },
+  handlers: {
+    onChange: (draft: EditableRequest) => void;
+    onSend: () => void;
+    onDebug?: () => void;
+    onCopyDevToken?: (identity: ActAsIdentity) => void;
+  },
 ): RequestEditor {
   const draft = cloneRequest(initial);
   const emit = () => handlers.onChange(cloneRequest(draft));
@@ -91,6 +96,13 @@ export function requestEditor(
     : ui.element("p", { className: "muted", text: `${draft.method} requests are sent without a body.` });
 
   const send = ui.button("Send", () => handlers.onSend(), { id: "send", appearance: "primary" });
+  const debug = handlers.onDebug
+    ? ui.button("Debug", () => handlers.onDebug?.(), {
+        id: "debug",
+        appearance: "secondary",
+        title: "Send with VS Code's debugger attached: it stops at your breakpoints in convex/*.ts",
+      })
+    : null;
   const progress = ui.progressRing({ id: "send-progress", ariaLabel: "Sending" });
   setHidden(progress, true);
 
@@ -110,7 +122,7 @@ export function requestEditor(
       },
     }),
     fieldSection(ui, "Body", [body]),
-    ui.element("div", { className: "editor-line" }, [send, progress]),
+    ui.element("div", { className: "editor-line" }, debug ? [send, debug, progress] : [send, progress]),
   ]);
 
   return {

@@ -79,12 +79,12 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
     }
   };
 
-  const send = async () => {
+  const send = async (type: "send" | "debug" = "send") => {
     if (model.sending || !model.draft) return;
     model.sending = true;
     model.actionError = null;
     updateTransient();
-    await ask({ type: "send", request: requestToSend(model.draft) }, "Send failed");
+    await ask({ type, request: requestToSend(model.draft) }, type === "send" ? "Send failed" : "Debug failed");
     model.sending = false;
     if (!disposed) updateTransient();
   };
@@ -224,6 +224,7 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
         persist();
       },
       onSend: () => void send(),
+      onDebug: () => void send("debug"),
       onCopyDevToken: (actAs) => void ask({ type: "signDevToken", actAs, copy: true }, "Could not copy a dev token"),
     });
     return editor.element;
@@ -241,7 +242,11 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
           ...header(requestLine(ui, state.request.method, requestDisplayPath(state.request), state.target)),
           ui.element("div", { className: "loading" }, [
             ui.progressRing({ id: "loading", ariaLabel: "Waiting for the response" }),
-            ui.element("span", { className: "muted", text: "Waiting for the response…" }),
+            ui.element("span", {
+              id: "loading-text",
+              className: "muted",
+              text: state.paused ? "Paused at a breakpoint: continue in the debugger to get the response…" : "Waiting for the response…",
+            }),
             state.requestId !== undefined && ui.button("Stop", stop, { id: "stop", appearance: "secondary", title: "Abort the request" }),
           ]),
           notice,

@@ -220,7 +220,8 @@ describe("an HTTP action still running after its client went away", () => {
   test("a response that streams for ever: its body is canceled when the client leaves, so its cancel() runs", async () => {
     const abort = new AbortController();
     const response = await fetch(`${child.site}/stream-forever`, { signal: abort.signal });
-    assert.equal(new TextDecoder().decode((await response.body!.getReader().read()).value), "tick\n");
+    // One tick or more: on a busy machine the first read can find several already arrived.
+    assert.match(new TextDecoder().decode((await response.body!.getReader().read()).value), /^(tick\n)+$/);
     abort.abort();
     const notes = await poll(async () => {
       const seen = (await callApi(child.api, "query", "runaway:notes")).value as string[];

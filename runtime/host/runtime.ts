@@ -4,7 +4,7 @@ import { EventEmitter, once } from "node:events";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { buildProject, newBuildDir, pruneAbandonedBuilds, type BuildMessage } from "../loader/index";
+import { buildProject, newBuildDir, pruneAbandonedBuilds, type BuildMessage, type BuildResult } from "../loader/index";
 import { Store } from "../store/sqlite-store";
 import { LogStore } from "../logs/log-store";
 import type { Caller, ComponentInit, LoadedComponent, LoadedProject, WireError } from "../shared/protocol";
@@ -24,7 +24,8 @@ import { lockDataDir } from "./data-dir-lock";
 import { PersistenceHealth, watchLogStore, type PersistenceEvent } from "./persistence-health";
 import { WorkerPool } from "./worker-pool";
 import { LOAD_WAIT_MS, NotServingError } from "./not-serving";
-import { WorkerSupply } from "./worker-supply";
+import type { WorkerSupply } from "./worker-supply";
+import { beginEarlyStart, type EarlyStart, type FirstBuild } from "./early-start";
 import { bearerTokenOf } from "../shared/bearer-token";
 import type { FunctionOutcome, HttpAnswer, OnClientGone, UserCodeWorker } from "./user-code-worker";
 import type { StorePort } from "./store-port";
@@ -162,6 +163,8 @@ export class Runtime {
   #stop: () => void = () => undefined;
   /** Starts every worker; keeps a spare booted for the next reload. */
   readonly #supply: WorkerSupply;
+  /** Begun before the stores opened (early-start.ts); the first reload takes it. */
+  #firstBuild: FirstBuild | null;
   /** Open transactions by id: op handlers use it to write inside the calling mutation. */
   readonly transactions = new TransactionTable();
   /** Database calls from workers; `onCommit`/`onAbort` tell when a transaction ended. */
@@ -181,6 +184,7 @@ export class Runtime {
     readonly logs: LogStore,
     /** Whether the data folder's files are being saved; its transitions are "persistence" events. */
     readonly persistence: PersistenceHealth,
+    early: EarlyStart,
   ) {
     persistence.subscribe((event: PersistenceEvent) => this.#emit("persistence", event));
     watchLogStore(logs, persistence, (text) => this.notice(text));
@@ -189,7 +193,11 @@ export class Runtime {
     this.databaseOps = new DatabaseOps(store, this.transactions);
     this.services = new HostServices(this.databaseOps, this.transactions, this.events);
     this.handles = new FunctionHandles(store);
-    this.#supply = new WorkerSupply(this.services, { projectDir: options.projectDir, memoryLimitMb: options.memoryLimitMb ?? 2048 });
+    early.services.bind(this.services);
+    this.#supply = early.supply;
+    this.#firstBuild = early.firstBuild;
+    this.#ownBuilds.push(early.firstBuild.outDir);
+    this.#lastBuildStartedAt = early.firstBuild.startedAt;
   }
 
   on<Event extends keyof RuntimeEvents>(event: Event, listener: RuntimeListener<Event>): void {
@@ -227,21 +235,28 @@ export class Runtime {
     mkdirSync(dataDir, { recursive: true });
     const unlock = lockDataDir(dataDir);
     let store: Store | null = null;
+    let early: EarlyStart | null = null;
     try {
       try {
         pruneAbandonedBuilds(options.projectDir);
       } catch {
         // Housekeeping only: a folder that cannot be removed now is tried again next start.
       }
+      early = beginEarlyStart({
+        projectDir: options.projectDir,
+        memoryLimitMb: options.memoryLimitMb ?? 2048,
+        env: deploymentEnvOf(options),
+      });
       const persistence = new PersistenceHealth();
       store = await Store.open({ file: join(dataDir, "data.sqlite"), onDiskStatus: (part, error) => persistence.report(part, error) });
       const logs = await LogStore.open({ file: join(dataDir, "logs.sqlite"), retention: options.logRetention });
-      const runtime = new Runtime(options, store as StorePort & Store, logs, persistence);
+      const runtime = new Runtime(options, store as StorePort & Store, logs, persistence, early);
       runtime.#unlockDataDir = unlock;
       runtime.#recordExecutions();
       return runtime;
     } catch (error) {
       await store?.close();
+      if (early) await abandonEarlyStart(early);
       unlock();
       throw error;
     }
@@ -287,15 +302,11 @@ export class Runtime {
   }
 
   async #reloadOnce(): Promise<void> {
-    const started = performance.now();
-    this.#lastBuildStartedAt = Date.now();
-    const { outDir } = newBuildDir(this.options.projectDir);
-    this.#ownBuilds.push(outDir);
+    const { outDir, started, result } = this.#takeFirstBuild() ?? this.#startBuild();
     this.#loadingBuildDir = outDir;
-    // Without a spare (the first load, or it died), one boots while esbuild builds.
+    // Without a spare (it died, or the first load's is gone), one boots while esbuild builds.
     this.#supply.warm(this.#buildDir);
-    // convex.config.ts sees the deployment's variables, as the app's functions do.
-    const build = await buildProject({ projectDir: this.options.projectDir, outDir, env: this.#deploymentEnv() });
+    const build = await result;
     if (this.#stopped()) {
       this.#abandonLoad();
       return;
@@ -395,7 +406,23 @@ export class Runtime {
 
   /** The app's `process.env`: the env files' variables plus the system ones. */
   #deploymentEnv(): Record<string, string> {
-    return { ...this.options.env, CONVEX_SITE_URL: this.options.siteUrl, CONVEX_CLOUD_URL: this.options.cloudUrl };
+    return deploymentEnvOf(this.options);
+  }
+
+  /** The build begun before the stores opened, once; null afterwards. */
+  #takeFirstBuild(): { outDir: string; started: number; result: Promise<BuildResult> } | null {
+    const first = this.#firstBuild;
+    this.#firstBuild = null;
+    return first && { outDir: first.outDir, started: first.startedPerf, result: first.result };
+  }
+
+  #startBuild(): { outDir: string; started: number; result: Promise<BuildResult> } {
+    const started = performance.now();
+    this.#lastBuildStartedAt = Date.now();
+    const { outDir } = newBuildDir(this.options.projectDir);
+    this.#ownBuilds.push(outDir);
+    // convex.config.ts sees the deployment's variables, as the app's functions do.
+    return { outDir, started, result: buildProject({ projectDir: this.options.projectDir, outDir, env: this.#deploymentEnv() }) };
   }
 
   /** close() has run (a reload in flight sees it only after its awaits). */
@@ -582,4 +609,16 @@ export class Runtime {
     const failed = closing.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
     if (failed) throw failed.reason;
   }
+}
+
+/** The deployment's variables as its functions (and convex.config.ts) see them. */
+function deploymentEnvOf(options: RuntimeOptions): Record<string, string> {
+  return { ...options.env, CONVEX_SITE_URL: options.siteUrl, CONVEX_CLOUD_URL: options.cloudUrl };
+}
+
+/** The stores did not open: the early worker stops and the early build's folder goes. */
+async function abandonEarlyStart(early: EarlyStart): Promise<void> {
+  await early.supply.close().catch(() => undefined);
+  await early.firstBuild.result.catch(() => undefined);
+  rmSync(early.firstBuild.outDir, { recursive: true, force: true });
 }

@@ -14,7 +14,11 @@ export function tempDir(prefix: string): string {
 }
 
 /** Writes a ZIP with these entries (in this order). */
-export async function writeZip(path: string, entries: Record<string, string | Buffer>): Promise<string> {
+export async function writeZip(
+  path: string,
+  entries: Record<string, string | Buffer>,
+  options: { compress?: boolean } = {},
+): Promise<string> {
   const zip = new ZipFile();
   const done = new Promise<void>((resolve, reject) => {
     const out = createWriteStream(path);
@@ -22,7 +26,7 @@ export async function writeZip(path: string, entries: Record<string, string | Bu
     out.on("error", reject);
     zip.outputStream.pipe(out);
   });
-  for (const [name, content] of Object.entries(entries)) zip.addBuffer(Buffer.from(content), name);
+  for (const [name, content] of Object.entries(entries)) zip.addBuffer(Buffer.from(content), name, { compress: options.compress ?? true });
   zip.end();
   await done;
   return path;

@@ -18,6 +18,7 @@ import { decodeToken } from "./auth/decode-token-command";
 import { corsDoctorForRoute, pickRoute } from "./cors/cors-doctor-command";
 import { FunctionsPanel } from "./panels/functions-panel";
 import { revealSource } from "./reveal-source";
+import { exportSnapshotCommand, importSnapshotCommand } from "./snapshot-commands";
 
 export interface CommandContext {
   extension: vscode.ExtensionContext;
@@ -162,6 +163,10 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
       );
     },
     "convexLens.refreshRoutes": () => ctx.index.refresh(),
+    "convexLens.importSnapshot": () =>
+      ctx.session ? importSnapshotCommand({ session: ctx.session, output: ctx.output, start: ctx.start }) : explainUntrusted(),
+    "convexLens.exportSnapshot": () =>
+      ctx.session ? exportSnapshotCommand({ session: ctx.session, output: ctx.output, start: ctx.start }) : explainUntrusted(),
     "convexLens.copySiteUrl": async () => {
       const url = await needsRuntime();
       if (url) {

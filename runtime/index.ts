@@ -79,3 +79,11 @@ export type { HttpRequestEntry, HttpRequestToWrite, ParsedHttpFile } from "./htt
 export { evaluateJsInVm } from "./http-files/run-requests";
 export { VariableError, resolveVariables } from "./http-files/variables";
 export type { VariableSources } from "./http-files/variables";
+
+// Snapshots: `npx convex export` ZIPs into a data folder (built aside, swapped in whole) and out.
+export { exportDataFolder, exportSnapshot } from "./snapshot/export-snapshot";
+export type { ExportSummary } from "./snapshot/export-snapshot";
+export { dataToReplace, prepareImport } from "./snapshot/import-snapshot";
+export type { ImportSummary, PreparedImport } from "./snapshot/import-snapshot";
+export type { DataCount } from "./snapshot/data-folder";
+export { renumberedNote, snapshotCounts } from "./snapshot/summary-text";

@@ -12,6 +12,7 @@ import { formatOutcome, formatSummary, runHttpFile, summarize, type FileOutcome 
 import { parseCli, USAGE, UsageError, type ExportArgs, type ImportArgs, type RunArgs, type ServeArgs } from "./args";
 import { exportDataFolder } from "../snapshot/export-snapshot";
 import { importSnapshot } from "../snapshot/import-snapshot";
+import { renumberedNote, snapshotCounts } from "../snapshot/summary-text";
 import { describeReady } from "./ready-banner";
 
 /** The terminal as startServing's sinks: functions' lines as they are, Convex Lens's own marked as such. */
@@ -94,30 +95,16 @@ function shown(path: string): string {
   return rel && !rel.startsWith("..") ? rel : path;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
 async function importCommand(args: ImportArgs): Promise<void> {
   const summary = await importSnapshot({ zipPath: args.zipPath, dataDir: args.dataDir, replace: args.replace });
-  console.log(
-    `Imported ${shown(args.zipPath)} into ${shown(args.dataDir)}: ` +
-      `${plural(summary.tables, "table")}, ${plural(summary.documents, "document")}, ${plural(summary.files, "file")}.`,
-  );
-  if (summary.renumbered.length > 0) {
-    console.log(
-      `These tables share their table number with another table in the snapshot, so their documents got new IDs ` +
-        `(the same but for the table number; references to them were updated): ${summary.renumbered.join(", ")}`,
-    );
-  }
+  console.log(`Imported ${shown(args.zipPath)} into ${shown(args.dataDir)}: ${snapshotCounts(summary)}.`);
+  const note = renumberedNote(summary);
+  if (note) console.log(note);
 }
 
 async function exportCommand(args: ExportArgs): Promise<void> {
   const summary = await exportDataFolder(args.dataDir, args.zipPath);
-  console.log(
-    `Exported ${shown(args.dataDir)} to ${shown(args.zipPath)}: ` +
-      `${plural(summary.tables, "table")}, ${plural(summary.documents, "document")}, ${plural(summary.files, "file")}.`,
-  );
+  console.log(`Exported ${shown(args.dataDir)} to ${shown(args.zipPath)}: ${snapshotCounts(summary)}.`);
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 // The first pass over a snapshot: every document and file entry is read and checked, and each
 // table gets its number in our store, before anything is written. A bad line is found here, with
 // its file and line, and costs nothing.
+import { isTableIdentifier } from "../store/document-rules";
 import { storedTableName } from "../store/namespaces";
 import { archiveDocuments } from "./archive-documents";
 import { STORAGE_TABLE, TABLES_TABLE } from "./archive-layout";
@@ -53,6 +54,7 @@ async function listedNumbers(archive: SnapshotArchive, entries: TableEntries): P
       throw fail(`is not JSON (${(error as Error).message})`);
     }
     if (typeof value?.name !== "string") throw fail('has no table name: each line is {"name": table, "id": number}');
+    if (!isTableIdentifier(value.name) || value.name.startsWith("_")) throw fail(`table name ${JSON.stringify(value.name)} is not valid`);
     if (typeof value.id !== "number" || !Number.isInteger(value.id) || value.id < 1 || value.id > 0xffffffff) {
       throw fail(`the number of table ${value.name} is not a table number`);
     }

@@ -2,7 +2,7 @@
 // export`) becomes the data folder's database and files. All or nothing: the new database is
 // built in a staging folder and swapped in only once complete (data-folder.ts). Documents keep
 // their `_id` and `_creationTime`, as the backend's import keeps them, so references stay valid.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { ReadableStream } from "node:stream/web";
@@ -11,7 +11,7 @@ import { FileStore } from "../storage/file-store";
 import { Store } from "../store/sqlite-store";
 import type { DocumentJSON } from "../store/types";
 import { archiveDocuments } from "./archive-documents";
-import { type DataCount, DATABASE_FILE, dataInFolder, removeFolder, stagingFolder, swapIn } from "./data-folder";
+import { type DataCount, DATABASE_FILE, dataInFolder, dataInStore, removeFolder, stagingFolder, swapIn } from "./data-folder";
 import { type ImportPlan, planImport } from "./import-plan";
 import { SnapshotArchive } from "./snapshot-archive";
 import { badArchive, SnapshotError } from "./snapshot-error";
@@ -87,6 +87,21 @@ export async function prepareImport(zipPath: string, dataDir: string): Promise<P
     }
   } finally {
     archive.close();
+  }
+}
+
+/**
+ * What an import into `dataDir` would replace: read through the running runtime's store when the
+ * host serves the folder itself, else under the folder's lock (so never beside another runtime).
+ */
+export async function dataToReplace(dataDir: string, running: Pick<Store, "beginRead" | "listTables"> | null): Promise<DataCount> {
+  if (running) return dataInStore(running);
+  if (!existsSync(dataDir)) return { documents: 0, files: 0 };
+  const unlock = lockDataDir(dataDir);
+  try {
+    return await dataInFolder(dataDir);
+  } finally {
+    unlock();
   }
 }
 

@@ -104,6 +104,8 @@ export class SnapshotArchive {
       },
     });
     raw.on("error", (error) => checked.destroy(error));
+    // A reader that stops early (the first line of generated_schema.jsonl) ends the inflating too.
+    checked.on("close", () => raw.destroy());
     return raw.pipe(checked);
   }
 

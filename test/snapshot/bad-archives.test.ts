@@ -120,6 +120,11 @@ test("an invalid table or component name", async () => {
     { "bad-table/documents.jsonl": "" },
     /^table\.zip: bad-table\/documents\.jsonl: table name "bad-table" is not valid/,
   );
+  await refused(
+    "listed.zip",
+    { "_tables/documents.jsonl": jsonl({ name: "ok", id: 10001 }, { name: "_hidden", id: 10002 }) },
+    /^listed\.zip: _tables\/documents\.jsonl line 2: table name "_hidden" is not valid$/,
+  );
   await refused("component.zip", { "_components/no-dash/t/documents.jsonl": "" }, /component name "no-dash" is not valid/);
 });
 

@@ -1,8 +1,10 @@
 // `convex-lens export`: the data folder as a snapshot ZIP in the layout `npx convex export
-// --include-file-storage` writes (archive-layout.ts), which `convex-lens import` and
-// `npx convex import` read. One read transaction copies the documents to staging files and links
-// the stored files' bytes beside them, so the ZIP is one consistent moment even while a runtime
-// serves the folder; the ZIP itself is written after the transaction, to a temporary name first.
+// --include-file-storage` writes (archive-layout.ts), which `convex-lens import` reads. (The
+// backend's import wants `_storage` IDs with its own `_storage` number, which ours, 2, need not be;
+// loading our ZIPs into a deployment is not verified.) One read transaction copies the documents
+// to staging files and links the stored files' bytes beside them, so the ZIP is one consistent
+// moment even while a runtime serves the folder; the ZIP is written after the transaction, to a
+// temporary name first.
 import { closeSync, copyFileSync, existsSync, linkSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { createWriteStream } from "node:fs";
@@ -32,7 +34,7 @@ const README = `# A Convex snapshot, written by Convex Lens
 
 Each table's documents are in <table>/documents.jsonl, one JSON document per line, in the
 format of \`npx convex export\`; stored files are in _storage/, a component's tables under
-_components/<name>/. Load it with \`convex-lens import\` or \`npx convex import\`.
+_components/<name>/. Load it with \`convex-lens import\`.
 `;
 
 interface StagedEntry {

@@ -1,9 +1,9 @@
 // A bad archive is refused with the archive, the file inside it and the line, and the data folder
 // it was to replace is left byte for byte as it was, with nothing left behind.
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { encodeId } from "../../runtime/store/ids";
 import { importSnapshot } from "../../runtime/snapshot/import-snapshot";
@@ -30,11 +30,6 @@ function fingerprint(dir: string): Record<string, string> {
 before(async () => {
   dataDir = (await seededFolder()).dataDir;
   zips = tempDir("bad-zips");
-});
-
-after(() => {
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(zips, { recursive: true, force: true });
 });
 
 async function refused(name: string, entries: Record<string, string | Buffer> | null, expected: RegExp): Promise<void> {

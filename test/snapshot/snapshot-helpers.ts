@@ -1,6 +1,7 @@
 // Helpers of the snapshot tests: ZIPs written entry by entry (yazl, as any ZIP tool would), a data
 // folder read back whole through the store, and a seeded snapshot-app data folder.
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { after } from "node:test";
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ZipFile } from "yazl";
@@ -9,8 +10,16 @@ import { Store } from "../../runtime/store/sqlite-store";
 import type { DocumentJSON } from "../../runtime/store/types";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
 
+/** Temp folders of this test file, removed when it ends. */
+const made: string[] = [];
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `convex-lens-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `convex-lens-${prefix}-`));
+  made.push(dir);
+  return dir;
 }
 
 /** Writes a ZIP with these entries (in this order). */
@@ -109,9 +118,4 @@ export async function seededFolder(): Promise<{ dataDir: string; postId: string 
   } finally {
     await server.stop({ removeData: false });
   }
-}
-
-/** The names of the entries of a folder (for "nothing was left behind" checks). */
-export function entries(dir: string): string[] {
-  return readdirSync(dir).sort();
 }

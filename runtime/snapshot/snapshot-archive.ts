@@ -3,11 +3,29 @@
 // only for the line being read.
 import { createInterface } from "node:readline";
 import { type Readable, Transform } from "node:stream";
-import { crc32 } from "node:zlib";
+import * as zlib from "node:zlib";
 import { basename } from "node:path";
 import * as yauzl from "yauzl";
 import { entryRole } from "./archive-layout";
 import { badArchive } from "./snapshot-error";
+
+/** CRC-32 (the ZIP one); zlib has it from Node 20.15 and 22.2, package.json allows 20.12. */
+const crc32: (data: Uint8Array, previous: number) => number =
+  typeof zlib.crc32 === "function" ? zlib.crc32 : tableCrc32(new Uint32Array(256).map((_, n) => crcOfByte(n)));
+
+function crcOfByte(n: number): number {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+}
+
+function tableCrc32(table: Uint32Array): (data: Uint8Array, previous: number) => number {
+  return (data, previous) => {
+    let c = ~previous >>> 0;
+    for (const byte of data) c = table[(c ^ byte) & 0xff]! ^ (c >>> 8);
+    return ~c >>> 0;
+  };
+}
 
 export interface TableEntries {
   component: string;

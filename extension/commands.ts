@@ -19,6 +19,7 @@ import { corsDoctorForRoute, pickRoute } from "./cors/cors-doctor-command";
 import { FunctionsPanel } from "./panels/functions-panel";
 import { revealSource } from "./reveal-source";
 import { FunctionsDebugger } from "./debug/functions-debugger";
+import { exportSnapshotCommand, importSnapshotCommand } from "./snapshot-commands";
 
 const DEBUG_NEEDS_RUNTIME = "Debug request runs your functions in the local Convex Lens runtime: switch the target to it first.";
 
@@ -179,6 +180,10 @@ export function createCommands(ctx: CommandContext): Record<string, (...args: an
       );
     },
     "convexLens.refreshRoutes": () => ctx.index.refresh(),
+    "convexLens.importSnapshot": () =>
+      ctx.session ? importSnapshotCommand({ session: ctx.session, output: ctx.output, start: ctx.start }) : explainUntrusted(),
+    "convexLens.exportSnapshot": () =>
+      ctx.session ? exportSnapshotCommand({ session: ctx.session, output: ctx.output, start: ctx.start }) : explainUntrusted(),
     "convexLens.copySiteUrl": async () => {
       const url = await needsRuntime();
       if (url) {

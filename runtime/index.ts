@@ -84,3 +84,11 @@ export type { VariableSources } from "./http-files/variables";
 export { debuggableWorkers } from "./debug/debuggable-workers";
 export { openInspector } from "./debug/inspector-server";
 export type { InspectorEndpoint } from "./debug/inspector-server";
+
+// Snapshots: `npx convex export` ZIPs into a data folder (built aside, swapped in whole) and out.
+export { exportDataFolder, exportSnapshot } from "./snapshot/export-snapshot";
+export type { ExportSummary } from "./snapshot/export-snapshot";
+export { dataToReplace, prepareImport } from "./snapshot/import-snapshot";
+export type { ImportSummary, PreparedImport } from "./snapshot/import-snapshot";
+export type { DataCount } from "./snapshot/data-folder";
+export { renumberedNote, snapshotCounts } from "./snapshot/summary-text";

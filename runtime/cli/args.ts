@@ -34,7 +34,23 @@ export interface RunArgs {
   timeoutMs: number;
 }
 
-export type CliArgs = ServeArgs | RunArgs | { command: "help" } | { command: "version" };
+export interface ImportArgs {
+  command: "import";
+  /** The snapshot ZIP (resolved). */
+  zipPath: string;
+  /** `--data`, else `<projectDir>/.convex-lens`. */
+  dataDir: string;
+  /** `--replace`: the folder's database and files may be replaced. */
+  replace: boolean;
+}
+
+export interface ExportArgs {
+  command: "export";
+  zipPath: string;
+  dataDir: string;
+}
+
+export type CliArgs = ServeArgs | RunArgs | ImportArgs | ExportArgs | { command: "help" } | { command: "version" };
 
 export class UsageError extends Error {
   constructor(
@@ -49,6 +65,8 @@ export class UsageError extends Error {
 export const USAGE = `Usage:
   convex-lens serve [projectDir] [--port N] [--api-port N] [--data DIR] [--env-file FILE]... [--allow-host NAME]... [--allow-origin ORIGIN]... [--inspect[=PORT]]
   convex-lens run file.http [more.http]... [--site URL] [--var name=value]... [--timeout MS]
+  convex-lens import snapshot.zip [projectDir] [--data DIR] [--replace]
+  convex-lens export snapshot.zip [projectDir] [--data DIR]
 
 Serves the project's convex/http.ts on 127.0.0.1 without deploying.
   --port N          HTTP actions (site) origin port (default 3311)
@@ -71,7 +89,14 @@ Runs the requests of .http files (REST Client / httpYac format) and checks their
 exits with 1 when one fails — usable in CI.
   --site URL        the {{site}} variable, over the files' own @site (default http://127.0.0.1:3311)
   --var name=value  a variable, over the files' own definitions (repeatable)
-  --timeout MS      time limit of each request (default 30000)`;
+  --timeout MS      time limit of each request (default 30000)
+
+Loads a snapshot ZIP (\`npx convex export\`, a dashboard backup) into the data folder: the tables,
+the components' tables and the stored files. Documents keep their IDs. Stop \`serve\` first.
+  --data DIR        the data folder (default <project>/.convex-lens)
+  --replace         replace the folder's database and files when it already holds data
+
+Writes the data folder as a snapshot ZIP in the format of \`npx convex export --include-file-storage\`.`;
 
 const SERVE_OPTIONS = [
   "port",
@@ -86,6 +111,13 @@ const SERVE_OPTIONS = [
   "inspect",
 ];
 const RUN_OPTIONS = ["site", "var", "timeout"];
+/** What each command takes; anything else given is named in the error. */
+const COMMAND_OPTIONS: Record<"serve" | "run" | "import" | "export", string[]> = {
+  serve: SERVE_OPTIONS,
+  run: RUN_OPTIONS,
+  import: ["data", "replace"],
+  export: ["data"],
+};
 
 function port(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -122,6 +154,7 @@ export function parseCli(argv: string[]): CliArgs {
         site: { type: "string" },
         var: { type: "string", multiple: true },
         timeout: { type: "string" },
+        replace: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -134,10 +167,19 @@ export function parseCli(argv: string[]): CliArgs {
   if (values.version) return { command: "version" };
   const [command, projectDir, ...rest] = positionals;
   if (command === undefined) return { command: "help" };
-  if (command !== "serve" && command !== "run") throw new UsageError(`Unknown command "${command}". The commands are "serve" and "run".`);
-  const foreign = (command === "serve" ? RUN_OPTIONS : SERVE_OPTIONS).find((name) => values[name as keyof typeof values] !== undefined);
-  if (foreign) throw new UsageError(`--${foreign} is an option of ${command === "serve" ? "run" : "serve"}, not of ${command}`);
+  if (!Object.hasOwn(COMMAND_OPTIONS, command)) {
+    throw new UsageError(`Unknown command "${command}". The commands are "serve", "run", "import" and "export".`);
+  }
+  const known = command as keyof typeof COMMAND_OPTIONS;
+  const foreign = Object.keys(values).find((name) => name !== "help" && name !== "version" && !COMMAND_OPTIONS[known].includes(name));
+  if (foreign) {
+    const owners = Object.entries(COMMAND_OPTIONS)
+      .filter(([, options]) => options.includes(foreign))
+      .map(([owner]) => owner);
+    throw new UsageError(`--${foreign} is an option of ${owners.join(" and ")}, not of ${command}`);
+  }
   if (command === "run") return runArgs(positionals.slice(1), values);
+  if (command === "import" || command === "export") return snapshotArgs(command, positionals.slice(1), values);
   if (rest.length > 0) throw new UsageError(`serve takes one project folder, got also: ${rest.join(" ")}`);
   const queryTimeoutMs = milliseconds(values["query-timeout"], "--query-timeout");
   const clientGoneTimeoutMs = milliseconds(values["client-gone-timeout"], "--client-gone-timeout");
@@ -155,6 +197,16 @@ export function parseCli(argv: string[]): CliArgs {
     allowedOrigins: allowedList(values["allow-origin"], parseAllowedOrigin, "--allow-origin"),
     inspect: values.inspect === undefined ? undefined : port(values.inspect, "--inspect", DEFAULT_INSPECT_PORT),
   };
+}
+
+function snapshotArgs(command: "import" | "export", rest: string[], values: { data?: string; replace?: boolean }): ImportArgs | ExportArgs {
+  const [zip, projectDir, ...extra] = rest;
+  if (zip === undefined) throw new UsageError(`${command} needs the snapshot ZIP: convex-lens ${command} snapshot.zip`);
+  if (extra.length > 0) throw new UsageError(`${command} takes a snapshot ZIP and one project folder, got also: ${extra.join(" ")}`);
+  const zipPath = resolve(zip);
+  const dataDir = values.data === undefined ? resolve(projectDir ?? ".", ".convex-lens") : resolve(values.data);
+  if (projectDir !== undefined && values.data !== undefined) throw new UsageError("Give the project folder or --data DIR, not both");
+  return command === "import" ? { command, zipPath, dataDir, replace: values.replace ?? false } : { command, zipPath, dataDir };
 }
 
 function allowedList(values: string[] | undefined, parse: (value: string) => string, flag: string): string[] {

@@ -3,12 +3,16 @@
 // (the functions' log lines in the Convex CLI's format, builds, notices). Prints the URLs, and
 // flushes the database on SIGINT/SIGTERM.
 // `convex-lens run`: sends the requests of .http files and checks their assertions (for CI).
+// `convex-lens import` / `export`: snapshot ZIPs in and out of the data folder (runtime/snapshot).
 import { existsSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { startServing, type Serving } from "../serve";
 import type { LogSink } from "../serve-log";
 import { formatOutcome, formatSummary, runHttpFile, summarize, type FileOutcome } from "../http-files/run-requests";
-import { parseCli, USAGE, UsageError, type RunArgs, type ServeArgs } from "./args";
+import { parseCli, USAGE, UsageError, type ExportArgs, type ImportArgs, type RunArgs, type ServeArgs } from "./args";
+import { exportDataFolder } from "../snapshot/export-snapshot";
+import { importSnapshot } from "../snapshot/import-snapshot";
+import { renumberedNote, snapshotCounts } from "../snapshot/summary-text";
 import { describeReady } from "./ready-banner";
 
 /** The terminal as startServing's sinks: functions' lines as they are, Convex Lens's own marked as such. */
@@ -86,12 +90,32 @@ async function run(args: RunArgs): Promise<number> {
   return summary.failed > 0 || summary.problems > 0 || empty ? 1 : 0;
 }
 
+/** A path as the user would type it from here: relative inside the working directory. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") ? rel : path;
+}
+
+async function importCommand(args: ImportArgs): Promise<void> {
+  const summary = await importSnapshot({ zipPath: args.zipPath, dataDir: args.dataDir, replace: args.replace });
+  console.log(`Imported ${shown(args.zipPath)} into ${shown(args.dataDir)}: ${snapshotCounts(summary)}.`);
+  const note = renumberedNote(summary);
+  if (note) console.log(note);
+}
+
+async function exportCommand(args: ExportArgs): Promise<void> {
+  const summary = await exportDataFolder(args.dataDir, args.zipPath);
+  console.log(`Exported ${shown(args.dataDir)} to ${shown(args.zipPath)}: ${snapshotCounts(summary)}.`);
+}
+
 async function main(): Promise<void> {
   try {
     const args = parseCli(process.argv.slice(2));
     if (args.command === "help") console.log(USAGE);
     else if (args.command === "version") console.log(process.env.CONVEX_LENS_VERSION ?? "dev");
     else if (args.command === "run") process.exitCode = await run(args);
+    else if (args.command === "import") await importCommand(args);
+    else if (args.command === "export") await exportCommand(args);
     else await serve(args);
   } catch (error) {
     if (error instanceof UsageError)

@@ -30,7 +30,7 @@ import { declaredSearchIndexes, SearchIndexes } from "./search-indexes";
 import { SEARCH_SCHEMA_SQL } from "./search-sql";
 import { CONNECTION_PRAGMAS, loadSqlJs, SCHEMA_SQL, Sql, STORE_FORMAT } from "./sql";
 import { type DocumentValidator, ReadTx, type TransactionHost, WriteTx } from "./transactions";
-import type { ReadTransaction, SchemaInfo, WriteTransaction } from "./types";
+import type { DocumentJSON, ReadTransaction, SchemaInfo, WriteTransaction } from "./types";
 import type { VectorMatch } from "./vector-index";
 import { type VectorDocumentSource, VectorIndexes } from "./vector-indexes";
 
@@ -398,6 +398,25 @@ export class Store {
       core.lock.releaseWrite();
       throw e;
     }
+  }
+
+  /**
+   * Snapshot import (runtime/snapshot): creates `table` with `tableNumber` if it is missing and
+   * inserts `docs` with their own `_id` (IDs of that number) and `_creationTime`, in one commit.
+   * Throws, writing nothing, on a number another table has, a foreign or repeated ID, a bad value.
+   */
+  async importDocuments(table: string, tableNumber: number, docs: ReadonlyArray<DocumentJSON>): Promise<void> {
+    const tx = (await this.beginWrite()) as WriteTx;
+    try {
+      tx.importDocument(table, tableNumber, null);
+      for (const doc of docs) tx.importDocument(table, tableNumber, doc);
+      tx.commit();
+    } catch (error) {
+      tx.abort();
+      throw error;
+    }
+    // Documents inserted later are created after every imported one.
+    for (const doc of docs) this.core.lastCreationTime = Math.max(this.core.lastCreationTime, doc._creationTime);
   }
 
   /**

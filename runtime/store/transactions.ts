@@ -169,6 +169,37 @@ export class WriteTx extends ReadTx implements WriteTransaction {
     return id;
   }
 
+  /**
+   * Snapshot import (runtime/snapshot): `table` with number `tableNumber` (created when missing), and
+   * `doc` in it with its own `_id` and `_creationTime`, as the backend's import keeps them so that
+   * references stay valid. Host-only: no system-table guard, and no schema (a fresh database).
+   */
+  importDocument(table: string, tableNumber: number, doc: DocumentJSON | null): void {
+    this.checkOpen();
+    checkStoredTableName("import", table);
+    let info = this.host.catalog.table(table);
+    if (!info) {
+      const taken = this.host.catalog.tableByNumber(tableNumber);
+      if (taken) throw new Error(`Table number ${tableNumber} of ${table} is already the number of ${taken.name}`);
+      info = this.host.catalog.createTable(table, tableNumber);
+      this.createdTables.add(table);
+    } else if (info.number !== tableNumber) {
+      throw new Error(`Table ${table} has number ${info.number}, not ${tableNumber}`);
+    }
+    if (doc === null) return;
+    const { _id: id, _creationTime: creationTime, ...fields } = doc;
+    const decoded = typeof id === "string" ? decodeId(id) : null;
+    if (!decoded || encodeId(decoded.tableNumber, decoded.internalId) !== id || decoded.tableNumber !== info.number) {
+      throw new Error(`${JSON.stringify(id)} is not an ID of table ${table} (number ${info.number})`);
+    }
+    if (typeof creationTime !== "number" || !Number.isFinite(creationTime) || creationTime <= 0) {
+      throw new Error(`_creationTime ${JSON.stringify(creationTime)} of ${id} is not a positive number of milliseconds`);
+    }
+    if (this.host.writer.read(id)) throw new Error(`Two documents have the _id ${id}`);
+    requireFields("import", fields);
+    this.write(info, insertedDocument(fields, id, creationTime), null);
+  }
+
   patch(id: string, value: { [key: string]: JSONValue }, options: WriteOptions = {}): DocumentJSON {
     this.checkOpen();
     const table = this.resolveForWrite("db.patch", id, options);

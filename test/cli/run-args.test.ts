@@ -28,7 +28,7 @@ test("options of one command are refused by the other", () => {
   assert.throws(() => parseCli(["run", "a.http", "--quiet"]), /--quiet is an option of serve, not of run/);
   assert.throws(() => parseCli(["serve", "--site", "http://x"]), /--site is an option of run, not of serve/);
   assert.throws(() => parseCli(["run", "a.http", "--nope"]), UsageError);
-  assert.throws(() => parseCli(["test"]), /The commands are "serve" and "run"/);
+  assert.throws(() => parseCli(["test"]), /The commands are "serve", "run", "import" and "export"/);
   assert.throws(() => parseCli(["run", "a.http", "--var", "a=1", "--var", "a=2"]), /--var a is given twice/);
   assert.throws(() => parseCli(["run", "a.http", "--site", "ftp://x"]), /http:\/\/ or https:\/\//);
 });

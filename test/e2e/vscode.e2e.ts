@@ -1434,6 +1434,82 @@ http.route({
     },
     180_000,
   );
+  step("Export snapshot… writes a ZIP, and Import snapshot… loads it back after a confirmation; the runtime serves it", async () => {
+    need("ready");
+    // The name the save dialog offers (the project folder, today's date).
+    const zip = join(workspace, `snapshot-${new Date().toISOString().slice(0, 10)}.zip`);
+    const post = async (body: string): Promise<void> => {
+      const response = await fetch(`${siteUrl}/postMessage`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ author: "snapshot-e2e", body }),
+      });
+      assertEqual(response.status, 200, `POST /postMessage (${body})`);
+    };
+    /** code-server's file dialogs are a quick input holding a path; `path` replaces it once it shows its folder. */
+    const fileDialog = async (title: string, path?: string): Promise<void> => {
+      await page
+        .locator(".quick-input-widget .quick-input-title", { hasText: title })
+        .waitFor({ state: "visible", timeout: 15_000 })
+        .catch(() => {
+          throw new Error(`expected a file dialog titled "${title}"`);
+        });
+      // Both dialogs open on the project folder: once its listing shows the ZIP's row, the dialog is
+      // settled (a value typed earlier is replaced when the listing arrives).
+      const row = page.locator(".quick-input-widget .quick-input-list .monaco-list-row", { hasText: zip.split("/").pop()! }).first();
+      if (path !== undefined) {
+        await row.waitFor({ state: "visible", timeout: 15_000 }).catch(() => {
+          throw new Error(`expected the dialog "${title}" to list ${zip}`);
+        });
+        await quickInput().fill(path);
+        await row.waitFor({ state: "visible", timeout: 15_000 });
+      } else {
+        await eventually(
+          `the dialog "${title}" to show its folder`,
+          async () => (await quickInput().inputValue()).startsWith("/") || "no path yet",
+          15_000,
+        );
+      }
+      const titled = page.locator(".quick-input-widget .quick-input-title", { hasText: title });
+      await eventually(
+        `the dialog "${title}" to accept ${path ?? "its default"}`,
+        async () => {
+          if (!(await titled.isVisible())) return true;
+          await page.keyboard.press("Enter");
+          await titled.waitFor({ state: "hidden", timeout: 3_000 }).catch(() => {});
+          return !(await titled.isVisible()) || `still open with ${await quickInput().inputValue()}`;
+        },
+        20_000,
+      );
+    };
+    await post("before the export");
+    await runCommand("Convex Lens: Export snapshot…");
+    await fileDialog("Export the runtime's data as a Convex snapshot");
+    await eventually("Export snapshot… to write the ZIP", async () => existsSync(zip) || `no ${zip} yet`, 30_000);
+    await post("after the export");
+
+    await runCommand("Convex Lens: Import snapshot…");
+    await fileDialog("Import a Convex snapshot", zip);
+    const replace = page.locator(".monaco-dialog-box .monaco-button", { hasText: "Replace" });
+    await replace.waitFor({ state: "visible", timeout: 30_000 }).catch(() => {
+      throw new Error("expected a modal confirmation with a Replace button before the data is replaced");
+    });
+    await replace.click();
+    await eventually(
+      "the restarted runtime to serve the imported data (the message posted after the export gone)",
+      async () => {
+        const runtime = readMarker<RuntimeMarker>(markers, "runtime");
+        if (runtime?.state !== "ready" || !runtime.siteUrl) return `runtime.json: ${JSON.stringify(runtime?.state)}`;
+        const response = await fetch(`${runtime.siteUrl}/getMessagesByAuthor?author=snapshot-e2e`).catch(() => null);
+        if (response?.status !== 200) return `GET /getMessagesByAuthor: ${response?.status ?? "no answer"}`;
+        const bodies = ((await response.json()) as Array<{ body: string }>).map((message) => message.body);
+        siteUrl = runtime.siteUrl;
+        return (bodies.length === 1 && bodies[0]!.endsWith("before the export")) || JSON.stringify(bodies);
+      },
+      60_000,
+    );
+    await clearNotifications();
+  });
 
   // Last: every panel above has been opened, shown again and used by now.
   step("no panel logged a console error (Content-Security-Policy reports included)", async () => {

@@ -1,0 +1,68 @@
+// The sync WebSocket keeps the API origin's rules: the Host guard (DNS rebinding) and the page
+// origins of api-cors.ts apply to the upgrade; only the sync path upgrades; a malformed message
+// ends the session with a FatalError.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import WebSocket from "ws";
+import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
+
+let server: FixtureServer;
+
+before(async () => {
+  server = await serveFixture("sync-app");
+});
+after(async () => {
+  await server?.stop();
+});
+
+const syncUrl = () => `${server.api.url.replace("http:", "ws:")}/api/1.48.0/sync`;
+
+/** Opens a socket; resolves with "open" or the HTTP status and body of the refusal. */
+function attempt(url: string, headers: Record<string, string> = {}): Promise<{ open: WebSocket } | { status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once("open", () => resolve({ open: ws }));
+    ws.once("unexpected-response", (_request, response) => {
+      let body = "";
+      response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    ws.once("error", reject);
+  });
+}
+
+test("a page on this machine connects; a foreign Host or a foreign page is refused with the reason", async () => {
+  const local = await attempt(syncUrl(), { origin: "http://localhost:5173" });
+  assert.ok("open" in local, "a loopback page connects");
+  local.open.close();
+  const noOrigin = await attempt(syncUrl());
+  assert.ok("open" in noOrigin, "a client without Origin (Node) connects");
+  noOrigin.open.close();
+  const rebinding = await attempt(syncUrl(), { host: "evil.example" });
+  assert.ok("status" in rebinding);
+  assert.equal(rebinding.status, 403);
+  assert.match(rebinding.body, /its Host header is "evil\.example"/);
+  const foreign = await attempt(syncUrl(), { origin: "https://evil.example" });
+  assert.ok("status" in foreign);
+  assert.equal(foreign.status, 403);
+  assert.match(foreign.body, /--allow-origin https:\/\/evil\.example/);
+});
+
+test("only /api/<version>/sync upgrades", async () => {
+  const other = await attempt(`${server.api.url.replace("http:", "ws:")}/api/elsewhere`);
+  assert.ok("status" in other);
+  assert.equal(other.status, 404);
+  assert.match(other.body, /\/api\/<version>\/sync/);
+});
+
+test("a message that is not the protocol's ends the session with a FatalError", async () => {
+  const attempted = await attempt(syncUrl());
+  assert.ok("open" in attempted);
+  const ws = attempted.open;
+  const messages: Array<Record<string, unknown>> = [];
+  ws.on("message", (data) => messages.push(JSON.parse(data.toString()) as Record<string, unknown>));
+  const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+  ws.send(JSON.stringify({ type: "ModifyQuerySet", baseVersion: 5, newVersion: 6, modifications: [] }));
+  assert.equal(await closed, 1008);
+  assert.deepEqual(messages, [{ type: "FatalError", error: "Base version 5 passed up doesn't match the current version 0" }]);
+});

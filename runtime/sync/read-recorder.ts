@@ -68,7 +68,10 @@ export class ReadRecorder implements DatabaseCallWatcher {
   }
 
   forget(requestId: string): void {
+    const record = this.#byRequest.get(requestId);
     this.#byRequest.delete(requestId);
+    // Executions of a worker that died never report their end.
+    for (const [execId, followed] of this.#byExecution) if (followed === record) this.#byExecution.delete(execId);
   }
 
   close(): void {

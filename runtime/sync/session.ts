@@ -89,8 +89,8 @@ export class SyncSession {
       try {
         await this.#handle(parseClientMessage(text));
       } catch (error) {
-        if (!(error instanceof ProtocolError)) throw error;
-        this.#fatal(error.message);
+        // A fault of ours ends this session too (the client reconnects), never the server.
+        this.#fatal(error instanceof ProtocolError ? error.message : `Convex Lens failed to handle a sync message: ${String(error)}`);
       }
     });
   }

@@ -92,6 +92,16 @@ export class SyncHub implements SessionHost {
   #committed(ts: bigint, entry: LogEntry | null): void {
     if (ts > this.#latestTs) this.#latestTs = ts;
     if (this.#owners.size === 0) return;
+    try {
+      this.#touchedByCommit(ts, entry);
+    } catch (error) {
+      // The commit is made and must not fail for us: every subscription runs again instead.
+      this.runtime.notice(`Live queries could not tell what a commit changed (${describe(error)}); all of them run again.`);
+      this.#touchAll();
+    }
+  }
+
+  #touchedByCommit(ts: bigint, entry: LogEntry | null): void {
     if (entry === null) {
       // A schema change: indexes came or went, and queries may fail or succeed now.
       this.#touchAll();
@@ -122,9 +132,11 @@ export class SyncHub implements SessionHost {
         await new Promise((resolve) => setImmediate(resolve));
         await this.#runRound();
       } while (this.#roundAgain || this.#touched.size > 0 || this.#owesTransition());
-    })().finally(() => {
-      this.#round = null;
-    });
+    })()
+      .catch((error: unknown) => this.runtime.notice(`Updating live queries failed: ${describe(error)}`))
+      .finally(() => {
+        this.#round = null;
+      });
   }
 
   #owesTransition(): boolean {
@@ -221,4 +233,8 @@ export class SyncHub implements SessionHost {
     this.#touched.delete(subscription);
     this.#owners.delete(subscription);
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

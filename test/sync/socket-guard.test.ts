@@ -66,3 +66,37 @@ test("a message that is not the protocol's ends the session with a FatalError", 
   assert.equal(await closed, 1008);
   assert.deepEqual(messages, [{ type: "FatalError", error: "Base version 5 passed up doesn't match the current version 0" }]);
 });
+
+test("on the wire: Connect and Event are taken, a ModifyQuerySet is answered by a Transition from version 0 to 1", async () => {
+  const attempted = await attempt(syncUrl());
+  assert.ok("open" in attempted);
+  const ws = attempted.open;
+  type Version = { querySet: number; identity: number; ts: string };
+  type Transition = { type: string; startVersion: Version; endVersion: Version; modifications: unknown[] };
+  const transition = new Promise<Transition>((resolve) =>
+    ws.on("message", (data) => {
+      const message = JSON.parse(data.toString()) as Transition;
+      if (message.type === "Transition") resolve(message);
+    }),
+  );
+  ws.send(JSON.stringify({ type: "Connect", sessionId: "s1", connectionCount: 0, lastCloseReason: null, clientTs: Date.now() }));
+  ws.send(JSON.stringify({ type: "Event", eventType: "ClientConnect", event: {} }));
+  ws.send(
+    JSON.stringify({
+      type: "ModifyQuerySet",
+      baseVersion: 0,
+      newVersion: 1,
+      modifications: [{ type: "Add", queryId: 7, udfPath: "messages:list", args: [{ channel: "wire" }] }],
+    }),
+  );
+  const message = await transition;
+  ws.close();
+  assert.deepEqual(message.startVersion, { querySet: 0, identity: 0, ts: "AAAAAAAAAAA=" });
+  assert.equal(message.endVersion.querySet, 1);
+  assert.equal(message.endVersion.identity, 0);
+  // The latest commit's timestamp, as the client decodes it: 8 little-endian bytes in base64.
+  const ts = Buffer.from(message.endVersion.ts, "base64");
+  assert.equal(ts.length, 8);
+  assert.ok(ts.readBigUInt64LE() > 0n);
+  assert.deepEqual(message.modifications, [{ type: "QueryUpdated", queryId: 7, value: [], logLines: [], journal: null }]);
+});

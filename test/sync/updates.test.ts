@@ -5,6 +5,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConvexHttpClient } from "convex/browser";
+import { ConvexReactClient } from "convex/react";
+import WebSocket from "ws";
 import { makeFunctionReference } from "convex/server";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
 import { connectClient, watch, type SyncClient } from "./sync-client";
@@ -120,6 +122,36 @@ test("a commit re-runs exactly the subscribed queries whose read sets it touches
   await server.sync.settled();
   assert.equal(reruns() - before, 0);
   for (const watched of [...lists, byId, notes]) watched.unsubscribe();
+});
+
+test("ConvexReactClient (what useQuery watches) sees a webhook's message arrive through an HTTP action", async () => {
+  const react = new ConvexReactClient(server.api.url, {
+    webSocketConstructor: WebSocket as unknown as typeof globalThis.WebSocket,
+    logger: false,
+  });
+  try {
+    const watched = react.watchQuery(list, { channel: "react" });
+    // One listener for the whole test: the last listener to go unsubscribes the query.
+    const waiters: Array<() => void> = [];
+    const stop = watched.onUpdate(() => {
+      for (const waiter of waiters.splice(0)) waiter();
+    });
+    const resultWhere = (accept: (value: string[] | undefined) => boolean) =>
+      new Promise<string[] | undefined>((resolve) => {
+        const check = () => (accept(watched.localQueryResult()) ? resolve(watched.localQueryResult()) : waiters.push(check));
+        check();
+      });
+    const results = [await resultWhere((value) => value !== undefined)];
+    await fetch(`${server.site.url}/webhook`, { method: "POST", body: JSON.stringify({ channel: "react", body: "from a webhook" }) });
+    results.push(await resultWhere((value) => value?.length === 1));
+    assert.deepEqual(results, [[], ["from a webhook"]]);
+    // useMutation: the promise resolves with the page's query already showing the write.
+    await react.mutation(send, { channel: "react", body: "from the page" });
+    assert.deepEqual(watched.localQueryResult(), ["from a webhook", "from the page"]);
+    stop();
+  } finally {
+    await react.close();
+  }
 });
 
 function tsOf(encoded: string): bigint {

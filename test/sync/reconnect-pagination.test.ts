@@ -6,10 +6,11 @@ import assert from "node:assert/strict";
 import { ConvexHttpClient } from "convex/browser";
 import { makeFunctionReference } from "convex/server";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
-import { connectClient, watch, type SyncClient } from "./sync-client";
+import { connectClient, until, watch, type SyncClient } from "./sync-client";
 
 const list = makeFunctionReference<"query", { channel: string }, string[]>("messages:list");
 const page = makeFunctionReference<"query", Record<string, never>, { channel: string; body: string }>("messages:page");
+const smallPages = makeFunctionReference<"query", Record<string, never>, { channel: string; body: string }>("messages:smallPages");
 const send = makeFunctionReference<"mutation", { channel: string; body: string }, string>("messages:send");
 
 let server: FixtureServer;
@@ -38,9 +39,9 @@ test("a dropped socket: the client reconnects with its query set and catches up"
     await sync.client.mutation(send, { channel: "reconnect", body: "after" });
     assert.deepEqual(await watched.next((value) => value.length === 2), ["while away", "after"]);
     assert.ok(sync.received.length > connect);
-    await server.sync.settled();
-    // The first session is gone with its subscription; the new one holds the query once.
-    assert.equal(server.sync.stats.sessions, 1);
+    // The first session goes with its subscription (once the server sees the cut connection); the
+    // new one holds the query once.
+    await until(() => server.sync.stats.sessions === 1);
     assert.equal(server.sync.stats.subscriptions, 1);
   } finally {
     await sync.client.close();
@@ -82,6 +83,40 @@ test("a paginated query: the first page keeps its end cursor as documents come, 
     await writer.mutation(send, { channel: "p-z", body: "p-z" });
     const last = await next((r) => channels(r).includes("p-z"));
     assert.deepEqual(channels(last), ["p-b", "p-c", "p-d", "p-f", "p-z"]);
+  } finally {
+    await sync.client.close();
+  }
+});
+
+test("a page that grows past its read limit is split by the client at the split cursor, without a gap", async () => {
+  const sync = connectClient(server.api.url);
+  try {
+    for (const channel of ["s-b", "s-d", "s-f"]) await writer.mutation(send, { channel, body: channel });
+    let latest: string[] = [];
+    sync.client.onPaginatedUpdate_experimental(smallPages, {}, { initialNumItems: 2 }, (result) => {
+      latest = (result as unknown as { results: Array<{ channel: string }> }).results.map((doc) => doc.channel);
+    });
+    await until(() => latest.length === 2);
+    assert.deepEqual(latest, ["s-b", "s-d"]);
+    // Two documents join the first page (its journal keeps its end): it reads 4 rows, over 3/4 of
+    // its limit, and comes back "SplitRecommended" with a split cursor.
+    await writer.mutation(send, { channel: "s-c", body: "s-c" });
+    await writer.mutation(send, { channel: "s-c2", body: "s-c2" });
+    const removed = () =>
+      sync.received.some(
+        (m) => m.type === "Transition" && (m.modifications as Array<{ type: string }>).some((x) => x.type === "QueryRemoved"),
+      );
+    await until(removed);
+    const splitPage = sync.received.some(
+      (m) =>
+        m.type === "Transition" &&
+        (m.modifications as Array<{ value?: { pageStatus?: string } }>).some((x) => x.value?.pageStatus === "SplitRecommended"),
+    );
+    assert.ok(splitPage, "the grown page was sent as SplitRecommended");
+    // The client replaced the page by its two halves; together they hold the same documents.
+    await until(() => server.sync.stats.sessions === 1);
+    assert.equal(server.sync.stats.subscriptions, 2);
+    assert.deepEqual(latest, ["s-b", "s-c", "s-c2", "s-d"]);
   } finally {
     await sync.client.close();
   }

@@ -83,3 +83,8 @@ export function watch<Query extends FunctionReference<"query">>(
     unsubscribe: () => unsubscribe(),
   };
 }
+
+/** Resolves once `condition` holds, checking every few milliseconds (the test's timeout bounds it). */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}

@@ -19,6 +19,7 @@ import {
   type StateVersion,
 } from "./protocol";
 import type { Subscription } from "./subscription";
+import type { MutationLedger, MutationResponse } from "./mutation-ledger";
 
 /** The WebSocket as the session uses it. */
 export interface SyncTransport {
@@ -29,6 +30,8 @@ export interface SyncTransport {
 /** What a session needs of the hub. */
 export interface SessionHost {
   readonly runtime: Runtime;
+  /** Mutations already run for each client session (a reconnected client sends them again). */
+  readonly mutations: MutationLedger;
   /** The latest commit's timestamp. */
   latestTs(): bigint;
   /** The session has changes for the next round. */
@@ -70,6 +73,8 @@ export class SyncSession {
   #inbound: Promise<void> = Promise.resolve();
   /** Mutations run one after another, as the client sent them. */
   #mutations: Promise<void> = Promise.resolve();
+  /** The client's session id (from Connect): it names its mutations across reconnects. */
+  #clientSession: string | null = null;
   #lastSentAt = Date.now();
   readonly #ping: NodeJS.Timeout;
 
@@ -144,6 +149,8 @@ export class SyncSession {
   async #handle(message: ClientMessage): Promise<void> {
     switch (message.type) {
       case "Connect":
+        this.#clientSession = message.sessionId;
+        return;
       case "Event":
         return;
       case "ModifyQuerySet":
@@ -217,23 +224,22 @@ export class SyncSession {
   }
 
   async #mutation(message: FunctionRequest, token: string | null): Promise<void> {
+    const work = () => this.#runMutation(message, token);
+    const response =
+      this.#clientSession === null ? await work() : await this.host.mutations.run(this.#clientSession, message.requestId, work);
+    this.#send(response);
+    if (!response.success) return;
+    // A Transition at least as late as the commit follows: the client resolves the promise there.
+    if (this.#owedTs === null || this.#owedTs < response.ts) this.#owedTs = response.ts;
+    this.host.changed(this);
+  }
+
+  async #runMutation(message: FunctionRequest, token: string | null): Promise<MutationResponse> {
     const outcome = await this.#run("mutation", message, token);
-    if (!outcome.ok) {
-      this.#send({ type: "MutationResponse", requestId: message.requestId, success: false, ...outcome.failure });
-      return;
-    }
+    if (!outcome.ok) return { type: "MutationResponse", requestId: message.requestId, success: false, ...outcome.failure };
     // Its commit is at or before the latest; the hub re-runs what it touched in its next round.
     const ts = this.host.latestTs();
-    this.#send({
-      type: "MutationResponse",
-      requestId: message.requestId,
-      success: true,
-      result: outcome.value,
-      ts,
-      logLines: outcome.logLines,
-    });
-    if (this.#owedTs === null || this.#owedTs < ts) this.#owedTs = ts;
-    this.host.changed(this);
+    return { type: "MutationResponse", requestId: message.requestId, success: true, result: outcome.value, ts, logLines: outcome.logLines };
   }
 
   async #action(message: FunctionRequest, token: string | null): Promise<void> {

@@ -12,6 +12,7 @@ import { runSubscribedQuery, type QueryRunOutcome } from "./query-run";
 import type { DocumentWrite } from "./read-set";
 import { ReadSetIndex } from "./read-set-index";
 import { ReadRecorder } from "./read-recorder";
+import { MutationLedger } from "./mutation-ledger";
 import type { SessionHost, SyncSession } from "./session";
 import { Subscription } from "./subscription";
 import { componentRefused } from "./session";
@@ -38,6 +39,7 @@ export class SyncHub implements SessionHost {
   #roundAgain = false;
   #reruns = 0;
   readonly #unsubscribe: Array<() => void> = [];
+  readonly mutations = new MutationLedger();
 
   constructor(readonly runtime: Runtime) {
     this.#recorder = new ReadRecorder(runtime.events, () => runtime.store.appliedSchema());

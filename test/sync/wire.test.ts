@@ -1,6 +1,7 @@
-// The sync WebSocket keeps the API origin's rules: the Host guard (DNS rebinding) and the page
-// origins of api-cors.ts apply to the upgrade; only the sync path upgrades; a malformed message
-// ends the session with a FatalError.
+// The sync protocol on the wire, with a bare WebSocket: the API origin's rules (the Host guard
+// against DNS rebinding, the page origins of api-cors.ts) apply to the upgrade; only the sync path
+// upgrades; a malformed message ends the session with a FatalError; the versions of a Transition;
+// a mutation sent again after a reconnect is not run twice.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import WebSocket from "ws";
@@ -99,4 +100,40 @@ test("on the wire: Connect and Event are taken, a ModifyQuerySet is answered by 
   assert.equal(ts.length, 8);
   assert.ok(ts.readBigUInt64LE() > 0n);
   assert.deepEqual(message.modifications, [{ type: "QueryUpdated", queryId: 7, value: [], logLines: [], journal: null }]);
+});
+
+test("a mutation sent again by a reconnected client (same session id and request id) is answered, not run twice", async () => {
+  const mutation = { type: "Mutation", requestId: 0, udfPath: "messages:send", args: [{ channel: "once", body: "only once" }] };
+  const responses: Array<Record<string, unknown>> = [];
+  for (let connection = 0; connection < 2; connection++) {
+    const attempted = await attempt(syncUrl());
+    assert.ok("open" in attempted);
+    const ws = attempted.open;
+    const response = new Promise<Record<string, unknown>>((resolve) =>
+      ws.on("message", (data) => {
+        const message = JSON.parse(data.toString()) as Record<string, unknown>;
+        if (message.type === "MutationResponse") resolve(message);
+      }),
+    );
+    ws.send(
+      JSON.stringify({
+        type: "Connect",
+        sessionId: "client-session-1",
+        connectionCount: connection,
+        lastCloseReason: null,
+        clientTs: Date.now(),
+      }),
+    );
+    ws.send(JSON.stringify(mutation));
+    responses.push(await response);
+    ws.close();
+  }
+  assert.equal(responses[0]!.success, true);
+  assert.deepEqual(responses[1], responses[0]);
+  const listed = await fetch(`${server.api.url}/api/query`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ path: "messages:list", args: { channel: "once" }, format: "json" }),
+  });
+  assert.deepEqual(((await listed.json()) as { value: string[] }).value, ["only once"]);
 });

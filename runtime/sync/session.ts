@@ -3,10 +3,8 @@
 // and ends in a Transition; mutations run one after another and actions at once. A mutation's
 // response carries a timestamp its effects are visible at, and a Transition at least that late
 // follows it: the client resolves the mutation's promise only then, with its queries updated.
-import { newRequestId, type Runtime } from "../host/runtime";
-import { functionFailure } from "../function-api/failure";
-import type { JSONValue } from "../store/types";
-import { argsObject, BAD_ARGS, parseClientMessage } from "./client-message";
+import type { Runtime } from "../host/runtime";
+import { parseClientMessage } from "./client-message";
 import {
   type AddQuery,
   type ClientMessage,
@@ -19,6 +17,7 @@ import {
   type StateVersion,
 } from "./protocol";
 import type { Subscription } from "./subscription";
+import { runClientFunction } from "./client-function";
 import type { MutationLedger, MutationResponse } from "./mutation-ledger";
 
 /** The WebSocket as the session uses it. */
@@ -235,7 +234,7 @@ export class SyncSession {
   }
 
   async #runMutation(message: FunctionRequest, token: string | null): Promise<MutationResponse> {
-    const outcome = await this.#run("mutation", message, token);
+    const outcome = await runClientFunction(this.host.runtime, "mutation", message, token);
     if (!outcome.ok) return { type: "MutationResponse", requestId: message.requestId, success: false, ...outcome.failure };
     // Its commit is at or before the latest; the hub re-runs what it touched in its next round.
     const ts = this.host.latestTs();
@@ -243,51 +242,14 @@ export class SyncSession {
   }
 
   async #action(message: FunctionRequest, token: string | null): Promise<void> {
-    const outcome = await this.#run("action", message, token);
+    const outcome = await runClientFunction(this.host.runtime, "action", message, token);
     if (!outcome.ok) {
       this.#send({ type: "ActionResponse", requestId: message.requestId, success: false, ...outcome.failure });
       return;
     }
     this.#send({ type: "ActionResponse", requestId: message.requestId, success: true, result: outcome.value, logLines: outcome.logLines });
   }
-
-  async #run(
-    udfType: "mutation" | "action",
-    message: { udfPath: string; args: JSONValue[]; componentPath?: string },
-    token: string | null,
-  ): Promise<
-    | { ok: true; value: JSONValue; logLines: string[] }
-    | { ok: false; failure: { result: string; logLines: string[]; errorData?: JSONValue } }
-  > {
-    const refuse = (result: string) => ({ ok: false as const, failure: { result, logLines: [] } });
-    const args = argsObject(message.args);
-    if (args === null) return refuse(BAD_ARGS);
-    if ((message.componentPath ?? "") !== "") return refuse(componentRefused(message.componentPath!));
-    const requestId = newRequestId();
-    try {
-      const outcome = await this.host.runtime.runFunction(message.udfPath, args, {
-        udfType,
-        publicOnly: true,
-        authToken: token,
-        caller: "api",
-        requestId,
-      });
-      if (outcome.ok) return { ok: true, value: outcome.value, logLines: outcome.logLines };
-      const { errorMessage, errorData } = functionFailure(requestId, outcome.error);
-      return {
-        ok: false,
-        failure: { result: errorMessage, logLines: outcome.logLines, ...(errorData !== undefined ? { errorData } : {}) },
-      };
-    } catch (error) {
-      return refuse(error instanceof Error ? error.message : String(error));
-    }
-  }
 }
 
 const ADMIN_REFUSED =
   'Convex Lens does not take admin keys on the sync WebSocket: sign in as a user (a token of a provider in convex/auth.config.ts, or an "Act as a user" token).';
-
-/** A client may call the app's functions only; a component's are reached through the app. */
-export function componentRefused(componentPath: string): string {
-  return `Only the app's functions can be called from a client; ${JSON.stringify(componentPath)} is a component.`;
-}

@@ -15,7 +15,7 @@ import { ReadRecorder } from "./read-recorder";
 import { MutationLedger } from "./mutation-ledger";
 import type { SessionHost, SyncSession } from "./session";
 import { Subscription } from "./subscription";
-import { componentRefused } from "./session";
+import { componentRefused } from "./client-function";
 import { argsObject, BAD_ARGS } from "./client-message";
 
 export interface SyncStats {

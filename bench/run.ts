@@ -3,8 +3,8 @@
 //
 //   npm run bench               all figures
 //   npm run bench -- logs http  only the groups named (http, reload, logs, components, vector, search,
-//                               vscode, million); RESULTS.md keeps the other figures from its previous run, marked
-//                               with that run's date. `million` runs only when named (it takes minutes).
+//                               vscode, million, sync); RESULTS.md keeps the other figures from its previous run,
+//                               marked with that run's date. `million` and `sync` run only when named.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { largeTable, mutationQueryRoute, trivialRoute } from "./figures/http";
@@ -14,15 +14,16 @@ import { millionDocuments } from "./figures/million";
 import { vectorSearch } from "./figures/vector";
 import { hotReload, startup } from "./figures/reload";
 import { textSearch } from "./figures/search";
+import { syncUpdates } from "./figures/sync";
 import { vscodeFeel } from "./figures/vscode";
 import { newConvexTestApp } from "./lib/convex-test-app";
 import { describeMachine, loadAverage } from "./lib/machine";
 import { copyApp, REPO, removeScratch } from "./lib/processes";
 import { table, type Section } from "./lib/report";
 
-const GROUPS = ["http", "reload", "logs", "components", "vector", "search", "vscode", "million"] as const;
-/** Groups that run only when named: each takes several minutes on its own. */
-const OPT_IN: ReadonlyArray<(typeof GROUPS)[number]> = ["million"];
+const GROUPS = ["http", "reload", "logs", "components", "vector", "search", "vscode", "million", "sync"] as const;
+/** Groups that run only when named: `million` takes several minutes on its own. */
+const OPT_IN: ReadonlyArray<(typeof GROUPS)[number]> = ["million", "sync"];
 
 const RESULTS = join(REPO, "bench", "RESULTS.md");
 
@@ -112,6 +113,10 @@ async function main(): Promise<void> {
     if (runs("million")) {
       log("figure 13: 1,000,000 documents (start, memory, index query)");
       sections.push(await millionDocuments(copyApp(join(REPO, "bench", "app"), "app-1m"), log));
+    }
+    if (runs("sync")) {
+      log("figure 14: sync protocol, commit → subscribed client updated");
+      sections.push(await syncUpdates(copyApp(join(REPO, "bench", "app"), "sync-app")));
     }
   } finally {
     removeScratch();

@@ -20,6 +20,7 @@ import { attachScheduler } from "./scheduler/index";
 import { attachCrons } from "./scheduler/crons";
 import type { CronService } from "./scheduler/cron-service";
 import { attachFunctionApi } from "./function-api/index";
+import { attachSync, type SyncFeature } from "./sync/index";
 import type { RuntimeFeature } from "./shared/feature";
 import { openInspector, type InspectorEndpoint } from "./debug/inspector-server";
 import { readEnvFiles } from "./host/env-files";
@@ -57,6 +58,8 @@ export interface Serving {
   devIssuer: DevIssuer | null;
   /** The cron jobs: their state for the panel and the banner, "Run now". */
   crons: CronService;
+  /** The sync WebSocket of `convex` clients (ConvexReactClient, ConvexClient) and its subscriptions. */
+  sync: SyncFeature;
   /** The debugger endpoint, when `inspect` was asked for. */
   inspector: InspectorEndpoint | null;
   close(): Promise<void>;
@@ -108,12 +111,14 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
   const crons = attachCrons(runtime);
   const storage = attachStorage(runtime, apiApp);
   const scheduler = attachScheduler(runtime);
+  const sync = await attachSync(runtime, api, allowed);
   const features: RuntimeFeature[] = [
     attachAuth(runtime, { devIssuer: devIssuer && { issuer: devIssuer, jwksUrl: `${api.url}${DEV_JWKS_PATH}` } }),
     storage,
     scheduler,
     attachFunctionApi(runtime, apiApp),
     crons,
+    sync,
   ];
   // Every feature op of the table (shared/host-ops.ts) has its handler here, or this does not compile.
   runtime.services.answer({
@@ -154,7 +159,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
       throw error;
     }
   }
-  return { runtime, site, api, devIssuer, crons: crons.service, inspector, close };
+  return { runtime, site, api, devIssuer, crons: crons.service, inspector, sync, close };
 }
 
 /** Reloads on save; saves made while the first build ran count as changes too. Throws without a functions folder. */

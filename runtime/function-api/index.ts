@@ -8,6 +8,7 @@ import { newRequestId } from "../host/runtime";
 import { bearerTokenOf } from "../shared/bearer-token";
 import type { RuntimeFeature } from "../shared/feature";
 import type { JSONValue } from "../store/types";
+import { functionFailure } from "./failure";
 import { parseFunctionCall, FunctionCallError, type UdfKind } from "./parse-call";
 import { BodyAbortedError, BodyTooLargeError, readBodyWithLimit } from "../http/read-body";
 import { requireJsonBody } from "../http/json-only";
@@ -61,16 +62,7 @@ export function attachFunctionApi(runtime: Runtime, api: Hono): RuntimeFeature {
     if (outcome.ok) {
       return c.json({ status: "success", value: outcome.value as JSONValue, logLines: outcome.logLines });
     }
-    const body: Record<string, unknown> = {
-      status: "error",
-      errorMessage:
-        outcome.error.data === undefined
-          ? `[Request ID: ${requestId}] Server Error\n${outcome.error.stack ?? outcome.error.message}`
-          : outcome.error.message,
-      logLines: outcome.logLines,
-    };
-    if (outcome.error.data !== undefined) body.errorData = outcome.error.data;
-    return failed(body);
+    return failed({ status: "error", ...functionFailure(requestId, outcome.error), logLines: outcome.logLines });
   };
 
   api.post("/api/query", requireJsonBody, (c) => run(c, "query", null));

@@ -22,8 +22,20 @@ import type { Dispatched, FeatureHandlers, OpContext, PlainHandlers } from "./op
 import { unsupportedOpMessage } from "../shared/unsupported-ops";
 import { RequestIdentities, type IdentityResolver } from "./request-identities";
 
+/**
+ * Follows the database calls of chosen executions: the sync protocol records what a subscribed
+ * query reads (runtime/sync/read-recorder.ts). Only calls of executions it `follows` reach it.
+ */
+export interface DatabaseCallWatcher {
+  follows(execId: string): boolean;
+  /** Before the call is answered; may adjust its arguments (a paginated query's journal). */
+  before(execId: string, call: AsyncCall): void;
+  after(execId: string, call: AsyncCall, result: unknown): void;
+}
+
 export class HostServices implements WorkerServices {
   identity: IdentityResolver | null = null;
+  databaseWatcher: DatabaseCallWatcher | null = null;
   /** Tokens of the requests in flight, checked before their functions started. */
   readonly requestIdentities = new RequestIdentities(() => this.identity);
   readonly #plain: PlainHandlers<typeof DATABASE_OPS & typeof IDENTITY_OPS>;
@@ -53,11 +65,17 @@ export class HostServices implements WorkerServices {
     }
   }
 
-  async call(worker: number, call: AsyncCall): Promise<unknown> {
+  async call(worker: number, call: AsyncCall & { execId?: string }): Promise<unknown> {
     if (call.caller === undefined) {
       const handler: Dispatched<number> | undefined = this.#plain[call.op];
       if (handler === undefined) throw new Error(unsupportedOpMessage(call.op));
-      return handler(call.args as never, worker);
+      const watcher = this.databaseWatcher;
+      const execId = call.execId;
+      if (watcher === null || execId === undefined || !watcher.follows(execId)) return handler(call.args as never, worker);
+      watcher.before(execId, call);
+      const result = await handler(call.args as never, worker);
+      watcher.after(execId, call, result);
+      return result;
     }
     const handler: Dispatched<OpContext> | undefined = this.#features[call.op];
     if (handler === undefined) throw new Error(unsupportedOpMessage(call.op));

@@ -33,15 +33,25 @@ function commonHeaders(headers: Headers, origin: string | undefined): void {
   headers.append("vary", VARY);
 }
 
-function refused(origin: string): Response {
+/** Whether a page on `origin` may call the API origin: loopback pages and the origins allowed. */
+export function originAllowed(allowedOrigins: readonly string[]): (origin: string) => boolean {
+  const anyOrigin = allowedOrigins.includes("*");
+  return (origin) => anyOrigin || isLoopbackOrigin(origin) || allowedOrigins.includes(origin);
+}
+
+/** What a page on a refused origin is told (the function API and the sync WebSocket alike). */
+export function originRefusal(origin: string): string {
   const shown = origin.length > SHOWN_LENGTH ? `${origin.slice(0, SHOWN_LENGTH)}…` : origin;
-  const text = [
+  return [
     `Convex Lens refused this request from a page on ${shown}: the API origin answers web pages on this machine only`,
     "(http or https on localhost, 127.0.0.1 or [::1], any port), so that a site you visit cannot call your functions.",
     `To allow this page, start with --allow-origin ${shown}, or add it to the VS Code setting convexLens.allowedOrigins.`,
     "",
   ].join("\n");
-  return new Response(text, {
+}
+
+function refused(origin: string): Response {
+  return new Response(originRefusal(origin), {
     status: 403,
     headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", vary: VARY },
   });
@@ -49,8 +59,7 @@ function refused(origin: string): Response {
 
 /** `allowedOrigins` as allowedNamesOf gives them: serialized origins, or "*" for all. */
 export function apiCors(allowedOrigins: readonly string[]): MiddlewareHandler {
-  const anyOrigin = allowedOrigins.includes("*");
-  const allowed = (origin: string) => anyOrigin || isLoopbackOrigin(origin) || allowedOrigins.includes(origin);
+  const allowed = originAllowed(allowedOrigins);
   return async (c, next) => {
     const origin = c.req.header("origin");
     if (origin !== undefined && !allowed(origin)) return refused(origin);

@@ -3,6 +3,7 @@
 // request passes the Host check (host-guard.ts) before anything else sees it.
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import type { FetchHandler } from "./front-door";
 import { hostGuard, type GuardedRequest } from "./host-guard";
 
@@ -12,6 +13,8 @@ const CLOSE_GRACE_MS = 2000;
 export interface Listening {
   port: number;
   url: string;
+  /** The Node server: the sync protocol takes its WebSocket upgrades (runtime/sync/). */
+  server: Server;
   /**
    * Takes no new connection and closes the idle ones at once; the answers in progress go out
    * (bounded by a short grace), then the server is gone.
@@ -40,6 +43,7 @@ export function listen(handler: FetchHandler, port: number, flag: string, option
     const server = serve({ fetch, hostname: "127.0.0.1", port, overrideGlobalObjects: false }, (info: AddressInfo) => {
       server.off("error", onError);
       resolve({
+        server: server as Server,
         port: info.port,
         url: `http://127.0.0.1:${info.port}`,
         close: () =>

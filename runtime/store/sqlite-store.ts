@@ -63,6 +63,9 @@ export type DiskPart = "commit log" | "database file";
 const FIRST_RETRY_MS = 2000;
 const MAX_RETRY_MS = 30_000;
 
+/** What a commit wrote: its log entry (documents put and deleted), or null for a schema change. */
+export type CommitListener = (ts: bigint, entry: LogEntry | null) => void;
+
 class StoreClosedError extends Error {
   constructor() {
     super("The store is closed");
@@ -92,6 +95,8 @@ class Core implements TransactionHost {
   /** Parts whose last write failed; the next one that works is reported. */
   private readonly failing = new Set<DiskPart>();
   private retryMs = FIRST_RETRY_MS;
+  /** Told of every commit, in order, while the write lock is still held (see Store.onCommit). */
+  readonly commitListeners = new Set<CommitListener>();
 
   constructor(
     readonly sql: Sql,
@@ -162,6 +167,7 @@ class Core implements TransactionHost {
   committed(ts: bigint, entry?: LogEntry): void {
     this.lastCommitTs = ts;
     if (entry) this.vectors.applyCommit(entry, this.vectorSource);
+    for (const listener of this.commitListeners) listener(ts, entry ?? null);
     if (!this.file) return;
     this.dirty = true;
     // While checkpoints fail, commits do not bring the next attempt forward.
@@ -311,6 +317,16 @@ export class Store {
       sql.close();
       throw e;
     }
+  }
+
+  /**
+   * Calls `listener` after every commit with what it wrote (null for a schema change), before the
+   * write lock is released: nothing can read the next state before the listener knew of it. The
+   * listener must not throw or start a transaction there. Returns the unsubscribe.
+   */
+  onCommit(listener: CommitListener): () => void {
+    this.core.commitListeners.add(listener);
+    return () => this.core.commitListeners.delete(listener);
   }
 
   /** The database file (absolute), or undefined for an in-memory store. */

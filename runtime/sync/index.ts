@@ -1,0 +1,31 @@
+// The sync protocol as a feature of serving: the WebSocket on the API origin, and the hub that
+// keeps every subscribed query current (see sync-hub.ts).
+import type { Runtime } from "../host/runtime";
+import type { AllowedNames } from "../http/allowed-names";
+import type { Listening } from "../http/listen";
+import type { RuntimeFeature } from "../shared/feature";
+import { serveSyncSockets } from "./socket-server";
+import { SyncHub, type SyncStats } from "./sync-hub";
+
+export interface SyncFeature extends RuntimeFeature {
+  /** Sessions, subscriptions and re-runs so far (tests, the benchmark, the panels). */
+  readonly stats: SyncStats;
+  /** Resolves once every update due has been sent. */
+  settled(): Promise<void>;
+}
+
+export async function attachSync(runtime: Runtime, api: Listening, allowed: Partial<AllowedNames>): Promise<SyncFeature> {
+  const hub = new SyncHub(runtime);
+  await hub.start();
+  const sockets = serveSyncSockets(api.server, hub, allowed);
+  return {
+    get stats() {
+      return hub.stats;
+    },
+    settled: () => hub.settled(),
+    close() {
+      sockets.close();
+      hub.close();
+    },
+  };
+}

@@ -1,0 +1,242 @@
+// Keeps every session's subscriptions current. Work happens in rounds, one at a time: a round
+// takes the latest commit's timestamp T, applies what sessions asked for (queries added or removed,
+// a new identity), runs the new queries and every query a commit up to T touched, and sends each
+// session a Transition to T. Commits are seen as they happen (Store.onCommit, before the write
+// lock is released), so every commit up to T has marked what it touched before the round starts.
+// A commit made while a round runs marks what it touches for the next round, and is checked
+// against the read sets the round's runs produce too: a run that read before it must not miss it.
+import type { Runtime } from "../host/runtime";
+import type { LogEntry } from "../store/persistence";
+import { commitWrites } from "./commit-writes";
+import { runSubscribedQuery, type QueryRunOutcome } from "./query-run";
+import type { DocumentWrite } from "./read-set";
+import { ReadSetIndex } from "./read-set-index";
+import { ReadRecorder } from "./read-recorder";
+import { MutationLedger } from "./mutation-ledger";
+import type { SessionHost, SyncSession } from "./session";
+import { Subscription } from "./subscription";
+import { componentRefused } from "./client-function";
+import { argsObject, BAD_ARGS } from "./client-message";
+
+export interface SyncStats {
+  sessions: number;
+  subscriptions: number;
+  /** Runs of subscribed queries because a commit (or a reload) touched what they read. */
+  reruns: number;
+}
+
+export class SyncHub implements SessionHost {
+  readonly #sessions = new Set<SyncSession>();
+  readonly #index = new ReadSetIndex();
+  readonly #recorder: ReadRecorder;
+  /** Subscriptions a commit touched since they last ran. */
+  readonly #touched = new Set<Subscription>();
+  readonly #owners = new Map<Subscription, SyncSession>();
+  /** Commits made while the current round runs: [ts, writes]. */
+  #commitsDuringRound: Array<[bigint, DocumentWrite[]]> | null = null;
+  #latestTs = 0n;
+  #round: Promise<void> | null = null;
+  #roundAgain = false;
+  #reruns = 0;
+  readonly #unsubscribe: Array<() => void> = [];
+  readonly mutations = new MutationLedger();
+
+  constructor(readonly runtime: Runtime) {
+    this.#recorder = new ReadRecorder(runtime.events, () => runtime.store.appliedSchema());
+    runtime.services.databaseWatcher = this.#recorder;
+    this.#unsubscribe.push(runtime.store.onCommit((ts, entry) => this.#committed(ts, entry)));
+    // New code may compute anything differently: every subscription runs again.
+    const onLoaded = () => this.#touchAll();
+    runtime.on("loaded", onLoaded);
+    this.#unsubscribe.push(() => runtime.off("loaded", onLoaded));
+  }
+
+  /** Starts reading the latest commit's timestamp (a round before any commit reports it). */
+  async start(): Promise<void> {
+    const tx = await this.runtime.store.beginRead();
+    if (tx.snapshotTs > this.#latestTs) this.#latestTs = tx.snapshotTs;
+    tx.end();
+  }
+
+  get stats(): SyncStats {
+    return { sessions: this.#sessions.size, subscriptions: this.#owners.size, reruns: this.#reruns };
+  }
+
+  add(session: SyncSession): void {
+    this.#sessions.add(session);
+  }
+
+  latestTs(): bigint {
+    return this.#latestTs;
+  }
+
+  changed(): void {
+    this.#scheduleRound();
+  }
+
+  ended(session: SyncSession): void {
+    this.#sessions.delete(session);
+    for (const subscription of session.subscriptions.values()) this.#drop(subscription);
+    session.subscriptions.clear();
+  }
+
+  /** Resolves once no round runs or is due (tests, the benchmark). */
+  async settled(): Promise<void> {
+    while (this.#round !== null) await this.#round;
+  }
+
+  close(): void {
+    for (const stop of this.#unsubscribe) stop();
+    if (this.runtime.services.databaseWatcher === this.#recorder) this.runtime.services.databaseWatcher = null;
+    this.#recorder.close();
+  }
+
+  #committed(ts: bigint, entry: LogEntry | null): void {
+    if (ts > this.#latestTs) this.#latestTs = ts;
+    if (this.#owners.size === 0) return;
+    try {
+      this.#touchedByCommit(ts, entry);
+    } catch (error) {
+      // The commit is made and must not fail for us: every subscription runs again instead.
+      this.runtime.notice(`Live queries could not tell what a commit changed (${describe(error)}); all of them run again.`);
+      this.#touchAll();
+    }
+  }
+
+  #touchedByCommit(ts: bigint, entry: LogEntry | null): void {
+    if (entry === null) {
+      // A schema change: indexes came or went, and queries may fail or succeed now.
+      this.#touchAll();
+      return;
+    }
+    const writes = commitWrites(entry, (id) => this.runtime.store.tableNameOfId(id));
+    this.#commitsDuringRound?.push([ts, writes]);
+    const touched = this.#index.touched(writes);
+    if (touched.size === 0) return;
+    for (const subscription of touched) this.#touched.add(subscription);
+    this.#scheduleRound();
+  }
+
+  #touchAll(): void {
+    for (const subscription of this.#owners.keys()) this.#touched.add(subscription);
+    if (this.#owners.size > 0) this.#scheduleRound();
+  }
+
+  #scheduleRound(): void {
+    if (this.#round !== null) {
+      this.#roundAgain = true;
+      return;
+    }
+    this.#round = (async () => {
+      do {
+        this.#roundAgain = false;
+        // Lets the messages and commits of this turn join the round.
+        await new Promise((resolve) => setImmediate(resolve));
+        await this.#runRound();
+      } while (this.#roundAgain || this.#touched.size > 0 || this.#owesTransition());
+    })()
+      .catch((error: unknown) => this.runtime.notice(`Updating live queries failed: ${describe(error)}`))
+      .finally(() => {
+        this.#round = null;
+      });
+  }
+
+  #owesTransition(): boolean {
+    for (const session of this.#sessions) if (session.owesTransition && !session.closed) return true;
+    return false;
+  }
+
+  async #runRound(): Promise<void> {
+    const ts = this.#latestTs;
+    this.#commitsDuringRound = [];
+    const runs = new Map<Subscription, SyncSession>();
+    for (const subscription of this.#touched) {
+      const owner = this.#owners.get(subscription);
+      if (owner) runs.set(subscription, owner);
+    }
+    this.#reruns += runs.size;
+    this.#touched.clear();
+    for (const session of this.#sessions) this.#applyPending(session, runs);
+    await Promise.all(
+      [...runs].map(async ([subscription, session]) => {
+        const outcome = await runSubscribedQuery(this.runtime, this.#recorder, subscription, session.token);
+        this.#ran(subscription, session, outcome);
+      }),
+    );
+    this.#commitsDuringRound = null;
+    for (const session of this.#sessions) session.flush(ts);
+  }
+
+  /** Applies a session's query-set and identity changes; what must run goes into `runs`. */
+  #applyPending(session: SyncSession, runs: Map<Subscription, SyncSession>): void {
+    for (const change of session.pending.splice(0)) {
+      if (change.kind === "identity") {
+        session.token = change.token;
+        session.identityVersion = change.newVersion;
+        for (const subscription of session.subscriptions.values()) runs.set(subscription, session);
+        continue;
+      }
+      for (const modification of change.modifications) {
+        const existing = session.subscriptions.get(modification.queryId);
+        if (existing) {
+          this.#drop(existing);
+          runs.delete(existing);
+          session.subscriptions.delete(modification.queryId);
+        }
+        if (modification.type === "Remove") {
+          session.modifications.push({ type: "QueryRemoved", queryId: modification.queryId });
+          continue;
+        }
+        const args = argsObject(modification.args);
+        const componentPath = modification.componentPath ?? "";
+        const subscription = new Subscription(
+          modification.queryId,
+          modification.udfPath,
+          componentPath,
+          args ?? {},
+          modification.journal ?? null,
+        );
+        session.subscriptions.set(modification.queryId, subscription);
+        this.#owners.set(subscription, session);
+        const refusal = args === null ? BAD_ARGS : componentPath !== "" ? componentRefused(componentPath) : null;
+        if (refusal === null) runs.set(subscription, session);
+        else
+          session.modifications.push({
+            type: "QueryFailed",
+            queryId: modification.queryId,
+            errorMessage: refusal,
+            logLines: [],
+            journal: null,
+          });
+      }
+      session.querySetVersion = change.newVersion;
+    }
+  }
+
+  #ran(subscription: Subscription, session: SyncSession, outcome: QueryRunOutcome): void {
+    if (subscription.removed || session.closed) return;
+    subscription.reads = outcome.reads;
+    subscription.journal = outcome.modification.journal;
+    this.#index.set(subscription, outcome.reads);
+    // Commits after the snapshot it read, made while it ran: the index did not list these reads yet.
+    const snapshot = outcome.snapshotTs ?? 0n;
+    for (const [ts, writes] of this.#commitsDuringRound ?? []) {
+      if (ts > snapshot && writes.some((write) => outcome.reads.touchedBy(write))) this.#touched.add(subscription);
+    }
+    const sent = JSON.stringify(outcome.modification);
+    if (sent === subscription.lastSent) return;
+    subscription.lastSent = sent;
+    session.modifications.push(outcome.modification);
+  }
+
+  #drop(subscription: Subscription): void {
+    subscription.removed = true;
+    this.#index.delete(subscription);
+    this.#touched.delete(subscription);
+    this.#owners.delete(subscription);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -6,7 +6,7 @@
 //   node scripts/build.mjs && node --import tsx bench/memory-breakdown.ts
 //
 // bench/where-the-memory-goes.md is written by hand from its output.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { callFunction, load, seedServe, trimServe, warmUp, type LoadTarget } from "./lib/load";
 import { copyApp, REPO, removeScratch, scratchDir, startServe, type ServeChild } from "./lib/processes";
@@ -19,15 +19,33 @@ const MIB = 2 ** 20;
 interface ThreadFigures {
   threadId: number;
   main: boolean;
+  exited?: boolean;
   now: Record<string, number>;
   peak: Record<string, number>;
+  atPeakRss: Record<string, number> | null;
 }
 
 function readProbe(dir: string): ThreadFigures[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith(".json"))
-    .map((name) => JSON.parse(readFileSync(join(dir, name), "utf8")) as ThreadFigures)
+    .map((name) => {
+      const figures = JSON.parse(readFileSync(join(dir, name), "utf8")) as ThreadFigures;
+      // The probe rewrites its file every 100 ms: an older one belongs to a thread that has exited.
+      return { ...figures, exited: Date.now() - statSync(join(dir, name)).mtimeMs > 1000 };
+    })
     .sort((a, b) => a.threadId - b.threadId);
+}
+
+/** The child's mappings of 64 MiB or more (the database file's buffer among them): size and resident part. */
+function largeMappings(pid: number): string[] {
+  const found: string[] = [];
+  let size = 0;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+    const field = /^(Size|Rss):\s+(\d+) kB/.exec(line);
+    if (field?.[1] === "Size") size = Number(field[2]) * 1024;
+    else if (field?.[1] === "Rss" && size >= 64 * MIB) found.push(`${fmt(size / MIB)} MiB, ${fmt(Number(field[2]) / 1024)} MiB resident`);
+  }
+  return found;
 }
 
 /** Samples the child's RSS every 20 ms and remembers in which phase the highest was seen. */
@@ -62,8 +80,9 @@ async function main(): Promise<void> {
   const appDir = copyApp(join(REPO, "bench", "app"), "app");
   const probeDir = mkdtempSync(join(scratchDir("probe"), "p-"));
   process.env.CONVEX_LENS_MEMORY_PROBE = probeDir;
+  const dataDir = scratchDir("data-100k");
   const serve = await startServe(appDir, {
-    dataDir: scratchDir("data-100k"),
+    dataDir,
     nodeFlags: [
       "--require",
       join(REPO, "bench", "lib", "memory-probe.js"),
@@ -109,6 +128,11 @@ async function main(): Promise<void> {
     }
     watch.stop();
     const threads = readProbe(probeDir);
+    const snapshot = readdirSync(dataDir, { recursive: true, encoding: "utf8" }).find((name) => name.endsWith("data.sqlite"));
+    if (snapshot)
+      console.log(
+        `database file ${fmt(statSync(join(dataDir, snapshot)).size / MIB, 1)} MiB; large mappings: ${largeMappings(serve.pid).join("; ")}`,
+      );
     console.log(
       `peak RSS (VmHWM) ${fmt(serve.peakRssMib() ?? NaN)} MiB; highest sampled ${fmt(watch.highest)} MiB, during ${watch.highestPhase}`,
     );
@@ -116,7 +140,15 @@ async function main(): Promise<void> {
     console.log(`/pair CPU per request: ${cpu.map((c) => fmt(c)).join(", ")} µs (median ${fmt(median(cpu))})`);
     for (const thread of threads) {
       const parts = Object.keys(thread.peak).map((key) => `${key} ${fmt(thread.now[key]! / MIB, 1)}/${fmt(thread.peak[key]! / MIB, 1)}`);
-      console.log(`thread ${thread.threadId}${thread.main ? " (host)" : ""}: ${parts.join(", ")} MiB (now/peak)`);
+      if (thread.atPeakRss)
+        console.log(
+          `host thread at the highest RSS: ${Object.entries(thread.atPeakRss)
+            .map(([key, value]) => `${key} ${fmt(value / MIB, 1)}`)
+            .join(", ")} MiB`,
+        );
+      console.log(
+        `thread ${thread.threadId}${thread.main ? " (host)" : ""}${thread.exited ? " (exited)" : ""}: ${parts.join(", ")} MiB (now/peak)`,
+      );
     }
   } finally {
     watch.stop();

@@ -19,8 +19,11 @@ export class StatementCache {
     return this.#db;
   }
 
-  /** Continues on another connection (the same data, reopened elsewhere) and closes this one. */
-  protected switchTo(db: Database): void {
+  /**
+   * Continues on another connection to the same data (opened elsewhere, already configured) and
+   * closes this one. No statement may be mid-step: every call here leaves its statement reset.
+   */
+  switchTo(db: Database): void {
     this.free();
     this.#db.close();
     this.#db = db;

@@ -8,7 +8,7 @@
 //   documents      one row per document: id, table, creation time, wire-form JSON
 //   index_entries  (index id, sort key BLOB) -> document id. The primary key makes every index
 //                  query a range scan over BLOB keys (memcmp order), independent of table size.
-import type { Database, SqlValue } from "sql.js";
+import type { SqlValue } from "sql.js";
 import { StatementCache } from "../shared/statement-cache";
 
 export const STORE_FORMAT = "convex-lens-store/1";
@@ -62,12 +62,6 @@ export class Sql extends StatementCache {
   /** Several statements, no parameters (DDL, transaction control). */
   exec(sql: string): void {
     this.db.exec(sql);
-  }
-
-  /** Continues on `db`, a copy of this database opened elsewhere (file-buffer.ts), with the same settings. */
-  moveTo(db: Database): void {
-    db.exec(CONNECTION_PRAGMAS);
-    this.switchTo(db);
   }
 
   close(): void {

@@ -313,13 +313,13 @@ class Core implements TransactionHost {
       const head = next.head(size);
       if (!fill(head)) throw new Error("the copy is incomplete");
       db = next.open(this.SQL, size);
-      db.exec("SELECT count(*) FROM sqlite_master");
+      db.exec(`${CONNECTION_PRAGMAS} SELECT count(*) FROM sqlite_master;`);
     } catch {
       db?.close();
       next.release();
       return;
     }
-    this.sql.moveTo(db);
+    this.sql.switchTo(db);
     this.buffer?.release();
     this.buffer = next;
   }

@@ -1,4 +1,4 @@
-// Figure 11: the bench app with 1,000,000 documents on disk. How long `serve` takes to start on
+// Figure 13: the bench app with 1,000,000 documents on disk. How long `serve` takes to start on
 // them (spawn → banner), how much memory it holds, and the latency of an index range query.
 //
 // The data folder is seeded in this process through the store's own API (Store.open on the

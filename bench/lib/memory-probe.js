@@ -1,5 +1,5 @@
 // Preloaded into a `serve` child (`node --require memory-probe.js`, see processes.ts) for the
-// memory breakdown of bench/figures/memory.ts. Node runs `--require` modules in worker threads
+// memory breakdown of bench/memory-breakdown.ts. Node runs `--require` modules in worker threads
 // too, so every thread of the process writes its own figures, current and peak, every 100 ms to
 // `$CONVEX_LENS_MEMORY_PROBE/<threadId>.json`:
 //
@@ -42,6 +42,7 @@ if (dir) {
   };
 
   const peak = {};
+  let atPeakRss = null;
   const sample = () => {
     const heap = getHeapStatistics();
     const usage = process.memoryUsage();
@@ -58,11 +59,13 @@ if (dir) {
       now.fileBacked = (smaps.Rss ?? 0) - (smaps.Anonymous ?? 0);
       now.wasm = memories.reduce((sum, memory) => sum + memory.buffer.byteLength, 0);
     }
+    // The host thread's figures at the moment of the highest RSS, to see what made it up.
+    if (isMainThread && now.rss > (peak.rss ?? 0)) atPeakRss = { ...now };
     for (const [key, value] of Object.entries(now)) peak[key] = Math.max(peak[key] ?? 0, value);
     try {
       // Written aside and renamed, so a reader never sees half a file.
       const file = join(dir, `${threadId}.json`);
-      writeFileSync(`${file}.tmp`, JSON.stringify({ threadId, main: isMainThread, now, peak }));
+      writeFileSync(`${file}.tmp`, JSON.stringify({ threadId, main: isMainThread, now, peak, atPeakRss }));
       renameSync(`${file}.tmp`, file);
     } catch {
       // The folder is gone: the benchmark is over.

@@ -9,8 +9,25 @@ import type { Database, SqlValue, Statement } from "sql.js";
 
 export class StatementCache {
   readonly #statements = new Map<string, Statement>();
+  #db: Database;
 
-  constructor(readonly db: Database) {}
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  get db(): Database {
+    return this.#db;
+  }
+
+  /**
+   * Continues on another connection to the same data (opened elsewhere, already configured) and
+   * closes this one. No statement may be mid-step: every call here leaves its statement reset.
+   */
+  switchTo(db: Database): void {
+    this.free();
+    this.#db.close();
+    this.#db = db;
+  }
 
   /** Runs a statement for its effect. */
   run(sql: string, params: SqlValue[] = []): void {
@@ -54,7 +71,7 @@ export class StatementCache {
   #use<T>(sql: string, params: SqlValue[], work: (statement: Statement) => T): T {
     let statement = this.#statements.get(sql);
     if (statement === undefined) {
-      statement = this.db.prepare(sql);
+      statement = this.#db.prepare(sql);
       this.#statements.set(sql, statement);
     }
     try {

@@ -4,8 +4,8 @@
 // * Every commit appends one JSON line to the log with fs.writeSync before `commit()` returns, so
 //   a process killed right after (kill -9) loses no acknowledged commit. (`syncCommits` adds an
 //   fsync per commit, for power loss.)
-// * A checkpoint exports the database, writes it to a temporary file, fsyncs it, renames it over
-//   the snapshot, and then empties the log. The snapshot stores the last commit timestamp, and
+// * A checkpoint writes the database file (straight from its buffer, file-buffer.ts, or else an
+//   export) to a temporary file, fsyncs it, renames it over the snapshot, and then empties the log. The snapshot stores the last commit timestamp, and
 //   replay skips log entries at or below it, so a crash between the rename and the truncation is
 //   harmless, and replaying twice is too (entries carry whole documents, not deltas).
 // * A torn last line (a write cut short) is ignored and cut off. Anything else unreadable is
@@ -19,7 +19,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Database, SqlJsStatic } from "sql.js";
 import { DiskWriteError, diskProblem } from "../shared/disk-error";
-import { releaseBuffer } from "../shared/release-buffer";
+import { FileBuffer } from "./file-buffer";
 
 /** One commit (or schema change) in the log. */
 export interface LogEntry {
@@ -56,30 +56,69 @@ function damaged(file: string, reason: string): StoreFileError {
   );
 }
 
+/** A database opened from its snapshot, and the buffer its file lives in (file-buffer.ts). */
+export interface OpenedSnapshot {
+  db: Database;
+  /** Null for a new database (the store moves it into one), or when none could be reserved. */
+  buffer: FileBuffer | null;
+}
+
 /** Opens the snapshot, or a new empty database when there is none. */
-export function openSnapshot(SQL: SqlJsStatic, file: string): Database {
-  if (!fs.existsSync(file)) return new SQL.Database();
-  let bytes: Buffer;
+export function openSnapshot(SQL: SqlJsStatic, file: string): OpenedSnapshot {
+  if (!fs.existsSync(file)) return { db: new SQL.Database(), buffer: null };
+  let snapshot: { bytes: Uint8Array; buffer: FileBuffer | null };
   try {
-    bytes = fs.readFileSync(file);
+    snapshot = readSnapshot(file);
   } catch (e) {
     throw damaged(file, (e as Error).message);
   }
-  // Snapshots are written whole and renamed into place, so an empty file was damaged by something
-  // else (a disk that filled up under another program, a copy cut short). sql.js would open it as
-  // an empty database, and the next checkpoint would write that over it.
-  if (bytes.length === 0) throw damaged(file, "it is empty (0 bytes), and Convex Lens never writes it empty");
+  const { bytes, buffer } = snapshot;
   let db: Database | null = null;
   try {
-    // sql.js's file system keeps `bytes` as the file (a Buffer's slice() is a view, not a copy).
-    db = new SQL.Database(bytes);
+    // Snapshots are written whole and renamed into place, so an empty file was damaged by something
+    // else (a disk that filled up under another program, a copy cut short). sql.js would open it as
+    // an empty database, and the next checkpoint would write that over it.
+    if (bytes.length === 0) throw new Error("it is empty (0 bytes), and Convex Lens never writes it empty");
+    // sql.js's file system keeps `bytes` as the file: without a buffer, a Buffer's slice() is a view, not a copy.
+    db = buffer ? buffer.open(SQL, bytes.length) : new SQL.Database(bytes);
     // sql.js only looks at the file when it is first used.
     db.exec("SELECT count(*) FROM sqlite_master");
-    return db;
+    return { db, buffer };
   } catch (e) {
     db?.close();
+    buffer?.release();
     throw damaged(file, (e as Error).message);
   }
+}
+
+/** The snapshot's bytes, read into a FileBuffer with room to grow when one can be had. */
+function readSnapshot(file: string): { bytes: Uint8Array; buffer: FileBuffer | null } {
+  const fd = fs.openSync(file, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buffer = FileBuffer.reserve(size);
+    if (buffer === null) return { bytes: fs.readFileSync(fd), buffer: null };
+    try {
+      const head = buffer.head(size);
+      return { bytes: head.subarray(0, readInto(fd, head)), buffer };
+    } catch (error) {
+      buffer.release();
+      throw error;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Reads a file from its start into `into` (as much as fits); returns the number of bytes read. */
+export function readInto(fd: number, into: Uint8Array): number {
+  let length = 0;
+  while (length < into.length) {
+    const read = fs.readSync(fd, into, length, into.length - length, length);
+    if (read === 0) break; // the file is shorter
+    length += read;
+  }
+  return length;
 }
 
 /** The temporary file a snapshot of `file` is written to by this process. */
@@ -99,16 +138,13 @@ export function removeSnapshotLeftovers(file: string): void {
 }
 
 /**
- * Writes a snapshot of `db` atomically: export, temporary file, fsync, rename, then fsync of the
- * directory. On failure the temporary file is removed (on a full disk it holds space the log
- * needs) and the error is thrown as is. The export, a copy of the whole database, is freed as soon
- * as it is written.
+ * Writes a snapshot atomically: temporary file, fsync, rename, then fsync of the directory. On
+ * failure the temporary file is removed (on a full disk it holds space the log needs) and the error
+ * is thrown as is. `bytes` is the database file (a view of its buffer, or an export).
  */
-export function writeSnapshot(file: string, db: Database): void {
+export function writeSnapshot(file: string, bytes: Uint8Array): void {
   const tmp = snapshotTempFor(file);
-  let bytes: Uint8Array | null = null;
   try {
-    bytes = db.export();
     const fd = fs.openSync(tmp, "w");
     try {
       writeAll(fd, bytes);
@@ -120,8 +156,6 @@ export function writeSnapshot(file: string, db: Database): void {
   } catch (error) {
     fs.rmSync(tmp, { force: true });
     throw error;
-  } finally {
-    if (bytes !== null) releaseBuffer(bytes);
   }
   try {
     const dir = fs.openSync(path.dirname(file), "r");

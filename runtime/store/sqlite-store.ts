@@ -14,11 +14,15 @@ import { checkStoredTableName } from "./document-rules";
 import { DocumentWriter } from "./document-writer";
 import { tableNumberOfId } from "./ids";
 import { DiskWriteError, diskProblem } from "../shared/disk-error";
+import type { Database, SqlJsStatic } from "sql.js";
+import { releaseBuffer } from "../shared/release-buffer";
+import { databaseSize, FileBuffer } from "./file-buffer";
 import {
   CommitLog,
   type LogEntry,
   logPathFor,
   openSnapshot,
+  readInto,
   removeSnapshotLeftovers,
   snapshotTempFor,
   StoreFileError,
@@ -99,7 +103,10 @@ class Core implements TransactionHost {
   readonly commitListeners = new Set<CommitListener>();
 
   constructor(
+    private readonly SQL: SqlJsStatic,
     readonly sql: Sql,
+    /** The memory the database file lives in (file-backed stores); null while it has none. */
+    private buffer: FileBuffer | null,
     readonly file: string | undefined,
     readonly log: CommitLog | null,
     private readonly options: StoreOptions,
@@ -255,11 +262,23 @@ class Core implements TransactionHost {
     this.checkpointTimer = null;
   }
 
-  /** Caller holds a lock that excludes writers (sql.js cannot export during a write transaction). */
-  checkpointLocked(): void {
+  /**
+   * Caller holds a lock that excludes writers (sql.js cannot export during a write transaction, and
+   * the buffer's probe is a write). The snapshot is written straight from the file's buffer when it
+   * still holds the file, else from an export (a copy, freed as soon as it is written); then the
+   * file moves to a roomier buffer if it needs one, unless the store is closing.
+   */
+  checkpointLocked(closing = false): void {
     if (!this.file || !this.dirty) return;
+    let inPlace: Uint8Array | null = null;
     try {
-      writeSnapshot(this.file, this.sql.db);
+      inPlace = this.buffer?.fileOf(this.sql.db) ?? null;
+      const bytes = inPlace ?? this.sql.db.export();
+      try {
+        writeSnapshot(this.file, bytes);
+      } finally {
+        if (bytes !== inPlace) releaseBuffer(bytes);
+      }
     } catch (error) {
       const failure = new DiskWriteError(
         `Convex Lens could not save the database file: ${diskProblem(error, snapshotTempFor(this.file))}. ` +
@@ -280,6 +299,35 @@ class Core implements TransactionHost {
     } catch {
       // The entries are in the snapshot now, and replay skips them; the next checkpoint empties it.
     }
+    if (closing) return;
+    const file = this.file;
+    if (inPlace === null) this.moveFile(databaseSize(this.sql.db), (head) => readFileInto(file, head));
+    else if (this.buffer!.tooSmallFor(inPlace.length)) this.moveFile(inPlace.length, (head) => copyInto(head, inPlace));
+  }
+
+  /**
+   * Moves the database file into a new buffer with room to grow (file-buffer.ts): `fill` writes its
+   * `size` bytes into the new buffer. The caller holds a lock that excludes writers, and no
+   * statement is mid-step between calls, so the connection can be swapped. When the memory cannot
+   * be had, or the copy fails, the file stays where it is (and checkpoints export it).
+   */
+  moveFile(size: number, fill: (head: Uint8Array) => boolean): void {
+    const next = FileBuffer.reserve(size);
+    if (next === null) return;
+    let db: Database | null = null;
+    try {
+      const head = next.head(size);
+      if (!fill(head)) throw new Error("the copy is incomplete");
+      db = next.open(this.SQL, size);
+      db.exec(`${CONNECTION_PRAGMAS} SELECT count(*) FROM sqlite_master;`);
+    } catch {
+      db?.close();
+      next.release();
+      return;
+    }
+    this.sql.switchTo(db);
+    this.buffer?.release();
+    this.buffer = next;
   }
 
   /** Frees everything; the caller holds the write lock (or is simulating a crash). */
@@ -288,6 +336,23 @@ class Core implements TransactionHost {
     this.closed = true;
     this.log?.close();
     this.sql.close();
+    this.buffer?.release(); // after the close: sql.js reads the file until then
+    this.buffer = null;
+  }
+}
+
+function copyInto(into: Uint8Array, bytes: Uint8Array): boolean {
+  into.set(bytes);
+  return true;
+}
+
+/** Reads the snapshot just written back into `into`; false when it is not exactly that long. */
+function readFileInto(file: string, into: Uint8Array): boolean {
+  const fd = fs.openSync(file, "r");
+  try {
+    return fs.fstatSync(fd).size === into.length && readInto(fd, into) === into.length;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -301,20 +366,30 @@ export class Store {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       removeSnapshotLeftovers(file);
     }
-    const db = file ? openSnapshot(SQL, file) : new SQL.Database();
+    const { db, buffer } = file ? openSnapshot(SQL, file) : { db: new SQL.Database(), buffer: null };
     const sql = new Sql(db);
+    let core: Core | null = null;
     try {
       sql.exec(CONNECTION_PRAGMAS);
       prepareSchema(sql, file);
       const log = file ? new CommitLog(logPathFor(file), options.syncCommits ?? false) : null;
-      const core = new Core(sql, file, log, options);
+      core = new Core(SQL, sql, buffer, file, log, options);
+      if (file && !fs.existsSync(file)) {
+        // A new database (a few pages so far) starts in a buffer of its own, as a snapshot would.
+        const bytes = db.export();
+        core.moveFile(bytes.length, (head) => copyInto(head, bytes));
+      }
       if (log) core.replay(log.open());
       if (file && !fs.existsSync(file)) core.dirty = true;
       const maxTime = sql.one("SELECT MAX(creation_time) FROM documents")?.[0];
       core.lastCreationTime = typeof maxTime === "number" ? maxTime : 0;
       return new Store(core);
     } catch (e) {
-      sql.close();
+      if (core) core.shutDown();
+      else {
+        sql.close();
+        buffer?.release();
+      }
       throw e;
     }
   }
@@ -477,7 +552,7 @@ export class Store {
     core.clearCheckpointTimer();
     await core.lock.acquireWrite();
     try {
-      if (!core.closed && core.file) core.checkpointLocked();
+      if (!core.closed && core.file) core.checkpointLocked(true);
     } finally {
       if (!core.closed) core.shutDown();
       core.lock.releaseWrite();

@@ -26,9 +26,10 @@ import {
   CONTROL_MEMORY_IN_USE_KIB,
   CONTROL_MEMORY_LIMIT_MIB,
   CONTROL_MEMORY_OVER,
+  CONTROL_BYTES,
   CONTROL_RUNNING_SLOT,
-  CONTROL_SLOTS,
 } from "../shared/sync-channel";
+import { AnnouncedStarts } from "../shared/announced-starts";
 import { outOfMemoryMessage } from "../shared/limits";
 import type { WorkerBoot, WorkerStart } from "../shared/worker-boot";
 
@@ -116,6 +117,10 @@ export class UserCodeWorker {
   readonly #unclaimed = new Map<number, UnclaimedRequest>();
   /** Running executions by slot, to name the one that hangs. */
   readonly #running = new Map<number, ExecutionStart>();
+  /** Starts the worker has not posted yet (see `catchUp`). */
+  readonly #announced: AnnouncedStarts;
+  /** Starts taken from there whose message has not arrived: that message is not a new start. */
+  readonly #adopted = new Set<string>();
   /** HTTP requests whose client went away before their answer was complete: id → when. */
   readonly #abandoned = new Map<number, number>();
   #nextRequest = 1;
@@ -141,10 +146,11 @@ export class UserCodeWorker {
     private readonly services: WorkerServices,
     { memoryLimitMb, prewarm = null }: { memoryLimitMb: number; prewarm?: string | null },
   ) {
-    const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
     const syncBuffer = new SharedArrayBuffer(SYNC_BUFFER_BYTES);
     this.#control = new Int32Array(control);
     this.#syncBytes = new Uint8Array(syncBuffer);
+    this.#announced = new AnnouncedStarts(control);
     const { port1, port2: startPort } = new MessageChannel();
     this.#startPort = port1;
     port1.once("message", () => (this.prewarmed = true));
@@ -182,6 +188,8 @@ export class UserCodeWorker {
     });
     this.#worker.on("exit", (code) => {
       this.#exited = true;
+      // Starts it never posted still get their failed end.
+      this.catchUp();
       this.#exitReason ??= { message: `The function runner exited (code ${code}) while this request was running` };
       rejectLoaded(this.#exitReason);
       // Requests still waiting in its queue never ran: they can run elsewhere.
@@ -229,6 +237,26 @@ export class UserCodeWorker {
   /** How many executions run there now. */
   get runningExecutions(): number {
     return this.#running.size;
+  }
+
+  /**
+   * Takes the execution starts the worker has written to shared memory but not posted: it posts
+   * them when its event loop turns, so user code that never yields would keep them from us. The
+   * watchdog calls this every round, before it looks at what runs there.
+   */
+  catchUp(): void {
+    const starts = this.#announced.read();
+    if (!starts) return;
+    for (const start of starts) {
+      if (this.#adopted.has(start.execId)) continue;
+      this.#adopted.add(start.execId);
+      this.#started(start);
+    }
+  }
+
+  #started(start: ExecutionStart): void {
+    this.#running.set(start.slot, start);
+    this.services.onExecutionStart(start);
   }
 
   /** Milliseconds since user code last let the worker's event loop turn. */
@@ -384,13 +412,13 @@ export class UserCodeWorker {
         }
         return;
       case "exec-start":
-        this.#running.set(message.slot, message);
-        this.services.onExecutionStart(message);
+        if (!this.#adopted.delete(message.execId)) this.#started(message);
         return;
       case "exec-log":
         this.services.onExecutionLog(message);
         return;
       case "exec-end":
+        this.#adopted.delete(message.execId);
         for (const [slot, start] of this.#running) if (start.execId === message.execId) this.#running.delete(slot);
         this.services.onExecutionEnd(message);
         return;
@@ -466,6 +494,7 @@ export class UserCodeWorker {
   /** The worker is gone: every caller still waiting gets an error instead of hanging. */
   #failEverything(reason: WireError): void {
     this.#unclaimed.clear();
+    this.#adopted.clear();
     this.#abandoned.clear();
     for (const [, resolve] of this.#calls) resolve({ ok: false, error: reason, logLines: [] });
     this.#calls.clear();

@@ -23,7 +23,14 @@ export const CONTROL_MEMORY_OVER = 8;
  */
 export const CONTROL_CLAIMS = 9;
 export const CLAIM_SLOTS = 1024;
-export const CONTROL_SLOTS = CONTROL_CLAIMS + CLAIM_SLOTS;
+/** Execution starts not posted yet (shared/announced-starts.ts): a sequence lock and a length. */
+export const CONTROL_ANNOUNCED_SEQ = CONTROL_CLAIMS + CLAIM_SLOTS;
+export const CONTROL_ANNOUNCED_LENGTH = CONTROL_ANNOUNCED_SEQ + 1;
+export const CONTROL_SLOTS = CONTROL_ANNOUNCED_LENGTH + 1;
+/** The starts' JSON follows the slots. */
+export const ANNOUNCED_BYTES = 16 * 1024;
+/** The size of the control block. */
+export const CONTROL_BYTES = CONTROL_SLOTS * 4 + ANNOUNCED_BYTES;
 
 export function claimSlot(id: number): number {
   return CONTROL_CLAIMS + (id % CLAIM_SLOTS);

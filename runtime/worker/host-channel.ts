@@ -6,10 +6,14 @@
 // row (an execution's end, its result, the next execution's start and first call). A batch goes
 // out when the event loop turns, and at once before user code runs (`setRunningSlot`), before a
 // synchronous call blocks this thread, and with every log line, so that nothing the host needs
-// to name or explain a looping function is held back.
+// to name or explain a looping function is held back. When all that waits before user code runs
+// is execution starts (an HTTP action's, an action's), they are written to shared memory instead
+// (shared/announced-starts.ts), where the host finds them if the code never yields, and go out
+// with the answer: one message per trivial HTTP action instead of two.
 import { setImmediate } from "node:timers";
 import { parentPort } from "node:worker_threads";
-import type { HostToWorker, WireError, WorkerToHost } from "../shared/protocol";
+import type { ExecutionStart, HostToWorker, WireError, WorkerToHost } from "../shared/protocol";
+import { AnnouncedStarts } from "../shared/announced-starts";
 import type {
   AsyncOps,
   DatabaseOpName,
@@ -43,15 +47,20 @@ export class HostChannel {
   readonly #syncBytes: Uint8Array;
   #outbox: WorkerToHost[] = [];
   #outboxTransfer: ArrayBuffer[] = [];
+  /** The execution starts in the outbox. */
+  #outboxStarts: ExecutionStart[] = [];
+  readonly #announced: AnnouncedStarts;
   #flushScheduled = false;
 
   constructor(control: SharedArrayBuffer, syncBuffer: SharedArrayBuffer) {
     this.#control = new Int32Array(control);
     this.#syncBytes = new Uint8Array(syncBuffer);
+    this.#announced = new AnnouncedStarts(control);
   }
 
   send(message: WorkerToHost, transfer?: ArrayBuffer[]): void {
     this.#outbox.push(message);
+    if (message.type === "exec-start") this.#outboxStarts.push(message);
     if (transfer) this.#outboxTransfer.push(...transfer);
     if (message.type === "exec-log") this.flush();
     else if (!this.#flushScheduled) {
@@ -68,6 +77,9 @@ export class HostChannel {
     const transfer = this.#outboxTransfer;
     this.#outbox = [];
     this.#outboxTransfer = [];
+    this.#outboxStarts = [];
+    // Before the post: once the host has read the message, it must not find these starts again.
+    this.#announced.clear();
     parentPort!.postMessage(messages.length === 1 ? messages[0] : { type: "batch", messages }, transfer);
   }
 
@@ -132,6 +144,8 @@ export class HostChannel {
   /** Names the execution about to run user code, and sends what it must not hold back while that runs. */
   setRunningSlot(slot: number): void {
     Atomics.store(this.#control, CONTROL_RUNNING_SLOT, slot);
-    this.flush();
+    const onlyStarts = this.#outbox.length > 0 && this.#outbox.length === this.#outboxStarts.length;
+    // The flush stays scheduled (send did that): the starts go out when the event loop turns.
+    if (!onlyStarts || !this.#announced.write(this.#outboxStarts)) this.flush();
   }
 }

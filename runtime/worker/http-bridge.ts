@@ -11,6 +11,7 @@ import type { HostChannel } from "./host-channel";
 import type { FunctionRunner } from "./function-runner";
 import { uncaughtError, type StackCleaner } from "./uncaught-error";
 import { joinChunks } from "../shared/join-chunks";
+import { requestWithSignal } from "./request-signal";
 
 /** The backend caps HTTP action responses at 20 MiB (crates/udf/src/http_action.rs). */
 export const HTTP_BODY_LIMIT = 20 << 20;
@@ -86,12 +87,11 @@ export class HttpBridge {
     const abort = new AbortController();
     this.#aborts.set(message.id, abort);
     try {
-      const request = new Request(message.url, {
-        method: message.method,
-        headers: message.headers,
-        body: BODYLESS_METHODS.has(message.method) ? null : message.body,
-        signal: abort.signal,
-      });
+      const request = requestWithSignal(
+        message.url,
+        { method: message.method, headers: message.headers, body: BODYLESS_METHODS.has(message.method) ? null : message.body },
+        abort.signal,
+      );
       const requestKey = this.#nextKey++;
       this.#requests.set(requestKey, request);
       let response: Response;

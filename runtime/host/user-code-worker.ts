@@ -8,6 +8,7 @@ import type {
   ExecutionEnd,
   ExecutionLog,
   ExecutionStart,
+  HostToWorker,
   LoadedProject,
   RunFunctionRequest,
   RunHttpRequest,
@@ -30,6 +31,7 @@ import {
   CONTROL_RUNNING_SLOT,
 } from "../shared/sync-channel";
 import { AnnouncedStarts } from "../shared/announced-starts";
+import { Outbox } from "../shared/outbox";
 import { outOfMemoryMessage } from "../shared/limits";
 import type { WorkerBoot, WorkerStart } from "../shared/worker-boot";
 
@@ -109,6 +111,11 @@ export class UserCodeWorker {
   readonly id = UserCodeWorker.#nextId++;
   readonly loaded: Promise<LoadedProject>;
   readonly #worker: Worker;
+  /**
+   * Runs, cancels and replies, posted together once per turn: the HTTP server parses the requests
+   * of several connections in one turn, and the worker is woken once for all of them.
+   */
+  readonly #outbox: Outbox<HostToWorker>;
   readonly #control: Int32Array;
   readonly #syncBytes: Uint8Array;
   readonly #calls = new Map<number, (outcome: FunctionOutcome) => void>();
@@ -171,6 +178,7 @@ export class UserCodeWorker {
       stdout: false,
       stderr: false,
     });
+    this.#outbox = new Outbox<HostToWorker>((message, transfer) => this.#worker.postMessage(message, transfer));
     let resolveLoaded!: (project: LoadedProject) => void;
     let rejectLoaded!: (error: WireError) => void;
     this.loaded = new Promise((resolve, reject) => {
@@ -315,7 +323,7 @@ export class UserCodeWorker {
     return new Promise((resolve) => {
       this.#calls.set(id, resolve);
       this.#offer(id, { kind: "function", request, resolve });
-      this.#worker.postMessage({ type: "run-function", id, ...request } satisfies RunFunctionRequest);
+      this.#outbox.push({ type: "run-function", id, ...request } satisfies RunFunctionRequest);
     });
   }
 
@@ -327,7 +335,7 @@ export class UserCodeWorker {
       this.#offer(id, { kind: "http", request, onClientGone, resolveHead, rejectHead });
       // The worker gets its own copy of the body: ours stays usable if the request moves to another worker.
       const body = request.body ? request.body.slice(0) : null;
-      this.#worker.postMessage({ type: "run-http", id, ...request, body } satisfies RunHttpRequest, body ? [body] : []);
+      this.#outbox.push({ type: "run-http", id, ...request, body } satisfies RunHttpRequest, body ? [body] : []);
       onClientGone?.(() => {
         if (this.#exited || !this.#streams.has(id)) return;
         if (this.#withdraw(id)) {
@@ -337,7 +345,7 @@ export class UserCodeWorker {
           return;
         }
         this.#abandoned.set(id, Date.now());
-        this.#worker.postMessage({ type: "cancel-http", id });
+        this.#outbox.push({ type: "cancel-http", id });
       });
     });
   }
@@ -399,8 +407,8 @@ export class UserCodeWorker {
           return;
         }
         this.services.call(this.id, message).then(
-          (value) => this.#reply(message.id, true, value),
-          (error: unknown) => this.#reply(message.id, false, toWire(error)),
+          (value) => this.#reply(message.id, { ok: true, value }),
+          (error: unknown) => this.#reply(message.id, { ok: false, error: toWire(error) }),
         );
         return;
       case "sync-call":
@@ -457,7 +465,7 @@ export class UserCodeWorker {
           cancel: () => {
             // The client went away: chunks still on their way from the worker are dropped.
             stream.controller = null;
-            if (!this.#exited) this.#worker.postMessage({ type: "cancel-http", id: message.id });
+            if (!this.#exited) this.#outbox.push({ type: "cancel-http", id: message.id });
           },
         });
         stream.resolveHead({ status: message.status, headers: message.headers, stream: body });
@@ -486,9 +494,9 @@ export class UserCodeWorker {
     }
   }
 
-  #reply(id: number, ok: boolean, payload: unknown): void {
+  #reply(id: number, answer: { ok: true; value: unknown } | { ok: false; error: WireError }): void {
     if (this.#exited) return;
-    this.#worker.postMessage(ok ? { type: "reply", id, ok: true, value: payload } : { type: "reply", id, ok: false, error: payload });
+    this.#outbox.push({ type: "reply", id, ...answer });
   }
 
   /** The worker is gone: every caller still waiting gets an error instead of hanging. */

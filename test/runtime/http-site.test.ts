@@ -160,7 +160,10 @@ describe("Response as the backend builds it", () => {
       assert.equal(response.headers.get("content-length"), String(new TextEncoder().encode(body).byteLength), kind);
     }
     // The clone, read after the original was answered, still had the whole body.
-    const cloneLine = await poll(() => server.runtime.logs.queryLines({ requestId: "req-body-clone", limit: 10 })[0], "the clone's log line");
+    const cloneLine = await poll(
+      () => server.runtime.logs.queryLines({ requestId: "req-body-clone", limit: 10 })[0],
+      "the clone's log line",
+    );
     assert.equal(cloneLine.message, "'clone read: héllo ✓'");
   });
 

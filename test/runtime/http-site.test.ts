@@ -154,7 +154,7 @@ describe("Response as the backend builds it", () => {
       ["after-source-changed", "héllo ✓"],
     ]);
     for (const [kind, body] of expected) {
-      const response = await server.get(`/body-kind?kind=${kind}`, { headers: { "convex-request-id": `req-body-${kind}` } });
+      const response = await server.get(`/with-body?kind=${kind}`, { headers: { "convex-request-id": `req-body-${kind}` } });
       assert.equal(response.status, 200, kind);
       assert.equal(await response.text(), body, kind);
       assert.equal(response.headers.get("content-length"), String(new TextEncoder().encode(body).byteLength), kind);

@@ -58,6 +58,11 @@ export class AnnouncedStarts {
     if (length === 0) return [];
     const copy = this.#bytes.slice(0, Math.min(length, this.#bytes.length));
     if (Atomics.load(this.#control, CONTROL_ANNOUNCED_SEQ) !== before) return null;
-    return JSON.parse(decoder.decode(copy)) as ExecutionStart[];
+    try {
+      return JSON.parse(decoder.decode(copy)) as ExecutionStart[];
+    } catch {
+      // Never expected (the sequence was even and unchanged); the next round reads it again.
+      return null;
+    }
   }
 }

@@ -8,6 +8,7 @@ import type {
   ExecutionEnd,
   ExecutionLog,
   ExecutionStart,
+  HostToWorker,
   LoadedProject,
   RunFunctionRequest,
   RunHttpRequest,
@@ -26,9 +27,11 @@ import {
   CONTROL_MEMORY_IN_USE_KIB,
   CONTROL_MEMORY_LIMIT_MIB,
   CONTROL_MEMORY_OVER,
+  CONTROL_BYTES,
   CONTROL_RUNNING_SLOT,
-  CONTROL_SLOTS,
 } from "../shared/sync-channel";
+import { AnnouncedStarts } from "../shared/announced-starts";
+import { Outbox } from "../shared/outbox";
 import { outOfMemoryMessage } from "../shared/limits";
 import type { WorkerBoot, WorkerStart } from "../shared/worker-boot";
 import { PauseClock } from "../shared/pause-clock";
@@ -110,6 +113,11 @@ export class UserCodeWorker {
   readonly id = UserCodeWorker.#nextId++;
   readonly loaded: Promise<LoadedProject>;
   readonly #worker: Worker;
+  /**
+   * Runs, cancels and replies, posted together once per turn: the HTTP server parses the requests
+   * of several connections in one turn, and the worker is woken once for all of them.
+   */
+  readonly #outbox: Outbox<HostToWorker>;
   readonly #control: Int32Array;
   readonly #syncBytes: Uint8Array;
   /** Time stopped at breakpoints: not counted against any time limit. */
@@ -120,6 +128,10 @@ export class UserCodeWorker {
   readonly #unclaimed = new Map<number, UnclaimedRequest>();
   /** Running executions by slot, to name the one that hangs. */
   readonly #running = new Map<number, ExecutionStart>();
+  /** Starts the worker has not posted yet (see `catchUp`). */
+  readonly #announced: AnnouncedStarts;
+  /** Starts taken from there whose message has not arrived: that message is not a new start. */
+  readonly #adopted = new Set<string>();
   /** HTTP requests whose client went away before their answer was complete: id → when. */
   readonly #abandoned = new Map<number, number>();
   #nextRequest = 1;
@@ -148,11 +160,12 @@ export class UserCodeWorker {
     private readonly services: WorkerServices,
     { memoryLimitMb, prewarm = null }: { memoryLimitMb: number; prewarm?: string | null },
   ) {
-    const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
     const syncBuffer = new SharedArrayBuffer(SYNC_BUFFER_BYTES);
     this.#control = new Int32Array(control);
     this.#syncBytes = new Uint8Array(syncBuffer);
     this.#pauses = new PauseClock(control);
+    this.#announced = new AnnouncedStarts(control);
     const { port1, port2: startPort } = new MessageChannel();
     this.#startPort = port1;
     port1.once("message", () => (this.prewarmed = true));
@@ -174,6 +187,7 @@ export class UserCodeWorker {
       stderr: false,
     });
     debuggableWorkers.add(this.#worker.threadId, this.#pauses, this.#control);
+    this.#outbox = new Outbox<HostToWorker>((message, transfer) => this.#worker.postMessage(message, transfer));
     let resolveLoaded!: (project: LoadedProject) => void;
     let rejectLoaded!: (error: WireError) => void;
     this.loaded = new Promise((resolve, reject) => {
@@ -193,6 +207,8 @@ export class UserCodeWorker {
     this.#worker.on("exit", (code) => {
       this.#exited = true;
       debuggableWorkers.remove(threadId);
+      // Starts it never posted still get their failed end.
+      this.catchUp();
       this.#exitReason ??= { message: `The function runner exited (code ${code}) while this request was running` };
       rejectLoaded(this.#exitReason);
       // Requests still waiting in its queue never ran: they can run elsewhere.
@@ -249,6 +265,26 @@ export class UserCodeWorker {
    */
   pausedFor(now = Date.now()): number {
     return this.#pauses.pausedFor(now);
+  }
+
+  /**
+   * Takes the execution starts the worker has written to shared memory but not posted: it posts
+   * them when its event loop turns, so user code that never yields would keep them from us. The
+   * watchdog calls this every round, before it looks at what runs there.
+   */
+  catchUp(): void {
+    const starts = this.#announced.read();
+    if (!starts) return;
+    for (const start of starts) {
+      if (this.#adopted.has(start.execId)) continue;
+      this.#adopted.add(start.execId);
+      this.#started(start);
+    }
+  }
+
+  #started(start: ExecutionStart): void {
+    this.#running.set(start.slot, start);
+    this.services.onExecutionStart(start);
   }
 
   /** Milliseconds since user code last let the worker's event loop turn, time at breakpoints left out. */
@@ -317,7 +353,7 @@ export class UserCodeWorker {
     return new Promise((resolve) => {
       this.#calls.set(id, resolve);
       this.#offer(id, { kind: "function", request, resolve });
-      this.#worker.postMessage({ type: "run-function", id, ...request } satisfies RunFunctionRequest);
+      this.#outbox.push({ type: "run-function", id, ...request } satisfies RunFunctionRequest);
     });
   }
 
@@ -329,7 +365,7 @@ export class UserCodeWorker {
       this.#offer(id, { kind: "http", request, onClientGone, resolveHead, rejectHead });
       // The worker gets its own copy of the body: ours stays usable if the request moves to another worker.
       const body = request.body ? request.body.slice(0) : null;
-      this.#worker.postMessage({ type: "run-http", id, ...request, body } satisfies RunHttpRequest, body ? [body] : []);
+      this.#outbox.push({ type: "run-http", id, ...request, body } satisfies RunHttpRequest, body ? [body] : []);
       onClientGone?.(() => {
         if (this.#exited || !this.#streams.has(id)) return;
         if (this.#withdraw(id)) {
@@ -339,7 +375,7 @@ export class UserCodeWorker {
           return;
         }
         this.#abandoned.set(id, Date.now());
-        this.#worker.postMessage({ type: "cancel-http", id });
+        this.#outbox.push({ type: "cancel-http", id });
       });
     });
   }
@@ -401,8 +437,8 @@ export class UserCodeWorker {
           return;
         }
         this.services.call(this.id, message).then(
-          (value) => this.#reply(message.id, true, value),
-          (error: unknown) => this.#reply(message.id, false, toWire(error)),
+          (value) => this.#reply(message.id, { ok: true, value }),
+          (error: unknown) => this.#reply(message.id, { ok: false, error: toWire(error) }),
         );
         return;
       case "sync-call":
@@ -414,13 +450,13 @@ export class UserCodeWorker {
         }
         return;
       case "exec-start":
-        this.#running.set(message.slot, message);
-        this.services.onExecutionStart(message);
+        if (!this.#adopted.delete(message.execId)) this.#started(message);
         return;
       case "exec-log":
         this.services.onExecutionLog(message);
         return;
       case "exec-end":
+        this.#adopted.delete(message.execId);
         for (const [slot, start] of this.#running) if (start.execId === message.execId) this.#running.delete(slot);
         this.services.onExecutionEnd(message);
         return;
@@ -459,7 +495,7 @@ export class UserCodeWorker {
           cancel: () => {
             // The client went away: chunks still on their way from the worker are dropped.
             stream.controller = null;
-            if (!this.#exited) this.#worker.postMessage({ type: "cancel-http", id: message.id });
+            if (!this.#exited) this.#outbox.push({ type: "cancel-http", id: message.id });
           },
         });
         stream.resolveHead({ status: message.status, headers: message.headers, stream: body });
@@ -488,14 +524,15 @@ export class UserCodeWorker {
     }
   }
 
-  #reply(id: number, ok: boolean, payload: unknown): void {
+  #reply(id: number, answer: { ok: true; value: unknown } | { ok: false; error: WireError }): void {
     if (this.#exited) return;
-    this.#worker.postMessage(ok ? { type: "reply", id, ok: true, value: payload } : { type: "reply", id, ok: false, error: payload });
+    this.#outbox.push({ type: "reply", id, ...answer });
   }
 
   /** The worker is gone: every caller still waiting gets an error instead of hanging. */
   #failEverything(reason: WireError): void {
     this.#unclaimed.clear();
+    this.#adopted.clear();
     this.#abandoned.clear();
     for (const [, resolve] of this.#calls) resolve({ ok: false, error: reason, logLines: [] });
     this.#calls.clear();

@@ -201,6 +201,7 @@ export class WorkerPool {
         }
         continue;
       }
+      worker.catchUp();
       if (this.#stopOverMemory(worker)) continue;
       const stalled = worker.stalledFor(now);
       const execution = worker.stalledExecution();

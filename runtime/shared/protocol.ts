@@ -132,7 +132,9 @@ export type HostToWorker =
   | RunHttpRequest
   | { type: "reply"; id: number; ok: true; value: unknown }
   | { type: "reply"; id: number; ok: false; error: WireError }
-  | { type: "cancel-http"; id: number };
+  | { type: "cancel-http"; id: number }
+  /** Several of the above, posted together (shared/outbox.ts). */
+  | { type: "batch"; messages: HostToWorker[] };
 
 export interface ExecutionStart {
   type: "exec-start";

@@ -23,17 +23,24 @@ export const CONTROL_MEMORY_OVER = 8;
  */
 export const CONTROL_CLAIMS = 9;
 export const CLAIM_SLOTS = 1024;
+/** Execution starts not posted yet (shared/announced-starts.ts): a sequence lock and a length. */
+export const CONTROL_ANNOUNCED_SEQ = CONTROL_CLAIMS + CLAIM_SLOTS;
+export const CONTROL_ANNOUNCED_LENGTH = CONTROL_ANNOUNCED_SEQ + 1;
 /**
  * Time stopped at breakpoints (shared/pause-clock.ts): two 64-bit values, so the index is even
  * (8-byte aligned) and four 32-bit slots long.
  */
-export const CONTROL_PAUSE = CONTROL_CLAIMS + CLAIM_SLOTS + 1;
+export const CONTROL_PAUSE = CONTROL_ANNOUNCED_LENGTH + 1 + ((CONTROL_ANNOUNCED_LENGTH + 1) % 2);
 /**
  * How many debuggers are attached to the worker (written by the host, debug/debuggable-workers.ts):
  * while there are any, user code's console also goes to the debugger's console.
  */
 export const CONTROL_DEBUGGERS = CONTROL_PAUSE + 4;
 export const CONTROL_SLOTS = CONTROL_DEBUGGERS + 1;
+/** The starts' JSON follows the slots. */
+export const ANNOUNCED_BYTES = 16 * 1024;
+/** The size of the control block. */
+export const CONTROL_BYTES = CONTROL_SLOTS * 4 + ANNOUNCED_BYTES;
 
 export function claimSlot(id: number): number {
   return CONTROL_CLAIMS + (id % CLAIM_SLOTS);

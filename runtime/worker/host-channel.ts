@@ -6,10 +6,14 @@
 // row (an execution's end, its result, the next execution's start and first call). A batch goes
 // out when the event loop turns, and at once before user code runs (`setRunningSlot`), before a
 // synchronous call blocks this thread, and with every log line, so that nothing the host needs
-// to name or explain a looping function is held back.
-import { setImmediate } from "node:timers";
+// to name or explain a looping function is held back. When all that waits before user code runs
+// is execution starts (an HTTP action's, an action's), they are written to shared memory instead
+// (shared/announced-starts.ts), where the host finds them if the code never yields, and go out
+// with the answer: one message per trivial HTTP action instead of two.
 import { parentPort } from "node:worker_threads";
-import type { HostToWorker, WireError, WorkerToHost } from "../shared/protocol";
+import type { ExecutionStart, HostToWorker, WireError, WorkerToHost } from "../shared/protocol";
+import { AnnouncedStarts } from "../shared/announced-starts";
+import { Outbox } from "../shared/outbox";
 import { PauseClock } from "../shared/pause-clock";
 import type {
   AsyncOps,
@@ -44,13 +48,22 @@ export class HostChannel {
   readonly #control: Int32Array;
   readonly #syncBytes: Uint8Array;
   readonly #pauses: PauseClock;
-  #outbox: WorkerToHost[] = [];
-  #outboxTransfer: ArrayBuffer[] = [];
-  #flushScheduled = false;
+  readonly #outbox = new Outbox<WorkerToHost>(
+    (message, transfer) => parentPort!.postMessage(message, transfer),
+    () => {
+      this.#outboxStarts = [];
+      // Before the post: once the host has read the message, it must not find these starts again.
+      this.#announced.clear();
+    },
+  );
+  /** The execution starts in the outbox. */
+  #outboxStarts: ExecutionStart[] = [];
+  readonly #announced: AnnouncedStarts;
 
   constructor(control: SharedArrayBuffer, syncBuffer: SharedArrayBuffer) {
     this.#control = new Int32Array(control);
     this.#syncBytes = new Uint8Array(syncBuffer);
+    this.#announced = new AnnouncedStarts(control);
     this.#pauses = new PauseClock(control);
   }
 
@@ -65,24 +78,14 @@ export class HostChannel {
   }
 
   send(message: WorkerToHost, transfer?: ArrayBuffer[]): void {
-    this.#outbox.push(message);
-    if (transfer) this.#outboxTransfer.push(...transfer);
+    this.#outbox.push(message, transfer);
+    if (message.type === "exec-start") this.#outboxStarts.push(message);
     if (message.type === "exec-log") this.flush();
-    else if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
   }
 
   /** Posts what is waiting, as one message. */
   flush(): void {
-    this.#flushScheduled = false;
-    if (this.#outbox.length === 0) return;
-    const messages = this.#outbox;
-    const transfer = this.#outboxTransfer;
-    this.#outbox = [];
-    this.#outboxTransfer = [];
-    parentPort!.postMessage(messages.length === 1 ? messages[0] : { type: "batch", messages }, transfer);
+    this.#outbox.flush();
   }
 
   /** Ending a transaction, whose answer nobody waits for. */
@@ -125,7 +128,7 @@ export class HostChannel {
   /** Blocks this thread until the host answers. Used only for the few synchronous syscalls. */
   syncCall<Op extends SyncOpName>(execId: string, op: Op, args: OpArgs<SyncOps[Op]>): OpResult<SyncOps[Op]> {
     Atomics.store(this.#control, CONTROL_SYNC_STATE, SYNC_IDLE);
-    this.#outbox.push({ type: "sync-call", execId, op, args } as SyncCallMessage);
+    this.send({ type: "sync-call", execId, op, args } as SyncCallMessage);
     this.flush();
     // A generous bound: the host answers sync calls without waiting on locks.
     const outcome = Atomics.wait(this.#control, CONTROL_SYNC_STATE, SYNC_IDLE, 30_000);
@@ -146,6 +149,8 @@ export class HostChannel {
   /** Names the execution about to run user code, and sends what it must not hold back while that runs. */
   setRunningSlot(slot: number): void {
     Atomics.store(this.#control, CONTROL_RUNNING_SLOT, slot);
-    this.flush();
+    const onlyStarts = this.#outbox.size > 0 && this.#outbox.size === this.#outboxStarts.length;
+    // The flush stays scheduled (send did that): the starts go out when the event loop turns.
+    if (!onlyStarts || !this.#announced.write(this.#outboxStarts)) this.flush();
   }
 }

@@ -11,6 +11,8 @@ import type { HostChannel } from "./host-channel";
 import type { FunctionRunner } from "./function-runner";
 import { uncaughtError, type StackCleaner } from "./uncaught-error";
 import { joinChunks } from "../shared/join-chunks";
+import { requestWithSignal } from "./request-signal";
+import { completeBody } from "./complete-body";
 
 /** The backend caps HTTP action responses at 20 MiB (crates/udf/src/http_action.rs). */
 export const HTTP_BODY_LIMIT = 20 << 20;
@@ -86,12 +88,11 @@ export class HttpBridge {
     const abort = new AbortController();
     this.#aborts.set(message.id, abort);
     try {
-      const request = new Request(message.url, {
-        method: message.method,
-        headers: message.headers,
-        body: BODYLESS_METHODS.has(message.method) ? null : message.body,
-        signal: abort.signal,
-      });
+      const request = requestWithSignal(
+        message.url,
+        { method: message.method, headers: message.headers, body: BODYLESS_METHODS.has(message.method) ? null : message.body },
+        abort.signal,
+      );
       const requestKey = this.#nextKey++;
       this.#requests.set(requestKey, request);
       let response: Response;
@@ -146,7 +147,8 @@ export class HttpBridge {
    * message: for a complete body (text, JSON, bytes, a Blob: nearly every action) that is all of
    * it, so the host answers with a content-length in one write, and a body over the limit is known
    * before the head and answered with the backend's error instead. Only a body that streams past
-   * the limit after its head went out is cut short (the backend truncates it too).
+   * the limit after its head went out is cut short (the backend truncates it too). A body made
+   * from a string or bytes is taken as it is, without its stream (complete-body.ts).
    */
   async #stream(message: RunHttpRequest, response: Response, execution: Execution): Promise<{ status: number; error: WireError | null }> {
     const headers: Array<[string, string]> = [];
@@ -165,6 +167,12 @@ export class HttpBridge {
     if (declared !== null && Number(declared) > HTTP_BODY_LIMIT) {
       await response.body.cancel().catch(() => undefined);
       return this.#tooLarge(message, execution);
+    }
+    const complete = completeBody(response);
+    if (complete !== null) {
+      if (complete.byteLength > HTTP_BODY_LIMIT) return this.#tooLarge(message, execution);
+      this.host.send({ ...head, body: complete }, [complete.buffer as ArrayBuffer]);
+      return { status, error: null };
     }
     let headSent = false;
     /** Chunks read ahead that have not gone out yet. */

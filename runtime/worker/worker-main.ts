@@ -1,6 +1,7 @@
 // Entry point of the user-code worker thread. It loads the built project, installs the Convex
 // ABI, and runs what the host asks for. Nothing here owns data: if this thread hangs or dies,
 // the host terminates it and starts another.
+import { setImmediate } from "node:timers";
 import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
@@ -140,13 +141,21 @@ async function main(): Promise<void> {
   memory.setBaseline();
   host.send({ type: "loaded", project });
 
-  parentPort!.on("message", (message: HostToWorker) => {
+  const receive = (message: HostToWorker) => {
     if (host.handleReply(message)) return;
     if (message.type === "run-function") {
       if (claim(message.id)) void runFunction(runner, message);
     } else if (message.type === "run-http") {
       if (claim(message.id)) void http.handle(message);
     } else if (message.type === "cancel-http") http.cancel(message.id);
+  };
+  parentPort!.on("message", (message: HostToWorker) => {
+    if (message.type !== "batch") return receive(message);
+    // Each in a turn of its own, as if they had come one by one: what one request does without
+    // yielding is done before the next starts, and a next one that loops holds up no earlier one.
+    const [first, ...rest] = message.messages;
+    receive(first!);
+    for (const next of rest) setImmediate(() => receive(next));
   });
 }
 

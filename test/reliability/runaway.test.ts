@@ -231,6 +231,17 @@ describe("an HTTP action still running after its client went away", () => {
     await assertServing(child);
   });
 
+  test("request.signal aborts when the client leaves, so the action can stop its work", async () => {
+    const notesBefore = ((await callApi(child.api, "query", "runaway:notes")).value as string[]).length;
+    await hangUp("/await-abort");
+    const notes = await poll(async () => {
+      const seen = ((await callApi(child.api, "query", "runaway:notes")).value as string[]).slice(notesBefore);
+      return seen.length > 0 ? seen : undefined;
+    }, "the action to note its request's abort");
+    assert.deepEqual(notes, ["request aborted: true AbortError"]);
+    await assertServing(child);
+  });
+
   test("one whose client waits is not stopped, however long it takes", async () => {
     const response = await fetch(`${child.site}/slow?ms=${4 * GONE_MS}`);
     assert.equal(response.status, 200);

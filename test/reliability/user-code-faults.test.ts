@@ -292,10 +292,15 @@ test("actions and HTTP actions stuck in a loop are stopped at their own limit (i
       outcome,
       /^Function execution timed out: action faults:spinAction ran for more than 0\.4s of execution time \(the limit for an action\)\.$/,
     );
-    const response = await fetch(`${serving.site.url}/fault/spin`);
+    const response = await fetch(`${serving.site.url}/fault/spin`, { headers: { "convex-request-id": "req-http-spin" } });
     assert.equal(response.status, 500);
     const body = (await response.json()) as { code: string };
     assert.match(body.code, /Server Error: Function execution timed out: HTTP action GET \/fault\/spin ran for more than 0\.4s/);
+    // Its start never left the worker in a message (the loop began first): the log has it all the same.
+    const [execution] = serving.runtime.logs.listExecutions({ requestId: "req-http-spin" });
+    assert.equal(execution?.identifier, "GET /fault/spin");
+    assert.equal(execution?.outcome, "failure");
+    assert.match(execution?.errorMessage ?? "", /timed out: HTTP action GET \/fault\/spin/);
     assert.equal(await (await fetch(`${serving.site.url}/healthy`)).text(), "healthy");
     tally.requestsSent += 3;
   } finally {

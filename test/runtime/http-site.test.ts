@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { request as httpRequest } from "node:http";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
+import { poll } from "../reliability/support";
 
 let server: FixtureServer;
 
@@ -139,6 +140,31 @@ describe("Response as the backend builds it", () => {
         assert.equal(await response.text(), "");
       }
     }
+  });
+
+  test("a body made from a string, JSON, bytes, an ArrayBuffer, a Blob, URLSearchParams or with a clone arrives whole, with its length", async () => {
+    const expected = new Map([
+      ["string", "héllo ✓"],
+      ["json", '"héllo ✓"'],
+      ["bytes", "héllo ✓"],
+      ["arraybuffer", "héllo ✓"],
+      ["blob", "héllo ✓"],
+      ["params", "text=h%C3%A9llo+%E2%9C%93"],
+      ["clone", "héllo ✓"],
+      ["after-source-changed", "héllo ✓"],
+    ]);
+    for (const [kind, body] of expected) {
+      const response = await server.get(`/with-body?kind=${kind}`, { headers: { "convex-request-id": `req-body-${kind}` } });
+      assert.equal(response.status, 200, kind);
+      assert.equal(await response.text(), body, kind);
+      assert.equal(response.headers.get("content-length"), String(new TextEncoder().encode(body).byteLength), kind);
+    }
+    // The clone, read after the original was answered, still had the whole body.
+    const cloneLine = await poll(
+      () => server.runtime.logs.queryLines({ requestId: "req-body-clone", limit: 10 })[0],
+      "the clone's log line",
+    );
+    assert.equal(cloneLine.message, "'clone read: héllo ✓'");
   });
 
   test("what fetch() returns is a Response an HTTP action may return as it is", async () => {

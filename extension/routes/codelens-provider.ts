@@ -74,7 +74,7 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
           title: "Debug request",
           command: "convexLens.debugRequest",
           arguments: [key],
-          tooltip: `Send ${key} with VS Code's debugger attached: breakpoints in convex/ stop`,
+          tooltip: `Debug ${key}: send it with VS Code's debugger attached (breakpoints in convex/ stop)`,
         }),
       );
       lenses.push(new vscode.CodeLens(at, { title: "Copy as cURL", command: "convexLens.copyCurl", arguments: [key] }));

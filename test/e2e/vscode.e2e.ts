@@ -1376,35 +1376,30 @@ http.route({
       const line = source.findIndex((text) => text.includes("ctx.runMutation(internal.messages.sendOne")) + 1;
       if (line === 0) throw new Error("convex/http.ts of the example has no runMutation(internal.messages.sendOne) line");
       const before = readMarker<{ requestId?: string }>(markers, "last-response")?.requestId;
-      // The breakpoint and the debug session would hold every later request at the line: both go,
-      // and the step fails if they do not.
-      const endDebugging = async (): Promise<void> => {
-        // F9 on the line again removes the breakpoint (the palette offers several "Breakpoints" commands).
+      const breakpointGlyph = page
+        .locator(
+          ".editor-group-container.active .monaco-editor .codicon-debug-breakpoint, .editor-group-container.active .monaco-editor .codicon-debug-breakpoint-unverified",
+        )
+        .first();
+      /** F9 on the line of http.ts: sets the breakpoint, or removes it (the palette offers several "Breakpoints" commands). */
+      const toggleBreakpoint = async (state: "visible" | "hidden"): Promise<void> => {
         await openFile("convex/http.ts", "http.route");
         await page.keyboard.press("Control+G");
         await page.keyboard.type(String(line));
         await page.keyboard.press("Enter");
         await page.keyboard.press("F9");
-        await page
-          .locator(".monaco-editor .codicon-debug-breakpoint, .monaco-editor .codicon-debug-breakpoint-unverified")
-          .first()
-          .waitFor({ state: "hidden", timeout: 15_000 });
+        await breakpointGlyph.waitFor({ state, timeout: 15_000 });
+      };
+      // The breakpoint and the debug session would hold every later request at the line: both go,
+      // and the step fails if they do not.
+      const endDebugging = async (): Promise<void> => {
+        await toggleBreakpoint("hidden");
         const stop = page.locator(".debug-toolbar .codicon-debug-disconnect, .debug-toolbar .codicon-debug-stop").first();
         if ((await stop.count()) > 0) await stop.click();
         await page.locator(".debug-toolbar").waitFor({ state: "hidden", timeout: 15_000 });
       };
       let ended = false;
-      await openFile("convex/http.ts", "http.route");
-      await page.keyboard.press("Control+G");
-      await page.keyboard.type(String(line));
-      await page.keyboard.press("Enter");
-      await page.keyboard.press("F9");
-      await page
-        .locator(
-          ".editor-group-container.active .monaco-editor .codicon-debug-breakpoint, .editor-group-container.active .monaco-editor .codicon-debug-breakpoint-unverified",
-        )
-        .first()
-        .waitFor({ state: "visible", timeout: 15_000 });
+      await toggleBreakpoint("visible");
       try {
         await (await routeLens("Debug request", "/postMessage")).click();
         await page.locator(".debug-toolbar").waitFor({ state: "visible", timeout: 60_000 });

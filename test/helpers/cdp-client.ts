@@ -12,11 +12,52 @@ interface Event {
   method: string;
   params: Params;
 }
+interface Message {
+  id?: number;
+  result?: Params;
+  error?: { message: string };
+  method?: string;
+  params?: Params;
+}
+
+/** Commands sent and not answered yet: the process's session and each worker's keep their own. */
+class PendingCommands {
+  #nextId = 1;
+  readonly #pending = new Map<number, { resolve: (result: Params) => void; reject: (error: Error) => void }>();
+
+  /** A new command id, and the answer to it; `post` sends the command. */
+  send(post: (id: number) => void): Promise<Params> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      try {
+        post(id);
+      } catch (error) {
+        this.#pending.delete(id);
+        reject(error as Error);
+      }
+    });
+  }
+
+  /** Settles the command the message answers; false for an event. */
+  settle(message: Message): boolean {
+    if (message.id === undefined) return false;
+    const pending = this.#pending.get(message.id);
+    this.#pending.delete(message.id);
+    if (message.error) pending?.reject(new Error(message.error.message));
+    else pending?.resolve(message.result ?? {});
+    return true;
+  }
+
+  failAll(error: Error): void {
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+  }
+}
 
 /** One worker thread, driven through `NodeWorker.sendMessageToWorker`. */
 export class WorkerSession {
-  #nextId = 1;
-  readonly #pending = new Map<number, { resolve: (result: Params) => void; reject: (error: Error) => void }>();
+  readonly #pending = new PendingCommands();
   readonly events: Event[] = [];
   readonly #waiters = new Set<() => void>();
   /** Sees each event as it arrives. */
@@ -30,23 +71,17 @@ export class WorkerSession {
   ) {}
 
   send(method: string, params: Params = {}): Promise<Params> {
-    const id = this.#nextId++;
-    const message = JSON.stringify({ id, method, params });
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.client.send("NodeWorker.sendMessageToWorker", { sessionId: this.sessionId, message }).catch(reject);
+    return this.#pending.send((id) => {
+      const message = JSON.stringify({ id, method, params });
+      this.client.send("NodeWorker.sendMessageToWorker", { sessionId: this.sessionId, message }).catch((error: Error) => {
+        this.#pending.settle({ id, error: { message: error.message } });
+      });
     });
   }
 
   receive(text: string): void {
-    const message = JSON.parse(text) as { id?: number; result?: Params; error?: { message: string }; method?: string; params?: Params };
-    if (message.id !== undefined) {
-      const pending = this.#pending.get(message.id);
-      this.#pending.delete(message.id);
-      if (message.error) pending?.reject(new Error(message.error.message));
-      else pending?.resolve(message.result ?? {});
-      return;
-    }
+    const message = JSON.parse(text) as Message;
+    if (this.#pending.settle(message)) return;
     const event = { method: message.method!, params: message.params ?? {} };
     this.events.push(event);
     this.onEvent(event);
@@ -55,8 +90,7 @@ export class WorkerSession {
 
   /** The worker is gone (it exited, or was detached): what it never answered fails. */
   detached(): void {
-    for (const pending of this.#pending.values()) pending.reject(new Error(`worker ${this.threadId} is gone`));
-    this.#pending.clear();
+    this.#pending.failAll(new Error(`worker ${this.threadId} is gone`));
   }
 
   /** The first event (from `from` on) that matches. */
@@ -75,8 +109,7 @@ export class WorkerSession {
 }
 
 export class CdpClient {
-  #nextId = 1;
-  readonly #pending = new Map<number, { resolve: (result: Params) => void; reject: (error: Error) => void }>();
+  readonly #pending = new PendingCommands();
   readonly workers = new Map<string, WorkerSession>();
   /** Called for each worker attached (the place to set breakpoints before it runs). */
   onWorker: (worker: WorkerSession, waiting: boolean) => void = () => undefined;
@@ -94,11 +127,7 @@ export class CdpClient {
   }
 
   send(method: string, params: Params = {}): Promise<Params> {
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.socket.send(JSON.stringify({ id, method, params }));
-    });
+    return this.#pending.send((id) => this.socket.send(JSON.stringify({ id, method, params })));
   }
 
   close(): void {
@@ -106,14 +135,8 @@ export class CdpClient {
   }
 
   #receive(text: string): void {
-    const message = JSON.parse(text) as { id?: number; result?: Params; error?: { message: string }; method?: string; params?: Params };
-    if (message.id !== undefined) {
-      const pending = this.#pending.get(message.id);
-      this.#pending.delete(message.id);
-      if (message.error) pending?.reject(new Error(message.error.message));
-      else pending?.resolve(message.result ?? {});
-      return;
-    }
+    const message = JSON.parse(text) as Message;
+    if (this.#pending.settle(message)) return;
     const params = message.params ?? {};
     if (message.method === "NodeWorker.attachedToWorker") {
       const info = params.workerInfo as { workerId: string; title: string };

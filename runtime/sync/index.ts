@@ -5,11 +5,13 @@ import type { AllowedNames } from "../http/allowed-names";
 import type { Listening } from "../http/listen";
 import type { RuntimeFeature } from "../shared/feature";
 import { serveSyncSockets } from "./socket-server";
-import { SyncHub, type SyncStats } from "./sync-hub";
+import { SyncHub, type SubscriptionInfo, type SyncStats } from "./sync-hub";
 
 export interface SyncFeature extends RuntimeFeature {
   /** Sessions, subscriptions and re-runs so far (tests, the benchmark, the panels). */
   readonly stats: SyncStats;
+  /** Every subscribed query of every open connection (the functions panel's list). */
+  subscriptions(): SubscriptionInfo[];
   /** Resolves once every update due has been sent. */
   settled(): Promise<void>;
 }
@@ -22,6 +24,7 @@ export async function attachSync(runtime: Runtime, api: Listening, allowed: Part
     get stats() {
       return hub.stats;
     },
+    subscriptions: () => hub.subscriptions(),
     settled: () => hub.settled(),
     close() {
       sockets.close();

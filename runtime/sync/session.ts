@@ -49,7 +49,11 @@ const PING_INTERVAL_MS = 15_000;
 /** Close code of a session ended by a protocol error or a refused token. */
 const CLOSE_PROTOCOL_ERROR = 1008;
 
+let nextSessionId = 1;
+
 export class SyncSession {
+  /** Its number in this process, for the panels. */
+  readonly id = nextSessionId++;
   readonly subscriptions = new Map<number, Subscription>();
   /** The identity the session's functions run with. */
   token: string | null = null;
@@ -80,6 +84,8 @@ export class SyncSession {
   constructor(
     private readonly transport: SyncTransport,
     private readonly host: SessionHost,
+    /** Who opened it, as the panels show it: the page's origin, else the user agent. */
+    readonly client = "a client",
   ) {
     this.#ping = setInterval(() => {
       if (Date.now() - this.#lastSentAt >= PING_INTERVAL_MS) this.#send({ type: "Ping" });

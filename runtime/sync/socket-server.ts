@@ -38,7 +38,11 @@ export function serveSyncSockets(server: Server, hub: SyncHub, allowed: Partial<
     if (origin !== undefined && !originOk(origin)) return refuse(socket, 403, originRefusal(origin));
     sockets.handleUpgrade(request, socket, head, (ws) => {
       open.add(ws);
-      const session = new SyncSession({ send: (text) => ws.send(text), close: (code, reason) => ws.close(code, reason) }, hub);
+      const session = new SyncSession(
+        { send: (text) => ws.send(text), close: (code, reason) => ws.close(code, reason) },
+        hub,
+        origin ?? request.headers["user-agent"] ?? "a client",
+      );
       hub.add(session);
       ws.on("message", (data, isBinary) => {
         if (isBinary) session.receive("");

@@ -11,6 +11,9 @@ export class Subscription {
   lastSent: string | null = null;
   /** Set once the client removed it: a run still under way is dropped. */
   removed = false;
+  /** How many times it ran (the first run included), and when its client was last sent a new result. */
+  runs = 0;
+  updatedAt: number | null = null;
 
   constructor(
     readonly queryId: number,

@@ -18,6 +18,19 @@ import { Subscription } from "./subscription";
 import { componentRefused } from "./client-function";
 import { argsObject, BAD_ARGS } from "./client-message";
 
+/** One subscribed query as the functions panel lists it. */
+export interface SubscriptionInfo {
+  /** The connection it belongs to: its number in this runtime, and who opened it. */
+  session: number;
+  client: string;
+  udfPath: string;
+  componentPath: string;
+  args: unknown;
+  runs: number;
+  /** When its client was last sent a new result (ms since the epoch); null before the first. */
+  updatedAt: number | null;
+}
+
 export interface SyncStats {
   sessions: number;
   subscriptions: number;
@@ -56,6 +69,25 @@ export class SyncHub implements SessionHost {
     const tx = await this.runtime.store.beginRead();
     if (tx.snapshotTs > this.#latestTs) this.#latestTs = tx.snapshotTs;
     tx.end();
+  }
+
+  /** Every subscribed query of every open connection, oldest connection first. */
+  subscriptions(): SubscriptionInfo[] {
+    const list: SubscriptionInfo[] = [];
+    for (const session of this.#sessions) {
+      for (const subscription of session.subscriptions.values()) {
+        list.push({
+          session: session.id,
+          client: session.client,
+          udfPath: subscription.udfPath,
+          componentPath: subscription.componentPath,
+          args: subscription.args,
+          runs: subscription.runs,
+          updatedAt: subscription.updatedAt,
+        });
+      }
+    }
+    return list;
   }
 
   get stats(): SyncStats {
@@ -215,6 +247,7 @@ export class SyncHub implements SessionHost {
 
   #ran(subscription: Subscription, session: SyncSession, outcome: QueryRunOutcome): void {
     if (subscription.removed || session.closed) return;
+    subscription.runs++;
     subscription.reads = outcome.reads;
     subscription.journal = outcome.modification.journal;
     this.#index.set(subscription, outcome.reads);
@@ -226,6 +259,7 @@ export class SyncHub implements SessionHost {
     const sent = JSON.stringify(outcome.modification);
     if (sent === subscription.lastSent) return;
     subscription.lastSent = sent;
+    subscription.updatedAt = Date.now();
     session.modifications.push(outcome.modification);
   }
 

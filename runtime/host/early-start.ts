@@ -50,7 +50,8 @@ export class LateBoundServices implements WorkerServices {
   }
 }
 
-export interface FirstBuild {
+/** A build under way in a new build folder of the project. */
+export interface StartedBuild {
   outDir: string;
   /** When it started reading the project (ms since the epoch): saves after it are changes. */
   startedAt: number;
@@ -62,18 +63,27 @@ export interface FirstBuild {
 export interface EarlyStart {
   services: LateBoundServices;
   supply: WorkerSupply;
-  firstBuild: FirstBuild;
+  firstBuild: StartedBuild;
+}
+
+/**
+ * Starts esbuild on the project into a new build folder: the first load's (before the stores
+ * open) and every reload's. convex.config.ts sees the deployment's variables (`env`), as the app's
+ * functions do.
+ */
+export function startBuild(projectDir: string, env: Record<string, string>): StartedBuild {
+  const startedAt = Date.now();
+  const startedPerf = performance.now();
+  const { outDir } = newBuildDir(projectDir);
+  return { outDir, startedAt, startedPerf, result: buildProject({ projectDir, outDir, env }) };
 }
 
 export function beginEarlyStart(options: { projectDir: string; memoryLimitMb: number; env: Record<string, string> }): EarlyStart {
   const services = new LateBoundServices();
   const supply = new WorkerSupply(services, { projectDir: options.projectDir, memoryLimitMb: options.memoryLimitMb });
-  const startedAt = Date.now();
-  const startedPerf = performance.now();
-  const { outDir } = newBuildDir(options.projectDir);
   supply.warm(null);
-  const result = buildProject({ projectDir: options.projectDir, outDir, env: options.env });
+  const firstBuild = startBuild(options.projectDir, options.env);
   // Awaited by the first reload; a start that fails before then must not leave it unhandled.
-  result.catch(() => undefined);
-  return { services, supply, firstBuild: { outDir, startedAt, startedPerf, result } };
+  firstBuild.result.catch(() => undefined);
+  return { services, supply, firstBuild };
 }

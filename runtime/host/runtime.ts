@@ -4,7 +4,7 @@ import { EventEmitter, once } from "node:events";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { buildProject, newBuildDir, pruneAbandonedBuilds, type BuildMessage, type BuildResult } from "../loader/index";
+import { pruneAbandonedBuilds, type BuildMessage } from "../loader/index";
 import { Store } from "../store/sqlite-store";
 import { LogStore } from "../logs/log-store";
 import type { Caller, ComponentInit, LoadedComponent, LoadedProject, WireError } from "../shared/protocol";
@@ -25,7 +25,7 @@ import { PersistenceHealth, watchLogStore, type PersistenceEvent } from "./persi
 import { WorkerPool } from "./worker-pool";
 import { LOAD_WAIT_MS, NotServingError } from "./not-serving";
 import type { WorkerSupply } from "./worker-supply";
-import { beginEarlyStart, type EarlyStart, type FirstBuild } from "./early-start";
+import { beginEarlyStart, startBuild, type EarlyStart, type StartedBuild } from "./early-start";
 import { bearerTokenOf } from "../shared/bearer-token";
 import type { FunctionOutcome, HttpAnswer, OnClientGone, UserCodeWorker } from "./user-code-worker";
 import type { StorePort } from "./store-port";
@@ -164,7 +164,7 @@ export class Runtime {
   /** Starts every worker; keeps a spare booted for the next reload. */
   readonly #supply: WorkerSupply;
   /** Begun before the stores opened (early-start.ts); the first reload takes it. */
-  #firstBuild: FirstBuild | null;
+  #firstBuild: StartedBuild | null;
   /** Open transactions by id: op handlers use it to write inside the calling mutation. */
   readonly transactions = new TransactionTable();
   /** Database calls from workers; `onCommit`/`onAbort` tell when a transaction ended. */
@@ -302,7 +302,7 @@ export class Runtime {
   }
 
   async #reloadOnce(): Promise<void> {
-    const { outDir, started, result } = this.#takeFirstBuild() ?? this.#startBuild();
+    const { outDir, startedPerf: started, result } = this.#takeFirstBuild() ?? this.#startBuild();
     this.#loadingBuildDir = outDir;
     // Without a spare (it died, or the first load's is gone), one boots while esbuild builds.
     this.#supply.warm(this.#buildDir);
@@ -410,19 +410,17 @@ export class Runtime {
   }
 
   /** The build begun before the stores opened, once; null afterwards. */
-  #takeFirstBuild(): { outDir: string; started: number; result: Promise<BuildResult> } | null {
+  #takeFirstBuild(): StartedBuild | null {
     const first = this.#firstBuild;
     this.#firstBuild = null;
-    return first && { outDir: first.outDir, started: first.startedPerf, result: first.result };
+    return first;
   }
 
-  #startBuild(): { outDir: string; started: number; result: Promise<BuildResult> } {
-    const started = performance.now();
-    this.#lastBuildStartedAt = Date.now();
-    const { outDir } = newBuildDir(this.options.projectDir);
-    this.#ownBuilds.push(outDir);
-    // convex.config.ts sees the deployment's variables, as the app's functions do.
-    return { outDir, started, result: buildProject({ projectDir: this.options.projectDir, outDir, env: this.#deploymentEnv() }) };
+  #startBuild(): StartedBuild {
+    const build = startBuild(this.options.projectDir, this.#deploymentEnv());
+    this.#lastBuildStartedAt = build.startedAt;
+    this.#ownBuilds.push(build.outDir);
+    return build;
   }
 
   /** close() has run (a reload in flight sees it only after its awaits). */

@@ -47,9 +47,7 @@ class DebuggableWorkers {
   attached(threadId: number, client: object): void {
     const worker = this.#workers.get(threadId);
     if (!worker) return;
-    const clients = this.#attachedBy.get(threadId) ?? new Set<object>();
-    this.#attachedBy.set(threadId, clients);
-    clients.add(client);
+    const clients = withClient(this.#attachedBy, threadId, client);
     Atomics.store(worker.control, CONTROL_DEBUGGERS, clients.size);
   }
 
@@ -61,9 +59,7 @@ class DebuggableWorkers {
    */
   configured(threadId: number, client: object): void {
     if (!this.#attachedBy.get(threadId)?.has(client)) return;
-    const clients = this.#configuredBy.get(threadId) ?? new Set<object>();
-    this.#configuredBy.set(threadId, clients);
-    clients.add(client);
+    withClient(this.#configuredBy, threadId, client);
     this.#changed();
   }
 
@@ -105,9 +101,7 @@ class DebuggableWorkers {
   paused(threadId: number, client: object): void {
     const clock = this.#workers.get(threadId)?.clock;
     if (!clock) return;
-    const holders = this.#pausedBy.get(threadId) ?? new Set<object>();
-    this.#pausedBy.set(threadId, holders);
-    holders.add(client);
+    const holders = withClient(this.#pausedBy, threadId, client);
     clock.pause();
     if (holders.size === 1) this.#changed();
   }
@@ -129,6 +123,14 @@ class DebuggableWorkers {
     for (const threadId of [...this.#attachedBy.keys(), ...this.#pausedBy.keys()]) this.detached(threadId, client);
     this.#changed();
   }
+}
+
+/** Adds `client` to the thread's set in `map` (made on first use); returns the set. */
+function withClient(map: Map<number, Set<object>>, threadId: number, client: object): Set<object> {
+  const clients = map.get(threadId) ?? new Set<object>();
+  map.set(threadId, clients);
+  clients.add(client);
+  return clients;
 }
 
 export const debuggableWorkers = new DebuggableWorkers();

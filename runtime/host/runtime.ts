@@ -20,7 +20,7 @@ import { HostServices } from "./host-services";
 import { TransactionTable } from "./transactions";
 import { loadErrorMessage } from "./load-error-location";
 import { schemaIndexProblem } from "./schema-check";
-import { lockDataDir } from "./data-dir-lock";
+import { lockAndSettle } from "./data-folder-swap";
 import { PersistenceHealth, watchLogStore, type PersistenceEvent } from "./persistence-health";
 import { WorkerPool } from "./worker-pool";
 import { LOAD_WAIT_MS, NotServingError } from "./not-serving";
@@ -233,7 +233,7 @@ export class Runtime {
   static async open(options: RuntimeOptions): Promise<Runtime> {
     const dataDir = options.dataDir ?? join(options.projectDir, ".convex-lens");
     mkdirSync(dataDir, { recursive: true });
-    const unlock = lockDataDir(dataDir);
+    const { unlock, settled } = lockAndSettle(dataDir);
     let store: Store | null = null;
     let early: EarlyStart | null = null;
     try {
@@ -252,6 +252,7 @@ export class Runtime {
       const logs = await LogStore.open({ file: join(dataDir, "logs.sqlite"), retention: options.logRetention });
       const runtime = new Runtime(options, store as StorePort & Store, logs, persistence, early);
       runtime.#unlockDataDir = unlock;
+      if (settled !== null) runtime.notice(settled);
       runtime.#recordExecutions();
       return runtime;
     } catch (error) {

@@ -9,13 +9,12 @@ import { closeSync, copyFileSync, existsSync, linkSync, openSync, renameSync, rm
 import { basename, dirname, join } from "node:path";
 import { createWriteStream } from "node:fs";
 import { ZipFile } from "yazl";
-import { lockDataDir } from "../host/data-dir-lock";
 import { isSystemTableName } from "../store/catalog";
 import { splitStoredTableName } from "../store/namespaces";
 import { Store } from "../store/sqlite-store";
 import type { DocumentJSON, ReadTransaction, SerializedQuery } from "../store/types";
 import { entryName, STORAGE_TABLE, TABLES_TABLE } from "./archive-layout";
-import { DATABASE_FILE, FILES_FOLDER, removeFolder, stagingFolder } from "./data-folder";
+import { DATABASE_FILE, FILES_FOLDER, lockAndSettle, removeFolder, workFolder } from "../host/data-folder-swap";
 import { writeExportJson } from "./export-json";
 
 export interface ExportSummary {
@@ -44,13 +43,10 @@ interface StagedEntry {
 
 /** Writes the snapshot of a data folder that no runtime serves (the CLI). */
 export async function exportDataFolder(dataDir: string, zipPath: string, options: { overwrite?: boolean } = {}): Promise<ExportSummary> {
-  if (!existsSync(join(dataDir, DATABASE_FILE))) {
-    throw new Error(
-      `${dataDir} holds no database (${DATABASE_FILE}): nothing was stored there yet. Give the data folder of a project that ran (--data DIR).`,
-    );
-  }
-  const unlock = lockDataDir(dataDir);
+  if (!existsSync(dataDir)) throw noDatabase(dataDir);
+  const { unlock } = lockAndSettle(dataDir);
   try {
+    if (!existsSync(join(dataDir, DATABASE_FILE))) throw noDatabase(dataDir);
     const store = await Store.open({ file: join(dataDir, DATABASE_FILE) });
     try {
       return await exportSnapshot({ store, dataDir }, zipPath, options);
@@ -62,11 +58,17 @@ export async function exportDataFolder(dataDir: string, zipPath: string, options
   }
 }
 
+function noDatabase(dataDir: string): Error {
+  return new Error(
+    `${dataDir} holds no database (${DATABASE_FILE}): nothing was stored there yet. Give the data folder of a project that ran (--data DIR).`,
+  );
+}
+
 export async function exportSnapshot(source: ExportSource, zipPath: string, options: { overwrite?: boolean } = {}): Promise<ExportSummary> {
   if (!options.overwrite && existsSync(zipPath)) {
     throw new Error(`${zipPath} already exists. Choose another file name, or delete it first.`);
   }
-  const staging = stagingFolder(source.dataDir, "export");
+  const staging = workFolder(source.dataDir, "export");
   try {
     const { entries, summary } = await stage(source, staging);
     await writeZip(entries, zipPath);

@@ -6,12 +6,12 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { ReadableStream } from "node:stream/web";
-import { lockDataDir } from "../host/data-dir-lock";
 import { FileStore } from "../storage/file-store";
 import { Store } from "../store/sqlite-store";
 import type { DocumentJSON } from "../store/types";
 import { archiveDocuments } from "./archive-documents";
-import { type DataCount, DATABASE_FILE, dataInFolder, dataInStore, removeFolder, stagingFolder, swapIn } from "./data-folder";
+import { type DataCount, dataInFolder, dataInStore } from "./data-folder";
+import { DATABASE_FILE, lockAndSettle, removeFolder, swapIn, workFolder } from "../host/data-folder-swap";
 import { type ImportPlan, planImport } from "./import-plan";
 import { SnapshotArchive } from "./snapshot-archive";
 import { badArchive, SnapshotError } from "./snapshot-error";
@@ -51,7 +51,7 @@ export class PreparedImport {
 
   /** Swaps it in; takes the data folder's lock, so no runtime may be serving the folder. */
   install(): void {
-    const unlock = lockDataDir(this.dataDir);
+    const { unlock } = lockAndSettle(this.dataDir);
     try {
       this.installLocked();
     } finally {
@@ -78,7 +78,7 @@ export async function prepareImport(zipPath: string, dataDir: string): Promise<P
   const archive = await SnapshotArchive.open(zipPath);
   try {
     const plan = await planImport(archive);
-    const staging = stagingFolder(dataDir, "import");
+    const staging = workFolder(dataDir, "import");
     try {
       return new PreparedImport(dataDir, staging, await build(archive, plan, staging));
     } catch (error) {
@@ -97,7 +97,7 @@ export async function prepareImport(zipPath: string, dataDir: string): Promise<P
 export async function dataToReplace(dataDir: string, running: Pick<Store, "beginRead" | "listTables"> | null): Promise<DataCount> {
   if (running) return dataInStore(running);
   if (!existsSync(dataDir)) return { documents: 0, files: 0 };
-  const unlock = lockDataDir(dataDir);
+  const { unlock } = lockAndSettle(dataDir);
   try {
     return await dataInFolder(dataDir);
   } finally {
@@ -111,7 +111,7 @@ export async function dataToReplace(dataDir: string, running: Pick<Store, "begin
  */
 export async function importSnapshot(options: { zipPath: string; dataDir: string; replace: boolean }): Promise<ImportSummary> {
   mkdirSync(options.dataDir, { recursive: true });
-  const unlock = lockDataDir(options.dataDir);
+  const { unlock } = lockAndSettle(options.dataDir);
   try {
     if (!options.replace) {
       const count = await dataInFolder(options.dataDir);

@@ -9,6 +9,7 @@ export type { Runtime, RuntimeState } from "./host/runtime";
 export { findFunctionsDir, findHttpFile } from "./loader/functions-dir";
 export { startServing } from "./serve";
 export type { Serving } from "./serve";
+export type { SyncFeature } from "./sync/index";
 export { joinChunks } from "./shared/join-chunks";
 export type { RouteInfo } from "./shared/protocol";
 export type { JSONValue } from "./store/types";

@@ -22,8 +22,15 @@ import {
   replaceDocument,
   runForInspector,
 } from "../../runtime";
-import type { JSONValue } from "../../runtime";
-import type { FunctionsPanelState, FunctionsReplies, FunctionsRequest, FunctionsRuntimeView } from "../../webview/protocol/functions";
+import type { JSONValue, SyncFeature } from "../../runtime";
+import type {
+  FunctionsPanelState,
+  FunctionsReplies,
+  FunctionsRequest,
+  FunctionsRuntimeView,
+  LiveQueriesView,
+} from "../../webview/protocol/functions";
+import type { JsonValue } from "../../webview/protocol/core";
 import { executionsOf } from "../requests/send-request";
 import type { SessionState } from "../runtime-session";
 
@@ -34,7 +41,13 @@ export const FILE_PAGE_SIZE = 25;
 export interface FunctionsSource {
   readonly session: {
     readonly state: SessionState;
-    readonly serving: { readonly runtime: Runtime; readonly crons?: CronService } | null;
+    readonly serving: {
+      readonly runtime: Runtime;
+      readonly crons?: CronService;
+      /** The API origin and the live queries of its sync WebSocket. */
+      readonly api?: { readonly url: string };
+      readonly sync?: Pick<SyncFeature, "subscriptions">;
+    } | null;
   } | null;
 }
 
@@ -97,6 +110,24 @@ export function panelState(source: FunctionsSource, stats?: FunctionStatsCache):
   const logs = serving.runtime.logs;
   const { functions, routes } = functionCatalog(project, stats ? stats.current(logs) : logs.executionStats());
   return { runtime, functions, routes, crons: cronCatalog(serving.crons?.list() ?? [], project) };
+}
+
+/** The Live queries tab: every subscribed query of every open sync connection, and where apps connect. */
+export function liveQueriesView(source: FunctionsSource): LiveQueriesView {
+  const serving = source.session?.serving;
+  if (runtimeView(source).kind !== "ready" || !serving?.sync) return { apiUrl: null, queries: [] };
+  return {
+    apiUrl: serving.api?.url ?? null,
+    queries: serving.sync.subscriptions().map((query) => ({
+      session: query.session,
+      client: query.client,
+      component: query.componentPath,
+      name: query.udfPath,
+      args: query.args as JsonValue,
+      runs: query.runs,
+      updatedAt: query.updatedAt,
+    })),
+  };
 }
 
 /** Handles one request; the result is the reply's value. Throws with the message to show. */

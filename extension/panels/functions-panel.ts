@@ -9,15 +9,16 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import type { LogStore } from "../../runtime";
-import type { CronService } from "../../runtime";
+import type { CronService, SyncFeature } from "../../runtime";
 import { isFunctionsRequest } from "../../webview/protocol/functions";
 import { isWebviewMessage, type HostMessage, type WebviewMessage } from "../../webview/protocol/messages";
 import type { RuntimeSession } from "../runtime-session";
 import { FunctionStatsCache } from "../../runtime";
-import { handleFunctionsRequest, panelState, type FunctionsEffects } from "./functions-panel-requests";
+import { handleFunctionsRequest, liveQueriesView, panelState, type FunctionsEffects } from "./functions-panel-requests";
 import { devTokenFor } from "../requests/act-as";
 import { webviewHtml, webviewOptions } from "./webview-html";
 import { openFrameSource } from "./open-frame-source";
+import { ServingPart } from "./serving-part";
 
 export interface FunctionsPanelDependencies {
   extensionUri: vscode.Uri;
@@ -50,10 +51,19 @@ export class FunctionsPanel implements vscode.Disposable {
   readonly #panel: vscode.WebviewPanel;
   readonly #subscriptions: vscode.Disposable[] = [];
   readonly #effects: FunctionsEffects;
-  #watchedLogs: LogStore | null = null;
-  #unwatchLogs: (() => void) | null = null;
-  #watchedCrons: CronService | null = null;
-  #unwatchCrons: (() => void) | null = null;
+  /** Finished executions change the stats. */
+  readonly #logs = new ServingPart<LogStore>((logs) => {
+    const unsubscribe = logs.subscribe((event) => {
+      if (event.kind !== "executionStarted" && event.kind !== "executionFinished") return;
+      this.#stats.touched(event.execution.identifier);
+      this.#scheduleRefresh();
+    });
+    return () => void unsubscribe();
+  });
+  /** A reload or a run's end changes the cron jobs. */
+  readonly #crons = new ServingPart<CronService>((crons) => crons.subscribe(() => this.#scheduleRefresh()));
+  /** The sync hub says when the live queries changed (coalesced), so the list is sent as it is. */
+  readonly #sync = new ServingPart<SyncFeature>((sync) => sync.onSubscriptionsChanged(() => this.#postLiveQueries()));
   #refreshTimer: NodeJS.Timeout | null = null;
   readonly #stats = new FunctionStatsCache();
   /** How long the last state took to build (the stats query, mostly). */
@@ -92,14 +102,13 @@ export class FunctionsPanel implements vscode.Disposable {
     if (deps.session) {
       this.#subscriptions.push(
         deps.session.onStateChanged(() => {
-          this.#watchLogs();
-          this.#watchCrons();
+          this.#followServing();
           this.#postState();
+          this.#postLiveQueries();
         }),
       );
     }
-    this.#watchLogs();
-    this.#watchCrons();
+    this.#followServing();
   }
 
   reveal(): void {
@@ -121,34 +130,21 @@ export class FunctionsPanel implements vscode.Disposable {
     }
   }
 
+  /** The Live queries tab's list. */
+  #postLiveQueries(): void {
+    this.#post({ type: "liveQueries", live: liveQueriesView(this.#source()) });
+  }
+
   #post(message: HostMessage): void {
     if (!this.#disposed) void this.#panel.webview.postMessage(message);
   }
 
-  /** Follows the log store of the runtime serving now (a restart makes a new one). */
-  #watchLogs(): void {
-    const logs = this.deps.session?.serving?.runtime.logs ?? null;
-    if (logs === this.#watchedLogs) return;
-    this.#unwatchLogs?.();
-    this.#unwatchLogs = null;
-    this.#watchedLogs = logs;
-    if (!logs) return;
-    const unsubscribe = logs.subscribe((event) => {
-      if (event.kind !== "executionStarted" && event.kind !== "executionFinished") return;
-      this.#stats.touched(event.execution.identifier);
-      this.#scheduleRefresh();
-    });
-    this.#unwatchLogs = () => void unsubscribe();
-  }
-
-  /** Follows the cron jobs of the runtime serving now: a reload or a run's end changes them. */
-  #watchCrons(): void {
-    const crons = this.deps.session?.serving?.crons ?? null;
-    if (crons === this.#watchedCrons) return;
-    this.#unwatchCrons?.();
-    this.#unwatchCrons = null;
-    this.#watchedCrons = crons;
-    if (crons) this.#unwatchCrons = crons.subscribe(() => this.#scheduleRefresh());
+  /** Follows the parts of the runtime serving now (a restart makes new ones). */
+  #followServing(): void {
+    const serving = this.deps.session?.serving ?? null;
+    this.#logs.follow(serving?.runtime.logs ?? null);
+    this.#crons.follow(serving?.crons ?? null);
+    this.#sync.follow(serving?.sync ?? null);
   }
 
   #scheduleRefresh(): void {
@@ -165,6 +161,7 @@ export class FunctionsPanel implements vscode.Disposable {
   async #handle(message: WebviewMessage): Promise<void> {
     if (message.type === "ready") {
       this.#postState();
+      this.#postLiveQueries();
       return;
     }
     try {
@@ -222,8 +219,9 @@ export class FunctionsPanel implements vscode.Disposable {
     if (this.#disposed) return;
     this.#disposed = true;
     if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
-    this.#unwatchLogs?.();
-    this.#unwatchCrons?.();
+    this.#logs.dispose();
+    this.#crons.dispose();
+    this.#sync.dispose();
     for (const subscription of this.#subscriptions) subscription.dispose();
     this.#panel.dispose();
     this.onDispose();

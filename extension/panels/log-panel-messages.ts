@@ -69,6 +69,7 @@ export function rowView(row: LogRow): LogRowView {
       level: row.level,
       message: row.message,
       truncated: row.isTruncated,
+      cause: row.cause,
     };
   }
   return {
@@ -83,6 +84,7 @@ export function rowView(row: LogRow): LogRowView {
     status: row.status,
     durationMs: row.durationMs,
     error: row.errorMessage,
+    cause: row.cause,
   };
 }
 
@@ -118,6 +120,7 @@ export function drilldownView(trace: RequestTrace): RequestDrilldownView {
       lines: [],
       startedAt: execution.startedAt,
       caller: execution.caller,
+      cause: execution.cause,
     });
   }
   for (const line of trace.lines)

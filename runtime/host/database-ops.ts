@@ -32,11 +32,13 @@ export class DatabaseOps {
   constructor(
     private readonly store: StorePort,
     private readonly transactions: TransactionTable,
+    /** The request of a running execution (ExecutionEvents.requestIdOf). */
+    private readonly requestIdOf: (execId: string) => string | null = () => null,
   ) {}
 
   /** The async ops: transactions, and documents inside them. */
   readonly handlers: PlainHandlers<typeof DATABASE_OPS> = {
-    "tx/begin": (args, worker) => this.#begin(worker, args.mode),
+    "tx/begin": (args, worker, execId) => this.#begin(worker, args.mode, execId),
     "tx/commit": (args, worker) => this.#commit(worker, args.txId),
     "tx/end": (args, worker) => this.#end(worker, args.txId),
     "tx/savepoint": (args, worker) => this.transactions.write(args.txId, worker).savepoint(),
@@ -108,18 +110,21 @@ export class DatabaseOps {
     "db/tableNameOfId": (args) => ({ table: tableNameInComponent(this.store.tableNameOfId(args.id), args.component ?? ROOT_COMPONENT) }),
   };
 
-  async #begin(worker: number, mode: "read" | "write"): Promise<TransactionRef> {
+  async #begin(worker: number, mode: "read" | "write", execId: string | undefined): Promise<TransactionRef> {
+    // Read before waiting for the lock: the execution is running now (its start came first).
+    const requestId = execId === undefined ? null : this.requestIdOf(execId);
     const tx = mode === "write" ? await this.store.beginWrite() : await this.store.beginRead();
-    const entry = this.transactions.add(worker, mode, tx);
+    const entry = this.transactions.add(worker, mode, tx, requestId);
     return { id: entry.id, mode, snapshotTs: tx.snapshotTs.toString() };
   }
 
   #commit(worker: number, txId: number): null {
+    const { requestId } = this.transactions.get(txId, worker);
     const tx = this.transactions.write(txId, worker);
     this.transactions.close(txId);
     let result: { ts: bigint };
     try {
-      result = tx.commit();
+      result = tx.commit({ requestId });
     } catch (error) {
       // The commit was rolled back (its log entry could not be written): its writes are gone.
       for (const listener of this.onAbort) listener({ txId });

@@ -17,6 +17,11 @@ export class ExecutionEvents {
     return () => this.#listeners.delete(listener);
   }
 
+  /** The request of an execution still running; null once it ended (or for an unknown id). */
+  requestIdOf(execId: string): string | null {
+    return this.#running.get(execId)?.requestId ?? null;
+  }
+
   start(event: ExecutionStart): void {
     this.#running.set(event.execId, event);
     for (const listener of this.#listeners) safely(() => listener.onStart?.(event));

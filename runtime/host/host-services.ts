@@ -71,9 +71,9 @@ export class HostServices implements WorkerServices {
       if (handler === undefined) throw new Error(unsupportedOpMessage(call.op));
       const watcher = this.databaseWatcher;
       const execId = call.execId;
-      if (watcher === null || execId === undefined || !watcher.follows(execId)) return handler(call.args as never, worker);
+      if (watcher === null || execId === undefined || !watcher.follows(execId)) return handler(call.args as never, worker, execId);
       watcher.before(execId, call);
-      const result = await handler(call.args as never, worker);
+      const result = await handler(call.args as never, worker, execId);
       watcher.after(execId, call, result);
       return result;
     }

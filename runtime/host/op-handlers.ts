@@ -8,9 +8,16 @@ export interface OpContext extends OpCaller {
   worker: number;
 }
 
-/** Ops whose arguments say everything; `worker` is the caller's (transactions belong to one worker). */
+/**
+ * Ops whose arguments say everything; `worker` is the caller's (transactions belong to one worker),
+ * `execId` the calling execution's when the worker named it (a transaction's begin notes its request).
+ */
 export type PlainHandlers<Table> = {
-  readonly [Name in keyof Table]: (args: OpArgs<Table[Name]>, worker: number) => OpResult<Table[Name]> | Promise<OpResult<Table[Name]>>;
+  readonly [Name in keyof Table]: (
+    args: OpArgs<Table[Name]>,
+    worker: number,
+    execId?: string,
+  ) => OpResult<Table[Name]> | Promise<OpResult<Table[Name]>>;
 };
 
 /** Ops the worker blocks on: answered at once. */
@@ -27,4 +34,4 @@ export type FeatureHandlers<Table> = {
  * A handler as the dispatcher holds it, once its op was looked up by name: the call's arguments
  * were typed by the same entry when the worker sent them (HostChannel), so they go in as they came.
  */
-export type Dispatched<Context> = (args: never, context: Context) => unknown;
+export type Dispatched<Context> = (args: never, context: Context, execId?: string) => unknown;

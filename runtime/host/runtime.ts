@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { pruneAbandonedBuilds, type BuildMessage } from "../loader/index";
 import { Store } from "../store/sqlite-store";
-import { LogStore } from "../logs/log-store";
+import { LogStore, type ExecutionCause } from "../logs/log-store";
 import type { Caller, ComponentInit, LoadedComponent, LoadedProject, WireError } from "../shared/protocol";
 import type { ComponentInstanceBuild } from "../loader/index";
 import { mergeComponentSchemas, type ComponentSchema } from "../store/component-schemas";
@@ -85,6 +85,8 @@ export interface RunFunctionOptions {
   requestId?: string;
   /** The `_scheduled_functions` id when a scheduled job runs (getRequestMetadata reports it). */
   scheduledFunctionId?: string | null;
+  /** Why it runs, recorded with its execution for the logs panel (a subscribed query's run). */
+  cause?: ExecutionCause;
 }
 
 /**
@@ -145,6 +147,8 @@ export class Runtime {
   /** Only the runtime emits its events (`#emit`); features tell notices through `notice()`. */
   readonly #emitter = new EventEmitter();
   readonly events = new ExecutionEvents();
+  /** Why the functions running now run, by request id, for those that say (RunFunctionOptions.cause). */
+  readonly #causes = new Map<string, ExecutionCause>();
   readonly dataDir: string;
   state: RuntimeState = { kind: "starting" };
   #pool: WorkerPool | null = null;
@@ -190,7 +194,7 @@ export class Runtime {
     watchLogStore(logs, persistence, (text) => this.notice(text));
     this.#stopping = new Promise((resolve) => (this.#stop = resolve));
     this.dataDir = options.dataDir ?? join(options.projectDir, ".convex-lens");
-    this.databaseOps = new DatabaseOps(store, this.transactions);
+    this.databaseOps = new DatabaseOps(store, this.transactions, (execId) => this.events.requestIdOf(execId));
     this.services = new HostServices(this.databaseOps, this.transactions, this.events);
     this.handles = new FunctionHandles(store);
     early.services.bind(this.services);
@@ -499,19 +503,26 @@ export class Runtime {
     const pool = this.#pool ?? (await this.whenServing());
     const componentPath = options.componentPath ?? "";
     const functions = this.#project?.components.find((c) => c.path === componentPath)?.functions ?? [];
-    return pool.send((worker) =>
-      worker.runFunction({
-        componentPath,
-        name,
-        udfType: options.udfType ?? functions.find((f) => f.name === name)?.udfType ?? "query",
-        args,
-        requestId: options.requestId ?? newRequestId(),
-        caller: options.caller ?? "api",
-        publicOnly: options.publicOnly ?? false,
-        authToken: token,
-        scheduledFunctionId: options.scheduledFunctionId ?? null,
-      }),
-    );
+    const requestId = options.requestId ?? newRequestId();
+    // The worker need not know why it runs: the host records it when the execution starts.
+    if (options.cause) this.#causes.set(requestId, options.cause);
+    try {
+      return await pool.send((worker) =>
+        worker.runFunction({
+          componentPath,
+          name,
+          udfType: options.udfType ?? functions.find((f) => f.name === name)?.udfType ?? "query",
+          args,
+          requestId,
+          caller: options.caller ?? "api",
+          publicOnly: options.publicOnly ?? false,
+          authToken: token,
+          scheduledFunctionId: options.scheduledFunctionId ?? null,
+        }),
+      );
+    } finally {
+      if (options.cause) this.#causes.delete(requestId);
+    }
   }
 
   /** Runs an HTTP action request. The caller has already read and size-checked the body. */
@@ -581,7 +592,8 @@ export class Runtime {
 
   #recordExecutions(): void {
     this.events.listen({
-      onStart: (start) => this.logs.recordExecution(start),
+      onStart: (start) =>
+        this.logs.recordExecution(start.parentId === null ? { ...start, cause: this.#causes.get(start.requestId) ?? null } : start),
       onLog: (log) => this.logs.appendLines(log.execId, log.requestId, [log.line]),
       onEnd: (end) => this.logs.finishExecution(end),
     });

@@ -7,6 +7,8 @@ export interface OpenTransaction {
   ownerWorker: number;
   mode: "read" | "write";
   tx: ReadTransaction | WriteTransaction;
+  /** The request of the execution that began it (told to commit listeners); null when unknown. */
+  requestId: string | null;
   metrics: { documentsRead: number; bytesRead: number; documentsWritten: number; bytesWritten: number; databaseQueries: number };
 }
 
@@ -16,7 +18,12 @@ export class TransactionTable {
   /** Workers already gone (ids are never reused): one small number per dead worker. */
   readonly #goneWorkers = new Set<number>();
 
-  add(ownerWorker: number, mode: "read" | "write", tx: ReadTransaction | WriteTransaction): OpenTransaction {
+  add(
+    ownerWorker: number,
+    mode: "read" | "write",
+    tx: ReadTransaction | WriteTransaction,
+    requestId: string | null = null,
+  ): OpenTransaction {
     if (this.#goneWorkers.has(ownerWorker)) {
       // The worker died while this transaction waited for its lock: nobody will ever end it, and
       // a write lock held forever would stop every other function. Release it at once.
@@ -29,6 +36,7 @@ export class TransactionTable {
       ownerWorker,
       mode,
       tx,
+      requestId,
       metrics: { documentsRead: 0, bytesRead: 0, documentsWritten: 0, bytesWritten: 0, databaseQueries: 0 },
     };
     this.#open.set(entry.id, entry);

@@ -13,8 +13,8 @@
 // assembled only from the constant fragments below, chosen by which filters are set.
 import type { UdfType } from "./cli-format.js";
 import { LOG_LEVELS, type LogLevel } from "./log-line.js";
-import { toExecution, toStoredLine } from "./log-store-rows.js";
-import type { ExecutionRecord, LineQuery, StoredLogLine } from "./log-store-types.js";
+import { toCause, toExecution, toStoredLine } from "./log-store-rows.js";
+import type { ExecutionCause, ExecutionRecord, LineQuery, StoredLogLine } from "./log-store-types.js";
 import type { Row } from "./sql-js.js";
 
 export const UDF_TYPES: readonly UdfType[] = ["query", "mutation", "action", "httpAction"];
@@ -62,7 +62,8 @@ export const NEWEST: LogCursor = { line: Number.MAX_SAFE_INTEGER, exec: { end: N
 /** A cursor before every row: `floor` this is "no floor". */
 export const OLDEST: LogCursor = { line: 0, exec: { end: -Number.MAX_VALUE, seq: 0 } };
 
-export type LineRow = StoredLogLine & { kind: "line" };
+/** A line, with why its execution ran when it says (a subscribed query's run). */
+export type LineRow = StoredLogLine & { kind: "line"; cause: ExecutionCause | null };
 export type ExecutionRow = ExecutionRecord & {
   kind: "execution";
   seq: number;
@@ -101,10 +102,11 @@ const SELECTIVE_EXECUTIONS = 250;
 const PREFIX_END = "\u{10FFFF}";
 
 const LINE_COLUMNS =
-  "l.id, l.execution_id, l.request_id, l.timestamp, l.level, l.message, l.is_truncated, l.system_code, e.udf_type, e.identifier";
+  "l.id, l.execution_id, l.request_id, l.timestamp, l.level, l.message, l.is_truncated, l.system_code, e.udf_type, e.identifier, " +
+  "e.cause, e.cause_request_id";
 const EXEC_COLUMNS =
   "e.rowid AS seq, e.id, e.request_id, e.parent_id, e.udf_type, e.identifier, e.caller, e.started_at, e.duration_ms, e.outcome, " +
-  "e.http_status, e.error_message, e.error_stack, e.started_at + e.duration_ms AS ended_at";
+  "e.http_status, e.error_message, e.error_stack, e.cause, e.cause_request_id, e.started_at + e.duration_ms AS ended_at";
 // Written exactly as in the executions_by_end index so that SQLite uses it.
 const END = "(e.started_at + e.duration_ms)";
 
@@ -277,7 +279,7 @@ function run(reader: LogReader, query: Sql | null): Row[] {
   return query === null ? [] : reader.select(query.sql, query.params);
 }
 
-const toLineRow = (row: Row): LineRow => ({ ...toStoredLine(row), kind: "line" });
+const toLineRow = (row: Row): LineRow => ({ ...toStoredLine(row), kind: "line", cause: toCause(row) });
 
 function toExecutionRow(row: Row): ExecutionRow {
   const record = toExecution(row);

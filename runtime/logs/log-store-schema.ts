@@ -21,7 +21,11 @@ CREATE TABLE executions (
   outcome TEXT CHECK (outcome IN ('success', 'failure')),
   http_status INTEGER,
   error_message TEXT,
-  error_stack TEXT
+  error_stack TEXT,
+  -- Why a subscribed query ran (ExecutionCause): 'subscribed' | 'commit' | 'reload' | 'identity',
+  -- and for 'commit' the request whose function committed. Null for other executions.
+  cause TEXT,
+  cause_request_id TEXT
 );
 -- Newest-first listing and per-request grouping.
 CREATE INDEX executions_by_started ON executions (started_at);
@@ -57,3 +61,13 @@ PRAGMA user_version = ${LOG_STORE_SCHEMA_VERSION};
 export const LOG_STORE_ADDED_INDEXES = `
 CREATE INDEX IF NOT EXISTS executions_by_end ON executions (started_at + duration_ms);
 `;
+
+/**
+ * Columns added after version 1, with their definitions: added when a store opens a file written
+ * before (a nullable column changes no row, and earlier builds, which name their columns, still read
+ * and write the file).
+ */
+export const LOG_STORE_ADDED_COLUMNS: ReadonlyArray<[table: string, column: string, definition: string]> = [
+  ["executions", "cause", "TEXT"],
+  ["executions", "cause_request_id", "TEXT"],
+];

@@ -14,6 +14,18 @@ export interface LogStoreOptions {
   flushDelayMs?: number;
 }
 
+/**
+ * Why a subscribed query of a sync connection ran (caller "sync"): its first run for a new
+ * subscription, or a re-run after a commit touched what it read (`requestId`: the request whose
+ * function committed; null for a commit nobody's function made, a panel's edit), after a reload of
+ * the code, or after the client's identity changed.
+ */
+export type ExecutionCause =
+  | { kind: "subscribed" }
+  | { kind: "commit"; requestId: string | null }
+  | { kind: "reload" }
+  | { kind: "identity" };
+
 /** What the executor knows when a function starts (the worker's `exec-start` event fits). */
 export interface ExecutionStartRecord {
   execId: string;
@@ -22,9 +34,11 @@ export interface ExecutionStartRecord {
   udfType: UdfType;
   /** `messages:send`, or `POST /postMessage` for HTTP actions. */
   identifier: string;
-  /** Who called: 'http' | 'api' | 'scheduler' | 'nested' | 'cli' | 'test'. */
+  /** Who called: 'http' | 'api' | 'sync' | 'scheduler' | 'nested' | 'cli' | 'test'. */
   caller: string;
   startedAt: number;
+  /** Why it ran, when its caller says (a subscribed query). */
+  cause?: ExecutionCause | null;
 }
 
 /** What the executor knows when a function ends (the worker's `exec-end` event fits). */
@@ -45,6 +59,7 @@ export interface ExecutionRecord {
   identifier: string;
   caller: string;
   startedAt: number;
+  cause: ExecutionCause | null;
   /** Null while running. */
   durationMs: number | null;
   outcome: "success" | "failure" | null;

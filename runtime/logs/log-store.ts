@@ -25,7 +25,7 @@ import { selectLines } from "./log-queries.js";
 import { queryExecutionStats, type ExecutionStats, type ExecutionStatsQuery } from "./execution-stats.js";
 import { checkExistingFile, readIfExists } from "./log-store-file.js";
 import { toExecution } from "./log-store-rows.js";
-import { LOG_STORE_ADDED_INDEXES, LOG_STORE_SCHEMA } from "./log-store-schema.js";
+import { LOG_STORE_ADDED_COLUMNS, LOG_STORE_ADDED_INDEXES, LOG_STORE_SCHEMA } from "./log-store-schema.js";
 import type {
   ExecutionEndRecord,
   ExecutionRecord,
@@ -66,8 +66,9 @@ const LEVELS = new Set<string>(LOG_LEVELS);
 const OUTCOMES = new Set<string>(["success", "failure"]);
 
 const INSERT_EXECUTION = `INSERT INTO executions
-  (id, request_id, parent_id, udf_type, identifier, caller, started_at, duration_ms, outcome, http_status, error_message, error_stack)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  (id, request_id, parent_id, udf_type, identifier, caller, started_at, duration_ms, outcome, http_status, error_message, error_stack,
+   cause, cause_request_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const FINISH_EXECUTION =
   "UPDATE executions SET duration_ms = ?, outcome = ?, http_status = ?, error_message = ?, error_stack = ? WHERE id = ?";
 const INSERT_LINE = `INSERT INTO log_lines (id, execution_id, request_id, timestamp, level, message, is_truncated, system_code)
@@ -140,6 +141,7 @@ export class LogStore {
     this.#db = db;
     this.#sql = new StatementCache(db);
     db.exec(CONNECTION_PRAGMAS);
+    addMissingColumns(db);
     db.exec(LOG_STORE_ADDED_INDEXES);
     this.#file = options.file;
     this.#retention = Math.max(0, options.retention ?? DEFAULT_RETENTION);
@@ -187,6 +189,7 @@ export class LogStore {
       identifier: start.identifier,
       caller: start.caller,
       startedAt: start.startedAt,
+      cause: start.cause ?? null,
       durationMs: null,
       outcome: null,
       status: null,
@@ -548,7 +551,17 @@ function executionValues(record: ExecutionRecord): SqlValue[] {
     record.status,
     record.errorMessage,
     record.errorStack,
+    record.cause?.kind ?? null,
+    record.cause?.kind === "commit" ? record.cause.requestId : null,
   ];
+}
+
+/** Adds the columns a file written before them lacks (LOG_STORE_ADDED_COLUMNS). */
+function addMissingColumns(db: Database): void {
+  for (const [table, column, definition] of LOG_STORE_ADDED_COLUMNS) {
+    const present = allRows(db, `SELECT name FROM pragma_table_info('${table}')`).some((row) => row.name === column);
+    if (!present) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
 }
 
 function clampLimit(limit: number): number {

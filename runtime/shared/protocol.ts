@@ -5,7 +5,8 @@ import type { AsyncCall, SyncCall } from "./host-ops";
 import type { CronSpec } from "./cron-types";
 
 export type UdfType = "query" | "mutation" | "action" | "httpAction";
-export type Caller = "http" | "api" | "scheduler" | "cron" | "nested" | "cli" | "test";
+/** Who called: "sync" is a client of the sync WebSocket (a subscribed query, a mutation or action it sent). */
+export type Caller = "http" | "api" | "sync" | "scheduler" | "cron" | "nested" | "cli" | "test";
 
 /** An error as it crosses the thread boundary: ConvexError data stays in wire form. */
 export interface WireError {

@@ -67,8 +67,11 @@ export type DiskPart = "commit log" | "database file";
 const FIRST_RETRY_MS = 2000;
 const MAX_RETRY_MS = 30_000;
 
-/** What a commit wrote: its log entry (documents put and deleted), or null for a schema change. */
-export type CommitListener = (ts: bigint, entry: LogEntry | null) => void;
+/**
+ * What a commit wrote: its log entry (documents put and deleted), or null for a schema change; and
+ * the request whose function made it, when one did (null for the panels' edits and system writes).
+ */
+export type CommitListener = (ts: bigint, entry: LogEntry | null, requestId: string | null) => void;
 
 class StoreClosedError extends Error {
   constructor() {
@@ -171,10 +174,10 @@ class Core implements TransactionHost {
     if (this.failing.delete(part)) this.options.onDiskStatus?.(part, null);
   }
 
-  committed(ts: bigint, entry?: LogEntry): void {
+  committed(ts: bigint, entry?: LogEntry, requestId: string | null = null): void {
     this.lastCommitTs = ts;
     if (entry) this.vectors.applyCommit(entry, this.vectorSource);
-    for (const listener of this.commitListeners) listener(ts, entry ?? null);
+    for (const listener of this.commitListeners) listener(ts, entry ?? null, requestId);
     if (!this.file) return;
     this.dirty = true;
     // While checkpoints fail, commits do not bring the next attempt forward.

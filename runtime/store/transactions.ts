@@ -60,8 +60,8 @@ export interface TransactionHost {
   nextCommitTs(): bigint;
   /** Appends to the commit log (file-backed stores); throws if the entry could not be written. */
   appendLog(entry: LogEntry): void;
-  /** Called after a successful COMMIT, with what it wrote (the commit-log entry). */
-  committed(ts: bigint, entry: LogEntry): void;
+  /** Called after a successful COMMIT, with what it wrote (the commit-log entry) and for which request. */
+  committed(ts: bigint, entry: LogEntry, requestId: string | null): void;
 }
 
 function parseDocument(json: string): DocumentJSON {
@@ -259,7 +259,7 @@ export class WriteTx extends ReadTx implements WriteTransaction {
     this.savepoints.length = at;
   }
 
-  commit(): { ts: bigint } {
+  commit(options: { requestId?: string | null } = {}): { ts: bigint } {
     this.checkOpen();
     const host = this.host;
     if (this.touched.size === 0 && this.createdTables.size === 0) {
@@ -299,7 +299,7 @@ export class WriteTx extends ReadTx implements WriteTransaction {
       this.rollbackAll();
       throw e;
     }
-    host.committed(ts, entry);
+    host.committed(ts, entry, options.requestId ?? null);
     this.finish();
     return { ts };
   }

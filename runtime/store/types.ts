@@ -65,8 +65,12 @@ export interface WriteTransaction extends ReadTransaction {
   savepoint(): number;
   rollbackTo(savepoint: number): void;
   release(savepoint: number): void;
-  /** Makes the writes durable (written to the log on disk) before it returns. */
-  commit(): { ts: bigint };
+  /**
+   * Makes the writes durable (written to the log on disk) before it returns. `requestId`: the
+   * request whose function made the writes, told to commit listeners (live queries link a re-run
+   * to it).
+   */
+  commit(options?: { requestId?: string | null }): { ts: bigint };
   /** Drops every write. Same as `end()` on a write transaction that was not committed. */
   abort(): void;
 }

@@ -31,7 +31,7 @@ export async function runClientFunction(
       udfType,
       publicOnly: true,
       authToken: token,
-      caller: "api",
+      caller: "sync",
       requestId,
     });
     if (outcome.ok) return { ok: true, value: outcome.value, logLines: outcome.logLines };

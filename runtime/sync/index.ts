@@ -12,6 +12,11 @@ export interface SyncFeature extends RuntimeFeature {
   readonly stats: SyncStats;
   /** Every subscribed query of every open connection (the functions panel's list). */
   subscriptions(): SubscriptionInfo[];
+  /**
+   * Calls `listener` when `subscriptions()` may say something new (a query subscribed, removed or
+   * ran, a connection closed), coalesced to at most one call every 250 ms; returns the unsubscribe.
+   */
+  onSubscriptionsChanged(listener: () => void): () => void;
   /** Resolves once every update due has been sent. */
   settled(): Promise<void>;
 }
@@ -25,6 +30,7 @@ export async function attachSync(runtime: Runtime, api: Listening, allowed: Part
       return hub.stats;
     },
     subscriptions: () => hub.subscriptions(),
+    onSubscriptionsChanged: (listener) => hub.onSubscriptionsChanged(listener),
     settled: () => hub.settled(),
     close() {
       sockets.close();

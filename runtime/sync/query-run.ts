@@ -3,6 +3,7 @@
 // modification a Transition carries.
 import { newRequestId, type Runtime } from "../host/runtime";
 import { functionFailure } from "../function-api/failure";
+import type { ExecutionCause } from "../logs/log-store";
 import type { StateModification } from "./protocol";
 import type { ReadRecorder } from "./read-recorder";
 import type { ReadSet } from "./read-set";
@@ -22,6 +23,8 @@ export async function runSubscribedQuery(
   recorder: ReadRecorder,
   subscription: Subscription,
   token: string | null,
+  /** Why it runs: the logs panel shows it on the run's rows. */
+  cause: ExecutionCause,
 ): Promise<QueryRunOutcome> {
   const requestId = newRequestId();
   const record = recorder.record(requestId, subscription.journal);
@@ -34,8 +37,9 @@ export async function runSubscribedQuery(
         componentPath: subscription.componentPath,
         publicOnly: true,
         authToken: token,
-        caller: "api",
+        caller: "sync",
         requestId,
+        cause,
       });
       modification = outcome.ok
         ? { type: "QueryUpdated", queryId, value: outcome.value, logLines: outcome.logLines, journal: record.journal }

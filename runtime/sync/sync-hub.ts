@@ -5,7 +5,14 @@
 // lock is released), so every commit up to T has marked what it touched before the round starts.
 // A commit made while a round runs marks what it touches for the next round, and is checked
 // against the read sets the round's runs produce too: a run that read before it must not miss it.
+//
+// Each run says why it ran (ExecutionCause, shown by the logs panel): a new subscription, a commit
+// (with the request whose function committed), a reload, or a new identity. A round may batch
+// several commits; a subscription keeps the cause that first made it due since its last run began,
+// so a re-run links to the first commit that touched what it read (later ones only joined it).
 import type { Runtime } from "../host/runtime";
+import type { ExecutionCause } from "../logs/log-store";
+import { CoalescedSignal } from "../shared/coalesced-signal";
 import type { LogEntry } from "../store/persistence";
 import { commitWrites } from "./commit-writes";
 import { runSubscribedQuery, type QueryRunOutcome } from "./query-run";
@@ -31,6 +38,9 @@ export interface SubscriptionInfo {
   updatedAt: number | null;
 }
 
+/** The functions panel hears of changes to `subscriptions()` at most this often. */
+export const SUBSCRIPTIONS_SIGNAL_MS = 250;
+
 export interface SyncStats {
   sessions: number;
   subscriptions: number;
@@ -42,11 +52,13 @@ export class SyncHub implements SessionHost {
   readonly #sessions = new Set<SyncSession>();
   readonly #index = new ReadSetIndex();
   readonly #recorder: ReadRecorder;
-  /** Subscriptions a commit touched since they last ran. */
-  readonly #touched = new Set<Subscription>();
+  /** Subscriptions due to run again since they last ran, and why (the first cause). */
+  readonly #touched = new Map<Subscription, ExecutionCause>();
   readonly #owners = new Map<Subscription, SyncSession>();
-  /** Commits made while the current round runs: [ts, writes]. */
-  #commitsDuringRound: Array<[bigint, DocumentWrite[]]> | null = null;
+  /** Commits made while the current round runs: [ts, writes, the committing request]. */
+  #commitsDuringRound: Array<[bigint, DocumentWrite[], string | null]> | null = null;
+  /** `subscriptions()` may say something new: a query subscribed, removed, ran, or its connection ended. */
+  readonly #listChanged = new CoalescedSignal(SUBSCRIPTIONS_SIGNAL_MS);
   #latestTs = 0n;
   #round: Promise<void> | null = null;
   #roundAgain = false;
@@ -57,9 +69,9 @@ export class SyncHub implements SessionHost {
   constructor(readonly runtime: Runtime) {
     this.#recorder = new ReadRecorder(runtime.events, () => runtime.store.appliedSchema());
     runtime.services.databaseWatcher = this.#recorder;
-    this.#unsubscribe.push(runtime.store.onCommit((ts, entry) => this.#committed(ts, entry)));
+    this.#unsubscribe.push(runtime.store.onCommit((ts, entry, requestId) => this.#committed(ts, entry, requestId)));
     // New code may compute anything differently: every subscription runs again.
-    const onLoaded = () => this.#touchAll();
+    const onLoaded = () => this.#touchAll({ kind: "reload" });
     runtime.on("loaded", onLoaded);
     this.#unsubscribe.push(() => runtime.off("loaded", onLoaded));
   }
@@ -90,6 +102,11 @@ export class SyncHub implements SessionHost {
     return list;
   }
 
+  /** Calls `listener` when `subscriptions()` may say something new, at most every SUBSCRIPTIONS_SIGNAL_MS. */
+  onSubscriptionsChanged(listener: () => void): () => void {
+    return this.#listChanged.subscribe(listener);
+  }
+
   get stats(): SyncStats {
     return { sessions: this.#sessions.size, subscriptions: this.#owners.size, reruns: this.#reruns };
   }
@@ -109,6 +126,7 @@ export class SyncHub implements SessionHost {
   ended(session: SyncSession): void {
     this.#sessions.delete(session);
     for (const subscription of session.subscriptions.values()) this.#drop(subscription);
+    if (session.subscriptions.size > 0) this.#listChanged.changed();
     session.subscriptions.clear();
   }
 
@@ -119,38 +137,44 @@ export class SyncHub implements SessionHost {
 
   close(): void {
     for (const stop of this.#unsubscribe) stop();
+    this.#listChanged.close();
     if (this.runtime.services.databaseWatcher === this.#recorder) this.runtime.services.databaseWatcher = null;
     this.#recorder.close();
   }
 
-  #committed(ts: bigint, entry: LogEntry | null): void {
+  #committed(ts: bigint, entry: LogEntry | null, requestId: string | null): void {
     if (ts > this.#latestTs) this.#latestTs = ts;
     if (this.#owners.size === 0) return;
     try {
-      this.#touchedByCommit(ts, entry);
+      this.#touchedByCommit(ts, entry, requestId);
     } catch (error) {
       // The commit is made and must not fail for us: every subscription runs again instead.
       this.runtime.notice(`Live queries could not tell what a commit changed (${describe(error)}); all of them run again.`);
-      this.#touchAll();
+      this.#touchAll({ kind: "commit", requestId });
     }
   }
 
-  #touchedByCommit(ts: bigint, entry: LogEntry | null): void {
+  #touchedByCommit(ts: bigint, entry: LogEntry | null, requestId: string | null): void {
     if (entry === null) {
-      // A schema change: indexes came or went, and queries may fail or succeed now.
-      this.#touchAll();
+      // A schema change (a reload's): indexes came or went, and queries may fail or succeed now.
+      this.#touchAll({ kind: "reload" });
       return;
     }
     const writes = commitWrites(entry, (id) => this.runtime.store.tableNameOfId(id));
-    this.#commitsDuringRound?.push([ts, writes]);
+    this.#commitsDuringRound?.push([ts, writes, requestId]);
     const touched = this.#index.touched(writes);
     if (touched.size === 0) return;
-    for (const subscription of touched) this.#touched.add(subscription);
+    for (const subscription of touched) this.#touch(subscription, { kind: "commit", requestId });
     this.#scheduleRound();
   }
 
-  #touchAll(): void {
-    for (const subscription of this.#owners.keys()) this.#touched.add(subscription);
+  /** Marks a subscription due; the cause that first made it due is kept (see the file's comment). */
+  #touch(subscription: Subscription, cause: ExecutionCause): void {
+    if (!this.#touched.has(subscription)) this.#touched.set(subscription, cause);
+  }
+
+  #touchAll(cause: ExecutionCause): void {
+    for (const subscription of this.#owners.keys()) this.#touch(subscription, cause);
     if (this.#owners.size > 0) this.#scheduleRound();
   }
 
@@ -181,17 +205,17 @@ export class SyncHub implements SessionHost {
   async #runRound(): Promise<void> {
     const ts = this.#latestTs;
     this.#commitsDuringRound = [];
-    const runs = new Map<Subscription, SyncSession>();
-    for (const subscription of this.#touched) {
-      const owner = this.#owners.get(subscription);
-      if (owner) runs.set(subscription, owner);
+    const runs: Runs = new Map();
+    for (const [subscription, cause] of this.#touched) {
+      const session = this.#owners.get(subscription);
+      if (session) runs.set(subscription, { session, cause });
     }
     this.#reruns += runs.size;
     this.#touched.clear();
     for (const session of this.#sessions) this.#applyPending(session, runs);
     await Promise.all(
-      [...runs].map(async ([subscription, session]) => {
-        const outcome = await runSubscribedQuery(this.runtime, this.#recorder, subscription, session.token);
+      [...runs].map(async ([subscription, { session, cause }]) => {
+        const outcome = await runSubscribedQuery(this.runtime, this.#recorder, subscription, session.token, cause);
         this.#ran(subscription, session, outcome);
       }),
     );
@@ -200,12 +224,16 @@ export class SyncHub implements SessionHost {
   }
 
   /** Applies a session's query-set and identity changes; what must run goes into `runs`. */
-  #applyPending(session: SyncSession, runs: Map<Subscription, SyncSession>): void {
-    for (const change of session.pending.splice(0)) {
+  #applyPending(session: SyncSession, runs: Runs): void {
+    const changes = session.pending.splice(0);
+    if (changes.some((change) => change.kind === "querySet")) this.#listChanged.changed();
+    for (const change of changes) {
       if (change.kind === "identity") {
         session.token = change.token;
         session.identityVersion = change.newVersion;
-        for (const subscription of session.subscriptions.values()) runs.set(subscription, session);
+        for (const subscription of session.subscriptions.values()) {
+          if (!runs.has(subscription)) runs.set(subscription, { session, cause: { kind: "identity" } });
+        }
         continue;
       }
       for (const modification of change.modifications) {
@@ -231,7 +259,7 @@ export class SyncHub implements SessionHost {
         session.subscriptions.set(modification.queryId, subscription);
         this.#owners.set(subscription, session);
         const refusal = args === null ? BAD_ARGS : componentPath !== "" ? componentRefused(componentPath) : null;
-        if (refusal === null) runs.set(subscription, session);
+        if (refusal === null) runs.set(subscription, { session, cause: { kind: "subscribed" } });
         else
           session.modifications.push({
             type: "QueryFailed",
@@ -248,13 +276,14 @@ export class SyncHub implements SessionHost {
   #ran(subscription: Subscription, session: SyncSession, outcome: QueryRunOutcome): void {
     if (subscription.removed || session.closed) return;
     subscription.runs++;
+    this.#listChanged.changed();
     subscription.reads = outcome.reads;
     subscription.journal = outcome.modification.journal;
     this.#index.set(subscription, outcome.reads);
     // Commits after the snapshot it read, made while it ran: the index did not list these reads yet.
     const snapshot = outcome.snapshotTs ?? 0n;
-    for (const [ts, writes] of this.#commitsDuringRound ?? []) {
-      if (ts > snapshot && writes.some((write) => outcome.reads.touchedBy(write))) this.#touched.add(subscription);
+    for (const [ts, writes, requestId] of this.#commitsDuringRound ?? []) {
+      if (ts > snapshot && writes.some((write) => outcome.reads.touchedBy(write))) this.#touch(subscription, { kind: "commit", requestId });
     }
     const sent = JSON.stringify(outcome.modification);
     if (sent === subscription.lastSent) return;
@@ -270,6 +299,9 @@ export class SyncHub implements SessionHost {
     this.#owners.delete(subscription);
   }
 }
+
+/** What a round runs: each subscription with its session and why it runs. */
+type Runs = Map<Subscription, { session: SyncSession; cause: ExecutionCause }>;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -24,6 +24,8 @@ import {
   type E2eEnvironment,
 } from "./harness";
 import { eventually, focusWorkbench as focusWorkbenchOf, openFile as openFileIn } from "./workbench";
+import { makeFunctionReference } from "convex/server";
+import { connectClient, watch } from "../sync/sync-client";
 
 // examples/chat/convex/http.ts declares these 7 routes (the pathPrefix one is checked by prefix,
 // so that the extension may spell it `/messages/` or `/messages/*`).
@@ -1447,6 +1449,98 @@ http.route({
     },
     180_000,
   );
+  step(
+    "Live queries: a ConvexClient's subscription to messages:list is listed; Send request re-runs it, and the logs link the re-run to that request",
+    async () => {
+      need("editor", "ready");
+      await runCommand("Convex Lens: Open functions panel");
+      const functions = await frameWith("#function-list");
+      await functions.locator("#tab-live").click();
+      // No client yet: the empty state names the API origin to point the app at.
+      await eventuallyIn(
+        "#live-api-url",
+        undefined,
+        "the Live queries tab's empty state with the API origin (#live-api-url)",
+        async () => true,
+      );
+      const apiUrl = await textOf(functions.locator("#live-api-url"));
+      if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(apiUrl))
+        throw new Error(`expected #live-api-url to be the runtime's API origin; got ${apiUrl}`);
+      const sync = connectClient(apiUrl);
+      try {
+        const watched = watch(sync.client, makeFunctionReference<"query", { limit?: number }, Array<{ body: string }>>("messages:list"), {
+          limit: 5,
+        });
+        const before = readMarker<{ requestId?: string }>(markers, "last-response")?.requestId;
+        await eventually("messages:list to answer the ConvexClient", async () => watched.values.length > 0 || "no result yet", 30_000);
+        const row = functions.locator('.live-row[data-function="messages:list"]');
+        await eventually(
+          "a .live-row for messages:list in the Live queries tab, with its arguments and a run",
+          async () => {
+            if ((await row.count()) === 0) return `rows: ${(await functions.locator(".live-row").count()).toString()}`;
+            const args = await textOf(row.locator(".live-args summary"));
+            const runs = Number(await textOf(row.locator(".live-runs")));
+            return (args === '{"limit":5}' && runs >= 1) || `args ${args}, runs ${runs}`;
+          },
+          30_000,
+        );
+        await screenshot("14-live-queries");
+
+        await (await routeLens("Send request", "/postMessage")).click();
+        const sent = await waitForMarker<{ status?: number; requestId?: string }>(
+          markers,
+          "last-response",
+          "a new Send request of POST /postMessage",
+          (data) => typeof data.requestId === "string" && data.requestId !== before,
+          30_000,
+        );
+        assertEqual(sent.status, 200, "last-response.json status of POST /postMessage");
+        const requestId = sent.requestId!;
+        await eventually("the ConvexClient to get the re-run's result", async () => watched.values.length > 1 || "one result", 30_000);
+        // The response panel took the functions panel's place: shown again, it lists the run.
+        await runCommand("Convex Lens: Open functions panel");
+        const shown = await frameWith("#function-list");
+        await shown.locator("#tab-live").click();
+        const rerunRow = shown.locator('.live-row[data-function="messages:list"]');
+        await eventually(
+          "the live query's runs to go up in the panel",
+          async () => ((await rerunRow.count()) > 0 && Number(await textOf(rerunRow.locator(".live-runs"))) >= 2) || "still one run",
+          30_000,
+        );
+
+        await runCommand("Convex Lens: Show logs");
+        const link = (frame: Frame): Locator =>
+          frame.locator(`#log-rows tr.log-row .run-cause[data-cause="commit"] .cause-link[data-cause-request="${requestId}"]`);
+        await eventuallyIn(
+          "#log-table",
+          undefined,
+          `a messages:list row saying "re-run after ${requestId.slice(0, 8)}"`,
+          async (frame) =>
+            (await link(frame).count()) > 0 ||
+            `causes: ${(await frame.locator("#log-rows .run-cause").allTextContents()).join(" | ").slice(0, 300) || "(none)"}`,
+        );
+        const logs = await frameWith("#log-table");
+        await link(logs).last().click();
+        await eventually(
+          "the drilldown of the request whose commit caused the re-run",
+          async () =>
+            ((await logs.locator("#drilldown[data-state=ready]").count()) > 0 &&
+              (await logs.locator("#drilldown").getAttribute("data-request-id")) === requestId) ||
+            `#drilldown data-request-id: ${await logs
+              .locator("#drilldown")
+              .getAttribute("data-request-id")
+              .catch(() => "(none)")}`,
+          30_000,
+        );
+        await screenshot("14-logs-rerun");
+      } finally {
+        await sync.client.close();
+        await closeTab("Convex functions");
+      }
+    },
+    120_000,
+  );
+
   step("Export snapshot… writes a ZIP, and Import snapshot… loads it back after a confirmation; the runtime serves it", async () => {
     need("ready");
     // The name the save dialog offers (the project folder, today's date).

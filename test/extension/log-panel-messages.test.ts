@@ -52,6 +52,7 @@ const execution = (id: string, parentId: string | null, overrides: Partial<Execu
   identifier: `q:${id}`,
   caller: "nested",
   startedAt: 1,
+  cause: null,
   durationMs: 2,
   outcome: "success",
   status: null,

@@ -74,6 +74,7 @@ describe("recording executions and lines", () => {
       identifier: "POST /postMessage",
       caller: "http",
       startedAt: execution!.startedAt,
+      cause: null,
       durationMs: 12.5,
       outcome: "failure",
       status: 500,
@@ -288,6 +289,44 @@ describe("persistence", () => {
       await reopened.close();
       // Only the target file is left: the temp file was renamed over it.
       assert.deepEqual(await readdir(path.dirname(file)), ["logs.sqlite"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a subscribed query's cause is kept through the file; a file written before the cause columns gets them", async () => {
+    const dir = await tempDir();
+    try {
+      const file = path.join(dir, "logs.sqlite");
+      const store = await LogStore.open({ file });
+      store.recordExecution(start({ execId: "s", udfType: "query", caller: "sync", cause: { kind: "subscribed" } }));
+      store.recordExecution(start({ execId: "c", udfType: "query", caller: "sync", cause: { kind: "commit", requestId: "req-9" } }));
+      store.recordExecution(start({ execId: "a" }));
+      await store.close();
+      const reopened = await LogStore.open({ file });
+      assert.deepEqual(reopened.getExecution("s")!.cause, { kind: "subscribed" });
+      assert.deepEqual(reopened.getExecution("c")!.cause, { kind: "commit", requestId: "req-9" });
+      assert.equal(reopened.getExecution("a")!.cause, null);
+      await reopened.close();
+
+      // The layout of version 1 before the columns came: its rows stay, new rows get causes.
+      const old = path.join(dir, "old.sqlite");
+      const { default: initSqlJs } = await import("sql.js");
+      const { LOG_STORE_SCHEMA } = await import("../../runtime/logs/log-store-schema.js");
+      const SQL = await initSqlJs();
+      const db = new SQL.Database();
+      db.exec(LOG_STORE_SCHEMA.replace(/,\s*--[^\n]*\n\s*--[^\n]*\n\s*cause TEXT,\s*cause_request_id TEXT/, ""));
+      assert.equal(db.exec("SELECT name FROM pragma_table_info('executions') WHERE name LIKE 'cause%'").length, 0);
+      db.run(
+        "INSERT INTO executions (id, request_id, udf_type, identifier, caller, started_at) VALUES ('before', 'r', 'query', 'q', 'api', 1)",
+      );
+      await writeFile(old, db.export());
+      db.close();
+      const upgraded = await LogStore.open({ file: old });
+      assert.equal(upgraded.getExecution("before")!.cause, null);
+      upgraded.recordExecution(start({ execId: "after", udfType: "query", caller: "sync", cause: { kind: "reload" } }));
+      assert.deepEqual(upgraded.getExecution("after")!.cause, { kind: "reload" });
+      await upgraded.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -3,12 +3,8 @@
 // new result; a commit that touches it shows as one more run, and a closed connection's go.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { makeFunctionReference } from "convex/server";
 import { serveFixture, type FixtureServer } from "../helpers/serve-fixture";
-import { connectClient, watch } from "./sync-client";
-
-const list = makeFunctionReference<"query", { channel: string }, string[]>("messages:list");
-const send = makeFunctionReference<"mutation", { channel: string; body: string }, string>("messages:send");
+import { connectClient, listMessages as list, sendMessage as send, watch } from "./sync-client";
 
 let server: FixtureServer;
 before(async () => {

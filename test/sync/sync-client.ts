@@ -2,8 +2,12 @@
 // with the `ws` package as its WebSocket (Node 20 has none), every socket it opens kept so a test
 // can cut one, and every server message it receives kept in order.
 import { ConvexClient } from "convex/browser";
-import type { FunctionReference } from "convex/server";
+import { type FunctionReference, makeFunctionReference } from "convex/server";
 import WebSocket from "ws";
+
+/** The sync-app fixture's channel list and the mutation that posts to a channel. */
+export const listMessages = makeFunctionReference<"query", { channel: string }, string[]>("messages:list");
+export const sendMessage = makeFunctionReference<"mutation", { channel: string; body: string }, string>("messages:send");
 
 export interface SyncClient {
   client: ConvexClient;

@@ -44,6 +44,7 @@ export function line(id: number, overrides: Partial<Extract<LogRowView, { kind: 
     level: "LOG",
     message: `'line ${id}'`,
     truncated: false,
+    cause: null,
     ...overrides,
   };
 }
@@ -61,6 +62,7 @@ export function execution(seq: number, overrides: Partial<Extract<LogRowView, { 
     status: 200,
     durationMs: 12,
     error: null,
+    cause: null,
     ...overrides,
   };
 }

@@ -274,6 +274,7 @@ const drill = (overrides: Partial<DrilldownExecutionView>): DrilldownExecutionVi
   lines: [],
   startedAt: Date.UTC(2026, 0, 2, 3, 4, 5),
   caller: "http",
+  cause: null,
   ...overrides,
 });
 
@@ -507,4 +508,71 @@ test('data-panel="logs" starts the log panel with its styles, and no <style> ele
     panel?.dispose();
     await window.happyDOM.close();
   }
+});
+
+test("a subscribed query's rows say why it ran; a re-run's request link opens the request whose commit caused it", () => {
+  const rerun = "dddddddd55556666";
+  const committing = "cccccccc33334444";
+  const query = { udfType: "query" as const, identifier: "messages:list" };
+  const base = host({
+    latest: () => ({
+      rows: [
+        execution(1, { ...query, requestId: "eeeeeeee77778888", status: null, cause: { kind: "subscribed" } }),
+        line(2, { ...query, requestId: rerun, cause: { kind: "commit", requestId: committing } }),
+        execution(3, { ...query, requestId: rerun, status: null, cause: { kind: "commit", requestId: committing } }),
+        execution(4, { ...query, requestId: "ffffffff99990000", status: null, cause: { kind: "reload" } }),
+        execution(5),
+      ],
+    }),
+  });
+  const drilldowns: Record<string, RequestDrilldownView> = {
+    [committing]: { requestId: committing, truncated: false, executions: [drill({})] },
+    [rerun]: {
+      requestId: rerun,
+      truncated: false,
+      executions: [drill({ ...query, status: null, caller: "sync", cause: { kind: "commit", requestId: committing } })],
+    },
+  };
+  const answer = (message: Record<string, unknown>): Answer => {
+    if (message.type !== "logsDrilldown") return base(message);
+    const view = drilldowns[message.requestId as string];
+    return view ? { ok: true, value: view } : { ok: false, error: "no such request" };
+  };
+  return withLogs({ answer }, async (panel) => {
+    await live(panel);
+    const rows = panel.all("#log-rows tr");
+    const causeOf = (row: HTMLElement) => row.querySelector(".run-cause") as HTMLElement | null;
+    assert.equal(causeOf(rows[0]!)?.dataset.cause, "subscribed");
+    assert.equal(causeOf(rows[0]!)?.textContent, "subscribed");
+    assert.equal(causeOf(rows[1]!)?.textContent, "re-run after cccccccc", "the line of a re-run says it too");
+    assert.equal(causeOf(rows[2]!)?.textContent, "re-run after cccccccc");
+    assert.equal(causeOf(rows[3]!)?.textContent, "re-run after reload");
+    assert.equal(causeOf(rows[4]!), null, "an HTTP action's row has no cause");
+    assert.match(rows[2]!.querySelector(".col-message")!.textContent ?? "", /re-run after cccccccc completed$/);
+
+    // The link opens the committing request, not the row's own.
+    const link = rows[2]!.querySelector(".cause-link") as HTMLElement;
+    assert.equal(link.dataset.causeRequest, committing);
+    panel.click(link);
+    await panel.settle();
+    assert.deepEqual(
+      panel.sent<{ requestId: string }>("logsDrilldown").map((m) => m.requestId),
+      [committing],
+    );
+    assert.equal(panel.get("#drilldown").dataset.requestId, committing);
+
+    // The rest of the row opens the re-run's own request, whose drilldown links on to the commit's.
+    panel.click(rows[2]!.querySelector(".col-function") as HTMLElement);
+    await panel.settle();
+    assert.equal(panel.get("#drilldown").dataset.requestId, rerun);
+    const drilldownLink = panel.get("#drilldown .cause-link");
+    assert.equal(drilldownLink.textContent, "cccccccc");
+    panel.click(drilldownLink);
+    await panel.settle();
+    assert.equal(panel.get("#drilldown").dataset.requestId, committing);
+    assert.deepEqual(
+      panel.sent<{ requestId: string }>("logsDrilldown").map((m) => m.requestId),
+      [committing, rerun, committing],
+    );
+  });
 });

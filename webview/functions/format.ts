@@ -22,3 +22,14 @@ export const KIND_LETTERS: Record<string, { letter: string; name: string }> = {
   action: { letter: "A", name: "action" },
   httpAction: { letter: "H", name: "HTTP action" },
 };
+
+/** How long ago `timestamp` was, at `now`: "just now", "42 s ago", "3 min ago", "2 h ago", "3 d ago". */
+export function formatAgo(timestamp: number, now: number): string {
+  const seconds = Math.floor((now - timestamp) / 1000);
+  if (!Number.isFinite(seconds)) return "";
+  if (seconds < 5) return "just now";
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86_400)} d ago`;
+}

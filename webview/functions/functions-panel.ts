@@ -2,15 +2,18 @@
 // functions and the routes with their stats), which the shell keeps and hands to its tabs; the
 // tabs ask for everything else with requests (run a function, pages of documents, files). The
 // shell owns the runtime status, the notice for failed host calls, the open tab and the saved
-// state; each tab owns what the user does there (functions-tab.ts, data-tab.ts, files-tab.ts).
+// state; each tab owns what the user does there (functions-tab.ts, live-queries-tab.ts,
+// data-tab.ts, files-tab.ts). The host also pushes the live queries of its sync clients.
 import { createUi, setHidden } from "../components";
 import type { HostBridge, HostRequest } from "../host-bridge";
 import type { FunctionsPanelState } from "../protocol/functions";
 import { dataTab } from "./data-tab";
 import { filesTab } from "./files-tab";
 import { functionsTab } from "./functions-tab";
+import { functionKey } from "./installs";
+import { liveQueriesTab } from "./live-queries-tab";
 import { BAD_REPLY, isClosed, messageOf, type PanelContext } from "./panel-context";
-import { isFunctionsPanelState } from "./replies";
+import { isFunctionsPanelState, isLiveQueries } from "./replies";
 import { currentMemory, isTabId, type SavedFunctionsMemory, type TabId } from "./saved-state";
 
 export interface FunctionsPanel {
@@ -44,6 +47,7 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<SavedF
   setHidden(actionError, true);
   const dataSlot = ui.element("div", { id: "data-slot" });
   const filesSlot = ui.element("div", { id: "files-slot" });
+  const liveSlot = ui.element("div", { id: "live-slot" });
 
   const showActionError = (message: string | null) => {
     if (disposed) return;
@@ -88,10 +92,16 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<SavedF
   });
   const data = dataTab(context, dataSlot, saved?.table ?? null, () => persist());
   const files = filesTab(context, filesSlot);
+  const live = liveQueriesTab(context, liveSlot, (query) => {
+    // Into the runner with its arguments, pretty as the user would type them.
+    functions.open(functionKey(query.component, query.name), JSON.stringify(query.args, null, 2));
+    showTab("functions");
+  });
 
   const tabs = ui.tabs(
     [
       { id: "functions", label: "Functions", content: functions.element },
+      { id: "live", label: "Live queries", content: liveSlot, badge: "0" },
       { id: "data", label: "Data", content: dataSlot },
       { id: "files", label: "Files", content: filesSlot },
     ],
@@ -106,6 +116,23 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<SavedF
     },
   );
   tabs.classList.add("functions-tabs");
+  const liveBadge = tabs.querySelector("#tab-live .tab-badge");
+
+  function showTab(id: TabId) {
+    tab = id;
+    persist();
+    tabs.setAttribute("activeid", `tab-${id}`);
+    (tabs as HTMLElement & { activeid?: string }).activeid = `tab-${id}`;
+  }
+
+  function receiveLive(next: unknown) {
+    if (!isLiveQueries(next)) {
+      showActionError("The extension sent a list of live queries this panel cannot show.");
+      return;
+    }
+    live.receive(next);
+    if (liveBadge) liveBadge.textContent = String(live.count());
+  }
   root.replaceChildren(status, actionError, tabs);
 
   function renderStatus() {
@@ -157,21 +184,25 @@ export function startFunctionsPanel(root: HTMLElement, bridge: HostBridge<SavedF
     }
     data.render();
     files.render();
+    live.render();
   }
 
   const unsubscribe = bridge.onMessage((message) => {
     if (message.type === "functionsState") receiveState(message.state);
+    else if (message.type === "liveQueries") receiveLive(message.live);
   });
   // A saved state shows at once; the host's answer to `ready` replaces it and loads the data.
   renderStatus();
   functions.render(true);
   data.render();
   files.render();
+  live.render();
   bridge.ready();
 
   return {
     dispose() {
       disposed = true;
+      live.dispose();
       unsubscribe();
       bridge.dispose();
     },

@@ -62,6 +62,13 @@ export const functionsCss = `
 .cron-last.failed, .cron-result.failed { color: var(--vscode-errorForeground); }
 .cron-result { margin-top: 2px; overflow-wrap: anywhere; }
 .table-row.system .table-select { font-style: italic; }
+.live-row, .live-header { grid-template-columns: minmax(12em, 1.5fr) minmax(8em, 1fr) 4em 6.5em 3em; align-items: start; }
+.live-name { min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.live-args { min-width: 0; }
+.live-args summary { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; cursor: pointer; }
+.live-args pre { margin: 4px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.live-client { display: flex; flex-wrap: wrap; gap: 0 6px; align-items: baseline; }
+.live-empty code { user-select: all; }
 .file-row { grid-template-columns: minmax(10em, 2fr) 5em minmax(6em, 1fr) 10em auto; }
 .file-actions, .document-actions, .runner-actions { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .runner { display: flex; flex-direction: column; gap: 8px; }

@@ -25,6 +25,8 @@ export interface FunctionsTabHooks {
 export interface FunctionsTab {
   element: HTMLElement;
   memory(): FunctionsTabMemory;
+  /** Selects a function with `args` as its argument text (`key`: see functionKey). */
+  open(key: string, args: string): void;
   /** Draws the list and the runner from the host's latest state (`force`: the runner too). */
   render(force?: boolean): void;
 }
@@ -114,6 +116,11 @@ export function functionsTab(context: PanelContext, saved: FunctionsTabMemory | 
   return {
     element,
     memory: () => ({ filter: filterText, selected, ...runner.memory() }),
+    open(key, args) {
+      runner.setDraft(key, args);
+      hooks.persist();
+      select(key);
+    },
     render(force = false) {
       renderList();
       runner.render(force);

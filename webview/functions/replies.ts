@@ -15,6 +15,8 @@ import type {
   RouteEntryView,
   RunResultView,
   IndexView,
+  LiveQueriesView,
+  LiveQueryView,
   TableView,
 } from "../protocol/functions";
 
@@ -102,6 +104,23 @@ export function isFunctionsPanelState(value: unknown): value is FunctionsPanelSt
     (runtime.kind === "failed" && isString(runtime.message)) ||
     (runtime.kind === "ready" && isStringOrNull(runtime.notice));
   return runtimeOk && arrayOf(value.functions, isFunctionEntry) && arrayOf(value.routes, isRouteEntry) && arrayOf(value.crons, isCronEntry);
+}
+
+function isLiveQuery(value: unknown): value is LiveQueryView {
+  return (
+    isObject(value) &&
+    isNumber(value.session) &&
+    isString(value.client) &&
+    isString(value.component) &&
+    isString(value.name) &&
+    value.args !== undefined &&
+    isNumber(value.runs) &&
+    isNumberOrNull(value.updatedAt)
+  );
+}
+
+export function isLiveQueries(value: unknown): value is LiveQueriesView {
+  return isObject(value) && isStringOrNull(value.apiUrl) && arrayOf(value.queries, isLiveQuery);
 }
 
 export function isRunResult(value: unknown): value is RunResultView {

@@ -28,6 +28,8 @@ export interface RunnerHooks {
 
 export interface RunnerController {
   memory(): RunnerMemory;
+  /** Replaces the argument text typed for a function (the Live queries tab's "Run"). */
+  setDraft(key: string, text: string): void;
   /** Draws the runner again when what it shows changed (`force`: always). */
   render(force?: boolean): void;
   /** In a narrow panel the runner is below the list: shows it. */
@@ -144,6 +146,11 @@ export function runnerController(
 
   return {
     memory: () => ({ drafts: { ...drafts }, result }),
+    setDraft(key, text) {
+      drafts[key] = text;
+      // The runner shows the draft it was built with: build it again if it shows this function.
+      if (hooks.selected() === key) render(true);
+    },
     render,
     reveal: () => runner?.revealRunner(),
   };

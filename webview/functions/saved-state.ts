@@ -5,7 +5,7 @@ import type { FunctionsPanelState, RunResultView } from "../protocol/functions";
 import type { TableRef } from "./data-view";
 import { isFunctionsPanelState, isRunResult } from "./replies";
 
-export const TAB_IDS = ["functions", "data", "files"] as const;
+export const TAB_IDS = ["functions", "live", "data", "files"] as const;
 export type TabId = (typeof TAB_IDS)[number];
 
 export interface FunctionsMemory {

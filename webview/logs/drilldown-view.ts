@@ -7,6 +7,7 @@ import type { RequestDrilldownView } from "../protocol/logs";
 import { formatDuration, formatTime } from "../response/format";
 import type { OpenSource } from "../response/linked-text";
 import { logsView } from "../response/logs-view";
+import { runCauseElement } from "./run-cause";
 
 export type DrilldownState =
   | { kind: "loading"; requestId: string }
@@ -38,6 +39,8 @@ export function drilldownView(ui: Ui, state: DrilldownState, actions: DrilldownA
       ui.element("span", { className: "mono", text: state.requestId }),
     ]),
     ui.element("span", { id: "drilldown-summary", className: "muted", text: summary.join(" · ") }),
+    // A subscribed query's run: why it ran, the causing request a link (log-panel.ts opens it).
+    state.kind === "ready" ? runCauseElement(ui, state.view.executions[0]?.cause ?? null) : null,
     ui.element("span", { className: "drilldown-actions" }, [
       ui.button("Only this request", () => actions.onlyThisRequest(state.requestId), {
         id: "drilldown-filter",

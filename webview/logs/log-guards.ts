@@ -10,6 +10,7 @@ import type {
   LogsLatestView,
   LogsStatusView,
   RequestDrilldownView,
+  RunCauseView,
 } from "../protocol/logs";
 
 export const LEVELS = ["DEBUG", "LOG", "INFO", "WARN", "ERROR"] as const;
@@ -25,9 +26,17 @@ export function isLogCursor(value: unknown): value is LogCursorView {
   return isObject(value) && isNumber(value.line) && isObject(value.exec) && isNumber(value.exec.end) && isNumber(value.exec.seq);
 }
 
+/** A row's cause: its request id goes back to the host (the drilldown), so it is checked exactly. */
+export function isRunCause(value: unknown): value is RunCauseView {
+  if (!isObject(value)) return false;
+  if (value.kind === "commit") return value.requestId === null || isString(value.requestId);
+  return value.kind === "subscribed" || value.kind === "reload" || value.kind === "identity";
+}
+
 export function isLogRow(value: unknown): value is LogRowView {
   if (!isObject(value) || !isNumber(value.time) || !isString(value.requestId) || !isString(value.identifier) || !isKind(value.udfType))
     return false;
+  if (value.cause !== null && !isRunCause(value.cause)) return false;
   if (value.kind === "line") return isNumber(value.id) && isLevel(value.level) && isString(value.message);
   if (value.kind === "execution") {
     return (

@@ -412,14 +412,23 @@ export function startLogPanel(root: HTMLElement, bridge: HostBridge<LogsMemory>,
   }
 
   // ---- Wiring ------------------------------------------------------------------------------------
+  /** A re-run's "re-run after <request>" opens the request whose commit caused it (run-cause.ts). */
+  const causeOf = (target: EventTarget | null) =>
+    ((target as Element | null)?.closest?.("[data-cause-request]") as HTMLElement | null)?.dataset.causeRequest;
   const openRowOf = (target: EventTarget | null) => {
     const row = (target as Element | null)?.closest?.("tr.log-row") as HTMLElement | null;
-    const requestId = row?.dataset.requestId;
+    const requestId = causeOf(target) ?? row?.dataset.requestId;
     if (requestId) void openDrilldown(requestId);
   };
   tbody.addEventListener("click", (event) => openRowOf(event.target));
+  body.addEventListener("click", (event) => {
+    // The drilldown's own link (its summary); the table's go through the handler above.
+    const requestId = tbody.contains(event.target as Node) ? undefined : causeOf(event.target);
+    if (requestId) void openDrilldown(requestId);
+  });
   tbody.addEventListener("keydown", (event) => {
-    if ((event as KeyboardEvent).key === "Enter") openRowOf(event.target);
+    // Enter on the link clicks it: the click opens its request.
+    if ((event as KeyboardEvent).key === "Enter" && causeOf(event.target) === undefined) openRowOf(event.target);
   });
   scroll.addEventListener("scroll", () => {
     if (scroll.scrollTop < 40 && rows.hasOlder) void loadOlder();

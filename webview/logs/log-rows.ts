@@ -4,11 +4,13 @@
 // Row model: one row per log line (its level in the outcome column), and one row per finished
 // execution at the time it ended (HTTP status for HTTP actions, else success/failure; its
 // duration; the first line of its error as the message, the whole error in the tooltip and the
-// drilldown, so a failure is one line like any other row). Every text goes in through textContent.
+// drilldown, so a failure is one line like any other row). A subscribed query's rows start their
+// message with why it ran (run-cause.ts). Every text goes in through textContent.
 import type { Ui } from "../components";
 import type { LogRowView, UdfTypeName } from "../protocol/logs";
 import { formatDuration, formatTime, statusClass } from "../response/format";
 import { rowKey } from "./row-window";
+import { runCauseElement, shortRequestId } from "./run-cause";
 
 export const KIND_BADGES: Record<UdfTypeName, { letter: string; name: string }> = {
   query: { letter: "Q", name: "Query" },
@@ -27,11 +29,6 @@ export const COLUMNS = [
   { name: "duration", title: "Duration" },
   { name: "message", title: "Message" },
 ] as const;
-
-/** The dashboard shows request ids by their first characters. */
-export function shortRequestId(requestId: string): string {
-  return requestId.length > 8 ? requestId.slice(0, 8) : requestId;
-}
 
 export function outcomeText(row: LogRowView): string {
   if (row.kind === "line") return row.level.toLowerCase();
@@ -63,11 +60,15 @@ export function rowElement(ui: Ui, row: LogRowView): HTMLTableRowElement {
   const kind = KIND_BADGES[row.udfType] ?? { letter: "?", name: row.udfType };
   const className =
     row.kind === "line" ? `log-row row-line level-${row.level.toLowerCase()}` : `log-row row-execution outcome-${row.outcome}`;
-  const message = ui.element("td", {
-    className: `col-message${row.kind === "execution" && row.error === null ? " muted" : ""}`,
-    text: messageText(row),
-    title: row.kind === "execution" && row.error !== null ? row.error : undefined,
-  });
+  const cause = runCauseElement(ui, row.cause ?? null);
+  const message = ui.element(
+    "td",
+    {
+      className: `col-message${row.kind === "execution" && row.error === null ? " muted" : ""}`,
+      title: row.kind === "execution" && row.error !== null ? row.error : undefined,
+    },
+    cause === null ? [messageText(row)] : [cause, " ", messageText(row)],
+  );
   return ui.element(
     "tr",
     { className, attrs: { "data-key": rowKey(row), "data-request-id": row.requestId, "data-kind": row.kind, tabindex: "0" } },

@@ -62,4 +62,7 @@ body { padding: 0 8px; overflow: hidden; }
 .kind { font-family: var(--vscode-font-family); }
 .log-more { display: flex; justify-content: center; gap: 8px; padding: 4px 0; }
 .log-empty { padding: 12px 0; }
+/* Why a subscribed query ran, before its message; its request link opens that request. */
+.run-cause { font-family: var(--vscode-font-family); }
+.run-cause .cause-link { font-family: var(--vscode-editor-font-family); }
 `;

@@ -174,6 +174,30 @@ export type FilePreviewView =
   | { kind: "text"; text: string }
   | { kind: "none"; reason: string };
 
+/** One query a client of the sync WebSocket subscribed to (the Live queries tab). */
+export interface LiveQueryView {
+  /** Its connection's number in this runtime, and who opened it (the page's origin, else the user agent). */
+  session: number;
+  client: string;
+  /** "" for the app, else the component install's path. */
+  component: string;
+  /** "messages:list", as the client named it. */
+  name: string;
+  /** Its arguments, in wire form. */
+  args: JsonValue;
+  /** How many times it ran, its first run included. */
+  runs: number;
+  /** When its client was last sent a new result, Unix ms; null before the first. */
+  updatedAt: number | null;
+}
+
+export interface LiveQueriesView {
+  /** The runtime's API origin, which an app's VITE_CONVEX_URL / CONVEX_URL points at; null while it is not serving. */
+  apiUrl: string | null;
+  /** Every subscribed query of every open connection, oldest connection first. */
+  queries: LiveQueryView[];
+}
+
 /**
  * Webview → host requests of the functions panel. `component` names the install ("" for the app)
  * whose function, table or file is meant; `table` is the name as that install knows it.
@@ -238,7 +262,7 @@ export function isFunctionsRequest(message: { type: string }): message is Functi
   return (FUNCTIONS_REQUEST_TYPES as readonly string[]).includes(message.type);
 }
 
-/** Host → functions panel. */
-export type FunctionsHostMessage = { type: "functionsState"; state: FunctionsPanelState };
+/** Host → functions panel. `liveQueries` comes on "ready" and whenever the list changes (at most 4 a second). */
+export type FunctionsHostMessage = { type: "functionsState"; state: FunctionsPanelState } | { type: "liveQueries"; live: LiveQueriesView };
 
-export const FUNCTIONS_HOST_TYPES: ReadonlyArray<FunctionsHostMessage["type"]> = ["functionsState"];
+export const FUNCTIONS_HOST_TYPES: ReadonlyArray<FunctionsHostMessage["type"]> = ["functionsState", "liveQueries"];

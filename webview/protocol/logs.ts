@@ -27,6 +27,17 @@ export interface LogCursorView {
   exec: { end: number; seq: number };
 }
 
+/**
+ * Why a subscribed query of a sync client ran (its caller is "sync"): the first run of a new
+ * subscription, or a re-run after a commit (`requestId`: the request whose function committed,
+ * null for an edit in a panel), a reload of the code, or a change of the client's identity.
+ */
+export type RunCauseView =
+  | { kind: "subscribed" }
+  | { kind: "commit"; requestId: string | null }
+  | { kind: "reload" }
+  | { kind: "identity" };
+
 /** A row of the log table: one per log line, and one per finished execution (its outcome). */
 export type LogRowView =
   | {
@@ -41,6 +52,8 @@ export type LogRowView =
       level: LogLevelName;
       message: string;
       truncated: boolean;
+      /** Why its execution ran, for a subscribed query's run; null for others. */
+      cause: RunCauseView | null;
     }
   | {
       kind: "execution";
@@ -57,6 +70,7 @@ export type LogRowView =
       status: number | null;
       durationMs: number;
       error: string | null;
+      cause: RunCauseView | null;
     };
 
 export interface LogPageView {
@@ -90,8 +104,9 @@ export interface LogsStatusView {
 
 export interface DrilldownExecutionView extends ExecutionView {
   startedAt: number;
-  /** 'http' | 'api' | 'scheduler' | 'nested' | …: who called it. */
+  /** 'http' | 'api' | 'sync' | 'scheduler' | 'nested' | …: who called it. */
   caller: string;
+  cause: RunCauseView | null;
 }
 
 export interface RequestDrilldownView {

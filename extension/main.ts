@@ -53,6 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         writeMarker("runtime", {
           state: state.kind,
           siteUrl: serving?.site.url ?? null,
+          apiUrl: serving?.api.url ?? null,
           routes: index.routes.map((r) => `${r.method} ${r.path}`),
           errors: state.kind === "build-failed" ? state.errors : [],
         });

@@ -60,20 +60,24 @@ export class Timings {
   }
 }
 
-/** Copies examples/chat (without its runtime data) into `<folder>/chat`, a folder of the run folder.
- *  The run folder is inside the repository, so the project's `convex` imports resolve to the
- *  repository's node_modules. */
+/** Copies examples/chat (without its runtime data, Vite's cache or a build of its page) into
+ *  `<folder>/chat`, a folder of the run folder. The run folder is inside the repository, so the
+ *  project's imports (`convex`, `react`, `vite`) resolve to the repository's node_modules. */
 export function prepareWorkspace(folder: string): string {
   const source = join(REPO, "examples", "chat");
   const workspace = join(folder, "chat");
   cpSync(source, workspace, {
     recursive: true,
-    filter: (path) => !path.split(/[\\/]/).includes(".convex-lens"),
+    filter: (path) =>
+      !path
+        .slice(source.length)
+        .split(/[\\/]/)
+        .some((part) => [".convex-lens", "node_modules", "dist"].includes(part)),
   });
   return realpathSync(workspace);
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -359,4 +363,49 @@ export function readMarker<T = Record<string, unknown>>(dir: string, name: strin
   } catch {
     return null;
   }
+}
+
+export interface DevServer {
+  url: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/** Runs Vite's dev server on the example's page, as `VITE_CONVEX_URL=<convexUrl> npm run dev`
+ *  does (the repository's `vite`, so offline), on 127.0.0.1 and a free port; resolves once it
+ *  serves the page. */
+export async function startViteDevServer(projectDir: string, options: { convexUrl: string; logFile: string }): Promise<DevServer> {
+  const port = await freePort();
+  const log = createWriteStream(options.logFile);
+  const env: NodeJS.ProcessEnv = { ...process.env, VITE_CONVEX_URL: options.convexUrl, NO_COLOR: "1" };
+  for (const key of Object.keys(env)) if (/^E2E_|^NODE_OPTIONS$/i.test(key)) delete env[key];
+  const child = spawn(
+    process.execPath,
+    [join(REPO, "node_modules", "vite", "bin", "vite.js"), "--host", "127.0.0.1", "--port", String(port), "--strictPort"],
+    { cwd: projectDir, env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  let exited: string | null = null;
+  child.once("exit", (code, signal) => (exited = `vite exited (code ${code}, signal ${signal})`));
+  const stop = async () => {
+    if (!exited) await stopProcessTree(child.pid!);
+    log.end();
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) {
+      log.end();
+      throw new Error(`${exited} before it served ${url}/. Log ${options.logFile}:\n${tail(options.logFile)}`);
+    }
+    const response = await fetch(`${url}/`).catch(() => null);
+    if (response?.ok) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`vite did not serve ${url}/ within 60 s. Log ${options.logFile}:\n${tail(options.logFile)}`);
+    }
+    await sleep(200);
+  }
+  return { url, logFile: options.logFile, stop };
 }

@@ -18,6 +18,7 @@ import {
   prepareWorkspace,
   readMarker,
   startCodeServer,
+  startViteDevServer,
   Timings,
   waitForMarker,
   type CodeServer,
@@ -37,6 +38,7 @@ const GET_ROUTE_COUNT = 4;
 interface RuntimeMarker {
   state: string;
   siteUrl: string | null;
+  apiUrl?: string | null;
   routes: string[];
 }
 
@@ -1617,6 +1619,133 @@ http.route({
     );
     await clearNotifications();
   });
+
+  step(
+    "The usual loop: the example's React page (Vite dev server, VITE_CONVEX_URL = the API origin) shows messages sent from VS Code and from its own form live, without a reload",
+    async () => {
+      need("ready", "editor");
+      const runtime = readMarker<RuntimeMarker>(markers, "runtime");
+      if (runtime?.state !== "ready" || !runtime.apiUrl || !runtime.siteUrl)
+        throw new Error(`expected runtime.json with state "ready", an apiUrl and a siteUrl; got ${JSON.stringify(runtime)}`);
+      const { apiUrl } = runtime;
+      siteUrl = runtime.siteUrl;
+      /** The ids messages:list returns now, asked through the function API (as ConvexHttpClient would). */
+      const storedIds = async (): Promise<string[]> => {
+        const response = await fetch(`${apiUrl}/api/query`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ path: "messages:list", args: {}, format: "json" }),
+        });
+        const answer = (await response.json()) as { status: string; value?: Array<{ _id: string }> };
+        if (answer.status !== "success") throw new Error(`messages:list through ${apiUrl}/api/query: ${JSON.stringify(answer)}`);
+        return answer.value!.map((message) => message._id);
+      };
+      const vite = await startViteDevServer(workspace, { convexUrl: apiUrl, logFile: join(env.runDir, "vite.log") });
+      const pageErrors: string[] = [];
+      const openApp = async (origin: string): Promise<Page> => {
+        const app = await page.context().newPage();
+        app.on("console", (message) => {
+          consoleLog?.write(`[web app ${origin}] [${message.type()}] ${message.text()}\n`);
+          if (message.type() === "error") pageErrors.push(`${origin}: ${message.text()}`);
+        });
+        app.on("pageerror", (error) => pageErrors.push(`${origin}: uncaught ${error.message}`));
+        await app.goto(`${origin}/`, { waitUntil: "domcontentloaded" });
+        return app;
+      };
+      const shownIds = (app: Page): Promise<string[]> =>
+        app.locator("#messages .message").evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.id ?? ""));
+      /** Waits until the page lists exactly what messages:list returns (`expectedCount` of them). */
+      const pageShowsStored = async (app: Page, what: string, expectedCount: number): Promise<void> => {
+        await eventually(
+          `the web page to list the ${expectedCount} stored messages (${what})`,
+          async () => {
+            const [stored, shown] = [await storedIds(), await shownIds(app)];
+            return (
+              (stored.length === expectedCount && JSON.stringify(shown) === JSON.stringify(stored)) ||
+              `stored ${stored.length}, the page shows ${shown.length}${(await app.locator("#loading").count()) > 0 ? " (still Loading…)" : ""}`
+            );
+          },
+          60_000,
+        );
+      };
+      const pages: Page[] = [];
+      try {
+        // The page as `npm run dev` serves it (Vite says http://localhost:<port>).
+        const localhost = vite.url.replace("127.0.0.1", "localhost");
+        const app = await openApp(localhost);
+        pages.push(app);
+        const before = await storedIds();
+        if (before.length === 0) throw new Error("expected messages stored by the earlier steps");
+        await pageShowsStored(app, "on first load", before.length);
+        // From here on the page must update in place: a reload would drop this mark.
+        let navigations = 0;
+        app.on("framenavigated", (frame) => {
+          if (frame === app.mainFrame()) navigations += 1;
+        });
+        await app.evaluate(() => {
+          (window as unknown as { lensE2eMark?: string }).lensE2eMark = "loaded once";
+        });
+
+        // Send request (CodeLens) on POST /postMessage: the HTTP action's mutation shows in the page.
+        await runCommand("View: Close All Editors");
+        const previous = readMarker<{ requestId?: string }>(markers, "last-response")?.requestId;
+        await clickSendRequest("POST /postMessage", lastResponseTo("/postMessage", previous));
+        await pageShowsStored(app, "after Send request on POST /postMessage", before.length + 1);
+
+        // Again from the response panel's request editor, with a body of this run's own.
+        const text = `live from VS Code ${Date.now().toString(36)}`;
+        const panel = await showRequestTab("POST /postMessage", /\/postMessage/);
+        await panel.locator("#body-editor textarea").fill(JSON.stringify({ author: "vite-e2e", body: text }));
+        await panel.locator("#send").click();
+        await app
+          .locator("#messages .message")
+          .first()
+          .filter({ hasText: `Sent via HTTP action: ${text}` })
+          .waitFor({ state: "visible", timeout: 30_000 })
+          .catch(async () => {
+            throw new Error(
+              `expected the page's newest message to read "Sent via HTTP action: ${text}"; it shows ${JSON.stringify(await app.locator("#messages .message").first().textContent())}`,
+            );
+          });
+        await pageShowsStored(app, "after the send from the request editor", before.length + 2);
+
+        // The page's own form: useMutation(api.messages.send) over the WebSocket.
+        const fromPage = `typed in the page ${Date.now().toString(36)}`;
+        await app.locator('#send-form input[name="author"]').fill("vite-page");
+        await app.locator('#send-form input[name="body"]').fill(fromPage);
+        await app.locator('#send-form button[type="submit"]').click();
+        await app
+          .locator("#messages .message", { hasText: fromPage })
+          .waitFor({ state: "visible", timeout: 30_000 })
+          .catch(() => {
+            throw new Error(`expected the page to list "${fromPage}" after its form sent it`);
+          });
+        await pageShowsStored(app, "after the page's own mutation", before.length + 3);
+        const byAuthor = await fetch(`${siteUrl}/getMessagesByAuthor?author=vite-page`);
+        const bodies = ((await byAuthor.json()) as Array<{ body: string }>).map((message) => message.body);
+        assertEqual(JSON.stringify(bodies), JSON.stringify([fromPage]), "GET /getMessagesByAuthor?author=vite-page (the HTTP action)");
+
+        // The same page from the other loopback origin connects too, and shows the same list.
+        const other = await openApp(vite.url);
+        pages.push(other);
+        await pageShowsStored(other, `on ${vite.url}`, before.length + 3);
+
+        assertEqual(navigations, 0, "navigations of the web page after its first load (a reload would be one)");
+        assertEqual(
+          await app.evaluate(() => (window as unknown as { lensE2eMark?: string }).lensE2eMark ?? null),
+          "loaded once",
+          "the mark set on the page's window after its first load",
+        );
+        await app.screenshot({ path: join(env.screenshotsDir, "11-web-app.png") });
+        if (pageErrors.length > 0)
+          throw new Error(`expected no console error in the web page; ${pageErrors.length} logged:\n  ${pageErrors.join("\n  ")}`);
+      } finally {
+        for (const opened of pages) await opened.close().catch(() => {});
+        await vite.stop();
+      }
+    },
+    180_000,
+  );
 
   // Last: every panel above has been opened, shown again and used by now.
   step("no panel logged a console error (Content-Security-Policy reports included)", async () => {

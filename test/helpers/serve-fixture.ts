@@ -27,6 +27,8 @@ export async function serveFixture(
     inspect?: number;
     /** A copy of the fixture to serve instead (copyFixture), for tests that edit it. */
     projectDir?: string;
+    /** Page origins allowed besides loopback ones (--allow-origin). */
+    allowedOrigins?: readonly string[];
   } = {},
 ): Promise<FixtureServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "convex-lens-test-"));
@@ -41,6 +43,7 @@ export async function serveFixture(
     systemTimeoutMs: options.systemTimeoutMs,
     devIssuer: options.devIssuer,
     inspect: options.inspect,
+    allowedOrigins: options.allowedOrigins,
   });
   return {
     ...serving,

@@ -1,5 +1,6 @@
 // The sync protocol on the wire, with a bare WebSocket: the API origin's rules (the Host guard
-// against DNS rebinding, the page origins of api-cors.ts) apply to the upgrade; only the sync path
+// against DNS rebinding, the page origins of api-cors.ts) apply to the upgrade, so every loopback
+// page a dev server serves connects and so do the pages --allow-origin names; only the sync path
 // upgrades; a malformed message ends the session with a FatalError; the versions of a Transition;
 // a mutation sent again after a reconnect is not run twice.
 import { after, before, test } from "node:test";
@@ -47,6 +48,56 @@ test("a page on this machine connects; a foreign Host or a foreign page is refus
   assert.ok("status" in foreign);
   assert.equal(foreign.status, 403);
   assert.match(foreign.body, /--allow-origin https:\/\/evil\.example/);
+});
+
+test("a Vite dev server's page connects from every loopback origin; look-alike names and a Host on another port are refused", async () => {
+  // `npm run dev` serves the page on http://localhost:5173, or on 127.0.0.1 / [::1] with --host,
+  // on another port when 5173 is taken, or over https with a certificate plugin.
+  for (const origin of [
+    "http://localhost:5173",
+    "http://127.0.0.1:5173",
+    "http://[::1]:5174",
+    "https://localhost:5173",
+    "http://localhost",
+  ]) {
+    const connected = await attempt(syncUrl(), { origin });
+    assert.ok("open" in connected, `a page on ${origin} connects`);
+    connected.open.close();
+  }
+  const port = new URL(server.api.url).port;
+  for (const host of [`localhost:${port}`, `127.0.0.1:${port}`]) {
+    const connected = await attempt(syncUrl(), { host, origin: "http://localhost:5173" });
+    assert.ok("open" in connected, `Host: ${host} connects`);
+    connected.open.close();
+  }
+  for (const origin of ["http://127.0.0.1.evil.example:5173", "http://localhost.evil.example", "http://evil.example:5173", "null"]) {
+    const refused = await attempt(syncUrl(), { origin });
+    assert.ok("status" in refused, `a page on ${origin} is refused`);
+    assert.equal(refused.status, 403, origin);
+    assert.match(refused.body, /answers web pages on this machine only/, origin);
+  }
+  const otherPort = await attempt(syncUrl(), { host: `localhost:${Number(port) === 5173 ? 5174 : 5173}` });
+  assert.ok("status" in otherPort);
+  assert.equal(otherPort.status, 403);
+  assert.match(otherPort.body, /a name this server does not answer to/);
+});
+
+test("--allow-origin lets that page's socket in, and only that page's", async () => {
+  const widened = await serveFixture("sync-app", { allowedOrigins: ["https://chat.example"] });
+  try {
+    const url = `${widened.api.url.replace("http:", "ws:")}/api/1.48.0/sync`;
+    const allowed = await attempt(url, { origin: "https://chat.example" });
+    assert.ok("open" in allowed, "the allowed origin connects");
+    allowed.open.close();
+    const loopback = await attempt(url, { origin: "http://127.0.0.1:5173" });
+    assert.ok("open" in loopback, "loopback pages still connect");
+    loopback.open.close();
+    const other = await attempt(url, { origin: "https://other.example" });
+    assert.ok("status" in other);
+    assert.equal(other.status, 403);
+  } finally {
+    await widened.stop();
+  }
 });
 
 test("only /api/<version>/sync upgrades", async () => {

@@ -1,5 +1,5 @@
 import { v } from "convex/values";
-import { internalMutation, internalQuery, mutation, query } from "./_generated/server";
+import { internalMutation, internalQuery, type MutationCtx, mutation, query } from "./_generated/server";
 
 export const list = query({
   args: { limit: v.optional(v.number()) },
@@ -26,14 +26,20 @@ export const get = internalQuery({
   handler: async (ctx, { id }) => await ctx.db.get(id),
 });
 
-export const sendOne = internalMutation({
+const textMessage = {
   args: { author: v.string(), body: v.string() },
-  handler: async (ctx, { author, body }) => {
+  handler: async (ctx: MutationCtx, { author, body }: { author: string; body: string }) => {
     const id = await ctx.db.insert("messages", { author, body, format: "text" });
     console.log("stored message", id, "from", author);
     return id;
   },
-});
+};
+
+// POST /postMessage (convex/http.ts) stores through this one.
+export const sendOne = internalMutation(textMessage);
+
+// The web page (src/App.tsx) sends with this one, from the browser.
+export const send = mutation(textMessage);
 
 export const sendImage = mutation({
   args: { author: v.string(), storageId: v.id("_storage") },

@@ -46,11 +46,19 @@ mkdirSync("dist", { recursive: true });
 // sql.js loads its wasm next to the bundle that uses it.
 copyFileSync(require.resolve("sql.js/dist/sql-wasm.wasm"), "dist/sql-wasm.wasm");
 
+/** The webview bundle is written inside a <script> element (extension/panels/webview-html.ts):
+ *  a `<script` or `</script` in it would end the element early or keep it from ending. */
+function checkInlinable(file) {
+  const found = /<\/?script/i.exec(readFileSync(file, "utf8"));
+  if (found) throw new Error(`${file} contains "${found[0]}" at ${found.index}: it cannot be inlined into the panels' page`);
+}
+
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
   console.log("watching…");
 } else {
   const started = Date.now();
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  checkInlinable("dist/webview.js");
   console.log(`built dist/ in ${Date.now() - started} ms`);
 }

@@ -53,6 +53,14 @@ export interface PanelDependencies {
 
 export const panelTitle = (route: RouteEntry): string => `Response: ${routeKey(route)}`;
 
+/**
+ * How long a new panel's page waits for the outcome of its first send before it is written with
+ * the request still loading. VS Code readies a webview's frames more slowly than this (the page is
+ * asked for 250–600 ms after the click on this machine), so a quick response is in the page itself
+ * and its first paint waits for no message.
+ */
+const FIRST_PAGE_WAIT_MS = 150;
+
 export class ResponsePanel implements vscode.Disposable {
   static readonly viewType = "convexLens.response";
   readonly #panel: vscode.WebviewPanel;
@@ -65,6 +73,9 @@ export class ResponsePanel implements vscode.Disposable {
   /** The send under way, if any: the one `stop` aborts and whose messages the panel shows. */
   #live: LiveSend | null = null;
   #disposed = false;
+  /** Until the page is written, messages are not posted: the page gets what is current then. */
+  #pageWritten = false;
+  readonly #pageTimer: ReturnType<typeof setTimeout>;
   readonly onDispose: () => void = () => {};
 
   constructor(
@@ -82,7 +93,7 @@ export class ResponsePanel implements vscode.Disposable {
       vscode.ViewColumn.Beside,
       webviewOptions(deps.extensionUri),
     );
-    this.#panel.webview.html = webviewHtml(this.#panel.webview, deps.extensionUri, "response", panelTitle(route));
+    this.#pageTimer = setTimeout(() => this.#writePage(), FIRST_PAGE_WAIT_MS);
     this.#subscriptions.push(
       this.#panel.webview.onDidReceiveMessage((message: unknown) => {
         if (isWebviewMessage(message)) void this.#handle(message);
@@ -223,7 +234,25 @@ export class ResponsePanel implements vscode.Disposable {
   }
 
   #post(message: HostMessage): void {
-    if (!this.#disposed) void this.#panel.webview.postMessage(message);
+    if (this.#disposed) return;
+    if (!this.#pageWritten) {
+      // An outcome (a response, an error) is worth showing at once; loading states can wait.
+      if (message.type === "state" && message.state.kind !== "loading") this.#writePage();
+      return;
+    }
+    void this.#panel.webview.postMessage(message);
+  }
+
+  /** Writes the page once, with the state and history current now as its first messages. */
+  #writePage(): void {
+    if (this.#pageWritten || this.#disposed) return;
+    this.#pageWritten = true;
+    clearTimeout(this.#pageTimer);
+    const messages: HostMessage[] = [
+      { type: "state", state: this.#live?.state ?? this.#state },
+      { type: "history", entries: this.deps.history() },
+    ];
+    this.#panel.webview.html = webviewHtml(this.#panel.webview, this.deps.extensionUri, "response", panelTitle(this.#route), messages);
   }
 
   async #handle(message: WebviewMessage): Promise<void> {
@@ -293,6 +322,7 @@ export class ResponsePanel implements vscode.Disposable {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    clearTimeout(this.#pageTimer);
     this.#abandonLive();
     for (const subscription of this.#subscriptions) subscription.dispose();
     this.#panel.dispose();

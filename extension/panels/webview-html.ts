@@ -1,16 +1,42 @@
 // The one HTML builder for our webviews: strict CSP with a nonce, only the webview's own resource
-// origin, one bundled script, data only by postMessage (nothing interpolated into scripts).
+// origin, one bundled script, data by postMessage or as escaped JSON in an attribute (nothing
+// interpolated into scripts).
 import * as vscode from "vscode";
+import type { HostMessage } from "../../webview/protocol/messages";
 import { randomBytes } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 
+/** dist/webview.js as last read, and its modification time (a rebuild replaces it). */
+let bundle: { path: string; mtimeMs: number; text: string } | null = null;
+
+/**
+ * The panels' bundle, written into the page instead of loaded by URL: a webview loads each
+ * resource through VS Code's service worker and the workbench (a round trip to the extension's
+ * files, 50–120 ms under load on the panel's first paint). The build checks that the bundle has no
+ * `<script` or `</script` that would end the element early (scripts/build.mjs). Its source map is
+ * named by its webview URL: relative, it would resolve against the page.
+ */
+function panelScript(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const file = vscode.Uri.joinPath(extensionUri, "dist", "webview.js");
+  const { mtimeMs } = statSync(file.fsPath);
+  if (bundle?.path !== file.fsPath || bundle.mtimeMs !== mtimeMs)
+    bundle = { path: file.fsPath, mtimeMs, text: readFileSync(file.fsPath, "utf8") };
+  const map = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview.js.map"));
+  return bundle.text.replace(/\/\/# sourceMappingURL=webview\.js\.map\s*$/, `//# sourceMappingURL=${map}\n`);
+}
+
+/**
+ * `messages`: host messages written into the page (as JSON in `data-messages`, escaped for the
+ * attribute), which the panel shows from its first paint instead of waiting for them to arrive.
+ */
 export function webviewHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
   panel: "response" | "logs" | "functions",
   title: string,
+  messages: HostMessage[] = [],
 ): string {
   const nonce = randomBytes(16).toString("base64");
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview.js"));
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
@@ -29,8 +55,8 @@ export function webviewHtml(
 <meta property="csp-nonce" content="${nonce}">
 <title>${escapeHtml(title)}</title>
 </head>
-<body data-panel="${panel}">
-<script nonce="${nonce}" src="${script}"></script>
+<body data-panel="${panel}"${messages.length > 0 ? ` data-messages="${escapeHtml(JSON.stringify(messages))}"` : ""}>
+<script nonce="${nonce}">${panelScript(webview, extensionUri)}</script>
 </body>
 </html>`;
 }

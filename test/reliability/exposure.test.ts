@@ -158,7 +158,7 @@ describe("webview HTML: a strict CSP, scripts only with it", () => {
     asWebviewUri: (u: { fsPath: string }) => `https://file+.vscode-resource.vscode-cdn.net${u.fsPath}`,
   };
 
-  test("the panels' page: default-src 'none', one nonce-bound script from the extension, nothing inline or eval'd", async () => {
+  test("the panels' page: default-src 'none', one nonce-bound script, the extension's bundle, nothing eval'd; page data escaped", async () => {
     const { webviewHtml, webviewOptions } = await import("../../extension/panels/webview-html");
     const hostileTitle = `Response: GET /x"></title><script>alert(1)</script>`;
     const first = webviewHtml(webview as never, fake.module.Uri.file(REPO), "response", hostileTitle);
@@ -180,10 +180,34 @@ describe("webview HTML: a strict CSP, scripts only with it", () => {
     const nonce = /'nonce-([^']+)'/.exec(scriptSrc![0]!)![1]!;
     assert.notEqual(nonce, /'nonce-([^']+)'/.exec(cspOf(second).get("script-src")![0]!)![1], "a fresh nonce for each page");
     const scripts = [...first.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
-    assert.deepEqual(scripts, [
-      `<script nonce="${nonce}" src="https://file+.vscode-resource.vscode-cdn.net${join(REPO, "dist", "webview.js")}">`,
-    ]);
+    assert.deepEqual(scripts, [`<script nonce="${nonce}">`], "one script element, bound to the nonce");
+    // Its text is the built bundle (inlined: no resource load before the first paint), whole.
+    const inlined = /<script nonce="[^"]+">([\s\S]*)<\/script>\n<\/body>/.exec(first)?.[1];
+    const bundle = readFileSync(join(REPO, "dist", "webview.js"), "utf8");
+    assert.equal(
+      inlined,
+      bundle.replace(
+        /\/\/# sourceMappingURL=webview\.js\.map\s*$/,
+        `//# sourceMappingURL=https://file+.vscode-resource.vscode-cdn.net${join(REPO, "dist", "webview.js.map")}\n`,
+      ),
+    );
+    assert.doesNotMatch(bundle, /<\/?script/i, "nothing in the bundle ends its element early");
     assert.ok(!first.includes("<script>alert(1)</script>") && first.includes("&lt;script&gt;"), "the title is escaped");
+    // Host messages written into the page (the response panel's first state) are escaped JSON in an attribute.
+    const hostile = `"></body><script>alert(1)</script><body x="`;
+    const state = {
+      kind: "error" as const,
+      request: { method: "GET", routePath: "/x", pathRest: "", query: "", headers: [], body: hostile },
+      target: "t",
+      message: `&amp; ${hostile}`,
+    };
+    const withState = webviewHtml(webview as never, fake.module.Uri.file(REPO), "response", "t", [{ type: "state", state }]);
+    tally.inputsTried++;
+    assert.equal([...withState.matchAll(/<script\b[^>]*>/g)].length, 1, "no script element from the data");
+    const attribute = /<body data-panel="response" data-messages="([^"]*)">/.exec(withState)?.[1];
+    assert.ok(attribute, "the messages are one attribute of <body>");
+    const decoded = attribute!.replace(/&(lt|gt|quot|amp);/g, (_, name: string) => ({ lt: "<", gt: ">", quot: '"', amp: "&" })[name]!);
+    assert.deepEqual(JSON.parse(decoded), [{ type: "state", state }]);
     const options = webviewOptions(fake.module.Uri.file(REPO));
     assert.equal(options.enableScripts, true);
     assert.deepEqual(

@@ -6,7 +6,7 @@
 // The toolkit itself is registered by `register.ts` (browser entry only). Without registration
 // (tests under happy-dom) the same tags are plain unknown elements, so panels must use only what
 // works both ways: `value` properties, attributes, textContent, and the events wired here.
-import { element, type Child, type ElementOptions } from "./dom";
+import { append, element, type Child, type ElementOptions } from "./dom";
 
 export { append, element, type Child, type ElementOptions } from "./dom";
 
@@ -41,13 +41,19 @@ export interface TabItem {
   label: string;
   /** A count or short note shown in a badge after the label. */
   badge?: string;
-  content: Child;
+  /** A function builds the view when it is needed (see TabsOptions.later). */
+  content: Child | (() => Child);
 }
 
 export interface TabsOptions {
   activeId: string;
   ariaLabel?: string;
   onChange?: (id: string) => void;
+  /**
+   * Given, the views of the other tabs are built when it calls back (or when their tab is chosen,
+   * if that comes first) instead of with the active one: the first paint waits for one view only.
+   */
+  later?: (build: () => void) => void;
 }
 
 export interface Ui {
@@ -164,16 +170,30 @@ export function createUi(doc: Document): Ui {
         if (item.badge !== undefined) label.push(" ", badge(item.badge, { className: "tab-badge" }));
         panels.appendChild(make("vscode-panel-tab", { id: `tab-${item.id}` }, label));
       }
-      for (const item of items) panels.appendChild(make("vscode-panel-view", { id: `view-${item.id}` }, [item.content]));
-      if (options.onChange) {
-        const onChange = options.onChange;
-        panels.addEventListener("change", (event) => {
-          // Form controls inside the views fire `change` too, and it bubbles up to here.
-          if (event.target !== panels) return;
-          const active = (panels as HTMLElement & { activeid?: unknown }).activeid;
-          if (typeof active === "string" && active.startsWith("tab-")) onChange(active.slice("tab-".length));
-        });
+      const unbuilt = new Map<string, () => void>();
+      for (const item of items) {
+        const view = make("vscode-panel-view", { id: `view-${item.id}` });
+        const build = () => {
+          unbuilt.delete(item.id);
+          append(view, [typeof item.content === "function" ? item.content() : item.content]);
+        };
+        if (options.later && item.id !== options.activeId) unbuilt.set(item.id, build);
+        else build();
+        panels.appendChild(view);
       }
+      if (unbuilt.size > 0)
+        options.later?.(() => {
+          for (const build of [...unbuilt.values()]) build();
+        });
+      panels.addEventListener("change", (event) => {
+        // Form controls inside the views fire `change` too, and it bubbles up to here.
+        if (event.target !== panels) return;
+        const active = (panels as HTMLElement & { activeid?: unknown }).activeid;
+        if (typeof active !== "string" || !active.startsWith("tab-")) return;
+        const id = active.slice("tab-".length);
+        unbuilt.get(id)?.();
+        options.onChange?.(id);
+      });
       return panels;
     },
 

@@ -41,7 +41,11 @@ function running(state: PanelState | null): boolean {
   return state?.kind === "loading" || (state?.kind === "ready" && state.response.stream?.state === "streaming");
 }
 
-export function startResponsePanel(root: HTMLElement, bridge: HostBridge<ResponseMemory>): ResponsePanel {
+/**
+ * `initial`: the host's messages written into the page (its state and history when the page was
+ * built), shown by the first render; what the panel kept with setState is newer and wins.
+ */
+export function startResponsePanel(root: HTMLElement, bridge: HostBridge<ResponseMemory>, initial: HostEvent[] = []): ResponsePanel {
   const ui = createUi(root.ownerDocument);
   const model: Model = { state: null, draft: null, tab: "body", sending: false, actionError: null, history: [], historyOpen: false };
   let disposed = false;
@@ -59,6 +63,19 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
     model.draft = cloneRequest(saved.draft);
     model.tab = saved.tab;
   }
+  // A page that came with its state builds only the open tab before its first paint.
+  let deferTabs = false;
+  for (const message of initial) {
+    if (message.type === "state" && !saved && isPanelState(message.state)) {
+      model.state = message.state;
+      model.draft = cloneRequest(message.state.request);
+      deferTabs = true;
+    } else if (message.type === "history") {
+      model.history = message.entries;
+    }
+  }
+  /** Counts renders: a view built later belongs to the render that asked for it, or to none. */
+  let renders = 0;
 
   const persist = () => {
     if (model.state && model.draft) bridge.setState({ version: 1, state: model.state, draft: cloneRequest(model.draft), tab: model.tab });
@@ -114,8 +131,11 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
       failed("The extension sent a state this panel cannot show", "it is malformed");
       return;
     }
-    // The host re-sends its state on every `ready`; that must not throw away the user's edits.
-    // A different state replaces the draft, and the failure notice of the last action with it.
+    // The host re-sends its state on every `ready`: when it is what the panel shows (the page
+    // had it), there is nothing to draw again.
+    if (model.state && model.draft && JSON.stringify(model.state) === JSON.stringify(state)) return;
+    // That must not throw away the user's edits either: a different state replaces the draft, and
+    // the failure notice of the last action with it.
     if (!model.state || !model.draft || !sameState(model.state, state)) {
       model.draft = cloneRequest(state.request);
       model.actionError = null;
@@ -147,6 +167,7 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
   };
 
   const receiveHistory = (entries: HistoryEntryView[]) => {
+    if (JSON.stringify(entries) === JSON.stringify(model.history)) return;
     model.history = entries;
     renderHistory();
   };
@@ -155,6 +176,10 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
     if (!logsSlot) return;
     logsSlot.replaceChildren(logsView(ui, executions, openSource));
     setHidden(logsSlot, executions.length === 0 && model.state?.kind === "loading");
+    showLogsCount(executions);
+  }
+
+  function showLogsCount(executions: ExecutionView[]) {
     const tab = root.querySelector("#tab-logs");
     if (!tab) return;
     let badge = tab.querySelector<HTMLElement>(".tab-badge");
@@ -188,6 +213,7 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
   }
 
   function render() {
+    renders++;
     editor = null;
     stream = null;
     logsSlot = null;
@@ -209,6 +235,17 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
     if (note) return ui.element("p", { id: "logs-note", className: "muted", text: note });
     logsSlot = ui.element("div", { id: "logs-slot" }, [logsView(ui, executions, openSource)]);
     return logsSlot;
+  }
+
+  /** With `deferTabs` (once): builds the other tabs after the first paint, if nothing rendered since. */
+  function laterTabs(): ((build: () => void) => void) | undefined {
+    if (!deferTabs) return undefined;
+    deferTabs = false;
+    const render = renders;
+    return (build) =>
+      afterPaint(root.ownerDocument.defaultView, () => {
+        if (!disposed && render === renders) build();
+      });
   }
 
   function body(response: ResponseView): HTMLElement {
@@ -281,23 +318,37 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
           requestActions(ui, { onSave: saveRequest, onExport: exportTest }),
           ui.tabs(
             [
-              { id: "body", label: "Body", content: body(state.response) },
+              { id: "body", label: "Body", content: () => body(state.response) },
               {
                 id: "headers",
                 label: "Headers",
                 badge: String(state.response.headers.length),
-                content: headersView(ui, state.response.headers),
+                content: () => headersView(ui, state.response.headers),
               },
               {
                 id: "logs",
                 label: "Logs",
                 badge: state.response.executions.length > 0 ? String(state.response.executions.length) : undefined,
-                content: logsFor(state.response.executions, state.response.logsNote),
+                content: () => {
+                  const logs = logsFor(state.response.executions, state.response.logsNote);
+                  // Executions that came while it waited to be built count in its tab too.
+                  if (logsSlot) showLogsCount(state.response.executions);
+                  return logs;
+                },
               },
-              { id: "request", label: "Request", content: editorFor(draft) },
+              {
+                id: "request",
+                label: "Request",
+                content: () => {
+                  const element = editorFor(draft);
+                  updateTransient();
+                  return element;
+                },
+              },
             ],
             {
               activeId: model.tab,
+              later: laterTabs(),
               ariaLabel: "Response",
               onChange: (id) => {
                 if (id === model.tab || !isTabId(id)) return;
@@ -325,6 +376,15 @@ export function startResponsePanel(root: HTMLElement, bridge: HostBridge<Respons
       bridge.dispose();
     },
   };
+}
+
+/** Runs `run` in a task after the next frame is painted (or at once without a window). */
+function afterPaint(win: Window | null, run: () => void): void {
+  if (!win) {
+    run();
+    return;
+  }
+  win.requestAnimationFrame(() => win.setTimeout(run, 0));
 }
 
 function waitingView(ui: Ui): HTMLElement {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Database, SqlJsStatic } from "sql.js";
 import { loadSqlJs } from "../../runtime/shared/sql-js-loader";
-import { capacityFor, databaseSize, FileBuffer } from "../../runtime/store/file-buffer";
+import { capacityFor, databaseSize, FileBuffer } from "../../runtime/shared/file-buffer";
 import { CONNECTION_PRAGMAS } from "../../runtime/store/sql";
 
 const MIB = 2 ** 20;
@@ -50,6 +50,23 @@ test("the file is written in place in the buffer it was opened on, and read from
   assert.deepEqual(contents(SQL, file), [20_000, (19_999 * 20_000) / 2]);
   insert(db, 20_000, 10, "y"); // later commits land there too
   assert.deepEqual(contents(SQL, buffer.fileOf(db)!), [20_010, (20_009 * 20_010) / 2]);
+  db.close();
+  buffer.release();
+});
+
+test("the probe can write application_id instead, leaving user_version (the log store's schema version) alone", async () => {
+  const SQL = await loadSqlJs();
+  const buffer = FileBuffer.reserve(0)!;
+  const db = openIn(SQL, buffer);
+  db.exec("PRAGMA user_version = 7");
+  insert(db, 0, 100, "x");
+  for (let round = 0; round < 3; round++) {
+    const file = buffer.fileOf(db, "application_id");
+    assert.ok(file !== null);
+    assert.deepEqual(contents(SQL, file), [100, (99 * 100) / 2]);
+  }
+  assert.equal(db.exec("PRAGMA user_version")[0]!.values[0]![0], 7);
+  assert.notEqual(db.exec("PRAGMA application_id")[0]!.values[0]![0], 0);
   db.close();
   buffer.release();
 });

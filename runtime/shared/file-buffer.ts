@@ -1,5 +1,5 @@
-// The memory the database file lives in, owned by the store so that a checkpoint can write the
-// file without copying it.
+// The memory a database file lives in, owned by its store (the document store, the log store) so
+// that a checkpoint can write the file without copying it.
 //
 // sql.js keeps a database as a file in Emscripten's in-memory file system (MEMFS), and its only way
 // out is `export()`, a copy of the whole file: at 100,000 documents a checkpoint held 70 MiB twice
@@ -12,17 +12,21 @@
 //
 // MEMFS replaces the buffer with a copy of its own when the file outgrows it or is truncated (a
 // rolled-back transaction that had spilled pages into the file). So the buffer is trusted only
-// after a probe write has landed in it: the header's `user_version` (page 1, offset 60) is set to a
-// value the buffer does not hold, which SQLite writes through to the file at once. If it is not in the buffer, the
-// buffer is no longer the file, and the caller exports instead (and moves the file to a new buffer).
+// after a probe write has landed in it: a field of the header that the database does not use
+// otherwise (`user_version` at offset 60 for the document store, `application_id` at offset 68 for
+// the log store, whose schema version is its `user_version`) is set to a value the buffer does not
+// hold, which SQLite writes through to the file at once. If it is not in the buffer, the buffer is
+// no longer the file, and the caller exports instead (and moves the file to a new buffer).
+import * as fs from "node:fs";
 import type { Database, SqlJsStatic } from "sql.js";
-import { releaseBuffer } from "../shared/release-buffer";
+import { releaseBuffer } from "./release-buffer";
 
 const MIB = 1024 * 1024;
 /** Room for growth at least this large, so a young database does not move at every checkpoint. */
 const MIN_ROOM = 128 * MIB;
-/** Where SQLite keeps `PRAGMA user_version`: a big-endian 32-bit integer in the header. */
-const USER_VERSION_OFFSET = 60;
+/** Header fields a probe may write (big-endian 32-bit integers), and where SQLite keeps them. */
+const PROBE_OFFSETS = { user_version: 60, application_id: 68 } as const;
+export type ProbeField = keyof typeof PROBE_OFFSETS;
 /** V8 on 64-bit allows larger ArrayBuffers, but MEMFS file positions past this are untested. */
 const MAX_CAPACITY = 2 ** 32 - MIB;
 
@@ -75,18 +79,19 @@ export class FileBuffer {
   /**
    * The file of `db` (opened by `open`) as a view of this buffer, not a copy; null when MEMFS no
    * longer keeps the file here. The caller must hold a lock that excludes writers: the probe is a
-   * write of its own.
+   * write of its own, to `field`, which the database must not use for anything else.
    */
-  fileOf(db: Database): Uint8Array | null {
+  fileOf(db: Database, field: ProbeField = "user_version"): Uint8Array | null {
     const buffer = this.#buffer;
     if (buffer === null) return null;
+    const offset = PROBE_OFFSETS[field];
     const size = databaseSize(db);
-    if (size > buffer.byteLength || size < USER_VERSION_OFFSET + 4) return null;
+    if (size > buffer.byteLength || size < offset + 4) return null;
     // A value the buffer does not hold yet, so only the probe's own write can put it there.
     const header = new DataView(buffer);
-    const probe = (Math.abs(header.getInt32(USER_VERSION_OFFSET)) % 0x7fff_fffe) + 1;
-    db.exec(`PRAGMA user_version = ${probe}`);
-    if (header.getInt32(USER_VERSION_OFFSET) !== probe) return null;
+    const probe = (Math.abs(header.getInt32(offset)) % 0x7fff_fffe) + 1;
+    db.exec(`PRAGMA ${field} = ${probe}`);
+    if (header.getInt32(offset) !== probe) return null;
     return new Uint8Array(buffer, 0, size);
   }
 
@@ -105,4 +110,37 @@ export class FileBuffer {
     if (this.#buffer === null) throw new Error("The database file's buffer was released");
     return this.#buffer;
   }
+}
+
+/**
+ * A database file's bytes, read into a FileBuffer with room to grow when one can be had (`buffer`
+ * null: read into memory of its own). Throws what reading throws (ENOENT for a missing file).
+ */
+export function readIntoBuffer(file: string): { bytes: Uint8Array; buffer: FileBuffer | null } {
+  const fd = fs.openSync(file, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buffer = FileBuffer.reserve(size);
+    if (buffer === null) return { bytes: fs.readFileSync(fd), buffer: null };
+    try {
+      const head = buffer.head(size);
+      return { bytes: head.subarray(0, readInto(fd, head)), buffer };
+    } catch (error) {
+      buffer.release();
+      throw error;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Reads a file from its start into `into` (as much as fits); returns the number of bytes read. */
+export function readInto(fd: number, into: Uint8Array): number {
+  let length = 0;
+  while (length < into.length) {
+    const read = fs.readSync(fd, into, length, into.length - length, length);
+    if (read === 0) break; // the file is shorter
+    length += read;
+  }
+  return length;
 }

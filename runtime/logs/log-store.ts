@@ -29,7 +29,7 @@ import { FileBuffer } from "../shared/file-buffer.js";
 import { LOG_LEVELS, type LogLine } from "./log-line.js";
 import { selectLines } from "./log-queries.js";
 import { queryExecutionStats, type ExecutionStats, type ExecutionStatsQuery } from "./execution-stats.js";
-import { checkExistingFile, readIfExists } from "./log-store-file.js";
+import { checkExistingFile, LOG_FILE_MIN_ROOM, readIfExists } from "./log-store-file.js";
 import { toExecution } from "./log-store-rows.js";
 import { LOG_STORE_ADDED_INDEXES, LOG_STORE_SCHEMA } from "./log-store-schema.js";
 import type {
@@ -397,7 +397,7 @@ export class LogStore {
   #moveFile(current: Uint8Array | null): void {
     const bytes = current ?? this.#db.export();
     try {
-      const next = FileBuffer.reserve(bytes.length);
+      const next = FileBuffer.reserve(bytes.length, LOG_FILE_MIN_ROOM);
       if (next === null) return;
       let db: Database | null = null;
       try {

@@ -30,9 +30,9 @@ export type ProbeField = keyof typeof PROBE_OFFSETS;
 /** V8 on 64-bit allows larger ArrayBuffers, but MEMFS file positions past this are untested. */
 const MAX_CAPACITY = 2 ** 32 - MIB;
 
-/** Room for a file of `size` bytes: half its size again, at least MIN_ROOM, in whole MiB. */
-export function capacityFor(size: number): number {
-  return Math.ceil((size + Math.max(size / 2, MIN_ROOM)) / MIB) * MIB;
+/** Room for a file of `size` bytes: half its size again, at least `minRoom`, in whole MiB. */
+export function capacityFor(size: number, minRoom = MIN_ROOM): number {
+  return Math.ceil((size + Math.max(size / 2, minRoom)) / MIB) * MIB;
 }
 
 /** The size of a database's file: its pages (outside a write transaction, the whole file). */
@@ -43,16 +43,22 @@ export function databaseSize(db: Database): number {
 
 export class FileBuffer {
   #buffer: ArrayBuffer | null;
+  readonly #minRoom: number;
 
-  private constructor(buffer: ArrayBuffer) {
+  private constructor(buffer: ArrayBuffer, minRoom: number) {
     this.#buffer = buffer;
+    this.#minRoom = minRoom;
   }
 
-  /** A buffer for a file of `size` bytes, with room to grow; null when the memory cannot be had. */
-  static reserve(size: number, capacity = capacityFor(size)): FileBuffer | null {
+  /**
+   * A buffer for a file of `size` bytes, with room to grow (at least `minRoom`); null when the
+   * memory cannot be had. V8 counts the whole buffer as external memory, written or not, and sizes
+   * its heap with that in view, so a small database (the log store's) asks for less room.
+   */
+  static reserve(size: number, minRoom = MIN_ROOM, capacity = capacityFor(size, minRoom)): FileBuffer | null {
     if (capacity < size || capacity > MAX_CAPACITY) return null;
     try {
-      return new FileBuffer(new ArrayBuffer(capacity));
+      return new FileBuffer(new ArrayBuffer(capacity), minRoom);
     } catch {
       return null; // RangeError: the allocation failed (address space, a memory limit)
     }
@@ -95,9 +101,9 @@ export class FileBuffer {
     return new Uint8Array(buffer, 0, size);
   }
 
-  /** True when a file of `size` bytes has less room left here than a quarter of its size (or 32 MiB). */
+  /** True when a file of `size` bytes has less room left here than a quarter of its size (or of the least room). */
   tooSmallFor(size: number): boolean {
-    return this.capacity - size < Math.max(size / 4, MIN_ROOM / 4);
+    return this.capacity - size < Math.max(size / 4, this.#minRoom / 4);
   }
 
   /** Frees the buffer at once. Only after the database opened on it is closed: MEMFS may still read it until then. */
@@ -116,11 +122,11 @@ export class FileBuffer {
  * A database file's bytes, read into a FileBuffer with room to grow when one can be had (`buffer`
  * null: read into memory of its own). Throws what reading throws (ENOENT for a missing file).
  */
-export function readIntoBuffer(file: string): { bytes: Uint8Array; buffer: FileBuffer | null } {
+export function readIntoBuffer(file: string, minRoom = MIN_ROOM): { bytes: Uint8Array; buffer: FileBuffer | null } {
   const fd = fs.openSync(file, "r");
   try {
     const size = fs.fstatSync(fd).size;
-    const buffer = FileBuffer.reserve(size);
+    const buffer = FileBuffer.reserve(size, minRoom);
     if (buffer === null) return { bytes: fs.readFileSync(fd), buffer: null };
     try {
       const head = buffer.head(size);

@@ -106,11 +106,18 @@ test("room to grow: half the file's size again, at least 128 MiB; none when the 
   assert.equal(capacityFor(0), 128 * MIB);
   assert.equal(capacityFor(100 * MIB), 228 * MIB);
   assert.equal(capacityFor(400 * MIB), 600 * MIB);
-  assert.equal(FileBuffer.reserve(10 * MIB, 5 * MIB), null);
+  assert.equal(FileBuffer.reserve(10 * MIB, 128 * MIB, 5 * MIB), null);
   assert.equal(FileBuffer.reserve(0, 2 ** 40), null);
   const buffer = FileBuffer.reserve(100 * MIB)!;
   assert.equal(buffer.tooSmallFor(100 * MIB), false);
   assert.equal(buffer.tooSmallFor(190 * MIB), true);
   buffer.release();
   assert.throws(() => buffer.head(1), /released/);
+  // A smaller least room (the log store's): less room, and a move once a quarter of it is left.
+  assert.equal(capacityFor(0, 16 * MIB), 16 * MIB);
+  const small = FileBuffer.reserve(8 * MIB, 16 * MIB)!;
+  assert.equal(small.capacity, 24 * MIB);
+  assert.equal(small.tooSmallFor(8 * MIB), false);
+  assert.equal(small.tooSmallFor(20 * MIB + 1), true);
+  small.release();
 });

@@ -3,8 +3,9 @@
 // too, so every thread of the process writes its own figures, current and peak, every 100 ms to
 // `$CONVEX_LENS_MEMORY_PROBE/<threadId>.json`:
 //
-// * every thread: its V8 heap (used and committed) and the ArrayBuffers it owns (`arrayBuffers`;
-//   sql.js keeps each database file of its in-memory file system in one);
+// * every thread: its V8 heap (used and committed; and committed by space: the young generation,
+//   the old generation, large objects) and the ArrayBuffers it owns (`arrayBuffers`; sql.js keeps
+//   each database file of its in-memory file system in one);
 // * the host thread also: the process's resident set by kind (/proc/self/smaps_rollup) and the
 //   linear memory of every WebAssembly instance (sql.js's, which holds SQLite's page caches),
 //   found by wrapping WebAssembly.instantiate.
@@ -14,7 +15,7 @@
 const { readFileSync, renameSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 const { isMainThread, threadId } = require("node:worker_threads");
-const { getHeapStatistics } = require("node:v8");
+const { getHeapSpaceStatistics, getHeapStatistics } = require("node:v8");
 
 const dir = process.env.CONVEX_LENS_MEMORY_PROBE;
 if (dir) {
@@ -51,7 +52,21 @@ if (dir) {
       heapCommitted: heap.total_physical_size,
       external: heap.external_memory,
       arrayBuffers: usage.arrayBuffers,
+      young: 0,
+      old: 0,
+      large: 0,
     };
+    for (const space of getHeapSpaceStatistics()) {
+      const kind =
+        space.space_name === "new_space"
+          ? "young"
+          : space.space_name === "old_space"
+            ? "old"
+            : /large_object/.test(space.space_name)
+              ? "large"
+              : null;
+      if (kind) now[kind] += space.physical_space_size;
+    }
     if (isMainThread) {
       const smaps = rollup();
       now.rss = usage.rss;

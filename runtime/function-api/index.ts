@@ -7,7 +7,6 @@ import type { Runtime } from "../host/runtime";
 import { newRequestId } from "../host/runtime";
 import { bearerTokenOf } from "../shared/bearer-token";
 import type { RuntimeFeature } from "../shared/feature";
-import type { JSONValue } from "../store/types";
 import { functionFailure } from "./failure";
 import { parseFunctionCall, FunctionCallError, type UdfKind } from "./parse-call";
 import { BodyAbortedError, BodyTooLargeError, readBodyWithLimit } from "../http/read-body";
@@ -52,7 +51,7 @@ export function attachFunctionApi(runtime: Runtime, api: Hono): RuntimeFeature {
       return c.text(error.message, 503, error.reason === "still-loading" ? { "retry-after": "1" } : {});
     }
     const udfType = kind ?? runtime.project?.functions.find((f) => f.name === call.name)?.udfType ?? "query";
-    const outcome = await runtime.runFunction(call.name, call.args, {
+    const outcome = await runtime.runFunctionJson(call.name, call.args, {
       udfType,
       publicOnly: true,
       authToken: bearerTokenOf(c.req.header("authorization")),
@@ -60,7 +59,10 @@ export function attachFunctionApi(runtime: Runtime, api: Hono): RuntimeFeature {
       requestId,
     });
     if (outcome.ok) {
-      return c.json({ status: "success", value: outcome.value as JSONValue, logLines: outcome.logLines });
+      // What c.json({ status, value, logLines }) writes, with the value's JSON text as the worker
+      // sent it: the host does not parse a result only to stringify it again.
+      const body = `{"status":"success","value":${outcome.valueJson},"logLines":${JSON.stringify(outcome.logLines)}}`;
+      return c.body(body, 200, { "content-type": "application/json" });
     }
     return failed({ status: "error", ...functionFailure(requestId, outcome.error), logLines: outcome.logLines });
   };

@@ -21,6 +21,12 @@ function countRead(entry: OpenTransaction, docs: Array<DocumentJSON | null>): vo
   }
 }
 
+/** countRead for documents as their JSON text: the text is what `sizeOf` would have stringified. */
+function countReadJson(entry: OpenTransaction, docs: string[]): void {
+  entry.metrics.documentsRead += docs.length;
+  for (const json of docs) entry.metrics.bytesRead += json.length;
+}
+
 export type CommitListener = (info: { txId: number; ts: bigint }) => void;
 
 export class DatabaseOps {
@@ -60,8 +66,8 @@ export class DatabaseOps {
     "db/queryBatch": (args, worker) => {
       const entry = this.transactions.get(args.txId, worker);
       if (args.position === null) entry.metrics.databaseQueries += 1;
-      const batch = this.#documents(entry.tx, args).queryBatch(args.query, args.position, args.maxDocs, { isSystem: args.isSystem });
-      countRead(entry, batch.docs);
+      const batch = this.#documents(entry.tx, args).queryBatchJson(args.query, args.position, args.maxDocs, { isSystem: args.isSystem });
+      countReadJson(entry, batch.docs);
       return batch;
     },
     "db/queryPage": (args, worker) => {

@@ -27,7 +27,7 @@ import { LOAD_WAIT_MS, NotServingError } from "./not-serving";
 import type { WorkerSupply } from "./worker-supply";
 import { beginEarlyStart, startBuild, type EarlyStart, type StartedBuild } from "./early-start";
 import { bearerTokenOf } from "../shared/bearer-token";
-import type { FunctionOutcome, HttpAnswer, OnClientGone, UserCodeWorker } from "./user-code-worker";
+import type { FunctionJsonOutcome, FunctionOutcome, HttpAnswer, OnClientGone, UserCodeWorker } from "./user-code-worker";
 import type { StorePort } from "./store-port";
 
 export interface RuntimeOptions {
@@ -494,12 +494,19 @@ export class Runtime {
     await pool.dispose();
   }
 
-  runFunction(name: string, args: JSONValue, options: RunFunctionOptions = {}): Promise<FunctionOutcome> {
+  async runFunction(name: string, args: JSONValue, options: RunFunctionOptions = {}): Promise<FunctionOutcome> {
+    const outcome = await this.runFunctionJson(name, args, options);
+    if (!outcome.ok) return outcome;
+    return { ok: true, value: JSON.parse(outcome.valueJson) as JSONValue, logLines: outcome.logLines };
+  }
+
+  /** runFunction with the result as JSON text, for a caller that sends it on as JSON (the function API). */
+  runFunctionJson(name: string, args: JSONValue, options: RunFunctionOptions = {}): Promise<FunctionJsonOutcome> {
     const token = options.authToken ?? null;
     return this.services.requestIdentities.around(token, () => this.#runFunction(name, args, token, options));
   }
 
-  async #runFunction(name: string, args: JSONValue, token: string | null, options: RunFunctionOptions): Promise<FunctionOutcome> {
+  async #runFunction(name: string, args: JSONValue, token: string | null, options: RunFunctionOptions): Promise<FunctionJsonOutcome> {
     const pool = this.#pool ?? (await this.whenServing());
     const componentPath = options.componentPath ?? "";
     const functions = this.#project?.components.find((c) => c.path === componentPath)?.functions ?? [];

@@ -49,7 +49,13 @@ export interface WorkerServices {
   onWorkerGone(worker: number): void;
 }
 
-export type FunctionOutcome = { ok: true; value: JSONValue; logLines: string[] } | { ok: false; error: WireError; logLines: string[] };
+export type FunctionOutcome = { ok: true; value: JSONValue; logLines: string[] } | FunctionFailed;
+/**
+ * A function's outcome as the worker sends it: the result as JSON text, parsed only by a caller
+ * that needs the value (the function API writes the text into its response as it is).
+ */
+export type FunctionJsonOutcome = { ok: true; valueJson: string; logLines: string[] } | FunctionFailed;
+type FunctionFailed = { ok: false; error: WireError; logLines: string[] };
 
 /**
  * An HTTP action's answer as the worker sent it. A complete body (nearly every action) comes
@@ -88,7 +94,7 @@ export interface WorkerMemory {
 
 /** A request this worker has not taken yet: it can still go to another worker instead. */
 export type UnclaimedRequest =
-  | { kind: "function"; request: Omit<RunFunctionRequest, "type" | "id">; resolve: (outcome: FunctionOutcome) => void }
+  | { kind: "function"; request: Omit<RunFunctionRequest, "type" | "id">; resolve: (outcome: FunctionJsonOutcome) => void }
   | {
       kind: "http";
       request: Omit<RunHttpRequest, "type" | "id">;
@@ -122,7 +128,7 @@ export class UserCodeWorker {
   readonly #syncBytes: Uint8Array;
   /** Time stopped at breakpoints: not counted against any time limit. */
   readonly #pauses: PauseClock;
-  readonly #calls = new Map<number, (outcome: FunctionOutcome) => void>();
+  readonly #calls = new Map<number, (outcome: FunctionJsonOutcome) => void>();
   readonly #streams = new Map<number, HttpStream>();
   /** Requests posted whose answer has not started; see `withdrawUnclaimed`. */
   readonly #unclaimed = new Map<number, UnclaimedRequest>();
@@ -347,7 +353,7 @@ export class UserCodeWorker {
     return this.busy === 0 && this.#running.size === 0;
   }
 
-  runFunction(request: Omit<RunFunctionRequest, "type" | "id">): Promise<FunctionOutcome> {
+  runFunction(request: Omit<RunFunctionRequest, "type" | "id">): Promise<FunctionJsonOutcome> {
     if (this.#exited) return Promise.resolve({ ok: false, error: this.#exitReason!, logLines: [] });
     const id = this.#nextRequest++;
     return new Promise((resolve) => {
@@ -466,7 +472,7 @@ export class UserCodeWorker {
         this.#unclaimed.delete(message.id);
         resolve?.(
           message.ok
-            ? { ok: true, value: message.value, logLines: message.logLines }
+            ? { ok: true, valueJson: message.valueJson, logLines: message.logLines }
             : { ok: false, error: message.error, logLines: message.logLines },
         );
         return;

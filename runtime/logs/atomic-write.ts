@@ -2,26 +2,35 @@
 // write a sibling temp file, fsync it, rename it over the target, then fsync the directory so the
 // rename itself is durable.
 //
+// The bytes go to the temp file before the returned promise exists (synchronously, into the page
+// cache), so the caller may pass a view of memory that changes as soon as its turn ends: the log
+// store passes its live database file (shared/file-buffer.ts) instead of a copy of it. The fsync,
+// the rename and the directory's fsync, the slow part, are asynchronous.
+//
 // A failed write removes its temp file (on a full disk it holds space others need) and throws a
 // DiskWriteError that says why in plain words; a temp file left by a killed process is removed by
 // removeTempLeftovers when the file is next opened.
 import { randomBytes } from "node:crypto";
-import { readdirSync, rmSync } from "node:fs";
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { closeSync, fsync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
+import { promisify } from "node:util";
 import path from "node:path";
 import { DiskWriteError, diskProblem } from "../shared/disk-error.js";
 
+const fsyncFd = promisify(fsync);
+
 export async function writeFileAtomic(file: string, data: Uint8Array): Promise<void> {
   const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true });
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
-    const handle = await open(temp, "w");
+    // Everything up to the first await runs before the caller's turn ends (see the top of the file).
+    mkdirSync(dir, { recursive: true });
+    const fd = openSync(temp, "w");
     try {
-      await handle.writeFile(data);
-      await handle.sync();
+      writeAll(fd, data);
+      await fsyncFd(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
     await rename(temp, file);
   } catch (error) {
@@ -29,6 +38,11 @@ export async function writeFileAtomic(file: string, data: Uint8Array): Promise<v
     throw new DiskWriteError(diskProblem(error, temp), file, error);
   }
   await syncDirectory(dir);
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  let offset = 0;
+  while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
 }
 
 /** Removes the temp files writeFileAtomic left for `file` (only when nothing is writing it). */

@@ -1,8 +1,14 @@
 // Opening an existing log file: read it if present and make sure it is a log store we can use.
 // A file holding anything else is reported by name and never modified (the user decides what to do
 // with it); only an empty database is adopted.
-import { readFile } from "node:fs/promises";
 import type { Database } from "sql.js";
+import { type FileBuffer, readIntoBuffer } from "../shared/file-buffer.js";
+
+/**
+ * The least room to grow the log database's buffer keeps (shared/file-buffer.ts): retention keeps
+ * the database to a few tens of MiB, and V8 counts the whole buffer as external memory.
+ */
+export const LOG_FILE_MIN_ROOM = 16 * 1024 * 1024;
 import { LOG_STORE_SCHEMA, LOG_STORE_SCHEMA_VERSION } from "./log-store-schema.js";
 import { allRows, firstRow, type Row } from "./sql-js.js";
 
@@ -17,9 +23,10 @@ export class LogStoreFileError extends Error {
   }
 }
 
-export async function readIfExists(file: string): Promise<Uint8Array | undefined> {
+/** The file's bytes in a buffer with room to grow (shared/file-buffer.ts), or undefined when there is no file. */
+export function readIfExists(file: string): { bytes: Uint8Array; buffer: FileBuffer | null } | undefined {
   try {
-    return await readFile(file);
+    return readIntoBuffer(file, LOG_FILE_MIN_ROOM);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;

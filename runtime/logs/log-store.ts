@@ -2,6 +2,11 @@
 // kept in memory and written to `file` about a second after changes (and on close), so the CLI,
 // the output channel and the logs panel can page, filter and tail what functions printed.
 //
+// The database file lives in a buffer of the store's own (shared/file-buffer.ts), as the document
+// store's does, and each write of `file` is made straight from it: no copy of the whole database
+// once a second (8 to 17 MiB after a benchmark's load, bench/where-the-memory-goes.md). The bytes
+// reach the temp file within the writing turn (atomic-write.ts), so later records cannot tear it.
+//
 // All SQL is parameterized; filter text is matched literally (LIKE wildcards are escaped).
 //
 // Recording is on the host's hot path (every function execution is recorded), so writes are
@@ -17,13 +22,14 @@
 // exported to `file` (up to `flushDelayMs` of records, as before); the queue holds only the last
 // QUEUE_DELAY_MS of them. These are logs, not user data.
 import { randomUUID } from "node:crypto";
-import type { Database, SqlValue } from "sql.js";
+import type { Database, SqlJsStatic, SqlValue } from "sql.js";
 import { removeTempLeftovers, writeFileAtomic } from "./atomic-write.js";
 import { DiskWriteError } from "../shared/disk-error.js";
+import { FileBuffer } from "../shared/file-buffer.js";
 import { LOG_LEVELS, type LogLine } from "./log-line.js";
 import { selectLines } from "./log-queries.js";
 import { queryExecutionStats, type ExecutionStats, type ExecutionStatsQuery } from "./execution-stats.js";
-import { checkExistingFile, readIfExists } from "./log-store-file.js";
+import { checkExistingFile, LOG_FILE_MIN_ROOM, readIfExists } from "./log-store-file.js";
 import { toExecution } from "./log-store-rows.js";
 import { LOG_STORE_ADDED_COLUMNS, LOG_STORE_ADDED_INDEXES, LOG_STORE_SCHEMA } from "./log-store-schema.js";
 import type {
@@ -101,15 +107,18 @@ export class LogWriteError extends Error {
   }
 }
 
-// The database lives in sql.js's in-memory file system and is persisted by export, so SQLite's own
-// journal only has to support ROLLBACK. Without these, every statement checks for a hot journal
+// The database lives in sql.js's in-memory file system and is persisted by writing that file whole,
+// so SQLite's own journal only has to support ROLLBACK. Without these, every statement checks for a hot journal
 // file and every commit writes and deletes one in that file system: about half of the cost of
 // recording an execution (bench/RESULTS.md, figure 7). Both settings survive export() (sql.js
 // exports through the backup API on the same connection).
 const CONNECTION_PRAGMAS = "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY;";
 
 export class LogStore {
+  readonly #SQL: SqlJsStatic;
   #db: Database;
+  /** Where the database file lives; null for a store without a file (or when no buffer could be had). */
+  #buffer: FileBuffer | null;
   readonly #sql: StatementCache;
   readonly #file: string | undefined;
   readonly #retention: number;
@@ -137,8 +146,10 @@ export class LogStore {
    */
   readonly #running = new Map<string, ExecutionRecord>();
 
-  private constructor(db: Database, options: LogStoreOptions) {
+  private constructor(SQL: SqlJsStatic, db: Database, buffer: FileBuffer | null, options: LogStoreOptions) {
+    this.#SQL = SQL;
     this.#db = db;
+    this.#buffer = buffer;
     this.#sql = new StatementCache(db);
     db.exec(CONNECTION_PRAGMAS);
     addMissingColumns(db);
@@ -156,21 +167,34 @@ export class LogStore {
     const SQL = await loadSqlJs();
     // Left by a process killed while it wrote the file (only one runtime uses a data folder).
     if (options.file !== undefined) removeTempLeftovers(options.file);
-    const bytes = options.file === undefined ? undefined : await readIfExists(options.file);
+    const read = options.file === undefined ? undefined : readIfExists(options.file);
     let db: Database;
-    if (bytes === undefined) {
+    let buffer: FileBuffer | null = null;
+    if (read === undefined) {
       db = new SQL.Database();
       db.exec(LOG_STORE_SCHEMA);
     } else {
-      db = new SQL.Database(bytes);
+      // An empty file is opened as an empty database: MEMFS would not adopt a buffer for it.
+      buffer = read.bytes.length > 0 ? read.buffer : null;
+      if (buffer === null) read.buffer?.release();
+      try {
+        db = buffer ? buffer.open(SQL, read.bytes.length) : new SQL.Database(read.bytes);
+      } catch (error) {
+        buffer?.release();
+        throw error;
+      }
       try {
         checkExistingFile(db, options.file!);
       } catch (error) {
         db.close();
+        buffer?.release();
         throw error;
       }
     }
-    return new LogStore(db, options);
+    const store = new LogStore(SQL, db, buffer, options);
+    // A new database (a few pages so far) starts in a buffer of its own, as one read from its file does.
+    if (options.file !== undefined && buffer === null) store.#moveFile(null);
+    return store;
   }
 
   /** Records a started execution and returns its id. */
@@ -328,6 +352,8 @@ export class LogStore {
       this.#queueTimer = undefined;
       this.#sql.free();
       this.#db.close();
+      this.#buffer?.release(); // after the close: sql.js reads the file until then
+      this.#buffer = null;
     }
   }
 
@@ -337,8 +363,17 @@ export class LogStore {
     this.#writeQueue();
     if (this.#file === undefined || !this.#dirty) return;
     this.#dirty = false;
-    const bytes = this.#db.export();
+    // The file as it is in its buffer, when the buffer still holds it (the probe writes the header's
+    // application_id: the schema version is the user_version). Else, or when it is running out of
+    // room, it moves to a new buffer first; only when none can be had is it exported (a copy).
+    let inPlace = this.#buffer?.fileOf(this.#db, "application_id") ?? null;
+    if (inPlace === null || this.#buffer!.tooSmallFor(inPlace.length)) {
+      this.#moveFile(inPlace);
+      inPlace = this.#buffer?.fileOf(this.#db, "application_id") ?? null;
+    }
+    const bytes = inPlace ?? this.#db.export();
     try {
+      // Takes the bytes before it returns (atomic-write.ts): records written meanwhile wait for the next write.
       await writeFileAtomic(this.#file, bytes);
     } catch (error) {
       this.#dirty = true;
@@ -348,12 +383,41 @@ export class LogStore {
         error,
       );
     } finally {
-      releaseBuffer(bytes); // a copy of the whole log database, written (or not) by now
+      if (bytes !== inPlace) releaseBuffer(bytes); // a copy of the whole log database, written (or not) by now
     }
     this.#retryMs = FIRST_RETRY_MS;
     if (this.#failing) {
       this.#failing = false;
       this.#emit({ kind: "persistRecovered" });
+    }
+  }
+
+  /**
+   * Moves the database file into a new buffer with room to grow; `current` is the file in the old
+   * buffer, or null to export it. Only between statements (every write here is synchronous). When
+   * no buffer can be had or the copy fails, the file stays where it is.
+   */
+  #moveFile(current: Uint8Array | null): void {
+    const bytes = current ?? this.#db.export();
+    try {
+      const next = FileBuffer.reserve(bytes.length, LOG_FILE_MIN_ROOM);
+      if (next === null) return;
+      let db: Database | null = null;
+      try {
+        next.head(bytes.length).set(bytes);
+        db = next.open(this.#SQL, bytes.length);
+        db.exec(`${CONNECTION_PRAGMAS} SELECT count(*) FROM sqlite_master;`);
+      } catch {
+        db?.close();
+        next.release();
+        return;
+      }
+      this.#sql.switchTo(db);
+      this.#db = db;
+      this.#buffer?.release(); // after switchTo closed the old connection
+      this.#buffer = next;
+    } finally {
+      if (bytes !== current) releaseBuffer(bytes);
     }
   }
 

@@ -16,7 +16,7 @@
 //
 // The entries are values only so that the worker can tell a feature op's name at run time; their
 // types are what matters. Adding an op: runtime/ARCHITECTURE.md, "Adding a syscall".
-import type { DocumentJSON, JSONValue, QueryBatch, QueryPageArgs, QueryPageResult, SerializedQuery } from "./wire-values";
+import type { DocumentJSON, JSONValue, QueryBatchJson, QueryPageArgs, QueryPageResult, SerializedQuery } from "./wire-values";
 
 declare const opTypes: unique symbol;
 
@@ -69,7 +69,10 @@ export const DATABASE_OPS = {
   "tx/rollback": op<AtSavepoint, null>(),
   "tx/metrics": op<InTransaction, TransactionMetrics>(),
   "db/get": op<InComponent & { id: string; isSystem: boolean; table?: string }, DocumentJSON | null>(),
-  "db/queryBatch": op<InComponent & { query: SerializedQuery; position: string | null; maxDocs: number; isSystem: boolean }, QueryBatch>(),
+  "db/queryBatch": op<
+    InComponent & { query: SerializedQuery; position: string | null; maxDocs: number; isSystem: boolean },
+    QueryBatchJson
+  >(),
   "db/queryPage": op<InComponent & QueryPageArgs, QueryPageResult>(),
   "db/count": op<InComponent & { table: string }, number>(),
   "db/insert": op<InComponent & { table: string; value: Fields }, { _id: string }>(),

@@ -178,7 +178,8 @@ export type WorkerToHost =
   | ExecutionStart
   | ExecutionEnd
   | ExecutionLog
-  | { type: "function-result"; id: number; ok: true; value: JSONValue; logLines: string[] }
+  /** `valueJson`: the result in wire form, as the JSON text the `convex` package returned it in. */
+  | { type: "function-result"; id: number; ok: true; valueJson: string; logLines: string[] }
   | { type: "function-result"; id: number; ok: false; error: WireError; logLines: string[] }
   /** `body`, when present, is the whole body: no http-chunk or http-end follows. */
   | { type: "http-head"; id: number; status: number; headers: Array<[string, string]>; body?: Uint8Array }

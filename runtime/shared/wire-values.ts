@@ -48,3 +48,13 @@ export interface QueryBatch {
   position: string | null;
   done: boolean;
 }
+
+/**
+ * A batch as the host sends it to the worker: each document as its stored JSON text, which the
+ * worker hands to the `convex` package as it is (the package parses the syscall's answer anyway).
+ */
+export interface QueryBatchJson {
+  docs: string[];
+  position: string | null;
+  done: boolean;
+}

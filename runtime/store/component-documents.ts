@@ -11,6 +11,7 @@ import type {
   DocumentJSON,
   JSONValue,
   QueryBatch,
+  QueryBatchJson,
   QueryPageArgs,
   QueryPageResult,
   ReadTransaction,
@@ -44,6 +45,10 @@ export class ComponentDocuments {
 
   queryBatch(query: SerializedQuery, position: string | null, maxDocs: number, options: { isSystem?: boolean } = {}): QueryBatch {
     return this.#translated(() => this.tx.queryBatch(this.#query(query), position, maxDocs, options));
+  }
+
+  queryBatchJson(query: SerializedQuery, position: string | null, maxDocs: number, options: { isSystem?: boolean } = {}): QueryBatchJson {
+    return this.#translated(() => this.tx.queryBatchJson(this.#query(query), position, maxDocs, options));
   }
 
   queryPage(args: QueryPageArgs, options: { isSystem?: boolean } = {}): QueryPageResult {

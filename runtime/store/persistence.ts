@@ -4,7 +4,7 @@
 // * Every commit appends one JSON line to the log with fs.writeSync before `commit()` returns, so
 //   a process killed right after (kill -9) loses no acknowledged commit. (`syncCommits` adds an
 //   fsync per commit, for power loss.)
-// * A checkpoint writes the database file (straight from its buffer, file-buffer.ts, or else an
+// * A checkpoint writes the database file (straight from its buffer, shared/file-buffer.ts, or else an
 //   export) to a temporary file, fsyncs it, renames it over the snapshot, and then empties the log. The snapshot stores the last commit timestamp, and
 //   replay skips log entries at or below it, so a crash between the rename and the truncation is
 //   harmless, and replaying twice is too (entries carry whole documents, not deltas).
@@ -19,7 +19,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Database, SqlJsStatic } from "sql.js";
 import { DiskWriteError, diskProblem } from "../shared/disk-error";
-import { FileBuffer } from "./file-buffer";
+import { type FileBuffer, readIntoBuffer } from "../shared/file-buffer";
 
 /** One commit (or schema change) in the log. */
 export interface LogEntry {
@@ -56,7 +56,7 @@ function damaged(file: string, reason: string): StoreFileError {
   );
 }
 
-/** A database opened from its snapshot, and the buffer its file lives in (file-buffer.ts). */
+/** A database opened from its snapshot, and the buffer its file lives in (shared/file-buffer.ts). */
 export interface OpenedSnapshot {
   db: Database;
   /** Null for a new database (the store moves it into one), or when none could be reserved. */
@@ -68,7 +68,7 @@ export function openSnapshot(SQL: SqlJsStatic, file: string): OpenedSnapshot {
   if (!fs.existsSync(file)) return { db: new SQL.Database(), buffer: null };
   let snapshot: { bytes: Uint8Array; buffer: FileBuffer | null };
   try {
-    snapshot = readSnapshot(file);
+    snapshot = readIntoBuffer(file);
   } catch (e) {
     throw damaged(file, (e as Error).message);
   }
@@ -89,36 +89,6 @@ export function openSnapshot(SQL: SqlJsStatic, file: string): OpenedSnapshot {
     buffer?.release();
     throw damaged(file, (e as Error).message);
   }
-}
-
-/** The snapshot's bytes, read into a FileBuffer with room to grow when one can be had. */
-function readSnapshot(file: string): { bytes: Uint8Array; buffer: FileBuffer | null } {
-  const fd = fs.openSync(file, "r");
-  try {
-    const size = fs.fstatSync(fd).size;
-    const buffer = FileBuffer.reserve(size);
-    if (buffer === null) return { bytes: fs.readFileSync(fd), buffer: null };
-    try {
-      const head = buffer.head(size);
-      return { bytes: head.subarray(0, readInto(fd, head)), buffer };
-    } catch (error) {
-      buffer.release();
-      throw error;
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Reads a file from its start into `into` (as much as fits); returns the number of bytes read. */
-export function readInto(fd: number, into: Uint8Array): number {
-  let length = 0;
-  while (length < into.length) {
-    const read = fs.readSync(fd, into, length, into.length - length, length);
-    if (read === 0) break; // the file is shorter
-    length += read;
-  }
-  return length;
 }
 
 /** The temporary file a snapshot of `file` is written to by this process. */

@@ -6,6 +6,7 @@ import { type CursorPosition, decodeCursor, encodeCursor, encodeStreamPosition }
 import { invalidPaginationLimit, noDocumentsForPagination, StoreError } from "./errors";
 import { jsonSize } from "./json-values";
 import {
+  hasFilter,
   limitCount,
   limitReached,
   passOperators,
@@ -19,7 +20,7 @@ import { planQuery, type PlanContext, type QueryPlan } from "./query-plan";
 import { SearchRunner } from "./search-stream";
 import { compareBytes } from "./sort-key";
 import type { Sql } from "./sql";
-import type { DocumentJSON, QueryBatch, QueryPageArgs, QueryPageResult, SerializedQuery } from "./types";
+import type { DocumentJSON, QueryBatch, QueryBatchJson, QueryPageArgs, QueryPageResult, SerializedQuery } from "./types";
 
 interface Row {
   key: Uint8Array;
@@ -46,6 +47,31 @@ function justAfter(key: Uint8Array): Uint8Array {
   out.set(key);
   return out;
 }
+
+/** A batch's documents as `T`; a batch of `DocumentJSON` is a QueryBatch, one of `string` a QueryBatchJson. */
+type Batch<T> = { docs: T[]; position: string | null; done: boolean };
+
+/** How a batch keeps its documents: parsed, or as their stored JSON text. */
+interface BatchForm<T> {
+  /** Whether `fromRow` needs the row parsed. */
+  parsed: boolean;
+  /** A row's document, given its stored text and, when parsed (or filtered), the parsed text. */
+  fromRow(json: string, doc: DocumentJSON | null): T;
+  /** A document the search index produced (already parsed). */
+  fromDocument(doc: DocumentJSON): T;
+}
+
+const PARSED: BatchForm<DocumentJSON> = {
+  parsed: true,
+  fromRow: (_json, doc) => doc!,
+  fromDocument: (doc) => doc,
+};
+
+const STORED_TEXT: BatchForm<string> = {
+  parsed: false,
+  fromRow: (json) => json,
+  fromDocument: (doc) => JSON.stringify(doc),
+};
 
 const maxBytes = (a: Uint8Array, b: Uint8Array) => (compareBytes(a, b) >= 0 ? a : b);
 const minBytes = (a: Uint8Array, b: Uint8Array) => (compareBytes(a, b) <= 0 ? a : b);
@@ -84,20 +110,39 @@ export class QueryEngine {
 
   /** The next batch of a streamed query, continuing after `position` (null: from the start). */
   queryBatch(query: SerializedQuery, position: string | null, maxDocs: number, isSystem: boolean): QueryBatch {
+    return this.#batch(query, position, maxDocs, isSystem, PARSED);
+  }
+
+  /**
+   * The same batch with each document as its stored JSON text, which is what the worker's syscall
+   * answers with: the host then neither parses the documents nor clones them as objects. The text
+   * is `JSON.stringify`'s own output (document-writer.ts), so it is what stringifying the parsed
+   * document gives, byte for byte.
+   */
+  queryBatchJson(query: SerializedQuery, position: string | null, maxDocs: number, isSystem: boolean): QueryBatchJson {
+    return this.#batch(query, position, maxDocs, isSystem, STORED_TEXT);
+  }
+
+  #batch<T>(query: SerializedQuery, position: string | null, maxDocs: number, isSystem: boolean, form: BatchForm<T>): Batch<T> {
     const plan = planQuery(this.ctx, query, isSystem);
-    if (plan.search) return this.search.batch(plan, plan.search, position, maxDocs);
+    if (plan.search) {
+      const batch = this.search.batch(plan, plan.search, position, maxDocs);
+      return { ...batch, docs: batch.docs.map(form.fromDocument) };
+    }
     const state = resumeStream(plan, position);
-    const docs: DocumentJSON[] = [];
-    const result = (done: boolean): QueryBatch => ({ docs, position: encodeStreamPosition(state), done });
+    const docs: T[] = [];
+    const result = (done: boolean): Batch<T> => ({ docs, position: encodeStreamPosition(state), done });
     if (limitReached(plan, state.limitCounts)) return result(true);
     if (maxDocs <= 0) return result(false);
+    // Only a filter looks into the documents.
+    const parse = hasFilter(plan) || form.parsed;
     for (;;) {
       const chunk = Math.min(MAX_QUERY_FETCH, Math.max(maxDocs - docs.length, DEFAULT_QUERY_PREFETCH));
       const rows = this.scan(plan, state.after, null, chunk);
       for (const row of rows) {
         state.after = row.key;
-        const doc = JSON.parse(row.json) as DocumentJSON;
-        if (passOperators(plan, doc, state.limitCounts)) docs.push(doc);
+        const doc = parse ? (JSON.parse(row.json) as DocumentJSON) : null;
+        if (passOperators(plan, doc, state.limitCounts)) docs.push(form.fromRow(row.json, doc));
         if (limitReached(plan, state.limitCounts)) return result(true);
         if (docs.length >= maxDocs) return result(false);
       }
@@ -169,11 +214,11 @@ export class QueryEngine {
 
     // The filter / limit pipeline on top of it.
     const limitCounts = new Array<number>(limitCount(plan)).fill(0);
-    const hasFilter = plan.operators.some((op) => op.kind === "filter");
+    const filtered = hasFilter(plan);
     const nextDoc = (hint: number): DocumentJSON | null | typeof LIMIT => {
       for (;;) {
         if (limitReached(plan, limitCounts)) return null;
-        const doc = nextRow(hasFilter ? FILTER_QUERY_PREFETCH : hint);
+        const doc = nextRow(filtered ? FILTER_QUERY_PREFETCH : hint);
         if (doc === null || doc === LIMIT) return doc;
         if (passOperators(plan, doc, limitCounts)) return doc;
       }

@@ -11,17 +11,25 @@ export const TRANSACTION_MAX_READ_SIZE_BYTES = 16 * 1024 * 1024;
 export const SOFT_MAX_PAGE_LEN = Math.floor((8192 * 3) / 4);
 export const softLimit = (hard: number) => Math.floor((hard * 3) / 4);
 
-/** Runs a document through the filter and limit operators; true if it comes out the end. */
-export function passOperators(plan: QueryPlan, doc: DocumentJSON, limitCounts: number[]): boolean {
+/**
+ * Runs a document through the filter and limit operators; true if it comes out the end. `doc` may
+ * be null (not parsed) when the plan has no filter (`hasFilter`): limits only count.
+ */
+export function passOperators(plan: QueryPlan, doc: DocumentJSON | null, limitCounts: number[]): boolean {
   let limitSlot = 0;
   for (const op of plan.operators) {
     if (op.kind === "filter") {
-      if (!op.test(doc)) return false;
+      if (!op.test(doc!)) return false;
     } else {
       limitCounts[limitSlot++]!++;
     }
   }
   return true;
+}
+
+/** Whether the plan filters: only then does the pipeline look into documents. */
+export function hasFilter(plan: QueryPlan): boolean {
+  return plan.operators.some((op) => op.kind === "filter");
 }
 
 /** A full `limit` ends the stream: nothing more can get past it (the backend's Limit node). */

@@ -16,13 +16,12 @@ import { tableNumberOfId } from "./ids";
 import { DiskWriteError, diskProblem } from "../shared/disk-error";
 import type { Database, SqlJsStatic } from "sql.js";
 import { releaseBuffer } from "../shared/release-buffer";
-import { databaseSize, FileBuffer } from "./file-buffer";
+import { databaseSize, FileBuffer, readInto } from "../shared/file-buffer";
 import {
   CommitLog,
   type LogEntry,
   logPathFor,
   openSnapshot,
-  readInto,
   removeSnapshotLeftovers,
   snapshotTempFor,
   StoreFileError,
@@ -309,7 +308,7 @@ class Core implements TransactionHost {
   }
 
   /**
-   * Moves the database file into a new buffer with room to grow (file-buffer.ts): `fill` writes its
+   * Moves the database file into a new buffer with room to grow (shared/file-buffer.ts): `fill` writes its
    * `size` bytes into the new buffer. The caller holds a lock that excludes writers, and no
    * statement is mid-step between calls, so the connection can be swapped. When the memory cannot
    * be had, or the copy fails, the file stays where it is (and checkpoints export it).

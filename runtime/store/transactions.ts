@@ -26,6 +26,7 @@ import type {
   DocumentJSON,
   JSONValue,
   QueryBatch,
+  QueryBatchJson,
   QueryPageArgs,
   QueryPageResult,
   ReadTransaction,
@@ -104,6 +105,11 @@ export class ReadTx implements ReadTransaction {
   queryBatch(query: SerializedQuery, position: string | null, maxDocs: number, options: { isSystem?: boolean } = {}): QueryBatch {
     this.checkOpen();
     return this.host.engine.queryBatch(query, position, maxDocs, options.isSystem ?? false);
+  }
+
+  queryBatchJson(query: SerializedQuery, position: string | null, maxDocs: number, options: { isSystem?: boolean } = {}): QueryBatchJson {
+    this.checkOpen();
+    return this.host.engine.queryBatchJson(query, position, maxDocs, options.isSystem ?? false);
   }
 
   queryPage(args: QueryPageArgs, options: { isSystem?: boolean } = {}): QueryPageResult {

@@ -2,12 +2,21 @@
 // document store. Values cross it in Convex's JSON wire form (`convexToJson`, shared/wire-values.ts),
 // because that is the form the syscalls carry; the store decodes them only where it must compare.
 
-import type { DocumentJSON, JSONValue, QueryBatch, QueryPageArgs, QueryPageResult, SerializedQuery } from "../shared/wire-values";
+import type {
+  DocumentJSON,
+  JSONValue,
+  QueryBatch,
+  QueryBatchJson,
+  QueryPageArgs,
+  QueryPageResult,
+  SerializedQuery,
+} from "../shared/wire-values";
 
 export type {
   DocumentJSON,
   JSONValue,
   QueryBatch,
+  QueryBatchJson,
   QueryPageArgs,
   QueryPageResult,
   RangeExpression,
@@ -47,6 +56,8 @@ export interface ReadTransaction {
   readonly snapshotTs: bigint;
   get(id: string, options?: { table?: string; isSystem?: boolean }): DocumentJSON | null;
   queryBatch(query: SerializedQuery, position: string | null, maxDocs: number, options?: { isSystem?: boolean }): QueryBatch;
+  /** The same batch with each document as its stored JSON text (unparsed), for the worker. */
+  queryBatchJson(query: SerializedQuery, position: string | null, maxDocs: number, options?: { isSystem?: boolean }): QueryBatchJson;
   queryPage(args: QueryPageArgs, options?: { isSystem?: boolean }): QueryPageResult;
   count(table: string): number;
   normalizeId(table: string, idString: string): string | null;

@@ -9,7 +9,7 @@ import { compileIndexRange } from "../store/index-range";
 import { splitFieldPath } from "../store/json-values";
 import { ROOT_COMPONENT, storedIndexName, storedTableName } from "../store/namespaces";
 import type { AsyncCall, TransactionRef } from "../shared/host-ops";
-import type { DocumentJSON, QueryPageResult, QueryBatch, SchemaInfo, SerializedQuery } from "../store/types";
+import type { DocumentJSON, QueryPageResult, QueryBatchJson, SchemaInfo, SerializedQuery } from "../store/types";
 import { ReadSet } from "./read-set";
 import type { QueryJournal } from "./protocol";
 
@@ -104,7 +104,7 @@ export class ReadRecorder implements DatabaseCallWatcher {
         return;
       case "db/queryBatch":
         this.#query(reads, call.args.component ?? ROOT_COMPONENT, call.args.query);
-        addIds(reads, (result as QueryBatch).docs);
+        for (const json of (result as QueryBatchJson).docs) reads.ids.add((JSON.parse(json) as DocumentJSON)._id);
         return;
       case "db/queryPage": {
         const page = result as QueryPageResult;

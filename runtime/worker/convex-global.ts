@@ -20,6 +20,14 @@ export class SyscallError extends Error {
   }
 }
 
+/**
+ * A syscall's answer that is JSON text already (a document as the store keeps it): handed to the
+ * package as it is instead of being parsed here only to be stringified again.
+ */
+export class SyscallJson {
+  constructor(readonly text: string) {}
+}
+
 function requireExecution(op: string): Execution {
   const execution = currentExecution();
   if (!execution) {
@@ -37,6 +45,7 @@ export function installConvexGlobal(handlers: SyscallRouting): void {
     async asyncSyscall(op: string, jsonArgs: string): Promise<string> {
       const execution = requireExecution(op);
       const result = await handlers.asyncSyscall(execution, op, JSON.parse(jsonArgs) as unknown);
+      if (result instanceof SyscallJson) return result.text;
       return JSON.stringify(result === undefined ? null : result);
     },
     jsSyscall(op: string, args: unknown): unknown {

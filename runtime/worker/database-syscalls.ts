@@ -5,7 +5,7 @@ import type { DocumentJSON, QueryPageArgs, QueryPageResult, SerializedQuery } fr
 import type { AsyncOps, OpArgs } from "../shared/host-ops";
 import type { Execution } from "./execution";
 import type { HostChannel } from "./host-channel";
-import { SyscallError } from "./convex-global";
+import { SyscallError, SyscallJson } from "./convex-global";
 
 const BATCH_SIZE = 256;
 
@@ -59,7 +59,8 @@ export class DatabaseSyscalls {
     return execution.queries.delete(args.queryId);
   }
 
-  async queryStreamNext(execution: Execution, args: { queryId: number }): Promise<{ value: DocumentJSON | null; done: boolean }> {
+  /** `{ value, done }`: the next document, in JSON text as the host sent it (see SyscallJson). */
+  async queryStreamNext(execution: Execution, args: { queryId: number }): Promise<SyscallJson | { value: null; done: true }> {
     const tx = requireTransaction(execution, "db.query");
     const state = execution.queries.get(args.queryId);
     if (!state) throw new SyscallError(`Query ${args.queryId} is not open (it was already closed or belongs to another function)`);
@@ -79,7 +80,8 @@ export class DatabaseSyscalls {
     const value = state.remaining > 0 ? state.buffer.shift() : undefined;
     if (value === undefined) return { value: null, done: true };
     state.remaining -= 1;
-    return { value, done: false };
+    // What JSON.stringify({ value: document, done: false }) gives: the text is the document's own.
+    return new SyscallJson(`{"value":${value},"done":false}`);
   }
 
   async queryPage(execution: Execution, args: QueryPageArgs): Promise<QueryPageResult> {

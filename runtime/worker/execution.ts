@@ -4,7 +4,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { Caller, UdfType } from "../shared/protocol";
-import type { DocumentJSON, SerializedQuery } from "../store/types";
+import type { SerializedQuery } from "../store/types";
 import type { CapturedConsole, LogCollector } from "../logs/console-capture";
 
 import type { TransactionRef } from "../shared/host-ops";
@@ -13,7 +13,8 @@ export interface QueryStreamState {
   query: SerializedQuery;
   isSystem: boolean;
   position: string | null;
-  buffer: DocumentJSON[];
+  /** Documents the host sent and user code has not read yet, each as its JSON text. */
+  buffer: string[];
   done: boolean;
   /** How many more documents a trailing `limit` operator allows. */
   remaining: number;

@@ -65,8 +65,11 @@ export class FunctionRunner {
     return resolved;
   }
 
-  /** Runs one function to completion and returns its result in wire form. */
-  async run(resolved: ResolvedFunction, args: JSONValue, options: RunOptions): Promise<JSONValue> {
+  /**
+   * Runs one function to completion and returns its result in wire form, as the JSON text the
+   * package returned (`JSON.stringify`'s output: parsing it and stringifying again gives it back).
+   */
+  async run(resolved: ResolvedFunction, args: JSONValue, options: RunOptions): Promise<string> {
     const nestedInTx = options.inheritTx ?? null;
     if (resolved.udfType === "mutation" && nestedInTx && nestedInTx.mode !== "write") {
       throw new FunctionFailure({ message: "A query cannot run a mutation" });
@@ -95,7 +98,7 @@ export class FunctionRunner {
     options.onLogLines?.(execution.log.lines);
     let ownTx: TransactionRef | null = null;
     let savepoint: number | null = null;
-    let outcome: { ok: true; value: JSONValue } | { ok: false; error: WireError };
+    let outcome: { ok: true; json: string } | { ok: false; error: WireError };
     try {
       if (resolved.udfType !== "action" && !nestedInTx) {
         ownTx = await this.host.call(execId, "tx/begin", { mode: resolved.udfType === "mutation" ? "write" : "read" });
@@ -104,7 +107,7 @@ export class FunctionRunner {
       if (resolved.udfType === "mutation" && nestedInTx) {
         savepoint = await this.host.call(execId, "tx/savepoint", { txId: nestedInTx.id });
       }
-      const value = await this.#invoke(execution, resolved, args);
+      const json = await this.#invoke(execution, resolved, args);
       if (ownTx?.mode === "write") {
         // The host refuses a commit it could not make durable (a full disk): its message is the error.
         await this.host.call(execId, "tx/commit", { txId: ownTx.id }).catch((error: WireError) => {
@@ -114,7 +117,7 @@ export class FunctionRunner {
       else if (savepoint !== null && nestedInTx) {
         await this.host.call(execId, "tx/release", { txId: nestedInTx.id, savepoint });
       }
-      outcome = { ok: true, value };
+      outcome = { ok: true, json };
     } catch (thrown) {
       // Ending (rolling back) is answered in order before anything this worker sends next.
       if (ownTx) this.host.notify(execId, "tx/end", { txId: ownTx.id });
@@ -125,7 +128,7 @@ export class FunctionRunner {
     }
     this.#finish(execution, outcome.ok ? null : outcome.error, null);
     if (!outcome.ok) throw new FunctionFailure(outcome.error);
-    return outcome.value;
+    return outcome.json;
   }
 
   /** `v.id("t")` needs the table of an id, as the callee's install names its tables; the host knows. */
@@ -135,7 +138,7 @@ export class FunctionRunner {
     };
   }
 
-  async #invoke(execution: Execution, resolved: ResolvedFunction, args: JSONValue): Promise<JSONValue> {
+  async #invoke(execution: Execution, resolved: ResolvedFunction, args: JSONValue): Promise<string> {
     const validation = this.#validationContext(resolved.component);
     const argsProblem = validateArgs(resolved.fn.exportArgs?.() ?? '{"type":"any"}', args, validation);
     if (argsProblem !== null) throw new FunctionFailure({ message: argsProblem });
@@ -155,7 +158,7 @@ export class FunctionRunner {
     const value = JSON.parse(resultStr) as JSONValue;
     const returnsProblem = validateReturns(resolved.fn.exportReturns?.() ?? "null", value, validation);
     if (returnsProblem !== null) throw new FunctionFailure({ message: returnsProblem });
-    return value;
+    return resultStr;
   }
 
   /** User code of `execution` starts or resumes running now. */

@@ -5,7 +5,7 @@
 import type { JSONValue } from "../store/types";
 import { unsupportedOpMessage } from "../shared/unsupported-ops";
 import type { ComponentSet } from "./component-set";
-import { SyscallError, type SyscallRouting } from "./convex-global";
+import { SyscallError, SyscallJson, type SyscallRouting } from "./convex-global";
 import { DatabaseSyscalls } from "./database-syscalls";
 import type { Execution } from "./execution";
 import { parseAddress, type FunctionAddress } from "./function-address";
@@ -176,7 +176,7 @@ export class SyscallRouter implements SyscallRouting {
     const resolved = this.runner.resolveOrFail(target.component, target.name, udfType, target.publicOnly);
     // A snapshot query reads committed data only; we serve it from the same transaction, which in a
     // query is the same thing and in a mutation is documented as a deviation.
-    return this.runner.run(resolved, args.args ?? {}, {
+    const json = await this.runner.run(resolved, args.args ?? {}, {
       requestId: execution.requestId,
       caller: "nested",
       parent: execution,
@@ -184,6 +184,7 @@ export class SyscallRouter implements SyscallRouting {
       request: execution.request,
       inheritTx: execution.tx,
     });
+    return new SyscallJson(json);
   }
 
   /** `ctx.runQuery/runMutation/runAction` from an action or HTTP action: each is its own transaction. */
@@ -191,13 +192,14 @@ export class SyscallRouter implements SyscallRouting {
     if (execution.isTransactional) throw new SyscallError(`Unknown async operation 1.0/actions/${udfType}`);
     const target = await this.#target(execution, args, `1.0/actions/${udfType}`);
     const resolved = this.runner.resolveOrFail(target.component, target.name, udfType, target.publicOnly);
-    return this.runner.run(resolved, args.args ?? {}, {
+    const json = await this.runner.run(resolved, args.args ?? {}, {
       requestId: execution.requestId,
       caller: "nested",
       parent: execution,
       authToken: authForCallee(execution, target.component),
       request: execution.request,
     });
+    return new SyscallJson(json);
   }
 
   /** Where an address points, relative to the calling install; a handle asks the host's table. */

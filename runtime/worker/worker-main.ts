@@ -170,7 +170,7 @@ async function runFunction(runner: FunctionRunner, request: RunFunctionRequest):
   let logLines: string[] = [];
   try {
     const resolved = runner.resolveOrFail(request.componentPath, request.name, request.udfType, request.publicOnly);
-    const value = await runner.run(resolved, request.args, {
+    const valueJson = await runner.run(resolved, request.args, {
       requestId: request.requestId,
       caller: request.caller,
       parent: null,
@@ -178,7 +178,7 @@ async function runFunction(runner: FunctionRunner, request: RunFunctionRequest):
       request: { ip: null, userAgent: null, scheduledFunctionId: request.scheduledFunctionId },
       onLogLines: (lines) => (logLines = lines),
     });
-    host.send({ type: "function-result", id: request.id, ok: true, value, logLines });
+    host.send({ type: "function-result", id: request.id, ok: true, valueJson, logLines });
   } catch (error) {
     const wire = error instanceof FunctionFailure ? error.wire : { message: String(error) };
     host.send({ type: "function-result", id: request.id, ok: false, error: wire, logLines });

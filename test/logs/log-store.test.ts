@@ -294,6 +294,52 @@ describe("persistence", () => {
     }
   });
 
+  test("the file is written from the store's own memory: what is recorded while a write is on its way goes in the next, and every file written is whole", async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, "logs.sqlite");
+    const record = (store: LogStore, from: number, count: number) => {
+      for (let i = from; i < from + count; i++) {
+        store.recordExecution(start({ execId: `w-${i}` }));
+        store.appendLines(`w-${i}`, "req-1", [line(`line ${i} ${"x".repeat(200)}`)]);
+        store.finishExecution({ execId: `w-${i}`, outcome: "success", durationMs: 1, status: null, error: null });
+      }
+    };
+    /** What a copy of the file as it is now holds (opening it checks that it is whole). */
+    const inCopy = async (name: string) => {
+      const copy = path.join(dir, name);
+      await writeFile(copy, await readFile(file));
+      const store = await LogStore.open({ file: copy });
+      const counts = [
+        store.select("SELECT count(*) AS n FROM executions")[0]!.n,
+        store.select("SELECT count(*) AS n FROM log_lines")[0]!.n,
+      ];
+      await store.close();
+      return counts;
+    };
+    try {
+      const store = await LogStore.open({ file, flushDelayMs: 60_000 });
+      record(store, 0, 300);
+      const first = store.flush();
+      // Once the write has begun (its bytes are taken within its turn), more records change the
+      // database while the write still waits for its fsync and rename.
+      await new Promise((resolve) => setImmediate(resolve));
+      record(store, 300, 300);
+      store.listExecutions(); // a read writes the queue into the database now
+      await first;
+      assert.deepEqual(await inCopy("first.sqlite"), [300, 300]);
+      await store.flush();
+      assert.deepEqual(await inCopy("second.sqlite"), [600, 600]);
+      record(store, 600, 10);
+      await store.close();
+      const reopened = await LogStore.open({ file });
+      assert.equal(reopened.select("SELECT count(*) AS n FROM log_lines")[0]!.n, 610);
+      assert.equal(reopened.queryLines({ limit: 1 })[0]!.message, `line 609 ${"x".repeat(200)}`);
+      await reopened.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a subscribed query's cause is kept through the file; a file written before the cause columns gets them", async () => {
     const dir = await tempDir();
     try {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Database, SqlJsStatic } from "sql.js";
 import { loadSqlJs } from "../../runtime/shared/sql-js-loader";
-import { capacityFor, databaseSize, FileBuffer } from "../../runtime/store/file-buffer";
+import { capacityFor, databaseSize, FileBuffer } from "../../runtime/shared/file-buffer";
 import { CONNECTION_PRAGMAS } from "../../runtime/store/sql";
 
 const MIB = 2 ** 20;
@@ -54,6 +54,23 @@ test("the file is written in place in the buffer it was opened on, and read from
   buffer.release();
 });
 
+test("the probe can write application_id instead, leaving user_version (the log store's schema version) alone", async () => {
+  const SQL = await loadSqlJs();
+  const buffer = FileBuffer.reserve(0)!;
+  const db = openIn(SQL, buffer);
+  db.exec("PRAGMA user_version = 7");
+  insert(db, 0, 100, "x");
+  for (let round = 0; round < 3; round++) {
+    const file = buffer.fileOf(db, "application_id");
+    assert.ok(file !== null);
+    assert.deepEqual(contents(SQL, file), [100, (99 * 100) / 2]);
+  }
+  assert.equal(db.exec("PRAGMA user_version")[0]!.values[0]![0], 7);
+  assert.notEqual(db.exec("PRAGMA application_id")[0]!.values[0]![0], 0);
+  db.close();
+  buffer.release();
+});
+
 test("once the file outgrows its buffer, the buffer is no longer trusted", async () => {
   const SQL = await loadSqlJs();
   const buffer = FileBuffer.reserve(0, 2 * MIB)!;
@@ -89,11 +106,18 @@ test("room to grow: half the file's size again, at least 128 MiB; none when the 
   assert.equal(capacityFor(0), 128 * MIB);
   assert.equal(capacityFor(100 * MIB), 228 * MIB);
   assert.equal(capacityFor(400 * MIB), 600 * MIB);
-  assert.equal(FileBuffer.reserve(10 * MIB, 5 * MIB), null);
+  assert.equal(FileBuffer.reserve(10 * MIB, 128 * MIB, 5 * MIB), null);
   assert.equal(FileBuffer.reserve(0, 2 ** 40), null);
   const buffer = FileBuffer.reserve(100 * MIB)!;
   assert.equal(buffer.tooSmallFor(100 * MIB), false);
   assert.equal(buffer.tooSmallFor(190 * MIB), true);
   buffer.release();
   assert.throws(() => buffer.head(1), /released/);
+  // A smaller least room (the log store's): less room, and a move once a quarter of it is left.
+  assert.equal(capacityFor(0, 16 * MIB), 16 * MIB);
+  const small = FileBuffer.reserve(8 * MIB, 16 * MIB)!;
+  assert.equal(small.capacity, 24 * MIB);
+  assert.equal(small.tooSmallFor(8 * MIB), false);
+  assert.equal(small.tooSmallFor(20 * MIB + 1), true);
+  small.release();
 });

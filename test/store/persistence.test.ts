@@ -199,7 +199,7 @@ test("a database of several MiB survives checkpoints and reopening: checkpoints 
     tx.commit();
   };
   await write(0, 3000);
-  await store.checkpoint(); // written straight from the file's buffer (file-buffer.ts)
+  await store.checkpoint(); // written straight from the file's buffer (shared/file-buffer.ts)
   assert.ok(fs.statSync(file).size > 3 * 2 ** 20);
   await write(3000, 1000); // the live database is untouched by the write
   await store.checkpoint();

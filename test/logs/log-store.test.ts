@@ -385,8 +385,18 @@ describe("persistence", () => {
       const store = await LogStore.open({ file, flushDelayMs: 20 });
       store.recordExecution(start({ execId: "d" }));
       await assert.rejects(stat(file));
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      assert.ok((await stat(file)).size > 0);
+      // Nothing here flushes or closes: the file must appear by the store's own write. How soon
+      // depends on the machine (fsync, rename), so the test waits for it instead of timing it.
+      const deadline = Date.now() + 10_000;
+      while (
+        !(await stat(file).then(
+          (info) => info.size > 0,
+          () => false,
+        ))
+      ) {
+        assert.ok(Date.now() < deadline, "the store wrote its file on its own within 10 s");
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
       await store.close();
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -23,7 +23,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { isProcessAlive } from "../shared/process-alive";
 import { lockDataDir } from "./data-dir-lock";
 
@@ -66,7 +66,7 @@ export function removeFolder(dir: string): void {
 export function swapIn(dataDir: string, staging: string, beforeRename: () => void = () => undefined): void {
   const aside = workFolder(dataDir, "replaced");
   const incoming = readdirSync(staging).filter(isReplacedPart);
-  writeJournal(dataDir, { aside: relativeName(dataDir, aside), staging: relativeName(dataDir, staging), incoming });
+  writeJournal(dataDir, { aside: basename(aside), staging: basename(staging), incoming });
   const movedAside: string[] = [];
   const movedIn: string[] = [];
   try {
@@ -171,10 +171,6 @@ function isAbandonedWorkFolder(name: string): boolean {
   if (match[1] === undefined) return true;
   const pid = Number(match[1]);
   return pid !== process.pid && !isProcessAlive(pid);
-}
-
-function relativeName(dataDir: string, folder: string): string {
-  return folder.slice(dataDir.length + 1);
 }
 
 function syncPath(path: string): void {

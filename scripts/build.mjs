@@ -1,12 +1,42 @@
 // Builds the bundles: the CLI, the user-code worker and the convex.config worker (Node), the
 // extension (Node, `vscode` external) and the webview (browser). `--watch` rebuilds on change.
 import * as esbuild from "esbuild";
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes("--watch");
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+
+/**
+ * V8 keeps a script's whole source as a string on the heap, one byte per character while it is
+ * ASCII and two bytes per character otherwise (3.4 MiB for the CLI's 1.7 MB instead of 1.7 MiB, in
+ * the host thread's live heap, which V8 lets the heap grow to a multiple of). esbuild already escapes
+ * non-ASCII characters in code (its `ascii` charset) but keeps the ones in the comments it keeps, so
+ * those are escaped here. A non-ASCII character outside a comment fails the build.
+ */
+const asciiSource = {
+  name: "ascii-source",
+  setup(build) {
+    build.onEnd((result) => {
+      for (const file of Object.keys(result.metafile?.outputs ?? {})) if (file.endsWith(".js")) escapeCommentText(file);
+    });
+  },
+};
+
+function escapeCommentText(file) {
+  const text = readFileSync(file, "utf8");
+  if (!/[^\x00-\x7f]/.test(text)) return;
+  const lines = text.split("\n").map((line, index) => {
+    const at = line.search(/[^\x00-\x7f]/);
+    if (at === -1) return line;
+    const before = line.slice(0, at);
+    if (!before.includes("//") && !before.includes("/*") && !/^\s*\*/.test(before))
+      throw new Error(`${file}:${index + 1}: a non-ASCII character outside a comment (esbuild's ascii charset should have escaped it)`);
+    return line.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  });
+  writeFileSync(file, lines.join("\n"));
+}
 
 const node = {
   bundle: true,
@@ -20,6 +50,8 @@ const node = {
   // runtime/loader reads import.meta.url only where __filename is missing (ESM); CJS has it.
   logOverride: { "empty-import-meta": "silent" },
   logLevel: "warning",
+  metafile: true,
+  plugins: [asciiSource],
 };
 
 const builds = [

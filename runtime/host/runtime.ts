@@ -43,8 +43,11 @@ export interface RuntimeOptions {
   /** Wall-clock bound of a query or mutation including its waits; default 15 s as in Convex. */
   systemTimeoutMs?: number;
   /**
-   * V8 heap cap of each worker thread, MiB (default 2048): the last resort behind Convex's memory
-   * limit per execution, which the worker measures itself (worker/memory-watch.ts).
+   * V8 heap cap of each worker thread, MiB (default 1024, twice Convex's largest limit per execution):
+   * the last resort behind Convex's memory limit per execution, which the worker measures itself
+   * (worker/memory-watch.ts). V8 also sizes its heap growth by it: with a cap of 2 GiB or more it
+   * lets the old generation grow to four times its live data between collections, with 1 GiB to
+   * about 1.6 times (bench/where-the-memory-goes.md).
    */
   memoryLimitMb?: number;
   /** An HTTP action still running this long after its client disconnected is stopped. Default 30 s. */
@@ -248,7 +251,7 @@ export class Runtime {
       }
       early = beginEarlyStart({
         projectDir: options.projectDir,
-        memoryLimitMb: options.memoryLimitMb ?? 2048,
+        memoryLimitMb: options.memoryLimitMb ?? 1024,
         env: deploymentEnvOf(options),
       });
       const persistence = new PersistenceHealth();

@@ -26,14 +26,14 @@ const asciiSource = {
 
 function escapeCommentText(file) {
   const text = readFileSync(file, "utf8");
-  if (!/[^\x00-\x7f]/.test(text)) return;
+  if (!/[\u0080-\uffff]/.test(text)) return;
   const lines = text.split("\n").map((line, index) => {
-    const at = line.search(/[^\x00-\x7f]/);
+    const at = line.search(/[\u0080-\uffff]/);
     if (at === -1) return line;
     const before = line.slice(0, at);
     if (!before.includes("//") && !before.includes("/*") && !/^\s*\*/.test(before))
       throw new Error(`${file}:${index + 1}: a non-ASCII character outside a comment (esbuild's ascii charset should have escaped it)`);
-    return line.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    return line.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   });
   writeFileSync(file, lines.join("\n"));
 }

@@ -79,9 +79,10 @@ class GcTrace {
     return new Map([...this.#byIsolate].map(([isolate, lines]) => [isolate, lines.length]));
   }
 
-  /** The host's limit lines since `from` (counts() then), summarized. */
-  summary(from: Map<string, number>): string {
-    const lines = this.limits.slice(from.get(this.host ?? "") ?? 0);
+  /** The host's limit lines between two counts(), summarized. */
+  summary(from: Map<string, number>, to: Map<string, number>): string {
+    const host = this.host ?? "";
+    const lines = this.limits.slice(from.get(host) ?? 0, to.get(host) ?? 0);
     if (lines.length === 0) return "no mark-compact on the host thread";
     const list = (pick: (line: LimitLine) => number, digits = 0) => lines.map((line) => fmt(pick(line), digits)).join(", ");
     return [
@@ -101,7 +102,7 @@ async function phase(
   serve: ServeChild,
   target: LoadTarget,
   between?: () => Promise<unknown>,
-): Promise<{ text: string; from: Map<string, number> }> {
+): Promise<{ text: string; from: Map<string, number>; to: Map<string, number> }> {
   await warmUp(target);
   const from = trace.counts();
   const runs = [];
@@ -110,7 +111,7 @@ async function phase(
     await between?.();
   }
   const text = `${name}: ${fmt(median(runs.map((run) => run.rps)))} req/s, CPU per request ${fmt(median(runs.map((run) => run.cpuMicros)))} µs (host thread ${fmt(median(runs.map((run) => run.mainThreadCpuMicros)))} µs), peak RSS so far ${fmt(serve.peakRssMib() ?? NaN)} MiB`;
-  return { text, from };
+  return { text, from, to: trace.counts() };
 }
 
 async function main(): Promise<void> {
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
       await phase("/pair (figure 3's)", trace, serve, { url: `${serve.siteUrl}/pair`, method: "POST" }, () => trimServe(serve.apiUrl)),
     ];
     console.log(`host isolate ${trace.host}`);
-    for (const { text, from } of phases) console.log(`${text}\n${trace.summary(from)}`);
+    for (const { text, from, to } of phases) console.log(`${text}\n${trace.summary(from, to)}`);
   } finally {
     await serve.stop();
   }
